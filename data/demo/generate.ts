@@ -1,0 +1,43 @@
+/**
+ * Writes the demo study (data/demo/episodes.csv, sessions.csv) from the seeded model.
+ *   npm run generate-demo                 # the embedded demo, 600 episodes
+ *   npm run generate-demo -- --truth      # population values of the model (200,000 episodes)
+ *   npm run generate-demo -- --episodes 100000 --out /tmp/big --seed 7
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { DEMO_PARAMETERS, generateDemoStudy, type DemoStudy } from "./model.ts";
+import { populationValues } from "./population.ts";
+
+/** CSV text of rows whose values never contain a comma, quote or newline. */
+export function toCsv<T extends object>(rows: T[], columns: (keyof T & string)[]): string {
+  const lines = [columns.join(",")];
+  for (const row of rows) lines.push(columns.map((c) => (row[c] ?? "") as string | number).join(","));
+  return lines.join("\n") + "\n";
+}
+
+export function writeDemoStudy(study: DemoStudy, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "episodes.csv"), toCsv(study.episodes, ["ClientID", "Site", "Clinician", "AdmitDate", "DischargeDate", "DischargeReason"]));
+  writeFileSync(join(dir, "sessions.csv"), toCsv(study.sessions, ["ClientID", "SessionDate", "SRS_Total", "ORS_Total"]));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      truth: { type: "boolean", default: false },
+      episodes: { type: "string", default: String(DEMO_PARAMETERS.episodes) },
+      seed: { type: "string", default: String(DEMO_PARAMETERS.seed) },
+      out: { type: "string", default: fileURLToPath(new URL(".", import.meta.url)) },
+    },
+  });
+  if (values.truth) {
+    console.log(JSON.stringify(populationValues(), null, 2));
+  } else {
+    const study = generateDemoStudy(Number(values.episodes), Number(values.seed));
+    writeDemoStudy(study, values.out);
+    console.log(`wrote ${study.episodes.length} episodes and ${study.sessions.length} sessions to ${values.out}`);
+  }
+}

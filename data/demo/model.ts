@@ -1,0 +1,161 @@
+/**
+ * The generating model of the synthetic demo study: a multi-site outpatient SUD program.
+ * Every number a report should recover is a parameter here; data/demo/README.md documents
+ * them and the population values they imply (computed by `npm run generate-demo -- --truth`).
+ */
+import { addDays, daysBetween } from "../../pipeline/dates.ts";
+import { createRandom, type Random } from "./random.ts";
+
+export const DEMO_PARAMETERS = {
+  seed: 20261122,
+  episodes: 600,
+  sites: ["Northside", "Riverside", "Eastgate", "Hillcrest"],
+  therapistsPerSite: [8, 8, 7, 7],
+  /** Admissions spread evenly over 8 quarters, 2024Q1–2025Q4. */
+  admitFrom: "2024-01-01",
+  admitTo: "2025-12-31",
+  cutoffDate: "2025-12-31",
+  /** Latent alliance (0–40 SRS scale) = mean + therapist effect + client effect. */
+  allianceMean: 33,
+  allianceTherapistSd: 2.0,
+  allianceClientSd: 3.2,
+  /** Session-to-session noise of one SRS rating around the client's latent alliance. */
+  allianceSessionSd: 2.0,
+  /** ORS at intake ~ Normal(mean, sd), 0–40, higher is better. */
+  outcomeIntakeMean: 19,
+  outcomeIntakeSd: 6,
+  /** Expected total ORS gain = gainMean + gainPerAllianceSd · z(latent alliance) + Normal(0, gainSd). */
+  gainMean: 7,
+  gainPerAllianceSd: 2.1,
+  gainSd: 5.5,
+  /** Gain reached after t weeks: gain · (1 − exp(−t / gainWeeks)). */
+  gainWeeks: 4,
+  outcomeSessionSd: 2.5,
+  /** Weekly dropout hazard = base · exp(−slope · z(latent alliance)). */
+  dropoutHazardBase: 0.045,
+  dropoutHazardSlope: 0.55,
+  /** Weekly hazard of transfer to another program. */
+  transferHazard: 0.006,
+  /** Planned length in weeks for those who complete. */
+  plannedWeeksMin: 8,
+  plannedWeeksMax: 16,
+  /** Share of episodes that never reach a first session (dropped out before any rating). */
+  noFirstSessionShare: 0.03,
+  attendProbability: 0.88,
+  allianceMissingProbability: 0.06,
+  outcomeMissingProbability: 0.05,
+  /** Of dropouts, the share recorded as "left against advice" rather than "dropped out". */
+  leftAgainstAdviceShare: 0.3,
+} as const;
+
+export type DemoParameters = typeof DEMO_PARAMETERS;
+
+export const REASONS = {
+  completed: "completed",
+  droppedOut: "dropped out",
+  leftAgainstAdvice: "left against advice",
+  transferred: "transferred",
+} as const;
+
+export interface EpisodeRow {
+  ClientID: string;
+  Site: string;
+  Clinician: string;
+  AdmitDate: string;
+  DischargeDate: string;
+  DischargeReason: string;
+}
+
+export interface SessionRow {
+  ClientID: string;
+  SessionDate: string;
+  SRS_Total: number | null;
+  ORS_Total: number | null;
+}
+
+/** What the generator knew about each episode, for computing population values. */
+export interface LatentEpisode {
+  allianceZ: number;
+  therapistIndex: number;
+}
+
+export interface DemoStudy {
+  episodes: EpisodeRow[];
+  sessions: SessionRow[];
+  latent: LatentEpisode[];
+}
+
+const clampRound = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(x)));
+
+/** Generate a study of n episodes from the model; the same seed always gives the same rows. */
+export function generateDemoStudy(n: number = DEMO_PARAMETERS.episodes, seed: number = DEMO_PARAMETERS.seed, p: DemoParameters = DEMO_PARAMETERS): DemoStudy {
+  const rng = createRandom(seed);
+  const therapists = p.sites.flatMap((site, s) =>
+    Array.from({ length: p.therapistsPerSite[s]! }, () => ({ site, effect: rng.normal(0, p.allianceTherapistSd) })),
+  );
+  const therapistIds = therapists.map((_, i) => `T${String(i + 1).padStart(2, "0")}`);
+  const latentSd = Math.hypot(p.allianceTherapistSd, p.allianceClientSd);
+  const admitDays = daysBetween(p.admitFrom, p.admitTo);
+  const episodes: EpisodeRow[] = [];
+  const sessions: SessionRow[] = [];
+  const latent: LatentEpisode[] = [];
+  const width = Math.max(5, String(n).length);
+
+  for (let i = 0; i < n; i++) {
+    const clientId = `C${String(i + 1).padStart(width, "0")}`;
+    const t = rng.int(0, therapists.length - 1);
+    const therapist = therapists[t]!;
+    const latentAlliance = p.allianceMean + therapist.effect + rng.normal(0, p.allianceClientSd);
+    const z = (latentAlliance - p.allianceMean) / latentSd;
+    const admit = addDays(p.admitFrom, rng.int(0, admitDays));
+    latent.push({ allianceZ: z, therapistIndex: t });
+    const { rows, discharge, reason } = simulateCourse(rng, p, clientId, admit, latentAlliance, z);
+    const closedByCutoff = discharge <= p.cutoffDate;
+    episodes.push({
+      ClientID: clientId,
+      Site: therapist.site,
+      Clinician: therapistIds[t]!,
+      AdmitDate: admit,
+      DischargeDate: closedByCutoff ? discharge : "",
+      DischargeReason: closedByCutoff ? reason : "",
+    });
+    for (const row of rows) if (row.SessionDate <= p.cutoffDate) sessions.push(row);
+  }
+  sessions.sort((a, b) => (a.SessionDate < b.SessionDate ? -1 : a.SessionDate > b.SessionDate ? 1 : a.ClientID < b.ClientID ? -1 : 1));
+  return { episodes, sessions, latent };
+}
+
+function simulateCourse(rng: Random, p: DemoParameters, clientId: string, admit: string, latentAlliance: number, z: number) {
+  const rows: SessionRow[] = [];
+  if (rng.chance(p.noFirstSessionShare)) {
+    return { rows, discharge: addDays(admit, rng.int(14, 30)), reason: REASONS.droppedOut };
+  }
+  const intake = rng.normal(p.outcomeIntakeMean, p.outcomeIntakeSd);
+  const gain = p.gainMean + p.gainPerAllianceSd * z + rng.normal(0, p.gainSd);
+  const planned = rng.int(p.plannedWeeksMin, p.plannedWeeksMax);
+  const dropoutHazard = p.dropoutHazardBase * Math.exp(-p.dropoutHazardSlope * z);
+  const firstSession = addDays(admit, rng.int(0, 6));
+  let reason: string = REASONS.completed;
+  let lastDate = firstSession;
+  for (let week = 0; week < planned; week++) {
+    const date = addDays(firstSession, 7 * week);
+    if (week === 0 || rng.chance(p.attendProbability)) {
+      const srs = rng.chance(p.allianceMissingProbability) ? null : clampRound(rng.normal(latentAlliance, p.allianceSessionSd), 0, 40);
+      const expected = intake + gain * (1 - Math.exp(-week / p.gainWeeks));
+      const ors = rng.chance(p.outcomeMissingProbability) ? null : clampRound(rng.normal(expected, p.outcomeSessionSd), 0, 40);
+      rows.push({ ClientID: clientId, SessionDate: date, SRS_Total: srs, ORS_Total: ors });
+      lastDate = date;
+    }
+    if (week === planned - 1) break;
+    if (rng.chance(dropoutHazard)) {
+      reason = rng.chance(p.leftAgainstAdviceShare) ? REASONS.leftAgainstAdvice : REASONS.droppedOut;
+      break;
+    }
+    if (rng.chance(p.transferHazard)) {
+      reason = REASONS.transferred;
+      break;
+    }
+  }
+  const closeAfter = reason === REASONS.droppedOut ? rng.int(14, 30) : reason === REASONS.transferred ? rng.int(0, 7) : rng.int(0, 3);
+  return { rows, discharge: addDays(lastDate, closeAfter), reason };
+}

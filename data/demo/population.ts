@@ -1,0 +1,65 @@
+/**
+ * Population values of the demo model: the statistics the report estimates, computed on a
+ * very large study drawn from the same model with the derivation rules of docs/data-contract.md.
+ * Written in plain TypeScript, apart from the DuckDB pipeline, so it is an independent check.
+ */
+import { sampleCorrelation } from "simple-statistics";
+import { DEMO_PARAMETERS, generateDemoStudy, type DemoStudy } from "./model.ts";
+
+const DROPOUT = new Set(["dropped out", "left against advice"]);
+
+export interface PopulationValues {
+  episodes: number;
+  r_early_alliance_outcome_change: number;
+  r_early_alliance_outcome_last: number;
+  dropout_rate_by_tier: Record<string, number>;
+  share_by_tier: Record<string, number>;
+}
+
+/** Early alliance, outcome change and dropout per episode under the contract's rules. */
+export function deriveReference(study: DemoStudy, cutoff: string = DEMO_PARAMETERS.cutoffDate) {
+  const byClient = new Map<string, typeof study.sessions>();
+  for (const s of study.sessions) {
+    if (s.SessionDate > cutoff) continue;
+    const list = byClient.get(s.ClientID) ?? [];
+    list.push(s);
+    byClient.set(s.ClientID, list);
+  }
+  return study.episodes.map((e) => {
+    const sessions = (byClient.get(e.ClientID) ?? []).slice().sort((a, b) => (a.SessionDate < b.SessionDate ? -1 : 1));
+    const alliance = sessions.map((s) => s.SRS_Total).filter((x): x is number => x !== null).slice(0, 3);
+    const outcomes = sessions.map((s) => s.ORS_Total).filter((x): x is number => x !== null);
+    const early = alliance.length ? alliance.reduce((a, b) => a + b, 0) / alliance.length : null;
+    const closed = e.DischargeDate !== "" && e.DischargeDate <= cutoff;
+    return {
+      early_alliance: early,
+      outcome_last: outcomes.length ? outcomes[outcomes.length - 1]! : null,
+      outcome_change: outcomes.length >= 2 ? outcomes[outcomes.length - 1]! - outcomes[0]! : null,
+      closed,
+      dropout: closed && DROPOUT.has(e.DischargeReason),
+      tier: early === null ? null : early < 30 ? "low" : early < 36 ? "moderate" : "high",
+    };
+  });
+}
+
+export function populationValues(n = 200_000, seed = 1): PopulationValues {
+  const rows = deriveReference(generateDemoStudy(n, seed));
+  const pairs = (key: "outcome_change" | "outcome_last") => {
+    const ok = rows.filter((r) => r.early_alliance !== null && r[key] !== null);
+    return sampleCorrelation(ok.map((r) => r.early_alliance!), ok.map((r) => r[key]!));
+  };
+  const tiers = ["low", "moderate", "high"];
+  const analysed = rows.filter((r) => r.tier !== null);
+  return {
+    episodes: n,
+    r_early_alliance_outcome_change: pairs("outcome_change"),
+    r_early_alliance_outcome_last: pairs("outcome_last"),
+    dropout_rate_by_tier: Object.fromEntries(
+      tiers.map((t) => {
+        const closed = analysed.filter((r) => r.tier === t && r.closed);
+        return [t, closed.filter((r) => r.dropout).length / closed.length];
+      }),
+    ),
+    share_by_tier: Object.fromEntries(tiers.map((t) => [t, analysed.filter((r) => r.tier === t).length / analysed.length])),
+  };
+}

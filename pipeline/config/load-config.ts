@@ -1,0 +1,121 @@
+/**
+ * Reads and validates a study config once, at the edge. Every message names the key and
+ * what is wrong with it; after this the pipeline trusts the Study's types.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { Ajv, type ErrorObject } from "ajv";
+import schema from "../../schema/study-config.schema.json" with { type: "json" };
+import type { StudyConfigFile } from "./types.ts";
+import { DEFAULT_MIN_CELL_SIZE, type Study } from "./study.ts";
+import { fail, ok, type Problem, type Result } from "../problem.ts";
+import { isCalendarDate } from "../dates.ts";
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateShape = ajv.compile<StudyConfigFile>(schema);
+
+/**
+ * Parse config text (YAML) into a Study, or say what is wrong with each key.
+ * @param text the YAML text
+ * @param configPath the file it came from; input paths are resolved against its folder
+ * @example parseStudyConfig(readFileSync("data/demo/study.yaml", "utf8"), "data/demo/study.yaml")
+ */
+export function parseStudyConfig(text: string, configPath: string): Result<Study> {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    const where = { file: configPath, ...(e instanceof YAMLParseError && e.linePos ? { row: e.linePos[0].line } : {}) };
+    return fail({ code: "E_CONFIG_YAML", message: `is not valid YAML: ${(e as Error).message.split("\n")[0]}`, where, fix: "Correct the YAML syntax at that line." });
+  }
+  if (!validateShape(raw)) {
+    return fail(...(validateShape.errors ?? []).map((err) => shapeProblem(err, configPath)));
+  }
+  const problems = semanticProblems(raw, configPath);
+  if (problems.length > 0) return fail(...problems);
+  const dir = dirname(resolve(configPath));
+  return ok({
+    name: raw.study.name,
+    title: raw.study.title ?? raw.study.name,
+    configPath: resolve(configPath),
+    files: { episodes: resolve(dir, raw.files.episodes), sessions: resolve(dir, raw.files.sessions) },
+    columns: raw.columns,
+    alliance: raw.alliance,
+    outcome: raw.outcome,
+    dropoutReasons: raw.dropout_reasons,
+    cutoffDate: raw.cutoff_date,
+    tiers: { cutPoints: raw.tiers.cut_points, labels: raw.tiers.labels },
+    minCellSize: raw.privacy?.min_cell_size ?? DEFAULT_MIN_CELL_SIZE,
+  });
+}
+
+/** Read a config file from disk and parse it (see parseStudyConfig). */
+export function loadStudyConfig(configPath: string): Result<Study> {
+  let text: string;
+  try {
+    text = readFileSync(configPath, "utf8");
+  } catch (e) {
+    return fail({ code: "E_CONFIG_READ", message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, where: { file: configPath }, fix: "Check the path given to --config." });
+  }
+  return parseStudyConfig(text, configPath);
+}
+
+/** `/tiers/cut_points/1` → `tiers.cut_points[1]` */
+function keyPath(instancePath: string, child?: string): string {
+  const parts = instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  if (child !== undefined) parts.push(child);
+  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "") || "(top level)";
+}
+
+function shapeProblem(err: ErrorObject, file: string): Problem {
+  const at = (key: string, message: string, fix: string): Problem => ({ code: "E_CONFIG_KEY", message, where: { file, key }, fix });
+  switch (err.keyword) {
+    case "required": {
+      const missing = String(err.params.missingProperty);
+      return at(keyPath(err.instancePath, missing), "is missing", `Add \`${missing}:\` here; see docs/config.md for what it means.`);
+    }
+    case "additionalProperties": {
+      const extra = String(err.params.additionalProperty);
+      return at(keyPath(err.instancePath, extra), "is not a known key", "Check its spelling against docs/config.md, or remove it.");
+    }
+    case "type":
+      return at(keyPath(err.instancePath), `must be ${describeType(String(err.params.type))}`, "Change the value to that type.");
+    case "pattern":
+      return keyPath(err.instancePath) === "cutoff_date"
+        ? at("cutoff_date", "must be a date written YYYY-MM-DD", "Write it like 2025-12-31 (quoted or not).")
+        : at(keyPath(err.instancePath), `must match ${String(err.params.pattern)}`, "Use only letters, digits, '.', '_' and '-', starting with a letter or digit.");
+    case "minItems":
+      return at(keyPath(err.instancePath), `must list at least ${String(err.params.limit)} item(s)`, "Add the missing items.");
+    case "minimum":
+      return at(keyPath(err.instancePath), `must be at least ${String(err.params.limit)}`, "Raise the value.");
+    default:
+      return at(keyPath(err.instancePath), err.message ?? "is not valid", "See docs/config.md.");
+  }
+}
+
+function describeType(t: string): string {
+  return ({ string: "text", number: "a number", integer: "a whole number", boolean: "true or false", array: "a list", object: "a mapping of keys" } as Record<string, string>)[t] ?? t;
+}
+
+function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const at = (key: string, message: string, fix: string) => problems.push({ code: "E_CONFIG_VALUE", message, where: { file, key }, fix });
+  for (const [key, range] of [["alliance", c.alliance], ["outcome", c.outcome]] as const) {
+    if (!(range.min < range.max)) at(`${key}.max`, `must be greater than ${key}.min (${range.min})`, "Give the instrument's lowest and highest possible total score.");
+  }
+  if (!isCalendarDate(c.cutoff_date)) at("cutoff_date", `"${c.cutoff_date}" is not a calendar date`, "Give a real date, YYYY-MM-DD.");
+  const cuts = c.tiers.cut_points;
+  cuts.forEach((cut, i) => {
+    if (i > 0 && !(cut > cuts[i - 1]!)) at(`tiers.cut_points[${i}]`, `must be greater than the cut point before it (${cuts[i - 1]})`, "List cut points in increasing order, each once.");
+    if (cut <= c.alliance.min || cut > c.alliance.max) at(`tiers.cut_points[${i}]`, `(${cut}) must lie above alliance.min (${c.alliance.min}) and at most alliance.max (${c.alliance.max})`, "Use cut points inside the instrument's score range.");
+  });
+  if (c.tiers.labels.length !== cuts.length + 1) {
+    at("tiers.labels", `has ${c.tiers.labels.length} labels but ${cuts.length} cut point(s) make ${cuts.length + 1} tiers`, "Give one label per tier, lowest tier first.");
+  }
+  const dupLabel = c.tiers.labels.find((l, i) => c.tiers.labels.indexOf(l) !== i);
+  if (dupLabel !== undefined) at("tiers.labels", `repeats the label "${dupLabel}"`, "Give each tier its own label.");
+  const dupReason = c.dropout_reasons.find((r, i) => c.dropout_reasons.indexOf(r) !== i);
+  if (dupReason !== undefined) at("dropout_reasons", `lists "${dupReason}" twice`, "List each reason once.");
+  return problems;
+}

@@ -15,6 +15,10 @@ export const DEMO_PARAMETERS = {
   admitFrom: "2024-01-01",
   admitTo: "2025-12-31",
   cutoffDate: "2025-12-31",
+  /** The export was taken two weeks after the cutoff, so it holds later sessions and discharges. */
+  exportDate: "2026-01-14",
+  /** Share of sessions entered twice (same client, day and scores): a common data-entry slip. */
+  duplicateEntryProbability: 0.015,
   /** Latent alliance (0–40 SRS scale) = mean + therapist effect + client effect. */
   allianceMean: 33,
   allianceTherapistSd: 2.0,
@@ -110,18 +114,23 @@ export function generateDemoStudy(n: number = DEMO_PARAMETERS.episodes, seed: nu
     const admit = addDays(p.admitFrom, rng.int(0, admitDays));
     latent.push({ allianceZ: z, therapistIndex: t });
     const { rows, discharge, reason } = simulateCourse(rng, p, clientId, admit, latentAlliance, z);
-    const closedByCutoff = discharge <= p.cutoffDate;
+    const dischargedByExport = discharge <= p.exportDate;
     episodes.push({
       ClientID: clientId,
       Site: therapist.site,
       Clinician: therapistIds[t]!,
       AdmitDate: admit,
-      DischargeDate: closedByCutoff ? discharge : "",
-      DischargeReason: closedByCutoff ? reason : "",
+      DischargeDate: dischargedByExport ? discharge : "",
+      DischargeReason: dischargedByExport ? reason : "",
     });
-    for (const row of rows) if (row.SessionDate <= p.cutoffDate) sessions.push(row);
+    for (const row of rows) {
+      if (row.SessionDate > p.exportDate) continue;
+      sessions.push(row);
+      if (rng.chance(p.duplicateEntryProbability)) sessions.push({ ...row });
+    }
   }
-  sessions.sort((a, b) => (a.SessionDate < b.SessionDate ? -1 : a.SessionDate > b.SessionDate ? 1 : a.ClientID < b.ClientID ? -1 : 1));
+  const key = (r: SessionRow) => r.SessionDate + r.ClientID;
+  sessions.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return { episodes, sessions, latent };
 }
 

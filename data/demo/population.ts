@@ -22,6 +22,7 @@ export function deriveReference(study: DemoStudy, cutoff: string = DEMO_PARAMETE
   for (const s of study.sessions) {
     if (s.SessionDate > cutoff) continue;
     const list = byClient.get(s.ClientID) ?? [];
+    if (list.some((t) => t.SessionDate === s.SessionDate)) continue; // a second entry of the same day
     list.push(s);
     byClient.set(s.ClientID, list);
   }

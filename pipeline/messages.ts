@@ -1,0 +1,33 @@
+/**
+ * User-facing messages of ingest and the CLI, in one place so tests assert against them
+ * rather than copies of their text. Validation rule messages live in the rule catalogue
+ * (stages/validation-rules.ts); config messages beside the config loader.
+ */
+import type { Problem } from "./problem.ts";
+
+export const messages = {
+  fileUnreadable: (path: string, role: string, reason: string): Problem => ({
+    code: "E_FILE_UNREADABLE",
+    message: `the ${role} file cannot be read (${reason})`,
+    where: { file: path },
+    fix: `Check files.${role} in the config; paths are relative to the config file's folder.`,
+  }),
+  csvUnparseable: (file: string, detail: string): Problem => ({
+    code: "E_CSV_UNPARSEABLE",
+    message: `is not a readable CSV file: ${detail.split("\n").slice(0, 3).join(" ")}`,
+    where: { file },
+    fix: "Save the file as comma-separated UTF-8 text with one header row; quote values that contain commas.",
+  }),
+  columnMissing: (file: string, field: string, column: string, present: string[]): Problem => {
+    const near = present.find((c) => c.toLowerCase() === column.toLowerCase());
+    return {
+      code: "E_COLUMN_MISSING",
+      message: `has no column "${column}" (the config maps ${field} to it)`,
+      where: { file, row: 1, column },
+      fix: near
+        ? `The file has "${near}": change columns.*.${field} in the config to "${near}".`
+        : `Add the column to the file, or map ${field} to one of its columns: ${present.join(", ")}.`,
+    };
+  },
+  noBrowser: (hint: string) => `no Chromium found, so report.pdf was not written. ${hint}`,
+} as const;

@@ -1,0 +1,91 @@
+/**
+ * Stage 3, derive: one row per episode under the rules of docs/data-contract.md, from the
+ * records validate kept (sessions ordered by date):
+ *   early_alliance   mean of the first three non-missing alliance ratings (fewer if fewer exist)
+ *   outcome_first/last, outcome_change = last − first, sign flipped when lower is better
+ *                    (so positive = improvement); needs ≥ 2 outcome ratings
+ *   days_in_treatment admission to discharge, or to the cutoff while active
+ *   closed           discharged on or before the cutoff
+ *   dropout          closed with a dropout reason
+ *   tier             from early_alliance and the config's cut points (a cut point belongs to the tier above)
+ * Artifact: internal/03-derived-episodes.csv (row-level: internal, never shared).
+ */
+import type { Study } from "../config/study.ts";
+import { type Db, queryRows, sqlString } from "../db.ts";
+
+export interface DerivedEpisode {
+  src_row: number;
+  client_id: string;
+  site: string;
+  therapist_id: string;
+  admit_date: string;
+  discharge_date: string | null;
+  discharge_reason: string | null;
+  n_sessions: number;
+  early_alliance: number | null;
+  early_alliance_n: number;
+  outcome_first: number | null;
+  outcome_last: number | null;
+  outcome_n: number;
+  outcome_change: number | null;
+  days_in_treatment: number;
+  closed: boolean;
+  dropout: boolean;
+  tier: string | null;
+}
+
+export const DERIVED_TABLE = "d_episodes";
+export const EARLY_WINDOW = 3;
+
+/** SQL CASE that puts a score into its tier label. */
+export function tierCase(column: string, cutPoints: number[], labels: string[]): string {
+  const steps = cutPoints.map((cut, i) => `WHEN ${column} < ${cut} THEN ${sqlString(labels[i]!)}`).join(" ");
+  return `CASE WHEN ${column} IS NULL THEN NULL ${steps} ELSE ${sqlString(labels[labels.length - 1]!)} END`;
+}
+
+export async function derive(db: Db, study: Study): Promise<DerivedEpisode[]> {
+  const cutoff = `DATE ${sqlString(study.cutoffDate)}`;
+  const orientation = study.outcome.higher_is_better ? 1 : -1;
+  const dropoutList = study.dropoutReasons.map(sqlString).join(", ");
+  await db.run(`
+    CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS
+    WITH e AS (SELECT * FROM t_episodes WHERE excluded_code IS NULL),
+    s AS (SELECT client_id_text AS client_id, session_date, alliance, outcome FROM t_sessions WHERE excluded_code IS NULL),
+    ranked AS (
+      SELECT client_id, alliance, row_number() OVER (PARTITION BY client_id ORDER BY session_date) AS k
+      FROM s WHERE alliance IS NOT NULL),
+    early AS (SELECT client_id, avg(alliance) AS early_alliance, count(*) AS early_alliance_n FROM ranked WHERE k <= ${EARLY_WINDOW} GROUP BY 1),
+    outcome AS (
+      SELECT client_id, arg_min(outcome, session_date) AS outcome_first, arg_max(outcome, session_date) AS outcome_last, count(*) AS outcome_n
+      FROM s WHERE outcome IS NOT NULL GROUP BY 1),
+    attended AS (SELECT client_id, count(*) AS n_sessions FROM s GROUP BY 1),
+    base AS (
+      SELECT e.*, (e.discharge_date IS NOT NULL AND e.discharge_date <= ${cutoff}) AS closed
+      FROM e)
+    SELECT b.src_row::INTEGER AS src_row,
+           b.client_id_text AS client_id, b.site_text AS site, b.therapist_id_text AS therapist_id,
+           strftime(b.admit_date, '%Y-%m-%d') AS admit_date,
+           strftime(b.discharge_date, '%Y-%m-%d') AS discharge_date,
+           b.discharge_reason_text AS discharge_reason,
+           coalesce(a.n_sessions, 0)::INTEGER AS n_sessions,
+           early.early_alliance,
+           coalesce(early.early_alliance_n, 0)::INTEGER AS early_alliance_n,
+           o.outcome_first, o.outcome_last,
+           coalesce(o.outcome_n, 0)::INTEGER AS outcome_n,
+           CASE WHEN o.outcome_n >= 2 THEN ${orientation} * (o.outcome_last - o.outcome_first) END AS outcome_change,
+           date_diff('day', b.admit_date, CASE WHEN b.closed THEN b.discharge_date ELSE ${cutoff} END)::INTEGER AS days_in_treatment,
+           b.closed,
+           (b.closed AND b.discharge_reason_text IN (${dropoutList})) AS dropout,
+           ${tierCase("early.early_alliance", study.tiers.cutPoints, study.tiers.labels)} AS tier
+    FROM base b
+    LEFT JOIN early ON early.client_id = b.client_id_text
+    LEFT JOIN outcome o ON o.client_id = b.client_id_text
+    LEFT JOIN attended a ON a.client_id = b.client_id_text
+    ORDER BY b.src_row`);
+  return queryRows<DerivedEpisode>(db, `SELECT * FROM ${DERIVED_TABLE} ORDER BY src_row`);
+}
+
+/** Writes the derived table as CSV (row-level; for the internal folder only). */
+export async function writeDerivedCsv(db: Db, path: string): Promise<void> {
+  await db.run(`COPY (SELECT * EXCLUDE (src_row) FROM ${DERIVED_TABLE} ORDER BY src_row) TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
+}

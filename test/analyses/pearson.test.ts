@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { pearson } from "../../analyses/pearson.ts";
+import { MPG, WT } from "./mtcars.ts";
+
+// Expected values: test/reference/analyses-reference.out (R 4.x, stats::cor.test).
+describe("pearson", () => {
+  const result = pearson(WT, MPG);
+
+  it("matches r from cor.test(wt, mpg, method = 'pearson')", () => {
+    expect(result.estimate).toBeCloseTo(-0.8676593765172278, 12);
+  });
+
+  it("matches the t statistic and two-sided p of cor.test", () => {
+    expect(result.t).toBeCloseTo(-9.559044146972111, 10);
+    expect(result.df).toBe(30);
+    expect(result.p / 1.2939587013505163e-10).toBeCloseTo(1, 8);
+  });
+
+  it("matches the Fisher-z 95% interval of cor.test", () => {
+    expect(result.ci_low).toBeCloseTo(-0.93382641328499416, 12);
+    expect(result.ci_high).toBeCloseTo(-0.74408719646011279, 12);
+  });
+
+  it("honours another confidence level, as cor.test(conf.level = 0.90)", () => {
+    const r90 = pearson(WT, MPG, 0.9);
+    expect(r90.ci_low).toBeCloseTo(-0.92591514988401946, 12);
+    expect(r90.ci_high).toBeCloseTo(-0.76908720785974927, 12);
+  });
+
+  it("refuses fewer than four pairs", () => {
+    expect(() => pearson([1, 2, 3], [1, 2, 4])).toThrow(/at least 4/);
+  });
+
+  it("refuses a constant variable, whose correlation is undefined", () => {
+    expect(() => pearson([1, 1, 1, 1], [1, 2, 3, 4])).toThrow(/constant/);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { linearFit } from "../../analyses/linear-fit.ts";
+import { pairwiseComplete } from "../../analyses/pairwise-complete.ts";
+import { suppressCount } from "../../analyses/suppress.ts";
+import { binnedMeans } from "../../analyses/binned-means.ts";
+import { MPG, WT } from "./mtcars.ts";
+
+describe("linearFit", () => {
+  it("matches coef(lm(mpg ~ wt)) in R (test/reference/analyses-reference.out)", () => {
+    const fit = linearFit(WT, MPG);
+    expect(fit.intercept).toBeCloseTo(37.285126167342028, 10);
+    expect(fit.slope).toBeCloseTo(-5.3444715727226786, 10);
+  });
+});
+
+describe("pairwiseComplete", () => {
+  it("keeps only pairs where both values are present", () => {
+    expect(pairwiseComplete([1, null, 3, 4], [5, 6, null, 8])).toEqual({ x: [1, 4], y: [5, 8] });
+  });
+});
+
+describe("suppressCount", () => {
+  it("withholds counts from 1 to the minimum cell size minus one", () => {
+    expect([1, 10].map((n) => suppressCount(n, 11))).toEqual([null, null]);
+  });
+
+  it("shows zero and counts at or above the minimum", () => {
+    expect([0, 11, 500].map((n) => suppressCount(n, 11))).toEqual([0, 11, 500]);
+  });
+});
+
+describe("binnedMeans", () => {
+  it("cuts sorted x into equal-count bins and averages each (hand-computed)", () => {
+    const bins = binnedMeans([4, 3, 2, 1], [7, 5, 3, 1], 2);
+    expect(bins.map((b) => [b.n, b.x, b.y])).toEqual([[2, 1.5, 2], [2, 3.5, 6]]);
+  });
+
+  it("gives the t interval of each bin's mean: mean ± qt(.975, 1)·sd/√2 = 2 ± 12.7062·1.41421/1.41421", () => {
+    const [bin] = binnedMeans([1, 2, 3, 4], [1, 3, 5, 7], 2);
+    // qt(0.975, 1) in R = 12.706204736174707; sd(c(1, 3)) = sqrt(2)
+    expect(bin!.ci_low).toBeCloseTo(2 - 12.706204736174707, 10);
+    expect(bin!.ci_high).toBeCloseTo(2 + 12.706204736174707, 10);
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { spearman } from "../../analyses/spearman.ts";
+import { averageRanks } from "../../analyses/rank.ts";
+import { MPG, WT } from "./mtcars.ts";
+
+// Expected values: test/reference/analyses-reference.out (R, stats::cor.test and base::rank).
+describe("spearman", () => {
+  it("matches rho of cor.test(wt, mpg, method = 'spearman', exact = FALSE), data with ties", () => {
+    expect(spearman(WT, MPG).estimate).toBeCloseTo(-0.88642203327029789, 12);
+  });
+
+  it("matches the t-approximation p of the same call", () => {
+    expect(spearman(WT, MPG).p / 1.4875948581274329e-11).toBeCloseTo(1, 8);
+  });
+
+  it("gives no confidence interval, as cor.test gives none", () => {
+    const r = spearman(WT, MPG);
+    expect([r.ci_low, r.ci_high]).toEqual([null, null]);
+  });
+});
+
+describe("averageRanks", () => {
+  it("gives tied values the mean of their ranks, as rank(c(10, 20, 20, 5)) in R", () => {
+    expect(averageRanks([10, 20, 20, 5])).toEqual([2, 3.5, 3.5, 1]);
+  });
+});

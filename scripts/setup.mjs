@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findBrowser, INSTALL_BROWSER_HINT } from "../pipeline/render/find-browser.js";
+import { findBrowser, INSTALL_BROWSER_HINT } from "../pipeline/report/find-browser.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** @param {string} line */

@@ -1,0 +1,119 @@
+/**
+ * The `alliance` command line. Exit codes: 0 success, 1 the data or config has problems
+ * (each named with file, row and column), 2 the command was used wrongly.
+ */
+import { parseArgs } from "node:util";
+import { relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadStudyConfig } from "./config/load-config.ts";
+import { formatProblem, type Problem } from "./problem.ts";
+import { runStudy } from "./run.ts";
+
+export const DEMO_CONFIG = fileURLToPath(new URL("../data/demo/study.yaml", import.meta.url));
+/** How many problems are printed before "… and N more". */
+const MAX_PRINTED = 40;
+
+const HELP: Record<string, string> = {
+  main: `alliance — alliance–outcome evidence from de-identified treatment data
+
+Usage:
+  alliance run --config <study.yaml> [--out <dir>] [--no-pdf]
+  alliance demo [--out <dir>] [--no-pdf]
+  alliance <command> --help
+
+Commands:
+  run    validate a study's data and write its report, results.json and tables
+  demo   run the embedded synthetic demo study (data/demo/)
+`,
+  run: `alliance run — validate a study's data and write its report
+
+Usage: alliance run --config <study.yaml> [--out <dir>] [--no-pdf]
+
+  --config <file>  the study config (YAML); see docs/config.md
+  --out <dir>      output folder (default: reports/<study.name>)
+  --no-pdf         write the HTML report only
+  -h, --help       this help
+
+Writes report.html, report.pdf, results.json and tables/*.csv; internal/ holds
+row-level working files that are not to be shared. Exit code 0 on success, 1 when
+the config or data has problems (each listed with file, row and column), 2 on wrong usage.
+`,
+  demo: `alliance demo — run the embedded synthetic demo study
+
+Usage: alliance demo [--out <dir>] [--no-pdf]
+
+  --out <dir>  output folder (default: reports/demo)
+  --no-pdf     write the HTML report only
+  -h, --help   this help
+`,
+};
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+/** Run the CLI with the given arguments; returns the exit code. */
+export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    io.out(HELP.main!);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== "run" && command !== "demo") {
+    io.err(`alliance: unknown command "${command}"; try \`alliance --help\``);
+    return 2;
+  }
+  let values: { config?: string | undefined; out?: string | undefined; "no-pdf"?: boolean | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        config: { type: "string" },
+        out: { type: "string" },
+        "no-pdf": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    io.err(`alliance ${command}: ${(e as Error).message}; try \`alliance ${command} --help\``);
+    return 2;
+  }
+  if (command === "demo" && values.config !== undefined) {
+    io.err("alliance demo: takes no --config (it always runs data/demo/study.yaml); use `alliance run --config <file>`");
+    return 2;
+  }
+  if (values.help) {
+    io.out(HELP[command]!);
+    return 0;
+  }
+  const configPath = command === "demo" ? DEMO_CONFIG : values.config;
+  if (!configPath) {
+    io.err("alliance run: --config <file> is required; try `alliance run --help`");
+    return 2;
+  }
+  const study = loadStudyConfig(configPath);
+  if (!study.ok) return report(io, `the config ${configPath} has ${count(study.problems, "problem")}`, study.problems);
+  const outDir = resolve(values.out ?? `reports/${study.value.name}`);
+  const run = await runStudy(study.value, { outDir, pdf: !values["no-pdf"] });
+  if (!run.ok) {
+    const files = [...new Set(run.problems.map((p) => p.where?.file).filter(Boolean))].join(", ");
+    return report(io, `${count(run.problems, "error")} in ${files || "the input"}; nothing was analysed`, run.problems);
+  }
+  for (const n of run.value.notices) io.err(`alliance: note: ${formatProblem(n)}`);
+  const shown = relative(process.cwd(), outDir) || ".";
+  io.out(`wrote ${run.value.files.map((f) => `${shown}/${f}`).join(", ")}`);
+  return 0;
+}
+
+function report(io: Io, headline: string, problems: Problem[]): number {
+  io.err(`alliance: ${headline}`);
+  for (const p of problems.slice(0, MAX_PRINTED)) io.err(`  ${formatProblem(p)}`);
+  if (problems.length > MAX_PRINTED) io.err(`  … and ${problems.length - MAX_PRINTED} more (all listed in internal/02-validation.json)`);
+  return 1;
+}
+
+const count = (items: unknown[], noun: string) => `${items.length} ${noun}${items.length === 1 ? "" : "s"}`;

@@ -1,0 +1,35 @@
+/**
+ * APA 7 number style. Statistics that cannot exceed 1 (r, ρ, p) have no leading zero;
+ * correlations to two decimals, p to three, and "p < .001" below that (APA Publication
+ * Manual, 7th ed., §6.36 and §6.43).
+ */
+
+/** Two decimals with no leading zero. @example noLeadingZero(0.2834) // => ".28" @example noLeadingZero(-0.05) // => "-.05" */
+export function noLeadingZero(value: number, digits = 2): string {
+  const text = Math.abs(value).toFixed(digits).replace(/^0(?=\.)/, "");
+  return (value < 0 && Number(text) !== 0 ? "-" : "") + text;
+}
+
+/** @example formatP(0.0004) // => "p < .001" @example formatP(0.0423) // => "p = .042" */
+export function formatP(p: number): string {
+  return p < 0.001 ? "p < .001" : `p = ${noLeadingZero(p, 3)}`;
+}
+
+/** @example formatPercent(0.4213) // => "42.1%" */
+export function formatPercent(rate: number, digits = 1): string {
+  return `${(100 * rate).toFixed(digits)}%`;
+}
+
+/**
+ * APA text of a correlation.
+ * @example apaCorrelation({ method: "pearson", df: 118, estimate: 0.32, ci_low: 0.15, ci_high: 0.47, p: 0.0003 }, 0.95)
+ * // => "r(118) = .32, 95% CI [.15, .47], p < .001"
+ */
+export function apaCorrelation(
+  c: { method: "pearson" | "spearman"; df: number; estimate: number; ci_low: number | null; ci_high: number | null; p: number },
+  level: number,
+): string {
+  const symbol = c.method === "pearson" ? "r" : "rs";
+  const ci = c.ci_low !== null && c.ci_high !== null ? `, ${Math.round(level * 100)}% CI [${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]` : "";
+  return `${symbol}(${c.df}) = ${noLeadingZero(c.estimate)}${ci}, ${formatP(c.p)}`;
+}

@@ -1,0 +1,47 @@
+/**
+ * Prints report.html to PDF with the system Chromium through puppeteer-core. The page is
+ * loaded from memory with every network request refused, so the PDF shows exactly what
+ * the offline HTML shows.
+ */
+import { launch } from "puppeteer-core";
+import { findBrowser, INSTALL_BROWSER_HINT } from "./find-browser.js";
+import { fail, ok, type Result } from "../problem.ts";
+
+/** Flags for a headless run as root on a closed network (no sandbox, no background traffic). */
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--font-render-hinting=none",
+];
+
+export interface PdfOutput {
+  bytes: Uint8Array;
+  /** URLs the page tried to load (and was refused): should always be empty. */
+  blockedRequests: string[];
+}
+
+export async function printPdf(html: string, browserPath: string | null = findBrowser()): Promise<Result<PdfOutput>> {
+  if (!browserPath) return fail({ code: "W_NO_BROWSER", message: "no Chromium found, so report.pdf was not written.", fix: INSTALL_BROWSER_HINT });
+  const browser = await launch({ executablePath: browserPath, headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    const blockedRequests: string[] = [];
+    await page.setRequestInterception(true);
+    page.on("request", (req) => {
+      if (req.url().startsWith("data:") || req.url() === "about:blank") return void req.continue();
+      blockedRequests.push(req.url());
+      void req.abort();
+    });
+    await page.setContent(html, { waitUntil: "load" });
+    const bytes = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true });
+    return ok({ bytes, blockedRequests });
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Everything the report templates print, as formatted text, computed from results.json
+ * alone: the report can show nothing that results.json does not hold.
+ */
+import Handlebars from "handlebars";
+import type { CorrelationRow, Results } from "../results.ts";
+import { formatP, formatPercent, noLeadingZero } from "./apa.ts";
+
+const SUPPRESSED = "<11";
+
+export interface ReportView {
+  title: string;
+  generatedAt: string;
+  cutoffDate: string;
+  methods: string;
+  /** HTML: statistics in APA italics; every text from the config is escaped. */
+  resultsHtml: string;
+  flow: { label: string; n: string; indent: boolean }[];
+  sessionFlow: { label: string; n: string; indent: boolean }[];
+  correlations: { y: string; method: string; n: string; estimate: string; ci: string; p: string; apaHtml: string }[];
+  dropout: { tier: string; range: string; episodes: string; closed: string; dropouts: string; rate: string; ci: string }[];
+  suppressionNote: string;
+  provenance: { label: string; value: string }[];
+  charts: { scatter: string; dropout: string };
+  scatterCaption: string;
+}
+
+export function buildReportView(r: Results, charts: { scatter: string; dropout: string }): ReportView {
+  const show = (n: number | null) => (n === null ? suppressedText(r) : n.toLocaleString("en-US"));
+  const excludedEpisodes = r.flow.excluded.map((e) => ({ label: `Excluded: ${e.reason}`, n: show(e.n), indent: true }));
+  const excludedSessions = r.flow.sessions.excluded.map((e) => ({ label: `Excluded: ${e.reason}`, n: show(e.n), indent: true }));
+  return {
+    title: r.study.title,
+    generatedAt: r.provenance.run_at,
+    cutoffDate: r.settings.cutoff_date,
+    methods: methodsText(r),
+    resultsHtml: resultsHtml(r),
+    flow: [
+      { label: "Episodes in the episodes file", n: show(r.flow.episodes_ingested), indent: false },
+      ...excludedEpisodes,
+      { label: "Episodes analysed", n: show(r.flow.episodes_analyzed), indent: false },
+      { label: "with outcome change (≥ 2 outcome ratings)", n: show(r.flow.analysis_sets.with_outcome_change), indent: true },
+      { label: "closed by the cutoff (dropout denominator)", n: show(r.flow.analysis_sets.closed), indent: true },
+      { label: "still active at the cutoff", n: show(r.flow.analysis_sets.active_at_cutoff), indent: true },
+    ],
+    sessionFlow: [
+      { label: "Session records in the sessions file", n: show(r.flow.sessions.ingested), indent: false },
+      ...excludedSessions,
+      { label: "Session records used", n: show(r.flow.sessions.used), indent: false },
+    ],
+    correlations: r.correlations.map((c) => ({
+      y: c.y === "outcome_change" ? "Outcome change" : "Last outcome score",
+      method: c.method === "pearson" ? "Pearson r" : "Spearman ρ",
+      n: show(c.n),
+      estimate: c.estimate === null ? "—" : noLeadingZero(c.estimate),
+      ci: c.ci_low === null || c.ci_high === null ? "—" : `[${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]`,
+      p: c.p === null ? "—" : formatP(c.p).replace(/^p /, ""),
+      apaHtml: apaHtml(c),
+    })),
+    dropout: r.dropout_by_tier.map((t, i) => {
+      const tier = r.settings.tiers[i]!;
+      return {
+        tier: t.tier,
+        range: tier.from === null ? `< ${tier.below}` : tier.below === null ? `≥ ${tier.from}` : `${tier.from} to < ${tier.below}`,
+        episodes: show(t.episodes),
+        closed: show(t.closed),
+        dropouts: show(t.dropouts),
+        rate: t.rate === null ? "—" : formatPercent(t.rate),
+        ci: t.ci_low === null || t.ci_high === null ? "—" : `[${formatPercent(t.ci_low)}, ${formatPercent(t.ci_high)}]`,
+      };
+    }),
+    suppressionNote:
+      `Counts from 1 to ${r.suppression.min_cell_size - 1} are shown as “${suppressedText(r)}” and rates built on them as “—” (minimum cell size ${r.suppression.min_cell_size}); ` +
+      `${r.suppression.cells_suppressed} cell(s) in this report are suppressed. The report holds no row-level data.`,
+    provenance: [
+      { label: "Tool", value: `${r.provenance.package} ${r.provenance.package_version} (Node ${r.provenance.node_version}, DuckDB ${r.provenance.duckdb_version})` },
+      { label: "Run at", value: r.provenance.run_at },
+      ...r.provenance.inputs.map((f) => ({ label: `Input: ${f.file}`, value: `SHA-256 ${f.sha256}` })),
+      { label: `Config: ${r.provenance.config.file}`, value: `SHA-256 ${r.provenance.config.sha256}` },
+      { label: "Results schema", value: r.schema_version },
+    ],
+    charts,
+    scatterCaption:
+      `Points are means of ${r.binned_scatter.length} equal-size groups of episodes ordered by early alliance (each of at least ${r.suppression.min_cell_size} episodes), ` +
+      `so that no single client's scores are shown; bars are 95% CIs of each group's mean. The line is the least-squares fit on every episode with both scores.`,
+  };
+
+  function suppressedText(res: Results) {
+    return res.suppression.min_cell_size === 11 ? SUPPRESSED : `<${res.suppression.min_cell_size}`;
+  }
+}
+
+function apaHtml(c: CorrelationRow): string {
+  const symbol = c.method === "pearson" ? "<i>r</i>" : "<i>r</i><sub>s</sub>";
+  if (c.estimate === null || c.df === null || c.p === null) return c.apa;
+  const ci = c.ci_low !== null && c.ci_high !== null ? `, 95% CI [${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]` : "";
+  return `${symbol}(${c.df}) = ${noLeadingZero(c.estimate)}${ci}, ${formatP(c.p).replace(/^p/, "<i>p</i>")}`;
+}
+
+function listText(items: string[]): string {
+  const quoted = items.map((i) => `“${i}”`);
+  return quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+}
+
+function methodsText(r: Results): string {
+  const s = r.settings;
+  const tiers = s.tiers.map((t) => t.label);
+  const cuts = s.tiers.slice(1).map((t) => t.from);
+  const tierText = tiers.map((label, i) => (i < cuts.length ? `${label} < ${cuts[i]} ≤ ` : label)).join("");
+  const direction = s.outcome.higher_is_better ? "last minus first" : "first minus last (lower scores are better, so the sign is reversed)";
+  return [
+    `Data were the ${r.flow.episodes_ingested.toLocaleString("en-US")} treatment episodes and ${r.flow.sessions.ingested.toLocaleString("en-US")} session records of the study export, with a data cutoff of ${s.cutoff_date}.`,
+    `Records were checked against the validation rules in docs/validation-rules.md; every record left out is counted by reason in the participant-flow tables.`,
+    `Early alliance was the mean of the first ${s.early_alliance_window} non-missing ${s.alliance.instrument} ratings of each episode, sessions ordered by date (fewer when fewer existed); episodes with no rating were not analysed.`,
+    `Outcome change was the ${direction} ${s.outcome.measure} score, so that positive values mean improvement, and required at least two ratings.`,
+    `Pearson's r (t test; ${Math.round(s.confidence_level * 100)}% CI by Fisher's z transformation) and Spearman's ρ (t approximation) were computed on pairwise-complete episodes.`,
+    `Episodes were grouped by early alliance into tiers (${tierText}).`,
+    `A tier's dropout rate is the number of episodes discharged as ${listText(s.dropout_reasons)} divided by the episodes discharged on or before the cutoff, with Wilson score ${Math.round(s.confidence_level * 100)}% CIs; episodes still active at the cutoff are left out of the denominator, which can bias the rate when many are still in treatment.`,
+  ].join(" ");
+}
+
+function resultsHtml(r: Results): string {
+  const find = (y: string, m: string) => r.correlations.find((c) => c.y === y && c.method === m)!;
+  const change = find("outcome_change", "pearson");
+  const last = find("outcome_last", "pearson");
+  const tiers = r.dropout_by_tier.filter((t) => t.rate !== null);
+  const tierText = tiers.map((t) => `${formatPercent(t.rate!)} in the ${Handlebars.escapeExpression(t.tier)} tier`).join(", ");
+  return [
+    change.estimate !== null ? `Early alliance was correlated with outcome change, ${apaHtml(change)} (<i>n</i> = ${change.n}).` : `The correlation of early alliance with outcome change is ${change.apa}.`,
+    last.estimate !== null ? `Its correlation with the last outcome score was ${apaHtml(last)} (<i>n</i> = ${last.n}).` : "",
+    tiers.length ? `Among closed episodes, dropout was ${tierText}.` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}

@@ -1,0 +1,110 @@
+/**
+ * results.json: every number in the report, under documented names (docs/results.md).
+ * These types are the source of schema/results.schema.json. Counts withheld by small-cell
+ * suppression are null, with `suppressed: true` on their row.
+ * Versioning: the major version changes when a name is removed or its meaning changes,
+ * the minor version when names are added.
+ */
+export const RESULTS_SCHEMA_VERSION = "1.0.0";
+
+export interface Results {
+  schema_version: string;
+  study: { name: string; title: string };
+  provenance: Provenance;
+  settings: Settings;
+  flow: Flow;
+  correlations: CorrelationRow[];
+  dropout_by_tier: DropoutTierRow[];
+  /** The fitted OLS line of outcome change on early alliance drawn on the scatter, or null when n is too small. */
+  fitted_line: { n: number; intercept: number; slope: number } | null;
+  /**
+   * Equal-count bins of early alliance with the mean outcome change in each: the scatter's points.
+   * Only bin means and counts are shared, never one episode's values.
+   */
+  binned_scatter: BinnedPoint[];
+  suppression: { min_cell_size: number; cells_suppressed: number };
+}
+
+export interface Provenance {
+  package: string;
+  package_version: string;
+  /** ISO 8601 time the run started. */
+  run_at: string;
+  node_version: string;
+  duckdb_version: string;
+  /** Each input file, named without its folder, with its SHA-256. */
+  inputs: { role: "episodes" | "sessions"; file: string; sha256: string; rows: number }[];
+  config: { file: string; sha256: string };
+}
+
+export interface Settings {
+  alliance: { instrument: string; min: number; max: number };
+  outcome: { measure: string; min: number; max: number; higher_is_better: boolean };
+  dropout_reasons: string[];
+  cutoff_date: string;
+  early_alliance_window: number;
+  tiers: { label: string; from: number | null; below: number | null }[];
+  confidence_level: number;
+}
+
+export interface ExclusionRow {
+  code: string;
+  reason: string;
+  n: number | null;
+  suppressed: boolean;
+}
+
+export interface Flow {
+  episodes_ingested: number;
+  /** Episodes left out, by reason, in the order the rules apply. */
+  excluded: ExclusionRow[];
+  episodes_analyzed: number | null;
+  sessions: { ingested: number; excluded: ExclusionRow[]; used: number | null };
+  /** Sizes of the analysis sets among analysed episodes. */
+  analysis_sets: {
+    with_outcome_change: number | null;
+    with_outcome_last: number | null;
+    closed: number | null;
+    active_at_cutoff: number | null;
+  };
+}
+
+export type CorrelationY = "outcome_change" | "outcome_last";
+
+export interface CorrelationRow {
+  x: "early_alliance";
+  y: CorrelationY;
+  method: "pearson" | "spearman";
+  n: number | null;
+  estimate: number | null;
+  /** Fisher-z interval for Pearson; null for Spearman. */
+  ci_low: number | null;
+  ci_high: number | null;
+  df: number | null;
+  t: number | null;
+  p: number | null;
+  /** APA-style text, e.g. "r(498) = .28, 95% CI [.20, .36], p < .001". */
+  apa: string;
+  suppressed: boolean;
+}
+
+export interface DropoutTierRow {
+  tier: string;
+  /** Analysed episodes in the tier. */
+  episodes: number | null;
+  /** Closed (discharged by the cutoff): the denominator. */
+  closed: number | null;
+  dropouts: number | null;
+  rate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  suppressed: boolean;
+}
+
+export interface BinnedPoint {
+  n: number;
+  early_alliance_mean: number;
+  outcome_change_mean: number;
+  ci_low: number;
+  ci_high: number;
+}

@@ -1,0 +1,124 @@
+/**
+ * The driver of `alliance run`. One run, in five numbered phases, each a stage with an
+ * artifact in the output folder:
+ *
+ *   1 ingest    CSV → DuckDB text tables                 internal/01-ingest.json
+ *   2 validate  rule catalogue → stop, or exclude+count  internal/02-validation.json
+ *   3 derive    one row per episode                      internal/03-derived-episodes.csv
+ *   4 analyze   exact statistics                         internal/04-analysis.json
+ *   5 render    suppressed, shareable outputs            results.json, tables/*.csv, report.html, report.pdf
+ *
+ * internal/ holds row-level working files and is never to be shared; everything at the top
+ * of the output folder is built from results.json's suppressed numbers.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { createRequire } from "node:module";
+import type { Study } from "./config/study.ts";
+import { openDb, queryRows } from "./db.ts";
+import { fail, ok, type Problem, type Result } from "./problem.ts";
+import type { Provenance, Results } from "./results.ts";
+import { ingest } from "./stages/ingest.ts";
+import { validate } from "./stages/validate.ts";
+import { derive, writeDerivedCsv } from "./stages/derive.ts";
+import { analyze } from "./stages/analyze.ts";
+import { shareableResults } from "./stages/shareable.ts";
+import { dropoutSpec, renderSvg, scatterSpec } from "./report/charts.ts";
+import { buildReportView } from "./report/view-model.ts";
+import { renderHtml } from "./report/html.ts";
+import { reportTables } from "./report/tables.ts";
+import { printPdf } from "./report/pdf.ts";
+
+const pkg = createRequire(import.meta.url)("../package.json") as { name: string; version: string };
+
+export interface RunOptions {
+  outDir: string;
+  /** The run's timestamp; fixed in tests so outputs can be compared. */
+  now?: Date;
+  /** Write the PDF (default true). */
+  pdf?: boolean;
+}
+
+export interface RunSummary {
+  outDir: string;
+  results: Results;
+  files: string[];
+  /** Things the user should know that did not stop the run (e.g. no browser for the PDF). */
+  notices: Problem[];
+}
+
+export async function runStudy(study: Study, options: RunOptions): Promise<Result<RunSummary>> {
+  const { outDir } = options;
+  const internal = join(outDir, "internal");
+  rmSync(join(outDir, "report.pdf"), { force: true });
+  mkdirSync(join(outDir, "tables"), { recursive: true });
+  mkdirSync(internal, { recursive: true });
+  writeFileSync(join(internal, "README.txt"), "Internal working files of the run. They hold row-level data: do not share this folder.\n");
+  const runAt = (options.now ?? new Date()).toISOString();
+  const db = await openDb();
+  try {
+    // 1 ingest
+    const ingested = await ingest(db, study);
+    if (!ingested.ok) return ingested;
+    writeJson(join(internal, "01-ingest.json"), ingested.value);
+
+    // 2 validate
+    const validated = await validate(db, study);
+    writeJson(join(internal, "02-validation.json"), validated.ok ? validated.value : { errors: validated.problems });
+    if (!validated.ok) return validated;
+
+    // 3 derive
+    const episodes = await derive(db, study);
+    await writeDerivedCsv(db, join(internal, "03-derived-episodes.csv"));
+
+    // 4 analyze
+    const analysis = analyze(episodes, study);
+    writeJson(join(internal, "04-analysis.json"), analysis);
+
+    // 5 render
+    const provenance = await buildProvenance(db, study, ingested.value.files, runAt);
+    const results = shareableResults(study, ingested.value, validated.value, analysis, provenance);
+    const files = ["results.json"];
+    writeJson(join(outDir, "results.json"), results);
+    for (const [name, text] of Object.entries(reportTables(results))) {
+      writeFileSync(join(outDir, "tables", name), text);
+      files.push(`tables/${name}`);
+    }
+    const charts = { scatter: await renderSvg(scatterSpec(results)), dropout: await renderSvg(dropoutSpec(results)) };
+    const html = renderHtml(buildReportView(results, charts));
+    writeFileSync(join(outDir, "report.html"), html);
+    files.push("report.html");
+    const notices: Problem[] = [];
+    if (options.pdf !== false) {
+      const pdf = await printPdf(html);
+      if (pdf.ok) {
+        writeFileSync(join(outDir, "report.pdf"), pdf.value.bytes);
+        files.push("report.pdf");
+        if (pdf.value.blockedRequests.length) {
+          return fail({ code: "E_REPORT_NOT_SELF_CONTAINED", message: `the report tried to load ${pdf.value.blockedRequests.join(", ")}`, fix: "Report this as a bug: reports must load nothing." });
+        }
+      } else notices.push(...pdf.problems);
+    }
+    return ok({ outDir, results, files, notices });
+  } finally {
+    db.closeSync();
+  }
+}
+
+async function buildProvenance(db: Parameters<typeof queryRows>[0], study: Study, files: { role: "episodes" | "sessions"; path: string; sha256: string; rows: number }[], runAt: string): Promise<Provenance> {
+  const [{ v }] = (await queryRows<{ v: string }>(db, "SELECT version() AS v")) as [{ v: string }];
+  return {
+    package: pkg.name,
+    package_version: pkg.version,
+    run_at: runAt,
+    node_version: process.versions.node,
+    duckdb_version: v,
+    inputs: files.map((f) => ({ role: f.role, file: basename(f.path), sha256: f.sha256, rows: f.rows })),
+    config: { file: basename(study.configPath), sha256: createHash("sha256").update(readFileSync(study.configPath)).digest("hex") },
+  };
+}
+
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, JSON.stringify(value, null, 2) + "\n");
+}

@@ -1,0 +1,104 @@
+/**
+ * Builds results.json from the exact analysis: the only place small-cell suppression is
+ * applied, so every shareable output (HTML, PDF, CSV tables, results.json) is built from
+ * suppressed numbers. A count from 1 to min_cell_size − 1 becomes null; a rate or
+ * correlation whose numerator, denominator or n is withheld is withheld too.
+ */
+import { isSmallCell } from "../../analyses/suppress.ts";
+import type { Study } from "../config/study.ts";
+import { apaCorrelation } from "../report/apa.ts";
+import { RESULTS_SCHEMA_VERSION, type CorrelationRow, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
+import { CONFIDENCE_LEVEL, type Analysis } from "./analyze.ts";
+import { EARLY_WINDOW } from "./derive.ts";
+import type { IngestOutput } from "./ingest.ts";
+import type { ValidationOutput } from "./validate.ts";
+
+export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: "no alliance rating before the cutoff" } as const;
+
+export function shareableResults(study: Study, ingest: IngestOutput, validation: ValidationOutput, analysis: Analysis, provenance: Provenance): Results {
+  let cellsSuppressed = 0;
+  /** The count, or null (and one more suppressed cell) when it is small. */
+  const count = (n: number): number | null => {
+    if (isSmallCell(n, study.minCellSize)) {
+      cellsSuppressed++;
+      return null;
+    }
+    return n;
+  };
+  const exclusions = (rows: { code: string; reason: string; n: number }[]): ExclusionRow[] =>
+    rows.map((r) => {
+      const n = count(r.n);
+      return { code: r.code, reason: r.reason, n, suppressed: n === null };
+    });
+
+  const rowsOf = (role: "episodes" | "sessions") => ingest.files.find((f) => f.role === role)!.rows;
+  const episodeExclusions = [...validation.excluded.episodes, ...(analysis.excluded_no_alliance ? [{ ...NO_ALLIANCE, n: analysis.excluded_no_alliance }] : [])];
+  const sessionsExcluded = validation.excluded.sessions.reduce((a, r) => a + r.n, 0);
+
+  const correlations: CorrelationRow[] = analysis.correlations.map((c) => {
+    const n = count(c.n);
+    const r = n === null ? null : c.result;
+    return {
+      x: "early_alliance",
+      y: c.y,
+      method: c.method,
+      n,
+      estimate: r?.estimate ?? null,
+      ci_low: r?.ci_low ?? null,
+      ci_high: r?.ci_high ?? null,
+      df: r?.df ?? null,
+      t: r?.t ?? null,
+      p: r?.p ?? null,
+      apa: r ? apaCorrelation({ method: c.method, ...r }, CONFIDENCE_LEVEL) : n === null ? "suppressed (small cell)" : `not estimable: ${c.reason}`,
+      suppressed: n === null,
+    };
+  });
+
+  const dropout_by_tier: DropoutTierRow[] = analysis.dropout_by_tier.map((t) => {
+    const [episodes, closed, dropouts] = [count(t.episodes), count(t.closed), count(t.dropouts)];
+    const hidden = closed === null || dropouts === null;
+    const rate = hidden ? null : t.rate;
+    return { tier: t.tier, episodes, closed, dropouts, rate: rate?.rate ?? null, ci_low: rate?.ci_low ?? null, ci_high: rate?.ci_high ?? null, suppressed: hidden || episodes === null };
+  });
+
+  const sets = analysis.analysis_sets;
+  const bins = analysis.binned_scatter.filter((b) => !isSmallCell(b.n, study.minCellSize));
+  const cuts = study.tiers.cutPoints;
+  return {
+    schema_version: RESULTS_SCHEMA_VERSION,
+    study: { name: study.name, title: study.title },
+    provenance,
+    settings: {
+      alliance: study.alliance,
+      outcome: study.outcome,
+      dropout_reasons: study.dropoutReasons,
+      cutoff_date: study.cutoffDate,
+      early_alliance_window: EARLY_WINDOW,
+      tiers: study.tiers.labels.map((label, i) => ({ label, from: i === 0 ? null : cuts[i - 1]!, below: i < cuts.length ? cuts[i]! : null })),
+      confidence_level: CONFIDENCE_LEVEL,
+    },
+    flow: {
+      episodes_ingested: rowsOf("episodes"),
+      excluded: exclusions(episodeExclusions),
+      episodes_analyzed: count(analysis.episodes_analyzed),
+      sessions: { ingested: rowsOf("sessions"), excluded: exclusions(validation.excluded.sessions), used: count(rowsOf("sessions") - sessionsExcluded) },
+      analysis_sets: {
+        with_outcome_change: count(sets.with_outcome_change),
+        with_outcome_last: count(sets.with_outcome_last),
+        closed: count(sets.closed),
+        active_at_cutoff: count(sets.active_at_cutoff),
+      },
+    },
+    correlations,
+    dropout_by_tier,
+    fitted_line: analysis.fitted_line && !isSmallCell(analysis.fitted_line.n, study.minCellSize) ? analysis.fitted_line : null,
+    binned_scatter: bins.map((b) => ({
+      n: b.n,
+      early_alliance_mean: b.x,
+      outcome_change_mean: b.y,
+      ci_low: b.ci_low,
+      ci_high: b.ci_high,
+    })),
+    suppression: { min_cell_size: study.minCellSize, cells_suppressed: cellsSuppressed },
+  };
+}

@@ -7,7 +7,6 @@ import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStudyConfig } from "./config/load-config.ts";
 import { formatProblem, type Problem } from "./problem.ts";
-import { runStudy } from "./run.ts";
 
 export const DEMO_CONFIG = fileURLToPath(new URL("../data/demo/study.yaml", import.meta.url));
 /** How many problems are printed before "… and N more". */
@@ -98,6 +97,7 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
   const study = loadStudyConfig(configPath);
   if (!study.ok) return report(io, `the config ${configPath} has ${count(study.problems, "problem")}`, study.problems);
   const outDir = resolve(values.out ?? `reports/${study.value.name}`);
+  const { runStudy } = await import("./run.ts"); // loaded only when a study runs: keeps --help fast
   const run = await runStudy(study.value, { outDir, pdf: !values["no-pdf"] });
   if (!run.ok) {
     const files = [...new Set(run.problems.map((p) => p.where?.file).filter(Boolean))].join(", ");

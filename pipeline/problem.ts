@@ -29,7 +29,7 @@ export const fail = <T = never>(...problems: Problem[]): Result<T> => ({ ok: fal
 /**
  * One line naming where the problem is, what is wrong and how to fix it.
  * @example formatProblem({code: "E_X", message: "is not a number", where: {file: "s.csv", row: 3, column: "SRS"}})
- * // => "s.csv row 3, column SRS: is not a number [E_X]"
+ * // => "s.csv, row 3, column SRS: is not a number [E_X]"
  */
 export function formatProblem(p: Problem): string {
   const w = p.where;

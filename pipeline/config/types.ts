@@ -113,7 +113,7 @@ export interface PrivacySettings {
   /**
    * Smallest count shown in shareable outputs; counts from 1 to this − 1 are suppressed.
    * @minimum 1
-   * @TJS-type integer
+   * @asType integer
    * @default 11
    */
   min_cell_size?: number;

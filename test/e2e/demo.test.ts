@@ -1,0 +1,140 @@
+/**
+ * The whole pipeline on the embedded demo: one run (with PDF when a browser is present),
+ * checked against an independent recomputation in R (test/reference/demo-reference.R →
+ * demo-reference.json), against the results schema, and for privacy and self-containment.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, readdirSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import { main, DEMO_CONFIG } from "../../pipeline/cli.ts";
+import { findBrowser } from "../../pipeline/report/find-browser.js";
+import type { Results } from "../../pipeline/results.ts";
+import resultsSchema from "../../schema/results.schema.json" with { type: "json" };
+import reference from "../reference/demo-reference.json" with { type: "json" };
+
+const out = mkdtempSync(join(tmpdir(), "alliance-demo-"));
+const browser = findBrowser();
+// CI must produce the PDF; elsewhere a missing browser only skips the PDF checks.
+const requirePdf = Boolean(process.env.CI) || browser !== null;
+let results: Results;
+let html: string;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  const code = await main(["demo", "--out", out], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  if (code !== 0) throw new Error(`alliance demo failed (${code}):\n${lines.join("\n")}`);
+  results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+  html = readFileSync(join(out, "report.html"), "utf8");
+}, 120_000);
+
+describe("alliance demo", () => {
+  it("writes the report, results.json and the CSV tables", () => {
+    for (const f of ["report.html", "results.json", "tables/participant_flow.csv", "tables/correlations.csv", "tables/dropout_by_tier.csv"]) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+  });
+
+  it.runIf(requirePdf)("writes a PDF with pages", () => {
+    const pdf = readFileSync(join(out, "report.pdf"));
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    const pages = Number(/\/Count (\d+)/.exec(pdf.toString("latin1"))?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+  });
+
+  it("writes results.json that the published schema accepts", () => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(resultsSchema);
+    expect(validate(results), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("holds the provenance: SHA-256 of each input and the config, version and run time", () => {
+    expect(results.provenance.inputs.map((i) => i.file)).toEqual(["episodes.csv", "sessions.csv"]);
+    expect(results.provenance.inputs.every((i) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true);
+    expect(results.provenance.config.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(results.provenance.package_version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(Date.parse(results.provenance.run_at)).not.toBeNaN();
+  });
+});
+
+describe("demo results agree with the independent R recomputation (test/reference/demo-reference.R)", () => {
+  it("has the participant flow R counts", () => {
+    const f = reference.flow;
+    expect(results.flow.episodes_ingested).toBe(f.episodes_ingested);
+    expect(results.flow.excluded).toEqual([{ code: "X_NO_ALLIANCE_RATING", reason: "no alliance rating before the cutoff", n: f.no_alliance, suppressed: false }]);
+    expect(results.flow.episodes_analyzed).toBe(f.episodes_analyzed);
+    expect(results.flow.sessions.ingested).toBe(f.sessions_ingested);
+    expect(results.flow.sessions.excluded.map((e) => e.n)).toEqual([f.sessions_after_cutoff, f.sessions_duplicate]);
+    expect(results.flow.analysis_sets).toMatchObject({ with_outcome_change: f.with_outcome_change, closed: f.closed, active_at_cutoff: f.active_at_cutoff });
+  });
+
+  for (const ref of reference.correlations) {
+    it(`matches ${ref.r_call}`, () => {
+      const got = results.correlations.find((c) => c.y === ref.y && c.method === ref.method)!;
+      expect(got.n).toBe(ref.n);
+      expect(got.estimate).toBeCloseTo(ref.estimate, 10);
+      expect(got.p! / ref.p).toBeCloseTo(1, 6);
+      if (ref.ci_low !== undefined && ref.ci_high !== undefined) {
+        expect(got.ci_low).toBeCloseTo(ref.ci_low, 10);
+        expect(got.ci_high).toBeCloseTo(ref.ci_high, 10);
+      } else {
+        expect([got.ci_low, got.ci_high]).toEqual([null, null]);
+      }
+    });
+  }
+
+  for (const ref of reference.dropout_by_tier) {
+    it(`matches the ${ref.tier} tier: ${ref.r_call}`, () => {
+      const got = results.dropout_by_tier.find((t) => t.tier === ref.tier)!;
+      expect([got.episodes, got.closed, got.dropouts]).toEqual([ref.episodes, ref.closed, ref.dropouts]);
+      expect(got.rate).toBeCloseTo(ref.rate, 12);
+      expect(got.ci_low).toBeCloseTo(ref.ci_low, 10);
+      expect(got.ci_high).toBeCloseTo(ref.ci_high, 10);
+    });
+  }
+});
+
+describe("the demo recovers its documented true parameters (data/demo/README.md)", () => {
+  it("has the population correlation of early alliance with outcome change (.281) inside the 95% CI", () => {
+    const c = results.correlations.find((r) => r.y === "outcome_change" && r.method === "pearson")!;
+    expect(c.ci_low!).toBeLessThan(0.281);
+    expect(c.ci_high!).toBeGreaterThan(0.281);
+  });
+
+  it("shows dropout falling as alliance rises", () => {
+    const rates = results.dropout_by_tier.map((t) => t.rate!);
+    expect(rates[0]!).toBeGreaterThan(rates[1]!);
+    expect(rates[1]!).toBeGreaterThan(rates[2]!);
+  });
+});
+
+describe("the demo report", () => {
+  it("holds both charts as inline SVG", () => {
+    expect(html.match(/<svg[\s>]/g)?.length).toBe(2);
+    expect(html).toContain("Early alliance and outcome change");
+    expect(html).toContain("Dropout by early-alliance tier");
+  });
+
+  it("needs no script and loads nothing from the network", () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(html).not.toMatch(/url\(\s*["']?(https?:)?\/\//i);
+    expect(html).not.toMatch(/@import/i);
+  });
+
+  it("shows the participant flow, the methods paragraph and the APA results", () => {
+    expect(html).toContain("Participant flow");
+    expect(html).toContain("Methods");
+    expect(html).toMatch(/<i>r<\/i>\(536\) = \.30, 95% CI \[\.22, \.38\]/);
+  });
+
+  it("contains no client id in any shareable file", () => {
+    const ids = readFileSync(join(DEMO_CONFIG, "..", "episodes.csv"), "utf8").split("\n").slice(1).map((l) => l.split(",")[0]).filter(Boolean);
+    const shareable = ["report.html", "results.json", ...readdirSync(join(out, "tables")).map((f) => `tables/${f}`)];
+    for (const f of shareable) {
+      const text = readFileSync(join(out, f), "utf8");
+      const leaked = ids.filter((id) => text.includes(id!));
+      expect(leaked, f).toEqual([]);
+    }
+  });
+});

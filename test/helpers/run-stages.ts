@@ -1,0 +1,21 @@
+/** Runs ingest → validate (→ derive) on a Study, for stage tests. */
+import type { Study } from "../../pipeline/config/study.ts";
+import { openDb } from "../../pipeline/db.ts";
+import { ingest } from "../../pipeline/stages/ingest.ts";
+import { validate } from "../../pipeline/stages/validate.ts";
+import { derive } from "../../pipeline/stages/derive.ts";
+
+export async function ingestAndValidate(study: Study) {
+  const db = await openDb();
+  const ingested = await ingest(db, study);
+  if (!ingested.ok) return { db, ingested, validated: null };
+  return { db, ingested, validated: await validate(db, study) };
+}
+
+export async function deriveAll(study: Study) {
+  const { db, validated } = await ingestAndValidate(study);
+  if (!validated?.ok) throw new Error(`validation failed: ${JSON.stringify(validated)}`);
+  const episodes = await derive(db, study);
+  db.closeSync();
+  return episodes;
+}

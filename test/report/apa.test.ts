@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { apaCorrelation, formatP, noLeadingZero } from "../../pipeline/report/apa.ts";
+
+// APA Publication Manual, 7th ed., §6.36 (no leading zero for values that cannot exceed 1), §6.43 (p-values).
+describe("APA number style", () => {
+  it("drops the leading zero of a correlation and rounds to two decimals", () => {
+    expect([noLeadingZero(0.2834), noLeadingZero(-0.0549), noLeadingZero(0.996)]).toEqual([".28", "-.05", "1.00"]);
+  });
+
+  it("never writes a negative zero", () => {
+    expect(noLeadingZero(-0.001)).toBe(".00");
+  });
+
+  it("writes p below .001 as p < .001 and otherwise to three decimals", () => {
+    expect([formatP(0.0004), formatP(0.0423), formatP(0.5)]).toEqual(["p < .001", "p = .042", "p = .500"]);
+  });
+
+  it("writes a Pearson correlation with df, CI and p, as in the manual's example", () => {
+    expect(apaCorrelation({ method: "pearson", df: 118, estimate: 0.32, ci_low: 0.15, ci_high: 0.47, p: 0.0003 }, 0.95)).toBe("r(118) = .32, 95% CI [.15, .47], p < .001");
+  });
+
+  it("writes a Spearman correlation without an interval", () => {
+    expect(apaCorrelation({ method: "spearman", df: 40, estimate: -0.21, ci_low: null, ci_high: null, p: 0.18 }, 0.95)).toBe("rs(40) = -.21, p = .180");
+  });
+});

@@ -1,0 +1,13 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { CONFIG_SCHEMA_PATH, generateConfigSchemaText, generateResultsSchemaText, RESULTS_SCHEMA_PATH } from "../scripts/schemas.ts";
+
+describe("JSON Schemas generated from the TypeScript types", () => {
+  it("ships a config schema in step with pipeline/config/types.ts (run `npm run schema` when this fails)", () => {
+    expect(readFileSync(CONFIG_SCHEMA_PATH, "utf8")).toBe(generateConfigSchemaText());
+  }, 30_000);
+
+  it("ships a results schema in step with pipeline/results.ts (run `npm run schema` when this fails)", () => {
+    expect(readFileSync(RESULTS_SCHEMA_PATH, "utf8")).toBe(generateResultsSchemaText());
+  }, 30_000);
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../pipeline/stages/analyze.ts";
+import { shareableResults } from "../../pipeline/stages/shareable.ts";
+import type { DerivedEpisode } from "../../pipeline/stages/derive.ts";
+import type { Provenance } from "../../pipeline/results.ts";
+import { writeTinyStudy } from "../helpers/tiny-study.ts";
+
+const study = writeTinyStudy([], []).study;
+const provenance = { package: "t", package_version: "0", run_at: "2026-01-01T00:00:00.000Z", node_version: "20", duckdb_version: "v1", inputs: [], config: { file: "study.yaml", sha256: "x" } } as Provenance;
+
+/** n episodes in a tier, `dropouts` of them closed as dropout and the rest closed as completed. */
+function episodes(tier: string, alliance: number, n: number, dropouts: number): DerivedEpisode[] {
+  return Array.from({ length: n }, (_, i) => ({
+    src_row: i, client_id: `${tier}${i}`, site: "N", therapist_id: "T", admit_date: "2025-01-01", discharge_date: "2025-02-01",
+    discharge_reason: i < dropouts ? "dropped out" : "completed", n_sessions: 3, early_alliance: alliance + (i % 5) * 0.1, early_alliance_n: 3,
+    outcome_first: 10, outcome_last: 10 + (i % 7), outcome_n: 3, outcome_change: i % 7, days_in_treatment: 31, closed: true, dropout: i < dropouts, tier,
+  }));
+}
+
+function resultsFor(eps: DerivedEpisode[]) {
+  const ingest = { files: [{ role: "episodes" as const, path: "e.csv", sha256: "", rows: eps.length, columns: [] }, { role: "sessions" as const, path: "s.csv", sha256: "", rows: 0, columns: [] }] };
+  return shareableResults(study, ingest, { counts: [], findings: [], excluded: { episodes: [], sessions: [] } }, analyze(eps, study), provenance);
+}
+
+describe("small-cell suppression in results.json", () => {
+  const results = resultsFor([...episodes("low", 25, 8, 3), ...episodes("moderate", 32, 40, 12), ...episodes("high", 38, 30, 0)]);
+  const tier = (t: string) => results.dropout_by_tier.find((r) => r.tier === t)!;
+
+  it("withholds a tier's counts below the minimum cell size, and its rate with them", () => {
+    expect(tier("low")).toMatchObject({ episodes: null, closed: null, dropouts: null, rate: null, ci_low: null, ci_high: null, suppressed: true });
+  });
+
+  it("shows tiers whose counts are all at or above the minimum", () => {
+    expect(tier("moderate")).toMatchObject({ episodes: 40, closed: 40, dropouts: 12, rate: 0.3, suppressed: false });
+  });
+
+  it("shows a zero count: zero identifies no one", () => {
+    expect(tier("high")).toMatchObject({ dropouts: 0, rate: 0, ci_low: 0, suppressed: false });
+  });
+
+  it("counts the cells it withheld", () => {
+    expect(results.suppression).toEqual({ min_cell_size: 11, cells_suppressed: 3 });
+  });
+
+  it("withholds a correlation whose n is below the minimum cell size", () => {
+    const small = resultsFor(episodes("moderate", 32, 8, 2));
+    expect(small.correlations.every((c) => c.suppressed && c.estimate === null && c.n === null)).toBe(true);
+  });
+
+  it("shares only bin means of the scatter, each bin at least the minimum cell size", () => {
+    expect(results.binned_scatter.length).toBeGreaterThan(1);
+    expect(results.binned_scatter.every((b) => b.n >= 11 && Object.keys(b).sort().join() === "ci_high,ci_low,early_alliance_mean,n,outcome_change_mean")).toBe(true);
+  });
+});

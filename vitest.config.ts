@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20_000,
+    // Pin what can vary between machines, so outputs compare exactly.
+    env: { TZ: "UTC" },
+  },
+});

@@ -19,6 +19,11 @@ const BASE_CONFIG = {
   title: { fontSize: 15, anchor: "start" as const, offset: 12 },
 };
 
+/** What every chart of the report shares: schema, title block, size and styling. */
+function chartFrame(text: string, subtitle: string, width: number, height: number) {
+  return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: { text, subtitle }, width, height, config: BASE_CONFIG };
+}
+
 /** Render a Vega-Lite spec to standalone SVG markup. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: "none" });
@@ -38,11 +43,7 @@ export function scatterSpec(results: Results): TopLevelSpec {
   const lineData = line && xs.length ? [Math.min(...xs), Math.max(...xs)].map((x) => ({ x, y: line.intercept + line.slope * x })) : [];
   const x = { field: "early_alliance_mean", type: "quantitative" as const, title: `Early alliance (${shortName(alliance.instrument)}, mean of first ${results.settings.early_alliance_window})`, scale: { zero: false } };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Early alliance and outcome change", subtitle: "Group means with 95% CIs; line: least-squares fit" },
-    width: 520,
-    height: 320,
-    config: BASE_CONFIG,
+    ...chartFrame("Early alliance and outcome change", "Group means with 95% CIs; line: least-squares fit", 520, 320),
     layer: [
       {
         data: { values: points },
@@ -77,11 +78,7 @@ export function dropoutSpec(results: Results): TopLevelSpec {
   }));
   const x = { field: "tier", type: "nominal" as const, sort: order, title: "Early-alliance tier", axis: { labelAngle: 0 } };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Dropout by early-alliance tier", subtitle: "Share of closed episodes, Wilson 95% CIs" },
-    width: 360,
-    height: 300,
-    config: BASE_CONFIG,
+    ...chartFrame("Dropout by early-alliance tier", "Share of closed episodes, Wilson 95% CIs", 360, 300),
     data: { values: rows },
     layer: [
       {

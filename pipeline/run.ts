@@ -32,6 +32,9 @@ import { printPdf } from "./report/pdf.ts";
 
 const pkg = createRequire(import.meta.url)("../package.json") as { name: string; version: string };
 
+/** What a run writes for sharing; removed at the start of every run. */
+export const SHAREABLE_OUTPUTS = ["report.html", "report.pdf", "results.json", "tables"];
+
 export interface RunOptions {
   outDir: string;
   /** The run's timestamp; fixed in tests so outputs can be compared. */
@@ -51,8 +54,8 @@ export interface RunSummary {
 export async function runStudy(study: Study, options: RunOptions): Promise<Result<RunSummary>> {
   const { outDir } = options;
   const internal = join(outDir, "internal");
-  rmSync(join(outDir, "report.pdf"), { force: true });
-  mkdirSync(join(outDir, "tables"), { recursive: true });
+  // A failed run must not leave an earlier run's report looking current.
+  for (const old of SHAREABLE_OUTPUTS) rmSync(join(outDir, old), { force: true, recursive: true });
   mkdirSync(internal, { recursive: true });
   writeFileSync(join(internal, "README.txt"), "Internal working files of the run. They hold row-level data: do not share this folder.\n");
   const runAt = (options.now ?? new Date()).toISOString();
@@ -81,6 +84,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const results = shareableResults(study, ingested.value, validated.value, analysis, provenance);
     const files = ["results.json"];
     writeJson(join(outDir, "results.json"), results);
+    mkdirSync(join(outDir, "tables"));
     for (const [name, text] of Object.entries(reportTables(results))) {
       writeFileSync(join(outDir, "tables", name), text);
       files.push(`tables/${name}`);

@@ -1,6 +1,6 @@
 /** The `alliance` command as a user runs it: exit codes and the messages on stderr. */
 import { describe, expect, it, vi } from "vitest";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -58,6 +58,17 @@ describe("alliance CLI on malformed demo files", () => {
     const r = alliance("run", "--config", config);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("key privacy.min_cell_size: must be a whole number");
+  });
+});
+
+describe("alliance CLI on a folder that holds an earlier report", () => {
+  it("removes the earlier report when the new run fails, so nothing stale looks current", () => {
+    const out = mkdtempSync(join(tmpdir(), "alliance-out-"));
+    expect(alliance("demo", "--out", out, "--no-pdf").code).toBe(0);
+    expect(existsSync(join(out, "report.html"))).toBe(true);
+    const config = brokenDemo("sessions.csv", 12, (l) => l.replace(/^([^,]*,[^,]*,)[^,]*/, "$1x"));
+    expect(alliance("run", "--config", config, "--out", out).code).toBe(1);
+    expect(["report.html", "results.json", "tables"].filter((f) => existsSync(join(out, f)))).toEqual([]);
   });
 });
 

@@ -1,0 +1,36 @@
+# The demo's derivation rules (docs/data-contract.md), implemented in R independently of the
+# pipeline. Sourced by demo-reference.R and survival-reference.R. Needs `cutoff` set first.
+ep <- read.csv("data/demo/episodes.csv", colClasses = "character", na.strings = "")
+se <- read.csv("data/demo/sessions.csv", colClasses = "character", na.strings = "")
+dropout_reasons <- c("dropped out", "left against advice")
+
+se$date <- as.Date(se$SessionDate)
+se$srs <- as.numeric(se$SRS_Total)
+se$ors <- as.numeric(se$ORS_Total)
+se$row <- seq_len(nrow(se))
+n_sessions <- nrow(se)
+# Exclusions, in the pipeline's order of precedence: after the cutoff, then duplicates (same client and day, first row kept).
+after_cutoff <- se$date > cutoff
+kept <- se[!after_cutoff, ]
+dup <- duplicated(kept[, c("ClientID", "SessionDate")])
+n_dup <- sum(dup)
+kept <- kept[!dup, ]
+kept <- kept[order(kept$ClientID, kept$date), ]
+
+per_episode <- lapply(ep$ClientID, function(id) {
+  s <- kept[kept$ClientID == id, ]
+  a <- s$srs[!is.na(s$srs)]
+  o <- s$ors[!is.na(s$ors)]
+  c(early = if (length(a)) mean(head(a, 3)) else NA,
+    last = if (length(o)) tail(o, 1) else NA,
+    change = if (length(o) >= 2) tail(o, 1) - o[1] else NA)
+})
+d <- cbind(ep, as.data.frame(do.call(rbind, per_episode)))
+d$closed <- !is.na(d$DischargeDate) & as.Date(d$DischargeDate) <= cutoff
+d$dropout <- d$closed & d$DischargeReason %in% dropout_reasons
+d$tier <- cut(d$early, c(-Inf, 30, 36, Inf), labels = c("low", "moderate", "high"), right = FALSE)
+
+# Days in treatment: to discharge when closed by the cutoff, else to the cutoff (censored).
+d$time <- as.numeric(ifelse(d$closed, as.Date(d$DischargeDate) - as.Date(d$AdmitDate), cutoff - as.Date(d$AdmitDate)))
+d$reason <- ifelse(d$closed, d$DischargeReason, "active")
+a <- d[!is.na(d$early), ]

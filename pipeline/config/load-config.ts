@@ -8,7 +8,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { Ajv, type ErrorObject } from "ajv";
 import schema from "../../schema/study-config.schema.json" with { type: "json" };
 import type { StudyConfigFile } from "./types.ts";
-import { DEFAULT_MIN_CELL_SIZE, type Study } from "./study.ts";
+import { DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_RETENTION_DAYS, type Study } from "./study.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { isCalendarDate } from "../dates.ts";
 
@@ -44,8 +44,10 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     alliance: raw.alliance,
     outcome: raw.outcome,
     dropoutReasons: raw.dropout_reasons,
+    completionReasons: raw.completion_reasons ?? DEFAULT_COMPLETION_REASONS,
     cutoffDate: raw.cutoff_date,
-    tiers: { cutPoints: raw.tiers.cut_points, labels: raw.tiers.labels },
+    tiers: { cutPoints: raw.tiers.cut_points, labels: raw.tiers.labels, reference: raw.tiers.reference ?? raw.tiers.labels[0]! },
+    retention: { days: raw.retention?.days ?? DEFAULT_RETENTION_DAYS, confType: raw.retention?.conf_type ?? "log-log" },
     minCellSize: raw.privacy?.min_cell_size ?? DEFAULT_MIN_CELL_SIZE,
   });
 }
@@ -87,6 +89,8 @@ function shapeProblem(err: ErrorObject, file: string): Problem {
         : at(keyPath(err.instancePath), `must match ${String(err.params.pattern)}`, "Use only letters, digits, '.', '_' and '-', starting with a letter or digit.");
     case "minItems":
       return at(keyPath(err.instancePath), `must list at least ${String(err.params.limit)} item(s)`, "Add the missing items.");
+    case "enum":
+      return at(keyPath(err.instancePath), `must be one of ${(err.params.allowedValues as unknown[]).map((v) => `"${String(v)}"`).join(", ")}`, "Use one of the listed values.");
     case "minimum":
       return at(keyPath(err.instancePath), `must be at least ${String(err.params.limit)}`, "Raise the value.");
     default:
@@ -117,5 +121,13 @@ function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
   if (dupLabel !== undefined) at("tiers.labels", `repeats the label "${dupLabel}"`, "Give each tier its own label.");
   const dupReason = c.dropout_reasons.find((r, i) => c.dropout_reasons.indexOf(r) !== i);
   if (dupReason !== undefined) at("dropout_reasons", `lists "${dupReason}" twice`, "List each reason once.");
+  const both = (c.completion_reasons ?? DEFAULT_COMPLETION_REASONS).find((r) => c.dropout_reasons.includes(r));
+  if (both !== undefined) at("completion_reasons", `"${both}" is also a dropout reason`, "A discharge reason is either completion or dropout, not both.");
+  if (c.tiers.reference !== undefined && !c.tiers.labels.includes(c.tiers.reference)) {
+    at("tiers.reference", `"${c.tiers.reference}" is not one of the tier labels`, `Use one of ${c.tiers.labels.join(", ")}.`);
+  }
+  (c.retention?.days ?? []).forEach((d, i) => {
+    if (!Number.isInteger(d) || d <= 0) at(`retention.days[${i}]`, `(${d}) must be a whole number of days above 0`, "Give days since admission, e.g. [30, 60, 90].");
+  });
   return problems;
 }

@@ -5,6 +5,8 @@
 import type { AllianceInstrument, ColumnMapping, OutcomeMeasure } from "./types.ts";
 
 export const DEFAULT_MIN_CELL_SIZE = 11;
+export const DEFAULT_COMPLETION_REASONS = ["completed"];
+export const DEFAULT_RETENTION_DAYS = [30, 60, 90];
 
 export interface Study {
   name: string;
@@ -16,8 +18,10 @@ export interface Study {
   alliance: AllianceInstrument;
   outcome: OutcomeMeasure;
   dropoutReasons: string[];
+  completionReasons: string[];
   /** YYYY-MM-DD */
   cutoffDate: string;
-  tiers: { cutPoints: number[]; labels: string[] };
+  tiers: { cutPoints: number[]; labels: string[]; reference: string };
+  retention: { days: number[]; confType: "log-log" | "log" };
   minCellSize: number;
 }

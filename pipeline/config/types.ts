@@ -22,13 +22,32 @@ export interface StudyConfigFile {
    */
   dropout_reasons: string[];
   /**
+   * Discharge reasons that count as completing treatment (default ["completed"]). Completion,
+   * dropout and other reasons (such as transfer) are kept apart in the retention analyses.
+   */
+  completion_reasons?: string[];
+  /**
    * The data cutoff date, YYYY-MM-DD. Episodes discharged after it count as active;
    * sessions and admissions after it are excluded and counted.
    * @pattern ^\d{4}-\d{2}-\d{2}$
    */
   cutoff_date: string;
   tiers: TierDefinition;
+  retention?: RetentionSettings;
   privacy?: PrivacySettings;
+}
+
+/** Retention and time-to-dropout settings. */
+export interface RetentionSettings {
+  /**
+   * Days since admission at which retention and survival are reported (default [30, 60, 90]).
+   * @minItems 1
+   */
+  days?: number[];
+  /**
+   * Transform for the Kaplan–Meier confidence intervals (default "log-log"; "log" is R's survfit default).
+   */
+  conf_type?: "log-log" | "log";
 }
 
 export interface StudyInfo {
@@ -107,6 +126,8 @@ export interface TierDefinition {
    * @minItems 2
    */
   labels: string[];
+  /** The tier that hazard ratios compare against (default: the first, lowest tier). */
+  reference?: string;
 }
 
 export interface PrivacySettings {

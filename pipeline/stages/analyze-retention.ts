@@ -1,0 +1,159 @@
+/**
+ * Stage 4b, retention: time to dropout by alliance tier, with censoring done right. Pure.
+ *   time  = days_in_treatment (admission to discharge, or to the cutoff while active)
+ *   event = dropout (a closed episode with a dropout reason)
+ * Censored: episodes still active at the cutoff, and discharges for any other reason
+ * (completion, transfer, …), which end the time at risk of dropout without being dropout.
+ * Competing risks: dropout, completion and other discharges as competing events (Aalen–Johansen).
+ * Retention at day d: among episodes admitted at least d days before the cutoff (so day d was
+ * observed), the share still in treatment or discharged as completed by day d.
+ */
+import { kaplanMeier, survivalAt, type KmStep } from "../../analyses/kaplan-meier.ts";
+import { survivalQuantile, type SurvivalQuantile } from "../../analyses/survival-quantile.ts";
+import { logRank, logRankTrend, type LogRank } from "../../analyses/log-rank.ts";
+import { cochranArmitage } from "../../analyses/cochran-armitage.ts";
+import { coxEfron } from "../../analyses/cox-efron.ts";
+import { cumulativeIncidence } from "../../analyses/cumulative-incidence.ts";
+import { wilson, type Proportion } from "../../analyses/wilson.ts";
+import type { Study } from "../config/study.ts";
+import { daysBetween } from "../dates.ts";
+import type { DerivedEpisode } from "./derive.ts";
+
+export const CAUSES = ["dropout", "completion", "other"] as const;
+export type Cause = (typeof CAUSES)[number];
+
+export interface TierSurvival {
+  tier: string;
+  n: number;
+  dropouts: number;
+  censored_active: number;
+  censored_completion: number;
+  censored_other: number;
+  steps: KmStep[];
+  median: SurvivalQuantile;
+  at_days: { day: number; surv: number; lower: number | null; upper: number | null; n_risk: number }[];
+}
+
+export interface RetentionAt {
+  day: number;
+  tier: string;
+  /** Episodes whose first `day` days were observed before the cutoff. */
+  eligible: number;
+  retained: number;
+  /** Left out because they were admitted fewer than `day` days before the cutoff. */
+  short_followup: number;
+  proportion: Proportion | null;
+}
+
+export interface TierIncidence {
+  tier: string;
+  times: number[];
+  incidence: Record<Cause, number[]>;
+  /** Episodes at risk just before each time (for truncating the shared curve). */
+  n_risk: number[];
+  at_days: ({ day: number } & Record<Cause, number>)[];
+}
+
+export interface CoxTerm {
+  tier: string;
+  coef: number;
+  se: number;
+  hr: number;
+  lower: number;
+  upper: number;
+  p: number;
+}
+
+export interface RetentionAnalysis {
+  conf_type: "log-log" | "log";
+  days: number[];
+  reference: string;
+  tiers: TierSurvival[];
+  retention: RetentionAt[];
+  logrank: (Pick<LogRank, "chisq" | "df" | "p" | "observed" | "expected">) | null;
+  logrank_trend: { chisq: number; df: 1; p: number } | null;
+  cochran_armitage: { x: number[]; n: number[]; chisq: number; df: 1; p: number } | null;
+  cox: { terms: CoxTerm[]; loglik: [number, number] } | null;
+  cox_note?: string;
+  incidence: TierIncidence[];
+}
+
+export function analyzeRetention(episodes: DerivedEpisode[], study: Study): RetentionAnalysis {
+  const analysed = episodes.filter((e) => e.tier !== null);
+  const labels = study.tiers.labels;
+  const days = study.retention.days;
+  const causeOf = (e: DerivedEpisode): Cause | null =>
+    !e.closed ? null : e.dropout ? "dropout" : study.completionReasons.includes(e.discharge_reason ?? "") ? "completion" : "other";
+
+  const tiers = labels.map((tier): TierSurvival => {
+    const eps = analysed.filter((e) => e.tier === tier);
+    const km = kaplanMeier(eps.map((e) => e.days_in_treatment), eps.map((e) => e.dropout), 0.95, study.retention.confType);
+    return {
+      tier,
+      n: eps.length,
+      dropouts: km.events,
+      censored_active: eps.filter((e) => !e.closed).length,
+      censored_completion: eps.filter((e) => causeOf(e) === "completion").length,
+      censored_other: eps.filter((e) => causeOf(e) === "other").length,
+      steps: km.steps,
+      median: survivalQuantile(km),
+      at_days: days.map((d) => ({ day: d, ...survivalAt(km, d) })),
+    };
+  });
+
+  const retention = days.flatMap((day) =>
+    labels.map((tier): RetentionAt => {
+      const eps = analysed.filter((e) => e.tier === tier);
+      const observed = eps.filter((e) => daysBetween(e.admit_date, study.cutoffDate) >= day);
+      const retained = observed.filter((e) => e.days_in_treatment >= day || causeOf(e) === "completion").length;
+      return { day, tier, eligible: observed.length, retained, short_followup: eps.length - observed.length, proportion: observed.length ? wilson(retained, observed.length) : null };
+    }),
+  );
+
+  const present = labels.filter((t) => analysed.some((e) => e.tier === t));
+  const time = analysed.map((e) => e.days_in_treatment);
+  const event = analysed.map((e) => e.dropout);
+  const group = analysed.map((e) => e.tier!);
+  const lr = present.length >= 2 ? logRank(time, event, group, present) : null;
+  const scores = present.map((t) => labels.indexOf(t) + 1);
+  const closed = present.map((t) => analysed.filter((e) => e.tier === t && e.closed));
+  const caX = closed.map((c) => c.filter((e) => e.dropout).length);
+  const caN = closed.map((c) => c.length);
+  const caOk = present.length >= 2 && caN.every((n) => n > 0) && caX.some((x, i) => x > 0 && x < caN[i]!);
+
+  return {
+    conf_type: study.retention.confType,
+    days,
+    reference: study.tiers.reference,
+    tiers,
+    retention,
+    logrank: lr && { chisq: lr.chisq, df: lr.df, p: lr.p, observed: lr.observed, expected: lr.expected },
+    logrank_trend: lr && logRankTrend(lr, scores),
+    cochran_armitage: caOk ? { x: caX, n: caN, ...cochranArmitage(caX, caN, scores) } : null,
+    ...coxByTier(analysed, labels, study.tiers.reference, time, event),
+    incidence: labels.map((tier) => tierIncidence(tier, analysed.filter((e) => e.tier === tier), causeOf, days)),
+  };
+}
+
+function coxByTier(analysed: DerivedEpisode[], labels: string[], reference: string, time: number[], event: boolean[]): Pick<RetentionAnalysis, "cox" | "cox_note"> {
+  const others = labels.filter((t) => t !== reference);
+  const eventsIn = (t: string) => analysed.filter((e) => e.tier === t && e.dropout).length;
+  const missing = [reference, ...others].filter((t) => eventsIn(t) === 0);
+  if (missing.length) return { cox: null, cox_note: `no dropout in tier ${missing.join(", ")}, so the hazard ratio is not estimable` };
+  const fit = coxEfron(time, event, analysed.map((e) => others.map((t) => (e.tier === t ? 1 : 0))));
+  return {
+    cox: {
+      terms: others.map((tier, j) => ({ tier, coef: fit.coef[j]!, se: fit.se[j]!, hr: fit.hr[j]!, lower: fit.lower[j]!, upper: fit.upper[j]!, p: fit.p[j]! })),
+      loglik: fit.loglik,
+    },
+  };
+}
+
+function tierIncidence(tier: string, eps: DerivedEpisode[], causeOf: (e: DerivedEpisode) => Cause | null, days: number[]): TierIncidence {
+  const time = eps.map((e) => e.days_in_treatment);
+  const cif = cumulativeIncidence(time, eps.map(causeOf), CAUSES);
+  const sorted = [...time].sort((a, b) => a - b);
+  const nRisk = cif.times.map((t) => sorted.length - sorted.findIndex((x) => x >= t));
+  const incidence = Object.fromEntries(CAUSES.map((c, k) => [c, cif.incidence[k]!])) as Record<Cause, number[]>;
+  return { tier, times: cif.times, incidence, n_risk: nRisk, at_days: days.map((day) => ({ day, ...(cif.at(day) as Record<Cause, number>) })) };
+}

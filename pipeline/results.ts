@@ -5,7 +5,7 @@
  * Versioning: the major version changes when a name is removed or its meaning changes,
  * the minor version when names are added.
  */
-export const RESULTS_SCHEMA_VERSION = "1.0.0";
+export const RESULTS_SCHEMA_VERSION = "1.1.0";
 
 export interface Results {
   schema_version: string;
@@ -22,6 +22,8 @@ export interface Results {
    * Only bin means and counts are shared, never one episode's values.
    */
   binned_scatter: BinnedPoint[];
+  /** Time to dropout by alliance tier (added in 1.1.0). */
+  retention: RetentionResults;
   suppression: { min_cell_size: number; cells_suppressed: number };
 }
 
@@ -41,6 +43,7 @@ export interface Settings {
   alliance: { instrument: string; min: number; max: number };
   outcome: { measure: string; min: number; max: number; higher_is_better: boolean };
   dropout_reasons: string[];
+  completion_reasons: string[];
   cutoff_date: string;
   early_alliance_window: number;
   tiers: { label: string; from: number | null; below: number | null }[];
@@ -107,4 +110,91 @@ export interface BinnedPoint {
   outcome_change_mean: number;
   ci_low: number;
   ci_high: number;
+}
+
+export interface RetentionResults {
+  /** Kaplan–Meier interval transform: "log-log" or "log". */
+  conf_type: "log-log" | "log";
+  days: number[];
+  /** The tier hazard ratios compare against. */
+  reference: string;
+  /** How each tier's episodes enter the time-to-dropout analysis. */
+  censoring: CensoringRow[];
+  kaplan_meier: KmTier[];
+  /** Number at risk by tier at the risk-table days; small counts withheld. */
+  risk_table: { tier: string; day: number; n_risk: number | null }[];
+  retention_at: RetentionRow[];
+  logrank: ChiSquareTest | null;
+  logrank_trend: ChiSquareTest | null;
+  cochran_armitage: ChiSquareTest | null;
+  hazard_ratios: HazardRatioRow[];
+  /** Aalen–Johansen cumulative incidence of dropout, completion and other discharge. */
+  cumulative_incidence: IncidenceRow[];
+}
+
+export interface CensoringRow {
+  tier: string;
+  episodes: number | null;
+  dropouts: number | null;
+  censored_active: number | null;
+  censored_completion: number | null;
+  censored_other: number | null;
+  suppressed: boolean;
+}
+
+export interface KmTier {
+  tier: string;
+  /**
+   * Median days to dropout and its CI (R's rule). null when not reached, and also when reached
+   * only where fewer than min_cell_size episodes were at risk (then `median_withheld` is true).
+   */
+  median: { estimate: number | null; ci_low: number | null; ci_high: number | null };
+  median_withheld: boolean;
+  at_days: { day: number; surv: number | null; ci_low: number | null; ci_high: number | null }[];
+  /** The curve's steps while at least min_cell_size episodes are at risk; later steps are not shared. */
+  curve: { time: number; surv: number; ci_low: number | null; ci_high: number | null }[];
+  suppressed: boolean;
+}
+
+export interface RetentionRow {
+  day: number;
+  tier: string;
+  /** Episodes admitted at least `day` days before the cutoff. */
+  eligible: number | null;
+  /** Of those, still in treatment or completed at day `day`. */
+  retained: number | null;
+  rate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  /** Left out because day `day` was not yet observed at the cutoff. */
+  short_followup: number | null;
+  suppressed: boolean;
+}
+
+export interface ChiSquareTest {
+  chisq: number;
+  df: number;
+  p: number;
+  /** e.g. "χ²(2, N = 574) = 35.80, p < .001" */
+  apa: string;
+}
+
+export interface HazardRatioRow {
+  tier: string;
+  reference: string;
+  hr: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  p: number | null;
+  apa: string;
+  suppressed: boolean;
+}
+
+export interface IncidenceRow {
+  tier: string;
+  cause: "dropout" | "completion" | "other";
+  at_days: { day: number; incidence: number | null }[];
+  /** The curve while at least min_cell_size episodes are at risk. */
+  curve: { time: number; incidence: number }[];
+  suppressed: boolean;
 }

@@ -5,7 +5,7 @@
  *   1 ingest    CSV → DuckDB text tables                 internal/01-ingest.json
  *   2 validate  rule catalogue → stop, or exclude+count  internal/02-validation.json
  *   3 derive    one row per episode                      internal/03-derived-episodes.csv
- *   4 analyze   exact statistics                         internal/04-analysis.json
+ *   4 analyze   exact statistics, retention by tier      internal/04-analysis.json
  *   5 render    suppressed, shareable outputs            results.json, tables/*.csv, report.html, report.pdf
  *
  * internal/ holds row-level working files and is never to be shared; everything at the top
@@ -23,8 +23,9 @@ import { ingest } from "./stages/ingest.ts";
 import { validate } from "./stages/validate.ts";
 import { derive, writeDerivedCsv } from "./stages/derive.ts";
 import { analyze } from "./stages/analyze.ts";
+import { analyzeRetention } from "./stages/analyze-retention.ts";
 import { shareableResults } from "./stages/shareable.ts";
-import { dropoutSpec, renderSvg, scatterSpec } from "./report/charts.ts";
+import { renderCharts } from "./report/charts.ts";
 import { buildReportView } from "./report/view-model.ts";
 import { renderHtml } from "./report/html.ts";
 import { reportTables } from "./report/tables.ts";
@@ -77,11 +78,12 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
 
     // 4 analyze
     const analysis = analyze(episodes, study);
-    writeJson(join(internal, "04-analysis.json"), analysis);
+    const retention = analyzeRetention(episodes, study);
+    writeJson(join(internal, "04-analysis.json"), { ...analysis, retention });
 
     // 5 render
     const provenance = await buildProvenance(db, study, ingested.value.files, runAt);
-    const results = shareableResults(study, ingested.value, validated.value, analysis, provenance);
+    const results = shareableResults(study, ingested.value, validated.value, analysis, retention, provenance);
     const files = ["results.json"];
     writeJson(join(outDir, "results.json"), results);
     mkdirSync(join(outDir, "tables"));
@@ -89,8 +91,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
       writeFileSync(join(outDir, "tables", name), text);
       files.push(`tables/${name}`);
     }
-    const charts = { scatter: await renderSvg(scatterSpec(results)), dropout: await renderSvg(dropoutSpec(results)) };
-    const html = renderHtml(buildReportView(results, charts));
+    const html = renderHtml(buildReportView(results, await renderCharts(results)));
     writeFileSync(join(outDir, "report.html"), html);
     files.push("report.html");
     const notices: Problem[] = [];

@@ -4,6 +4,8 @@
  * Written in plain TypeScript, apart from the DuckDB pipeline, so it is an independent check.
  */
 import { sampleCorrelation } from "simple-statistics";
+import { coxEfron } from "../../analyses/cox-efron.ts";
+import { daysBetween } from "../../pipeline/dates.ts";
 import { DEMO_PARAMETERS, generateDemoStudy, type DemoStudy } from "./model.ts";
 
 const DROPOUT = new Set(["dropped out", "left against advice"]);
@@ -14,6 +16,8 @@ export interface PopulationValues {
   r_early_alliance_outcome_last: number;
   dropout_rate_by_tier: Record<string, number>;
   share_by_tier: Record<string, number>;
+  /** Cox hazard ratio of dropout (Efron ties) for each tier against the low tier. */
+  hazard_ratio_vs_low: Record<string, number>;
 }
 
 /** Early alliance, outcome change and dropout per episode under the contract's rules. */
@@ -33,6 +37,7 @@ export function deriveReference(study: DemoStudy, cutoff: string = DEMO_PARAMETE
     const early = alliance.length ? alliance.reduce((a, b) => a + b, 0) / alliance.length : null;
     const closed = e.DischargeDate !== "" && e.DischargeDate <= cutoff;
     return {
+      days_in_treatment: daysBetween(e.AdmitDate, closed ? e.DischargeDate : cutoff),
       early_alliance: early,
       outcome_last: outcomes.length ? outcomes[outcomes.length - 1]! : null,
       outcome_change: outcomes.length >= 2 ? outcomes[outcomes.length - 1]! - outcomes[0]! : null,
@@ -62,5 +67,8 @@ export function populationValues(n = 200_000, seed = 1): PopulationValues {
       }),
     ),
     share_by_tier: Object.fromEntries(tiers.map((t) => [t, analysed.filter((r) => r.tier === t).length / analysed.length])),
+    hazard_ratio_vs_low: Object.fromEntries(
+      coxEfron(analysed.map((r) => r.days_in_treatment), analysed.map((r) => r.dropout), analysed.map((r) => [r.tier === "moderate" ? 1 : 0, r.tier === "high" ? 1 : 0])).hr.map((hr, j) => [["moderate", "high"][j]!, hr]),
+    ),
   };
 }

@@ -33,3 +33,19 @@ export function apaCorrelation(
   const ci = c.ci_low !== null && c.ci_high !== null ? `, ${Math.round(level * 100)}% CI [${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]` : "";
   return `${symbol}(${c.df}) = ${noLeadingZero(c.estimate)}${ci}, ${formatP(c.p)}`;
 }
+
+/**
+ * APA text of a χ² test.
+ * @example apaChiSquare(35.796, 2, 574, 1.7e-8) // => "χ²(2, N = 574) = 35.80, p < .001"
+ */
+export function apaChiSquare(chisq: number, df: number, n: number, p: number): string {
+  return `χ²(${df}, N = ${n}) = ${chisq.toFixed(2)}, ${formatP(p)}`;
+}
+
+/**
+ * APA text of a hazard ratio (a ratio, so it keeps its leading zero).
+ * @example apaHazardRatio(0.517, 0.377, 0.709, 0.00004) // => "HR = 0.52, 95% CI [0.38, 0.71], p < .001"
+ */
+export function apaHazardRatio(hr: number, low: number, high: number, p: number): string {
+  return `HR = ${hr.toFixed(2)}, 95% CI [${low.toFixed(2)}, ${high.toFixed(2)}], ${formatP(p)}`;
+}

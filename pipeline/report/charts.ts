@@ -8,6 +8,7 @@
 import { compile, type TopLevelSpec } from "vega-lite";
 import { parse, View } from "vega";
 import type { Results } from "../results.ts";
+import type { ReportCharts } from "./view-model.ts";
 
 const FONT = "Liberation Sans, Arial, Helvetica, sans-serif";
 
@@ -94,4 +95,70 @@ export function dropoutSpec(results: Results): TopLevelSpec {
 /** "Session Rating Scale (SRS)" → "SRS"; names without an abbreviation stay as they are. */
 function shortName(name: string): string {
   return /\(([^)]+)\)\s*$/.exec(name)?.[1] ?? name;
+}
+
+/** Okabe–Ito colours, safe for colour-blind readers, one per tier in order. */
+const TIER_COLOURS = ["#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"];
+
+function tierColour(results: Results) {
+  const tiers = results.dropout_by_tier.map((t) => t.tier);
+  return { field: "tier", type: "nominal" as const, title: "Tier", sort: tiers, scale: { domain: tiers, range: TIER_COLOURS.slice(0, tiers.length) } };
+}
+
+/** Kaplan–Meier curves of remaining free of dropout, by tier, with pointwise CI bands (steps). */
+export function kaplanMeierSpec(results: Results): TopLevelSpec {
+  const rows = results.retention.kaplan_meier.flatMap((k) => (k.curve.length ? [{ tier: k.tier, time: 0, surv: 1, ci_low: 1, ci_high: 1 }, ...k.curve.map((c) => ({ tier: k.tier, ...c }))] : []));
+  const x = { field: "time", type: "quantitative" as const, title: "Days since admission" };
+  const colour = tierColour(results);
+  return {
+    ...chartFrame("Time to dropout by early-alliance tier", `Kaplan–Meier, ${results.retention.conf_type} 95% CIs; censored at other discharge or cutoff`, 520, 300),
+    data: { values: rows },
+    layer: [
+      {
+        transform: [{ filter: "datum.ci_low != null && datum.ci_high != null" }],
+        mark: { type: "area", interpolate: "step-after", opacity: 0.15 },
+        encoding: { x, y: { field: "ci_low", type: "quantitative" }, y2: { field: "ci_high" }, color: colour },
+      },
+      {
+        mark: { type: "line", interpolate: "step-after", strokeWidth: 2 },
+        encoding: { x, y: { field: "surv", type: "quantitative", title: "Not dropped out", axis: { format: ".0%" }, scale: { domain: [0, 1] } }, color: colour },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Aalen–Johansen cumulative incidence of dropout and of completion, by tier, side by side. */
+export function incidenceSpec(results: Results): TopLevelSpec {
+  const names = { dropout: "Dropout", completion: "Completion", other: "Other discharge" } as const;
+  const rows = results.retention.cumulative_incidence
+    .filter((c) => c.cause !== "other" && c.curve.length)
+    .flatMap((c) => [{ tier: c.tier, cause: names[c.cause], time: 0, incidence: 0 }, ...c.curve.map((p) => ({ tier: c.tier, cause: names[c.cause], ...p }))]);
+  const frame = chartFrame("Dropout and completion as competing outcomes", "Cumulative incidence (Aalen–Johansen) by early-alliance tier", 250, 220);
+  return {
+    $schema: frame.$schema,
+    title: frame.title,
+    config: frame.config,
+    data: { values: rows },
+    facet: { column: { field: "cause", type: "nominal", title: null, sort: ["Dropout", "Completion"], header: { labelFontSize: 13, labelFontWeight: "bold" } } },
+    spec: {
+      width: frame.width,
+      height: frame.height,
+      mark: { type: "line", interpolate: "step-after", strokeWidth: 2 },
+      encoding: {
+        x: { field: "time", type: "quantitative", title: "Days since admission" },
+        y: { field: "incidence", type: "quantitative", title: "Cumulative incidence", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
+        color: tierColour(results),
+      },
+    },
+  } as TopLevelSpec;
+}
+
+/** Every chart of the report, rendered to SVG. */
+export async function renderCharts(results: Results): Promise<ReportCharts> {
+  return {
+    scatter: await renderSvg(scatterSpec(results)),
+    dropout: await renderSvg(dropoutSpec(results)),
+    km: await renderSvg(kaplanMeierSpec(results)),
+    incidence: await renderSvg(incidenceSpec(results)),
+  };
 }

@@ -5,6 +5,7 @@
 import Handlebars from "handlebars";
 import type { CorrelationRow, Results } from "../results.ts";
 import { formatP, formatPercent, noLeadingZero } from "./apa.ts";
+import { buildRetentionView, type RetentionView } from "./retention-view.ts";
 
 const SUPPRESSED = "<11";
 
@@ -21,11 +22,20 @@ export interface ReportView {
   dropout: { tier: string; range: string; episodes: string; closed: string; dropouts: string; rate: string; ci: string }[];
   suppressionNote: string;
   provenance: { label: string; value: string }[];
-  charts: { scatter: string; dropout: string };
+  charts: ReportCharts;
   scatterCaption: string;
+  retention: RetentionView;
 }
 
-export function buildReportView(r: Results, charts: { scatter: string; dropout: string }): ReportView {
+/** The report's charts as SVG markup. */
+export interface ReportCharts {
+  scatter: string;
+  dropout: string;
+  km: string;
+  incidence: string;
+}
+
+export function buildReportView(r: Results, charts: ReportCharts): ReportView {
   const show = (n: number | null) => (n === null ? suppressedText(r) : n.toLocaleString("en-US"));
   const excludedEpisodes = r.flow.excluded.map((e) => ({ label: `Excluded: ${e.reason}`, n: show(e.n), indent: true }));
   const excludedSessions = r.flow.sessions.excluded.map((e) => ({ label: `Excluded: ${e.reason}`, n: show(e.n), indent: true }));
@@ -80,6 +90,7 @@ export function buildReportView(r: Results, charts: { scatter: string; dropout: 
       { label: "Results schema", value: r.schema_version },
     ],
     charts,
+    retention: buildRetentionView(r, show),
     scatterCaption:
       `Points are means of ${r.binned_scatter.length} equal-size groups of episodes ordered by early alliance (each of at least ${r.suppression.min_cell_size} episodes), ` +
       `so that no single client's scores are shown; bars are 95% CIs of each group's mean. The line is the least-squares fit on every episode with both scores.`,

@@ -4,7 +4,7 @@
  * suppressed numbers. A count from 1 to min_cell_size − 1 becomes null; a rate or
  * correlation whose numerator, denominator or n is withheld is withheld too.
  */
-import { isSmallCell } from "../../analyses/suppress.ts";
+import { cellSuppressor, isSmallCell } from "../../analyses/suppress.ts";
 import type { Study } from "../config/study.ts";
 import { apaCorrelation } from "../report/apa.ts";
 import { RESULTS_SCHEMA_VERSION, type CorrelationRow, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
@@ -12,19 +12,14 @@ import { CONFIDENCE_LEVEL, type Analysis } from "./analyze.ts";
 import { EARLY_WINDOW } from "./derive.ts";
 import type { IngestOutput } from "./ingest.ts";
 import type { ValidationOutput } from "./validate.ts";
+import type { RetentionAnalysis } from "./analyze-retention.ts";
+import { shareableRetention } from "./shareable-retention.ts";
 
 export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: "no alliance rating before the cutoff" } as const;
 
-export function shareableResults(study: Study, ingest: IngestOutput, validation: ValidationOutput, analysis: Analysis, provenance: Provenance): Results {
-  let cellsSuppressed = 0;
-  /** The count, or null (and one more suppressed cell) when it is small. */
-  const count = (n: number): number | null => {
-    if (isSmallCell(n, study.minCellSize)) {
-      cellsSuppressed++;
-      return null;
-    }
-    return n;
-  };
+export function shareableResults(study: Study, ingest: IngestOutput, validation: ValidationOutput, analysis: Analysis, retention: RetentionAnalysis, provenance: Provenance): Results {
+  const cells = cellSuppressor(study.minCellSize);
+  const count = cells.count;
   const exclusions = (rows: { code: string; reason: string; n: number }[]): ExclusionRow[] =>
     rows.map((r) => {
       const n = count(r.n);
@@ -72,6 +67,7 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       alliance: study.alliance,
       outcome: study.outcome,
       dropout_reasons: study.dropoutReasons,
+      completion_reasons: study.completionReasons,
       cutoff_date: study.cutoffDate,
       early_alliance_window: EARLY_WINDOW,
       tiers: study.tiers.labels.map((label, i) => ({ label, from: i === 0 ? null : cuts[i - 1]!, below: i < cuts.length ? cuts[i]! : null })),
@@ -99,6 +95,7 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       ci_low: b.ci_low,
       ci_high: b.ci_high,
     })),
-    suppression: { min_cell_size: study.minCellSize, cells_suppressed: cellsSuppressed },
+    retention: shareableRetention(retention, cells),
+    suppression: { min_cell_size: study.minCellSize, cells_suppressed: cells.withheld() },
   };
 }

@@ -101,6 +101,22 @@ describe("the demo recovers its documented true parameters (data/demo/README.md)
     expect(c.ci_high!).toBeGreaterThan(0.281);
   });
 
+  it("has the population hazard ratios of dropout (moderate .508, high .273 vs low) inside their 95% CIs", () => {
+    const hr = Object.fromEntries(results.retention.hazard_ratios.map((h) => [h.tier, h]));
+    expect(hr.moderate!.ci_low!).toBeLessThan(0.508);
+    expect(hr.moderate!.ci_high!).toBeGreaterThan(0.508);
+    expect(hr.high!.ci_low!).toBeLessThan(0.273);
+    expect(hr.high!.ci_high!).toBeGreaterThan(0.273);
+  });
+
+  it("shows retention at 90 days rising with alliance, and significant trend tests", () => {
+    const at90 = results.retention.retention_at.filter((x) => x.day === 90).map((x) => x.rate!);
+    expect(at90[0]!).toBeLessThan(at90[1]!);
+    expect(at90[1]!).toBeLessThan(at90[2]!);
+    expect(results.retention.logrank_trend!.p).toBeLessThan(0.001);
+    expect(results.retention.cochran_armitage!.p).toBeLessThan(0.001);
+  });
+
   it("shows dropout falling as alliance rises", () => {
     const rates = results.dropout_by_tier.map((t) => t.rate!);
     expect(rates[0]!).toBeGreaterThan(rates[1]!);
@@ -109,8 +125,10 @@ describe("the demo recovers its documented true parameters (data/demo/README.md)
 });
 
 describe("the demo report", () => {
-  it("holds both charts as inline SVG", () => {
-    expect(html.match(/<svg[\s>]/g)?.length).toBe(2);
+  it("holds the four charts as inline SVG", () => {
+    expect(html.match(/<svg[\s>]/g)?.length).toBe(4);
+    expect(html).toContain("Time to dropout by early-alliance tier");
+    expect(html).toContain("Dropout and completion as competing outcomes");
     expect(html).toContain("Early alliance and outcome change");
     expect(html).toContain("Dropout by early-alliance tier");
   });
@@ -120,6 +138,11 @@ describe("the demo report", () => {
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/url\(\s*["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/@import/i);
+  });
+
+  it("shows the number-at-risk table beneath the Kaplan–Meier chart, and retention at 30, 60 and 90 days", () => {
+    expect(html).toMatch(/Time to dropout by early-alliance tier[\s\S]*<\/svg>\s*<table class="risk">[\s\S]*Number at risk/);
+    for (const d of [30, 60, 90]) expect(html).toContain(`Day ${d}: n`);
   });
 
   it("shows the participant flow, the methods paragraph and the APA results", () => {

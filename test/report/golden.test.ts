@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Results } from "../../pipeline/results.ts";
-import { dropoutSpec, renderSvg, scatterSpec } from "../../pipeline/report/charts.ts";
+import { dropoutSpec, incidenceSpec, kaplanMeierSpec, renderCharts, renderSvg, scatterSpec } from "../../pipeline/report/charts.ts";
 import { buildReportView } from "../../pipeline/report/view-model.ts";
 import { renderHtml } from "../../pipeline/report/html.ts";
 
@@ -34,8 +34,15 @@ describe("rendered report (golden files)", () => {
     expectGolden("dropout.svg", await renderSvg(dropoutSpec(results)));
   });
 
+  it("draws the Kaplan–Meier chart as before", async () => {
+    expectGolden("kaplan-meier.svg", await renderSvg(kaplanMeierSpec(results)));
+  });
+
+  it("draws the cumulative-incidence chart as before", async () => {
+    expectGolden("incidence.svg", await renderSvg(incidenceSpec(results)));
+  });
+
   it("lays out the whole HTML page as before", async () => {
-    const charts = { scatter: await renderSvg(scatterSpec(results)), dropout: await renderSvg(dropoutSpec(results)) };
-    expectGolden("report.html", renderHtml(buildReportView(results, charts)));
+    expectGolden("report.html", renderHtml(buildReportView(results, await renderCharts(results))));
   });
 });

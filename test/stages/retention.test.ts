@@ -114,11 +114,10 @@ for (const ref of [late, mid] as Reference[]) {
     for (const aj of ref.aalen_johansen) {
       it(`matches the Aalen–Johansen cumulative incidence of dropout, completion and transfer in the ${aj.tier} tier`, () => {
         const inc = r.incidence.find((x) => x.tier === aj.tier)!;
-        const at = [...r.days, 120].map((d) => ({ day: d, ...(Object.fromEntries((["dropout", "completion", "other"] as const).map((c) => [c, valueAt(inc.times, inc.incidence[c], d)]))) }));
-        at.forEach((a, i) => {
-          close(a.dropout, aj.dropout[i]!, 12);
-          close(a.completion, aj.completed[i]!, 12);
-          close(a.other, aj.transferred[i]!, 12);
+        [...r.days, 120].forEach((day, i) => {
+          close(valueAt(inc.times, inc.incidence.dropout, day), aj.dropout[i]!, 12);
+          close(valueAt(inc.times, inc.incidence.completion, day), aj.completed[i]!, 12);
+          close(valueAt(inc.times, inc.incidence.other, day), aj.transferred[i]!, 12);
         });
       });
     }
@@ -132,3 +131,67 @@ function valueAt(times: number[], values: number[], t: number): number {
   });
   return v;
 }
+
+describe("moving the data cutoff from 2025-12-31 to mid-study (2025-06-30), as the methods text describes", async () => {
+  const full = await retentionAt("2025-12-31");
+  const mid = await retentionAt("2025-06-30");
+  const share = (r: RetentionAnalysis) => r.tiers.reduce((a, t) => a + t.censored_active, 0) / r.tiers.reduce((a, t) => a + t.n, 0);
+
+  it("says in the methods text what an earlier cutoff does", async () => {
+    const { buildRetentionView } = await import("../../pipeline/report/retention-view.ts");
+    const golden = (await import("../golden/demo-results.json", { with: { type: "json" } })).default;
+    expect(buildRetentionView(golden as never, String).methods).toContain("Moving the cutoff earlier therefore censors more episodes as active and shortens follow-up, which widens the intervals; it does not by itself bias the estimates");
+  });
+
+  it("censors a larger share of episodes as still active", () => {
+    expect(share(mid)).toBeGreaterThan(share(full));
+  });
+
+  it("widens every tier's interval for survival at 30, 60 and 90 days", () => {
+    full.tiers.forEach((t, i) =>
+      t.at_days.forEach((a, j) => {
+        const m = mid.tiers[i]!.at_days[j]!;
+        expect(m.upper! - m.lower!).toBeGreaterThan(a.upper! - a.lower!);
+      }),
+    );
+  });
+
+  it("leaves each estimate inside the full-data interval: censoring by itself does not bias it", () => {
+    full.tiers.forEach((t, i) =>
+      t.at_days.forEach((a, j) => {
+        const m = mid.tiers[i]!.at_days[j]!.surv;
+        expect(m).toBeGreaterThan(a.lower!);
+        expect(m).toBeLessThan(a.upper!);
+      }),
+    );
+  });
+});
+
+describe("retention at a fixed day (hand-worked)", () => {
+  const study = demoStudy((s) => ({ ...s, cutoffDate: "2025-12-31", retention: { ...s.retention, days: [30] } }));
+  const episode = (id: string, admit: string, days: number, reason: string | null): import("../../pipeline/stages/derive.ts").DerivedEpisode => ({
+    src_row: 0, client_id: id, site: "N", therapist_id: "T", admit_date: admit, discharge_date: reason ? "x" : null, discharge_reason: reason,
+    n_sessions: 3, early_alliance: 32, early_alliance_n: 3, outcome_first: null, outcome_last: null, outcome_n: 0, outcome_change: null,
+    days_in_treatment: days, closed: reason !== null, dropout: reason === "dropped out", tier: "moderate",
+  });
+  const r = analyzeRetention(
+    [
+      episode("dropped at day 20", "2025-06-01", 20, "dropped out"),
+      episode("transferred at day 10", "2025-06-01", 10, "transferred"),
+      episode("completed at day 25", "2025-06-01", 25, "completed"),
+      episode("dropped at day 45", "2025-06-01", 45, "dropped out"),
+      episode("active, 100 days", "2025-09-22", 100, null),
+      episode("admitted 10 days before cutoff", "2025-12-21", 10, null),
+    ],
+    study,
+  ).retention.find((x) => x.tier === "moderate")!;
+
+  it("counts only episodes whose 30 days were observed, and says how many were left out", () => {
+    expect([r.eligible, r.short_followup]).toEqual([5, 1]);
+  });
+
+  it("counts as retained those still in treatment on day 30 or discharged as completed, not transfers or dropouts", () => {
+    expect(r.retained).toBe(3);
+    expect(r.proportion!.rate).toBe(3 / 5);
+  });
+});

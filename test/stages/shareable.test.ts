@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../pipeline/stages/analyze.ts";
+import { analyzeRetention } from "../../pipeline/stages/analyze-retention.ts";
 import { shareableResults } from "../../pipeline/stages/shareable.ts";
 import type { DerivedEpisode } from "../../pipeline/stages/derive.ts";
 import type { Provenance } from "../../pipeline/results.ts";
@@ -19,7 +20,7 @@ function episodes(tier: string, alliance: number, n: number, dropouts: number): 
 
 function resultsFor(eps: DerivedEpisode[]) {
   const ingest = { files: [{ role: "episodes" as const, path: "e.csv", sha256: "", rows: eps.length, columns: [] }, { role: "sessions" as const, path: "s.csv", sha256: "", rows: 0, columns: [] }] };
-  return shareableResults(study, ingest, { counts: [], findings: [], excluded: { episodes: [], sessions: [] } }, analyze(eps, study), provenance);
+  return shareableResults(study, ingest, { counts: [], findings: [], excluded: { episodes: [], sessions: [] } }, analyze(eps, study), analyzeRetention(eps, study), provenance);
 }
 
 describe("small-cell suppression in results.json", () => {

@@ -1,0 +1,107 @@
+/** The retention section of the report as formatted text, from results.json alone. */
+import Handlebars from "handlebars";
+import type { Results } from "../results.ts";
+import { formatP, formatPercent } from "./apa.ts";
+
+export interface RetentionView {
+  riskDays: number[];
+  riskRows: { tier: string; cells: string[] }[];
+  kmRows: { tier: string; episodes: string; dropouts: string; active: string; completion: string; other: string; median: string; atDays: string[] }[];
+  days: number[];
+  retentionRows: { tier: string; cells: { eligible: string; rate: string }[] }[];
+  shortFollowup: string;
+  tests: { name: string; apaHtml: string }[];
+  hazardRows: { tier: string; reference: string; hr: string; ci: string; p: string }[];
+  incidenceRows: { tier: string; cause: string; cells: string[] }[];
+  summaryHtml: string;
+  methods: string;
+}
+
+export function buildRetentionView(r: Results, show: (n: number | null) => string): RetentionView {
+  const ret = r.retention;
+  const tiers = r.dropout_by_tier.map((t) => t.tier);
+  const riskDays = [...new Set(ret.risk_table.map((x) => x.day))];
+  const pct = (v: number | null) => (v === null ? "—" : formatPercent(v));
+  const withCi = (v: number | null, lo: number | null, hi: number | null) => (v === null ? "—" : lo === null || hi === null ? pct(v) : `${pct(v)} [${pct(lo)}, ${pct(hi)}]`);
+  const days = (v: number | null, withheld: boolean) => (v !== null ? `${v}` : withheld ? "—" : "not reached");
+  const test = (name: string, t: { apa: string } | null) => (t ? [{ name, apaHtml: italicStats(t.apa) }] : []);
+  const eligibleShort = ret.days.map((d) => `${d} days: ${ret.retention_at.filter((x) => x.day === d).map((x) => `${Handlebars.escapeExpression(x.tier)} ${show(x.short_followup)}`).join(", ")}`);
+  return {
+    riskDays,
+    riskRows: tiers.map((tier) => ({ tier, cells: riskDays.map((d) => show(ret.risk_table.find((x) => x.tier === tier && x.day === d)?.n_risk ?? 0)) })),
+    kmRows: ret.kaplan_meier.map((k, i) => {
+      const c = ret.censoring[i]!;
+      return {
+        tier: k.tier,
+        episodes: show(c.episodes),
+        dropouts: show(c.dropouts),
+        active: show(c.censored_active),
+        completion: show(c.censored_completion),
+        other: show(c.censored_other),
+        median: k.suppressed ? "—" : `${days(k.median.estimate, k.median_withheld)} [${days(k.median.ci_low, k.median_withheld)}, ${days(k.median.ci_high, k.median_withheld)}]`,
+        atDays: k.at_days.map((a) => withCi(a.surv, a.ci_low, a.ci_high)),
+      };
+    }),
+    days: ret.days,
+    retentionRows: tiers.map((tier) => ({
+      tier,
+      cells: ret.days.map((d) => {
+        const x = ret.retention_at.find((y) => y.tier === tier && y.day === d)!;
+        return { eligible: show(x.eligible), rate: withCi(x.rate, x.ci_low, x.ci_high) };
+      }),
+    })),
+    shortFollowup: `Left out for short follow-up (admitted fewer than d days before the cutoff) — ${eligibleShort.join("; ")}.`,
+    tests: [
+      ...test("Log-rank test across tiers", ret.logrank),
+      ...test("Log-rank test for trend across ordered tiers", ret.logrank_trend),
+      ...test("Cochran–Armitage trend in dropout among closed episodes", ret.cochran_armitage),
+    ],
+    hazardRows: ret.hazard_ratios.map((h) => ({
+      tier: h.tier,
+      reference: h.reference,
+      hr: h.hr === null ? "—" : h.hr.toFixed(2),
+      ci: h.ci_low === null || h.ci_high === null ? "—" : `[${h.ci_low.toFixed(2)}, ${h.ci_high.toFixed(2)}]`,
+      p: h.p === null ? "—" : formatP(h.p).replace(/^p /, ""),
+    })),
+    incidenceRows: ret.cumulative_incidence.map((c) => ({
+      tier: c.tier,
+      cause: { dropout: "Dropout", completion: "Completion", other: "Other discharge" }[c.cause],
+      cells: c.at_days.map((a) => pct(a.incidence)),
+    })),
+    summaryHtml: summary(r),
+    methods: methods(r),
+  };
+}
+
+function italicStats(apa: string): string {
+  return Handlebars.escapeExpression(apa).replace(/^χ²/, "<i>χ</i>²").replace(/\bp (&lt;|=)/, "<i>p</i> $1").replace(/\bN =/, "<i>N</i> =");
+}
+
+function summary(r: Results): string {
+  const ret = r.retention;
+  const parts: string[] = [];
+  if (ret.logrank) parts.push(`Time to dropout differed across early-alliance tiers, log-rank ${italicStats(ret.logrank.apa)}.`);
+  const hrs = ret.hazard_ratios.filter((h) => !h.suppressed);
+  if (hrs.length) {
+    parts.push(
+      `Compared with the ${Handlebars.escapeExpression(ret.reference)} tier, the hazard of dropout was ` +
+        hrs.map((h) => `${italicStats(h.apa).replace(/^HR/, "<i>HR</i>")} in the ${Handlebars.escapeExpression(h.tier)} tier`).join(" and ") +
+        ".",
+    );
+  }
+  return parts.join(" ");
+}
+
+function methods(r: Results): string {
+  const ret = r.retention;
+  const s = r.settings;
+  const completion = s.completion_reasons.map((c) => `“${c}”`).join(", ");
+  return [
+    `Time to dropout was counted in days from admission. Episodes discharged for a reason other than dropout (completion: ${completion}; or any other reason, such as transfer) were censored at discharge, and episodes still active at the data cutoff (${s.cutoff_date}) were censored at the cutoff; discharges after the cutoff count as active.`,
+    `Moving the cutoff earlier therefore censors more episodes as active and shortens follow-up, which widens the intervals; it does not by itself bias the estimates, provided censoring is unrelated to the risk of dropout.`,
+    `Survival free of dropout was estimated by Kaplan–Meier with Greenwood standard errors and ${ret.conf_type} 95% confidence intervals; median times and their CIs follow R's survival package. Tiers were compared by the log-rank test, its trend version across ordered tiers, and a Cox proportional-hazards model (Efron ties) with the ${ret.reference} tier as reference.`,
+    `Retention at ${ret.days.join(", ")} days is the share of episodes still in treatment or discharged as completed on that day, among episodes admitted at least that many days before the cutoff (Wilson 95% CIs); the Cochran–Armitage test concerns dropout among closed episodes.`,
+    `Because completion ends the risk of dropout, dropout and completion are also shown as competing outcomes (Aalen–Johansen cumulative incidence).`,
+    `Curves are drawn only while at least ${r.suppression.min_cell_size} episodes remain at risk, and a median or CI limit reached only after that is shown as “—”; “not reached” means the curve or band never fell to 50%.`,
+  ].join(" ");
+}

@@ -1,0 +1,72 @@
+/**
+ * The retention block of results.json, from the exact retention analysis, with the report's
+ * small-cell rules: counts from 1 to min − 1 withheld (and anything computed from them), and
+ * curves cut where fewer than min_cell_size episodes remain at risk, so no step of a shared
+ * curve stands for fewer people than a shared count may.
+ */
+import type { CellSuppressor } from "../../analyses/suppress.ts";
+import { apaChiSquare, apaHazardRatio } from "../report/apa.ts";
+import type { RetentionResults } from "../results.ts";
+import { CAUSES, type RetentionAnalysis } from "./analyze-retention.ts";
+
+/** Days at which the number at risk is shown beneath the Kaplan–Meier chart. */
+export const RISK_TABLE_STEP = 30;
+
+export function shareableRetention(r: RetentionAnalysis, cells: CellSuppressor): RetentionResults {
+  const min = cells.minCell;
+  const total = r.tiers.reduce((a, t) => a + t.n, 0);
+  const lastTime = Math.max(0, ...r.tiers.flatMap((t) => t.steps.map((s) => s.time)));
+  const riskDays = Array.from({ length: Math.floor(lastTime / RISK_TABLE_STEP) + 1 }, (_, i) => i * RISK_TABLE_STEP);
+  const chi = (t: { chisq: number; df: number; p: number } | null, n: number) => t && { chisq: t.chisq, df: t.df, p: t.p, apa: apaChiSquare(t.chisq, t.df, n, t.p) };
+
+  return {
+    conf_type: r.conf_type,
+    days: r.days,
+    reference: r.reference,
+    censoring: r.tiers.map((t) => {
+      const row = { tier: t.tier, episodes: cells.count(t.n), dropouts: cells.count(t.dropouts), censored_active: cells.count(t.censored_active), censored_completion: cells.count(t.censored_completion), censored_other: cells.count(t.censored_other) };
+      return { ...row, suppressed: Object.values(row).includes(null) };
+    }),
+    kaplan_meier: r.tiers.map((t) => {
+      const hidden = t.n < min;
+      // A quantile read off the curve where fewer than `min` remain at risk rests on a small cell.
+      const thin = (v: number | null) => v !== null && (t.steps.find((s) => s.time >= v)?.n_risk ?? 0) < min;
+      const withheld = [t.median.estimate, t.median.lower, t.median.upper].some(thin);
+      const keep = (v: number | null) => (hidden || thin(v) ? null : v);
+      return {
+        tier: t.tier,
+        median: { estimate: keep(t.median.estimate), ci_low: keep(t.median.lower), ci_high: keep(t.median.upper) },
+        median_withheld: withheld,
+        at_days: t.at_days.map((a) => (hidden || a.n_risk < min ? { day: a.day, surv: null, ci_low: null, ci_high: null } : { day: a.day, surv: a.surv, ci_low: a.lower, ci_high: a.upper })),
+        curve: hidden ? [] : t.steps.filter((s) => s.n_risk >= min).map((s) => ({ time: s.time, surv: s.surv, ci_low: s.lower, ci_high: s.upper })),
+        suppressed: hidden,
+      };
+    }),
+    risk_table: r.tiers.flatMap((t) => riskDays.map((day) => ({ tier: t.tier, day, n_risk: cells.count(t.steps.find((s) => s.time >= day)?.n_risk ?? 0) }))),
+    retention_at: r.retention.map((x) => {
+      const [eligible, retained, short] = [cells.count(x.eligible), cells.count(x.retained), cells.count(x.short_followup)];
+      const hidden = eligible === null || retained === null;
+      const p = hidden ? null : x.proportion;
+      return { day: x.day, tier: x.tier, eligible, retained, rate: p?.rate ?? null, ci_low: p?.ci_low ?? null, ci_high: p?.ci_high ?? null, short_followup: short, suppressed: hidden };
+    }),
+    logrank: chi(r.logrank, total),
+    logrank_trend: chi(r.logrank_trend, total),
+    cochran_armitage: chi(r.cochran_armitage, r.cochran_armitage?.n.reduce((a, b) => a + b, 0) ?? 0),
+    hazard_ratios: (r.cox?.terms ?? []).map((h) => {
+      const hidden = (r.tiers.find((t) => t.tier === h.tier)?.n ?? 0) < min || (r.tiers.find((t) => t.tier === r.reference)?.n ?? 0) < min;
+      return hidden
+        ? { tier: h.tier, reference: r.reference, hr: null, ci_low: null, ci_high: null, p: null, apa: "suppressed (small cell)", suppressed: true }
+        : { tier: h.tier, reference: r.reference, hr: h.hr, ci_low: h.lower, ci_high: h.upper, p: h.p, apa: apaHazardRatio(h.hr, h.lower, h.upper, h.p), suppressed: false };
+    }),
+    cumulative_incidence: r.incidence.flatMap((inc) => {
+      const n = r.tiers.find((t) => t.tier === inc.tier)?.n ?? 0;
+      return CAUSES.map((cause) => ({
+        tier: inc.tier,
+        cause,
+        at_days: inc.at_days.map((a) => ({ day: a.day, incidence: n < min ? null : a[cause] })),
+        curve: n < min ? [] : inc.times.flatMap((time, j) => (inc.n_risk[j]! >= min ? [{ time, incidence: inc.incidence[cause][j]! }] : [])),
+        suppressed: n < min,
+      }));
+    }),
+  };
+}

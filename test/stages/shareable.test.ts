@@ -39,8 +39,26 @@ describe("small-cell suppression in results.json", () => {
     expect(tier("high")).toMatchObject({ dropouts: 0, rate: 0, ci_low: 0, suppressed: false });
   });
 
-  it("counts the cells it withheld", () => {
-    expect(results.suppression).toEqual({ min_cell_size: 11, cells_suppressed: 3 });
+  it("counts every count it withheld, across all tables", () => {
+    const nulls = (values: unknown[]) => values.filter((v) => v === null).length;
+    const f = results.flow;
+    const ret = results.retention;
+    const withheld =
+      nulls([f.episodes_analyzed, f.sessions.used, ...Object.values(f.analysis_sets), ...f.excluded.map((e) => e.n), ...f.sessions.excluded.map((e) => e.n)]) +
+      nulls(results.correlations.map((c) => c.n)) +
+      nulls(results.dropout_by_tier.flatMap((t) => [t.episodes, t.closed, t.dropouts])) +
+      nulls(ret.censoring.flatMap((c) => [c.episodes, c.dropouts, c.censored_active, c.censored_completion, c.censored_other])) +
+      nulls(ret.risk_table.map((r) => r.n_risk)) +
+      nulls(ret.retention_at.flatMap((r) => [r.eligible, r.retained, r.short_followup]));
+    expect(results.suppression.min_cell_size).toBe(11);
+    expect(results.suppression.cells_suppressed).toBe(withheld);
+    expect(withheld).toBeGreaterThanOrEqual(3);
+  });
+
+  it("draws no curve for a tier below the minimum cell size, and cuts the others where fewer remain at risk", () => {
+    const low = results.retention.kaplan_meier.find((k) => k.tier === "low")!;
+    expect([low.suppressed, low.curve]).toEqual([true, []]);
+    expect(results.retention.hazard_ratios.every((h) => h.suppressed)).toBe(true);
   });
 
   it("withholds a correlation whose n is below the minimum cell size", () => {

@@ -10,6 +10,7 @@
 import { Matrix, inverse } from "ml-matrix";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import { efronEventTimes, levelInformation } from "./efron-risk-sets.ts";
 
 export interface CoxFit {
   coef: number[];
@@ -29,8 +30,6 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
   const n = time.length;
   const p = x[0]?.length ?? 0;
   if (n !== event.length || n !== x.length || p === 0) throw new RangeError("coxEfron: time, event and x must have the same length, x at least one column");
-  // Descending time: the risk set of a time is everything seen up to and including it.
-  const order = time.map((_, i) => i).sort((a, b) => time[b]! - time[a]!);
   let beta = new Array<number>(p).fill(0);
   let { loglik, grad, info } = efronTerms(beta);
   const loglik0 = loglik;
@@ -66,51 +65,16 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
   };
 
   function efronTerms(b: number[]) {
-    const s0 = { v: 0 };
-    const s1 = new Array<number>(p).fill(0);
-    const s2 = Array.from({ length: p }, () => new Array<number>(p).fill(0));
     let ll = 0;
     const g = new Array<number>(p).fill(0);
     const inf = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-    for (let i = 0; i < n; ) {
-      const t = time[order[i]!]!;
-      let d = 0;
-      let d0 = 0;
-      const d1 = new Array<number>(p).fill(0);
-      const d2 = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-      while (i < n && time[order[i]!] === t) {
-        const row = x[order[i]!]!;
-        const eta = row.reduce((acc, v, j) => acc + v * b[j]!, 0);
-        const r = Math.exp(eta);
-        s0.v += r;
-        for (let j = 0; j < p; j++) {
-          s1[j]! += r * row[j]!;
-          for (let k = 0; k < p; k++) s2[j]![k]! += r * row[j]! * row[k]!;
-        }
-        if (event[order[i]!]) {
-          d++;
-          d0 += r;
-          ll += eta;
-          for (let j = 0; j < p; j++) {
-            g[j]! += row[j]!;
-            d1[j]! += r * row[j]!;
-            for (let k = 0; k < p; k++) d2[j]![k]! += r * row[j]! * row[k]!;
-          }
-        }
-        i++;
-      }
-      for (let l = 0; l < d; l++) {
-        const f = l / d;
-        const a0 = s0.v - f * d0;
-        ll -= Math.log(a0);
-        for (let j = 0; j < p; j++) {
-          const a1j = s1[j]! - f * d1[j]!;
-          g[j]! -= a1j / a0;
-          for (let k = 0; k < p; k++) {
-            const a1k = s1[k]! - f * d1[k]!;
-            inf[j]![k]! += (s2[j]![k]! - f * d2[j]![k]!) / a0 - (a1j * a1k) / (a0 * a0);
-          }
-        }
+    for (const et of efronEventTimes(time, event, x, b)) {
+      ll += et.etaDeaths;
+      et.xDeaths.forEach((v, j) => (g[j]! += v));
+      for (const level of et.levels) {
+        ll -= Math.log(level.a0);
+        level.a1.forEach((v, j) => (g[j]! -= v / level.a0));
+        levelInformation(level).forEach((row, j) => row.forEach((v, k) => (inf[j]![k]! += v)));
       }
     }
     return { loglik: ll, grad: g, info: inf };

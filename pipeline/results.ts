@@ -128,6 +128,8 @@ export interface RetentionResults {
   logrank_trend: ChiSquareTest | null;
   cochran_armitage: ChiSquareTest | null;
   hazard_ratios: HazardRatioRow[];
+  /** Global test of proportional hazards for the Cox model by tier (R cox.zph, KM transform). */
+  proportional_hazards: ChiSquareTest | null;
   /** Aalen–Johansen cumulative incidence of dropout, completion and other discharge. */
   cumulative_incidence: IncidenceRow[];
 }

@@ -55,6 +55,7 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
       ...test("Log-rank test across tiers", ret.logrank),
       ...test("Log-rank test for trend across ordered tiers", ret.logrank_trend),
       ...test("Cochran–Armitage trend in dropout among closed episodes", ret.cochran_armitage),
+      ...test("Proportional hazards of the Cox model (scaled Schoenfeld residuals, global)", ret.proportional_hazards),
     ],
     hazardRows: ret.hazard_ratios.map((h) => ({
       tier: h.tier,
@@ -100,6 +101,7 @@ function methods(r: Results): string {
     `Time to dropout was counted in days from admission. Episodes discharged for a reason other than dropout (completion: ${completion}; or any other reason, such as transfer) were censored at discharge, and episodes still active at the data cutoff (${s.cutoff_date}) were censored at the cutoff; discharges after the cutoff count as active.`,
     `Moving the cutoff earlier therefore censors more episodes as active and shortens follow-up, which widens the intervals; it does not by itself bias the estimates, provided censoring is unrelated to the risk of dropout.`,
     `Survival free of dropout was estimated by Kaplan–Meier with Greenwood standard errors and ${ret.conf_type} 95% confidence intervals; median times and their CIs follow R's survival package. Tiers were compared by the log-rank test, its trend version across ordered tiers, and a Cox proportional-hazards model (Efron ties) with the ${ret.reference} tier as reference.`,
+    `The proportional-hazards assumption was checked with the global test on scaled Schoenfeld residuals (Grambsch & Therneau, KM time transform); a small p means the hazard ratios change over time and are averages.`,
     `Retention at ${ret.days.join(", ")} days is the share of episodes still in treatment or discharged as completed on that day, among episodes admitted at least that many days before the cutoff (Wilson 95% CIs); the Cochran–Armitage test concerns dropout among closed episodes.`,
     `Because completion ends the risk of dropout, dropout and completion are also shown as competing outcomes (Aalen–Johansen cumulative incidence).`,
     `Curves are drawn only while at least ${r.suppression.min_cell_size} episodes remain at risk, and a median or CI limit reached only after that is shown as “—”; “not reached” means the curve or band never fell to 50%.`,

@@ -13,6 +13,7 @@ import { survivalQuantile, type SurvivalQuantile } from "../../analyses/survival
 import { logRank, logRankTrend, type LogRank } from "../../analyses/log-rank.ts";
 import { cochranArmitage } from "../../analyses/cochran-armitage.ts";
 import { coxEfron } from "../../analyses/cox-efron.ts";
+import { coxZph } from "../../analyses/cox-zph.ts";
 import { cumulativeIncidence } from "../../analyses/cumulative-incidence.ts";
 import { wilson, type Proportion } from "../../analyses/wilson.ts";
 import type { Study } from "../config/study.ts";
@@ -73,7 +74,8 @@ export interface RetentionAnalysis {
   logrank: (Pick<LogRank, "chisq" | "df" | "p" | "observed" | "expected">) | null;
   logrank_trend: { chisq: number; df: 1; p: number } | null;
   cochran_armitage: { x: number[]; n: number[]; chisq: number; df: 1; p: number } | null;
-  cox: { terms: CoxTerm[]; loglik: [number, number] } | null;
+  /** Hazard ratios against the reference, and the global test of proportional hazards (cox.zph). */
+  cox: { terms: CoxTerm[]; loglik: [number, number]; zph: { chisq: number; df: number; p: number } } | null;
   cox_note?: string;
   incidence: TierIncidence[];
 }
@@ -140,11 +142,13 @@ function coxByTier(analysed: DerivedEpisode[], labels: string[], reference: stri
   const eventsIn = (t: string) => analysed.filter((e) => e.tier === t && e.dropout).length;
   const missing = [reference, ...others].filter((t) => eventsIn(t) === 0);
   if (missing.length) return { cox: null, cox_note: `no dropout in tier ${missing.join(", ")}, so the hazard ratio is not estimable` };
-  const fit = coxEfron(time, event, analysed.map((e) => others.map((t) => (e.tier === t ? 1 : 0))));
+  const x = analysed.map((e) => others.map((t) => (e.tier === t ? 1 : 0)));
+  const fit = coxEfron(time, event, x);
   return {
     cox: {
       terms: others.map((tier, j) => ({ tier, coef: fit.coef[j]!, se: fit.se[j]!, hr: fit.hr[j]!, lower: fit.lower[j]!, upper: fit.upper[j]!, p: fit.p[j]! })),
       loglik: fit.loglik,
+      zph: coxZph(time, event, x, fit.coef),
     },
   };
 }

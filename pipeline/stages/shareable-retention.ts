@@ -58,6 +58,7 @@ export function shareableRetention(r: RetentionAnalysis, cells: CellSuppressor):
         ? { tier: h.tier, reference: r.reference, hr: null, ci_low: null, ci_high: null, p: null, apa: "suppressed (small cell)", suppressed: true }
         : { tier: h.tier, reference: r.reference, hr: h.hr, ci_low: h.lower, ci_high: h.upper, p: h.p, apa: apaHazardRatio(h.hr, h.lower, h.upper, h.p), suppressed: false };
     }),
+    proportional_hazards: chi(r.cox?.zph ?? null, total),
     cumulative_incidence: r.incidence.flatMap((inc) => {
       const n = r.tiers.find((t) => t.tier === inc.tier)?.n ?? 0;
       return CAUSES.map((cause) => ({

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { logRank, logRankTrend } from "../../analyses/log-rank.ts";
 import { cochranArmitage } from "../../analyses/cochran-armitage.ts";
 import { coxEfron } from "../../analyses/cox-efron.ts";
+import { coxZph } from "../../analyses/cox-zph.ts";
 import { chiSquareTail } from "../../analyses/chi-square-tail.ts";
 import { cumulativeIncidence } from "../../analyses/cumulative-incidence.ts";
 import { kaplanMeier } from "../../analyses/kaplan-meier.ts";
@@ -49,6 +50,17 @@ describe("coxEfron", () => {
   it("matches the log partial likelihood at zero and at the estimate", () => {
     expect(fit.loglik[0]).toBeCloseTo(-42.72483926276022, 10);
     expect(fit.loglik[1]).toBeCloseTo(-41.032615596458378, 10);
+  });
+});
+
+describe("coxZph", () => {
+  it("matches cox.zph(coxph(Surv(time, status) ~ x, data = aml)): χ² = 0.00787508, p = .929", () => {
+    const x = AML_GROUP.map((g) => [g === "Nonmaintained" ? 1 : 0]);
+    const fit = coxEfron(AML_TIME, AML_EVENT, x);
+    const zph = coxZph(AML_TIME, AML_EVENT, x, fit.coef);
+    expect(zph.chisq).toBeCloseTo(0.0078750777233237406, 9);
+    expect(zph.df).toBe(1);
+    expect(zph.p).toBeCloseTo(0.92928724336459245, 8);
   });
 });
 

@@ -111,6 +111,12 @@ for (const ref of [late, mid] as Reference[]) {
       close(r.cox!.loglik[1], ref.cox.loglik[1]!, 8);
     });
 
+    it(`matches ${ref.zph.r_call}: the global test of proportional hazards`, () => {
+      close(r.cox!.zph.chisq, ref.zph.chisq.at(-1)!, 8);
+      expect(r.cox!.zph.df).toBe(ref.zph.df.at(-1));
+      expect(r.cox!.zph.p / ref.zph.p.at(-1)!).toBeCloseTo(1, 6);
+    });
+
     for (const aj of ref.aalen_johansen) {
       it(`matches the Aalen–Johansen cumulative incidence of dropout, completion and transfer in the ${aj.tier} tier`, () => {
         const inc = r.incidence.find((x) => x.tier === aj.tier)!;

@@ -53,7 +53,7 @@ const db = await openDb();
 const ingested = await stage("ingest", () => ingest(db, s));
 const validated = await stage("validate", () => validate(db, s));
 if (!ingested.ok || !validated.ok) throw new Error("bench study failed validation");
-const episodes = await stage("derive", () => derive(db, s));
+const { episodes } = await stage("derive", () => derive(db, s));
 const analysis = await stage("analyze", () => analyze(episodes, s));
 const retention = await stage("retention", () => analyzeRetention(episodes, s));
 const provenance = { package: "bench", package_version: "0", run_at: new Date().toISOString(), node_version: process.versions.node, duckdb_version: "", inputs: [], config: { file: "study.yaml", sha256: "" } };

@@ -46,6 +46,9 @@ export interface Settings {
   completion_reasons: string[];
   cutoff_date: string;
   early_alliance_window: number;
+  /** How tiers were formed: the score, the method, and for quantiles the number of groups or for a column its name. */
+  tier_rule: { by: "early_alliance" | "mean_alliance" | "last_alliance"; method: "cut_points" | "quantiles" | "column"; quantiles: number | null; column: string | null };
+  /** Each tier's score range (the cut points used, computed ones included); null bounds for tiers from a column. */
   tiers: { label: string; from: number | null; below: number | null }[];
   confidence_level: number;
 }

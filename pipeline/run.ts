@@ -73,17 +73,19 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     if (!validated.ok) return validated;
 
     // 3 derive
-    const episodes = await derive(db, study);
+    const { episodes, tierCutPoints } = await derive(db, study);
     await writeDerivedCsv(db, join(internal, "03-derived-episodes.csv"));
+    // From here on the tier rule carries the cut points actually used (e.g. computed quantiles).
+    const tiered: Study = { ...study, tiers: { ...study.tiers, cutPoints: tierCutPoints } };
 
     // 4 analyze
-    const analysis = analyze(episodes, study);
-    const retention = analyzeRetention(episodes, study);
+    const analysis = analyze(episodes, tiered);
+    const retention = analyzeRetention(episodes, tiered);
     writeJson(join(internal, "04-analysis.json"), { ...analysis, retention });
 
     // 5 render
     const provenance = await buildProvenance(db, study, ingested.value.files, runAt);
-    const results = shareableResults(study, ingested.value, validated.value, analysis, retention, provenance);
+    const results = shareableResults(tiered, ingested.value, validated.value, analysis, retention, provenance);
     const files = ["results.json"];
     writeJson(join(outDir, "results.json"), results);
     mkdirSync(join(outDir, "tables"));

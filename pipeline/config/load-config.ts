@@ -46,7 +46,15 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     dropoutReasons: raw.dropout_reasons,
     completionReasons: raw.completion_reasons ?? DEFAULT_COMPLETION_REASONS,
     cutoffDate: raw.cutoff_date,
-    tiers: { cutPoints: raw.tiers.cut_points, labels: raw.tiers.labels, reference: raw.tiers.reference ?? raw.tiers.labels[0]! },
+    tiers: {
+      by: raw.tiers.by ?? "early_alliance",
+      method: raw.tiers.method ?? "cut_points",
+      cutPoints: raw.tiers.cut_points ?? [],
+      quantiles: raw.tiers.quantiles ?? null,
+      column: raw.tiers.column ?? null,
+      labels: raw.tiers.labels,
+      reference: raw.tiers.reference ?? raw.tiers.labels[0]!,
+    },
     retention: { days: raw.retention?.days ?? DEFAULT_RETENTION_DAYS, confType: raw.retention?.conf_type ?? "log-log" },
     minCellSize: raw.privacy?.min_cell_size ?? DEFAULT_MIN_CELL_SIZE,
   });
@@ -102,6 +110,28 @@ function describeType(t: string): string {
   return ({ string: "text", number: "a number", integer: "a whole number", boolean: "true or false", array: "a list", object: "a mapping of keys" } as Record<string, string>)[t] ?? t;
 }
 
+/** The tier method's own key must be given, the others left out, and the labels must fit. */
+function tierProblems(c: StudyConfigFile, at: (key: string, message: string, fix: string) => void): void {
+  const t = c.tiers;
+  const method = t.method ?? "cut_points";
+  const foreign = (["cut_points", "quantiles", "column"] as const).filter((k) => k !== method && t[k] !== undefined);
+  for (const k of foreign) at(`tiers.${k}`, `is not used with method ${method}`, `Remove it, or set tiers.method: ${k}.`);
+  if (method === "cut_points") {
+    const cuts = t.cut_points;
+    if (!cuts) return at("tiers.cut_points", "is missing", "Give increasing cut points, e.g. [30, 36], or choose another tiers.method.");
+    cuts.forEach((cut, i) => {
+      if (i > 0 && !(cut > cuts[i - 1]!)) at(`tiers.cut_points[${i}]`, `must be greater than the cut point before it (${cuts[i - 1]})`, "List cut points in increasing order, each once.");
+      if (cut <= c.alliance.min || cut > c.alliance.max) at(`tiers.cut_points[${i}]`, `(${cut}) must lie above alliance.min (${c.alliance.min}) and at most alliance.max (${c.alliance.max})`, "Use cut points inside the instrument's score range.");
+    });
+    if (t.labels.length !== cuts.length + 1) at("tiers.labels", `has ${t.labels.length} labels but ${cuts.length} cut point(s) make ${cuts.length + 1} tiers`, "Give one label per tier, lowest tier first.");
+  } else if (method === "quantiles") {
+    if (t.quantiles === undefined) return at("tiers.quantiles", "is missing", "Give the number of groups, e.g. 3 for tertiles.");
+    if (t.labels.length !== t.quantiles) at("tiers.labels", `has ${t.labels.length} labels but quantiles: ${t.quantiles} makes ${t.quantiles} tiers`, "Give one label per tier, lowest tier first.");
+  } else if (t.column === undefined) {
+    at("tiers.column", "is missing", "Name the episodes-file column that holds each episode's tier label.");
+  }
+}
+
 function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
   const problems: Problem[] = [];
   const at = (key: string, message: string, fix: string) => problems.push({ code: "E_CONFIG_VALUE", message, where: { file, key }, fix });
@@ -109,14 +139,7 @@ function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
     if (!(range.min < range.max)) at(`${key}.max`, `must be greater than ${key}.min (${range.min})`, "Give the instrument's lowest and highest possible total score.");
   }
   if (!isCalendarDate(c.cutoff_date)) at("cutoff_date", `"${c.cutoff_date}" is not a calendar date`, "Give a real date, YYYY-MM-DD.");
-  const cuts = c.tiers.cut_points;
-  cuts.forEach((cut, i) => {
-    if (i > 0 && !(cut > cuts[i - 1]!)) at(`tiers.cut_points[${i}]`, `must be greater than the cut point before it (${cuts[i - 1]})`, "List cut points in increasing order, each once.");
-    if (cut <= c.alliance.min || cut > c.alliance.max) at(`tiers.cut_points[${i}]`, `(${cut}) must lie above alliance.min (${c.alliance.min}) and at most alliance.max (${c.alliance.max})`, "Use cut points inside the instrument's score range.");
-  });
-  if (c.tiers.labels.length !== cuts.length + 1) {
-    at("tiers.labels", `has ${c.tiers.labels.length} labels but ${cuts.length} cut point(s) make ${cuts.length + 1} tiers`, "Give one label per tier, lowest tier first.");
-  }
+  tierProblems(c, at);
   const dupLabel = c.tiers.labels.find((l, i) => c.tiers.labels.indexOf(l) !== i);
   if (dupLabel !== undefined) at("tiers.labels", `repeats the label "${dupLabel}"`, "Give each tier its own label.");
   const dupReason = c.dropout_reasons.find((r, i) => c.dropout_reasons.indexOf(r) !== i);

@@ -21,7 +21,23 @@ export interface Study {
   completionReasons: string[];
   /** YYYY-MM-DD */
   cutoffDate: string;
-  tiers: { cutPoints: number[]; labels: string[]; reference: string };
+  tiers: TierRule;
   retention: { days: number[]; confType: "log-log" | "log" };
   minCellSize: number;
+}
+
+export type TierScore = "early_alliance" | "mean_alliance" | "last_alliance";
+
+/** How episodes get their tier (validated: the method's own key is present and consistent). */
+export interface TierRule {
+  by: TierScore;
+  method: "cut_points" | "quantiles" | "column";
+  /** Fixed cut points (method cut_points); empty otherwise, until derive computes quantile cuts. */
+  cutPoints: number[];
+  /** Number of groups (method quantiles). */
+  quantiles: number | null;
+  /** Episodes-file column with the tier label (method column). */
+  column: string | null;
+  labels: string[];
+  reference: string;
 }

@@ -112,17 +112,32 @@ export interface OutcomeMeasure {
 }
 
 /**
- * Alliance tiers by early alliance. With cut points [30, 36] and labels
- * [low, moderate, high]: low < 30 ≤ moderate < 36 ≤ high.
+ * Alliance tiers. By default from early alliance with fixed cut points: with cut points [30, 36]
+ * and labels [low, moderate, high], low < 30 ≤ moderate < 36 ≤ high.
  */
 export interface TierDefinition {
+  /** The alliance score that defines the tiers (default early_alliance). */
+  by?: "early_alliance" | "mean_alliance" | "last_alliance";
   /**
-   * Increasing cut points; a score equal to a cut point belongs to the tier above it.
+   * How tiers are formed: fixed `cut_points` (default), sample `quantiles` of the score, or a
+   * `column` of the episodes file that already holds each episode's tier label.
+   */
+  method?: "cut_points" | "quantiles" | "column";
+  /**
+   * For method cut_points: increasing cut points; a score equal to a cut point belongs to the tier above it.
    * @minItems 1
    */
-  cut_points: number[];
+  cut_points?: number[];
   /**
-   * One label per tier, lowest first: one more than the cut points.
+   * For method quantiles: how many equal-share groups (3 = tertiles, 4 = quartiles).
+   * @minimum 2
+   * @asType integer
+   */
+  quantiles?: number;
+  /** For method column: the episodes-file column holding the tier label. */
+  column?: string;
+  /**
+   * One label per tier, lowest first (for method column: the labels the column uses, in order).
    * @minItems 2
    */
   labels: string[];

@@ -71,7 +71,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       const tier = r.settings.tiers[i]!;
       return {
         tier: t.tier,
-        range: tier.from === null ? `< ${tier.below}` : tier.below === null ? `≥ ${tier.from}` : `${tier.from} to < ${tier.below}`,
+        range: tier.from === null && tier.below === null ? "from the data" : tier.from === null ? `< ${round2(tier.below!)}` : tier.below === null ? `≥ ${round2(tier.from)}` : `${round2(tier.from)} to < ${round2(tier.below)}`,
         episodes: show(t.episodes),
         closed: show(t.closed),
         dropouts: show(t.dropouts),
@@ -108,6 +108,22 @@ function apaHtml(c: CorrelationRow): string {
   return `${symbol}(${c.df}) = ${noLeadingZero(c.estimate)}${ci}, ${formatP(c.p).replace(/^p/, "<i>p</i>")}`;
 }
 
+/** Cut points as the reader needs them: at most two decimals (computed quantiles rarely fall on whole scores). */
+const round2 = (v: number) => String(Math.round(v * 100) / 100);
+
+const SCORE_NAMES = { early_alliance: "early alliance", mean_alliance: "mean alliance over all sessions", last_alliance: "last alliance rating" } as const;
+
+function tierRuleText(r: Results): string {
+  const s = r.settings;
+  const rule = s.tier_rule;
+  const labels = s.tiers.map((t) => t.label);
+  if (rule.method === "column") return `Episodes were grouped into the tiers recorded in the data (column “${rule.column}”: ${labels.join(", ")}).`;
+  const cuts = s.tiers.slice(1).map((t) => t.from!);
+  const ranges = labels.map((label, i) => (i < cuts.length ? `${label} < ${round2(cuts[i]!)} ≤ ` : label)).join("");
+  const how = rule.method === "quantiles" ? `at the sample ${rule.quantiles}-quantiles of ${SCORE_NAMES[rule.by]} (R's type 7)` : `by ${SCORE_NAMES[rule.by]}`;
+  return `Episodes were grouped into tiers ${how} (${ranges}).`;
+}
+
 function listText(items: string[]): string {
   const quoted = items.map((i) => `“${i}”`);
   return quoted.length <= 1 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
@@ -115,9 +131,6 @@ function listText(items: string[]): string {
 
 function methodsText(r: Results): string {
   const s = r.settings;
-  const tiers = s.tiers.map((t) => t.label);
-  const cuts = s.tiers.slice(1).map((t) => t.from);
-  const tierText = tiers.map((label, i) => (i < cuts.length ? `${label} < ${cuts[i]} ≤ ` : label)).join("");
   const direction = s.outcome.higher_is_better ? "last minus first" : "first minus last (lower scores are better, so the sign is reversed)";
   return [
     `Data were the ${r.flow.episodes_ingested.toLocaleString("en-US")} treatment episodes and ${r.flow.sessions.ingested.toLocaleString("en-US")} session records of the study export, with a data cutoff of ${s.cutoff_date}.`,
@@ -125,7 +138,7 @@ function methodsText(r: Results): string {
     `Early alliance was the mean of the first ${s.early_alliance_window} non-missing ${s.alliance.instrument} ratings of each episode, sessions ordered by date (fewer when fewer existed); episodes with no rating were not analysed.`,
     `Outcome change was the ${direction} ${s.outcome.measure} score, so that positive values mean improvement, and required at least two ratings.`,
     `Pearson's r (t test; ${Math.round(s.confidence_level * 100)}% CI by Fisher's z transformation) and Spearman's ρ (t approximation) were computed on pairwise-complete episodes.`,
-    `Episodes were grouped by early alliance into tiers (${tierText}).`,
+    tierRuleText(r),
     `A tier's dropout rate is the number of episodes discharged as ${listText(s.dropout_reasons)} divided by the episodes discharged on or before the cutoff, with Wilson score ${Math.round(s.confidence_level * 100)}% CIs; episodes still active at the cutoff are left out of the denominator, which can bias the rate when many are still in treatment.`,
   ].join(" ");
 }

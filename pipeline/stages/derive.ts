@@ -7,7 +7,10 @@
  *   days_in_treatment admission to discharge, or to the cutoff while active
  *   closed           discharged on or before the cutoff
  *   dropout          closed with a dropout reason
- *   tier             from early_alliance and the config's cut points (a cut point belongs to the tier above)
+ *   mean_alliance, last_alliance  mean of all, and the last, alliance ratings
+ *   tier             from the chosen alliance score (tiers.by, default early_alliance): fixed cut points,
+ *                    sample quantiles (R's type 7, DuckDB quantile_cont), or the data's tier column;
+ *                    a score equal to a cut point belongs to the tier above; no tier without a rating
  * Artifact: internal/03-derived-episodes.csv (row-level: internal, never shared).
  */
 import type { Study } from "../config/study.ts";
@@ -24,6 +27,8 @@ export interface DerivedEpisode {
   n_sessions: number;
   early_alliance: number | null;
   early_alliance_n: number;
+  mean_alliance: number | null;
+  last_alliance: number | null;
   outcome_first: number | null;
   outcome_last: number | null;
   outcome_n: number;
@@ -43,7 +48,13 @@ export function tierCase(column: string, cutPoints: number[], labels: string[]):
   return `CASE WHEN ${column} IS NULL THEN NULL ${steps} ELSE ${sqlString(labels[labels.length - 1]!)} END`;
 }
 
-export async function derive(db: Db, study: Study): Promise<DerivedEpisode[]> {
+export interface Derived {
+  episodes: DerivedEpisode[];
+  /** The cut points used: the config's, or those computed from the sample quantiles; empty for a tier column. */
+  tierCutPoints: number[];
+}
+
+export async function derive(db: Db, study: Study): Promise<Derived> {
   const cutoff = `DATE ${sqlString(study.cutoffDate)}`;
   const orientation = study.outcome.higher_is_better ? 1 : -1;
   const dropoutList = study.dropoutReasons.map(sqlString).join(", ");
@@ -55,6 +66,7 @@ export async function derive(db: Db, study: Study): Promise<DerivedEpisode[]> {
       SELECT client_id, alliance, row_number() OVER (PARTITION BY client_id ORDER BY session_date) AS k
       FROM s WHERE alliance IS NOT NULL),
     early AS (SELECT client_id, avg(alliance) AS early_alliance, count(*) AS early_alliance_n FROM ranked WHERE k <= ${EARLY_WINDOW} GROUP BY 1),
+    overall AS (SELECT client_id, avg(alliance) AS mean_alliance, arg_max(alliance, k) AS last_alliance FROM ranked GROUP BY 1),
     outcome AS (
       SELECT client_id, arg_min(outcome, session_date) AS outcome_first, arg_max(outcome, session_date) AS outcome_last, count(*) AS outcome_n
       FROM s WHERE outcome IS NOT NULL GROUP BY 1),
@@ -70,19 +82,39 @@ export async function derive(db: Db, study: Study): Promise<DerivedEpisode[]> {
            coalesce(a.n_sessions, 0)::INTEGER AS n_sessions,
            early.early_alliance,
            coalesce(early.early_alliance_n, 0)::INTEGER AS early_alliance_n,
+           overall.mean_alliance, overall.last_alliance,
+           b.tier_text,
            o.outcome_first, o.outcome_last,
            coalesce(o.outcome_n, 0)::INTEGER AS outcome_n,
            CASE WHEN o.outcome_n >= 2 THEN ${orientation} * (o.outcome_last - o.outcome_first) END AS outcome_change,
            date_diff('day', b.admit_date, CASE WHEN b.closed THEN b.discharge_date ELSE ${cutoff} END)::INTEGER AS days_in_treatment,
            b.closed,
            (b.closed AND b.discharge_reason_text IN (${dropoutList})) AS dropout,
-           ${tierCase("early.early_alliance", study.tiers.cutPoints, study.tiers.labels)} AS tier
+           NULL::VARCHAR AS tier
     FROM base b
     LEFT JOIN early ON early.client_id = b.client_id_text
+    LEFT JOIN overall ON overall.client_id = b.client_id_text
     LEFT JOIN outcome o ON o.client_id = b.client_id_text
     LEFT JOIN attended a ON a.client_id = b.client_id_text
     ORDER BY b.src_row`);
-  return queryRows<DerivedEpisode>(db, `SELECT * FROM ${DERIVED_TABLE} ORDER BY src_row`);
+  const tierCutPoints = await assignTiers(db, study);
+  const episodes = await queryRows<DerivedEpisode>(db, `SELECT * EXCLUDE (tier_text) FROM ${DERIVED_TABLE} ORDER BY src_row`);
+  return { episodes, tierCutPoints };
+}
+
+/** Sets `tier` by the study's tier rule; returns the cut points it used. Episodes without a rating get no tier. */
+async function assignTiers(db: Db, study: Study): Promise<number[]> {
+  const { by, method, labels } = study.tiers;
+  let cuts = study.tiers.cutPoints;
+  if (method === "quantiles") {
+    const k = study.tiers.quantiles!;
+    const probs = Array.from({ length: k - 1 }, (_, i) => (i + 1) / k);
+    const [row] = await queryRows<{ q: number[] | null }>(db, `SELECT quantile_cont(${by}, [${probs.join(", ")}]) AS q FROM ${DERIVED_TABLE} WHERE early_alliance IS NOT NULL`);
+    cuts = row?.q ?? [];
+  }
+  const expr = method === "column" ? "tier_text" : cuts.length ? tierCase(by, cuts, labels) : "NULL";
+  await db.run(`UPDATE ${DERIVED_TABLE} SET tier = CASE WHEN early_alliance IS NULL THEN NULL ELSE ${expr} END`);
+  return method === "column" ? [] : cuts;
 }
 
 /** Writes the derived table as CSV (row-level; for the internal folder only). */

@@ -58,7 +58,7 @@ async function ingestOne(db: Db, study: Study, role: TableRole): Promise<Result<
     return fail(messages.csvUnparseable(file, (e as Error).message));
   }
   const columns = (await queryRows<{ column_name: string }>(db, `SELECT column_name FROM (DESCRIBE ${table})`)).map((r) => r.column_name);
-  const mapping = study.columns[role] as unknown as Record<string, string>;
+  const mapping = columnMapping(study, role);
   const missing = Object.entries(mapping).filter(([, col]) => !columns.includes(col));
   if (missing.length) return fail(...missing.map(([field, col]) => messages.columnMissing(file, field, col, columns)));
   // rowid follows file order (preserve_insertion_order); +2 turns it into the spreadsheet row (header = row 1).
@@ -67,4 +67,10 @@ async function ingestOne(db: Db, study: Study, role: TableRole): Promise<Result<
   await db.run(`DROP TABLE ${table}`);
   const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${RAW_TABLE[role]}`)) as [{ n: number }];
   return ok({ role, path, sha256: createHash("sha256").update(bytes).digest("hex"), rows: n, columns });
+}
+
+/** Canonical field → the user's column, for one file; the tier column joins the episodes when tiers come from the data. */
+export function columnMapping(study: Study, role: TableRole): Record<string, string> {
+  const base = study.columns[role] as unknown as Record<string, string>;
+  return role === "episodes" && study.tiers.column !== null ? { ...base, tier: study.tiers.column } : base;
 }

@@ -70,7 +70,8 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       completion_reasons: study.completionReasons,
       cutoff_date: study.cutoffDate,
       early_alliance_window: EARLY_WINDOW,
-      tiers: study.tiers.labels.map((label, i) => ({ label, from: i === 0 ? null : cuts[i - 1]!, below: i < cuts.length ? cuts[i]! : null })),
+      tier_rule: { by: study.tiers.by, method: study.tiers.method, quantiles: study.tiers.quantiles, column: study.tiers.column },
+      tiers: study.tiers.labels.map((label, i) => ({ label, from: i === 0 || !cuts.length ? null : cuts[i - 1]!, below: i < cuts.length ? cuts[i]! : null })),
       confidence_level: CONFIDENCE_LEVEL,
     },
     flow: {

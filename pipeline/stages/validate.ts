@@ -8,7 +8,7 @@ import { basename } from "node:path";
 import type { Study } from "../config/study.ts";
 import { type Db, queryRows, sqlString } from "../db.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
-import { RAW_TABLE, type TableRole } from "./ingest.ts";
+import { columnMapping, RAW_TABLE, type TableRole } from "./ingest.ts";
 import { RULES, warningRules, type Rule } from "./validation-rules.ts";
 
 /** Failing rows listed per rule; the count is always complete. */
@@ -39,12 +39,13 @@ const TYPED_TABLE: Record<TableRole, string> = { episodes: "t_episodes", session
 const isoDate = (col: string) => `CASE WHEN regexp_full_match(${col}, '\\d{4}-\\d{2}-\\d{2}') THEN TRY_CAST(${col} AS DATE) END`;
 const finiteNumber = (col: string) => `CASE WHEN isfinite(TRY_CAST(${col} AS DOUBLE)) THEN TRY_CAST(${col} AS DOUBLE) END`;
 
-async function buildTypedTables(db: Db): Promise<void> {
+async function buildTypedTables(db: Db, study: Study): Promise<void> {
   await db.run(`
     CREATE OR REPLACE TABLE t_episodes AS
     SELECT src_row,
            client_id AS client_id_text, site AS site_text, therapist_id AS therapist_id_text,
            admit_date AS admit_date_text, discharge_date AS discharge_date_text, discharge_reason AS discharge_reason_text,
+           ${study.tiers.column !== null ? "tier" : "NULL::VARCHAR"} AS tier_text,
            ${isoDate("admit_date")} AS admit_date, ${isoDate("discharge_date")} AS discharge_date,
            row_number() OVER (PARTITION BY client_id ORDER BY src_row) AS id_seq,
            min(src_row) OVER (PARTITION BY client_id) AS first_row
@@ -64,7 +65,7 @@ async function buildTypedTables(db: Db): Promise<void> {
 }
 
 export async function validate(db: Db, study: Study): Promise<Result<ValidationOutput>> {
-  await buildTypedTables(db);
+  await buildTypedTables(db, study);
   const counts: RuleCount[] = [];
   const findings: Finding[] = [];
   for (const rule of RULES) {
@@ -105,5 +106,5 @@ async function markExclusions(db: Db, study: Study, table: TableRole) {
 }
 
 function userColumn(study: Study, rule: Rule): string {
-  return (study.columns[rule.table] as unknown as Record<string, string>)[rule.field] ?? rule.field;
+  return columnMapping(study, rule.table)[rule.field] ?? rule.field;
 }

@@ -15,7 +15,7 @@ export async function ingestAndValidate(study: Study) {
 export async function deriveAll(study: Study) {
   const { db, validated } = await ingestAndValidate(study);
   if (!validated?.ok) throw new Error(`validation failed: ${JSON.stringify(validated)}`);
-  const episodes = await derive(db, study);
+  const { episodes } = await derive(db, study);
   db.closeSync();
   return episodes;
 }

@@ -121,6 +121,8 @@ export interface RetentionResults {
   days: number[];
   /** The tier hazard ratios compare against. */
   reference: string;
+  /** The no-show rule, when on: its days, and how many analysed episodes it made dropouts. */
+  no_show: { days: number; dropouts: number | null } | null;
   /** How each tier's episodes enter the time-to-dropout analysis. */
   censoring: CensoringRow[];
   kaplan_meier: KmTier[];

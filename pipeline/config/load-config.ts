@@ -45,6 +45,7 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     outcome: raw.outcome,
     dropoutReasons: raw.dropout_reasons,
     completionReasons: raw.completion_reasons ?? DEFAULT_COMPLETION_REASONS,
+    noShowDays: raw.dropout_no_show_days ?? null,
     cutoffDate: raw.cutoff_date,
     tiers: {
       by: raw.tiers.by ?? "early_alliance",

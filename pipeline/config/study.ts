@@ -19,6 +19,8 @@ export interface Study {
   outcome: OutcomeMeasure;
   dropoutReasons: string[];
   completionReasons: string[];
+  /** No-show rule: days without a session after which an open episode counts as dropout; null = off. */
+  noShowDays: number | null;
   /** YYYY-MM-DD */
   cutoffDate: string;
   tiers: TierRule;

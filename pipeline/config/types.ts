@@ -22,6 +22,14 @@ export interface StudyConfigFile {
    */
   dropout_reasons: string[];
   /**
+   * Optional no-show rule: an episode with no session for more than this many days while it was
+   * open (from its last session to its discharge, or to the cutoff while active) counts as a
+   * dropout on the day after its last session, whatever its recorded discharge reason.
+   * @minimum 1
+   * @asType integer
+   */
+  dropout_no_show_days?: number;
+  /**
    * Discharge reasons that count as completing treatment (default ["completed"]). Completion,
    * dropout and other reasons (such as transfer) are kept apart in the retention analyses.
    */

@@ -97,7 +97,11 @@ function methods(r: Results): string {
   const ret = r.retention;
   const s = r.settings;
   const completion = s.completion_reasons.map((c) => `“${c}”`).join(", ");
+  const noShow = ret.no_show
+    ? [`Dropout also includes the no-show rule: an episode with no session for more than ${ret.no_show.days} days while open counts as a dropout on the day after its last session, whatever its recorded reason (${ret.no_show.dropouts === null ? "fewer than " + r.suppression.min_cell_size : ret.no_show.dropouts} episode(s) counted this way).`]
+    : [];
   return [
+    ...noShow,
     `Time to dropout was counted in days from admission. Episodes discharged for a reason other than dropout (completion: ${completion}; or any other reason, such as transfer) were censored at discharge, and episodes still active at the data cutoff (${s.cutoff_date}) were censored at the cutoff; discharges after the cutoff count as active.`,
     `Moving the cutoff earlier therefore censors more episodes as active and shortens follow-up, which widens the intervals; it does not by itself bias the estimates, provided censoring is unrelated to the risk of dropout.`,
     `Survival free of dropout was estimated by Kaplan–Meier with Greenwood standard errors and ${ret.conf_type} 95% confidence intervals; median times and their CIs follow R's survival package. Tiers were compared by the log-rank test, its trend version across ordered tiers, and a Cox proportional-hazards model (Efron ties) with the ${ret.reference} tier as reference.`,

@@ -69,6 +69,8 @@ export interface RetentionAnalysis {
   conf_type: "log-log" | "log";
   days: number[];
   reference: string;
+  /** Dropouts made by the no-show rule among analysed episodes; null when the rule is off. */
+  no_show: { days: number; dropouts: number } | null;
   tiers: TierSurvival[];
   retention: RetentionAt[];
   logrank: (Pick<LogRank, "chisq" | "df" | "p" | "observed" | "expected">) | null;
@@ -127,6 +129,7 @@ export function analyzeRetention(episodes: DerivedEpisode[], study: Study): Rete
     conf_type: study.retention.confType,
     days,
     reference: study.tiers.reference,
+    no_show: study.noShowDays === null ? null : { days: study.noShowDays, dropouts: analysed.filter((e) => e.dropout_by === "no_show").length },
     tiers,
     retention,
     logrank: lr && { chisq: lr.chisq, df: lr.df, p: lr.p, observed: lr.observed, expected: lr.expected },

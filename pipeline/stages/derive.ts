@@ -6,7 +6,9 @@
  *                    (so positive = improvement); needs ≥ 2 outcome ratings
  *   days_in_treatment admission to discharge, or to the cutoff while active
  *   closed           discharged on or before the cutoff
- *   dropout          closed with a dropout reason
+ *   dropout          closed with a dropout reason; with the no-show rule (dropout_no_show_days = N), also any
+ *                    episode whose last session was more than N days before its discharge (or the cutoff,
+ *                    while active): it counts as closed by dropout on the day after its last session
  *   mean_alliance, last_alliance  mean of all, and the last, alliance ratings
  *   tier             from the chosen alliance score (tiers.by, default early_alliance): fixed cut points,
  *                    sample quantiles (R's type 7, DuckDB quantile_cont), or the data's tier column;
@@ -36,6 +38,8 @@ export interface DerivedEpisode {
   days_in_treatment: number;
   closed: boolean;
   dropout: boolean;
+  /** Why the episode counts as dropout: its recorded reason, or the no-show rule. */
+  dropout_by: "reason" | "no_show" | null;
   tier: string | null;
 }
 
@@ -58,6 +62,12 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
   const cutoff = `DATE ${sqlString(study.cutoffDate)}`;
   const orientation = study.outcome.higher_is_better ? 1 : -1;
   const dropoutList = study.dropoutReasons.map(sqlString).join(", ");
+  // The no-show rule applies to episodes not already dropouts by their recorded reason.
+  const noShow =
+    study.noShowDays === null
+      ? "FALSE"
+      : `(a.last_session IS NOT NULL AND NOT (r.recorded_closed AND r.discharge_reason_text IN (${dropoutList}))
+          AND date_diff('day', a.last_session, CASE WHEN r.recorded_closed THEN r.discharge_date ELSE ${cutoff} END) > ${study.noShowDays})`;
   await db.run(`
     CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS
     WITH e AS (SELECT * FROM t_episodes WHERE excluded_code IS NULL),
@@ -70,10 +80,20 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
     outcome AS (
       SELECT client_id, arg_min(outcome, session_date) AS outcome_first, arg_max(outcome, session_date) AS outcome_last, count(*) AS outcome_n
       FROM s WHERE outcome IS NOT NULL GROUP BY 1),
-    attended AS (SELECT client_id, count(*) AS n_sessions FROM s GROUP BY 1),
+    attended AS (SELECT client_id, count(*) AS n_sessions, max(session_date) AS last_session FROM s GROUP BY 1),
+    recorded AS (
+      SELECT e.*, (e.discharge_date IS NOT NULL AND e.discharge_date <= ${cutoff}) AS recorded_closed
+      FROM e),
+    flagged AS (
+      SELECT r.*, a.last_session,
+             (r.recorded_closed AND r.discharge_reason_text IN (${dropoutList})) AS by_reason,
+             ${noShow} AS by_no_show
+      FROM recorded r LEFT JOIN attended a ON a.client_id = r.client_id_text),
     base AS (
-      SELECT e.*, (e.discharge_date IS NOT NULL AND e.discharge_date <= ${cutoff}) AS closed
-      FROM e)
+      SELECT f.*, (f.recorded_closed OR f.by_no_show) AS closed,
+             CASE WHEN f.by_no_show THEN f.last_session + INTERVAL 1 DAY
+                  WHEN f.recorded_closed THEN f.discharge_date ELSE ${cutoff} END AS end_date
+      FROM flagged f)
     SELECT b.src_row::INTEGER AS src_row,
            b.client_id_text AS client_id, b.site_text AS site, b.therapist_id_text AS therapist_id,
            strftime(b.admit_date, '%Y-%m-%d') AS admit_date,
@@ -87,9 +107,10 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
            o.outcome_first, o.outcome_last,
            coalesce(o.outcome_n, 0)::INTEGER AS outcome_n,
            CASE WHEN o.outcome_n >= 2 THEN ${orientation} * (o.outcome_last - o.outcome_first) END AS outcome_change,
-           date_diff('day', b.admit_date, CASE WHEN b.closed THEN b.discharge_date ELSE ${cutoff} END)::INTEGER AS days_in_treatment,
+           date_diff('day', b.admit_date, b.end_date::DATE)::INTEGER AS days_in_treatment,
            b.closed,
-           (b.closed AND b.discharge_reason_text IN (${dropoutList})) AS dropout,
+           (b.by_reason OR b.by_no_show) AS dropout,
+           CASE WHEN b.by_reason THEN 'reason' WHEN b.by_no_show THEN 'no_show' END AS dropout_by,
            NULL::VARCHAR AS tier
     FROM base b
     LEFT JOIN early ON early.client_id = b.client_id_text

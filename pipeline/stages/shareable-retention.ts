@@ -23,6 +23,7 @@ export function shareableRetention(r: RetentionAnalysis, cells: CellSuppressor):
     conf_type: r.conf_type,
     days: r.days,
     reference: r.reference,
+    no_show: r.no_show && { days: r.no_show.days, dropouts: cells.count(r.no_show.dropouts) },
     censoring: r.tiers.map((t) => {
       const row = { tier: t.tier, episodes: cells.count(t.n), dropouts: cells.count(t.dropouts), censored_active: cells.count(t.censored_active), censored_completion: cells.count(t.censored_completion), censored_other: cells.count(t.censored_other) };
       return { ...row, suppressed: Object.values(row).includes(null) };

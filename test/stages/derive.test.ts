@@ -57,3 +57,33 @@ describe("derive", () => {
     expect([e!.early_alliance, e!.tier]).toEqual([null, null]);
   });
 });
+
+describe("derive with the no-show rule (dropout_no_show_days: 30)", () => {
+  const noShow = (c: Record<string, any>) => (c.dropout_no_show_days = 30);
+
+  it("makes an episode still open at the cutoff a dropout on the day after its last session, when the gap exceeds the days", async () => {
+    // Admitted 2025-10-01, last session 2025-10-15, cutoff 2025-12-31: 77 days without a session > 30.
+    const [e] = await deriveAll(writeTinyStudy(["C1,N,T1,2025-10-01,,"], ["C1,2025-10-08,30,", "C1,2025-10-15,30,"], noShow).study);
+    expect([e!.closed, e!.dropout, e!.dropout_by, e!.days_in_treatment]).toEqual([true, true, "no_show", 15]);
+  });
+
+  it("leaves an open episode alone when its gap is within the days", async () => {
+    const [e] = await deriveAll(writeTinyStudy(["C1,N,T1,2025-12-01,,"], ["C1,2025-12-08,30,"], noShow).study);
+    expect([e!.closed, e!.dropout, e!.dropout_by]).toEqual([false, false, null]);
+  });
+
+  it("counts a long gap before a recorded non-dropout discharge as dropout too (the gap was while open)", async () => {
+    const [e] = await deriveAll(writeTinyStudy(["C1,N,T1,2025-01-01,2025-04-01,transferred"], ["C1,2025-01-05,30,"], noShow).study);
+    expect([e!.dropout, e!.dropout_by, e!.days_in_treatment]).toEqual([true, "no_show", 5]);
+  });
+
+  it("keeps a recorded dropout as recorded, with its own discharge date", async () => {
+    const [e] = await deriveAll(writeTinyStudy(["C1,N,T1,2025-01-01,2025-04-01,dropped out"], ["C1,2025-01-05,30,"], noShow).study);
+    expect([e!.dropout, e!.dropout_by, e!.days_in_treatment]).toEqual([true, "reason", 90]);
+  });
+
+  it("is off unless configured", async () => {
+    const [e] = await deriveAll(writeTinyStudy(["C1,N,T1,2025-10-01,,"], ["C1,2025-10-15,30,"]).study);
+    expect([e!.dropout, e!.dropout_by]).toEqual([false, null]);
+  });
+});

@@ -117,13 +117,15 @@ export function kaplanMeierSpec(results: Results): TopLevelSpec {
       {
         transform: [{ filter: "datum.ci_low != null && datum.ci_high != null" }],
         mark: { type: "area", interpolate: "step-after", opacity: 0.15 },
-        encoding: { x, y: { field: "ci_low", type: "quantitative" }, y2: { field: "ci_high" }, color: colour },
+        encoding: { x, y: { field: "ci_low", type: "quantitative" }, y2: { field: "ci_high" }, color: { ...colour, legend: null } },
       },
       {
         mark: { type: "line", interpolate: "step-after", strokeWidth: 2 },
         encoding: { x, y: { field: "surv", type: "quantitative", title: "Not dropped out", axis: { format: ".0%" }, scale: { domain: [0, 1] } }, color: colour },
       },
     ],
+    // One legend, drawn from the lines (a shared legend would show the pale band swatches).
+    resolve: { legend: { color: "independent" } },
   } as TopLevelSpec;
 }
 

@@ -74,8 +74,12 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
   };
 }
 
+/** Escaped APA text with its statistic symbols in italics (escaping turns "=" into &#x3D; and "<" into &lt;). */
 function italicStats(apa: string): string {
-  return Handlebars.escapeExpression(apa).replace(/^χ²/, "<i>χ</i>²").replace(/\bp (&lt;|=)/, "<i>p</i> $1").replace(/\bN =/, "<i>N</i> =");
+  return Handlebars.escapeExpression(apa)
+    .replace(/^χ²/, "<i>χ</i>²")
+    .replace(/\bp (&lt;|&#x3D;)/, "<i>p</i> $1")
+    .replace(/\bN &#x3D;/, "<i>N</i> &#x3D;");
 }
 
 function summary(r: Results): string {

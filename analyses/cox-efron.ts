@@ -10,7 +10,7 @@
 import { Matrix, inverse } from "ml-matrix";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
-import { efronEventTimes, levelInformation } from "./efron-risk-sets.ts";
+import { descendingTimeOrder, efronEventTimes, levelInformation } from "./efron-risk-sets.ts";
 
 export interface CoxFit {
   coef: number[];
@@ -30,6 +30,7 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
   const n = time.length;
   const p = x[0]?.length ?? 0;
   if (n !== event.length || n !== x.length || p === 0) throw new RangeError("coxEfron: time, event and x must have the same length, x at least one column");
+  const order = descendingTimeOrder(time);
   let beta = new Array<number>(p).fill(0);
   let { loglik, grad, info } = efronTerms(beta);
   const loglik0 = loglik;
@@ -38,15 +39,17 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
     const step = inverse(new Matrix(info)).mmul(Matrix.columnVector(grad)).to1DArray();
     let next = beta.map((b, j) => b + step[j]!);
     let terms = efronTerms(next);
-    // Step halving, as coxph does, when the likelihood would fall.
-    for (let h = 0; h < 20 && terms.loglik < loglik; h++) {
+    // Converged when the log likelihood no longer changes (tested first, as coxph does, so that
+    // rounding noise at the optimum does not set off step halving).
+    const converged = Math.abs(terms.loglik - loglik) <= 1e-13 * Math.max(1, Math.abs(loglik));
+    // Otherwise halve the step while the likelihood would fall, as coxph does.
+    for (let h = 0; !converged && h < 20 && terms.loglik < loglik; h++) {
       next = next.map((b, j) => (b + beta[j]!) / 2);
       terms = efronTerms(next);
     }
-    const done = Math.abs(terms.loglik - loglik) <= 1e-13 * Math.max(1, Math.abs(loglik));
     beta = next;
     ({ loglik, grad, info } = terms);
-    if (done) break;
+    if (converged) break;
   }
   const variance = inverse(new Matrix(info));
   const se = beta.map((_, j) => Math.sqrt(variance.get(j, j)));
@@ -68,7 +71,7 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
     let ll = 0;
     const g = new Array<number>(p).fill(0);
     const inf = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-    for (const et of efronEventTimes(time, event, x, b)) {
+    for (const et of efronEventTimes(time, event, x, b, order)) {
       ll += et.etaDeaths;
       et.xDeaths.forEach((v, j) => (g[j]! += v));
       for (const level of et.levels) {

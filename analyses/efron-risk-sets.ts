@@ -15,13 +15,21 @@ export interface EventTime {
   levels: { a0: number; a1: number[]; a2: number[][] }[];
 }
 
-export function efronEventTimes(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[], beta: readonly number[]): EventTime[] {
+/** Record indices by descending time: the order efronEventTimes walks (compute once per fit). */
+export const descendingTimeOrder = (time: readonly number[]): number[] => time.map((_, i) => i).sort((a, b) => time[b]! - time[a]!);
+
+export function efronEventTimes(
+  time: readonly number[],
+  event: readonly boolean[],
+  x: readonly (readonly number[])[],
+  beta: readonly number[],
+  order: readonly number[] = descendingTimeOrder(time),
+): EventTime[] {
   const n = time.length;
   const p = beta.length;
   const zeros = () => new Array<number>(p).fill(0);
   const zeros2 = () => Array.from({ length: p }, zeros);
   // Descending time: the risk set of a time is everything seen up to and including it.
-  const order = time.map((_, i) => i).sort((a, b) => time[b]! - time[a]!);
   let s0 = 0;
   const s1 = zeros();
   const s2 = zeros2();
@@ -36,7 +44,8 @@ export function efronEventTimes(time: readonly number[], event: readonly boolean
     const d2 = zeros2();
     while (i < n && time[order[i]!] === t) {
       const row = x[order[i]!]!;
-      const eta = row.reduce((acc, v, j) => acc + v * beta[j]!, 0);
+      let eta = 0;
+      for (let j = 0; j < p; j++) eta += row[j]! * beta[j]!;
       const r = Math.exp(eta);
       s0 += r;
       for (let j = 0; j < p; j++) {

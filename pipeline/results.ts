@@ -5,7 +5,7 @@
  * Versioning: the major version changes when a name is removed or its meaning changes,
  * the minor version when names are added.
  */
-export const RESULTS_SCHEMA_VERSION = "1.1.0";
+export const RESULTS_SCHEMA_VERSION = "1.2.0";
 
 export interface Results {
   schema_version: string;
@@ -13,7 +13,12 @@ export interface Results {
   provenance: Provenance;
   settings: Settings;
   flow: Flow;
+  /** Pearson and Spearman correlations of early alliance with outcome change and last outcome. */
   correlations: CorrelationRow[];
+  /** Partial correlation of early alliance with the last outcome, controlling for the first outcome (added in 1.2.0). */
+  partial_correlation: CorrelationRow;
+  /** Power and sensitivity of the primary correlation (added in 1.2.0). */
+  power: PowerResults;
   dropout_by_tier: DropoutTierRow[];
   /** The fitted OLS line of outcome change on early alliance drawn on the scatter, or null when n is too small. */
   fitted_line: { n: number; intercept: number; slope: number } | null;
@@ -80,7 +85,9 @@ export type CorrelationY = "outcome_change" | "outcome_last";
 export interface CorrelationRow {
   x: "early_alliance";
   y: CorrelationY;
-  method: "pearson" | "spearman";
+  method: "pearson" | "spearman" | "partial";
+  /** For the partial correlation: the variable held constant. */
+  control?: "outcome_first";
   n: number | null;
   estimate: number | null;
   /** Fisher-z interval for Pearson; null for Spearman. */
@@ -89,6 +96,8 @@ export interface CorrelationRow {
   df: number | null;
   t: number | null;
   p: number | null;
+  /** Holm-adjusted p across the five correlations (four in `correlations` and the partial; added in 1.2.0). */
+  p_holm: number | null;
   /** APA-style text, e.g. "r(498) = .28, 95% CI [.20, .36], p < .001". */
   apa: string;
   suppressed: boolean;
@@ -204,4 +213,16 @@ export interface IncidenceRow {
   /** The curve while at least min_cell_size episodes are at risk. */
   curve: { time: number; incidence: number }[];
   suppressed: boolean;
+}
+
+export interface PowerResults {
+  /** Pairs in the primary analysis (early alliance × outcome change, Pearson). */
+  n: number | null;
+  alpha: number;
+  power: number;
+  /** The smallest |r| this n detects with the given power, two-sided (pwr::pwr.r.test's approximation). */
+  smallest_detectable_r: number | null;
+  benchmark: { short: string; reference: string; r: number };
+  /** Pairs needed to detect the benchmark r with the given power, rounded up. */
+  pairs_needed_for_benchmark: number;
 }

@@ -26,10 +26,10 @@ export function formatPercent(rate: number, digits = 1): string {
  * // => "r(118) = .32, 95% CI [.15, .47], p < .001"
  */
 export function apaCorrelation(
-  c: { method: "pearson" | "spearman"; df: number; estimate: number; ci_low: number | null; ci_high: number | null; p: number },
+  c: { method: "pearson" | "spearman" | "partial"; df: number; estimate: number; ci_low: number | null; ci_high: number | null; p: number },
   level: number,
 ): string {
-  const symbol = c.method === "pearson" ? "r" : "rs";
+  const symbol = { pearson: "r", spearman: "rs", partial: "partial r" }[c.method];
   const ci = c.ci_low !== null && c.ci_high !== null ? `, ${Math.round(level * 100)}% CI [${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]` : "";
   return `${symbol}(${c.df}) = ${noLeadingZero(c.estimate)}${ci}, ${formatP(c.p)}`;
 }

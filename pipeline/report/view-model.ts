@@ -18,7 +18,8 @@ export interface ReportView {
   resultsHtml: string;
   flow: { label: string; n: string; indent: boolean }[];
   sessionFlow: { label: string; n: string; indent: boolean }[];
-  correlations: { y: string; method: string; n: string; estimate: string; ci: string; p: string; apaHtml: string }[];
+  correlations: { y: string; method: string; n: string; estimate: string; ci: string; p: string; pHolm: string; apaHtml: string }[];
+  powerText: string;
   dropout: { tier: string; range: string; episodes: string; closed: string; dropouts: string; rate: string; ci: string }[];
   suppressionNote: string;
   provenance: { label: string; value: string }[];
@@ -58,15 +59,17 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       ...excludedSessions,
       { label: "Session records used", n: show(r.flow.sessions.used), indent: false },
     ],
-    correlations: r.correlations.map((c) => ({
-      y: c.y === "outcome_change" ? "Outcome change" : "Last outcome score",
-      method: c.method === "pearson" ? "Pearson r" : "Spearman ρ",
+    correlations: [...r.correlations, r.partial_correlation].map((c) => ({
+      y: c.y === "outcome_change" ? "Outcome change" : c.method === "partial" ? "Last outcome, first held constant" : "Last outcome score",
+      method: { pearson: "Pearson r", spearman: "Spearman ρ", partial: "Partial r" }[c.method],
       n: show(c.n),
       estimate: c.estimate === null ? "—" : noLeadingZero(c.estimate),
       ci: c.ci_low === null || c.ci_high === null ? "—" : `[${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]`,
       p: c.p === null ? "—" : formatP(c.p).replace(/^p /, ""),
+      pHolm: c.p_holm === null ? "—" : formatP(c.p_holm).replace(/^p /, ""),
       apaHtml: apaHtml(c),
     })),
+    powerText: powerText(r),
     dropout: r.dropout_by_tier.map((t, i) => {
       const tier = r.settings.tiers[i]!;
       return {
@@ -101,8 +104,14 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
   }
 }
 
+function powerText(r: Results): string {
+  const pw = r.power;
+  const smallest = pw.smallest_detectable_r === null || pw.n === null ? "" : `With ${pw.n} episodes, the correlation of early alliance with outcome change can detect |r| ≥ ${noLeadingZero(pw.smallest_detectable_r)} with ${Math.round(pw.power * 100)}% power (two-sided α = ${noLeadingZero(pw.alpha)}). `;
+  return `${smallest}Detecting the meta-analytic benchmark r = ${noLeadingZero(pw.benchmark.r, 3)} (${pw.benchmark.short}) with the same power needs ${pw.pairs_needed_for_benchmark} episodes. Holm-adjusted p-values are across the five correlations in the table.`;
+}
+
 function apaHtml(c: CorrelationRow): string {
-  const symbol = c.method === "pearson" ? "<i>r</i>" : "<i>r</i><sub>s</sub>";
+  const symbol = { pearson: "<i>r</i>", spearman: "<i>r</i><sub>s</sub>", partial: "partial <i>r</i>" }[c.method];
   if (c.estimate === null || c.df === null || c.p === null) return c.apa;
   const ci = c.ci_low !== null && c.ci_high !== null ? `, 95% CI [${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]` : "";
   return `${symbol}(${c.df}) = ${noLeadingZero(c.estimate)}${ci}, ${formatP(c.p).replace(/^p/, "<i>p</i>")}`;
@@ -137,7 +146,8 @@ function methodsText(r: Results): string {
     `Records were checked against the validation rules in docs/validation-rules.md; every record left out is counted by reason in the participant-flow tables.`,
     `Early alliance was the mean of the first ${s.early_alliance_window} non-missing ${s.alliance.instrument} ratings of each episode, sessions ordered by date (fewer when fewer existed); episodes with no rating were not analysed.`,
     `Outcome change was the ${direction} ${s.outcome.measure} score, so that positive values mean improvement, and required at least two ratings.`,
-    `Pearson's r (t test; ${Math.round(s.confidence_level * 100)}% CI by Fisher's z transformation) and Spearman's ρ (t approximation) were computed on pairwise-complete episodes.`,
+    `Pearson's r (t test; ${Math.round(s.confidence_level * 100)}% CI by Fisher's z transformation) and Spearman's ρ (t approximation) were computed on pairwise-complete episodes, and the partial correlation of early alliance with the last outcome controlling for the first outcome (t test on n − 3 df; Fisher-z CI) on complete cases; p-values were also Holm-adjusted across these five correlations.`,
+    `Power was computed by the arctanh approximation (as R's pwr.r.test).`,
     tierRuleText(r),
     `A tier's dropout rate is the number of episodes discharged as ${listText(s.dropout_reasons)} divided by the episodes discharged on or before the cutoff, with Wilson score ${Math.round(s.confidence_level * 100)}% CIs; episodes still active at the cutoff are left out of the denominator, which can bias the rate when many are still in treatment.`,
   ].join(" ");
@@ -152,6 +162,7 @@ function resultsHtml(r: Results): string {
   return [
     change.estimate !== null ? `Early alliance was correlated with outcome change, ${apaHtml(change)} (<i>n</i> = ${change.n}).` : `The correlation of early alliance with outcome change is ${change.apa}.`,
     last.estimate !== null ? `Its correlation with the last outcome score was ${apaHtml(last)} (<i>n</i> = ${last.n}).` : "",
+    r.partial_correlation.estimate !== null ? `Holding the first outcome score constant, the association with the last outcome was ${apaHtml(r.partial_correlation)}.` : "",
     tiers.length ? `Among closed episodes, dropout was ${tierText}.` : "",
   ]
     .filter(Boolean)

@@ -9,6 +9,10 @@ import { spearman } from "../../analyses/spearman.ts";
 import { wilson } from "../../analyses/wilson.ts";
 import { linearFit } from "../../analyses/linear-fit.ts";
 import { binnedMeans, type Bin } from "../../analyses/binned-means.ts";
+import { partialCorrelation } from "../../analyses/partial-correlation.ts";
+import { holm } from "../../analyses/holm.ts";
+import { pairsNeeded, smallestDetectableR } from "../../analyses/correlation-power.ts";
+import { PRIMARY_BENCHMARK } from "../benchmarks.ts";
 import type { CorrelationEstimate } from "../../analyses/correlation-result.ts";
 import type { Study } from "../config/study.ts";
 import type { CorrelationY } from "../results.ts";
@@ -20,11 +24,23 @@ export const MAX_SCATTER_BINS = 10;
 
 export interface ExactCorrelation {
   y: CorrelationY;
-  method: "pearson" | "spearman";
+  method: "pearson" | "spearman" | "partial";
   n: number;
-  /** null when n < 4 or a variable is constant; `reason` says which. */
+  /** null when n is too small or a variable is constant; `reason` says which. */
   result: CorrelationEstimate | null;
   reason?: string;
+  /** Holm-adjusted p across the family of correlations (the four of early alliance with outcome and the partial). */
+  p_holm: number | null;
+}
+
+export interface PowerAnalysis {
+  /** Pairs in the primary analysis (early alliance × outcome change, Pearson). */
+  n: number;
+  alpha: number;
+  power: number;
+  smallest_detectable_r: number | null;
+  benchmark: { short: string; reference: string; r: number };
+  pairs_needed_for_benchmark: number;
 }
 
 export interface ExactTier {
@@ -41,6 +57,9 @@ export interface Analysis {
   excluded_no_alliance: number;
   analysis_sets: { with_outcome_change: number; with_outcome_last: number; closed: number; active_at_cutoff: number };
   correlations: ExactCorrelation[];
+  /** Partial correlation of early alliance with last outcome, controlling for the first outcome. */
+  partial: ExactCorrelation;
+  power: PowerAnalysis;
   dropout_by_tier: ExactTier[];
   fitted_line: { n: number; intercept: number; slope: number } | null;
   binned_scatter: Bin[];
@@ -54,6 +73,11 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
     const pairs = pairwiseComplete(early, analysed.map((e) => e[y]));
     for (const method of ["pearson", "spearman"] as const) correlations.push(correlate(y, method, pairs.x, pairs.y));
   }
+  const partial = partialCorrelate(analysed);
+  const family = [...correlations, partial];
+  const adjusted = holm(family.filter((c) => c.result).map((c) => c.result!.p));
+  let k = 0;
+  for (const c of family) c.p_holm = c.result ? adjusted[k++]! : null;
   const change = pairwiseComplete(early, analysed.map((e) => e.outcome_change));
   const bins = Math.min(MAX_SCATTER_BINS, Math.floor(change.x.length / study.minCellSize));
   return {
@@ -66,6 +90,15 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
       active_at_cutoff: analysed.filter((e) => !e.closed).length,
     },
     correlations,
+    partial,
+    power: {
+      n: change.x.length,
+      alpha: 0.05,
+      power: 0.8,
+      smallest_detectable_r: change.x.length >= 5 ? smallestDetectableR(change.x.length) : null,
+      benchmark: { short: PRIMARY_BENCHMARK.short, reference: PRIMARY_BENCHMARK.reference, r: PRIMARY_BENCHMARK.r },
+      pairs_needed_for_benchmark: Math.ceil(pairsNeeded(PRIMARY_BENCHMARK.r)),
+    },
     dropout_by_tier: study.tiers.labels.map((tier) => tierDropout(tier, analysed.filter((e) => e.tier === tier))),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,
     binned_scatter: bins >= 2 ? binnedMeans(change.x, change.y, bins, CONFIDENCE_LEVEL) : [],
@@ -74,11 +107,23 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
 
 function correlate(y: CorrelationY, method: "pearson" | "spearman", xs: number[], ys: number[]): ExactCorrelation {
   const n = xs.length;
-  if (n < 4) return { y, method, n, result: null, reason: "fewer than 4 episodes with both scores" };
+  if (n < 4) return { y, method, n, result: null, reason: "fewer than 4 episodes with both scores", p_holm: null };
   try {
-    return { y, method, n, result: method === "pearson" ? pearson(xs, ys, CONFIDENCE_LEVEL) : spearman(xs, ys) };
+    return { y, method, n, result: method === "pearson" ? pearson(xs, ys, CONFIDENCE_LEVEL) : spearman(xs, ys), p_holm: null };
   } catch (e) {
-    return { y, method, n, result: null, reason: (e as Error).message };
+    return { y, method, n, result: null, reason: (e as Error).message, p_holm: null };
+  }
+}
+
+/** Early alliance with the last outcome, controlling for the first outcome (complete cases). */
+function partialCorrelate(analysed: DerivedEpisode[]): ExactCorrelation {
+  const rows = analysed.filter((e) => e.outcome_last !== null && e.outcome_first !== null);
+  const base = { y: "outcome_last" as const, method: "partial" as const, n: rows.length, p_holm: null };
+  if (rows.length < 5) return { ...base, result: null, reason: "fewer than 5 episodes with alliance and two outcome scores" };
+  try {
+    return { ...base, result: partialCorrelation(rows.map((e) => e.early_alliance!), rows.map((e) => e.outcome_last!), rows.map((e) => e.outcome_first!), CONFIDENCE_LEVEL) };
+  } catch (e) {
+    return { ...base, result: null, reason: (e as Error).message };
   }
 }
 

@@ -8,7 +8,7 @@ import { cellSuppressor, isSmallCell } from "../../analyses/suppress.ts";
 import type { Study } from "../config/study.ts";
 import { apaCorrelation } from "../report/apa.ts";
 import { RESULTS_SCHEMA_VERSION, type CorrelationRow, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
-import { CONFIDENCE_LEVEL, type Analysis } from "./analyze.ts";
+import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "./analyze.ts";
 import { EARLY_WINDOW } from "./derive.ts";
 import type { IngestOutput } from "./ingest.ts";
 import type { ValidationOutput } from "./validate.ts";
@@ -30,13 +30,14 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
   const episodeExclusions = [...validation.excluded.episodes, ...(analysis.excluded_no_alliance ? [{ ...NO_ALLIANCE, n: analysis.excluded_no_alliance }] : [])];
   const sessionsExcluded = validation.excluded.sessions.reduce((a, r) => a + r.n, 0);
 
-  const correlations: CorrelationRow[] = analysis.correlations.map((c) => {
+  const shareCorrelation = (c: ExactCorrelation): CorrelationRow => {
     const n = count(c.n);
     const r = n === null ? null : c.result;
     return {
       x: "early_alliance",
       y: c.y,
       method: c.method,
+      ...(c.method === "partial" ? { control: "outcome_first" as const } : {}),
       n,
       estimate: r?.estimate ?? null,
       ci_low: r?.ci_low ?? null,
@@ -44,10 +45,12 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       df: r?.df ?? null,
       t: r?.t ?? null,
       p: r?.p ?? null,
+      p_holm: r ? c.p_holm : null,
       apa: r ? apaCorrelation({ method: c.method, ...r }, CONFIDENCE_LEVEL) : n === null ? "suppressed (small cell)" : `not estimable: ${c.reason}`,
       suppressed: n === null,
     };
-  });
+  };
+  const correlations = analysis.correlations.map(shareCorrelation);
 
   const dropout_by_tier: DropoutTierRow[] = analysis.dropout_by_tier.map((t) => {
     const [episodes, closed, dropouts] = [count(t.episodes), count(t.closed), count(t.dropouts)];
@@ -87,6 +90,8 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       },
     },
     correlations,
+    partial_correlation: shareCorrelation(analysis.partial),
+    power: { ...analysis.power, n: count(analysis.power.n) },
     dropout_by_tier,
     fitted_line: analysis.fitted_line && !isSmallCell(analysis.fitted_line.n, study.minCellSize) ? analysis.fitted_line : null,
     binned_scatter: bins.map((b) => ({

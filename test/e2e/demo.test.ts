@@ -94,6 +94,28 @@ describe("demo results agree with the independent R recomputation (test/referenc
   }
 });
 
+describe("demo correlation family against R (test/reference/correlation-family-reference.out)", () => {
+  it("matches the partial correlation of psych::partial.r and the t of early alliance in lm(last ~ early + first)", () => {
+    const pc = results.partial_correlation;
+    expect([pc.n, pc.df]).toEqual([573, 570]);
+    expect(pc.estimate).toBeCloseTo(0.30267032051472859, 10);
+    expect(pc.t).toBeCloseTo(7.5817756693126617, 8);
+    expect(pc.ci_low).toBeCloseTo(0.22630413686285666, 10);
+    expect(pc.ci_high).toBeCloseTo(0.37533845838803659, 10);
+  });
+
+  it("matches p.adjust(p, 'holm') over the five correlations", () => {
+    const holm = [...results.correlations, results.partial_correlation].map((c) => c.p_holm!);
+    [3.4305846424218579e-12, 3.0426321655316071e-13, 8.5263522031145281e-9, 2.2935885123043031e-8, 5.5639644487709922e-13].forEach((v, i) => expect(holm[i]! / v).toBeCloseTo(1, 6));
+  });
+
+  it("gives the smallest detectable r and the pairs needed for Flückiger et al.'s r = .278 (R: uniroot of pwr.r.test's power function)", () => {
+    expect(results.power.n).toBe(538);
+    expect(results.power.smallest_detectable_r!).toBeCloseTo(0.12043443783398981, 9);
+    expect(results.power.pairs_needed_for_benchmark).toBe(99);
+  });
+});
+
 describe("the demo recovers its documented true parameters (data/demo/README.md)", () => {
   it("has the population correlation of early alliance with outcome change (.281) inside the 95% CI", () => {
     const c = results.correlations.find((r) => r.y === "outcome_change" && r.method === "pearson")!;

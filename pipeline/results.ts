@@ -19,6 +19,8 @@ export interface Results {
   partial_correlation: CorrelationRow;
   /** Power and sensitivity of the primary correlation (added in 1.2.0). */
   power: PowerResults;
+  /** Early alliance × outcome change by site, pooled by random-effects meta-analysis (added in 1.2.0). */
+  sites: SiteResults;
   dropout_by_tier: DropoutTierRow[];
   /** The fitted OLS line of outcome change on early alliance drawn on the scatter, or null when n is too small. */
   fitted_line: { n: number; intercept: number; slope: number } | null;
@@ -225,4 +227,26 @@ export interface PowerResults {
   benchmark: { short: string; reference: string; r: number };
   /** Pairs needed to detect the benchmark r with the given power, rounded up. */
   pairs_needed_for_benchmark: number;
+}
+
+export interface SiteResults {
+  per_site: { site: string; n: number | null; r: number | null; ci_low: number | null; ci_high: number | null; suppressed: boolean }[];
+  reml: PooledCorrelation | null;
+  dl: PooledCorrelation | null;
+}
+
+/** A random-effects pooled correlation (Fisher z; metafor::rma), back-transformed to r. */
+export interface PooledCorrelation {
+  method: "REML" | "DL";
+  k: number;
+  r: number;
+  ci_low: number;
+  ci_high: number;
+  pi_low: number;
+  pi_high: number;
+  tau2: number;
+  i2: number;
+  q: number;
+  q_df: number;
+  q_p: number;
 }

@@ -155,6 +155,26 @@ export function incidenceSpec(results: Results): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** Forest plot: r with 95% CI per site, and the REML pooled estimate with its CI and prediction interval. */
+export function forestSpec(results: Results): TopLevelSpec {
+  const sites = results.sites.per_site.filter((s) => s.r !== null).map((s) => ({ label: `${s.site} (n = ${s.n})`, r: s.r, lo: s.ci_low, hi: s.ci_high, kind: "site" }));
+  const p = results.sites.reml;
+  const pooled = p ? [{ label: "Pooled (REML)", r: p.r, lo: p.ci_low, hi: p.ci_high, pilo: p.pi_low, pihi: p.pi_high, kind: "pooled" }] : [];
+  const order = [...sites, ...pooled].map((d) => d.label);
+  const y = { field: "label", type: "nominal" as const, sort: order, title: null, axis: { labelLimit: 220 } };
+  const x = { field: "r", type: "quantitative" as const, title: "Correlation of early alliance with outcome change (r)", scale: { domain: [-0.4, 0.8] } };
+  return {
+    ...chartFrame("Early alliance and outcome change by site", "r with 95% CI; pooled by random-effects meta-analysis on Fisher z", 420, 34 * order.length),
+    data: { values: [...sites, ...pooled] },
+    layer: [
+      { data: { values: [{ zero: 0 }] }, mark: { type: "rule", color: "#999999", strokeDash: [4, 3] }, encoding: { x: { field: "zero", type: "quantitative" } } },
+      { transform: [{ filter: "datum.kind === 'pooled'" }], mark: { type: "rule", color: "#c0504d", strokeWidth: 1, strokeDash: [2, 2] }, encoding: { y, x: { field: "pilo", type: "quantitative" }, x2: { field: "pihi" } } },
+      { mark: { type: "rule", color: "#1f1f1f", strokeWidth: 1.5 }, encoding: { y, x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } },
+      { mark: { type: "point", filled: true, size: 90 }, encoding: { y, x, shape: { field: "kind", type: "nominal", scale: { domain: ["site", "pooled"], range: ["square", "diamond"] }, legend: null }, color: { field: "kind", type: "nominal", scale: { domain: ["site", "pooled"], range: ["#1f4e79", "#c0504d"] }, legend: null } } },
+    ],
+  } as TopLevelSpec;
+}
+
 /** Every chart of the report, rendered to SVG. */
 export async function renderCharts(results: Results): Promise<ReportCharts> {
   return {
@@ -162,5 +182,6 @@ export async function renderCharts(results: Results): Promise<ReportCharts> {
     dropout: await renderSvg(dropoutSpec(results)),
     km: await renderSvg(kaplanMeierSpec(results)),
     incidence: await renderSvg(incidenceSpec(results)),
+    forest: await renderSvg(forestSpec(results)),
   };
 }

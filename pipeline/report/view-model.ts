@@ -20,6 +20,7 @@ export interface ReportView {
   sessionFlow: { label: string; n: string; indent: boolean }[];
   correlations: { y: string; method: string; n: string; estimate: string; ci: string; p: string; pHolm: string; apaHtml: string }[];
   powerText: string;
+  sites: { rows: { site: string; n: string; r: string; ci: string }[]; pooled: { method: string; r: string; ci: string; pi: string; tau2: string; i2: string; q: string }[]; text: string };
   dropout: { tier: string; range: string; episodes: string; closed: string; dropouts: string; rate: string; ci: string }[];
   suppressionNote: string;
   provenance: { label: string; value: string }[];
@@ -34,6 +35,7 @@ export interface ReportCharts {
   dropout: string;
   km: string;
   incidence: string;
+  forest: string;
 }
 
 export function buildReportView(r: Results, charts: ReportCharts): ReportView {
@@ -70,6 +72,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       apaHtml: apaHtml(c),
     })),
     powerText: powerText(r),
+    sites: sitesView(r, show),
     dropout: r.dropout_by_tier.map((t, i) => {
       const tier = r.settings.tiers[i]!;
       return {
@@ -102,6 +105,27 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
   function suppressedText(res: Results) {
     return res.suppression.min_cell_size === 11 ? SUPPRESSED : `<${res.suppression.min_cell_size}`;
   }
+}
+
+function sitesView(r: Results, show: (n: number | null) => string): ReportView["sites"] {
+  const ci = (lo: number | null, hi: number | null) => (lo === null || hi === null ? "—" : `[${noLeadingZero(lo)}, ${noLeadingZero(hi)}]`);
+  const pooled = [r.sites.reml, r.sites.dl].filter((p): p is NonNullable<typeof p> => p !== null);
+  const reml = r.sites.reml;
+  return {
+    rows: r.sites.per_site.map((s) => ({ site: s.site, n: show(s.n), r: s.r === null ? "—" : noLeadingZero(s.r), ci: ci(s.ci_low, s.ci_high) })),
+    pooled: pooled.map((p) => ({
+      method: p.method === "REML" ? "REML" : "DerSimonian–Laird",
+      r: noLeadingZero(p.r),
+      ci: ci(p.ci_low, p.ci_high),
+      pi: ci(p.pi_low, p.pi_high),
+      tau2: p.tau2.toFixed(4),
+      i2: `${p.i2.toFixed(1)}%`,
+      q: `Q(${p.q_df}) = ${p.q.toFixed(2)}, ${formatP(p.q_p)}`,
+    })),
+    text: reml
+      ? `Across ${reml.k} sites the pooled correlation (random effects, REML, on Fisher z) was r = ${noLeadingZero(reml.r)}, 95% CI [${noLeadingZero(reml.ci_low)}, ${noLeadingZero(reml.ci_high)}], with a 95% prediction interval for a new site of [${noLeadingZero(reml.pi_low)}, ${noLeadingZero(reml.pi_high)}]; τ² = ${reml.tau2.toFixed(4)}, I² = ${reml.i2.toFixed(1)}%. Sites with fewer than ${r.suppression.min_cell_size} episodes are pooled but not shown.`
+      : "Fewer than two sites had enough episodes to pool.",
+  };
 }
 
 function powerText(r: Results): string {

@@ -13,6 +13,7 @@ import { partialCorrelation } from "../../analyses/partial-correlation.ts";
 import { holm } from "../../analyses/holm.ts";
 import { pairsNeeded, smallestDetectableR } from "../../analyses/correlation-power.ts";
 import { PRIMARY_BENCHMARK } from "../benchmarks.ts";
+import { randomEffects, type RandomEffects } from "../../analyses/random-effects.ts";
 import type { CorrelationEstimate } from "../../analyses/correlation-result.ts";
 import type { Study } from "../config/study.ts";
 import type { CorrelationY } from "../results.ts";
@@ -31,6 +32,13 @@ export interface ExactCorrelation {
   reason?: string;
   /** Holm-adjusted p across the family of correlations (the four of early alliance with outcome and the partial). */
   p_holm: number | null;
+}
+
+export interface SiteAnalysis {
+  per_site: { site: string; n: number; r: number | null; ci_low: number | null; ci_high: number | null }[];
+  /** null with fewer than two sites having at least 4 pairs. */
+  reml: RandomEffects | null;
+  dl: RandomEffects | null;
 }
 
 export interface PowerAnalysis {
@@ -60,6 +68,8 @@ export interface Analysis {
   /** Partial correlation of early alliance with last outcome, controlling for the first outcome. */
   partial: ExactCorrelation;
   power: PowerAnalysis;
+  /** Early alliance × outcome change per site, pooled by random-effects meta-analysis on Fisher z. */
+  sites: SiteAnalysis;
   dropout_by_tier: ExactTier[];
   fitted_line: { n: number; intercept: number; slope: number } | null;
   binned_scatter: Bin[];
@@ -99,6 +109,7 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
       benchmark: { short: PRIMARY_BENCHMARK.short, reference: PRIMARY_BENCHMARK.reference, r: PRIMARY_BENCHMARK.r },
       pairs_needed_for_benchmark: Math.ceil(pairsNeeded(PRIMARY_BENCHMARK.r)),
     },
+    sites: siteAnalysis(analysed),
     dropout_by_tier: study.tiers.labels.map((tier) => tierDropout(tier, analysed.filter((e) => e.tier === tier))),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,
     binned_scatter: bins >= 2 ? binnedMeans(change.x, change.y, bins, CONFIDENCE_LEVEL) : [],
@@ -113,6 +124,19 @@ function correlate(y: CorrelationY, method: "pearson" | "spearman", xs: number[]
   } catch (e) {
     return { y, method, n, result: null, reason: (e as Error).message, p_holm: null };
   }
+}
+
+/** r of early alliance with outcome change in each site (sorted by name), and their random-effects pooling. */
+function siteAnalysis(analysed: DerivedEpisode[]): SiteAnalysis {
+  const sites = [...new Set(analysed.map((e) => e.site))].sort();
+  const per_site = sites.map((site) => {
+    const pairs = pairwiseComplete(analysed.filter((e) => e.site === site).map((e) => e.early_alliance), analysed.filter((e) => e.site === site).map((e) => e.outcome_change));
+    const c = pairs.x.length >= 4 ? correlate("outcome_change", "pearson", pairs.x, pairs.y).result : null;
+    return { site, n: pairs.x.length, r: c?.estimate ?? null, ci_low: c?.ci_low ?? null, ci_high: c?.ci_high ?? null };
+  });
+  const usable = per_site.filter((s) => s.r !== null);
+  const pool = (m: "REML" | "DL") => (usable.length >= 2 ? randomEffects(usable.map((s) => s.r!), usable.map((s) => s.n), m) : null);
+  return { per_site, reml: pool("REML"), dl: pool("DL") };
 }
 
 /** Early alliance with the last outcome, controlling for the first outcome (complete cases). */

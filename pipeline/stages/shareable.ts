@@ -7,7 +7,8 @@
 import { cellSuppressor, isSmallCell } from "../../analyses/suppress.ts";
 import type { Study } from "../config/study.ts";
 import { apaCorrelation } from "../report/apa.ts";
-import { RESULTS_SCHEMA_VERSION, type CorrelationRow, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
+import type { RandomEffects } from "../../analyses/random-effects.ts";
+import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
 import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "./analyze.ts";
 import { EARLY_WINDOW } from "./derive.ts";
 import type { IngestOutput } from "./ingest.ts";
@@ -16,6 +17,10 @@ import type { RetentionAnalysis } from "./analyze-retention.ts";
 import { shareableRetention } from "./shareable-retention.ts";
 
 export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: "no alliance rating before the cutoff" } as const;
+
+function pooled(m: RandomEffects | null): PooledCorrelation | null {
+  return m && { method: m.method, k: m.k, r: m.r, ci_low: m.r_ci[0], ci_high: m.r_ci[1], pi_low: m.r_pi[0], pi_high: m.r_pi[1], tau2: m.tau2, i2: m.i2, q: m.q, q_df: m.q_df, q_p: m.q_p };
+}
 
 export function shareableResults(study: Study, ingest: IngestOutput, validation: ValidationOutput, analysis: Analysis, retention: RetentionAnalysis, provenance: Provenance): Results {
   const cells = cellSuppressor(study.minCellSize);
@@ -92,6 +97,14 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
     correlations,
     partial_correlation: shareCorrelation(analysis.partial),
     power: { ...analysis.power, n: count(analysis.power.n) },
+    sites: {
+      per_site: analysis.sites.per_site.map((site) => {
+        const n = count(site.n);
+        return n === null ? { site: site.site, n, r: null, ci_low: null, ci_high: null, suppressed: true } : { ...site, suppressed: false };
+      }),
+      reml: pooled(analysis.sites.reml),
+      dl: pooled(analysis.sites.dl),
+    },
     dropout_by_tier,
     fitted_line: analysis.fitted_line && !isSmallCell(analysis.fitted_line.n, study.minCellSize) ? analysis.fitted_line : null,
     binned_scatter: bins.map((b) => ({

@@ -116,6 +116,34 @@ describe("demo correlation family against R (test/reference/correlation-family-r
   });
 });
 
+describe("demo sites against R (test/reference/demo-sites-reference.out)", () => {
+  it("matches cor.test(early_alliance, outcome_change) in each site", () => {
+    const want: [string, number, number, number, number][] = [
+      ["Eastgate", 131, 0.28755142644560849, 0.12204550914991989, 0.43749844751272271],
+      ["Hillcrest", 116, 0.27074100440925569, 0.093015708379133005, 0.43174635877611045],
+      ["Northside", 153, 0.3226963337807775, 0.17286998710453605, 0.45792640904049453],
+      ["Riverside", 138, 0.31858469291590036, 0.15999765824782614, 0.46113980986413805],
+    ];
+    want.forEach(([site, n, r, lo, hi], i) => {
+      const got = results.sites.per_site[i]!;
+      expect([got.site, got.n]).toEqual([site, n]);
+      expect(got.r).toBeCloseTo(r, 12);
+      expect(got.ci_low).toBeCloseTo(lo, 12);
+      expect(got.ci_high).toBeCloseTo(hi, 12);
+    });
+  });
+
+  it("matches metafor::rma(method = 'REML') pooling of the sites on Fisher z", () => {
+    const p = results.sites.reml!;
+    expect(p.r).toBeCloseTo(0.30207614618425577, 12);
+    expect(p.ci_low).toBeCloseTo(0.22255643068553205, 12);
+    expect(p.ci_high).toBeCloseTo(0.37760305284406281, 12);
+    expect([p.tau2, p.i2]).toEqual([0, 0]);
+    expect(p.q).toBeCloseTo(0.28747418217826043, 12);
+    expect(p.q_p).toBeCloseTo(0.96236677369854084, 12);
+  });
+});
+
 describe("the demo recovers its documented true parameters (data/demo/README.md)", () => {
   it("has the population correlation of early alliance with outcome change (.281) inside the 95% CI", () => {
     const c = results.correlations.find((r) => r.y === "outcome_change" && r.method === "pearson")!;
@@ -147,8 +175,9 @@ describe("the demo recovers its documented true parameters (data/demo/README.md)
 });
 
 describe("the demo report", () => {
-  it("holds the four charts as inline SVG", () => {
-    expect(html.match(/<svg[\s>]/g)?.length).toBe(4);
+  it("holds the five charts as inline SVG", () => {
+    expect(html.match(/<svg[\s>]/g)?.length).toBe(5);
+    expect(html).toContain("Early alliance and outcome change by site");
     expect(html).toContain("Time to dropout by early-alliance tier");
     expect(html).toContain("Dropout and completion as competing outcomes");
     expect(html).toContain("Early alliance and outcome change");

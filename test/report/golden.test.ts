@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Results } from "../../pipeline/results.ts";
-import { dropoutSpec, incidenceSpec, kaplanMeierSpec, renderCharts, renderSvg, scatterSpec } from "../../pipeline/report/charts.ts";
+import { dropoutSpec, forestSpec, incidenceSpec, kaplanMeierSpec, renderCharts, renderSvg, scatterSpec } from "../../pipeline/report/charts.ts";
 import { buildReportView } from "../../pipeline/report/view-model.ts";
 import { renderHtml } from "../../pipeline/report/html.ts";
 
@@ -40,6 +40,10 @@ describe("rendered report (golden files)", () => {
 
   it("draws the cumulative-incidence chart as before", async () => {
     expectGolden("incidence.svg", await renderSvg(incidenceSpec(results)));
+  });
+
+  it("draws the forest plot by site as before", async () => {
+    expectGolden("forest.svg", await renderSvg(forestSpec(results)));
   });
 
   it("lays out the whole HTML page as before", async () => {

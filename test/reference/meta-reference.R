@@ -1,0 +1,16 @@
+# Reference values for analyses/random-effects.ts: metafor on dat.molloy2014 (Molloy, O'Carroll &
+# Ferguson 2014, conscientiousness and medication adherence; 16 correlations). REML is run to a
+# tight threshold so that it can be compared to many digits. Run: Rscript test/reference/meta-reference.R
+suppressMessages(library(metafor))
+options(digits = 17)
+d <- get(data("dat.molloy2014"))
+cat("ri:", deparse(d$ri), "\nni:", deparse(d$ni), "\n")
+dat <- escalc(measure = "ZCOR", ri = ri, ni = ni, data = d)
+for (m in c("REML", "DL")) {
+  res <- rma(yi, vi, data = dat, method = m, control = list(threshold = 1e-12, maxiter = 10000))
+  pr <- predict(res)
+  prr <- predict(res, transf = transf.ztor)
+  cat(sprintf("rma(yi, vi, method = '%s'):", m), "b =", res$b[1], " se =", res$se, " ci =", res$ci.lb, res$ci.ub,
+      " tau2 =", res$tau2, " I2 =", res$I2, " H2 =", res$H2, " QE =", res$QE, " QEp =", res$QEp,
+      " pi (z) =", pr$pi.lb, pr$pi.ub, " r =", prr$pred, " r ci =", prr$ci.lb, prr$ci.ub, " r pi =", prr$pi.lb, prr$pi.ub, "\n")
+}

@@ -7,7 +7,11 @@ import type { CorrelationRow, Results } from "../results.ts";
 import { formatP, formatPercent, noLeadingZero } from "./apa.ts";
 import { buildRetentionView, type RetentionView } from "./retention-view.ts";
 
-const SUPPRESSED = "<11";
+/** How a withheld count is printed: "<11" for a minimum cell size of 11. */
+const suppressedText = (r: Results) => `<${r.suppression.min_cell_size}`;
+
+/** A correlation interval as "[.22, .38]", or "—" when there is none. */
+const ciText = (lo: number | null, hi: number | null) => (lo === null || hi === null ? "—" : `[${noLeadingZero(lo)}, ${noLeadingZero(hi)}]`);
 
 export interface ReportView {
   title: string;
@@ -66,7 +70,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       method: { pearson: "Pearson r", spearman: "Spearman ρ", partial: "Partial r" }[c.method],
       n: show(c.n),
       estimate: c.estimate === null ? "—" : noLeadingZero(c.estimate),
-      ci: c.ci_low === null || c.ci_high === null ? "—" : `[${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]`,
+      ci: ciText(c.ci_low, c.ci_high),
       p: c.p === null ? "—" : formatP(c.p).replace(/^p /, ""),
       pHolm: c.p_holm === null ? "—" : formatP(c.p_holm).replace(/^p /, ""),
       apaHtml: apaHtml(c),
@@ -101,23 +105,18 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       `Points are means of ${r.binned_scatter.length} equal-size groups of episodes ordered by early alliance (each of at least ${r.suppression.min_cell_size} episodes), ` +
       `so that no single client's scores are shown; bars are 95% CIs of each group's mean. The line is the least-squares fit on every episode with both scores.`,
   };
-
-  function suppressedText(res: Results) {
-    return res.suppression.min_cell_size === 11 ? SUPPRESSED : `<${res.suppression.min_cell_size}`;
-  }
 }
 
 function sitesView(r: Results, show: (n: number | null) => string): ReportView["sites"] {
-  const ci = (lo: number | null, hi: number | null) => (lo === null || hi === null ? "—" : `[${noLeadingZero(lo)}, ${noLeadingZero(hi)}]`);
   const pooled = [r.sites.reml, r.sites.dl].filter((p): p is NonNullable<typeof p> => p !== null);
   const reml = r.sites.reml;
   return {
-    rows: r.sites.per_site.map((s) => ({ site: s.site, n: show(s.n), r: s.r === null ? "—" : noLeadingZero(s.r), ci: ci(s.ci_low, s.ci_high) })),
+    rows: r.sites.per_site.map((s) => ({ site: s.site, n: show(s.n), r: s.r === null ? "—" : noLeadingZero(s.r), ci: ciText(s.ci_low, s.ci_high) })),
     pooled: pooled.map((p) => ({
       method: p.method === "REML" ? "REML" : "DerSimonian–Laird",
       r: noLeadingZero(p.r),
-      ci: ci(p.ci_low, p.ci_high),
-      pi: ci(p.pi_low, p.pi_high),
+      ci: ciText(p.ci_low, p.ci_high),
+      pi: ciText(p.pi_low, p.pi_high),
       tau2: p.tau2.toFixed(4),
       i2: `${p.i2.toFixed(1)}%`,
       q: `Q(${p.q_df}) = ${p.q.toFixed(2)}, ${formatP(p.q_p)}`,
@@ -137,7 +136,7 @@ function powerText(r: Results): string {
 function apaHtml(c: CorrelationRow): string {
   const symbol = { pearson: "<i>r</i>", spearman: "<i>r</i><sub>s</sub>", partial: "partial <i>r</i>" }[c.method];
   if (c.estimate === null || c.df === null || c.p === null) return c.apa;
-  const ci = c.ci_low !== null && c.ci_high !== null ? `, 95% CI [${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]` : "";
+  const ci = c.ci_low !== null && c.ci_high !== null ? `, 95% CI ${ciText(c.ci_low, c.ci_high)}` : "";
   return `${symbol}(${c.df}) = ${noLeadingZero(c.estimate)}${ci}, ${formatP(c.p).replace(/^p/, "<i>p</i>")}`;
 }
 
@@ -167,7 +166,7 @@ function methodsText(r: Results): string {
   const direction = s.outcome.higher_is_better ? "last minus first" : "first minus last (lower scores are better, so the sign is reversed)";
   return [
     `Data were the ${r.flow.episodes_ingested.toLocaleString("en-US")} treatment episodes and ${r.flow.sessions.ingested.toLocaleString("en-US")} session records of the study export, with a data cutoff of ${s.cutoff_date}.`,
-    `Records were checked against the validation rules in docs/validation-rules.md; every record left out is counted by reason in the participant-flow tables.`,
+    `Records were checked against the tool's documented validation rules; every record left out is counted by reason in the participant-flow tables.`,
     `Early alliance was the mean of the first ${s.early_alliance_window} non-missing ${s.alliance.instrument} ratings of each episode, sessions ordered by date (fewer when fewer existed); episodes with no rating were not analysed.`,
     `Outcome change was the ${direction} ${s.outcome.measure} score, so that positive values mean improvement, and required at least two ratings.`,
     `Pearson's r (t test; ${Math.round(s.confidence_level * 100)}% CI by Fisher's z transformation) and Spearman's ρ (t approximation) were computed on pairwise-complete episodes, and the partial correlation of early alliance with the last outcome controlling for the first outcome (t test on n − 3 df; Fisher-z CI) on complete cases; p-values were also Holm-adjusted across these five correlations.`,

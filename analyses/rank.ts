@@ -15,8 +15,3 @@ export function averageRanks(values: readonly number[]): number[] {
   }
   return ranks;
 }
-
-/** True when any value occurs more than once. */
-export function hasTies(values: readonly number[]): boolean {
-  return new Set(values).size !== values.length;
-}

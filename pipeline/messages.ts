@@ -29,5 +29,4 @@ export const messages = {
         : `Add the column to the file, or map ${field} to one of its columns: ${present.join(", ")}.`,
     };
   },
-  noBrowser: (hint: string) => `no Chromium found, so report.pdf was not written. ${hint}`,
 } as const;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { linearFit } from "../../analyses/linear-fit.ts";
 import { pairwiseComplete } from "../../analyses/pairwise-complete.ts";
-import { suppressCount } from "../../analyses/suppress.ts";
+import { cellSuppressor } from "../../analyses/suppress.ts";
 import { binnedMeans } from "../../analyses/binned-means.ts";
 import { MPG, WT } from "./mtcars.ts";
 
@@ -19,13 +19,21 @@ describe("pairwiseComplete", () => {
   });
 });
 
-describe("suppressCount", () => {
+describe("cellSuppressor", () => {
   it("withholds counts from 1 to the minimum cell size minus one", () => {
-    expect([1, 10].map((n) => suppressCount(n, 11))).toEqual([null, null]);
+    const cells = cellSuppressor(11);
+    expect([1, 10].map(cells.count)).toEqual([null, null]);
   });
 
   it("shows zero and counts at or above the minimum", () => {
-    expect([0, 11, 500].map((n) => suppressCount(n, 11))).toEqual([0, 11, 500]);
+    const cells = cellSuppressor(11);
+    expect([0, 11, 500].map(cells.count)).toEqual([0, 11, 500]);
+  });
+
+  it("counts how many cells it withheld", () => {
+    const cells = cellSuppressor(11);
+    [3, 0, 40, 10].forEach(cells.count);
+    expect(cells.withheld()).toBe(2);
   });
 });
 

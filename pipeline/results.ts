@@ -19,6 +19,8 @@ export interface Results {
   partial_correlation: CorrelationRow;
   /** Power and sensitivity of the primary correlation (added in 1.2.0). */
   power: PowerResults;
+  /** Seeded bootstrap 95% CIs of early alliance × outcome change (added in 1.2.0); null below 4 pairs or a small cell. */
+  bootstrap: { y: "outcome_change"; b: number; seed: number; undefined_replicates: number; percentile: { ci_low: number; ci_high: number }; bca: { ci_low: number; ci_high: number } } | null;
   /** Early alliance × outcome change by site, pooled by random-effects meta-analysis (added in 1.2.0). */
   sites: SiteResults;
   dropout_by_tier: DropoutTierRow[];

@@ -1,16 +1,5 @@
 /** A small seeded random source, so the demo study is the same on every machine. */
-
-/** mulberry32: a 32-bit seeded generator (Tommy Ettinger, public domain), uniform on [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform } from "../../analyses/seeded-random.ts";
 
 export interface Random {
   uniform(): number;

@@ -8,7 +8,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { Ajv, type ErrorObject } from "ajv";
 import schema from "../../schema/study-config.schema.json" with { type: "json" };
 import type { StudyConfigFile } from "./types.ts";
-import { DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_RETENTION_DAYS, type Study } from "./study.ts";
+import { DEFAULT_BOOTSTRAP, DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_RETENTION_DAYS, type Study } from "./study.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { isCalendarDate } from "../dates.ts";
 
@@ -57,6 +57,7 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
       reference: raw.tiers.reference ?? raw.tiers.labels[0]!,
     },
     retention: { days: raw.retention?.days ?? DEFAULT_RETENTION_DAYS, confType: raw.retention?.conf_type ?? "log-log" },
+    bootstrap: { b: raw.bootstrap?.b ?? DEFAULT_BOOTSTRAP.b, seed: raw.bootstrap?.seed ?? DEFAULT_BOOTSTRAP.seed },
     minCellSize: raw.privacy?.min_cell_size ?? DEFAULT_MIN_CELL_SIZE,
   });
 }

@@ -7,6 +7,7 @@ import type { AllianceInstrument, ColumnMapping, OutcomeMeasure } from "./types.
 export const DEFAULT_MIN_CELL_SIZE = 11;
 export const DEFAULT_COMPLETION_REASONS = ["completed"];
 export const DEFAULT_RETENTION_DAYS = [30, 60, 90];
+export const DEFAULT_BOOTSTRAP = { b: 2000, seed: 20261122 };
 
 export interface Study {
   name: string;
@@ -25,6 +26,7 @@ export interface Study {
   cutoffDate: string;
   tiers: TierRule;
   retention: { days: number[]; confType: "log-log" | "log" };
+  bootstrap: { b: number; seed: number };
   minCellSize: number;
 }
 

@@ -41,8 +41,25 @@ export interface StudyConfigFile {
    */
   cutoff_date: string;
   tiers: TierDefinition;
+  bootstrap?: BootstrapSettings;
   retention?: RetentionSettings;
   privacy?: PrivacySettings;
+}
+
+/** Bootstrap intervals for the primary correlation (early alliance × outcome change). */
+export interface BootstrapSettings {
+  /**
+   * Resamples (default 2000).
+   * @minimum 100
+   * @asType integer
+   */
+  b?: number;
+  /**
+   * Seed of the resampling; the same seed, data and config give the same intervals (default 20261122).
+   * @minimum 0
+   * @asType integer
+   */
+  seed?: number;
 }
 
 /** Retention and time-to-dropout settings. */

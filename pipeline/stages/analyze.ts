@@ -14,6 +14,7 @@ import { holm } from "../../analyses/holm.ts";
 import { pairsNeeded, smallestDetectableR } from "../../analyses/correlation-power.ts";
 import { PRIMARY_BENCHMARK } from "../benchmarks.ts";
 import { randomEffects, type RandomEffects } from "../../analyses/random-effects.ts";
+import { bootstrapCorrelation, type BootstrapInterval } from "../../analyses/bootstrap-correlation.ts";
 import type { CorrelationEstimate } from "../../analyses/correlation-result.ts";
 import type { Study } from "../config/study.ts";
 import type { CorrelationY } from "../results.ts";
@@ -68,6 +69,8 @@ export interface Analysis {
   /** Partial correlation of early alliance with last outcome, controlling for the first outcome. */
   partial: ExactCorrelation;
   power: PowerAnalysis;
+  /** Seeded bootstrap intervals (percentile, BCa) for early alliance × outcome change; null below 4 pairs. */
+  bootstrap: BootstrapInterval | null;
   /** Early alliance × outcome change per site, pooled by random-effects meta-analysis on Fisher z. */
   sites: SiteAnalysis;
   dropout_by_tier: ExactTier[];
@@ -110,6 +113,7 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
       pairs_needed_for_benchmark: Math.ceil(pairsNeeded(PRIMARY_BENCHMARK.r)),
     },
     sites: siteAnalysis(analysed),
+    bootstrap: change.x.length >= 4 ? safeBootstrap(change.x, change.y, study) : null,
     dropout_by_tier: study.tiers.labels.map((tier) => tierDropout(tier, analysed.filter((e) => e.tier === tier))),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,
     binned_scatter: bins >= 2 ? binnedMeans(change.x, change.y, bins, CONFIDENCE_LEVEL) : [],
@@ -123,6 +127,14 @@ function correlate(y: CorrelationY, method: "pearson" | "spearman", xs: number[]
     return { y, method, n, result: method === "pearson" ? pearson(xs, ys, CONFIDENCE_LEVEL) : spearman(xs, ys), p_holm: null };
   } catch (e) {
     return { y, method, n, result: null, reason: (e as Error).message, p_holm: null };
+  }
+}
+
+function safeBootstrap(x: number[], y: number[], study: Study): BootstrapInterval | null {
+  try {
+    return bootstrapCorrelation(x, y, study.bootstrap.b, study.bootstrap.seed, CONFIDENCE_LEVEL);
+  } catch {
+    return null; // a constant variable: no correlation to resample
   }
 }
 

@@ -97,6 +97,17 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
     correlations,
     partial_correlation: shareCorrelation(analysis.partial),
     power: { ...analysis.power, n: count(analysis.power.n) },
+    bootstrap:
+      analysis.bootstrap && !isSmallCell(analysis.power.n, study.minCellSize)
+        ? {
+            y: "outcome_change",
+            b: analysis.bootstrap.b,
+            seed: analysis.bootstrap.seed,
+            undefined_replicates: analysis.bootstrap.undefined_replicates,
+            percentile: { ci_low: analysis.bootstrap.percentile[0], ci_high: analysis.bootstrap.percentile[1] },
+            bca: { ci_low: analysis.bootstrap.bca[0], ci_high: analysis.bootstrap.bca[1] },
+          }
+        : null,
     sites: {
       per_site: analysis.sites.per_site.map((site) => {
         const n = count(site.n);

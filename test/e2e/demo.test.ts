@@ -109,6 +109,16 @@ describe("demo correlation family against R (test/reference/correlation-family-r
     [3.4305846424218579e-12, 3.0426321655316071e-13, 8.5263522031145281e-9, 2.2935885123043031e-8, 5.5639644487709922e-13].forEach((v, i) => expect(holm[i]! / v).toBeCloseTo(1, 6));
   });
 
+  it("agrees with boot.ci on the demo pairs to Monte Carlo error (ours B = 2,000, R's B = 20,000; ±0.02), and records B and seed", () => {
+    const bs = results.bootstrap!;
+    expect([bs.b, bs.seed]).toEqual([2000, 20261122]);
+    // test/reference/bootstrap-reference.out, last line
+    expect(Math.abs(bs.percentile.ci_low - 0.21938223401305842)).toBeLessThan(0.02);
+    expect(Math.abs(bs.percentile.ci_high - 0.37694416108869783)).toBeLessThan(0.02);
+    expect(Math.abs(bs.bca.ci_low - 0.21897950375793407)).toBeLessThan(0.02);
+    expect(Math.abs(bs.bca.ci_high - 0.37659067763946091)).toBeLessThan(0.02);
+  });
+
   it("gives the smallest detectable r and the pairs needed for Flückiger et al.'s r = .278 (R: uniroot of pwr.r.test's power function)", () => {
     expect(results.power.n).toBe(538);
     expect(results.power.smallest_detectable_r!).toBeCloseTo(0.12043443783398981, 9);

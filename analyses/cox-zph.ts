@@ -15,16 +15,21 @@ import { chiSquareTail } from "./chi-square-tail.ts";
 export function coxZph(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[], beta: readonly number[]): { chisq: number; df: number; p: number } {
   const p = beta.length;
   const steps = kaplanMeier(time, event).steps;
-  /** 1 − S(t−): the KM estimate just before t. */
-  const g = (t: number) => 1 - (steps.filter((s) => s.time < t).at(-1)?.surv ?? 1);
   const eventTimes = efronEventTimes(time, event, x, beta);
+  // g = 1 − S(t−), the KM estimate just before each event time; both lists ascend, so one walk.
+  let j = 0;
+  let before = 1;
+  const g = eventTimes.map((et) => {
+    while (j < steps.length && steps[j]!.time < et.time) before = steps[j++]!.surv;
+    return 1 - before;
+  });
   const totalDeaths = eventTimes.reduce((a, e) => a + e.deaths, 0);
-  const centre = eventTimes.reduce((a, e) => a + e.deaths * g(e.time), 0) / totalDeaths;
+  const centre = eventTimes.reduce((a, e, i) => a + e.deaths * g[i]!, 0) / totalDeaths;
 
   const u = new Array<number>(2 * p).fill(0);
   const info = Matrix.zeros(2 * p, 2 * p);
-  for (const et of eventTimes) {
-    const gt = g(et.time) - centre;
+  for (const [i, et] of eventTimes.entries()) {
+    const gt = g[i]! - centre;
     const score = [...et.xDeaths];
     const v = Array.from({ length: p }, () => new Array<number>(p).fill(0));
     for (const level of et.levels) {

@@ -8,7 +8,7 @@
  * @example partialCorrelation(wt, mpg, hp).estimate // => -0.7512 (mtcars)
  */
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
-import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import { fisherZInterval } from "./fisher-z-interval.ts";
 import { correlationCoefficient } from "./pearson.ts";
 import type { CorrelationEstimate } from "./correlation-result.ts";
 
@@ -22,6 +22,6 @@ export function partialCorrelation(x: readonly number[], y: readonly number[], z
   const r = (rxy - rxz * ryz) / Math.sqrt((1 - rxz * rxz) * (1 - ryz * ryz));
   const df = n - 3;
   const t = r * Math.sqrt(df / (1 - r * r));
-  const half = normalQuantile((1 + level) / 2, 0, 1) / Math.sqrt(n - 4);
-  return { n, estimate: r, t, df, p: Math.min(1, 2 * tCdf(-Math.abs(t), df)), ci_low: Math.tanh(Math.atanh(r) - half), ci_high: Math.tanh(Math.atanh(r) + half) };
+  const [ci_low, ci_high] = fisherZInterval(r, n - 4, level);
+  return { n, estimate: r, t, df, p: Math.min(1, 2 * tCdf(-Math.abs(t), df)), ci_low, ci_high };
 }

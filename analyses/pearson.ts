@@ -8,7 +8,7 @@
  * @example pearson([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]).estimate // => 0.8
  */
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
-import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import { fisherZInterval } from "./fisher-z-interval.ts";
 import type { CorrelationEstimate } from "./correlation-result.ts";
 
 export function pearson(x: readonly number[], y: readonly number[], level = 0.95): CorrelationEstimate {
@@ -19,9 +19,8 @@ export function pearson(x: readonly number[], y: readonly number[], level = 0.95
   const df = n - 2;
   const t = (r * Math.sqrt(df)) / Math.sqrt(1 - r * r);
   const p = Math.min(1, 2 * tCdf(-Math.abs(t), df));
-  const z = Math.atanh(r);
-  const half = normalQuantile((1 + level) / 2, 0, 1) / Math.sqrt(n - 3);
-  return { n, estimate: r, t, df, p, ci_low: Math.tanh(z - half), ci_high: Math.tanh(z + half) };
+  const [ci_low, ci_high] = fisherZInterval(r, n - 3, level);
+  return { n, estimate: r, t, df, p, ci_low, ci_high };
 }
 
 /** r by centred sums (two passes, for accuracy). Throws when either variable is constant. */

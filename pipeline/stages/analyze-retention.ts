@@ -89,8 +89,11 @@ export function analyzeRetention(episodes: DerivedEpisode[], study: Study): Rete
   const causeOf = (e: DerivedEpisode): Cause | null =>
     !e.closed ? null : e.dropout ? "dropout" : study.completionReasons.includes(e.discharge_reason ?? "") ? "completion" : "other";
 
+  const byTier = new Map(labels.map((tier) => [tier, analysed.filter((e) => e.tier === tier)]));
+  const inTier = (tier: string) => byTier.get(tier)!;
+
   const tiers = labels.map((tier): TierSurvival => {
-    const eps = analysed.filter((e) => e.tier === tier);
+    const eps = inTier(tier);
     const km = kaplanMeier(eps.map((e) => e.days_in_treatment), eps.map((e) => e.dropout), 0.95, study.retention.confType);
     return {
       tier,
@@ -105,22 +108,24 @@ export function analyzeRetention(episodes: DerivedEpisode[], study: Study): Rete
     };
   });
 
+  // Days each episode was observed before the cutoff: whether day d of its window is known.
+  const observedDays = new Map(analysed.map((e) => [e, daysBetween(e.admit_date, study.cutoffDate)]));
   const retention = days.flatMap((day) =>
     labels.map((tier): RetentionAt => {
-      const eps = analysed.filter((e) => e.tier === tier);
-      const observed = eps.filter((e) => daysBetween(e.admit_date, study.cutoffDate) >= day);
+      const eps = inTier(tier);
+      const observed = eps.filter((e) => observedDays.get(e)! >= day);
       const retained = observed.filter((e) => e.days_in_treatment >= day || causeOf(e) === "completion").length;
       return { day, tier, eligible: observed.length, retained, short_followup: eps.length - observed.length, proportion: observed.length ? wilson(retained, observed.length) : null };
     }),
   );
 
-  const present = labels.filter((t) => analysed.some((e) => e.tier === t));
+  const present = labels.filter((t) => inTier(t).length > 0);
   const time = analysed.map((e) => e.days_in_treatment);
   const event = analysed.map((e) => e.dropout);
   const group = analysed.map((e) => e.tier!);
   const lr = present.length >= 2 ? logRank(time, event, group, present) : null;
   const scores = present.map((t) => labels.indexOf(t) + 1);
-  const closed = present.map((t) => analysed.filter((e) => e.tier === t && e.closed));
+  const closed = present.map((t) => inTier(t).filter((e) => e.closed));
   const caX = closed.map((c) => c.filter((e) => e.dropout).length);
   const caN = closed.map((c) => c.length);
   const caOk = present.length >= 2 && caN.every((n) => n > 0) && caX.some((x, i) => x > 0 && x < caN[i]!);
@@ -135,14 +140,14 @@ export function analyzeRetention(episodes: DerivedEpisode[], study: Study): Rete
     logrank: lr && { chisq: lr.chisq, df: lr.df, p: lr.p, observed: lr.observed, expected: lr.expected },
     logrank_trend: lr && logRankTrend(lr, scores),
     cochran_armitage: caOk ? { x: caX, n: caN, ...cochranArmitage(caX, caN, scores) } : null,
-    ...coxByTier(analysed, labels, study.tiers.reference, time, event),
-    incidence: labels.map((tier) => tierIncidence(tier, analysed.filter((e) => e.tier === tier), causeOf, days)),
+    ...coxByTier(analysed, tiers, study.tiers.reference, time, event),
+    incidence: labels.map((tier) => tierIncidence(tier, inTier(tier), causeOf, days)),
   };
 }
 
-function coxByTier(analysed: DerivedEpisode[], labels: string[], reference: string, time: number[], event: boolean[]): Pick<RetentionAnalysis, "cox" | "cox_note"> {
-  const others = labels.filter((t) => t !== reference);
-  const eventsIn = (t: string) => analysed.filter((e) => e.tier === t && e.dropout).length;
+function coxByTier(analysed: DerivedEpisode[], tiers: TierSurvival[], reference: string, time: number[], event: boolean[]): Pick<RetentionAnalysis, "cox" | "cox_note"> {
+  const others = tiers.map((t) => t.tier).filter((t) => t !== reference);
+  const eventsIn = (t: string) => tiers.find((x) => x.tier === t)!.dropouts;
   const missing = [reference, ...others].filter((t) => eventsIn(t) === 0);
   if (missing.length) return { cox: null, cox_note: `no dropout in tier ${missing.join(", ")}, so the hazard ratio is not estimable` };
   const x = analysed.map((e) => others.map((t) => (e.tier === t ? 1 : 0)));

@@ -142,7 +142,8 @@ function safeBootstrap(x: number[], y: number[], study: Study): BootstrapInterva
 function siteAnalysis(analysed: DerivedEpisode[]): SiteAnalysis {
   const sites = [...new Set(analysed.map((e) => e.site))].sort();
   const per_site = sites.map((site) => {
-    const pairs = pairwiseComplete(analysed.filter((e) => e.site === site).map((e) => e.early_alliance), analysed.filter((e) => e.site === site).map((e) => e.outcome_change));
+    const inSite = analysed.filter((e) => e.site === site);
+    const pairs = pairwiseComplete(inSite.map((e) => e.early_alliance), inSite.map((e) => e.outcome_change));
     const c = pairs.x.length >= 4 ? correlate("outcome_change", "pearson", pairs.x, pairs.y).result : null;
     return { site, n: pairs.x.length, r: c?.estimate ?? null, ci_low: c?.ci_low ?? null, ci_high: c?.ci_high ?? null };
   });

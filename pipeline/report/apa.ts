@@ -49,3 +49,20 @@ export function apaChiSquare(chisq: number, df: number, n: number, p: number): s
 export function apaHazardRatio(hr: number, low: number, high: number, p: number): string {
   return `HR = ${hr.toFixed(2)}, 95% CI [${low.toFixed(2)}, ${high.toFixed(2)}], ${formatP(p)}`;
 }
+
+/**
+ * An APA text (as in results.json) as HTML: escaped, with its statistic symbols in italics,
+ * so every statistic in the report is formatted once, by the functions above.
+ * @example apaHtml("rs(40) = -.21, p = .180") // => "<i>r</i><sub>s</sub>(40) = -.21, <i>p</i> = .180"
+ * @example apaHtml("χ²(2, N = 574) = 35.80, p < .001") // => "<i>χ</i>²(2, <i>N</i> = 574) = 35.80, <i>p</i> &lt; .001"
+ */
+export function apaHtml(text: string): string {
+  return escapeHtml(text)
+    .replace(/^(partial )?r(s?)\(/, (_m, partial: string | undefined, s: string) => `${partial ?? ""}<i>r</i>${s ? "<sub>s</sub>" : ""}(`)
+    .replace(/^χ²/, "<i>χ</i>²")
+    .replace(/^HR\b/, "<i>HR</i>")
+    .replace(/\bN =/, "<i>N</i> =")
+    .replace(/\bp (&lt;|=)/, "<i>p</i> $1");
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");

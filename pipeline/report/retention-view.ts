@@ -1,7 +1,7 @@
 /** The retention section of the report as formatted text, from results.json alone. */
 import Handlebars from "handlebars";
 import type { Results } from "../results.ts";
-import { formatP, formatPercent } from "./apa.ts";
+import { apaHtml, formatP, formatPercent } from "./apa.ts";
 
 export interface RetentionView {
   riskDays: number[];
@@ -24,7 +24,7 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
   const pct = (v: number | null) => (v === null ? "—" : formatPercent(v));
   const withCi = (v: number | null, lo: number | null, hi: number | null) => (v === null ? "—" : lo === null || hi === null ? pct(v) : `${pct(v)} [${pct(lo)}, ${pct(hi)}]`);
   const days = (v: number | null, withheld: boolean) => (v !== null ? `${v}` : withheld ? "—" : "not reached");
-  const test = (name: string, t: { apa: string } | null) => (t ? [{ name, apaHtml: italicStats(t.apa) }] : []);
+  const test = (name: string, t: { apa: string } | null) => (t ? [{ name, apaHtml: apaHtml(t.apa) }] : []);
   const eligibleShort = ret.days.map((d) => `${d} days: ${ret.retention_at.filter((x) => x.day === d).map((x) => `${Handlebars.escapeExpression(x.tier)} ${show(x.short_followup)}`).join(", ")}`);
   return {
     riskDays,
@@ -74,23 +74,15 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
   };
 }
 
-/** Escaped APA text with its statistic symbols in italics (escaping turns "=" into &#x3D; and "<" into &lt;). */
-function italicStats(apa: string): string {
-  return Handlebars.escapeExpression(apa)
-    .replace(/^χ²/, "<i>χ</i>²")
-    .replace(/\bp (&lt;|&#x3D;)/, "<i>p</i> $1")
-    .replace(/\bN &#x3D;/, "<i>N</i> &#x3D;");
-}
-
 function summary(r: Results): string {
   const ret = r.retention;
   const parts: string[] = [];
-  if (ret.logrank) parts.push(`Time to dropout differed across early-alliance tiers, log-rank ${italicStats(ret.logrank.apa)}.`);
+  if (ret.logrank) parts.push(`Time to dropout differed across early-alliance tiers, log-rank ${apaHtml(ret.logrank.apa)}.`);
   const hrs = ret.hazard_ratios.filter((h) => !h.suppressed);
   if (hrs.length) {
     parts.push(
       `Compared with the ${Handlebars.escapeExpression(ret.reference)} tier, the hazard of dropout was ` +
-        hrs.map((h) => `${italicStats(h.apa).replace(/^HR/, "<i>HR</i>")} in the ${Handlebars.escapeExpression(h.tier)} tier`).join(" and ") +
+        hrs.map((h) => `${apaHtml(h.apa)} in the ${Handlebars.escapeExpression(h.tier)} tier`).join(" and ") +
         ".",
     );
   }

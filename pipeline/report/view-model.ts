@@ -3,8 +3,8 @@
  * alone: the report can show nothing that results.json does not hold.
  */
 import Handlebars from "handlebars";
-import type { CorrelationRow, Results } from "../results.ts";
-import { formatP, formatPercent, noLeadingZero } from "./apa.ts";
+import type { Results } from "../results.ts";
+import { apaHtml, formatP, formatPercent, noLeadingZero } from "./apa.ts";
 import { buildRetentionView, type RetentionView } from "./retention-view.ts";
 
 /** How a withheld count is printed: "<11" for a minimum cell size of 11. */
@@ -73,7 +73,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       ci: ciText(c.ci_low, c.ci_high),
       p: c.p === null ? "—" : formatP(c.p).replace(/^p /, ""),
       pHolm: c.p_holm === null ? "—" : formatP(c.p_holm).replace(/^p /, ""),
-      apaHtml: apaHtml(c),
+      apaHtml: apaHtml(c.apa),
     })),
     powerText: powerText(r),
     sites: sitesView(r, show),
@@ -135,13 +135,6 @@ function powerText(r: Results): string {
   return `${boot}${smallest}Detecting the meta-analytic benchmark r = ${noLeadingZero(pw.benchmark.r, 3)} (${pw.benchmark.short}) with the same power needs ${pw.pairs_needed_for_benchmark} episodes. Holm-adjusted p-values are across the five correlations in the table.`;
 }
 
-function apaHtml(c: CorrelationRow): string {
-  const symbol = { pearson: "<i>r</i>", spearman: "<i>r</i><sub>s</sub>", partial: "partial <i>r</i>" }[c.method];
-  if (c.estimate === null || c.df === null || c.p === null) return c.apa;
-  const ci = c.ci_low !== null && c.ci_high !== null ? `, 95% CI ${ciText(c.ci_low, c.ci_high)}` : "";
-  return `${symbol}(${c.df}) = ${noLeadingZero(c.estimate)}${ci}, ${formatP(c.p).replace(/^p/, "<i>p</i>")}`;
-}
-
 /** Cut points as the reader needs them: at most two decimals (computed quantiles rarely fall on whole scores). */
 const round2 = (v: number) => String(Math.round(v * 100) / 100);
 
@@ -185,9 +178,9 @@ function resultsHtml(r: Results): string {
   const tiers = r.dropout_by_tier.filter((t) => t.rate !== null);
   const tierText = tiers.map((t) => `${formatPercent(t.rate!)} in the ${Handlebars.escapeExpression(t.tier)} tier`).join(", ");
   return [
-    change.estimate !== null ? `Early alliance was correlated with outcome change, ${apaHtml(change)} (<i>n</i> = ${change.n}).` : `The correlation of early alliance with outcome change is ${change.apa}.`,
-    last.estimate !== null ? `Its correlation with the last outcome score was ${apaHtml(last)} (<i>n</i> = ${last.n}).` : "",
-    r.partial_correlation.estimate !== null ? `Holding the first outcome score constant, the association with the last outcome was ${apaHtml(r.partial_correlation)}.` : "",
+    change.estimate !== null ? `Early alliance was correlated with outcome change, ${apaHtml(change.apa)} (<i>n</i> = ${change.n}).` : `The correlation of early alliance with outcome change is ${change.apa}.`,
+    last.estimate !== null ? `Its correlation with the last outcome score was ${apaHtml(last.apa)} (<i>n</i> = ${last.n}).` : "",
+    r.partial_correlation.estimate !== null ? `Holding the first outcome score constant, the association with the last outcome was ${apaHtml(r.partial_correlation.apa)}.` : "",
     tiers.length ? `Among closed episodes, dropout was ${tierText}.` : "",
   ]
     .filter(Boolean)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apaCorrelation, formatP, noLeadingZero } from "../../pipeline/report/apa.ts";
+import { apaCorrelation, apaHtml, formatP, noLeadingZero } from "../../pipeline/report/apa.ts";
 
 // APA Publication Manual, 7th ed., §6.36 (no leading zero for values that cannot exceed 1), §6.43 (p-values).
 describe("APA number style", () => {
@@ -21,5 +21,21 @@ describe("APA number style", () => {
 
   it("writes a Spearman correlation without an interval", () => {
     expect(apaCorrelation({ method: "spearman", df: 40, estimate: -0.21, ci_low: null, ci_high: null, p: 0.18 }, 0.95)).toBe("rs(40) = -.21, p = .180");
+  });
+});
+
+describe("apaHtml", () => {
+  it("italicises r, p and the s of Spearman's rs, escaping the text", () => {
+    expect(apaHtml("rs(40) = -.21, p = .180")).toBe("<i>r</i><sub>s</sub>(40) = -.21, <i>p</i> = .180");
+    expect(apaHtml("partial r(570) = .30, 95% CI [.23, .38], p < .001")).toBe("partial <i>r</i>(570) = .30, 95% CI [.23, .38], <i>p</i> &lt; .001");
+  });
+
+  it("italicises χ, N and HR", () => {
+    expect(apaHtml("χ²(2, N = 574) = 35.80, p < .001")).toBe("<i>χ</i>²(2, <i>N</i> = 574) = 35.80, <i>p</i> &lt; .001");
+    expect(apaHtml("HR = 0.52, 95% CI [0.38, 0.71], p < .001")).toBe("<i>HR</i> = 0.52, 95% CI [0.38, 0.71], <i>p</i> &lt; .001");
+  });
+
+  it("escapes anything else, such as an error message in a not-estimable note", () => {
+    expect(apaHtml("not estimable: <x>")).toBe("not estimable: &lt;x&gt;");
   });
 });

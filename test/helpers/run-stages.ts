@@ -12,10 +12,16 @@ export async function ingestAndValidate(study: Study) {
   return { db, ingested, validated: await validate(db, study) };
 }
 
-export async function deriveAll(study: Study) {
+/** ingest → validate → derive; the derived episodes and the tier cut points used. */
+export async function deriveStudy(study: Study) {
   const { db, validated } = await ingestAndValidate(study);
   if (!validated?.ok) throw new Error(`validation failed: ${JSON.stringify(validated)}`);
-  const { episodes } = await derive(db, study);
+  const derived = await derive(db, study);
   db.closeSync();
-  return episodes;
+  return derived;
+}
+
+/** The derived episodes only. */
+export async function deriveAll(study: Study) {
+  return (await deriveStudy(study)).episodes;
 }

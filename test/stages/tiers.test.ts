@@ -3,22 +3,8 @@ import { stringify } from "yaml";
 import { loadStudyConfig, parseStudyConfig } from "../../pipeline/config/load-config.ts";
 import type { Study } from "../../pipeline/config/study.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
-import { openDb } from "../../pipeline/db.ts";
-import { ingest } from "../../pipeline/stages/ingest.ts";
-import { validate } from "../../pipeline/stages/validate.ts";
-import { derive } from "../../pipeline/stages/derive.ts";
 import { demoLikeConfig, writeTinyStudy } from "../helpers/tiny-study.ts";
-import { deriveAll, ingestAndValidate } from "../helpers/run-stages.ts";
-
-async function deriveStudy(study: Study) {
-  const db = await openDb();
-  await ingest(db, study);
-  const v = await validate(db, study);
-  if (!v.ok) throw new Error(JSON.stringify(v.problems));
-  const out = await derive(db, study);
-  db.closeSync();
-  return out;
-}
+import { deriveAll, deriveStudy, ingestAndValidate } from "../helpers/run-stages.ts";
 
 describe("tiers by sample quantiles", () => {
   it("cuts the demo's early alliance at R's quantile(x, c(1/3, 2/3)) = 31.667, 35 (type 7) and counts 179 / 199 / 196", async () => {

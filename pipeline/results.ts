@@ -5,7 +5,7 @@
  * Versioning: the major version changes when a name is removed or its meaning changes,
  * the minor version when names are added.
  */
-export const RESULTS_SCHEMA_VERSION = "1.2.0";
+export const RESULTS_SCHEMA_VERSION = "1.3.0";
 
 export interface Results {
   schema_version: string;
@@ -23,6 +23,8 @@ export interface Results {
   bootstrap: { y: "outcome_change"; b: number; seed: number; undefined_replicates: number; percentile: { ci_low: number; ci_high: number }; bca: { ci_low: number; ci_high: number } } | null;
   /** Early alliance × outcome change by site, pooled by random-effects meta-analysis (added in 1.2.0). */
   sites: SiteResults;
+  /** Therapist nesting: REML ICCs and the within/between-therapist mixed model (added in 1.3.0). */
+  therapists: TherapistResults;
   dropout_by_tier: DropoutTierRow[];
   /** The fitted OLS line of outcome change on early alliance drawn on the scatter, or null when n is too small. */
   fitted_line: { n: number; intercept: number; slope: number } | null;
@@ -251,4 +253,53 @@ export interface PooledCorrelation {
   q: number;
   q_df: number;
   q_p: number;
+}
+
+/** How much lies between therapists, and whose alliance predicts outcome (lme4 REML, lmerTest Satterthwaite). */
+export interface TherapistResults {
+  /** ICC of each variable by therapist: σ²_therapist / (σ²_therapist + σ²_residual) of lmer(v ~ 1 + (1 | therapist)). */
+  icc: TherapistIccRow[];
+  /** outcome_last ~ alliance_within + alliance_between + outcome_first + (1 | therapist); null when not estimable or suppressed. */
+  model: WithinBetweenResults | null;
+  /** Why the model is null. */
+  reason: string | null;
+}
+
+export interface TherapistIccRow {
+  variable: "early_alliance" | "outcome_change" | "outcome_last";
+  n: number | null;
+  therapists: number;
+  icc: number | null;
+  var_therapist: number | null;
+  var_residual: number | null;
+  /** σ²_therapist estimated at 0 (lme4's boundary fit). */
+  singular: boolean;
+  suppressed: boolean;
+}
+
+export interface WithinBetweenResults {
+  n: number;
+  therapists: number;
+  /** Terms "(Intercept)", "alliance_within" (early alliance − therapist mean), "alliance_between" (therapist mean), "outcome_first". */
+  coefficients: MixedCoefficientRow[];
+  /** alliance_between − alliance_within: does the between-therapist slope differ from the within one? */
+  contextual: MixedCoefficientRow;
+  var_therapist: number;
+  var_residual: number;
+  reml_criterion: number;
+  singular: boolean;
+}
+
+export interface MixedCoefficientRow {
+  name: string;
+  estimate: number;
+  se: number;
+  /** Satterthwaite degrees of freedom. */
+  df: number;
+  t: number;
+  p: number;
+  ci_low: number;
+  ci_high: number;
+  /** e.g. "b = 0.61, SE = 0.08, t(509.9) = 7.72, p < .001, 95% CI [0.45, 0.76]" */
+  apa: string;
 }

@@ -52,7 +52,9 @@ export const DEMO_PARAMETERS = {
   leftAgainstAdviceShare: 0.3,
 } as const;
 
-export type DemoParameters = typeof DEMO_PARAMETERS;
+type Widen<T> = T extends number ? number : T extends string ? string : T extends readonly (infer U)[] ? readonly Widen<U>[] : T;
+/** The parameters' shape, so a variant (e.g. more therapists, for population values) can be passed. */
+export type DemoParameters = { readonly [K in keyof typeof DEMO_PARAMETERS]: Widen<(typeof DEMO_PARAMETERS)[K]> };
 
 export const REASONS = {
   completed: "completed",

@@ -6,6 +6,7 @@
 import { sampleCorrelation } from "simple-statistics";
 import { coxEfron } from "../../analyses/cox-efron.ts";
 import { daysBetween } from "../../pipeline/dates.ts";
+import { randomInterceptModel, interceptOnlyIcc } from "../../analyses/random-intercept-model.ts";
 import { DEMO_PARAMETERS, generateDemoStudy, type DemoStudy } from "./model.ts";
 
 const DROPOUT = new Set(["dropped out", "left against advice"]);
@@ -18,6 +19,12 @@ export interface PopulationValues {
   share_by_tier: Record<string, number>;
   /** Cox hazard ratio of dropout (Efron ties) for each tier against the low tier. */
   hazard_ratio_vs_low: Record<string, number>;
+  /**
+   * The within/between-therapist model at the demo's caseload (about 20 episodes per therapist), from
+   * a study with 300 times as many therapists: the between slope depends on caseload, because a
+   * therapist's mean early alliance is estimated from their own clients.
+   */
+  therapists: { episodes: number; therapists: number; icc_early_alliance: number; alliance_within: number; alliance_between: number };
 }
 
 /** Early alliance, outcome change and dropout per episode under the contract's rules. */
@@ -49,7 +56,8 @@ export function deriveReference(study: DemoStudy, cutoff: string = DEMO_PARAMETE
 }
 
 export function populationValues(n = 200_000, seed = 1): PopulationValues {
-  const rows = deriveReference(generateDemoStudy(n, seed));
+  const study = generateDemoStudy(n, seed);
+  const rows = deriveReference(study);
   const pairs = (key: "outcome_change" | "outcome_last") => {
     const ok = rows.filter((r) => r.early_alliance !== null && r[key] !== null);
     return sampleCorrelation(ok.map((r) => r.early_alliance!), ok.map((r) => r[key]!));
@@ -58,6 +66,7 @@ export function populationValues(n = 200_000, seed = 1): PopulationValues {
   const analysed = rows.filter((r) => r.tier !== null);
   return {
     episodes: n,
+    therapists: therapistValues(n, seed),
     r_early_alliance_outcome_change: pairs("outcome_change"),
     r_early_alliance_outcome_last: pairs("outcome_last"),
     dropout_rate_by_tier: Object.fromEntries(
@@ -71,4 +80,24 @@ export function populationValues(n = 200_000, seed = 1): PopulationValues {
       coxEfron(analysed.map((r) => r.days_in_treatment), analysed.map((r) => r.dropout), analysed.map((r) => [r.tier === "moderate" ? 1 : 0, r.tier === "high" ? 1 : 0])).hr.map((hr, j) => [["moderate", "high"][j]!, hr]),
     ),
   };
+}
+
+/** The demo's therapist design scaled up: 300 × the therapists for 300 × the demo's episodes. */
+function therapistValues(n: number, seed: number): PopulationValues["therapists"] {
+  const scale = Math.round(n / DEMO_PARAMETERS.episodes);
+  const p = { ...DEMO_PARAMETERS, therapistsPerSite: DEMO_PARAMETERS.therapistsPerSite.map((t) => t * scale) };
+  const study = generateDemoStudy(n, seed + 1, p);
+  const derived = deriveReference(study).map((r, i) => ({ ...r, therapist: study.episodes[i]!.Clinician }));
+  const withAlliance = derived.filter((r) => r.early_alliance !== null);
+  const icc = interceptOnlyIcc(withAlliance.map((r) => r.early_alliance!), withAlliance.map((r) => r.therapist)).icc;
+  const rows = withAlliance.filter((r) => r.outcome_change !== null);
+  const sums = new Map<string, [number, number]>();
+  for (const r of rows) {
+    const a = sums.get(r.therapist) ?? [0, 0];
+    sums.set(r.therapist, [a[0] + r.early_alliance!, a[1] + 1]);
+  }
+  const mean = (t: string) => sums.get(t)![0] / sums.get(t)![1];
+  const x = rows.map((r) => [1, r.early_alliance! - mean(r.therapist), mean(r.therapist), r.outcome_last! - r.outcome_change!]);
+  const fit = randomInterceptModel(rows.map((r) => r.outcome_last!), x, rows.map((r) => r.therapist), ["(Intercept)", "within", "between", "first"]);
+  return { episodes: n, therapists: sums.size, icc_early_alliance: icc, alliance_within: fit.coefficients[1]!.estimate, alliance_between: fit.coefficients[2]!.estimate };
 }

@@ -15,6 +15,11 @@ export function formatP(p: number): string {
   return p < 0.001 ? "p < .001" : `p = ${noLeadingZero(p, 3)}`;
 }
 
+/** p in a table column headed p: @example pCell(0.0423) // => ".042" @example pCell(0.0004) // => "< .001" */
+export function pCell(p: number): string {
+  return p < 0.001 ? "< .001" : noLeadingZero(p, 3);
+}
+
 /** @example formatPercent(0.4213) // => "42.1%" */
 export function formatPercent(rate: number, digits = 1): string {
   return `${(100 * rate).toFixed(digits)}%`;
@@ -51,6 +56,17 @@ export function apaHazardRatio(hr: number, low: number, high: number, p: number)
 }
 
 /**
+ * APA text of a regression coefficient with its t test (unstandardised b keeps its leading zero;
+ * a fractional Satterthwaite df is shown to one decimal).
+ * @example apaCoefficient({ estimate: 0.608, se: 0.0788, df: 509.88, t: 7.72, p: 6e-14, ci_low: 0.453, ci_high: 0.763 }, 0.95)
+ * // => "b = 0.61, SE = 0.08, t(509.9) = 7.72, p < .001, 95% CI [0.45, 0.76]"
+ */
+export function apaCoefficient(c: { estimate: number; se: number; df: number; t: number; p: number; ci_low: number; ci_high: number }, level: number): string {
+  const df = Number.isInteger(c.df) ? String(c.df) : c.df.toFixed(1);
+  return `b = ${c.estimate.toFixed(2)}, SE = ${c.se.toFixed(2)}, t(${df}) = ${c.t.toFixed(2)}, ${formatP(c.p)}, ${Math.round(level * 100)}% CI [${c.ci_low.toFixed(2)}, ${c.ci_high.toFixed(2)}]`;
+}
+
+/**
  * An APA text (as in results.json) as HTML: escaped, with its statistic symbols in italics,
  * so every statistic in the report is formatted once, by the functions above.
  * @example apaHtml("rs(40) = -.21, p = .180") // => "<i>r</i><sub>s</sub>(40) = -.21, <i>p</i> = .180"
@@ -61,6 +77,7 @@ export function apaHtml(text: string): string {
     .replace(/^(partial )?r(s?)\(/, (_m, partial: string | undefined, s: string) => `${partial ?? ""}<i>r</i>${s ? "<sub>s</sub>" : ""}(`)
     .replace(/^χ²/, "<i>χ</i>²")
     .replace(/^HR\b/, "<i>HR</i>")
+    .replace(/^b = (.*), SE = (.*), t\(/, "<i>b</i> = $1, <i>SE</i> = $2, <i>t</i>(")
     .replace(/\bN =/, "<i>N</i> =")
     .replace(/\bp (&lt;|=)/, "<i>p</i> $1");
 }

@@ -1,7 +1,7 @@
 /** The retention section of the report as formatted text, from results.json alone. */
 import Handlebars from "handlebars";
 import type { Results } from "../results.ts";
-import { apaHtml, formatP, formatPercent } from "./apa.ts";
+import { apaHtml, formatPercent, pCell } from "./apa.ts";
 
 export interface RetentionView {
   riskDays: number[];
@@ -62,7 +62,7 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
       reference: h.reference,
       hr: h.hr === null ? "—" : h.hr.toFixed(2),
       ci: h.ci_low === null || h.ci_high === null ? "—" : `[${h.ci_low.toFixed(2)}, ${h.ci_high.toFixed(2)}]`,
-      p: h.p === null ? "—" : formatP(h.p).replace(/^p /, ""),
+      p: h.p === null ? "—" : pCell(h.p),
     })),
     incidenceRows: ret.cumulative_incidence.map((c) => ({
       tier: c.tier,

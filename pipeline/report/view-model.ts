@@ -4,8 +4,9 @@
  */
 import Handlebars from "handlebars";
 import type { Results } from "../results.ts";
-import { apaHtml, formatP, formatPercent, noLeadingZero } from "./apa.ts";
+import { apaHtml, formatP, formatPercent, noLeadingZero, pCell } from "./apa.ts";
 import { buildRetentionView, type RetentionView } from "./retention-view.ts";
+import { buildTherapistView, type TherapistView } from "./therapist-view.ts";
 
 /** How a withheld count is printed: "<11" for a minimum cell size of 11. */
 const suppressedText = (r: Results) => `<${r.suppression.min_cell_size}`;
@@ -31,6 +32,7 @@ export interface ReportView {
   charts: ReportCharts;
   scatterCaption: string;
   retention: RetentionView;
+  therapists: TherapistView;
 }
 
 /** The report's charts as SVG markup. */
@@ -71,8 +73,8 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       n: show(c.n),
       estimate: c.estimate === null ? "—" : noLeadingZero(c.estimate),
       ci: ciText(c.ci_low, c.ci_high),
-      p: c.p === null ? "—" : formatP(c.p).replace(/^p /, ""),
-      pHolm: c.p_holm === null ? "—" : formatP(c.p_holm).replace(/^p /, ""),
+      p: c.p === null ? "—" : pCell(c.p),
+      pHolm: c.p_holm === null ? "—" : pCell(c.p_holm),
       apaHtml: apaHtml(c.apa),
     })),
     powerText: powerText(r),
@@ -101,6 +103,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
     ],
     charts,
     retention: buildRetentionView(r, show),
+    therapists: buildTherapistView(r, show),
     scatterCaption:
       `Points are means of ${r.binned_scatter.length} equal-size groups of episodes ordered by early alliance (each of at least ${r.suppression.min_cell_size} episodes), ` +
       `so that no single client's scores are shown; bars are 95% CIs of each group's mean. The line is the least-squares fit on every episode with both scores.`,
@@ -166,6 +169,7 @@ function methodsText(r: Results): string {
     `Outcome change was the ${direction} ${s.outcome.measure} score, so that positive values mean improvement, and required at least two ratings.`,
     `Pearson's r (t test; ${Math.round(s.confidence_level * 100)}% CI by Fisher's z transformation) and Spearman's ρ (t approximation) were computed on pairwise-complete episodes, and the partial correlation of early alliance with the last outcome controlling for the first outcome (t test on n − 3 df; Fisher-z CI) on complete cases; p-values were also Holm-adjusted across these five correlations.`,
     `Power was computed by the arctanh approximation (as R's pwr.r.test).`,
+    `Therapist nesting was described by intraclass correlations from intercept-only linear mixed models with a random intercept per therapist (REML), and modelled after Baldwin, Wampold and Imel (2007): the last outcome score regressed on early alliance centred on the therapist's mean (within), the therapist's mean early alliance (between) and the first outcome score, with a random therapist intercept, fitted by REML on episodes with a change score; therapist means were taken over those episodes; t tests use Satterthwaite degrees of freedom (as lme4 with lmerTest).`,
     tierRuleText(r),
     `A tier's dropout rate is the number of episodes discharged as ${listText(s.dropout_reasons)} divided by the episodes discharged on or before the cutoff, with Wilson score ${Math.round(s.confidence_level * 100)}% CIs; episodes still active at the cutoff are left out of the denominator, which can bias the rate when many are still in treatment.`,
   ].join(" ");

@@ -19,6 +19,7 @@ import type { CorrelationEstimate } from "../../analyses/correlation-result.ts";
 import type { Study } from "../config/study.ts";
 import type { CorrelationY } from "../results.ts";
 import type { DerivedEpisode } from "./derive.ts";
+import { analyzeTherapists, type TherapistAnalysis } from "./analyze-therapists.ts";
 
 export const CONFIDENCE_LEVEL = 0.95;
 /** At most this many bins in the binned scatter. */
@@ -73,6 +74,8 @@ export interface Analysis {
   bootstrap: BootstrapInterval | null;
   /** Early alliance × outcome change per site, pooled by random-effects meta-analysis on Fisher z. */
   sites: SiteAnalysis;
+  /** Therapist ICCs and the within/between-therapist mixed model. */
+  therapists: TherapistAnalysis;
   dropout_by_tier: ExactTier[];
   fitted_line: { n: number; intercept: number; slope: number } | null;
   binned_scatter: Bin[];
@@ -113,6 +116,7 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
       pairs_needed_for_benchmark: Math.ceil(pairsNeeded(PRIMARY_BENCHMARK.r)),
     },
     sites: siteAnalysis(analysed),
+    therapists: analyzeTherapists(analysed),
     bootstrap: change.x.length >= 4 ? safeBootstrap(change.x, change.y, study) : null,
     dropout_by_tier: study.tiers.labels.map((tier) => tierDropout(tier, analysed.filter((e) => e.tier === tier))),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,

@@ -6,9 +6,10 @@
  */
 import { cellSuppressor, isSmallCell } from "../../analyses/suppress.ts";
 import type { Study } from "../config/study.ts";
-import { apaCorrelation } from "../report/apa.ts";
+import { apaCoefficient, apaCorrelation } from "../report/apa.ts";
+import type { MixedCoefficient } from "../../analyses/random-intercept-model.ts";
 import type { RandomEffects } from "../../analyses/random-effects.ts";
-import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
+import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type MixedCoefficientRow, type TherapistResults, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
 import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "./analyze.ts";
 import { EARLY_WINDOW } from "./derive.ts";
 import type { IngestOutput } from "./ingest.ts";
@@ -20,6 +21,26 @@ export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: "no alliance 
 
 function pooled(m: RandomEffects | null): PooledCorrelation | null {
   return m && { method: m.method, k: m.k, r: m.r, ci_low: m.r_ci[0], ci_high: m.r_ci[1], pi_low: m.r_pi[0], pi_high: m.r_pi[1], tau2: m.tau2, i2: m.i2, q: m.q, q_df: m.q_df, q_p: m.q_p };
+}
+
+const coefficientRow = (c: MixedCoefficient): MixedCoefficientRow => ({ ...c, apa: apaCoefficient(c, CONFIDENCE_LEVEL) });
+
+/** Variance components and coefficients are aggregates; only the counts behind them can be small cells. */
+function shareableTherapists(t: Analysis["therapists"], count: (n: number) => number | null): TherapistResults {
+  const icc = t.icc.map((row) => {
+    const n = count(row.n);
+    return n === null
+      ? { variable: row.variable, n, therapists: row.therapists, icc: null, var_therapist: null, var_residual: null, singular: false, suppressed: true }
+      : { variable: row.variable, n, therapists: row.therapists, icc: row.icc, var_therapist: row.var_therapist, var_residual: row.var_residual, singular: row.singular, suppressed: false };
+  });
+  const m = t.model;
+  if (!m) return { icc, model: null, reason: t.reason ?? "not estimated" };
+  if (count(m.n) === null) return { icc, model: null, reason: "suppressed (small cell)" };
+  return {
+    icc,
+    model: { ...m, coefficients: m.coefficients.map(coefficientRow), contextual: coefficientRow(m.contextual) },
+    reason: null,
+  };
 }
 
 export function shareableResults(study: Study, ingest: IngestOutput, validation: ValidationOutput, analysis: Analysis, retention: RetentionAnalysis, provenance: Provenance): Results {
@@ -116,6 +137,7 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       reml: pooled(analysis.sites.reml),
       dl: pooled(analysis.sites.dl),
     },
+    therapists: shareableTherapists(analysis.therapists, count),
     dropout_by_tier,
     fitted_line: analysis.fitted_line && !isSmallCell(analysis.fitted_line.n, study.minCellSize) ? analysis.fitted_line : null,
     binned_scatter: bins.map((b) => ({

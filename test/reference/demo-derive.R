@@ -22,6 +22,9 @@ per_episode <- lapply(ep$ClientID, function(id) {
   a <- s$srs[!is.na(s$srs)]
   o <- s$ors[!is.na(s$ors)]
   c(early = if (length(a)) mean(head(a, 3)) else NA,
+    mean_alliance = if (length(a)) mean(a) else NA,
+    last_alliance = if (length(a)) tail(a, 1) else NA,
+    first = if (length(o)) o[1] else NA,
     last = if (length(o)) tail(o, 1) else NA,
     change = if (length(o) >= 2) tail(o, 1) - o[1] else NA)
 })

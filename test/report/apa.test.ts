@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apaCorrelation, apaHtml, formatP, noLeadingZero } from "../../pipeline/report/apa.ts";
+import { apaCoefficient, apaCorrelation, apaHtml, formatP, noLeadingZero, pCell } from "../../pipeline/report/apa.ts";
 
 // APA Publication Manual, 7th ed., §6.36 (no leading zero for values that cannot exceed 1), §6.43 (p-values).
 describe("APA number style", () => {
@@ -21,6 +21,24 @@ describe("APA number style", () => {
 
   it("writes a Spearman correlation without an interval", () => {
     expect(apaCorrelation({ method: "spearman", df: 40, estimate: -0.21, ci_low: null, ci_high: null, p: 0.18 }, 0.95)).toBe("rs(40) = -.21, p = .180");
+  });
+});
+
+describe("regression coefficients and table cells", () => {
+  it("writes a coefficient with its leading zero (b can exceed 1), SE, fractional Satterthwaite df to one decimal, p and CI", () => {
+    expect(apaCoefficient({ estimate: 0.6081, se: 0.0788, df: 509.88, t: 7.72, p: 6e-14, ci_low: 0.4534, ci_high: 0.7629 }, 0.95)).toBe("b = 0.61, SE = 0.08, t(509.9) = 7.72, p < .001, 95% CI [0.45, 0.76]");
+  });
+
+  it("writes a whole-number df without decimals", () => {
+    expect(apaCoefficient({ estimate: -1.5, se: 0.5, df: 30, t: -3, p: 0.0054, ci_low: -2.52, ci_high: -0.48 }, 0.95)).toBe("b = -1.50, SE = 0.50, t(30) = -3.00, p = .005, 95% CI [-2.52, -0.48]");
+  });
+
+  it("writes a p table cell without the p and equals sign", () => {
+    expect([pCell(0.0423), pCell(0.0004)]).toEqual([".042", "< .001"]);
+  });
+
+  it("italicises b, SE, t and p in a coefficient's HTML", () => {
+    expect(apaHtml("b = 0.61, SE = 0.08, t(509.9) = 7.72, p < .001, 95% CI [0.45, 0.76]")).toBe("<i>b</i> = 0.61, <i>SE</i> = 0.08, <i>t</i>(509.9) = 7.72, <i>p</i> &lt; .001, 95% CI [0.45, 0.76]");
   });
 });
 

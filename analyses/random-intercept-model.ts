@@ -1,0 +1,355 @@
+/**
+ * Linear mixed model with one random intercept per group, fitted by REML, as
+ * lme4::lmer(y ~ x1 + … + (1 | group), REML = TRUE) with lmerTest's Satterthwaite tests.
+ *
+ * Model: y = Xβ + Zu + e, u ~ N(0, σ²_g), e ~ N(0, σ²); V = σ²(I + λZZᵀ), λ = σ²_g/σ².
+ * λ is found by minimising lme4's REML criterion, profiled over β and σ²:
+ *   REMLcrit(λ) = log|I + λZZᵀ| + log|XᵀH⁻¹X| + (n − p)(1 + log(2π·r/(n − p))),  H = I + λZZᵀ,
+ *   r = yᵀH⁻¹(y − Xβ̂);  σ̂² = r/(n − p);  Var(β̂) = σ̂²(XᵀH⁻¹X)⁻¹ (Bates et al. 2015, JSS 67(1), §3).
+ * With one intercept per group everything reduces to per-group sums (H⁻¹ of a group of size m is
+ * I − λ/(1 + λm)·J), so a fit costs O(n·p²) once and O(groups·p²) per trial λ.
+ * Tests: t = β̂/SE on Satterthwaite df, df = 2(cᵀΦc)² / (gᵀAg), with g the gradient of cᵀΦc in
+ * (σ²_g, σ²) and A the inverse observed REML information, both exact here (lmerTest computes
+ * them numerically in its own parameterisation; the df is the same at an interior optimum).
+ * Kuznetsova, Brockhoff & Christensen 2017, JSS 82(13), §3. CIs: β̂ ± t_{df}·SE.
+ * @example randomInterceptModel(y, x.map((xi) => [1, xi]), therapist, ["(Intercept)", "x"]).coefficients[1]
+ */
+import { CholeskyDecomposition, Matrix } from "ml-matrix";
+import tCdf from "@stdlib/stats-base-dists-t-cdf";
+import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+
+export interface MixedCoefficient {
+  name: string;
+  estimate: number;
+  se: number;
+  /** Satterthwaite degrees of freedom. */
+  df: number;
+  t: number;
+  p: number;
+  ci_low: number;
+  ci_high: number;
+}
+
+export interface MixedModelFit {
+  n: number;
+  groups: number;
+  coefficients: MixedCoefficient[];
+  /** Linear combinations of the coefficients asked for, tested the same way. */
+  contrasts: MixedCoefficient[];
+  /** REML variance components: between groups (σ²_g) and residual (σ²). */
+  var_group: number;
+  var_residual: number;
+  /** Share of the residual variance between groups, σ²_g / (σ²_g + σ²). */
+  icc: number;
+  /** lme4's REMLcrit (−2 × restricted log-likelihood). */
+  reml_criterion: number;
+  /** True when σ²_g is estimated at 0 (lme4: "boundary (singular) fit"). */
+  singular: boolean;
+}
+
+export interface Contrast {
+  name: string;
+  /** One weight per coefficient. */
+  weights: number[];
+}
+
+interface GroupSums {
+  m: number;
+  sx: number[];
+  sxx: number[][];
+  sy: number;
+  sxy: number[];
+  syy: number;
+}
+
+export function randomInterceptModel(
+  y: readonly number[],
+  x: readonly (readonly number[])[],
+  group: readonly string[],
+  names: readonly string[],
+  contrasts: readonly Contrast[] = [],
+  level = 0.95,
+): MixedModelFit {
+  const n = y.length;
+  const p = names.length;
+  if (x.length !== n || group.length !== n || x.some((row) => row.length !== p)) {
+    throw new RangeError("randomInterceptModel: y, x and group must have the same length, and x one column per name");
+  }
+  if (n <= p + 1) throw new RangeError(`randomInterceptModel: needs more than ${p + 1} observations, got ${n}`);
+  const index = groupIndex(group);
+  if (index.size < 2) throw new RangeError("randomInterceptModel: needs at least two groups");
+  const sums = groupSums(y, x, index, p);
+  const crit = (theta: number) => profile(sums, p, n, theta * theta).crit;
+  const theta = minimiseTheta(crit);
+  const fit = profile(sums, p, n, theta * theta);
+  if (!fit.ok) throw new RangeError("randomInterceptModel: the fixed-effect columns are collinear");
+  const sigma2 = fit.r / (n - p);
+  const varGroup = theta * theta * sigma2;
+  const phi = fit.winv.mul(sigma2);
+  const info = observedInformation(sums, x, y, index, fit.beta, phi, varGroup, sigma2);
+  const tq = (df: number) => tQuantile(1 - (1 - level) / 2, df);
+  const test = (name: string, c: number[]): MixedCoefficient => {
+    const cv = Matrix.columnVector(c);
+    const estimate = c.reduce((s, ci, j) => s + ci * fit.beta[j]!, 0);
+    const variance = cv.transpose().mmul(phi).mmul(cv).get(0, 0);
+    const se = Math.sqrt(variance);
+    const df = satterthwaite(cv, phi, info, variance, n - p);
+    const t = estimate / se;
+    const half = tq(df) * se;
+    return { name, estimate, se, df, t, p: Math.min(1, 2 * tCdf(-Math.abs(t), df)), ci_low: estimate - half, ci_high: estimate + half };
+  };
+  return {
+    n,
+    groups: index.size,
+    coefficients: names.map((name, j) => test(name, names.map((_, k) => (k === j ? 1 : 0)))),
+    contrasts: contrasts.map((c) => test(c.name, c.weights)),
+    var_group: varGroup,
+    var_residual: sigma2,
+    icc: varGroup / (varGroup + sigma2),
+    reml_criterion: fit.crit,
+    singular: varGroup === 0,
+  };
+}
+
+/**
+ * Intraclass correlation by REML: σ²_g / (σ²_g + σ²) of lmer(y ~ 1 + (1 | group)).
+ * @example interceptOnlyIcc([…], […]).icc
+ */
+export function interceptOnlyIcc(y: readonly number[], group: readonly string[]): MixedModelFit {
+  return randomInterceptModel(y, y.map(() => [1]), group, ["(Intercept)"]);
+}
+
+function groupIndex(group: readonly string[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  group.forEach((g, i) => {
+    const list = index.get(g);
+    if (list) list.push(i);
+    else index.set(g, [i]);
+  });
+  return index;
+}
+
+function groupSums(y: readonly number[], x: readonly (readonly number[])[], index: Map<string, number[]>, p: number): GroupSums[] {
+  return [...index.values()].map((rows) => {
+    const s: GroupSums = { m: rows.length, sx: new Array(p).fill(0), sxx: Array.from({ length: p }, () => new Array(p).fill(0)), sy: 0, sxy: new Array(p).fill(0), syy: 0 };
+    for (const i of rows) {
+      const xi = x[i]!;
+      const yi = y[i]!;
+      s.sy += yi;
+      s.syy += yi * yi;
+      for (let a = 0; a < p; a++) {
+        s.sx[a]! += xi[a]!;
+        s.sxy[a]! += xi[a]! * yi;
+        for (let b = 0; b < p; b++) s.sxx[a]![b]! += xi[a]! * xi[b]!;
+      }
+    }
+    return s;
+  });
+}
+
+/** The REML criterion and GLS estimates at one λ, from the group sums. */
+function profile(sums: GroupSums[], p: number, n: number, lambda: number) {
+  const w = Matrix.zeros(p, p);
+  const wxy = new Array<number>(p).fill(0);
+  let wyy = 0;
+  let logDetH = 0;
+  for (const s of sums) {
+    const c = lambda / (1 + lambda * s.m);
+    logDetH += Math.log1p(lambda * s.m);
+    wyy += s.syy - c * s.sy * s.sy;
+    for (let a = 0; a < p; a++) {
+      wxy[a]! += s.sxy[a]! - c * s.sx[a]! * s.sy;
+      for (let b = 0; b <= a; b++) w.set(a, b, w.get(a, b) + s.sxx[a]![b]! - c * s.sx[a]! * s.sx[b]!);
+    }
+  }
+  for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) w.set(a, b, w.get(b, a));
+  const chol = new CholeskyDecomposition(w);
+  const l = chol.lowerTriangularMatrix;
+  // A pivot that is tiny next to its column's own sum of squares means a column is a combination of others.
+  const collinear = !chol.isPositiveDefinite() || Array.from({ length: p }, (_, j) => l.get(j, j) ** 2 <= 1e-10 * w.get(j, j)).some(Boolean);
+  if (collinear) return { ok: false as const, crit: Infinity, r: NaN, beta: [] as number[], winv: w };
+  const beta = chol.solve(Matrix.columnVector(wxy)).to1DArray();
+  const r = wyy - beta.reduce((s, b, j) => s + b * wxy[j]!, 0);
+  let logDetW = 0;
+  for (let j = 0; j < p; j++) logDetW += 2 * Math.log(l.get(j, j));
+  const crit = logDetH + logDetW + (n - p) * (1 + Math.log((2 * Math.PI * r) / (n - p)));
+  return { ok: true as const, crit, r, beta, winv: chol.solve(Matrix.eye(p)) };
+}
+
+/** θ = √λ ≥ 0 minimising the criterion: a log-spaced grid, then Brent's method around the best point. */
+function minimiseTheta(f: (theta: number) => number): number {
+  const grid = [0, ...Array.from({ length: 81 }, (_, i) => 10 ** (-4 + i * 0.1))];
+  const values = grid.map(f);
+  let best = 0;
+  for (let i = 1; i < grid.length; i++) if (values[i]! < values[best]!) best = i;
+  const lo = grid[Math.max(0, best - 1)]!;
+  const hi = grid[Math.min(grid.length - 1, best + 1)]!;
+  const theta = brent(f, lo, hi);
+  const found = f(theta) <= values[best]! ? theta : grid[best]!;
+  // A criterion flat to rounding towards θ = 0 is a boundary fit (lme4 reports it as singular).
+  return values[0]! <= f(found) + 1e-9 ? 0 : found;
+}
+
+/** Brent's minimisation on [a, b] (Brent 1973, ch. 5), to a relative tolerance of 1e-12. */
+function brent(f: (x: number) => number, a: number, b: number): number {
+  const golden = 0.381966011250105;
+  let x = a + golden * (b - a);
+  let w = x;
+  let v = x;
+  let fx = f(x);
+  let fw = fx;
+  let fv = fx;
+  let d = 0;
+  let e = 0;
+  for (let iter = 0; iter < 200; iter++) {
+    const mid = (a + b) / 2;
+    const tol = 1e-12 * Math.abs(x) + 1e-15;
+    if (Math.abs(x - mid) <= 2 * tol - (b - a) / 2) break;
+    let parabolic = false;
+    if (Math.abs(e) > tol) {
+      const r = (x - w) * (fx - fv);
+      let q = (x - v) * (fx - fw);
+      let pp = (x - v) * q - (x - w) * r;
+      q = 2 * (q - r);
+      if (q > 0) pp = -pp;
+      q = Math.abs(q);
+      if (Math.abs(pp) < Math.abs(0.5 * q * e) && pp > q * (a - x) && pp < q * (b - x)) {
+        e = d;
+        d = pp / q;
+        parabolic = true;
+        if (x + d - a < 2 * tol || b - (x + d) < 2 * tol) d = x < mid ? tol : -tol;
+      }
+    }
+    if (!parabolic) {
+      e = (x < mid ? b : a) - x;
+      d = golden * e;
+    }
+    const u = Math.abs(d) >= tol ? x + d : x + (d > 0 ? tol : -tol);
+    const fu = f(u);
+    if (fu <= fx) {
+      if (u < x) b = x;
+      else a = x;
+      v = w; fv = fw; w = x; fw = fx; x = u; fx = fu;
+    } else {
+      if (u < x) a = u;
+      else b = u;
+      if (fu <= fw || w === x) {
+        v = w; fv = fw; w = u; fw = fu;
+      } else if (fu <= fv || v === x || v === w) {
+        v = u; fv = fu;
+      }
+    }
+  }
+  return x;
+}
+
+/**
+ * Observed information of the restricted log-likelihood in φ = (σ²_g, σ²), and the pieces the
+ * Satterthwaite gradient needs. For V linear in φ (V_g = ZZᵀ, V_e = I), with P the REML projection:
+ *   −∂²l/∂φ_k∂φ_l = −½ tr(P V_k P V_l) + yᵀP V_k P V_l P y.
+ * Each group's V⁻¹ is aI + bJ, so traces and quadratic forms reduce to per-group scalars.
+ */
+function observedInformation(
+  sums: GroupSums[],
+  x: readonly (readonly number[])[],
+  y: readonly number[],
+  index: Map<string, number[]>,
+  beta: number[],
+  phi: Matrix,
+  varGroup: number,
+  sigma2: number,
+) {
+  const p = beta.length;
+  const k = 2; // 0 = group, 1 = residual
+  const basis: [number, number][] = [[0, 1], [1, 0]]; // V_g = J, V_e = I as (a, b) ↔ aI + bJ
+  const mul = (u: [number, number], v: [number, number], m: number): [number, number] => [u[0] * v[0], u[0] * v[1] + u[1] * v[0] + m * u[1] * v[1]];
+  const t1 = [[0, 0], [0, 0]];
+  const d = Array.from({ length: k }, () => Array.from({ length: k }, () => Matrix.zeros(p, p)));
+  const bMat = Array.from({ length: k }, () => Matrix.zeros(p, p));
+  const addForm = (target: Matrix, s: GroupSums, form: [number, number]) => {
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) target.set(a, b, target.get(a, b) + form[0] * s.sxx[a]![b]! + form[1] * s.sx[a]! * s.sx[b]!);
+  };
+  // Residual-based vectors: w = V⁻¹(y − Xβ̂) per group, and q_k = V_k w.
+  const groups = [...index.values()];
+  const wq: { w: number[]; sumW: number }[] = [];
+  sums.forEach((s, gi) => {
+    const m = s.m;
+    const inv: [number, number] = [1 / sigma2, -varGroup / (sigma2 * (sigma2 + m * varGroup))];
+    for (let kk = 0; kk < k; kk++) {
+      for (let ll = 0; ll < k; ll++) {
+        const prod = mul(mul(mul(inv, basis[kk]!, m), inv, m), basis[ll]!, m);
+        t1[kk]![ll]! += m * prod[0] + m * prod[1];
+        addForm(d[kk]![ll]!, s, mul(prod, inv, m));
+      }
+      addForm(bMat[kk]!, s, mul(mul(inv, basis[kk]!, m), inv, m));
+    }
+    const rows = groups[gi]!;
+    const e = rows.map((i) => y[i]! - x[i]!.reduce((acc, xv, j) => acc + xv * beta[j]!, 0));
+    const sumE = e.reduce((acc, v) => acc + v, 0);
+    const w = e.map((v) => inv[0] * v + inv[1] * sumE);
+    wq.push({ w, sumW: w.reduce((acc, v) => acc + v, 0) });
+  });
+  // yᵀP V_k P V_l P y = q_kᵀ P q_l, with P q = V⁻¹q − V⁻¹X Φ XᵀV⁻¹q and Φ = (XᵀV⁻¹X)⁻¹.
+  const q = (kk: number, gi: number) => (kk === 0 ? wq[gi]!.w.map(() => wq[gi]!.sumW) : wq[gi]!.w);
+  const xtMinvQ = (kk: number) => {
+    const out = new Array<number>(p).fill(0);
+    sums.forEach((s, gi) => {
+      const inv: [number, number] = [1 / sigma2, -varGroup / (sigma2 * (sigma2 + s.m * varGroup))];
+      const qv = q(kk, gi);
+      const sumQ = qv.reduce((acc, v) => acc + v, 0);
+      groups[gi]!.forEach((i, r) => {
+        const mq = inv[0] * qv[r]! + inv[1] * sumQ;
+        for (let a = 0; a < p; a++) out[a]! += x[i]![a]! * mq;
+      });
+    });
+    return Matrix.columnVector(out);
+  };
+  const qMinvQ = (kk: number, ll: number) => {
+    let total = 0;
+    sums.forEach((s, gi) => {
+      const inv: [number, number] = [1 / sigma2, -varGroup / (sigma2 * (sigma2 + s.m * varGroup))];
+      const qk = q(kk, gi);
+      const ql = q(ll, gi);
+      const sumK = qk.reduce((acc, v) => acc + v, 0);
+      const sumL = ql.reduce((acc, v) => acc + v, 0);
+      total += inv[0] * qk.reduce((acc, v, r) => acc + v * ql[r]!, 0) + inv[1] * sumK * sumL;
+    });
+    return total;
+  };
+  const xq = [xtMinvQ(0), xtMinvQ(1)];
+  const info = Matrix.zeros(k, k);
+  for (let kk = 0; kk < k; kk++) {
+    for (let ll = 0; ll < k; ll++) {
+      const trace = t1[kk]![ll]! - 2 * trace2(phi, d[kk]![ll]!) + trace2(phi.mmul(bMat[kk]!), phi.mmul(bMat[ll]!));
+      const quad = qMinvQ(kk, ll) - xq[kk]!.transpose().mmul(phi).mmul(xq[ll]!).get(0, 0);
+      info.set(kk, ll, -0.5 * trace + quad);
+    }
+  }
+  return { info, bMat, boundary: varGroup === 0 };
+}
+
+/** tr(AB) for square matrices. */
+function trace2(a: Matrix, b: Matrix): number {
+  let s = 0;
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.columns; j++) s += a.get(i, j) * b.get(j, i);
+  return s;
+}
+
+/** Satterthwaite df for cᵀβ̂; at a boundary fit (σ²_g = 0) only σ² varies. */
+function satterthwaite(c: Matrix, phi: Matrix, inf: ReturnType<typeof observedInformation>, variance: number, fallback: number): number {
+  const g = inf.bMat.map((b) => c.transpose().mmul(phi).mmul(b).mmul(phi).mmul(c).get(0, 0));
+  let denom: number;
+  if (inf.boundary) {
+    denom = (g[1]! * g[1]!) / inf.info.get(1, 1);
+  } else {
+    const i = inf.info;
+    const det = i.get(0, 0) * i.get(1, 1) - i.get(0, 1) * i.get(1, 0);
+    if (!(det > 0)) return fallback;
+    const a00 = i.get(1, 1) / det;
+    const a11 = i.get(0, 0) / det;
+    const a01 = -i.get(0, 1) / det;
+    denom = g[0]! * g[0]! * a00 + 2 * g[0]! * g[1]! * a01 + g[1]! * g[1]! * a11;
+  }
+  const df = (2 * variance * variance) / denom;
+  return Number.isFinite(df) && df > 0 ? df : fallback;
+}

@@ -6,10 +6,14 @@ export interface Benchmark {
   reference: string;
   short: string;
   r: number;
-  ci_low: number;
-  ci_high: number;
+  /** null where the source gives no interval. */
+  ci_low: number | null;
+  ci_high: number | null;
   k: number;
-  n: string;
+  /** Patients, as the source words it; null where not confirmed. */
+  n: string | null;
+  /** Where the numbers were checked. */
+  checked: string;
 }
 
 export const BENCHMARKS: Benchmark[] = data.benchmarks;

@@ -23,6 +23,8 @@ export interface Results {
   bootstrap: { y: "outcome_change"; b: number; seed: number; undefined_replicates: number; percentile: { ci_low: number; ci_high: number }; bca: { ci_low: number; ci_high: number } } | null;
   /** Early alliance × outcome change by site, pooled by random-effects meta-analysis (added in 1.2.0). */
   sites: SiteResults;
+  /** This study's primary correlation beside the published meta-analytic benchmarks (added in 1.3.0). */
+  benchmarks: BenchmarkResults;
   /** Therapist nesting: REML ICCs and the within/between-therapist mixed model (added in 1.3.0). */
   therapists: TherapistResults;
   dropout_by_tier: DropoutTierRow[];
@@ -302,4 +304,11 @@ export interface MixedCoefficientRow {
   ci_high: number;
   /** e.g. "b = 0.61, SE = 0.08, t(509.9) = 7.72, p < .001, 95% CI [0.45, 0.76]" */
   apa: string;
+}
+
+export interface BenchmarkResults {
+  /** Early alliance × outcome change (Pearson), or null when suppressed or not estimable. */
+  this_study: { r: number; ci_low: number; ci_high: number; n: number } | null;
+  /** From data/benchmarks/alliance-outcome.json; each with where its numbers were checked. */
+  published: { id: string; short: string; reference: string; r: number; ci_low: number | null; ci_high: number | null; k: number; n: string | null; checked: string }[];
 }

@@ -5,35 +5,11 @@
  * The report's charts as Vega-Lite specs, built from results.json's shareable numbers only,
  * and rendered to SVG text in Node (no browser, no script in the page, nothing fetched).
  */
-import { compile, type TopLevelSpec } from "vega-lite";
-import { parse, View } from "vega";
+import type { TopLevelSpec } from "vega-lite";
+import { chartFrame, renderSvg } from "./chart-frame.ts";
 import type { Results } from "../results.ts";
 import type { ReportCharts } from "./view-model.ts";
-
-const FONT = "Liberation Sans, Arial, Helvetica, sans-serif";
-
-const BASE_CONFIG = {
-  font: FONT,
-  padding: 12,
-  view: { stroke: null },
-  axis: { labelFontSize: 12, titleFontSize: 13, titlePadding: 10, grid: true, gridColor: "#e6e6e6" },
-  title: { fontSize: 15, anchor: "start" as const, offset: 12 },
-};
-
-/** What every chart of the report shares: schema, title block, size and styling. */
-function chartFrame(text: string, subtitle: string, width: number, height: number) {
-  return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: { text, subtitle }, width, height, config: BASE_CONFIG };
-}
-
-/** Render a Vega-Lite spec to standalone SVG markup. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
+import { forestChart, type ForestRow } from "./forest-chart.ts";
 
 /** Binned scatter of early alliance against outcome change, with 95% CI bars and the fitted line. */
 export function scatterSpec(results: Results): TopLevelSpec {
@@ -157,22 +133,26 @@ export function incidenceSpec(results: Results): TopLevelSpec {
 
 /** Forest plot: r with 95% CI per site, and the REML pooled estimate with its CI and prediction interval. */
 export function forestSpec(results: Results): TopLevelSpec {
-  const sites = results.sites.per_site.filter((s) => s.r !== null).map((s) => ({ label: `${s.site} (n = ${s.n})`, r: s.r, lo: s.ci_low, hi: s.ci_high, kind: "site" }));
+  const sites: ForestRow[] = results.sites.per_site.filter((s) => s.r !== null).map((s) => ({ label: `${s.site} (n = ${s.n})`, r: s.r!, lo: s.ci_low!, hi: s.ci_high!, kind: "study" }));
   const p = results.sites.reml;
-  const pooled = p ? [{ label: "Pooled (REML)", r: p.r, lo: p.ci_low, hi: p.ci_high, pilo: p.pi_low, pihi: p.pi_high, kind: "pooled" }] : [];
-  const order = [...sites, ...pooled].map((d) => d.label);
-  const y = { field: "label", type: "nominal" as const, sort: order, title: null, axis: { labelLimit: 220 } };
-  const x = { field: "r", type: "quantitative" as const, title: "Correlation of early alliance with outcome change (r)", scale: { domain: [-0.4, 0.8] } };
-  return {
-    ...chartFrame("Early alliance and outcome change by site", "r with 95% CI; pooled by random-effects meta-analysis on Fisher z", 420, 34 * order.length),
-    data: { values: [...sites, ...pooled] },
-    layer: [
-      { data: { values: [{ zero: 0 }] }, mark: { type: "rule", color: "#999999", strokeDash: [4, 3] }, encoding: { x: { field: "zero", type: "quantitative" } } },
-      { transform: [{ filter: "datum.kind === 'pooled'" }], mark: { type: "rule", color: "#c0504d", strokeWidth: 1, strokeDash: [2, 2] }, encoding: { y, x: { field: "pilo", type: "quantitative" }, x2: { field: "pihi" } } },
-      { mark: { type: "rule", color: "#1f1f1f", strokeWidth: 1.5 }, encoding: { y, x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } },
-      { mark: { type: "point", filled: true, size: 90 }, encoding: { y, x, shape: { field: "kind", type: "nominal", scale: { domain: ["site", "pooled"], range: ["square", "diamond"] }, legend: null }, color: { field: "kind", type: "nominal", scale: { domain: ["site", "pooled"], range: ["#1f4e79", "#c0504d"] }, legend: null } } },
-    ],
-  } as TopLevelSpec;
+  const pooled: ForestRow[] = p ? [{ label: "Pooled (REML)", r: p.r, lo: p.ci_low, hi: p.ci_high, pilo: p.pi_low, pihi: p.pi_high, kind: "pooled" }] : [];
+  return forestChart([...sites, ...pooled], {
+    title: "Early alliance and outcome change by site",
+    subtitle: "r with 95% CI; pooled by random-effects meta-analysis on Fisher z",
+    xTitle: "Correlation of early alliance with outcome change (r)",
+  });
+}
+
+/** This study's primary r beside the published meta-analytic benchmarks. */
+export function benchmarkSpec(results: Results): TopLevelSpec {
+  const b = results.benchmarks;
+  const rows: ForestRow[] = b.published.map((p) => ({ label: `${p.short} (k = ${p.k})`, r: p.r, lo: p.ci_low, hi: p.ci_high, kind: "benchmark" }));
+  if (b.this_study) rows.push({ label: `This study (n = ${b.this_study.n})`, r: b.this_study.r, lo: b.this_study.ci_low, hi: b.this_study.ci_high, kind: "this study" });
+  return forestChart(rows, {
+    title: "This study and the published benchmarks",
+    subtitle: "Alliance–outcome r with 95% CI (no CI where the source gives none)",
+    xTitle: "Correlation of alliance with outcome (r)",
+  });
 }
 
 /** Every chart of the report, rendered to SVG. */
@@ -183,5 +163,6 @@ export async function renderCharts(results: Results): Promise<ReportCharts> {
     km: await renderSvg(kaplanMeierSpec(results)),
     incidence: await renderSvg(incidenceSpec(results)),
     forest: await renderSvg(forestSpec(results)),
+    benchmarks: await renderSvg(benchmarkSpec(results)),
   };
 }

@@ -33,6 +33,7 @@ export interface ReportView {
   scatterCaption: string;
   retention: RetentionView;
   therapists: TherapistView;
+  benchmarks: { text: string; references: { reference: string; checked: string }[] };
 }
 
 /** The report's charts as SVG markup. */
@@ -42,6 +43,7 @@ export interface ReportCharts {
   km: string;
   incidence: string;
   forest: string;
+  benchmarks: string;
 }
 
 export function buildReportView(r: Results, charts: ReportCharts): ReportView {
@@ -104,9 +106,25 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
     charts,
     retention: buildRetentionView(r, show),
     therapists: buildTherapistView(r, show),
+    benchmarks: benchmarksView(r),
     scatterCaption:
       `Points are means of ${r.binned_scatter.length} equal-size groups of episodes ordered by early alliance (each of at least ${r.suppression.min_cell_size} episodes), ` +
       `so that no single client's scores are shown; bars are 95% CIs of each group's mean. The line is the least-squares fit on every episode with both scores.`,
+  };
+}
+
+function benchmarksView(r: Results): ReportView["benchmarks"] {
+  const b = r.benchmarks;
+  const main = b.published[0]!;
+  const t = b.this_study;
+  const text = !t
+    ? "This study's correlation is not shown (suppressed or not estimable)."
+    : main.ci_low !== null && main.ci_high !== null && t.ci_low <= main.r && main.r <= t.ci_high
+      ? `This study's correlation of early alliance with outcome change, r = ${noLeadingZero(t.r)} [${noLeadingZero(t.ci_low)}, ${noLeadingZero(t.ci_high)}], is consistent with the meta-analytic benchmark of ${main.short}, r = ${noLeadingZero(main.r, 3)}: the benchmark lies inside this study's 95% CI.`
+      : `This study's correlation of early alliance with outcome change, r = ${noLeadingZero(t.r)} [${noLeadingZero(t.ci_low)}, ${noLeadingZero(t.ci_high)}], ${t.ci_high < main.r ? "is below" : "is above"} the meta-analytic benchmark of ${main.short}, r = ${noLeadingZero(main.r, 3)}, which lies outside this study's 95% CI.`;
+  return {
+    text: `${text} Benchmarks pool many studies with different alliance measures, raters, times and outcomes, so they are a yardstick, not a prediction for one program.`,
+    references: b.published.map((p) => ({ reference: p.reference, checked: p.checked })),
   };
 }
 

@@ -7,6 +7,7 @@
 import { cellSuppressor, isSmallCell } from "../../analyses/suppress.ts";
 import type { Study } from "../config/study.ts";
 import { apaCoefficient, apaCorrelation } from "../report/apa.ts";
+import { BENCHMARKS } from "../benchmarks.ts";
 import type { MixedCoefficient } from "../../analyses/random-intercept-model.ts";
 import type { RandomEffects } from "../../analyses/random-effects.ts";
 import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type MixedCoefficientRow, type TherapistResults, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
@@ -136,6 +137,13 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       }),
       reml: pooled(analysis.sites.reml),
       dl: pooled(analysis.sites.dl),
+    },
+    benchmarks: {
+      this_study: (() => {
+        const c = correlations.find((x) => x.y === "outcome_change" && x.method === "pearson");
+        return c && c.estimate !== null && c.ci_low !== null && c.ci_high !== null && c.n !== null ? { r: c.estimate, ci_low: c.ci_low, ci_high: c.ci_high, n: c.n } : null;
+      })(),
+      published: BENCHMARKS.map((b) => ({ ...b })),
     },
     therapists: shareableTherapists(analysis.therapists, count),
     dropout_by_tier,

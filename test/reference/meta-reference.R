@@ -14,3 +14,10 @@ for (m in c("REML", "DL")) {
       " tau2 =", res$tau2, " I2 =", res$I2, " H2 =", res$H2, " QE =", res$QE, " QEp =", res$QEp,
       " pi (z) =", pr$pi.lb, pr$pi.ub, " r =", prr$pred, " r ci =", prr$ci.lb, prr$ci.ub, " r pi =", prr$pi.lb, prr$pi.ub, "\n")
 }
+# Egger's regression test (Egger et al. 1997): weighted regression of yi on sei, test of the slope.
+eg <- regtest(rma(yi, vi, data = dat), model = "lm")
+cat("regtest(rma(yi, vi), model = 'lm'): t =", eg$zval, " df =", eg$dfs, " p =", eg$pval, " bias b =", coef(summary(eg$fit))[2, 1], " se =", coef(summary(eg$fit))[2, 2], " limit estimate =", eg$est, " ci =", eg$ci.lb, eg$ci.ub, "\n")
+cat("sum(ni) =", sum(d$ni), "\n")
+# The study table shipped as data/meta/molloy2014.csv (written once by this script).
+write.csv(data.frame(study = d$authors, year = d$year, n = d$ni, r = d$ri, design = d$design, adherence_measure = d$a_measure, mean_age = d$meanage),
+  "data/meta/molloy2014.csv", row.names = FALSE)

@@ -3,7 +3,7 @@
  * (each named with file, row and column), 2 the command was used wrongly.
  */
 import { parseArgs } from "node:util";
-import { relative, resolve } from "node:path";
+import { basename, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStudyConfig } from "./config/load-config.ts";
 import { formatProblem, type Problem } from "./problem.ts";
@@ -18,11 +18,13 @@ const HELP: Record<string, string> = {
 Usage:
   alliance run --config <study.yaml> [--out <dir>] [--no-pdf]
   alliance demo [--out <dir>] [--no-pdf]
+  alliance meta --studies <file.csv> [--out <dir>] [--title <text>] [--by <column>] [--no-pdf]
   alliance <command> --help
 
 Commands:
   run    validate a study's data and write its report, results.json and tables
   demo   run the embedded synthetic demo study (data/demo/)
+  meta   pool published correlations (random effects), with forest and funnel plots
 `,
   run: `alliance run — validate a study's data and write its report
 
@@ -36,6 +38,22 @@ Usage: alliance run --config <study.yaml> [--out <dir>] [--no-pdf]
 Writes report.html, report.pdf, results.json and tables/*.csv; internal/ holds
 row-level working files that are not to be shared. Exit code 0 on success, 1 when
 the config or data has problems (each listed with file, row and column), 2 on wrong usage.
+`,
+  meta: `alliance meta — random-effects meta-analysis of published correlations
+
+Usage: alliance meta --studies <file.csv> [--out <dir>] [--title <text>] [--by <column>] [--no-pdf]
+
+  --studies <file>  a CSV table with columns study, n, r (optional: year; any other
+                    column is a moderator); see docs/meta.md
+  --out <dir>       output folder (default: reports/meta/<file name>)
+  --title <text>    the report's title
+  --by <column>     also pool within each level of this moderator column
+  --no-pdf          write the HTML report only
+  -h, --help        this help
+
+Writes meta.html, meta.pdf, meta-results.json and tables/studies.csv. Pools on
+Fisher's z by REML and DerSimonian–Laird (as metafor::rma), with Egger's test.
+Example: alliance meta --studies data/meta/molloy2014.csv
 `,
   demo: `alliance demo — run the embedded synthetic demo study
 
@@ -61,6 +79,7 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     io.out(HELP.main!);
     return command === undefined ? 2 : 0;
   }
+  if (command === "meta") return meta(rest, io);
   if (command !== "run" && command !== "demo") {
     io.err(`alliance: unknown command "${command}"; try \`alliance --help\``);
     return 2;
@@ -105,6 +124,37 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
   }
   for (const n of run.value.notices) io.err(`alliance: note: ${formatProblem(n)}`);
   const shown = relative(process.cwd(), outDir) || ".";
+  io.out(`wrote ${run.value.files.map((f) => `${shown}/${f}`).join(", ")}`);
+  return 0;
+}
+
+async function meta(args: string[], io: Io): Promise<number> {
+  let values: { studies?: string | undefined; out?: string | undefined; title?: string | undefined; by?: string | undefined; "no-pdf"?: boolean | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { studies: { type: "string" }, out: { type: "string" }, title: { type: "string" }, by: { type: "string" }, "no-pdf": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+    }));
+  } catch (e) {
+    io.err(`alliance meta: ${(e as Error).message}; try \`alliance meta --help\``);
+    return 2;
+  }
+  if (values.help) {
+    io.out(HELP.meta!);
+    return 0;
+  }
+  if (!values.studies) {
+    io.err("alliance meta: --studies <file.csv> is required; try `alliance meta --help`");
+    return 2;
+  }
+  const outDir = resolve(values.out ?? `reports/meta/${basename(values.studies).replace(/\.[^.]*$/, "")}`);
+  const { runMeta } = await import("./meta/run-meta.ts");
+  const run = await runMeta({ studiesPath: values.studies, outDir, ...(values.title ? { title: values.title } : {}), ...(values.by ? { by: values.by } : {}), pdf: !values["no-pdf"] });
+  if (!run.ok) return report(io, `${count(run.problems, "problem")} in ${basename(values.studies)}; nothing was pooled`, run.problems);
+  for (const n of run.value.notices) io.err(`alliance: note: ${formatProblem(n)}`);
+  const shown = relative(process.cwd(), outDir) || ".";
+  io.out(`pooled ${run.value.results.k} studies: ${run.value.results.reml.apa} (REML)`);
   io.out(`wrote ${run.value.files.map((f) => `${shown}/${f}`).join(", ")}`);
   return 0;
 }

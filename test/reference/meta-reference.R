@@ -21,3 +21,11 @@ cat("sum(ni) =", sum(d$ni), "\n")
 # The study table shipped as data/meta/molloy2014.csv (written once by this script).
 write.csv(data.frame(study = d$authors, year = d$year, n = d$ni, r = d$ri, design = d$design, adherence_measure = d$a_measure, mean_age = d$meanage),
   "data/meta/molloy2014.csv", row.names = FALSE)
+# Subgroups by design (alliance meta --by design): REML within each level.
+for (lev in sort(unique(dat$design))) {
+  res <- rma(yi, vi, data = dat, subset = design == lev, method = "REML", control = list(threshold = 1e-12, maxiter = 10000))
+  prr <- predict(res, transf = transf.ztor)
+  cat(sprintf("rma(yi, vi, subset = design == '%s'):", lev), "k =", res$k, " r =", prr$pred, " r ci =", prr$ci.lb, prr$ci.ub, " tau2 =", res$tau2, " I2 =", res$I2, "\n")
+}
+# Each study's share of the REML weight, in percent (weights(res)).
+cat("weights(rma REML) =", deparse(unname(weights(rma(yi, vi, data = dat, method = "REML", control = list(threshold = 1e-12))))), "\n")

@@ -1,0 +1,70 @@
+/**
+ * The driver of `alliance meta`: read the study table, pool, and write meta-results.json,
+ * tables/studies.csv, meta.html and meta.pdf into the output folder. Published correlations
+ * are aggregate data, so nothing is suppressed.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { fail, ok, type Problem, type Result } from "../problem.ts";
+import { renderSvg } from "../report/chart-frame.ts";
+import { renderPage } from "../report/html.ts";
+import { printPdf } from "../report/pdf.ts";
+import { analyzeMeta } from "./analyze-meta.ts";
+import { funnelSpec, metaForestSpec } from "./meta-charts.ts";
+import { META_RESULTS_SCHEMA_VERSION, type MetaResults } from "./meta-results.ts";
+import { buildMetaView } from "./meta-view.ts";
+import { readStudies } from "./read-studies.ts";
+
+const pkg = createRequire(import.meta.url)("../../package.json") as { name: string; version: string };
+
+export const META_OUTPUTS = ["meta.html", "meta.pdf", "meta-results.json", "tables"];
+
+export interface MetaOptions {
+  studiesPath: string;
+  outDir: string;
+  title?: string;
+  /** A moderator column to pool within. */
+  by?: string;
+  pdf?: boolean;
+  now?: Date;
+}
+
+export async function runMeta(o: MetaOptions): Promise<Result<{ results: MetaResults; files: string[]; notices: Problem[] }>> {
+  const table = await readStudies(o.studiesPath);
+  if (!table.ok) return table;
+  const { file, sha256, studies, moderatorColumns } = table.value;
+  if (o.by !== undefined && !moderatorColumns.includes(o.by)) {
+    return fail({ code: "E_META_BY", message: `has no moderator column "${o.by}" (moderators: ${moderatorColumns.join(", ") || "none"})`, where: { file, row: 1, column: o.by }, fix: "name one of the table's other columns with --by" });
+  }
+  for (const old of META_OUTPUTS) rmSync(join(o.outDir, old), { force: true, recursive: true });
+  mkdirSync(join(o.outDir, "tables"), { recursive: true });
+  const results: MetaResults = {
+    schema_version: META_RESULTS_SCHEMA_VERSION,
+    title: o.title ?? `Meta-analysis of ${file}`,
+    provenance: { package: pkg.name, package_version: pkg.version, run_at: (o.now ?? new Date()).toISOString(), node_version: process.versions.node, input: { file, sha256, studies: studies.length } },
+    ...analyzeMeta(studies, o.by ?? null),
+  };
+  const files = ["meta-results.json", "tables/studies.csv"];
+  writeFileSync(join(o.outDir, "meta-results.json"), JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(join(o.outDir, "tables", "studies.csv"), studiesCsv(results));
+  const html = renderPage("meta.hbs", buildMetaView(results, { forest: await renderSvg(metaForestSpec(results)), funnel: await renderSvg(funnelSpec(results)) }));
+  writeFileSync(join(o.outDir, "meta.html"), html);
+  files.push("meta.html");
+  const notices: Problem[] = [];
+  if (o.pdf !== false) {
+    const pdf = await printPdf(html);
+    if (pdf.ok) {
+      writeFileSync(join(o.outDir, "meta.pdf"), pdf.value.bytes);
+      files.push("meta.pdf");
+    } else notices.push(...pdf.problems);
+  }
+  return ok({ results, files, notices });
+}
+
+function studiesCsv(m: MetaResults): string {
+  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = ["study,year,n,r,ci_low,ci_high,weight_reml_percent"];
+  for (const s of m.studies) lines.push([q(s.study), s.year ?? "", s.n, s.r, s.ci_low, s.ci_high, s.weight_reml].join(","));
+  return lines.join("\n") + "\n";
+}

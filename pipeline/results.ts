@@ -25,6 +25,8 @@ export interface Results {
   sites: SiteResults;
   /** This study's primary correlation beside the published meta-analytic benchmarks (added in 1.3.0). */
   benchmarks: BenchmarkResults;
+  /** Early, mean and last alliance against outcome change, last and residualized outcome; reliable change (added in 1.3.0). */
+  predictors: PredictorResults;
   /** Therapist nesting: REML ICCs and the within/between-therapist mixed model (added in 1.3.0). */
   therapists: TherapistResults;
   dropout_by_tier: DropoutTierRow[];
@@ -53,8 +55,10 @@ export interface Provenance {
 }
 
 export interface Settings {
-  alliance: { instrument: string; min: number; max: number };
-  outcome: { measure: string; min: number; max: number; higher_is_better: boolean };
+  /** As in the config (early_window when the config gives it; the window used is early_alliance_window). */
+  alliance: { instrument: string; min: number; max: number; early_window?: number };
+  /** As in the config; reliability and clinical_cutoff only when the config gives them. */
+  outcome: { measure: string; min: number; max: number; higher_is_better: boolean; reliability?: number; clinical_cutoff?: number };
   dropout_reasons: string[];
   completion_reasons: string[];
   cutoff_date: string;
@@ -311,4 +315,41 @@ export interface BenchmarkResults {
   this_study: { r: number; ci_low: number; ci_high: number; n: number } | null;
   /** From data/benchmarks/alliance-outcome.json; each with where its numbers were checked. */
   published: { id: string; short: string; reference: string; r: number; ci_low: number | null; ci_high: number | null; k: number; n: string | null; checked: string }[];
+}
+
+export interface PredictorResults {
+  /** Pearson r of each predictor with each outcome; Holm across these nine (a secondary, exploratory family). */
+  correlations: PredictorCorrelationRow[];
+  /** lm(outcome_last ~ outcome_first) whose residuals are the residualized change; null when not fitted or a small cell. */
+  residualized_fit: { n: number; intercept: number; slope: number } | null;
+  /** Jacobson–Truax categories; null when the config gives no outcome reliability. */
+  reliable_change: ReliableChangeResults | null;
+}
+
+export interface PredictorCorrelationRow {
+  x: "early_alliance" | "mean_alliance" | "last_alliance";
+  y: "outcome_change" | "outcome_last" | "outcome_residualized";
+  n: number | null;
+  estimate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  df: number | null;
+  p: number | null;
+  p_holm: number | null;
+  /** Seeded bootstrap CIs (B and seed as in `bootstrap`). */
+  boot_percentile: { ci_low: number; ci_high: number } | null;
+  boot_bca: { ci_low: number; ci_high: number } | null;
+  apa: string;
+  suppressed: boolean;
+}
+
+export interface ReliableChangeResults {
+  reliability: number;
+  clinical_cutoff: number | null;
+  /** SD of the first outcome score (n − 1) over episodes with a change score. */
+  sd_pre: number;
+  /** Smallest change in points that counts as reliable: 1.96·√2·SD·√(1 − reliability). */
+  threshold_points: number;
+  /** Counts withheld below the minimum cell size are null. */
+  rows: { tier: string | null; n: number | null; recovered: number | null; improved: number | null; unchanged: number | null; deteriorated: number | null }[];
 }

@@ -59,6 +59,8 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     retention: { days: raw.retention?.days ?? DEFAULT_RETENTION_DAYS, confType: raw.retention?.conf_type ?? "log-log" },
     bootstrap: { b: raw.bootstrap?.b ?? DEFAULT_BOOTSTRAP.b, seed: raw.bootstrap?.seed ?? DEFAULT_BOOTSTRAP.seed },
     minCellSize: raw.privacy?.min_cell_size ?? DEFAULT_MIN_CELL_SIZE,
+    earlyWindow: raw.alliance.early_window ?? DEFAULT_EARLY_WINDOW,
+    reliableChange: raw.outcome.reliability === undefined ? null : { reliability: raw.outcome.reliability, clinicalCutoff: raw.outcome.clinical_cutoff ?? null },
   });
 }
 
@@ -134,12 +136,18 @@ function tierProblems(c: StudyConfigFile, at: (key: string, message: string, fix
   }
 }
 
+/** Early alliance: the mean of the first three ratings, the most common early window in the literature. */
+export const DEFAULT_EARLY_WINDOW = 3;
+
 function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
   const problems: Problem[] = [];
   const at = (key: string, message: string, fix: string) => problems.push({ code: "E_CONFIG_VALUE", message, where: { file, key }, fix });
   for (const [key, range] of [["alliance", c.alliance], ["outcome", c.outcome]] as const) {
     if (!(range.min < range.max)) at(`${key}.max`, `must be greater than ${key}.min (${range.min})`, "Give the instrument's lowest and highest possible total score.");
   }
+  const cut = c.outcome.clinical_cutoff;
+  if (cut !== undefined && !(cut > c.outcome.min && cut < c.outcome.max)) at("outcome.clinical_cutoff", `(${cut}) must lie between outcome.min and outcome.max`, "Give the cutoff on the measure's own scale.");
+  if (cut !== undefined && c.outcome.reliability === undefined) at("outcome.reliability", "is needed with outcome.clinical_cutoff", "Give the measure's reliability (e.g. coefficient alpha) for the reliable change index.");
   if (!isCalendarDate(c.cutoff_date)) at("cutoff_date", `"${c.cutoff_date}" is not a calendar date`, "Give a real date, YYYY-MM-DD.");
   tierProblems(c, at);
   const dupLabel = c.tiers.labels.find((l, i) => c.tiers.labels.indexOf(l) !== i);

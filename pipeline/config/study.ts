@@ -27,6 +27,10 @@ export interface Study {
   tiers: TierRule;
   retention: { days: number[]; confType: "log-log" | "log" };
   bootstrap: { b: number; seed: number };
+  /** Ratings averaged for early alliance. */
+  earlyWindow: number;
+  /** Jacobson–Truax settings; null when the outcome measure declares no reliability. */
+  reliableChange: { reliability: number; clinicalCutoff: number | null } | null;
   minCellSize: number;
 }
 

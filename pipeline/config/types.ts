@@ -124,6 +124,12 @@ export interface AllianceInstrument {
   instrument: string;
   min: number;
   max: number;
+  /**
+   * How many of the first non-missing ratings make up early alliance (default 3).
+   * @minimum 1
+   * @asType integer
+   */
+  early_window?: number;
 }
 
 /** The outcome measure and the range and direction of its total score. */
@@ -134,6 +140,15 @@ export interface OutcomeMeasure {
   max: number;
   /** true when a higher score means the client is doing better. */
   higher_is_better: boolean;
+  /**
+   * Reliability of the total score (e.g. coefficient alpha) for the Jacobson–Truax reliable change
+   * index; without it no reliable change is computed.
+   * @exclusiveMinimum 0
+   * @exclusiveMaximum 1
+   */
+  reliability?: number;
+  /** The score dividing the clinical from the non-clinical range, for clinically significant change. */
+  clinical_cutoff?: number;
 }
 
 /**

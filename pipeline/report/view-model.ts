@@ -7,6 +7,7 @@ import type { Results } from "../results.ts";
 import { apaHtml, formatP, formatPercent, noLeadingZero, pCell } from "./apa.ts";
 import { buildRetentionView, type RetentionView } from "./retention-view.ts";
 import { buildTherapistView, type TherapistView } from "./therapist-view.ts";
+import { buildPredictorsView } from "./predictors-view.ts";
 
 /** How a withheld count is printed: "<11" for a minimum cell size of 11. */
 const suppressedText = (r: Results) => `<${r.suppression.min_cell_size}`;
@@ -34,6 +35,7 @@ export interface ReportView {
   retention: RetentionView;
   therapists: TherapistView;
   benchmarks: { text: string; references: { reference: string; checked: string }[] };
+  predictors: ReturnType<typeof buildPredictorsView>;
 }
 
 /** The report's charts as SVG markup. */
@@ -107,6 +109,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
     retention: buildRetentionView(r, show),
     therapists: buildTherapistView(r, show),
     benchmarks: benchmarksView(r),
+    predictors: buildPredictorsView(r, show),
     scatterCaption:
       `Points are means of ${r.binned_scatter.length} equal-size groups of episodes ordered by early alliance (each of at least ${r.suppression.min_cell_size} episodes), ` +
       `so that no single client's scores are shown; bars are 95% CIs of each group's mean. The line is the least-squares fit on every episode with both scores.`,
@@ -186,11 +189,19 @@ function methodsText(r: Results): string {
     `Early alliance was the mean of the first ${s.early_alliance_window} non-missing ${s.alliance.instrument} ratings of each episode, sessions ordered by date (fewer when fewer existed); episodes with no rating were not analysed.`,
     `Outcome change was the ${direction} ${s.outcome.measure} score, so that positive values mean improvement, and required at least two ratings.`,
     `Pearson's r (t test; ${Math.round(s.confidence_level * 100)}% CI by Fisher's z transformation) and Spearman's ρ (t approximation) were computed on pairwise-complete episodes, and the partial correlation of early alliance with the last outcome controlling for the first outcome (t test on n − 3 df; Fisher-z CI) on complete cases; p-values were also Holm-adjusted across these five correlations.`,
+    r.bootstrap ? `Bootstrap CIs resampled episode pairs ${r.bootstrap.b.toLocaleString("en-US")} times from seed ${r.bootstrap.seed} (percentile and BCa intervals as R's boot.ci).` : "",
+    `Secondary analyses correlated early alliance, the mean of all alliance ratings and the last rating with outcome change, the last outcome and residualized change (the residual of the last outcome regressed on the first by least squares), with Holm adjustment across those nine.`,
+    r.predictors.reliable_change
+      ? `Reliable change followed Jacobson and Truax (1991), with reliability ${noLeadingZero(r.predictors.reliable_change.reliability)} and the SD of first outcome scores${r.predictors.reliable_change.clinical_cutoff !== null ? `, and a clinical cutoff of ${r.predictors.reliable_change.clinical_cutoff}` : ""}.`
+      : "",
+    `Site correlations were pooled on Fisher's z by random-effects meta-analysis (REML, with DerSimonian–Laird for comparison).`,
     `Power was computed by the arctanh approximation (as R's pwr.r.test).`,
     `Therapist nesting was described by intraclass correlations from intercept-only linear mixed models with a random intercept per therapist (REML), and modelled after Baldwin, Wampold and Imel (2007): the last outcome score regressed on early alliance centred on the therapist's mean (within), the therapist's mean early alliance (between) and the first outcome score, with a random therapist intercept, fitted by REML on episodes with a change score; therapist means were taken over those episodes; t tests use Satterthwaite degrees of freedom (as lme4 with lmerTest).`,
     tierRuleText(r),
     `A tier's dropout rate is the number of episodes discharged as ${listText(s.dropout_reasons)} divided by the episodes discharged on or before the cutoff, with Wilson score ${Math.round(s.confidence_level * 100)}% CIs; episodes still active at the cutoff are left out of the denominator, which can bias the rate when many are still in treatment.`,
-  ].join(" ");
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 function resultsHtml(r: Results): string {
@@ -203,8 +214,24 @@ function resultsHtml(r: Results): string {
     change.estimate !== null ? `Early alliance was correlated with outcome change, ${apaHtml(change.apa)} (<i>n</i> = ${change.n}).` : `The correlation of early alliance with outcome change is ${change.apa}.`,
     last.estimate !== null ? `Its correlation with the last outcome score was ${apaHtml(last.apa)} (<i>n</i> = ${last.n}).` : "",
     r.partial_correlation.estimate !== null ? `Holding the first outcome score constant, the association with the last outcome was ${apaHtml(r.partial_correlation.apa)}.` : "",
+    r.bootstrap ? `The bootstrap BCa 95% CI of the correlation with outcome change was [${noLeadingZero(r.bootstrap.bca.ci_low)}, ${noLeadingZero(r.bootstrap.bca.ci_high)}].` : "",
+    r.benchmarks.this_study && r.benchmarks.published[0] ? `The meta-analytic benchmark r = ${noLeadingZero(r.benchmarks.published[0].r, 3)} (${Handlebars.escapeExpression(r.benchmarks.published[0].short)}) ${r.benchmarks.this_study.ci_low <= r.benchmarks.published[0].r && r.benchmarks.published[0].r <= r.benchmarks.this_study.ci_high ? "lies inside" : "lies outside"} that correlation's 95% CI.` : "",
+    r.sites.reml ? `Pooled over ${r.sites.reml.k} sites (REML), r = ${noLeadingZero(r.sites.reml.r)}, 95% CI [${noLeadingZero(r.sites.reml.ci_low)}, ${noLeadingZero(r.sites.reml.ci_high)}], <i>I</i>² = ${r.sites.reml.i2.toFixed(1)}%.` : "",
+    therapistSentence(r),
     tiers.length ? `Among closed episodes, dropout was ${tierText}.` : "",
   ]
     .filter(Boolean)
     .join(" ");
+}
+
+function therapistSentence(r: Results): string {
+  const m = r.therapists.model;
+  const icc = r.therapists.icc.find((i) => i.variable === "early_alliance")?.icc;
+  if (!m) return "";
+  const w = m.coefficients.find((c) => c.name === "alliance_within")!;
+  const b = m.coefficients.find((c) => c.name === "alliance_between")!;
+  return (
+    (icc != null ? `Therapists accounted for ${(100 * icc).toFixed(0)}% of the variance in early alliance. ` : "") +
+    `With the first outcome held constant, the within-therapist slope was ${apaHtml(w.apa)} and the between-therapist slope ${apaHtml(b.apa)}.`
+  );
 }

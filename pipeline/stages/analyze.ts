@@ -20,6 +20,7 @@ import type { Study } from "../config/study.ts";
 import type { CorrelationY } from "../results.ts";
 import type { DerivedEpisode } from "./derive.ts";
 import { analyzeTherapists, type TherapistAnalysis } from "./analyze-therapists.ts";
+import { analyzePredictors, type PredictorAnalysis } from "./analyze-predictors.ts";
 
 export const CONFIDENCE_LEVEL = 0.95;
 /** At most this many bins in the binned scatter. */
@@ -74,6 +75,8 @@ export interface Analysis {
   bootstrap: BootstrapInterval | null;
   /** Early alliance × outcome change per site, pooled by random-effects meta-analysis on Fisher z. */
   sites: SiteAnalysis;
+  /** Early, mean and last alliance × change, last and residualized outcome; reliable change. */
+  predictors: PredictorAnalysis;
   /** Therapist ICCs and the within/between-therapist mixed model. */
   therapists: TherapistAnalysis;
   dropout_by_tier: ExactTier[];
@@ -117,6 +120,7 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
     },
     sites: siteAnalysis(analysed),
     therapists: analyzeTherapists(analysed),
+    predictors: analyzePredictors(analysed, study, CONFIDENCE_LEVEL),
     bootstrap: change.x.length >= 4 ? safeBootstrap(change.x, change.y, study) : null,
     dropout_by_tier: study.tiers.labels.map((tier) => tierDropout(tier, analysed.filter((e) => e.tier === tier))),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,

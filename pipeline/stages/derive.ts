@@ -44,7 +44,6 @@ export interface DerivedEpisode {
 }
 
 export const DERIVED_TABLE = "d_episodes";
-export const EARLY_WINDOW = 3;
 
 /** SQL CASE that puts a score into its tier label. */
 export function tierCase(column: string, cutPoints: number[], labels: string[]): string {
@@ -75,7 +74,7 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
     ranked AS (
       SELECT client_id, alliance, row_number() OVER (PARTITION BY client_id ORDER BY session_date) AS k
       FROM s WHERE alliance IS NOT NULL),
-    early AS (SELECT client_id, avg(alliance) AS early_alliance, count(*) AS early_alliance_n FROM ranked WHERE k <= ${EARLY_WINDOW} GROUP BY 1),
+    early AS (SELECT client_id, avg(alliance) AS early_alliance, count(*) AS early_alliance_n FROM ranked WHERE k <= ${study.earlyWindow} GROUP BY 1),
     overall AS (SELECT client_id, avg(alliance) AS mean_alliance, arg_max(alliance, k) AS last_alliance FROM ranked GROUP BY 1),
     outcome AS (
       SELECT client_id, arg_min(outcome, session_date) AS outcome_first, arg_max(outcome, session_date) AS outcome_last, count(*) AS outcome_n

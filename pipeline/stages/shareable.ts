@@ -5,14 +5,14 @@
  * correlation whose numerator, denominator or n is withheld is withheld too.
  */
 import { cellSuppressor, isSmallCell } from "../../analyses/suppress.ts";
+import { complementarySuppression, rowsAndColumns } from "../../analyses/complementary-suppression.ts";
 import type { Study } from "../config/study.ts";
 import { apaCoefficient, apaCorrelation } from "../report/apa.ts";
 import { BENCHMARKS } from "../benchmarks.ts";
 import type { MixedCoefficient } from "../../analyses/random-intercept-model.ts";
 import type { RandomEffects } from "../../analyses/random-effects.ts";
-import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type MixedCoefficientRow, type TherapistResults, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
+import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type MixedCoefficientRow, type TherapistResults, type PredictorResults, type PredictorCorrelationRow, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
 import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "./analyze.ts";
-import { EARLY_WINDOW } from "./derive.ts";
 import type { IngestOutput } from "./ingest.ts";
 import type { ValidationOutput } from "./validate.ts";
 import type { RetentionAnalysis } from "./analyze-retention.ts";
@@ -25,6 +25,43 @@ function pooled(m: RandomEffects | null): PooledCorrelation | null {
 }
 
 const coefficientRow = (c: MixedCoefficient): MixedCoefficientRow => ({ ...c, apa: apaCoefficient(c, CONFIDENCE_LEVEL) });
+
+function shareablePredictors(a: Analysis["predictors"], count: (n: number) => number | null, min: number): PredictorResults & { withheld: number } {
+  const correlations = a.correlations.map((c): PredictorCorrelationRow => {
+    const n = count(c.n);
+    const r = n === null ? null : c.result;
+    const bs = r ? c.bootstrap : null;
+    return {
+      x: c.x, y: c.y, n,
+      estimate: r?.estimate ?? null, ci_low: r?.ci_low ?? null, ci_high: r?.ci_high ?? null, df: r?.df ?? null, p: r?.p ?? null,
+      p_holm: r ? c.p_holm : null,
+      boot_percentile: bs && { ci_low: bs.percentile[0], ci_high: bs.percentile[1] },
+      boot_bca: bs && { ci_low: bs.bca[0], ci_high: bs.bca[1] },
+      apa: r ? apaCorrelation({ method: "pearson", ...r }, CONFIDENCE_LEVEL) : n === null ? "suppressed (small cell)" : `not estimable: ${c.reason}`,
+      suppressed: n === null,
+    };
+  });
+  const jt = a.reliable_change;
+  // Rows: tiers then all; columns: n then the four categories. Complementary suppression so that
+  // no hidden count can be recovered from its row's n or its column's total.
+  const body = jt ? [...jt.by_tier.map((t) => ({ tier: t.tier as string | null, n: t.n, k: t.counts })), { tier: null, n: jt.overall.n, k: jt.overall.counts }] : [];
+  const grid = body.map((b) => [b.n, b.k.recovered, b.k.improved, b.k.unchanged, b.k.deteriorated]);
+  const hidden = complementarySuppression(grid, rowsAndColumns(grid.length, 5), min);
+  const rows = body.map((b, i) => {
+    const v = (j: number) => (hidden[i]![j] ? null : grid[i]![j]!);
+    return { tier: b.tier, n: v(0), recovered: v(1), improved: v(2), unchanged: v(3), deteriorated: v(4) };
+  });
+  const withheld = hidden.flat().filter(Boolean).length;
+  return {
+    correlations,
+    residualized_fit: a.residualized_fit && !isSmallCell(a.residualized_fit.n, min) ? a.residualized_fit : null,
+    reliable_change: jt && {
+      reliability: jt.reliability, clinical_cutoff: jt.clinical_cutoff, sd_pre: jt.sd_pre, threshold_points: jt.threshold_points,
+      rows,
+    },
+    withheld,
+  };
+}
 
 /** Variance components and coefficients are aggregates; only the counts behind them can be small cells. */
 function shareableTherapists(t: Analysis["therapists"], count: (n: number) => number | null): TherapistResults {
@@ -89,6 +126,7 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
   const sets = analysis.analysis_sets;
   const bins = analysis.binned_scatter.filter((b) => !isSmallCell(b.n, study.minCellSize));
   const cuts = study.tiers.cutPoints;
+  const { withheld: changeCellsWithheld, ...predictors } = shareablePredictors(analysis.predictors, count, study.minCellSize);
   return {
     schema_version: RESULTS_SCHEMA_VERSION,
     study: { name: study.name, title: study.title },
@@ -99,7 +137,7 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       dropout_reasons: study.dropoutReasons,
       completion_reasons: study.completionReasons,
       cutoff_date: study.cutoffDate,
-      early_alliance_window: EARLY_WINDOW,
+      early_alliance_window: study.earlyWindow,
       tier_rule: { by: study.tiers.by, method: study.tiers.method, quantiles: study.tiers.quantiles, column: study.tiers.column },
       tiers: study.tiers.labels.map((label, i) => ({ label, from: i === 0 || !cuts.length ? null : cuts[i - 1]!, below: i < cuts.length ? cuts[i]! : null })),
       confidence_level: CONFIDENCE_LEVEL,
@@ -145,6 +183,7 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       })(),
       published: BENCHMARKS.map((b) => ({ ...b })),
     },
+    predictors,
     therapists: shareableTherapists(analysis.therapists, count),
     dropout_by_tier,
     fitted_line: analysis.fitted_line && !isSmallCell(analysis.fitted_line.n, study.minCellSize) ? analysis.fitted_line : null,
@@ -156,6 +195,6 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       ci_high: b.ci_high,
     })),
     retention: shareableRetention(retention, cells),
-    suppression: { min_cell_size: study.minCellSize, cells_suppressed: cells.withheld() },
+    suppression: { min_cell_size: study.minCellSize, cells_suppressed: cells.withheld() + changeCellsWithheld },
   };
 }

@@ -185,8 +185,18 @@ describe("the demo recovers its documented true parameters (data/demo/README.md)
 });
 
 describe("the demo report", () => {
-  it("holds the five charts as inline SVG", () => {
-    expect(html.match(/<svg[\s>]/g)?.length).toBe(5);
+  it("hides reliable-change counts so that none can be recovered from its row's n or its column's total", () => {
+    const rows = results.predictors.reliable_change!.rows;
+    const grid = rows.map((r) => [r.n, r.recovered, r.improved, r.unchanged, r.deteriorated]);
+    expect(grid.flat().some((v) => v === null)).toBe(true); // the demo has small cells here
+    for (const line of [...grid, ...grid[0]!.map((_, j) => grid.map((r) => r[j]))]) {
+      expect(line.filter((v) => v === null).length, JSON.stringify(line)).not.toBe(1);
+    }
+  });
+
+  it("holds the six charts as inline SVG", () => {
+    expect(html.match(/<svg[\s>]/g)?.length).toBe(6);
+    expect(html).toContain("This study and the published benchmarks");
     expect(html).toContain("Early alliance and outcome change by site");
     expect(html).toContain("Time to dropout by early-alliance tier");
     expect(html).toContain("Dropout and completion as competing outcomes");

@@ -1,0 +1,40 @@
+/** The report's section on other predictors and outcomes, and reliable change, from results.json alone. */
+import type { Results } from "../results.ts";
+import { formatPercent, noLeadingZero, pCell } from "./apa.ts";
+
+const X_LABELS = { early_alliance: "Early", mean_alliance: "Mean, all sessions", last_alliance: "Last rating" } as const;
+const Y_LABELS = { outcome_change: "Change", outcome_last: "Last score", outcome_residualized: "Residualized change" } as const;
+
+export function buildPredictorsView(r: Results, show: (n: number | null) => string) {
+  // Reliable-change cells use "—" rather than show(): complementary suppression hides cells that are not small.
+  const p = r.predictors;
+  const ci = (lo: number | null, hi: number | null) => (lo === null || hi === null ? "—" : `[${noLeadingZero(lo)}, ${noLeadingZero(hi)}]`);
+  const rows = p.correlations.map((c) => ({
+    x: X_LABELS[c.x],
+    y: Y_LABELS[c.y],
+    n: show(c.n),
+    r: c.estimate === null ? "—" : noLeadingZero(c.estimate),
+    ci: ci(c.ci_low, c.ci_high),
+    bca: c.boot_bca ? ci(c.boot_bca.ci_low, c.boot_bca.ci_high) : "—",
+    p: c.p === null ? "—" : pCell(c.p),
+    pHolm: c.p_holm === null ? "—" : pCell(c.p_holm),
+  }));
+  const fit = p.residualized_fit;
+  const text =
+    "Pearson correlations of three alliance scores with three outcomes, with Fisher-z and bootstrap BCa 95% CIs; Holm-adjusted p-values are across these nine, an exploratory family apart from the primary analysis. " +
+    (fit ? `Residualized change is the residual of the last outcome regressed on the first (last = ${fit.intercept.toFixed(2)} + ${fit.slope.toFixed(3)} × first, n = ${fit.n}), so it is change not predictable from the starting score. ` : "") +
+    "Last alliance is rated nearer the outcome and, for clients who leave early, earlier in treatment, so it is not a cleaner predictor than early alliance.";
+  const jt = p.reliable_change;
+  const reliable = jt && {
+    text:
+      `Each episode with two or more outcome ratings was classified by the Jacobson–Truax method (1991): a change of at least ${jt.threshold_points.toFixed(1)} points is reliable ` +
+      `(reliability ${noLeadingZero(jt.reliability)}, SD of first scores ${jt.sd_pre.toFixed(2)})` +
+      (jt.clinical_cutoff !== null ? `, and a reliable improvement that crosses the cutoff of ${jt.clinical_cutoff} from the clinical range counts as recovered.` : "; no clinical cutoff is set, so no episode is called recovered.") +
+      ` Percentages are of the row's n. “—” marks a count withheld: either fewer than ${r.suppression.min_cell_size}, or hidden as well so that a small count cannot be worked out from the row's n or the column's total.`,
+    rows: jt.rows.map((row) => {
+      const cell = (k: number | null) => (k === null ? "—" : row.n ? `${k} (${formatPercent(k / row.n, 0)})` : String(k));
+      return { tier: row.tier ?? "All", n: row.n === null ? "—" : String(row.n), recovered: cell(row.recovered), improved: cell(row.improved), unchanged: cell(row.unchanged), deteriorated: cell(row.deteriorated) };
+    }),
+  };
+  return { rows, text, reliable };
+}

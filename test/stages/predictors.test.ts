@@ -1,0 +1,60 @@
+/**
+ * Other predictors and outcomes on the demo against R: test/reference/demo-predictors-reference.R
+ * re-derives the episodes from the raw CSVs and runs cor.test, p.adjust(method = "holm") over the
+ * nine, lm(last ~ first) for residualized change, and Jacobson–Truax (reliability .93, cutoff 25).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
+import { DEMO_CONFIG } from "../../pipeline/cli.ts";
+import { analyzePredictors, type PredictorAnalysis } from "../../pipeline/stages/analyze-predictors.ts";
+import { deriveAll } from "../helpers/run-stages.ts";
+import reference from "../reference/demo-predictors-reference.json" with { type: "json" };
+
+let result: PredictorAnalysis;
+beforeAll(async () => {
+  const loaded = loadStudyConfig(DEMO_CONFIG);
+  if (!loaded.ok) throw new Error("demo config invalid");
+  const analysed = (await deriveAll(loaded.value)).filter((e) => e.early_alliance !== null);
+  result = analyzePredictors(analysed, loaded.value, 0.95);
+}, 60_000);
+
+describe("alliance predictors × outcomes on the demo", () => {
+  it(`fits residualized change as ${reference.residualized_fit.r_call}`, () => {
+    expect(result.residualized_fit!.n).toBe(reference.residualized_fit.n);
+    expect(result.residualized_fit!.intercept).toBeCloseTo(reference.residualized_fit.intercept, 10);
+    expect(result.residualized_fit!.slope).toBeCloseTo(reference.residualized_fit.slope, 12);
+  });
+
+  for (const ref of reference.correlations) {
+    it(`matches ${ref.r_call} and its Holm-adjusted p over the nine`, () => {
+      const got = result.correlations.find((c) => c.x === ref.x && c.y === ref.y)!;
+      expect(got.n).toBe(ref.n);
+      expect(got.result!.estimate).toBeCloseTo(ref.estimate, 10);
+      expect(got.result!.ci_low).toBeCloseTo(ref.ci_low, 10);
+      expect(got.result!.ci_high).toBeCloseTo(ref.ci_high, 10);
+      expect(got.result!.p / ref.p).toBeCloseTo(1, 6);
+      expect(got.p_holm! / ref.p_holm).toBeCloseTo(1, 6);
+    });
+  }
+
+  it("gives every correlation seeded bootstrap intervals that contain its estimate", () => {
+    for (const c of result.correlations) {
+      expect(c.bootstrap!.b).toBe(2000);
+      expect(c.bootstrap!.bca[0]).toBeLessThan(c.result!.estimate);
+      expect(c.bootstrap!.bca[1]).toBeGreaterThan(c.result!.estimate);
+    }
+  });
+});
+
+describe("Jacobson–Truax reliable change on the demo (reliability .93, cutoff 25)", () => {
+  it("uses R's sd(first) and threshold 1.96·√2·SD·√(1 − .93)", () => {
+    expect(result.reliable_change!.sd_pre).toBeCloseTo(reference.reliable_change.sd_pre, 12);
+    expect(result.reliable_change!.threshold_points).toBeCloseTo(reference.reliable_change.threshold_points, 12);
+  });
+
+  it("counts each category overall and by tier as R does", () => {
+    const rc = result.reliable_change!;
+    const got = [...rc.by_tier.map((t) => ({ tier: t.tier, n: t.n, ...t.counts })), { tier: "All", n: rc.overall.n, ...rc.overall.counts }];
+    expect(got).toEqual(reference.reliable_change.rows);
+  });
+});

@@ -269,12 +269,11 @@ function observedInformation(
   const addForm = (target: Matrix, s: GroupSums, form: [number, number]) => {
     for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) target.set(a, b, target.get(a, b) + form[0] * s.sxx[a]![b]! + form[1] * s.sx[a]! * s.sx[b]!);
   };
-  // Residual-based vectors: w = V⁻¹(y − Xβ̂) per group, and q_k = V_k w.
-  const groups = [...index.values()];
-  const wq: { w: number[]; sumW: number }[] = [];
+  // Each group's V⁻¹ = aI + bJ, computed once.
+  const inverses = sums.map((s): [number, number] => [1 / sigma2, -varGroup / (sigma2 * (sigma2 + s.m * varGroup))]);
   sums.forEach((s, gi) => {
     const m = s.m;
-    const inv: [number, number] = [1 / sigma2, -varGroup / (sigma2 * (sigma2 + m * varGroup))];
+    const inv = inverses[gi]!;
     for (let kk = 0; kk < k; kk++) {
       for (let ll = 0; ll < k; ll++) {
         const prod = mul(mul(mul(inv, basis[kk]!, m), inv, m), basis[ll]!, m);
@@ -283,39 +282,40 @@ function observedInformation(
       }
       addForm(bMat[kk]!, s, mul(mul(inv, basis[kk]!, m), inv, m));
     }
-    const rows = groups[gi]!;
+  });
+  // w = V⁻¹(y − Xβ̂) per group; q_0 = ZZᵀw (the group's sum of w in every row), q_1 = w.
+  const groups = [...index.values()];
+  const w = groups.map((rows, gi) => {
     const e = rows.map((i) => y[i]! - x[i]!.reduce((acc, xv, j) => acc + xv * beta[j]!, 0));
     const sumE = e.reduce((acc, v) => acc + v, 0);
-    const w = e.map((v) => inv[0] * v + inv[1] * sumE);
-    wq.push({ w, sumW: w.reduce((acc, v) => acc + v, 0) });
+    return e.map((v) => inverses[gi]![0] * v + inverses[gi]![1] * sumE);
   });
+  const q = (kk: number, gi: number) => {
+    if (kk === 1) return w[gi]!;
+    const sumW = w[gi]!.reduce((acc, v) => acc + v, 0);
+    return w[gi]!.map(() => sumW);
+  };
+  /** V⁻¹q for one group. */
+  const minv = (qv: number[], gi: number) => {
+    const sumQ = qv.reduce((acc, v) => acc + v, 0);
+    return qv.map((v) => inverses[gi]![0] * v + inverses[gi]![1] * sumQ);
+  };
   // yᵀP V_k P V_l P y = q_kᵀ P q_l, with P q = V⁻¹q − V⁻¹X Φ XᵀV⁻¹q and Φ = (XᵀV⁻¹X)⁻¹.
-  const q = (kk: number, gi: number) => (kk === 0 ? wq[gi]!.w.map(() => wq[gi]!.sumW) : wq[gi]!.w);
   const xtMinvQ = (kk: number) => {
     const out = new Array<number>(p).fill(0);
-    sums.forEach((s, gi) => {
-      const inv: [number, number] = [1 / sigma2, -varGroup / (sigma2 * (sigma2 + s.m * varGroup))];
-      const qv = q(kk, gi);
-      const sumQ = qv.reduce((acc, v) => acc + v, 0);
-      groups[gi]!.forEach((i, r) => {
-        const mq = inv[0] * qv[r]! + inv[1] * sumQ;
-        for (let a = 0; a < p; a++) out[a]! += x[i]![a]! * mq;
+    groups.forEach((rows, gi) => {
+      const mq = minv(q(kk, gi), gi);
+      rows.forEach((i, r) => {
+        for (let a = 0; a < p; a++) out[a]! += x[i]![a]! * mq[r]!;
       });
     });
     return Matrix.columnVector(out);
   };
-  const qMinvQ = (kk: number, ll: number) => {
-    let total = 0;
-    sums.forEach((s, gi) => {
-      const inv: [number, number] = [1 / sigma2, -varGroup / (sigma2 * (sigma2 + s.m * varGroup))];
-      const qk = q(kk, gi);
+  const qMinvQ = (kk: number, ll: number) =>
+    groups.reduce((total, _, gi) => {
       const ql = q(ll, gi);
-      const sumK = qk.reduce((acc, v) => acc + v, 0);
-      const sumL = ql.reduce((acc, v) => acc + v, 0);
-      total += inv[0] * qk.reduce((acc, v, r) => acc + v * ql[r]!, 0) + inv[1] * sumK * sumL;
-    });
-    return total;
-  };
+      return total + minv(q(kk, gi), gi).reduce((acc, v, r) => acc + v * ql[r]!, 0);
+    }, 0);
   const xq = [xtMinvQ(0), xtMinvQ(1)];
   const info = Matrix.zeros(k, k);
   for (let kk = 0; kk < k; kk++) {

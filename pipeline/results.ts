@@ -5,6 +5,8 @@
  * Versioning: the major version changes when a name is removed or its meaning changes,
  * the minor version when names are added.
  */
+import type { MixedCoefficient } from "../analyses/random-intercept-model.ts";
+
 export const RESULTS_SCHEMA_VERSION = "1.3.0";
 
 export interface Results {
@@ -296,16 +298,8 @@ export interface WithinBetweenResults {
   singular: boolean;
 }
 
-export interface MixedCoefficientRow {
-  name: string;
-  estimate: number;
-  se: number;
-  /** Satterthwaite degrees of freedom. */
-  df: number;
-  t: number;
-  p: number;
-  ci_low: number;
-  ci_high: number;
+/** A coefficient of the mixed model (analyses/random-intercept-model.ts) with its APA text. */
+export interface MixedCoefficientRow extends MixedCoefficient {
   /** e.g. "b = 0.61, SE = 0.08, t(509.9) = 7.72, p < .001, 95% CI [0.45, 0.76]" */
   apa: string;
 }

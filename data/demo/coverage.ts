@@ -5,7 +5,7 @@
  *   node bin/run-ts.mjs data/demo/coverage.ts [--studies 200] [--first-seed 1001]
  */
 import { parseArgs } from "node:util";
-import { randomInterceptModel } from "../../analyses/random-intercept-model.ts";
+import { fitWithinBetween } from "../../pipeline/stages/analyze-therapists.ts";
 import { pearson } from "../../analyses/pearson.ts";
 import { generateDemoStudy } from "./model.ts";
 import { deriveReference } from "./population.ts";
@@ -21,18 +21,7 @@ export function coverage(studies: number, firstSeed: number) {
     const rows = deriveReference(study)
       .map((r, i) => ({ ...r, therapist: study.episodes[i]!.Clinician }))
       .filter((r) => r.early_alliance !== null && r.outcome_change !== null);
-    const means = new Map<string, [number, number]>();
-    for (const r of rows) {
-      const a = means.get(r.therapist) ?? [0, 0];
-      means.set(r.therapist, [a[0] + r.early_alliance!, a[1] + 1]);
-    }
-    const m = (t: string) => means.get(t)![0] / means.get(t)![1];
-    const fit = randomInterceptModel(
-      rows.map((r) => r.outcome_last!),
-      rows.map((r) => [1, r.early_alliance! - m(r.therapist), m(r.therapist), r.outcome_last! - r.outcome_change!]),
-      rows.map((r) => r.therapist),
-      ["(Intercept)", "within", "between", "first"],
-    );
+    const fit = fitWithinBetween(rows.map((r) => r.early_alliance!), rows.map((r) => r.outcome_last! - r.outcome_change!), rows.map((r) => r.outcome_last!), rows.map((r) => r.therapist));
     const r = pearson(rows.map((x) => x.early_alliance!), rows.map((x) => x.outcome_change!), 0.95);
     const est = { r_change: [r.estimate, r.ci_low!, r.ci_high!], within: [fit.coefficients[1]!.estimate, fit.coefficients[1]!.ci_low, fit.coefficients[1]!.ci_high], between: [fit.coefficients[2]!.estimate, fit.coefficients[2]!.ci_low, fit.coefficients[2]!.ci_high] };
     for (const k of Object.keys(hits) as (keyof typeof hits)[]) {

@@ -6,7 +6,8 @@
 import { sampleCorrelation } from "simple-statistics";
 import { coxEfron } from "../../analyses/cox-efron.ts";
 import { daysBetween } from "../../pipeline/dates.ts";
-import { randomInterceptModel, interceptOnlyIcc } from "../../analyses/random-intercept-model.ts";
+import { interceptOnlyIcc } from "../../analyses/random-intercept-model.ts";
+import { fitWithinBetween } from "../../pipeline/stages/analyze-therapists.ts";
 import { DEMO_PARAMETERS, generateDemoStudy, type DemoStudy } from "./model.ts";
 
 const DROPOUT = new Set(["dropped out", "left against advice"]);
@@ -91,13 +92,6 @@ function therapistValues(n: number, seed: number): PopulationValues["therapists"
   const withAlliance = derived.filter((r) => r.early_alliance !== null);
   const icc = interceptOnlyIcc(withAlliance.map((r) => r.early_alliance!), withAlliance.map((r) => r.therapist)).icc;
   const rows = withAlliance.filter((r) => r.outcome_change !== null);
-  const sums = new Map<string, [number, number]>();
-  for (const r of rows) {
-    const a = sums.get(r.therapist) ?? [0, 0];
-    sums.set(r.therapist, [a[0] + r.early_alliance!, a[1] + 1]);
-  }
-  const mean = (t: string) => sums.get(t)![0] / sums.get(t)![1];
-  const x = rows.map((r) => [1, r.early_alliance! - mean(r.therapist), mean(r.therapist), r.outcome_last! - r.outcome_change!]);
-  const fit = randomInterceptModel(rows.map((r) => r.outcome_last!), x, rows.map((r) => r.therapist), ["(Intercept)", "within", "between", "first"]);
-  return { episodes: n, therapists: sums.size, icc_early_alliance: icc, alliance_within: fit.coefficients[1]!.estimate, alliance_between: fit.coefficients[2]!.estimate };
+  const fit = fitWithinBetween(rows.map((r) => r.early_alliance!), rows.map((r) => r.outcome_last! - r.outcome_change!), rows.map((r) => r.outcome_last!), rows.map((r) => r.therapist));
+  return { episodes: n, therapists: fit.groups, icc_early_alliance: icc, alliance_within: fit.coefficients[1]!.estimate, alliance_between: fit.coefficients[2]!.estimate };
 }

@@ -5,7 +5,7 @@
  * fitted by REML with Satterthwaite tests (lme4 + lmerTest). The contextual effect (between − within)
  * says whether the between-therapist slope differs from the within-therapist one. Pure: no I/O.
  */
-import { interceptOnlyIcc, randomInterceptModel, type MixedCoefficient } from "../../analyses/random-intercept-model.ts";
+import { interceptOnlyIcc, randomInterceptModel, type MixedCoefficient, type MixedModelFit } from "../../analyses/random-intercept-model.ts";
 import type { DerivedEpisode } from "./derive.ts";
 
 /** Fewer therapists than this and the between-therapist part is not estimated. */
@@ -52,13 +52,8 @@ export function analyzeTherapists(analysed: DerivedEpisode[]): TherapistAnalysis
   const rows = analysed.filter((e) => e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null);
   const therapists = new Set(rows.map((e) => e.therapist_id)).size;
   if (therapists < MIN_THERAPISTS) return { icc, model: null, reason: `fewer than ${MIN_THERAPISTS} therapists with episodes in the model` };
-  const therapistMean = meanBy(rows, (e) => e.early_alliance!);
-  const x = rows.map((e) => {
-    const m = therapistMean.get(e.therapist_id)!;
-    return [1, e.early_alliance! - m, m, e.outcome_first!];
-  });
   try {
-    const fit = randomInterceptModel(rows.map((e) => e.outcome_last!), x, rows.map((e) => e.therapist_id), MODEL_TERMS, [{ name: "contextual", weights: [0, -1, 1, 0] }]);
+    const fit = fitWithinBetween(rows.map((e) => e.early_alliance!), rows.map((e) => e.outcome_first!), rows.map((e) => e.outcome_last!), rows.map((e) => e.therapist_id));
     return {
       icc,
       model: {
@@ -92,13 +87,21 @@ function therapistIcc(variable: IccVariable, analysed: DerivedEpisode[]): Therap
   }
 }
 
-function meanBy(rows: DerivedEpisode[], value: (e: DerivedEpisode) => number): Map<string, number> {
-  const acc = new Map<string, [number, number]>();
-  for (const e of rows) {
-    const a = acc.get(e.therapist_id) ?? [0, 0];
-    a[0] += value(e);
-    a[1] += 1;
-    acc.set(e.therapist_id, a);
-  }
-  return new Map([...acc].map(([k, [s, n]]) => [k, s / n]));
+/**
+ * The within/between-therapist model on plain arrays: last ~ (alliance − therapist mean) + therapist
+ * mean + first + (1 | therapist), therapist means taken over the rows given, with the contextual
+ * contrast. Shared by the stage and the demo's population values (data/demo/population.ts).
+ * @example fitWithinBetween(alliance, first, last, therapist).coefficients[1] // alliance_within
+ */
+export function fitWithinBetween(alliance: readonly number[], first: readonly number[], last: readonly number[], therapist: readonly string[]): MixedModelFit {
+  const sums = new Map<string, [number, number]>();
+  therapist.forEach((t, i) => {
+    const a = sums.get(t) ?? [0, 0];
+    sums.set(t, [a[0] + alliance[i]!, a[1] + 1]);
+  });
+  const x = alliance.map((a, i) => {
+    const [s, n] = sums.get(therapist[i]!)!;
+    return [1, a - s / n, s / n, first[i]!];
+  });
+  return randomInterceptModel(last, x, therapist, MODEL_TERMS, [{ name: "contextual", weights: [0, -1, 1, 0] }]);
 }

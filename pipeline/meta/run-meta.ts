@@ -10,6 +10,7 @@ import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { renderSvg } from "../report/chart-frame.ts";
 import { renderPage } from "../report/html.ts";
 import { printPdf } from "../report/pdf.ts";
+import { toCsv } from "../report/tables.ts";
 import { analyzeMeta } from "./analyze-meta.ts";
 import { funnelSpec, metaForestSpec } from "./meta-charts.ts";
 import { META_RESULTS_SCHEMA_VERSION, type MetaResults } from "./meta-results.ts";
@@ -63,8 +64,5 @@ export async function runMeta(o: MetaOptions): Promise<Result<{ results: MetaRes
 }
 
 function studiesCsv(m: MetaResults): string {
-  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const lines = ["study,year,n,r,ci_low,ci_high,weight_reml_percent"];
-  for (const s of m.studies) lines.push([q(s.study), s.year ?? "", s.n, s.r, s.ci_low, s.ci_high, s.weight_reml].join(","));
-  return lines.join("\n") + "\n";
+  return toCsv(["study", "year", "n", "r", "ci_low", "ci_high", "weight_reml_percent"], m.studies.map((s) => [s.study, s.year, s.n, s.r, s.ci_low, s.ci_high, s.weight_reml]));
 }

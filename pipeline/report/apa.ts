@@ -15,6 +15,11 @@ export function formatP(p: number): string {
   return p < 0.001 ? "p < .001" : `p = ${noLeadingZero(p, 3)}`;
 }
 
+/** A correlation interval as "[.22, .38]", or "—" when there is none. @example ciText(0.2213, 0.3752) // => "[.22, .38]" */
+export function ciText(lo: number | null, hi: number | null, digits = 2): string {
+  return lo === null || hi === null ? "—" : `[${noLeadingZero(lo, digits)}, ${noLeadingZero(hi, digits)}]`;
+}
+
 /** p in a table column headed p: @example pCell(0.0423) // => ".042" @example pCell(0.0004) // => "< .001" */
 export function pCell(p: number): string {
   return p < 0.001 ? "< .001" : noLeadingZero(p, 3);

@@ -1,6 +1,6 @@
 /** The report's section on other predictors and outcomes, and reliable change, from results.json alone. */
 import type { Results } from "../results.ts";
-import { formatPercent, noLeadingZero, pCell } from "./apa.ts";
+import { ciText, formatPercent, noLeadingZero, pCell } from "./apa.ts";
 
 const X_LABELS = { early_alliance: "Early", mean_alliance: "Mean, all sessions", last_alliance: "Last rating" } as const;
 const Y_LABELS = { outcome_change: "Change", outcome_last: "Last score", outcome_residualized: "Residualized change" } as const;
@@ -8,14 +8,13 @@ const Y_LABELS = { outcome_change: "Change", outcome_last: "Last score", outcome
 export function buildPredictorsView(r: Results, show: (n: number | null) => string) {
   // Reliable-change cells use "—" rather than show(): complementary suppression hides cells that are not small.
   const p = r.predictors;
-  const ci = (lo: number | null, hi: number | null) => (lo === null || hi === null ? "—" : `[${noLeadingZero(lo)}, ${noLeadingZero(hi)}]`);
   const rows = p.correlations.map((c) => ({
     x: X_LABELS[c.x],
     y: Y_LABELS[c.y],
     n: show(c.n),
     r: c.estimate === null ? "—" : noLeadingZero(c.estimate),
-    ci: ci(c.ci_low, c.ci_high),
-    bca: c.boot_bca ? ci(c.boot_bca.ci_low, c.boot_bca.ci_high) : "—",
+    ci: ciText(c.ci_low, c.ci_high),
+    bca: c.boot_bca ? ciText(c.boot_bca.ci_low, c.boot_bca.ci_high) : "—",
     p: c.p === null ? "—" : pCell(c.p),
     pHolm: c.p_holm === null ? "—" : pCell(c.p_holm),
   }));

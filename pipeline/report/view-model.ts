@@ -4,7 +4,7 @@
  */
 import Handlebars from "handlebars";
 import type { Results } from "../results.ts";
-import { apaHtml, formatP, formatPercent, noLeadingZero, pCell } from "./apa.ts";
+import { apaHtml, ciText, formatP, formatPercent, noLeadingZero, pCell } from "./apa.ts";
 import { buildRetentionView, type RetentionView } from "./retention-view.ts";
 import { buildTherapistView, type TherapistView } from "./therapist-view.ts";
 import { buildPredictorsView } from "./predictors-view.ts";
@@ -12,8 +12,6 @@ import { buildPredictorsView } from "./predictors-view.ts";
 /** How a withheld count is printed: "<11" for a minimum cell size of 11. */
 const suppressedText = (r: Results) => `<${r.suppression.min_cell_size}`;
 
-/** A correlation interval as "[.22, .38]", or "—" when there is none. */
-const ciText = (lo: number | null, hi: number | null) => (lo === null || hi === null ? "—" : `[${noLeadingZero(lo)}, ${noLeadingZero(hi)}]`);
 
 export interface ReportView {
   title: string;
@@ -116,18 +114,25 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
   };
 }
 
+/** The primary benchmark and whether its r lies inside this study's 95% CI; null without an estimate. */
+function benchmarkPlacement(r: Results) {
+  const study = r.benchmarks.this_study;
+  const benchmark = r.benchmarks.published[0];
+  if (!study || !benchmark) return null;
+  return { study, benchmark, inside: study.ci_low <= benchmark.r && benchmark.r <= study.ci_high };
+}
+
 function benchmarksView(r: Results): ReportView["benchmarks"] {
-  const b = r.benchmarks;
-  const main = b.published[0]!;
-  const t = b.this_study;
-  const text = !t
+  const at = benchmarkPlacement(r);
+  const text = !at
     ? "This study's correlation is not shown (suppressed or not estimable)."
-    : main.ci_low !== null && main.ci_high !== null && t.ci_low <= main.r && main.r <= t.ci_high
-      ? `This study's correlation of early alliance with outcome change, r = ${noLeadingZero(t.r)} [${noLeadingZero(t.ci_low)}, ${noLeadingZero(t.ci_high)}], is consistent with the meta-analytic benchmark of ${main.short}, r = ${noLeadingZero(main.r, 3)}: the benchmark lies inside this study's 95% CI.`
-      : `This study's correlation of early alliance with outcome change, r = ${noLeadingZero(t.r)} [${noLeadingZero(t.ci_low)}, ${noLeadingZero(t.ci_high)}], ${t.ci_high < main.r ? "is below" : "is above"} the meta-analytic benchmark of ${main.short}, r = ${noLeadingZero(main.r, 3)}, which lies outside this study's 95% CI.`;
+    : `This study's correlation of early alliance with outcome change, r = ${noLeadingZero(at.study.r)} ${ciText(at.study.ci_low, at.study.ci_high)}, ` +
+      (at.inside
+        ? `is consistent with the meta-analytic benchmark of ${at.benchmark.short}, r = ${noLeadingZero(at.benchmark.r, 3)}: the benchmark lies inside this study's 95% CI.`
+        : `${at.study.ci_high < at.benchmark.r ? "is below" : "is above"} the meta-analytic benchmark of ${at.benchmark.short}, r = ${noLeadingZero(at.benchmark.r, 3)}, which lies outside this study's 95% CI.`);
   return {
     text: `${text} Benchmarks pool many studies with different alliance measures, raters, times and outcomes, so they are a yardstick, not a prediction for one program.`,
-    references: b.published.map((p) => ({ reference: p.reference, checked: p.checked })),
+    references: r.benchmarks.published.map((p) => ({ reference: p.reference, checked: p.checked })),
   };
 }
 
@@ -146,7 +151,7 @@ function sitesView(r: Results, show: (n: number | null) => string): ReportView["
       q: `Q(${p.q_df}) = ${p.q.toFixed(2)}, ${formatP(p.q_p)}`,
     })),
     text: reml
-      ? `Across ${reml.k} sites the pooled correlation (random effects, REML, on Fisher z) was r = ${noLeadingZero(reml.r)}, 95% CI [${noLeadingZero(reml.ci_low)}, ${noLeadingZero(reml.ci_high)}], with a 95% prediction interval for a new site of [${noLeadingZero(reml.pi_low)}, ${noLeadingZero(reml.pi_high)}]; τ² = ${reml.tau2.toFixed(4)}, I² = ${reml.i2.toFixed(1)}%. Sites with fewer than ${r.suppression.min_cell_size} episodes are pooled but not shown.`
+      ? `Across ${reml.k} sites the pooled correlation (random effects, REML, on Fisher z) was r = ${noLeadingZero(reml.r)}, 95% CI ${ciText(reml.ci_low, reml.ci_high)}, with a 95% prediction interval for a new site of ${ciText(reml.pi_low, reml.pi_high)}; τ² = ${reml.tau2.toFixed(4)}, I² = ${reml.i2.toFixed(1)}%. Sites with fewer than ${r.suppression.min_cell_size} episodes are pooled but not shown.`
       : "Fewer than two sites had enough episodes to pool.",
   };
 }
@@ -214,14 +219,19 @@ function resultsHtml(r: Results): string {
     change.estimate !== null ? `Early alliance was correlated with outcome change, ${apaHtml(change.apa)} (<i>n</i> = ${change.n}).` : `The correlation of early alliance with outcome change is ${change.apa}.`,
     last.estimate !== null ? `Its correlation with the last outcome score was ${apaHtml(last.apa)} (<i>n</i> = ${last.n}).` : "",
     r.partial_correlation.estimate !== null ? `Holding the first outcome score constant, the association with the last outcome was ${apaHtml(r.partial_correlation.apa)}.` : "",
-    r.bootstrap ? `The bootstrap BCa 95% CI of the correlation with outcome change was [${noLeadingZero(r.bootstrap.bca.ci_low)}, ${noLeadingZero(r.bootstrap.bca.ci_high)}].` : "",
-    r.benchmarks.this_study && r.benchmarks.published[0] ? `The meta-analytic benchmark r = ${noLeadingZero(r.benchmarks.published[0].r, 3)} (${Handlebars.escapeExpression(r.benchmarks.published[0].short)}) ${r.benchmarks.this_study.ci_low <= r.benchmarks.published[0].r && r.benchmarks.published[0].r <= r.benchmarks.this_study.ci_high ? "lies inside" : "lies outside"} that correlation's 95% CI.` : "",
-    r.sites.reml ? `Pooled over ${r.sites.reml.k} sites (REML), r = ${noLeadingZero(r.sites.reml.r)}, 95% CI [${noLeadingZero(r.sites.reml.ci_low)}, ${noLeadingZero(r.sites.reml.ci_high)}], <i>I</i>² = ${r.sites.reml.i2.toFixed(1)}%.` : "",
+    r.bootstrap ? `The bootstrap BCa 95% CI of the correlation with outcome change was ${ciText(r.bootstrap.bca.ci_low, r.bootstrap.bca.ci_high)}.` : "",
+    benchmarkSentence(r),
+    r.sites.reml ? `Pooled over ${r.sites.reml.k} sites (REML), r = ${noLeadingZero(r.sites.reml.r)}, 95% CI ${ciText(r.sites.reml.ci_low, r.sites.reml.ci_high)}, <i>I</i>² = ${r.sites.reml.i2.toFixed(1)}%.` : "",
     therapistSentence(r),
     tiers.length ? `Among closed episodes, dropout was ${tierText}.` : "",
   ]
     .filter(Boolean)
     .join(" ");
+}
+
+function benchmarkSentence(r: Results): string {
+  const at = benchmarkPlacement(r);
+  return at ? `The meta-analytic benchmark r = ${noLeadingZero(at.benchmark.r, 3)} (${Handlebars.escapeExpression(at.benchmark.short)}) lies ${at.inside ? "inside" : "outside"} that correlation's 95% CI.` : "";
 }
 
 function therapistSentence(r: Results): string {

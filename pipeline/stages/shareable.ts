@@ -11,7 +11,7 @@ import { apaCoefficient, apaCorrelation } from "../report/apa.ts";
 import { BENCHMARKS } from "../benchmarks.ts";
 import type { MixedCoefficient } from "../../analyses/random-intercept-model.ts";
 import type { RandomEffects } from "../../analyses/random-effects.ts";
-import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type MixedCoefficientRow, type TherapistResults, type PredictorResults, type PredictorCorrelationRow, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
+import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type MixedCoefficientRow, type TherapistResults, type PredictorResults, type PredictorCorrelationRow, type BenchmarkResults, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
 import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "./analyze.ts";
 import type { IngestOutput } from "./ingest.ts";
 import type { ValidationOutput } from "./validate.ts";
@@ -22,6 +22,12 @@ export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: "no alliance 
 
 function pooled(m: RandomEffects | null): PooledCorrelation | null {
   return m && { method: m.method, k: m.k, r: m.r, ci_low: m.r_ci[0], ci_high: m.r_ci[1], pi_low: m.r_pi[0], pi_high: m.r_pi[1], tau2: m.tau2, i2: m.i2, q: m.q, q_df: m.q_df, q_p: m.q_p };
+}
+
+/** Early alliance × outcome change (Pearson) for the benchmark chart, or null when withheld or not estimable. */
+function primaryEstimate(correlations: CorrelationRow[]): BenchmarkResults["this_study"] {
+  const c = correlations.find((x) => x.y === "outcome_change" && x.method === "pearson");
+  return c && c.estimate !== null && c.ci_low !== null && c.ci_high !== null && c.n !== null ? { r: c.estimate, ci_low: c.ci_low, ci_high: c.ci_high, n: c.n } : null;
 }
 
 const coefficientRow = (c: MixedCoefficient): MixedCoefficientRow => ({ ...c, apa: apaCoefficient(c, CONFIDENCE_LEVEL) });
@@ -177,10 +183,7 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
       dl: pooled(analysis.sites.dl),
     },
     benchmarks: {
-      this_study: (() => {
-        const c = correlations.find((x) => x.y === "outcome_change" && x.method === "pearson");
-        return c && c.estimate !== null && c.ci_low !== null && c.ci_high !== null && c.n !== null ? { r: c.estimate, ci_low: c.ci_low, ci_high: c.ci_high, n: c.n } : null;
-      })(),
+      this_study: primaryEstimate(correlations),
       published: BENCHMARKS.map((b) => ({ ...b })),
     },
     predictors,

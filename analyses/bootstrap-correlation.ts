@@ -23,38 +23,76 @@ export interface BootstrapInterval {
   acceleration: number;
 }
 
+/**
+ * Seeded bootstrap intervals for r(x, y).
+ * @example bootstrapCorrelation(wt, mpg, 2000, 1).bca // [lower, upper]
+ */
 export function bootstrapCorrelation(x: readonly number[], y: readonly number[], b = 2000, seed = 1, level = 0.95): BootstrapInterval {
-  const n = x.length;
-  if (n !== y.length || n < 4) throw new RangeError("bootstrapCorrelation: needs two equal-length arrays of at least 4 pairs");
-  const estimate = correlationCoefficient(x, y);
-  const reps: number[] = [];
+  if (x.length !== y.length) throw new RangeError("bootstrapCorrelation: needs two equal-length arrays of at least 4 pairs");
+  return bootstrapCorrelations([x, y], [[0, 1]], b, seed, level)[0]!;
+}
+
+/**
+ * Bootstrap intervals for several correlations among variables measured on the same cases, from
+ * one set of resamples: each resample draws its case indices once and every pair's r is computed
+ * on it. A pair's interval is exactly what bootstrapCorrelation gives it alone with the same seed
+ * (the same indices, summed in the same order); sharing the draws only saves time.
+ * @example bootstrapCorrelations([early, mean, change], [[0, 2], [1, 2]], 2000, 1) // two intervals
+ */
+export function bootstrapCorrelations(
+  columns: readonly (readonly number[])[],
+  pairs: readonly (readonly [number, number])[],
+  b = 2000,
+  seed = 1,
+  level = 0.95,
+): BootstrapInterval[] {
+  const n = columns[0]?.length ?? 0;
+  if (n < 4 || columns.some((c) => c.length !== n)) throw new RangeError("bootstrapCorrelations: needs equal-length columns of at least 4 cases");
+  const k = columns.length;
+  const m = pairs.length;
+  const estimates = pairs.map(([i, j]) => correlationCoefficient(columns[i]!, columns[j]!));
+  // Centre each column once so the one-pass sums of each resample keep their precision; row-major for locality.
+  const data = new Float64Array(n * k);
+  columns.forEach((col, v) => {
+    const mean = col.reduce((a, x) => a + x, 0) / n;
+    for (let i = 0; i < n; i++) data[i * k + v] = col[i]! - mean;
+  });
+  const left = Int32Array.from(pairs, (p) => p[0]);
+  const right = Int32Array.from(pairs, (p) => p[1]);
+  const sum = new Float64Array(k);
+  const squares = new Float64Array(k);
+  const products = new Float64Array(m);
+  const reps: number[][] = pairs.map(() => []);
   let state = seed >>> 0; // mulberry32 (as seededUniform), inlined: this loop draws b·n numbers
-  // Centre once so the one-pass sums of each resample keep their precision.
-  const mx = x.reduce((a, v) => a + v, 0) / n;
-  const my = y.reduce((a, v) => a + v, 0) / n;
-  const cx = Float64Array.from(x, (v) => v - mx);
-  const cy = Float64Array.from(y, (v) => v - my);
-  for (let k = 0; k < b; k++) {
-    let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (let r = 0; r < b; r++) {
+    sum.fill(0);
+    squares.fill(0);
+    products.fill(0);
     for (let i = 0; i < n; i++) {
       state = (state + 0x6d2b79f5) >>> 0;
       let t = state;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      const j = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-      const a = cx[j]!;
-      const c = cy[j]!;
-      sx += a;
-      sy += c;
-      sxx += a * a;
-      syy += c * c;
-      sxy += a * c;
+      const row = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) * k;
+      for (let v = 0; v < k; v++) {
+        const a = data[row + v]!;
+        sum[v] = sum[v]! + a;
+        squares[v] = squares[v]! + a * a;
+      }
+      for (let p = 0; p < m; p++) products[p] = products[p]! + data[row + left[p]!]! * data[row + right[p]!]!;
     }
-    const vx = sxx - (sx * sx) / n;
-    const vy = syy - (sy * sy) / n;
-    // A resample with a constant variable has no r; it is left out and counted.
-    if (vx > 0 && vy > 0) reps.push(Math.max(-1, Math.min(1, (sxy - (sx * sy) / n) / Math.sqrt(vx * vy))));
+    for (let p = 0; p < m; p++) {
+      const [i, j] = [left[p]!, right[p]!];
+      const vx = squares[i]! - (sum[i]! * sum[i]!) / n;
+      const vy = squares[j]! - (sum[j]! * sum[j]!) / n;
+      // A resample with a constant variable has no r; it is left out and counted.
+      if (vx > 0 && vy > 0) reps[p]!.push(Math.max(-1, Math.min(1, (products[p]! - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy))));
+    }
   }
+  return pairs.map(([i, j], p) => intervals(columns[i]!, columns[j]!, estimates[p]!, reps[p]!, b, seed, level));
+}
+
+function intervals(x: readonly number[], y: readonly number[], estimate: number, reps: number[], b: number, seed: number, level: number): BootstrapInterval {
   reps.sort((p, q) => p - q);
   const alpha = [(1 - level) / 2, (1 + level) / 2];
   const w = normalQuantile(reps.filter((r) => r < estimate).length / reps.length, 0, 1);

@@ -6,8 +6,9 @@
  * the minor version when names are added.
  */
 import type { MixedCoefficient } from "../analyses/random-intercept-model.ts";
+import type { AllianceInstrument } from "./config/types.ts";
 
-export const RESULTS_SCHEMA_VERSION = "1.3.0";
+export const RESULTS_SCHEMA_VERSION = "1.4.0";
 
 export interface Results {
   schema_version: string;
@@ -58,7 +59,7 @@ export interface Provenance {
 
 export interface Settings {
   /** As in the config (early_window when the config gives it; the window used is early_alliance_window). */
-  alliance: { instrument: string; min: number; max: number; early_window?: number };
+  alliance: AllianceInstrument;
   /** As in the config; reliability and clinical_cutoff only when the config gives them. */
   outcome: { measure: string; min: number; max: number; higher_is_better: boolean; reliability?: number; clinical_cutoff?: number };
   dropout_reasons: string[];
@@ -312,8 +313,17 @@ export interface BenchmarkResults {
 }
 
 export interface PredictorResults {
-  /** Pearson r of each predictor with each outcome; Holm across these nine (a secondary, exploratory family). */
+  /** Whose rating the alliance column is (config alliance.rater). */
+  alliance_rater: "client" | "therapist" | "observer";
+  /** Subscales and other raters' scores analysed beside the total, in config order; empty when the config lists none. */
+  components: { key: string; kind: "subscale" | "rater"; name: string; label: string }[];
+  /**
+   * Pearson r of each predictor with each outcome: early, mean and last alliance, then the early score
+   * of each component, each against the three outcomes. Holm across all rows (a secondary, exploratory family).
+   */
   correlations: PredictorCorrelationRow[];
+  /** Pearson r of each other rater's early alliance with the alliance column's, on episodes with both. */
+  rater_agreement: { rater: string; n: number | null; estimate: number | null; ci_low: number | null; ci_high: number | null; df: number | null; p: number | null; apa: string }[];
   /** lm(outcome_last ~ outcome_first) whose residuals are the residualized change; null when not fitted or a small cell. */
   residualized_fit: { n: number; intercept: number; slope: number } | null;
   /** Jacobson–Truax categories; null when the config gives no outcome reliability. */
@@ -321,7 +331,8 @@ export interface PredictorResults {
 }
 
 export interface PredictorCorrelationRow {
-  x: "early_alliance" | "mean_alliance" | "last_alliance";
+  /** early_alliance, mean_alliance, last_alliance, or early_<component key> (e.g. early_subscale_bond, early_rater_therapist). */
+  x: string;
   y: "outcome_change" | "outcome_last" | "outcome_residualized";
   n: number | null;
   estimate: number | null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { generateDemoStudy } from "../data/demo/model.ts";
+import { EPISODE_COLUMNS, SESSION_COLUMNS, generateDemoStudy } from "../data/demo/model.ts";
 import { plainCsv } from "../data/demo/generate.ts";
 
 const demo = (f: string) => readFileSync(fileURLToPath(new URL(`../data/demo/${f}`, import.meta.url)), "utf8");
@@ -10,8 +10,8 @@ describe("the embedded demo study", () => {
   const study = generateDemoStudy();
 
   it("is exactly what the seeded generator writes (npm run generate-demo)", () => {
-    expect(plainCsv(study.episodes, ["ClientID", "Site", "Clinician", "AdmitDate", "DischargeDate", "DischargeReason"])).toBe(demo("episodes.csv"));
-    expect(plainCsv(study.sessions, ["ClientID", "SessionDate", "SRS_Total", "ORS_Total"])).toBe(demo("sessions.csv"));
+    expect(plainCsv(study.episodes, EPISODE_COLUMNS)).toBe(demo("episodes.csv"));
+    expect(plainCsv(study.sessions, SESSION_COLUMNS)).toBe(demo("sessions.csv"));
   });
 
   it("has the documented shape: 600 episodes, 4 sites, 30 therapists, 8 quarters of admissions", () => {

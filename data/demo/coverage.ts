@@ -1,36 +1,33 @@
 /**
- * Coverage of the demo's intervals: fits the within/between-therapist model and the primary Pearson r
- * to many demo-sized studies from the same model and counts how often their 95% CIs hold the
- * population values (data/demo/README.md). One demo is one draw; this shows the intervals' long-run rate.
+ * Coverage of the demo's intervals: computes every documented quantity's 95% CI (truth.ts) in many
+ * demo-sized studies from the same model and counts how often it holds the population value
+ * (data/demo/README.md). One demo is one draw; this shows the intervals' long-run rate.
  *   node bin/run-ts.mjs data/demo/coverage.ts [--studies 200] [--first-seed 1001]
  */
 import { parseArgs } from "node:util";
-import { fitWithinBetween } from "../../pipeline/stages/analyze-therapists.ts";
-import { pearson } from "../../analyses/pearson.ts";
 import { generateDemoStudy } from "./model.ts";
-import { deriveReference } from "./population.ts";
-
-/** Population values from `npm run generate-demo -- --truth` (data/demo/README.md). */
-export const TRUTH = { r_change: 0.281, within: 0.446, between: 0.502 } as const;
+import { intervals, TRUTH, type Truth } from "./truth.ts";
 
 export function coverage(studies: number, firstSeed: number) {
-  const hits = { r_change: 0, within: 0, between: 0 };
-  const sums = { r_change: 0, within: 0, between: 0 };
+  const keys = Object.keys(TRUTH) as Truth[];
+  const hits = Object.fromEntries(keys.map((k) => [k, 0])) as Record<Truth, number>;
+  const sums = Object.fromEntries(keys.map((k) => [k, 0])) as Record<Truth, number>;
+  let all = 0;
   for (let s = 0; s < studies; s++) {
-    const study = generateDemoStudy(600, firstSeed + s);
-    const rows = deriveReference(study)
-      .map((r, i) => ({ ...r, therapist: study.episodes[i]!.Clinician }))
-      .filter((r) => r.early_alliance !== null && r.outcome_change !== null);
-    const fit = fitWithinBetween(rows.map((r) => r.early_alliance!), rows.map((r) => r.outcome_last! - r.outcome_change!), rows.map((r) => r.outcome_last!), rows.map((r) => r.therapist));
-    const r = pearson(rows.map((x) => x.early_alliance!), rows.map((x) => x.outcome_change!), 0.95);
-    const est = { r_change: [r.estimate, r.ci_low!, r.ci_high!], within: [fit.coefficients[1]!.estimate, fit.coefficients[1]!.ci_low, fit.coefficients[1]!.ci_high], between: [fit.coefficients[2]!.estimate, fit.coefficients[2]!.ci_low, fit.coefficients[2]!.ci_high] };
-    for (const k of Object.keys(hits) as (keyof typeof hits)[]) {
-      const [e, lo, hi] = est[k] as [number, number, number];
-      sums[k] += e;
-      if (lo <= TRUTH[k] && TRUTH[k] <= hi) hits[k]++;
+    const got = intervals(generateDemoStudy(600, firstSeed + s));
+    let every = true;
+    for (const k of keys) {
+      sums[k] += got[k].estimate;
+      if (got[k].lo <= TRUTH[k] && TRUTH[k] <= got[k].hi) hits[k]++;
+      else every = false;
     }
+    if (every) all++;
   }
-  return Object.fromEntries(Object.keys(hits).map((k) => [k, { truth: TRUTH[k as keyof typeof TRUTH], mean_estimate: sums[k as keyof typeof sums] / studies, coverage: hits[k as keyof typeof hits] / studies }]));
+  return {
+    studies,
+    share_with_every_truth_covered: all / studies,
+    quantities: Object.fromEntries(keys.map((k) => [k, { truth: TRUTH[k], mean_estimate: +(sums[k] / studies).toFixed(4), coverage: hits[k] / studies }])),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

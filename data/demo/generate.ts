@@ -8,11 +8,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { DEMO_PARAMETERS, generateDemoStudy, type DemoStudy } from "./model.ts";
+import { DEMO_PARAMETERS, EPISODE_COLUMNS, SESSION_COLUMNS, generateDemoStudy, type DemoStudy } from "./model.ts";
 import { populationValues } from "./population.ts";
 
 /** CSV text of rows whose values never contain a comma, quote or newline. */
-export function plainCsv<T extends object>(rows: T[], columns: (keyof T & string)[]): string {
+export function plainCsv<T extends object>(rows: T[], columns: readonly (keyof T & string)[]): string {
   const lines = [columns.join(",")];
   for (const row of rows) lines.push(columns.map((c) => (row[c] ?? "") as string | number).join(","));
   return lines.join("\n") + "\n";
@@ -20,8 +20,8 @@ export function plainCsv<T extends object>(rows: T[], columns: (keyof T & string
 
 export function writeDemoStudy(study: DemoStudy, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "episodes.csv"), plainCsv(study.episodes, ["ClientID", "Site", "Clinician", "AdmitDate", "DischargeDate", "DischargeReason"]));
-  writeFileSync(join(dir, "sessions.csv"), plainCsv(study.sessions, ["ClientID", "SessionDate", "SRS_Total", "ORS_Total"]));
+  writeFileSync(join(dir, "episodes.csv"), plainCsv(study.episodes, EPISODE_COLUMNS));
+  writeFileSync(join(dir, "sessions.csv"), plainCsv(study.sessions, SESSION_COLUMNS));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -23,8 +23,25 @@ export const DEMO_PARAMETERS = {
   allianceMean: 33,
   allianceTherapistSd: 2.0,
   allianceClientSd: 3.2,
-  /** Session-to-session noise of one SRS rating around the client's latent alliance. */
-  allianceSessionSd: 2.0,
+  /**
+   * The SRS's four 0–10 items (relationship, goals and topics, approach or method, overall), each
+   * rated to one decimal: item = latent alliance / 4 + the client's own lean on that item ~
+   * N(0, itemClientSd²) + session noise ~ N(0, itemSessionSd²). Four items' noise makes the total's
+   * session noise SD 2.0. The total is the sum of the items.
+   */
+  itemClientSd: 0.6,
+  itemSessionSd: 1.0,
+  /**
+   * Therapist-rated alliance (0–40), on a share of attended sessions: therapistRatingMean +
+   * therapistRatingSlope · (latent − allianceMean) + the therapist's leniency ~ N(0, sd²) + the
+   * client's disagreement ~ N(0, sd²), plus session noise; rounded, clamped to 0–40.
+   */
+  therapistRatingShare: 0.75,
+  therapistRatingMean: 30,
+  therapistRatingSlope: 0.6,
+  therapistLeniencySd: 2.0,
+  therapistDisagreementSd: 2.5,
+  therapistRatingSessionSd: 2.0,
   /** ORS at intake ~ Normal(mean, sd), 0–40, higher is better. */
   outcomeIntakeMean: 19,
   outcomeIntakeSd: 6,
@@ -75,9 +92,19 @@ export interface EpisodeRow {
 export interface SessionRow {
   ClientID: string;
   SessionDate: string;
+  SRS_Relationship: number | null;
+  SRS_Goals: number | null;
+  SRS_Approach: number | null;
+  SRS_Overall: number | null;
   SRS_Total: number | null;
   ORS_Total: number | null;
+  /** Therapist-rated alliance, 0–40. */
+  SRS_Therapist: number | null;
 }
+
+/** The sessions file's columns, in order. */
+export const SESSION_COLUMNS = ["ClientID", "SessionDate", "SRS_Relationship", "SRS_Goals", "SRS_Approach", "SRS_Overall", "SRS_Total", "ORS_Total", "SRS_Therapist"] as const;
+export const EPISODE_COLUMNS = ["ClientID", "Site", "Clinician", "AdmitDate", "DischargeDate", "DischargeReason"] as const;
 
 /** What the generator knew about each episode, for computing population values. */
 export interface LatentEpisode {
@@ -97,7 +124,7 @@ const clampRound = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(
 export function generateDemoStudy(n: number = DEMO_PARAMETERS.episodes, seed: number = DEMO_PARAMETERS.seed, p: DemoParameters = DEMO_PARAMETERS): DemoStudy {
   const rng = createRandom(seed);
   const therapists = p.sites.flatMap((site, s) =>
-    Array.from({ length: p.therapistsPerSite[s]! }, () => ({ site, effect: rng.normal(0, p.allianceTherapistSd) })),
+    Array.from({ length: p.therapistsPerSite[s]! }, () => ({ site, effect: rng.normal(0, p.allianceTherapistSd), leniency: rng.normal(0, p.therapistLeniencySd) })),
   );
   const therapistIds = therapists.map((_, i) => `T${String(i + 1).padStart(2, "0")}`);
   const latentSd = Math.hypot(p.allianceTherapistSd, p.allianceClientSd);
@@ -115,7 +142,7 @@ export function generateDemoStudy(n: number = DEMO_PARAMETERS.episodes, seed: nu
     const z = (latentAlliance - p.allianceMean) / latentSd;
     const admit = addDays(p.admitFrom, rng.int(0, admitDays));
     latent.push({ allianceZ: z, therapistIndex: t });
-    const { rows, discharge, reason } = simulateCourse(rng, p, clientId, admit, latentAlliance, z);
+    const { rows, discharge, reason } = simulateCourse(rng, p, clientId, admit, latentAlliance, z, therapist.leniency);
     const dischargedByExport = discharge <= p.exportDate;
     episodes.push({
       ClientID: clientId,
@@ -136,11 +163,15 @@ export function generateDemoStudy(n: number = DEMO_PARAMETERS.episodes, seed: nu
   return { episodes, sessions, latent };
 }
 
-function simulateCourse(rng: Random, p: DemoParameters, clientId: string, admit: string, latentAlliance: number, z: number) {
+const ITEMS = ["SRS_Relationship", "SRS_Goals", "SRS_Approach", "SRS_Overall"] as const;
+
+function simulateCourse(rng: Random, p: DemoParameters, clientId: string, admit: string, latentAlliance: number, z: number, leniency: number) {
   const rows: SessionRow[] = [];
   if (rng.chance(p.noFirstSessionShare)) {
     return { rows, discharge: addDays(admit, rng.int(14, 30)), reason: REASONS.droppedOut };
   }
+  const itemLatent = ITEMS.map(() => latentAlliance / 4 + rng.normal(0, p.itemClientSd));
+  const therapistLatent = p.therapistRatingMean + p.therapistRatingSlope * (latentAlliance - p.allianceMean) + leniency + rng.normal(0, p.therapistDisagreementSd);
   const intake = rng.normal(p.outcomeIntakeMean, p.outcomeIntakeSd);
   const gain = p.gainMean + p.gainPerAllianceSd * z + rng.normal(0, p.gainSd);
   const planned = rng.int(p.plannedWeeksMin, p.plannedWeeksMax);
@@ -151,10 +182,13 @@ function simulateCourse(rng: Random, p: DemoParameters, clientId: string, admit:
   for (let week = 0; week < planned; week++) {
     const date = addDays(firstSession, 7 * week);
     if (week === 0 || rng.chance(p.attendProbability)) {
-      const srs = rng.chance(p.allianceMissingProbability) ? null : clampRound(rng.normal(latentAlliance, p.allianceSessionSd), 0, 40);
+      // Items in tenths (an SRS mark is read to 0.1 cm), so the total is their exact sum.
+      const tenths = rng.chance(p.allianceMissingProbability) ? null : itemLatent.map((m) => clampRound(10 * rng.normal(m, p.itemSessionSd), 0, 100));
+      const items = Object.fromEntries(ITEMS.map((name, i) => [name, tenths ? tenths[i]! / 10 : null])) as Record<(typeof ITEMS)[number], number | null>;
       const expected = intake + gain * (1 - Math.exp(-week / p.gainWeeks));
       const ors = rng.chance(p.outcomeMissingProbability) ? null : clampRound(rng.normal(expected, p.outcomeSessionSd), 0, 40);
-      rows.push({ ClientID: clientId, SessionDate: date, SRS_Total: srs, ORS_Total: ors });
+      const byTherapist = rng.chance(p.therapistRatingShare) ? clampRound(rng.normal(therapistLatent, p.therapistRatingSessionSd), 0, 40) : null;
+      rows.push({ ClientID: clientId, SessionDate: date, ...items, SRS_Total: tenths ? tenths.reduce((a, b) => a + b, 0) / 10 : null, ORS_Total: ors, SRS_Therapist: byTherapist });
       lastDate = date;
     }
     if (week === planned - 1) break;

@@ -8,7 +8,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { Ajv, type ErrorObject } from "ajv";
 import schema from "../../schema/study-config.schema.json" with { type: "json" };
 import type { StudyConfigFile } from "./types.ts";
-import { DEFAULT_BOOTSTRAP, DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_RETENTION_DAYS, type Study } from "./study.ts";
+import { DEFAULT_BOOTSTRAP, DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_RETENTION_DAYS, allianceComponents, type Study } from "./study.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { isCalendarDate } from "../dates.ts";
 
@@ -60,6 +60,8 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     bootstrap: { b: raw.bootstrap?.b ?? DEFAULT_BOOTSTRAP.b, seed: raw.bootstrap?.seed ?? DEFAULT_BOOTSTRAP.seed },
     minCellSize: raw.privacy?.min_cell_size ?? DEFAULT_MIN_CELL_SIZE,
     earlyWindow: raw.alliance.early_window ?? DEFAULT_EARLY_WINDOW,
+    allianceRater: raw.alliance.rater ?? "client",
+    allianceComponents: allianceComponents(raw.alliance),
     reliableChange: raw.outcome.reliability === undefined ? null : { reliability: raw.outcome.reliability, clinicalCutoff: raw.outcome.clinical_cutoff ?? null },
   });
 }
@@ -136,6 +138,33 @@ function tierProblems(c: StudyConfigFile, at: (key: string, message: string, fix
   }
 }
 
+/** Subscales and other raters: each range valid, names and raters unique, no column used twice. */
+function componentProblems(c: StudyConfigFile, at: (key: string, message: string, fix: string) => void): void {
+  const a = c.alliance;
+  const used = new Map<string, string>(Object.entries(c.columns.sessions).map(([field, col]) => [col, `columns.sessions.${field}`]));
+  const claim = (column: string, key: string) => {
+    const other = used.get(column);
+    if (other !== undefined) at(`${key}.column`, `"${column}" is already used by ${other}`, "Give each score its own column.");
+    else used.set(column, key);
+  };
+  const names = new Set<string>();
+  (a.subscales ?? []).forEach((s, i) => {
+    const key = `alliance.subscales[${i}]`;
+    if (!(s.min < s.max)) at(`${key}.max`, `must be greater than min (${s.min})`, "Give the subscale's lowest and highest possible score.");
+    if (names.has(s.name)) at(`${key}.name`, `repeats the subscale name "${s.name}"`, "Give each subscale its own name.");
+    names.add(s.name);
+    claim(s.column, key);
+  });
+  const raters = new Set<string>([a.rater ?? "client"]);
+  (a.other_raters ?? []).forEach((r, i) => {
+    const key = `alliance.other_raters[${i}]`;
+    if (!(r.min < r.max)) at(`${key}.max`, `must be greater than min (${r.min})`, "Give the form's lowest and highest possible total score.");
+    if (raters.has(r.rater)) at(`${key}.rater`, `"${r.rater}" is already the perspective of ${r.rater === (a.rater ?? "client") ? "the alliance column (alliance.rater)" : "another entry"}`, "List each rater perspective once; set alliance.rater to say whose rating the main alliance column is.");
+    raters.add(r.rater);
+    claim(r.column, key);
+  });
+}
+
 /** Early alliance: the mean of the first three ratings, the most common early window in the literature. */
 export const DEFAULT_EARLY_WINDOW = 3;
 
@@ -150,6 +179,7 @@ function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
   if (cut !== undefined && c.outcome.reliability === undefined) at("outcome.reliability", "is needed with outcome.clinical_cutoff", "Give the measure's reliability (e.g. coefficient alpha) for the reliable change index.");
   if (!isCalendarDate(c.cutoff_date)) at("cutoff_date", `"${c.cutoff_date}" is not a calendar date`, "Give a real date, YYYY-MM-DD.");
   tierProblems(c, at);
+  componentProblems(c, at);
   const dupLabel = c.tiers.labels.find((l, i) => c.tiers.labels.indexOf(l) !== i);
   if (dupLabel !== undefined) at("tiers.labels", `repeats the label "${dupLabel}"`, "Give each tier its own label.");
   const dupReason = c.dropout_reasons.find((r, i) => c.dropout_reasons.indexOf(r) !== i);

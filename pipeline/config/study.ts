@@ -2,7 +2,7 @@
  * The validated study: what the rest of the pipeline trusts. Built once from the config
  * file by loadStudy(); paths are absolute and defaults are filled in.
  */
-import type { AllianceInstrument, ColumnMapping, OutcomeMeasure } from "./types.ts";
+import type { AllianceInstrument, ColumnMapping, OutcomeMeasure, RaterPerspective } from "./types.ts";
 
 export const DEFAULT_MIN_CELL_SIZE = 11;
 export const DEFAULT_COMPLETION_REASONS = ["completed"];
@@ -29,9 +29,37 @@ export interface Study {
   bootstrap: { b: number; seed: number };
   /** Ratings averaged for early alliance. */
   earlyWindow: number;
+  /** Whose rating the alliance column is. */
+  allianceRater: RaterPerspective;
+  /** Subscales and other raters' scores of the alliance, analysed beside the total; empty when the config lists none. */
+  allianceComponents: AllianceComponent[];
   /** Jacobson–Truax settings; null when the outcome measure declares no reliability. */
   reliableChange: { reliability: number; clinicalCutoff: number | null } | null;
   minCellSize: number;
+}
+
+/**
+ * A subscale or another rater's alliance score. `key` names it everywhere downstream: the canonical
+ * sessions field and derived column (`early_<key>`), results.json and the report.
+ * @example { key: "subscale_bond", kind: "subscale", name: "bond", label: "Bond", column: "WAI_Bond", min: 1, max: 5 }
+ */
+export interface AllianceComponent {
+  key: string;
+  kind: "subscale" | "rater";
+  /** Subscale name, or the rater perspective. */
+  name: string;
+  label: string;
+  column: string;
+  min: number;
+  max: number;
+}
+
+/** Components from the config's alliance section, in its order: subscales, then other raters. */
+export function allianceComponents(a: AllianceInstrument): AllianceComponent[] {
+  return [
+    ...(a.subscales ?? []).map((s): AllianceComponent => ({ key: `subscale_${s.name}`, kind: "subscale", name: s.name, label: s.label ?? s.name, column: s.column, min: s.min, max: s.max })),
+    ...(a.other_raters ?? []).map((r): AllianceComponent => ({ key: `rater_${r.rater}`, kind: "rater", name: r.rater, label: `${r.rater[0]!.toUpperCase()}${r.rater.slice(1)}-rated`, column: r.column, min: r.min, max: r.max })),
+  ];
 }
 
 export type TierScore = "early_alliance" | "mean_alliance" | "last_alliance";

@@ -130,6 +130,47 @@ export interface AllianceInstrument {
    * @asType integer
    */
   early_window?: number;
+  /** Whose rating the alliance column is (default client). */
+  rater?: RaterPerspective;
+  /**
+   * Subscale scores of the same instrument, one sessions-file column each (for example the WAI-SR's
+   * Goal, Task and Bond, or the SRS's four items). Each is analysed as an early-alliance predictor
+   * beside the total, with the same early window.
+   */
+  subscales?: AllianceSubscale[];
+  /**
+   * The alliance as rated from other perspectives (a therapist or observer form), one total column
+   * each in the sessions file. Each is analysed beside the total, with the same early window.
+   */
+  other_raters?: AllianceRater[];
+}
+
+export type RaterPerspective = "client" | "therapist" | "observer";
+
+/** One subscale of the alliance instrument. */
+export interface AllianceSubscale {
+  /**
+   * Short name used in results.json and the report, e.g. "bond".
+   * @pattern ^[a-z][a-z0-9_]*$
+   */
+  name: string;
+  /** Column in the sessions file; may be empty. */
+  column: string;
+  /** Printed label, e.g. "Bond (relationship item)" (default: the name). */
+  label?: string;
+  min: number;
+  max: number;
+}
+
+/** The alliance rated from another perspective. */
+export interface AllianceRater {
+  rater: RaterPerspective;
+  /** Column in the sessions file; may be empty. */
+  column: string;
+  /** Name printed in the report, e.g. "Working Alliance Inventory–Short Revised, therapist form". */
+  instrument: string;
+  min: number;
+  max: number;
 }
 
 /** The outcome measure and the range and direction of its total score. */

@@ -88,3 +88,12 @@ export function apaHtml(text: string): string {
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+/**
+ * Items as an English list.
+ * @example joinList(["a", "b", "c"]) // => "a, b and c"
+ * @example joinList(["a", "b"], "or") // => "a or b"
+ */
+export function joinList(items: readonly string[], conjunction = "and"): string {
+  return items.length <= 2 ? items.join(` ${conjunction} `) : `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
+}

@@ -1,15 +1,20 @@
 /** The report's section on other predictors and outcomes, and reliable change, from results.json alone. */
 import type { Results } from "../results.ts";
-import { ciText, formatPercent, noLeadingZero, pCell } from "./apa.ts";
+import { apaHtml, ciText, joinList, formatPercent, noLeadingZero, pCell } from "./apa.ts";
 
-const X_LABELS = { early_alliance: "Early", mean_alliance: "Mean, all sessions", last_alliance: "Last rating" } as const;
+const X_LABELS: Record<string, string> = { early_alliance: "Early", mean_alliance: "Mean, all sessions", last_alliance: "Last rating" };
+const NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+const count = (n: number) => NUMBER_WORDS[n] ?? String(n);
 const Y_LABELS = { outcome_change: "Change", outcome_last: "Last score", outcome_residualized: "Residualized change" } as const;
 
 export function buildPredictorsView(r: Results, show: (n: number | null) => string) {
   // Reliable-change cells use "—" rather than show(): complementary suppression hides cells that are not small.
   const p = r.predictors;
-  const rows = p.correlations.map((c) => ({
-    x: X_LABELS[c.x],
+  const label = (x: string) => X_LABELS[x] ?? `${p.components.find((c) => `early_${c.key}` === x)?.label ?? x}, early`;
+  const rows = p.correlations.map((c, i) => ({
+    // The alliance score is named on the first of its rows only, so the table reads in groups.
+    x: i > 0 && p.correlations[i - 1]!.x === c.x ? "" : label(c.x),
+    first: i === 0 || p.correlations[i - 1]!.x !== c.x,
     y: Y_LABELS[c.y],
     n: show(c.n),
     r: c.estimate === null ? "—" : noLeadingZero(c.estimate),
@@ -19,8 +24,16 @@ export function buildPredictorsView(r: Results, show: (n: number | null) => stri
     pHolm: c.p_holm === null ? "—" : pCell(c.p_holm),
   }));
   const fit = p.residualized_fit;
+  const scores = new Set(p.correlations.map((c) => c.x)).size;
+  const subscales = p.components.filter((c) => c.kind === "subscale");
+  const raters = p.components.filter((c) => c.kind === "rater");
   const text =
-    "Pearson correlations of three alliance scores with three outcomes, with Fisher-z and bootstrap BCa 95% CIs; Holm-adjusted p-values are across these nine, an exploratory family apart from the primary analysis. " +
+    `Pearson correlations of ${count(scores)} alliance scores with three outcomes, with Fisher-z and bootstrap BCa 95% CIs; Holm-adjusted p-values are across these ${p.correlations.length}, an exploratory family apart from the primary analysis. ` +
+    (subscales.length ? `Each subscale (${joinList(subscales.map((c) => c.label))}) is the early mean of its own ratings, over the same window as the total. ` : "") +
+    (raters.length
+      ? `The total is rated by the ${p.alliance_rater}; ${joinList(raters.map((c) => c.label.toLowerCase()))} alliance is the early mean of that form's own ratings. ` +
+        "These intervals treat episodes as independent. Clients of the same therapist are not, and a therapist's own ratings share that therapist's leniency, so for them especially the intervals are too narrow (see Therapists). "
+      : "") +
     (fit ? `Residualized change is the residual of the last outcome regressed on the first (last = ${fit.intercept.toFixed(2)} + ${fit.slope.toFixed(3)} × first, n = ${fit.n}), so it is change not predictable from the starting score. ` : "") +
     "Last alliance is rated nearer the outcome and, for clients who leave early, earlier in treatment, so it is not a cleaner predictor than early alliance.";
   const jt = p.reliable_change;
@@ -35,5 +48,6 @@ export function buildPredictorsView(r: Results, show: (n: number | null) => stri
       return { tier: row.tier ?? "All", n: row.n === null ? "—" : String(row.n), recovered: cell(row.recovered), improved: cell(row.improved), unchanged: cell(row.unchanged), deteriorated: cell(row.deteriorated) };
     }),
   };
-  return { rows, text, reliable };
+  const agreement = p.rater_agreement.map((g) => ({ lead: `Agreement of ${g.rater}-rated with ${p.alliance_rater}-rated early alliance:`, html: apaHtml(g.apa) }));
+  return { rows, text, reliable, agreement };
 }

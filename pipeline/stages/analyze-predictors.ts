@@ -1,11 +1,12 @@
 /**
- * Other alliance predictors and outcomes: early, mean and last alliance against outcome change,
- * the last outcome and residualized change (the residual of last on first outcome, OLS), each as
- * Pearson r with Fisher-z CI, t test, seeded bootstrap percentile and BCa CIs, and Holm-adjusted p
- * across this (secondary, exploratory) family; and Jacobson–Truax reliable change by alliance tier
- * when the outcome measure declares its reliability. Pure: no I/O.
+ * Other alliance predictors and outcomes: early, mean and last alliance, and the early score of each
+ * subscale and other rater in the config, against outcome change, the last outcome and residualized
+ * change (the residual of last on first outcome, OLS), each as Pearson r with Fisher-z CI, t test,
+ * seeded bootstrap percentile and BCa CIs, and Holm-adjusted p across this (secondary, exploratory)
+ * family; the agreement of each other rater with the alliance column; and Jacobson–Truax reliable
+ * change by alliance tier when the outcome measure declares its reliability. Pure: no I/O.
  */
-import { bootstrapCorrelation, type BootstrapInterval } from "../../analyses/bootstrap-correlation.ts";
+import { bootstrapCorrelations, type BootstrapInterval } from "../../analyses/bootstrap-correlation.ts";
 import { holm } from "../../analyses/holm.ts";
 import { linearFit } from "../../analyses/linear-fit.ts";
 import { pairwiseComplete } from "../../analyses/pairwise-complete.ts";
@@ -17,8 +18,16 @@ import type { DerivedEpisode } from "./derive.ts";
 
 export const PREDICTORS = ["early_alliance", "mean_alliance", "last_alliance"] as const;
 export const OUTCOMES = ["outcome_change", "outcome_last", "outcome_residualized"] as const;
-export type Predictor = (typeof PREDICTORS)[number];
+/** One of PREDICTORS, or `early_<key>` for an alliance component (e.g. early_subscale_bond, early_rater_therapist). */
+export type Predictor = (typeof PREDICTORS)[number] | `early_${string}`;
 export type OutcomeVariable = (typeof OUTCOMES)[number];
+
+/** Agreement of another rater's early alliance with the alliance column's, on episodes with both. */
+export interface RaterAgreement {
+  rater: string;
+  n: number;
+  result: CorrelationEstimate | null;
+}
 
 export interface PredictorCorrelation {
   x: Predictor;
@@ -45,6 +54,7 @@ export interface PredictorAnalysis {
   residualized_fit: { n: number; intercept: number; slope: number } | null;
   /** null when the outcome measure has no reliability in the config, or fewer than 2 episodes. */
   reliable_change: ReliableChangeAnalysis | null;
+  rater_agreement: RaterAgreement[];
 }
 
 export function analyzePredictors(analysed: DerivedEpisode[], study: Study, level: number): PredictorAnalysis {
@@ -53,13 +63,11 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
   const residual = new Map<DerivedEpisode, number>();
   if (fit) for (const e of withChange) residual.set(e, e.outcome_last! - fit.intercept - fit.slope * e.outcome_first!);
   const outcome = (e: DerivedEpisode, y: OutcomeVariable) => (y === "outcome_residualized" ? (residual.get(e) ?? null) : e[y]);
-  const correlations: PredictorCorrelation[] = [];
-  for (const x of PREDICTORS) {
-    for (const y of OUTCOMES) {
-      const pairs = pairwiseComplete(analysed.map((e) => e[x]), analysed.map((e) => outcome(e, y)));
-      correlations.push(correlate(x, y, pairs.x, pairs.y, study, level));
-    }
-  }
+  const predictor = (e: DerivedEpisode, x: Predictor): number | null => (x in e ? (e[x as keyof DerivedEpisode] as number | null) : (e.early_components[x.slice("early_".length)] ?? null));
+  const predictors: Predictor[] = [...PREDICTORS, ...study.allianceComponents.map((c) => `early_${c.key}` as const)];
+  const pairs = predictors.flatMap((x) => OUTCOMES.map((y) => ({ x, y, rows: analysed.filter((e) => predictor(e, x) !== null && outcome(e, y) !== null) })));
+  const correlations = pairs.map(({ x, y, rows }) => correlate(x, y, rows.map((e) => predictor(e, x)!), rows.map((e) => outcome(e, y)!), level));
+  bootstrapByEpisodeSet(pairs, correlations, predictor, outcome, study, level);
   const tested = correlations.filter((c) => c.result);
   const adjusted = holm(tested.map((c) => c.result!.p));
   tested.forEach((c, i) => (c.p_holm = adjusted[i]!));
@@ -67,23 +75,61 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
     correlations,
     residualized_fit: fit && { n: withChange.length, ...fit },
     reliable_change: reliableChange(withChange, study),
+    rater_agreement: study.allianceComponents
+      .filter((c) => c.kind === "rater")
+      .map((c) => {
+        const both = pairwiseComplete(analysed.map((e) => e.early_alliance), analysed.map((e) => e.early_components[c.key] ?? null));
+        let result: CorrelationEstimate | null = null;
+        try {
+          result = both.x.length >= 4 ? pearson(both.x, both.y, level) : null;
+        } catch {
+          result = null; // a constant score
+        }
+        return { rater: c.name, n: both.x.length, result };
+      }),
   };
 }
 
-function correlate(x: Predictor, y: OutcomeVariable, xs: number[], ys: number[], study: Study, level: number): PredictorCorrelation {
+function correlate(x: Predictor, y: OutcomeVariable, xs: number[], ys: number[], level: number): PredictorCorrelation {
   const n = xs.length;
   if (n < 4) return { x, y, n, result: null, reason: "fewer than 4 episodes with both scores", p_holm: null, bootstrap: null };
   try {
-    const result = pearson(xs, ys, level);
-    let bootstrap: BootstrapInterval | null = null;
-    try {
-      bootstrap = bootstrapCorrelation(xs, ys, study.bootstrap.b, study.bootstrap.seed, level);
-    } catch {
-      bootstrap = null;
-    }
-    return { x, y, n, result, p_holm: null, bootstrap };
+    return { x, y, n, result: pearson(xs, ys, level), p_holm: null, bootstrap: null };
   } catch (e) {
     return { x, y, n, result: null, reason: (e as Error).message, p_holm: null, bootstrap: null };
+  }
+}
+
+/**
+ * Bootstrap intervals for every tested correlation. Correlations on exactly the same episodes share
+ * one set of resamples (bootstrapCorrelations): each interval is what it would be alone with the same
+ * seed, and a study with many predictors draws its resample indices once per episode set, not once per row.
+ */
+function bootstrapByEpisodeSet(
+  pairs: { x: Predictor; y: OutcomeVariable; rows: DerivedEpisode[] }[],
+  correlations: PredictorCorrelation[],
+  predictor: (e: DerivedEpisode, x: Predictor) => number | null,
+  outcome: (e: DerivedEpisode, y: OutcomeVariable) => number | null,
+  study: Study,
+  level: number,
+): void {
+  const groups: { rows: DerivedEpisode[]; members: number[] }[] = [];
+  const same = (a: DerivedEpisode[], b: DerivedEpisode[]) => a.length === b.length && a.every((e, i) => e === b[i]);
+  pairs.forEach(({ rows }, i) => {
+    if (!correlations[i]!.result) return;
+    const group = groups.find((g) => same(g.rows, rows));
+    if (group) group.members.push(i);
+    else groups.push({ rows, members: [i] });
+  });
+  for (const { rows, members } of groups) {
+    const names = [...new Set(members.flatMap((i) => [pairs[i]!.x, pairs[i]!.y] as string[]))];
+    const columns = names.map((name) => rows.map((e) => ((OUTCOMES as readonly string[]).includes(name) ? outcome(e, name as OutcomeVariable) : predictor(e, name as Predictor))!));
+    try {
+      const intervals = bootstrapCorrelations(columns, members.map((i) => [names.indexOf(pairs[i]!.x), names.indexOf(pairs[i]!.y)] as [number, number]), study.bootstrap.b, study.bootstrap.seed, level);
+      members.forEach((i, k) => (correlations[i]!.bootstrap = intervals[k]!));
+    } catch {
+      // fewer than 4 episodes: no intervals for this set
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Stage 3, derive: one row per episode under the rules of docs/data-contract.md, from the
  * records validate kept (sessions ordered by date):
- *   early_alliance   mean of the first three non-missing alliance ratings (fewer if fewer exist)
+ *   early_alliance   mean of the first three non-missing alliance ratings (fewer if fewer exist);
+ *                    every mean is rounded to MEAN_DIGITS decimal places
  *   outcome_first/last, outcome_change = last − first, sign flipped when lower is better
  *                    (so positive = improvement); needs ≥ 2 outcome ratings
  *   days_in_treatment admission to discharge, or to the cutoff while active
@@ -10,6 +11,8 @@
  *                    episode whose last session was more than N days before its discharge (or the cutoff,
  *                    while active): it counts as closed by dropout on the day after its last session
  *   mean_alliance, last_alliance  mean of all, and the last, alliance ratings
+ *   early_components for each subscale and other rater's score in the config, its early mean
+ *                    (same window, over that score's own non-missing ratings), keyed as the component
  *   tier             from the chosen alliance score (tiers.by, default early_alliance): fixed cut points,
  *                    sample quantiles (R's type 7, DuckDB quantile_cont), or the data's tier column;
  *                    a score equal to a cut point belongs to the tier above; no tier without a rating
@@ -41,9 +44,19 @@ export interface DerivedEpisode {
   /** Why the episode counts as dropout: its recorded reason, or the no-show rule. */
   dropout_by: "reason" | "no_show" | null;
   tier: string | null;
+  /** Early score of each alliance subscale and other rater (study.allianceComponents), by key; null without a rating. */
+  early_components: Record<string, number | null>;
 }
 
 export const DERIVED_TABLE = "d_episodes";
+
+/**
+ * Means of ratings are rounded to this many decimal places. A sum of decimal scores carries
+ * floating-point noise in its last bit that depends on the order of addition, so without rounding
+ * two equal means (e.g. 30.0) could differ, breaking ties in ranks and putting a mean that equals a
+ * tier cut point into the tier below.
+ */
+export const MEAN_DIGITS = 10;
 
 /** SQL CASE that puts a score into its tier label. */
 export function tierCase(column: string, cutPoints: number[], labels: string[]): string {
@@ -60,6 +73,7 @@ export interface Derived {
 export async function derive(db: Db, study: Study): Promise<Derived> {
   const cutoff = `DATE ${sqlString(study.cutoffDate)}`;
   const orientation = study.outcome.higher_is_better ? 1 : -1;
+  const keys = study.allianceComponents.map((c) => c.key);
   const dropoutList = study.dropoutReasons.map(sqlString).join(", ");
   // The no-show rule applies to episodes not already dropouts by their recorded reason.
   const noShow =
@@ -70,12 +84,13 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
   await db.run(`
     CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS
     WITH e AS (SELECT * FROM t_episodes WHERE excluded_code IS NULL),
-    s AS (SELECT client_id_text AS client_id, session_date, alliance, outcome FROM t_sessions WHERE excluded_code IS NULL),
+    s AS (SELECT client_id_text AS client_id, session_date, alliance, outcome${keys.map((k) => `, ${k}`).join("")} FROM t_sessions WHERE excluded_code IS NULL),
+    ${keys.map((k) => `early_${k} AS (SELECT client_id, round(avg(v), ${MEAN_DIGITS}) AS early_${k} FROM (SELECT client_id, ${k} AS v, row_number() OVER (PARTITION BY client_id ORDER BY session_date) AS k FROM s WHERE ${k} IS NOT NULL) WHERE k <= ${study.earlyWindow} GROUP BY 1),`).join("\n    ")}
     ranked AS (
       SELECT client_id, alliance, row_number() OVER (PARTITION BY client_id ORDER BY session_date) AS k
       FROM s WHERE alliance IS NOT NULL),
-    early AS (SELECT client_id, avg(alliance) AS early_alliance, count(*) AS early_alliance_n FROM ranked WHERE k <= ${study.earlyWindow} GROUP BY 1),
-    overall AS (SELECT client_id, avg(alliance) AS mean_alliance, arg_max(alliance, k) AS last_alliance FROM ranked GROUP BY 1),
+    early AS (SELECT client_id, round(avg(alliance), ${MEAN_DIGITS}) AS early_alliance, count(*) AS early_alliance_n FROM ranked WHERE k <= ${study.earlyWindow} GROUP BY 1),
+    overall AS (SELECT client_id, round(avg(alliance), ${MEAN_DIGITS}) AS mean_alliance, arg_max(alliance, k) AS last_alliance FROM ranked GROUP BY 1),
     outcome AS (
       SELECT client_id, arg_min(outcome, session_date) AS outcome_first, arg_max(outcome, session_date) AS outcome_last, count(*) AS outcome_n
       FROM s WHERE outcome IS NOT NULL GROUP BY 1),
@@ -110,15 +125,24 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
            b.closed,
            (b.by_reason OR b.by_no_show) AS dropout,
            CASE WHEN b.by_reason THEN 'reason' WHEN b.by_no_show THEN 'no_show' END AS dropout_by,
-           NULL::VARCHAR AS tier
+           NULL::VARCHAR AS tier${keys.map((k) => `, early_${k}.early_${k}`).join("")}
     FROM base b
     LEFT JOIN early ON early.client_id = b.client_id_text
     LEFT JOIN overall ON overall.client_id = b.client_id_text
     LEFT JOIN outcome o ON o.client_id = b.client_id_text
     LEFT JOIN attended a ON a.client_id = b.client_id_text
+    ${keys.map((k) => `LEFT JOIN early_${k} ON early_${k}.client_id = b.client_id_text`).join("\n    ")}
     ORDER BY b.src_row`);
   const tierCutPoints = await assignTiers(db, study);
-  const episodes = await queryRows<DerivedEpisode>(db, `SELECT * EXCLUDE (tier_text) FROM ${DERIVED_TABLE} ORDER BY src_row`);
+  const rows = await queryRows<Omit<DerivedEpisode, "early_components"> & Record<string, unknown>>(db, `SELECT * EXCLUDE (tier_text) FROM ${DERIVED_TABLE} ORDER BY src_row`);
+  const episodes = rows.map((row): DerivedEpisode => {
+    const early_components: Record<string, number | null> = {};
+    for (const k of keys) {
+      early_components[k] = row[`early_${k}`] as number | null;
+      delete row[`early_${k}`];
+    }
+    return { ...row, early_components };
+  });
   return { episodes, tierCutPoints };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Stage 1, ingest: reads the episodes and sessions CSV files into DuckDB as text, keeping
- * each record's row in its file, and renames the user's columns to the canonical fields.
+ * each record's row in its file, and renames the user's columns to the canonical fields
+ * (alliance subscales and other raters' scores become `subscale_<name>` and `rater_<perspective>`).
  * Every value stays text here so that validate can name the exact cell that is wrong.
  * Artifact: internal/01-ingest.json (files, SHA-256, rows, columns).
  */
@@ -72,5 +73,6 @@ async function ingestOne(db: Db, study: Study, role: TableRole): Promise<Result<
 /** Canonical field → the user's column, for one file; the tier column joins the episodes when tiers come from the data. */
 export function columnMapping(study: Study, role: TableRole): Record<string, string> {
   const base = study.columns[role] as unknown as Record<string, string>;
-  return role === "episodes" && study.tiers.column !== null ? { ...base, tier: study.tiers.column } : base;
+  if (role === "sessions") return { ...base, ...Object.fromEntries(study.allianceComponents.map((c) => [c.key, c.column])) };
+  return study.tiers.column !== null ? { ...base, tier: study.tiers.column } : base;
 }

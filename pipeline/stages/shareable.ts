@@ -32,7 +32,7 @@ function primaryEstimate(correlations: CorrelationRow[]): BenchmarkResults["this
 
 const coefficientRow = (c: MixedCoefficient): MixedCoefficientRow => ({ ...c, apa: apaCoefficient(c, CONFIDENCE_LEVEL) });
 
-function shareablePredictors(a: Analysis["predictors"], count: (n: number) => number | null, min: number): PredictorResults & { withheld: number } {
+function shareablePredictors(a: Analysis["predictors"], study: Study, count: (n: number) => number | null, min: number): PredictorResults & { withheld: number } {
   const correlations = a.correlations.map((c): PredictorCorrelationRow => {
     const n = count(c.n);
     const r = n === null ? null : c.result;
@@ -59,7 +59,18 @@ function shareablePredictors(a: Analysis["predictors"], count: (n: number) => nu
   });
   const withheld = hidden.flat().filter(Boolean).length;
   return {
+    alliance_rater: study.allianceRater,
+    components: study.allianceComponents.map(({ key, kind, name, label }) => ({ key, kind, name, label })),
     correlations,
+    rater_agreement: a.rater_agreement.map((g) => {
+      const n = count(g.n);
+      const r = n === null ? null : g.result;
+      return {
+        rater: g.rater, n,
+        estimate: r?.estimate ?? null, ci_low: r?.ci_low ?? null, ci_high: r?.ci_high ?? null, df: r?.df ?? null, p: r?.p ?? null,
+        apa: r ? apaCorrelation({ method: "pearson", ...r }, CONFIDENCE_LEVEL) : n === null ? "suppressed (small cell)" : "not estimable",
+      };
+    }),
     residualized_fit: a.residualized_fit && !isSmallCell(a.residualized_fit.n, min) ? a.residualized_fit : null,
     reliable_change: jt && {
       reliability: jt.reliability, clinical_cutoff: jt.clinical_cutoff, sd_pre: jt.sd_pre, threshold_points: jt.threshold_points,
@@ -132,7 +143,7 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
   const sets = analysis.analysis_sets;
   const bins = analysis.binned_scatter.filter((b) => !isSmallCell(b.n, study.minCellSize));
   const cuts = study.tiers.cutPoints;
-  const { withheld: changeCellsWithheld, ...predictors } = shareablePredictors(analysis.predictors, count, study.minCellSize);
+  const { withheld: changeCellsWithheld, ...predictors } = shareablePredictors(analysis.predictors, study, count, study.minCellSize);
   return {
     schema_version: RESULTS_SCHEMA_VERSION,
     study: { name: study.name, title: study.title },

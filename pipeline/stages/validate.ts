@@ -9,7 +9,7 @@ import type { Study } from "../config/study.ts";
 import { type Db, queryRows, sqlString } from "../db.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { columnMapping, RAW_TABLE, type TableRole } from "./ingest.ts";
-import { RULES, warningRules, type Rule } from "./validation-rules.ts";
+import { componentScoreRules, RULES, warningRules, type Rule } from "./validation-rules.ts";
 
 /** Failing rows listed per rule; the count is always complete. */
 export const MAX_LISTED_PER_RULE = 200;
@@ -57,6 +57,7 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
            s.alliance AS alliance_text, s.outcome AS outcome_text,
            ${isoDate("s.session_date")} AS session_date,
            ${finiteNumber("s.alliance")} AS alliance, ${finiteNumber("s.outcome")} AS outcome,
+           ${study.allianceComponents.map((c) => `s.${c.key} AS ${c.key}_text, ${finiteNumber(`s.${c.key}`)} AS ${c.key},`).join("\n           ")}
            e.src_row AS episode_row, e.admit_date AS episode_admit, e.discharge_date AS episode_discharge,
            row_number() OVER (PARTITION BY s.client_id, s.session_date ORDER BY s.src_row) AS date_seq,
            min(s.src_row) OVER (PARTITION BY s.client_id, s.session_date) AS first_row
@@ -68,7 +69,7 @@ export async function validate(db: Db, study: Study): Promise<Result<ValidationO
   await buildTypedTables(db, study);
   const counts: RuleCount[] = [];
   const findings: Finding[] = [];
-  for (const rule of RULES) {
+  for (const rule of [...RULES, ...componentScoreRules(study)]) {
     const { n, rows } = await failingRows(db, study, rule);
     const column = userColumn(study, rule);
     if (n > 0) counts.push({ code: rule.code, severity: rule.severity, table: rule.table, column, n, ...(rule.reason ? { reason: rule.reason } : {}) });

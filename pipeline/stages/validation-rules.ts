@@ -58,7 +58,15 @@ const dateRule = (table: TableRole, field: string): Rule => ({
   fix: () => DATE_FIX,
 });
 
-const scoreRules = (field: "alliance" | "outcome"): Rule[] => [
+/** What a score column is checked against: its instrument's name and range, and the config key that sets them. */
+interface ScoreRange {
+  name: string;
+  min: number;
+  max: number;
+  key: string;
+}
+
+const scoreRules = (field: string, range: (s: Study) => ScoreRange): Rule[] => [
   {
     code: "E_SCORE_NOT_NUMBER",
     severity: "error",
@@ -67,19 +75,31 @@ const scoreRules = (field: "alliance" | "outcome"): Rule[] => [
     when: () => `${field}_text IS NOT NULL AND ${field} IS NULL`,
     value: `${field}_text`,
     message: (v) => `"${v}" is not a number`,
-    fix: () => `Give the ${field} total as a number with a decimal point (e.g. 34 or 34.5), or leave the cell empty if it was not rated.`,
+    fix: (s) => `Give the ${range(s).name} score as a number with a decimal point (e.g. 34 or 34.5), or leave the cell empty if it was not rated.`,
   },
   {
     code: "E_SCORE_OUT_OF_RANGE",
     severity: "error",
     table: "sessions",
     field,
-    when: (s) => `${field} IS NOT NULL AND (${field} < ${s[field].min} OR ${field} > ${s[field].max})`,
+    when: (s) => `${field} IS NOT NULL AND (${field} < ${range(s).min} OR ${field} > ${range(s).max})`,
     value: `${field}_text`,
-    message: (v, s) => `${v} is outside the ${field === "alliance" ? s.alliance.instrument : s.outcome.measure} range ${s[field].min}–${s[field].max}`,
-    fix: (s) => `Correct the score; if it is a missing-value code, leave the cell empty. If the range is wrong, change ${field}.min/max in the config (now ${s[field].min}–${s[field].max}).`,
+    message: (v, s) => `${v} is outside the ${range(s).name} range ${range(s).min}–${range(s).max}`,
+    fix: (s) => {
+      const r = range(s);
+      return `Correct the score; if it is a missing-value code, leave the cell empty. If the range is wrong, change ${r.key}.min/max in the config (now ${r.min}–${r.max}).`;
+    },
   },
 ];
+
+/** Range checks for each subscale and other rater's score the config lists (none for the demo's defaults). */
+export function componentScoreRules(study: Study): Rule[] {
+  return study.allianceComponents.flatMap((c) => {
+    const index = study.alliance[c.kind === "subscale" ? "subscales" : "other_raters"]!.findIndex((x) => x.column === c.column);
+    const key = `alliance.${c.kind === "subscale" ? "subscales" : "other_raters"}[${index}]`;
+    return scoreRules(c.key, () => ({ name: c.kind === "subscale" ? `${study.alliance.instrument} ${c.label} subscale` : `${c.label} alliance`, min: c.min, max: c.max, key }));
+  });
+}
 
 export const RULES: Rule[] = [
   ...required,
@@ -136,8 +156,8 @@ export const RULES: Rule[] = [
     fix: () => "Give each episode one of the labels listed in tiers.labels, or add the label there (lowest tier first).",
   },
   dateRule("sessions", "session_date"),
-  ...scoreRules("alliance"),
-  ...scoreRules("outcome"),
+  ...scoreRules("alliance", (s) => ({ name: s.alliance.instrument, min: s.alliance.min, max: s.alliance.max, key: "alliance" })),
+  ...scoreRules("outcome", (s) => ({ name: s.outcome.measure, min: s.outcome.min, max: s.outcome.max, key: "outcome" })),
   {
     code: "W_ADMIT_AFTER_CUTOFF",
     severity: "warning",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapCorrelation, normInter } from "../../analyses/bootstrap-correlation.ts";
+import { bootstrapCorrelation, bootstrapCorrelations, normInter } from "../../analyses/bootstrap-correlation.ts";
 import { MPG, WT } from "./mtcars.ts";
 
 // Expected values: test/reference/bootstrap-reference.out (R boot 1.3-28: boot(), empinf(type = "jack"),
@@ -28,6 +28,21 @@ describe("bootstrapCorrelation on mtcars (wt, mpg)", () => {
   it("repeats exactly with the same seed, and differs with another", () => {
     expect(bootstrapCorrelation(WT, MPG, 500, 3)).toEqual(bootstrapCorrelation(WT, MPG, 500, 3));
     expect(bootstrapCorrelation(WT, MPG, 500, 4).bca).not.toEqual(bootstrapCorrelation(WT, MPG, 500, 3).bca);
+  });
+});
+
+describe("bootstrapCorrelations (several pairs from one set of resamples)", () => {
+  const HP = MPG.map((m, i) => 300 - 6 * m + 20 * WT[i]! + (i % 5)); // a third variable on the same cars
+
+  it("gives each pair exactly the interval bootstrapCorrelation gives it alone with the same seed", () => {
+    const together = bootstrapCorrelations([WT, MPG, HP], [[0, 1], [2, 1], [0, 2]], 500, 9);
+    expect(together[0]).toEqual(bootstrapCorrelation(WT, MPG, 500, 9));
+    expect(together[1]).toEqual(bootstrapCorrelation(HP, MPG, 500, 9));
+    expect(together[2]).toEqual(bootstrapCorrelation(WT, HP, 500, 9));
+  });
+
+  it("refuses columns of different lengths", () => {
+    expect(() => bootstrapCorrelations([WT, MPG.slice(1)], [[0, 1]])).toThrow(RangeError);
   });
 });
 

@@ -33,7 +33,7 @@ describe("alliance CLI on malformed demo files", () => {
     const r = alliance("run", "--config", config, "--no-pdf");
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n")[0]).toBe("alliance: 1 error in sessions.csv; nothing was analysed");
-    expect(r.stderr).toContain('sessions.csv, row 12, column SRS_Total: "x" is not a number');
+    expect(r.stderr).toContain('sessions.csv, row 12, column SRS_Relationship: "x" is not a number');
   });
 
   it("stops on a missing column, naming file, header row and column", () => {

@@ -13,6 +13,10 @@ import { findBrowser } from "../../pipeline/report/find-browser.js";
 import type { Results } from "../../pipeline/results.ts";
 import resultsSchema from "../../schema/results.schema.json" with { type: "json" };
 import reference from "../reference/demo-reference.json" with { type: "json" };
+import family from "../reference/demo-family-reference.json" with { type: "json" };
+import { apaHtml } from "../../pipeline/report/apa.ts";
+import { intervals, TRUTH, type Truth } from "../../data/demo/truth.ts";
+import { generateDemoStudy } from "../../data/demo/model.ts";
 
 const out = mkdtempSync(join(tmpdir(), "alliance-demo-"));
 const browser = findBrowser();
@@ -94,79 +98,102 @@ describe("demo results agree with the independent R recomputation (test/referenc
   }
 });
 
-describe("demo correlation family against R (test/reference/correlation-family-reference.out)", () => {
-  it("matches the partial correlation of psych::partial.r and the t of early alliance in lm(last ~ early + first)", () => {
+describe("demo correlation family against R (test/reference/demo-family-reference.json)", () => {
+  it(`matches the partial correlation: ${family.partial.r_call}, and the t of early alliance in lm(last ~ early + first)`, () => {
     const pc = results.partial_correlation;
-    expect([pc.n, pc.df]).toEqual([573, 570]);
-    expect(pc.estimate).toBeCloseTo(0.30267032051472859, 10);
-    expect(pc.t).toBeCloseTo(7.5817756693126617, 8);
-    expect(pc.ci_low).toBeCloseTo(0.22630413686285666, 10);
-    expect(pc.ci_high).toBeCloseTo(0.37533845838803659, 10);
+    expect([pc.n, pc.df]).toEqual([family.partial.n, family.partial.df]);
+    expect(pc.estimate).toBeCloseTo(family.partial.estimate, 10);
+    expect(pc.t).toBeCloseTo(family.partial.t, 8);
+    expect(pc.t).toBeCloseTo(family.partial.lm_t, 8);
+    expect(pc.ci_low).toBeCloseTo(family.partial.ci_low, 10);
+    expect(pc.ci_high).toBeCloseTo(family.partial.ci_high, 10);
   });
 
-  it("matches p.adjust(p, 'holm') over the five correlations", () => {
+  it(`matches ${family.holm.r_call}`, () => {
     const holm = [...results.correlations, results.partial_correlation].map((c) => c.p_holm!);
-    [3.4305846424218579e-12, 3.0426321655316071e-13, 8.5263522031145281e-9, 2.2935885123043031e-8, 5.5639644487709922e-13].forEach((v, i) => expect(holm[i]! / v).toBeCloseTo(1, 6));
+    family.holm.p_holm.forEach((v, i) => expect(holm[i]! / v).toBeCloseTo(1, 6));
   });
 
   it("agrees with boot.ci on the demo pairs to Monte Carlo error (ours B = 2,000, R's B = 20,000; ±0.02), and records B and seed", () => {
     const bs = results.bootstrap!;
     expect([bs.b, bs.seed]).toEqual([2000, 20261122]);
-    // test/reference/bootstrap-reference.out, last line
-    expect(Math.abs(bs.percentile.ci_low - 0.21938223401305842)).toBeLessThan(0.02);
-    expect(Math.abs(bs.percentile.ci_high - 0.37694416108869783)).toBeLessThan(0.02);
-    expect(Math.abs(bs.bca.ci_low - 0.21897950375793407)).toBeLessThan(0.02);
-    expect(Math.abs(bs.bca.ci_high - 0.37659067763946091)).toBeLessThan(0.02);
+    expect(Math.abs(bs.percentile.ci_low - family.bootstrap.percentile[0]!)).toBeLessThan(0.02);
+    expect(Math.abs(bs.percentile.ci_high - family.bootstrap.percentile[1]!)).toBeLessThan(0.02);
+    expect(Math.abs(bs.bca.ci_low - family.bootstrap.bca[0]!)).toBeLessThan(0.02);
+    expect(Math.abs(bs.bca.ci_high - family.bootstrap.bca[1]!)).toBeLessThan(0.02);
   });
 
   it("gives the smallest detectable r and the pairs needed for Flückiger et al.'s r = .278 (R: uniroot of pwr.r.test's power function)", () => {
-    expect(results.power.n).toBe(538);
-    expect(results.power.smallest_detectable_r!).toBeCloseTo(0.12043443783398981, 9);
-    expect(results.power.pairs_needed_for_benchmark).toBe(99);
+    expect(results.power.n).toBe(family.power.n);
+    expect(results.power.smallest_detectable_r!).toBeCloseTo(family.power.smallest_detectable_r, 9);
+    expect(results.power.pairs_needed_for_benchmark).toBe(family.power.pairs_needed_for_benchmark);
   });
 });
 
-describe("demo sites against R (test/reference/demo-sites-reference.out)", () => {
+describe("demo sites against R (test/reference/demo-family-reference.json)", () => {
   it("matches cor.test(early_alliance, outcome_change) in each site", () => {
-    const want: [string, number, number, number, number][] = [
-      ["Eastgate", 131, 0.28755142644560849, 0.12204550914991989, 0.43749844751272271],
-      ["Hillcrest", 116, 0.27074100440925569, 0.093015708379133005, 0.43174635877611045],
-      ["Northside", 153, 0.3226963337807775, 0.17286998710453605, 0.45792640904049453],
-      ["Riverside", 138, 0.31858469291590036, 0.15999765824782614, 0.46113980986413805],
-    ];
-    want.forEach(([site, n, r, lo, hi], i) => {
+    family.sites.forEach((want, i) => {
       const got = results.sites.per_site[i]!;
-      expect([got.site, got.n]).toEqual([site, n]);
-      expect(got.r).toBeCloseTo(r, 12);
-      expect(got.ci_low).toBeCloseTo(lo, 12);
-      expect(got.ci_high).toBeCloseTo(hi, 12);
+      expect([got.site, got.n]).toEqual([want.site, want.n]);
+      expect(got.r).toBeCloseTo(want.r, 12);
+      expect(got.ci_low).toBeCloseTo(want.ci_low, 12);
+      expect(got.ci_high).toBeCloseTo(want.ci_high, 12);
     });
   });
 
-  it("matches metafor::rma(method = 'REML') pooling of the sites on Fisher z", () => {
+  it(`matches ${family.sites_reml.r_call} pooling of the sites on Fisher z`, () => {
     const p = results.sites.reml!;
-    expect(p.r).toBeCloseTo(0.30207614618425577, 12);
-    expect(p.ci_low).toBeCloseTo(0.22255643068553205, 12);
-    expect(p.ci_high).toBeCloseTo(0.37760305284406281, 12);
-    expect([p.tau2, p.i2]).toEqual([0, 0]);
-    expect(p.q).toBeCloseTo(0.28747418217826043, 12);
-    expect(p.q_p).toBeCloseTo(0.96236677369854084, 12);
+    const want = family.sites_reml;
+    expect(p.r).toBeCloseTo(want.r, 10);
+    expect(p.ci_low).toBeCloseTo(want.ci_low, 10);
+    expect(p.ci_high).toBeCloseTo(want.ci_high, 10);
+    expect(p.tau2).toBeCloseTo(want.tau2, 10);
+    expect(p.i2).toBeCloseTo(want.i2, 8);
+    expect(p.q).toBeCloseTo(want.q, 10);
+    expect(p.q_p).toBeCloseTo(want.q_p, 10);
   });
 });
 
-describe("the demo recovers its documented true parameters (data/demo/README.md)", () => {
-  it("has the population correlation of early alliance with outcome change (.281) inside the 95% CI", () => {
-    const c = results.correlations.find((r) => r.y === "outcome_change" && r.method === "pearson")!;
-    expect(c.ci_low!).toBeLessThan(0.281);
-    expect(c.ci_high!).toBeGreaterThan(0.281);
+describe("the demo recovers its documented true parameters (data/demo/README.md, data/demo/truth.ts)", () => {
+  const interval = (lo: number | null | undefined, hi: number | null | undefined) => [lo!, hi!] as const;
+  const pearsonWith = (y: string) => results.correlations.find((r) => r.y === y && r.method === "pearson")!;
+  const predictor = (x: string) => results.predictors.correlations.find((c) => c.x === x && c.y === "outcome_change")!;
+  const tier = (t: string) => results.dropout_by_tier.find((d) => d.tier === t)!;
+  const hr = (t: string) => results.retention.hazard_ratios.find((h) => h.tier === t)!;
+  const coefficient = (name: string) => results.therapists.model!.coefficients.find((c) => c.name === name)!;
+  // results.json is read in beforeAll, so the intervals are looked up inside each test.
+  const reportedIntervals = (): Record<Truth, readonly [number, number]> => ({
+    r_change: interval(pearsonWith("outcome_change").ci_low, pearsonWith("outcome_change").ci_high),
+    r_last: interval(pearsonWith("outcome_last").ci_low, pearsonWith("outcome_last").ci_high),
+    r_bond_change: interval(predictor("early_subscale_bond").ci_low, predictor("early_subscale_bond").ci_high),
+    r_goals_change: interval(predictor("early_subscale_goals").ci_low, predictor("early_subscale_goals").ci_high),
+    r_task_change: interval(predictor("early_subscale_task").ci_low, predictor("early_subscale_task").ci_high),
+    r_overall_change: interval(predictor("early_subscale_overall").ci_low, predictor("early_subscale_overall").ci_high),
+    r_therapist_change: interval(predictor("early_rater_therapist").ci_low, predictor("early_rater_therapist").ci_high),
+    r_therapist_client: interval(results.predictors.rater_agreement[0]!.ci_low, results.predictors.rater_agreement[0]!.ci_high),
+    dropout_low: interval(tier("low").ci_low, tier("low").ci_high),
+    dropout_moderate: interval(tier("moderate").ci_low, tier("moderate").ci_high),
+    dropout_high: interval(tier("high").ci_low, tier("high").ci_high),
+    hr_moderate: interval(hr("moderate").ci_low, hr("moderate").ci_high),
+    hr_high: interval(hr("high").ci_low, hr("high").ci_high),
+    within: interval(coefficient("alliance_within").ci_low, coefficient("alliance_within").ci_high),
+    between: interval(coefficient("alliance_between").ci_low, coefficient("alliance_between").ci_high),
   });
+  for (const key of Object.keys(TRUTH) as Truth[]) {
+    it(`has the population value of ${key} (${TRUTH[key]}) inside the report's 95% CI`, () => {
+      const [lo, hi] = reportedIntervals()[key];
+      expect(lo).toBeLessThan(TRUTH[key]);
+      expect(hi).toBeGreaterThan(TRUTH[key]);
+    });
+  }
 
-  it("has the population hazard ratios of dropout (moderate .508, high .273 vs low) inside their 95% CIs", () => {
-    const hr = Object.fromEntries(results.retention.hazard_ratios.map((h) => [h.tier, h]));
-    expect(hr.moderate!.ci_low!).toBeLessThan(0.508);
-    expect(hr.moderate!.ci_high!).toBeGreaterThan(0.508);
-    expect(hr.high!.ci_low!).toBeLessThan(0.273);
-    expect(hr.high!.ci_high!).toBeGreaterThan(0.273);
+  it("reports the same intervals as the plain-TypeScript derivation that coverage.ts uses", () => {
+    const plain = intervals(generateDemoStudy());
+    const reported = reportedIntervals();
+    for (const key of Object.keys(TRUTH) as Truth[]) {
+      expect(reported[key][0]).toBeCloseTo(plain[key].lo, 10);
+      expect(reported[key][1]).toBeCloseTo(plain[key].hi, 10);
+    }
   });
 
   it("shows retention at 90 days rising with alliance, and significant trend tests", () => {
@@ -219,7 +246,9 @@ describe("the demo report", () => {
   it("shows the participant flow, the methods paragraph and the APA results", () => {
     expect(html).toContain("Participant flow");
     expect(html).toContain("Methods");
-    expect(html).toMatch(/<i>r<\/i>\(536\) = \.30, 95% CI \[\.22, \.38\]/);
+    const c = results.correlations.find((r) => r.y === "outcome_change" && r.method === "pearson")!;
+    expect(c.apa).toMatch(/^r\(\d+\) = \.\d\d, 95% CI \[\.\d\d, \.\d\d\], p [<=] \.\d+$/);
+    expect(html).toContain(apaHtml(c.apa));
   });
 
   it("contains no client id in any shareable file", () => {

@@ -1,5 +1,5 @@
 # Reference values for the partial correlation, Holm adjustment and power analyses (issue 5),
-# on mtcars and on the demo. Run from the repository root: Rscript test/reference/correlation-family-reference.R
+# on mtcars (the demo's are in demo-family-reference.R). Run from the repository root: Rscript test/reference/correlation-family-reference.R
 suppressMessages({ library(psych); library(pwr) })
 options(digits = 17)
 # Partial correlation of mpg and wt controlling for hp (mtcars).
@@ -23,14 +23,3 @@ cat("smallest r at 80% power, n = 538 (uniroot tol 1e-14):", uniroot(function(r)
     "  pwr.r.test(n = 538, power = 0.8)$r:", pwr.r.test(n = 538, power = 0.8)$r, "\n")
 cat("n for r = .278 at 80% power (uniroot tol 1e-12):", uniroot(function(n) pw(n, 0.278) - 0.8, c(4 + 1e-10, 1e9), tol = 1e-12)$root,
     "  pwr.r.test(r = 0.278, power = 0.8)$n:", pwr.r.test(r = 0.278, power = 0.8)$n, "\n")
-# Demo: partial correlation of early alliance with last outcome controlling for first outcome.
-cutoff <- as.Date("2025-12-31")
-source("test/reference/demo-derive.R")
-first <- sapply(a$ClientID, function(id) { s <- kept[kept$ClientID == id & !is.na(kept$ors), ]; if (nrow(s)) s$ors[1] else NA })
-ok <- !is.na(a$last) & !is.na(first)
-dd <- data.frame(x = a$early[ok], y = a$last[ok], z = first[ok])
-prd <- psych::partial.r(dd, c(1, 2), 3)[1, 2]
-nd <- nrow(dd)
-td <- prd * sqrt((nd - 3) / (1 - prd^2))
-cat("demo partial r(early, last | first):", prd, " n:", nd, " t:", td, " p:", 2 * pt(-abs(td), nd - 3), " CI:", psych::r.con(prd, nd - 1), "\n")
-cat("demo lm(last ~ early + first) t for early:", summary(lm(y ~ x + z, data = dd))$coefficients["x", "t value"], "\n")

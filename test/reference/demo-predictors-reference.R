@@ -1,6 +1,7 @@
 # Other predictors and outcomes on the demo, recomputed in R from data/demo/*.csv (derivation in
-# demo-derive.R): cor.test for early/mean/last alliance × change/last/residualized change, Holm over
-# the nine, and Jacobson–Truax categories by tier. Writes test/reference/demo-predictors-reference.json.
+# demo-derive.R): cor.test for early/mean/last alliance and the early score of each subscale and of
+# therapist-rated alliance × change/last/residualized change, Holm over all of them, the agreement of
+# therapist- with client-rated early alliance, and Jacobson–Truax categories by tier. Writes test/reference/demo-predictors-reference.json.
 # Run from the repository root: Rscript test/reference/demo-predictors-reference.R
 cutoff <- as.Date("2025-12-31")
 source("test/reference/demo-derive.R")
@@ -8,7 +9,8 @@ m <- a[!is.na(a$change), ]
 fit <- lm(last ~ first, data = m)
 a$resid <- NA
 a$resid[!is.na(a$change)] <- resid(fit)
-xs <- c(early_alliance = "early", mean_alliance = "mean_alliance", last_alliance = "last_alliance")
+xs <- c(early_alliance = "early", mean_alliance = "mean_alliance", last_alliance = "last_alliance",
+        setNames(paste0("early_", names(components)), paste0("early_", names(components))))
 ys <- c(outcome_change = "change", outcome_last = "last", outcome_residualized = "resid")
 cors <- list()
 for (x in names(xs)) for (y in names(ys)) {
@@ -19,6 +21,10 @@ for (x in names(xs)) for (y in names(ys)) {
 }
 holm <- p.adjust(vapply(cors, function(c) c$p, 0), "holm")
 for (i in seq_along(cors)) cors[[i]]$p_holm <- holm[i]
+ok <- !is.na(a$early) & !is.na(a$early_rater_therapist)
+ag <- cor.test(a$early_rater_therapist[ok], a$early[ok])
+agreement <- list(r_call = "cor.test(early_rater_therapist, early_alliance)", n = sum(ok), estimate = unname(ag$estimate),
+  ci_low = ag$conf.int[1], ci_high = ag$conf.int[2], p = ag$p.value)
 # Jacobson & Truax (1991): S_diff = sqrt(2) * sd(first) * sqrt(1 - rxx); reliable when |change| / S_diff > 1.96.
 rxx <- 0.93; cut <- 25
 sdiff <- sqrt(2) * sd(m$first) * sqrt(1 - rxx)
@@ -30,6 +36,7 @@ jt[[4]] <- c(list(tier = "All"), count(rep(TRUE, nrow(m))))
 out <- list(generated_by = paste("test/reference/demo-predictors-reference.R with", R.version.string),
   residualized_fit = list(r_call = "lm(last ~ first) on episodes with a change score", n = nrow(m), intercept = unname(coef(fit)[1]), slope = unname(coef(fit)[2])),
   correlations = cors,
+  rater_agreement = agreement,
   reliable_change = list(sd_pre = sd(m$first), threshold_points = 1.96 * sdiff, rows = jt))
 source("test/reference/json.R")
 writeLines(json(out), "test/reference/demo-predictors-reference.json")

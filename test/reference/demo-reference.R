@@ -24,7 +24,11 @@ tiers <- lapply(c("low", "moderate", "high"), function(t) {
   list(tier = t, episodes = nrow(x), closed = closed, dropouts = drop, rate = drop / closed,
        ci_low = ci[1], ci_high = ci[2], r_call = sprintf("prop.test(%d, %d, correct = FALSE)$conf.int", drop, closed))
 })
+q <- unname(quantile(a$early, c(1/3, 2/3), type = 7))
+tier_quantiles <- list(r_call = "quantile(early_alliance, c(1/3, 2/3), type = 7); table(cut(early_alliance, c(-Inf, q, Inf), right = FALSE))",
+  cuts = q, counts = as.numeric(table(cut(a$early, c(-Inf, q, Inf), right = FALSE))))
 out <- list(
+  tier_quantiles = tier_quantiles,
   generated_by = paste("test/reference/demo-reference.R with", R.version.string),
   flow = list(episodes_ingested = nrow(ep), no_alliance = sum(is.na(d$early)), episodes_analyzed = nrow(a),
               sessions_ingested = n_sessions, sessions_after_cutoff = sum(after_cutoff), sessions_duplicate = n_dup,

@@ -1,7 +1,8 @@
 /**
  * Other predictors and outcomes on the demo against R: test/reference/demo-predictors-reference.R
- * re-derives the episodes from the raw CSVs and runs cor.test, p.adjust(method = "holm") over the
- * nine, lm(last ~ first) for residualized change, and Jacobson–Truax (reliability .93, cutoff 25).
+ * re-derives the episodes from the raw CSVs (the SRS items as subscales and the therapist-rated column
+ * included) and runs cor.test, p.adjust(method = "holm") over all 24 rows, lm(last ~ first) for
+ * residualized change, and Jacobson–Truax (reliability .93, cutoff 25).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
@@ -26,7 +27,7 @@ describe("alliance predictors × outcomes on the demo", () => {
   });
 
   for (const ref of reference.correlations) {
-    it(`matches ${ref.r_call} and its Holm-adjusted p over the nine`, () => {
+    it(`matches ${ref.r_call} and its Holm-adjusted p over the family`, () => {
       const got = result.correlations.find((c) => c.x === ref.x && c.y === ref.y)!;
       expect(got.n).toBe(ref.n);
       expect(got.result!.estimate).toBeCloseTo(ref.estimate, 10);
@@ -36,6 +37,21 @@ describe("alliance predictors × outcomes on the demo", () => {
       expect(got.p_holm! / ref.p_holm).toBeCloseTo(1, 6);
     });
   }
+
+  it("has one row per alliance score and outcome: 3 timings of the total, 4 subscales and the therapist's rating", () => {
+    expect(result.correlations.map((c) => `${c.x}×${c.y}`)).toEqual(reference.correlations.map((c) => `${c.x}×${c.y}`));
+    expect(result.correlations).toHaveLength(24);
+  });
+
+  it(`matches ${reference.rater_agreement.r_call} for the agreement of therapist- and client-rated early alliance`, () => {
+    const [g] = result.rater_agreement;
+    expect(g!.rater).toBe("therapist");
+    expect(g!.n).toBe(reference.rater_agreement.n);
+    expect(g!.result!.estimate).toBeCloseTo(reference.rater_agreement.estimate, 10);
+    expect(g!.result!.ci_low).toBeCloseTo(reference.rater_agreement.ci_low, 10);
+    expect(g!.result!.ci_high).toBeCloseTo(reference.rater_agreement.ci_high, 10);
+    expect(g!.result!.p / reference.rater_agreement.p).toBeCloseTo(1, 6);
+  });
 
   it("gives every correlation seeded bootstrap intervals that contain its estimate", () => {
     for (const c of result.correlations) {

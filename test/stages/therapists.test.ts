@@ -62,7 +62,13 @@ describe(`within/between-therapist model on the demo: ${reference.model.r_call}`
   });
 
   it("matches the variance components and REML criterion (VarCorr, REMLcrit)", () => {
-    sig6(result.model!.var_therapist, reference.model.var_therapist);
+    // The therapist variance here is 0.2% of the total, where the REML criterion is flat: optimisers that
+    // agree on REMLcrit to 14 digits (ours, nloptwrap, bobyqa, optimize() on lme4's devFunOnly) differ in
+    // it from the 6th digit. So it is compared to 6 significant digits of the total variance, the scale
+    // of the ICC; the criterion itself must agree to 6 digits and be no higher than lme4's.
+    const total = reference.model.var_therapist + reference.model.var_residual;
+    expect(Math.abs(result.model!.var_therapist - reference.model.var_therapist)).toBeLessThanOrEqual(5e-6 * total);
+    expect(result.model!.reml_criterion).toBeLessThanOrEqual(reference.model.reml_criterion + 1e-9);
     sig6(result.model!.var_residual, reference.model.var_residual);
     sig6(result.model!.reml_criterion, reference.model.reml_criterion);
   });

@@ -5,17 +5,18 @@ import type { Study } from "../../pipeline/config/study.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { demoLikeConfig, writeTinyStudy } from "../helpers/tiny-study.ts";
 import { deriveAll, deriveStudy, ingestAndValidate } from "../helpers/run-stages.ts";
+import reference from "../reference/demo-reference.json" with { type: "json" };
 
 describe("tiers by sample quantiles", () => {
-  it("cuts the demo's early alliance at R's quantile(x, c(1/3, 2/3)) = 31.667, 35 (type 7) and counts 179 / 199 / 196", async () => {
-    // Expected: Rscript on test/reference/demo-derive.R: quantile(a$early, c(1/3, 2/3)); table(cut(..., right = FALSE)).
+  it(`cuts the demo's early alliance as R's ${reference.tier_quantiles.r_call}`, async () => {
+    // Expected: test/reference/demo-reference.R (tier_quantiles).
     const loaded = loadStudyConfig(DEMO_CONFIG);
     if (!loaded.ok) throw new Error("demo config invalid");
     const study: Study = { ...loaded.value, tiers: { ...loaded.value.tiers, method: "quantiles", quantiles: 3, cutPoints: [], labels: ["T1", "T2", "T3"], reference: "T1" } };
     const { episodes, tierCutPoints } = await deriveStudy(study);
-    expect(tierCutPoints[0]).toBeCloseTo(31.666666666666668, 12);
-    expect(tierCutPoints[1]).toBeCloseTo(35, 12);
-    expect(["T1", "T2", "T3"].map((t) => episodes.filter((e) => e.tier === t).length)).toEqual([179, 199, 196]);
+    expect(tierCutPoints[0]).toBeCloseTo(reference.tier_quantiles.cuts[0]!, 10);
+    expect(tierCutPoints[1]).toBeCloseTo(reference.tier_quantiles.cuts[1]!, 10);
+    expect(["T1", "T2", "T3"].map((t) => episodes.filter((e) => e.tier === t).length)).toEqual(reference.tier_quantiles.counts);
   });
 });
 

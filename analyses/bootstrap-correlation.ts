@@ -51,45 +51,57 @@ export function bootstrapCorrelations(
   const k = columns.length;
   const m = pairs.length;
   const estimates = pairs.map(([i, j]) => correlationCoefficient(columns[i]!, columns[j]!));
-  // Centre each column once so the one-pass sums of each resample keep their precision; row-major for locality.
-  const data = new Float64Array(n * k);
-  columns.forEach((col, v) => {
+  // Centre each column once so the sums of each resample keep their precision.
+  const centred = columns.map((col) => {
     const mean = col.reduce((a, x) => a + x, 0) / n;
-    for (let i = 0; i < n; i++) data[i * k + v] = col[i]! - mean;
+    return Float64Array.from(col, (x) => x - mean);
   });
-  const left = Int32Array.from(pairs, (p) => p[0]);
-  const right = Int32Array.from(pairs, (p) => p[1]);
   const sum = new Float64Array(k);
   const squares = new Float64Array(k);
-  const products = new Float64Array(m);
   const reps: number[][] = pairs.map(() => []);
+  // A resample is held as how often each case was drawn, so every sum is one sequential pass over
+  // the cases (fast, and the same whichever other pairs share the resample).
+  const counts = new Int32Array(n);
   let state = seed >>> 0; // mulberry32 (as seededUniform), inlined: this loop draws b·n numbers
   for (let r = 0; r < b; r++) {
-    sum.fill(0);
-    squares.fill(0);
-    products.fill(0);
+    counts.fill(0);
     for (let i = 0; i < n; i++) {
       state = (state + 0x6d2b79f5) >>> 0;
       let t = state;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      const row = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) * k;
-      for (let v = 0; v < k; v++) {
-        const a = data[row + v]!;
-        sum[v] = sum[v]! + a;
-        squares[v] = squares[v]! + a * a;
-      }
-      for (let p = 0; p < m; p++) products[p] = products[p]! + data[row + left[p]!]! * data[row + right[p]!]!;
+      const j = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+      counts[j] = counts[j]! + 1;
     }
+    for (let v = 0; v < k; v++) [sum[v], squares[v]] = weightedSums(counts, centred[v]!);
     for (let p = 0; p < m; p++) {
-      const [i, j] = [left[p]!, right[p]!];
+      const [i, j] = pairs[p]!;
       const vx = squares[i]! - (sum[i]! * sum[i]!) / n;
       const vy = squares[j]! - (sum[j]! * sum[j]!) / n;
       // A resample with a constant variable has no r; it is left out and counted.
-      if (vx > 0 && vy > 0) reps[p]!.push(Math.max(-1, Math.min(1, (products[p]! - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy))));
+      if (vx > 0 && vy > 0) reps[p]!.push(Math.max(-1, Math.min(1, (weightedProduct(counts, centred[i]!, centred[j]!) - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy))));
     }
   }
   return pairs.map(([i, j], p) => intervals(columns[i]!, columns[j]!, estimates[p]!, reps[p]!, b, seed, level));
+}
+
+/** Σwx and Σwx² over the cases. */
+function weightedSums(w: Int32Array, x: Float64Array): [number, number] {
+  let s = 0;
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) {
+    const wx = w[i]! * x[i]!;
+    s += wx;
+    ss += wx * x[i]!;
+  }
+  return [s, ss];
+}
+
+/** Σwxy over the cases. */
+function weightedProduct(w: Int32Array, x: Float64Array, y: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += w[i]! * x[i]! * y[i]!;
+  return s;
 }
 
 function intervals(x: readonly number[], y: readonly number[], estimate: number, reps: number[], b: number, seed: number, level: number): BootstrapInterval {

@@ -313,6 +313,8 @@ export interface BenchmarkResults {
 }
 
 export interface PredictorResults {
+  /** Rows on more episodes than this have no bootstrap CIs (config bootstrap.secondary_max_n). */
+  bootstrap_max_n: number;
   /** Whose rating the alliance column is (config alliance.rater). */
   alliance_rater: "client" | "therapist" | "observer";
   /** Subscales and other raters' scores analysed beside the total, in config order; empty when the config lists none. */
@@ -341,7 +343,7 @@ export interface PredictorCorrelationRow {
   df: number | null;
   p: number | null;
   p_holm: number | null;
-  /** Seeded bootstrap CIs (B and seed as in `bootstrap`). */
+  /** Seeded bootstrap CIs (B and seed as in `bootstrap`); null above `predictors.bootstrap_max_n` episodes. */
   boot_percentile: { ci_low: number; ci_high: number } | null;
   boot_bca: { ci_low: number; ci_high: number } | null;
   apa: string;

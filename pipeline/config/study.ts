@@ -7,7 +7,7 @@ import type { AllianceInstrument, ColumnMapping, OutcomeMeasure, RaterPerspectiv
 export const DEFAULT_MIN_CELL_SIZE = 11;
 export const DEFAULT_COMPLETION_REASONS = ["completed"];
 export const DEFAULT_RETENTION_DAYS = [30, 60, 90];
-export const DEFAULT_BOOTSTRAP = { b: 2000, seed: 20261122 };
+export const DEFAULT_BOOTSTRAP = { b: 2000, seed: 20261122, secondaryMaxN: 20_000 };
 
 export interface Study {
   name: string;
@@ -26,7 +26,7 @@ export interface Study {
   cutoffDate: string;
   tiers: TierRule;
   retention: { days: number[]; confType: "log-log" | "log" };
-  bootstrap: { b: number; seed: number };
+  bootstrap: { b: number; seed: number; secondaryMaxN: number };
   /** Ratings averaged for early alliance. */
   earlyWindow: number;
   /** Whose rating the alliance column is. */

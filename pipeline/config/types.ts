@@ -46,7 +46,7 @@ export interface StudyConfigFile {
   privacy?: PrivacySettings;
 }
 
-/** Bootstrap intervals for the primary correlation (early alliance × outcome change). */
+/** Bootstrap intervals: for the primary correlation (early alliance × outcome change) and the secondary family. */
 export interface BootstrapSettings {
   /**
    * Resamples (default 2000).
@@ -60,6 +60,15 @@ export interface BootstrapSettings {
    * @asType integer
    */
   seed?: number;
+  /**
+   * The secondary family's bootstrap intervals (other predictors, subscales, raters) are computed for
+   * rows on at most this many episodes (default 20000). Above it each row keeps its Fisher-z interval,
+   * to which the bootstrap interval is then practically equal, and the report says so; the primary
+   * correlation is always bootstrapped.
+   * @minimum 4
+   * @asType integer
+   */
+  secondary_max_n?: number;
 }
 
 /** Retention and time-to-dropout settings. */

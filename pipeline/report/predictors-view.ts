@@ -27,6 +27,7 @@ export function buildPredictorsView(r: Results, show: (n: number | null) => stri
   const scores = new Set(p.correlations.map((c) => c.x)).size;
   const subscales = p.components.filter((c) => c.kind === "subscale");
   const raters = p.components.filter((c) => c.kind === "rater");
+  const unbootstrapped = p.correlations.some((c) => c.estimate !== null && c.boot_bca === null);
   const text =
     `Pearson correlations of ${count(scores)} alliance scores with three outcomes, with Fisher-z and bootstrap BCa 95% CIs; Holm-adjusted p-values are across these ${p.correlations.length}, an exploratory family apart from the primary analysis. ` +
     (subscales.length ? `Each subscale (${joinList(subscales.map((c) => c.label))}) is the early mean of its own ratings, over the same window as the total. ` : "") +
@@ -34,6 +35,7 @@ export function buildPredictorsView(r: Results, show: (n: number | null) => stri
       ? `The total is rated by the ${p.alliance_rater}; ${joinList(raters.map((c) => c.label.toLowerCase()))} alliance is the early mean of that form's own ratings. ` +
         "These intervals treat episodes as independent. Clients of the same therapist are not, and a therapist's own ratings share that therapist's leniency, so for them especially the intervals are too narrow (see Therapists). "
       : "") +
+    (unbootstrapped ? `Rows on more than ${p.bootstrap_max_n.toLocaleString("en-US")} episodes were not bootstrapped (config bootstrap.secondary_max_n): at that size the bootstrap and Fisher-z intervals agree. ` : "") +
     (fit ? `Residualized change is the residual of the last outcome regressed on the first (last = ${fit.intercept.toFixed(2)} + ${fit.slope.toFixed(3)} × first, n = ${fit.n}), so it is change not predictable from the starting score. ` : "") +
     "Last alliance is rated nearer the outcome and, for clients who leave early, earlier in treatment, so it is not a cleaner predictor than early alliance.";
   const jt = p.reliable_change;

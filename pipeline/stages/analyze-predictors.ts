@@ -101,7 +101,8 @@ function correlate(x: Predictor, y: OutcomeVariable, xs: number[], ys: number[],
 }
 
 /**
- * Bootstrap intervals for every tested correlation. Correlations on exactly the same episodes share
+ * Bootstrap intervals for every tested correlation on at most bootstrap.secondary_max_n episodes
+ * (B · n · rows grows fast; at such n the bootstrap and Fisher-z intervals agree). Correlations on exactly the same episodes share
  * one set of resamples (bootstrapCorrelations): each interval is what it would be alone with the same
  * seed, and a study with many predictors draws its resample indices once per episode set, not once per row.
  */
@@ -122,6 +123,7 @@ function bootstrapByEpisodeSet(
     else groups.push({ rows, members: [i] });
   });
   for (const { rows, members } of groups) {
+    if (rows.length > study.bootstrap.secondaryMaxN) continue; // the Fisher-z interval stands; the report says so
     const names = [...new Set(members.flatMap((i) => [pairs[i]!.x, pairs[i]!.y] as string[]))];
     const columns = names.map((name) => rows.map((e) => ((OUTCOMES as readonly string[]).includes(name) ? outcome(e, name as OutcomeVariable) : predictor(e, name as Predictor))!));
     try {

@@ -59,6 +59,7 @@ function shareablePredictors(a: Analysis["predictors"], study: Study, count: (n:
   });
   const withheld = hidden.flat().filter(Boolean).length;
   return {
+    bootstrap_max_n: study.bootstrap.secondaryMaxN,
     alliance_rater: study.allianceRater,
     components: study.allianceComponents.map(({ key, kind, name, label }) => ({ key, kind, name, label })),
     correlations,

@@ -62,6 +62,21 @@ describe("alliance predictors × outcomes on the demo", () => {
   });
 });
 
+describe("bootstrap.secondary_max_n", () => {
+  it("leaves rows on more episodes than the limit without bootstrap intervals, keeping their Fisher-z interval", async () => {
+    const loaded = loadStudyConfig(DEMO_CONFIG);
+    if (!loaded.ok) throw new Error("demo config invalid");
+    const study = { ...loaded.value, bootstrap: { ...loaded.value.bootstrap, secondaryMaxN: 560 } };
+    const analysed = (await deriveAll(study)).filter((e) => e.early_alliance !== null);
+    const capped = analyzePredictors(analysed, study, 0.95);
+    for (const c of capped.correlations) {
+      expect(c.result).not.toBeNull();
+      expect(c.bootstrap === null).toBe(c.n > 560); // 570 and 555 on the last outcome: only the latter is bootstrapped
+    }
+    expect(capped.correlations.some((c) => c.bootstrap === null) && capped.correlations.some((c) => c.bootstrap !== null)).toBe(true);
+  });
+});
+
 describe("Jacobson–Truax reliable change on the demo (reliability .93, cutoff 25)", () => {
   it("uses R's sd(first) and threshold 1.96·√2·SD·√(1 − .93)", () => {
     expect(result.reliable_change!.sd_pre).toBeCloseTo(reference.reliable_change.sd_pre, 12);

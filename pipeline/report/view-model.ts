@@ -195,7 +195,7 @@ function methodsText(r: Results): string {
     `Outcome change was the ${direction} ${s.outcome.measure} score, so that positive values mean improvement, and required at least two ratings.`,
     `Pearson's r (t test; ${Math.round(s.confidence_level * 100)}% CI by Fisher's z transformation) and Spearman's ρ (t approximation) were computed on pairwise-complete episodes, and the partial correlation of early alliance with the last outcome controlling for the first outcome (t test on n − 3 df; Fisher-z CI) on complete cases; p-values were also Holm-adjusted across these five correlations.`,
     r.bootstrap ? `Bootstrap CIs resampled episode pairs ${r.bootstrap.b.toLocaleString("en-US")} times from seed ${r.bootstrap.seed} (percentile and BCa intervals as R's boot.ci).` : "",
-    `Secondary analyses correlated early alliance, the mean of all alliance ratings and the last rating${componentPhrase(r)} with outcome change, the last outcome and residualized change (the residual of the last outcome regressed on the first by least squares), with Holm adjustment across those ${r.predictors.correlations.length}.`,
+    `Secondary analyses correlated early alliance${r.predictors.components.some((c) => c.kind === "rater") ? ` (rated by the ${r.predictors.alliance_rater})` : ""}, the mean of all alliance ratings and the last rating${componentPhrase(r)} with outcome change, the last outcome and residualized change (the residual of the last outcome regressed on the first by least squares), with Holm adjustment across those ${r.predictors.correlations.length} and the same bootstrap for rows on at most ${r.predictors.bootstrap_max_n.toLocaleString("en-US")} episodes.`,
     r.predictors.reliable_change
       ? `Reliable change followed Jacobson and Truax (1991), with reliability ${noLeadingZero(r.predictors.reliable_change.reliability)} and the SD of first outcome scores${r.predictors.reliable_change.clinical_cutoff !== null ? `, and a clinical cutoff of ${r.predictors.reliable_change.clinical_cutoff}` : ""}.`
       : "",
@@ -246,10 +246,10 @@ function therapistSentence(r: Results): string {
   );
 }
 
-/** ", and the early … of the bond and goals subscales and of therapist-rated alliance" — or nothing without components. */
+/** ", and the early score (…) of the bond and goals subscales and of therapist-rated alliance" — or nothing without components. */
 function componentPhrase(r: Results): string {
   const sub = r.predictors.components.filter((c) => c.kind === "subscale").map((c) => c.label);
   const raters = r.predictors.components.filter((c) => c.kind === "rater").map((c) => `${c.name}-rated alliance`);
   const parts = [sub.length ? `the ${joinList(sub)} subscale${sub.length > 1 ? "s" : ""}` : "", raters.length ? joinList(raters) : ""].filter(Boolean);
-  return parts.length ? `, and the early score (mean of the first ${r.settings.early_alliance_window} ratings) of ${parts.join(" and of ")} (the alliance column rated by the ${r.predictors.alliance_rater})` : "";
+  return parts.length ? `, and the early score (mean of the first ${r.settings.early_alliance_window} ratings) of ${parts.join(" and of ")}` : "";
 }

@@ -41,10 +41,12 @@ export interface Study {
 /**
  * A subscale or another rater's alliance score. `key` names it everywhere downstream: the canonical
  * sessions field and derived column (`early_<key>`), results.json and the report.
- * @example { key: "subscale_bond", kind: "subscale", name: "bond", label: "Bond", column: "WAI_Bond", min: 1, max: 5 }
+ * @example { key: "subscale_bond", kind: "subscale", name: "bond", label: "Bond", column: "WAI_Bond", min: 1, max: 5, configKey: "alliance.subscales[0]" }
  */
 export interface AllianceComponent {
   key: string;
+  /** Where the config declares it, for messages: e.g. alliance.subscales[0]. */
+  configKey: string;
   kind: "subscale" | "rater";
   /** Subscale name, or the rater perspective. */
   name: string;
@@ -57,8 +59,8 @@ export interface AllianceComponent {
 /** Components from the config's alliance section, in its order: subscales, then other raters. */
 export function allianceComponents(a: AllianceInstrument): AllianceComponent[] {
   return [
-    ...(a.subscales ?? []).map((s): AllianceComponent => ({ key: `subscale_${s.name}`, kind: "subscale", name: s.name, label: s.label ?? s.name, column: s.column, min: s.min, max: s.max })),
-    ...(a.other_raters ?? []).map((r): AllianceComponent => ({ key: `rater_${r.rater}`, kind: "rater", name: r.rater, label: `${r.rater[0]!.toUpperCase()}${r.rater.slice(1)}-rated`, column: r.column, min: r.min, max: r.max })),
+    ...(a.subscales ?? []).map((s, i): AllianceComponent => ({ key: `subscale_${s.name}`, configKey: `alliance.subscales[${i}]`, kind: "subscale", name: s.name, label: s.label ?? s.name, column: s.column, min: s.min, max: s.max })),
+    ...(a.other_raters ?? []).map((r, i): AllianceComponent => ({ key: `rater_${r.rater}`, configKey: `alliance.other_raters[${i}]`, kind: "rater", name: r.rater, label: `${r.rater[0]!.toUpperCase()}${r.rater.slice(1)}-rated`, column: r.column, min: r.min, max: r.max })),
   ];
 }
 

@@ -94,11 +94,9 @@ const scoreRules = (field: string, range: (s: Study) => ScoreRange): Rule[] => [
 
 /** Range checks for each subscale and other rater's score the config lists (none for the demo's defaults). */
 export function componentScoreRules(study: Study): Rule[] {
-  return study.allianceComponents.flatMap((c) => {
-    const index = study.alliance[c.kind === "subscale" ? "subscales" : "other_raters"]!.findIndex((x) => x.column === c.column);
-    const key = `alliance.${c.kind === "subscale" ? "subscales" : "other_raters"}[${index}]`;
-    return scoreRules(c.key, () => ({ name: c.kind === "subscale" ? `${study.alliance.instrument} ${c.label} subscale` : `${c.label} alliance`, min: c.min, max: c.max, key }));
-  });
+  return study.allianceComponents.flatMap((c) =>
+    scoreRules(c.key, () => ({ name: c.kind === "subscale" ? `${study.alliance.instrument} ${c.label} subscale` : `${c.label} alliance`, min: c.min, max: c.max, key: c.configKey })),
+  );
 }
 
 export const RULES: Rule[] = [

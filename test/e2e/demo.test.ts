@@ -155,7 +155,7 @@ describe("demo sites against R (test/reference/demo-family-reference.json)", () 
 });
 
 describe("the demo recovers its documented true parameters (data/demo/README.md, data/demo/truth.ts)", () => {
-  const interval = (lo: number | null | undefined, hi: number | null | undefined) => [lo!, hi!] as const;
+  const ci = (row: { ci_low: number | null; ci_high: number | null }) => [row.ci_low!, row.ci_high!] as const;
   const pearsonWith = (y: string) => results.correlations.find((r) => r.y === y && r.method === "pearson")!;
   const predictor = (x: string) => results.predictors.correlations.find((c) => c.x === x && c.y === "outcome_change")!;
   const tier = (t: string) => results.dropout_by_tier.find((d) => d.tier === t)!;
@@ -163,21 +163,21 @@ describe("the demo recovers its documented true parameters (data/demo/README.md,
   const coefficient = (name: string) => results.therapists.model!.coefficients.find((c) => c.name === name)!;
   // results.json is read in beforeAll, so the intervals are looked up inside each test.
   const reportedIntervals = (): Record<Truth, readonly [number, number]> => ({
-    r_change: interval(pearsonWith("outcome_change").ci_low, pearsonWith("outcome_change").ci_high),
-    r_last: interval(pearsonWith("outcome_last").ci_low, pearsonWith("outcome_last").ci_high),
-    r_bond_change: interval(predictor("early_subscale_bond").ci_low, predictor("early_subscale_bond").ci_high),
-    r_goals_change: interval(predictor("early_subscale_goals").ci_low, predictor("early_subscale_goals").ci_high),
-    r_task_change: interval(predictor("early_subscale_task").ci_low, predictor("early_subscale_task").ci_high),
-    r_overall_change: interval(predictor("early_subscale_overall").ci_low, predictor("early_subscale_overall").ci_high),
-    r_therapist_change: interval(predictor("early_rater_therapist").ci_low, predictor("early_rater_therapist").ci_high),
-    r_therapist_client: interval(results.predictors.rater_agreement[0]!.ci_low, results.predictors.rater_agreement[0]!.ci_high),
-    dropout_low: interval(tier("low").ci_low, tier("low").ci_high),
-    dropout_moderate: interval(tier("moderate").ci_low, tier("moderate").ci_high),
-    dropout_high: interval(tier("high").ci_low, tier("high").ci_high),
-    hr_moderate: interval(hr("moderate").ci_low, hr("moderate").ci_high),
-    hr_high: interval(hr("high").ci_low, hr("high").ci_high),
-    within: interval(coefficient("alliance_within").ci_low, coefficient("alliance_within").ci_high),
-    between: interval(coefficient("alliance_between").ci_low, coefficient("alliance_between").ci_high),
+    r_change: ci(pearsonWith("outcome_change")),
+    r_last: ci(pearsonWith("outcome_last")),
+    r_bond_change: ci(predictor("early_subscale_bond")),
+    r_goals_change: ci(predictor("early_subscale_goals")),
+    r_task_change: ci(predictor("early_subscale_task")),
+    r_overall_change: ci(predictor("early_subscale_overall")),
+    r_therapist_change: ci(predictor("early_rater_therapist")),
+    r_therapist_client: ci(results.predictors.rater_agreement[0]!),
+    dropout_low: ci(tier("low")),
+    dropout_moderate: ci(tier("moderate")),
+    dropout_high: ci(tier("high")),
+    hr_moderate: ci(hr("moderate")),
+    hr_high: ci(hr("high")),
+    within: ci(coefficient("alliance_within")),
+    between: ci(coefficient("alliance_between")),
   });
   for (const key of Object.keys(TRUTH) as Truth[]) {
     it(`has the population value of ${key} (${TRUTH[key]}) inside the report's 95% CI`, () => {

@@ -81,13 +81,13 @@ export function confidenceInterval(s: number, se: number, z: number, confType: C
 }
 
 /** The estimate in force at day t (the last step at or before t), as summary(fit, times = t, extend = TRUE). */
-export function survivalAt(km: KaplanMeier, t: number): { time: number; surv: number; lower: number | null; upper: number | null; n_risk: number } {
+export function survivalAt(km: KaplanMeier, t: number): { time: number; surv: number; std_err: number; lower: number | null; upper: number | null; n_risk: number } {
   let last: KmStep | undefined;
   for (const s of km.steps) {
     if (s.time > t) break;
     last = s;
   }
   const atRisk = km.steps.find((s) => s.time >= t)?.n_risk ?? 0;
-  if (!last) return { time: t, surv: 1, lower: null, upper: null, n_risk: atRisk };
-  return { time: t, surv: last.surv, lower: last.lower, upper: last.upper, n_risk: atRisk };
+  if (!last) return { time: t, surv: 1, std_err: 0, lower: null, upper: null, n_risk: atRisk };
+  return { time: t, surv: last.surv, std_err: last.std_err, lower: last.lower, upper: last.upper, n_risk: atRisk };
 }

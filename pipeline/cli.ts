@@ -2,6 +2,7 @@
  * The `alliance` command line. Exit codes: 0 success, 1 the data or config has problems
  * (each named with file, row and column), 2 the command was used wrongly.
  */
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { basename, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,12 +19,14 @@ const HELP: Record<string, string> = {
 Usage:
   alliance run --config <study.yaml> [--out <dir>] [--no-pdf]
   alliance demo [--out <dir>] [--no-pdf]
+  alliance report --config <study.yaml> --period <P> [--by site] [--out <dir>] [--previous <file|dir>] [--no-pdf]
   alliance meta --studies <file.csv> [--out <dir>] [--title <text>] [--by <column>] [--no-pdf]
   alliance <command> --help
 
 Commands:
   run    validate a study's data and write its report, results.json and tables
   demo   run the embedded synthetic demo study (data/demo/)
+  report quarterly reports for a period: the program's and, with --by site, each site's
   meta   pool published correlations (random effects), with forest and funnel plots
 `,
   run: `alliance run — validate a study's data and write its report
@@ -55,6 +58,24 @@ Writes meta.html, meta.pdf, meta-results.json and tables/studies.csv. Pools on
 Fisher's z by REML and DerSimonian–Laird (as metafor::rma), with Egger's test.
 Example: alliance meta --studies data/meta/molloy2014.csv
 `,
+  report: `alliance report — quarterly reports for a program and each of its sites
+
+Usage: alliance report --config <study.yaml> --period <P> [--by site] [--out <dir>] [--previous <file|dir>] [--no-pdf]
+
+  --config <file>     the study config (YAML); reporting.* settings in docs/config.md
+  --period <P>        2026Q3 (calendar quarter), FY2027Q1 (fiscal quarter), 2026-08 (month),
+                      FY2027 (fiscal year), or latest (the last complete quarter before cutoff_date)
+  --by site           also write one report per site
+  --out <dir>         output folder (default: reports/<study.name>/<period>)
+  --previous <path>   the last published results.json (program), or that batch's folder: figures
+                      changed since then by late data entry are marked as revised
+  --no-pdf            write HTML only
+  -h, --help          this help
+
+Writes index.html and, per report, report.html, report.pdf and results.json; see docs/quarterly.md.
+Exit code 0 when every report was written, 1 when any could not be (each named, with its
+problems), 2 on wrong usage.
+`,
   demo: `alliance demo — run the embedded synthetic demo study
 
 Usage: alliance demo [--out <dir>] [--no-pdf]
@@ -80,6 +101,7 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     return command === undefined ? 2 : 0;
   }
   if (command === "meta") return meta(rest, io);
+  if (command === "report") return quarterly(rest, io);
   if (command !== "run" && command !== "demo") {
     io.err(`alliance: unknown command "${command}"; try \`alliance --help\``);
     return 2;
@@ -157,6 +179,48 @@ async function meta(args: string[], io: Io): Promise<number> {
   io.out(`pooled ${run.value.results.k} studies: ${run.value.results.reml.apa} (REML)`);
   io.out(`wrote ${run.value.files.map((f) => `${shown}/${f}`).join(", ")}`);
   return 0;
+}
+
+async function quarterly(args: string[], io: Io): Promise<number> {
+  let values: { config?: string | undefined; period?: string | undefined; by?: string | undefined; out?: string | undefined; previous?: string | undefined; "no-pdf"?: boolean | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { config: { type: "string" }, period: { type: "string" }, by: { type: "string" }, out: { type: "string" }, previous: { type: "string" }, "no-pdf": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+    }));
+  } catch (e) {
+    io.err(`alliance report: ${(e as Error).message}; try \`alliance report --help\``);
+    return 2;
+  }
+  if (values.help) {
+    io.out(HELP.report!);
+    return 0;
+  }
+  if (!values.config || !values.period) {
+    io.err("alliance report: --config <file> and --period <P> are required; try `alliance report --help`");
+    return 2;
+  }
+  if (values.by !== undefined && values.by !== "site") {
+    io.err(`alliance report: --by takes "site" (got "${values.by}")`);
+    return 2;
+  }
+  if (values.previous !== undefined && !existsSync(values.previous)) {
+    io.err(`alliance report: --previous ${values.previous} does not exist`);
+    return 2;
+  }
+  const study = loadStudyConfig(values.config);
+  if (!study.ok) return report(io, `the config ${values.config} has ${count(study.problems, "problem")}`, study.problems);
+  const { runQuarterly } = await import("./quarterly/run-report.ts");
+  const run = await runQuarterly(study.value, { period: values.period, by: values.by === "site" ? "site" : null, outDir: values.out ?? null, previous: values.previous ?? null, pdf: !values["no-pdf"] });
+  if (!run.ok) return report(io, `${count(run.problems, "problem")}; no report was written`, run.problems);
+  for (const n of run.value.notices) io.err(`alliance: note: ${formatProblem(n)}`);
+  const shown = relative(process.cwd(), run.value.outDir) || ".";
+  io.out(`${run.value.period.title}: wrote ${run.value.written.length} report(s) and ${shown}/index.html`);
+  for (const w of run.value.written) io.out(`  ${w.label}: ${w.files.map((f) => `${relative(process.cwd(), w.dir)}/${f}`).join(", ")}`);
+  if (!run.value.failed.length) return 0;
+  for (const f of run.value.failed) report(io, `the report for ${f.group} was not written: ${count(f.problems, "problem")}`, f.problems);
+  return 1;
 }
 
 function report(io: Io, headline: string, problems: Problem[]): number {

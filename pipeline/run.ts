@@ -113,7 +113,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
   }
 }
 
-async function buildProvenance(db: Parameters<typeof queryRows>[0], study: Study, files: { role: "episodes" | "sessions"; path: string; sha256: string; rows: number }[], runAt: string): Promise<Provenance> {
+export async function buildProvenance(db: Parameters<typeof queryRows>[0], study: Study, files: { role: "episodes" | "sessions"; path: string; sha256: string; rows: number }[], runAt: string): Promise<Provenance> {
   const [{ v }] = (await queryRows<{ v: string }>(db, "SELECT version() AS v")) as [{ v: string }];
   return {
     package: pkg.name,
@@ -126,6 +126,6 @@ async function buildProvenance(db: Parameters<typeof queryRows>[0], study: Study
   };
 }
 
-function writeJson(path: string, value: unknown): void {
+export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value, null, 2) + "\n");
 }

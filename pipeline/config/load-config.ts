@@ -8,7 +8,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { Ajv, type ErrorObject } from "ajv";
 import schema from "../../schema/study-config.schema.json" with { type: "json" };
 import type { StudyConfigFile } from "./types.ts";
-import { DEFAULT_BOOTSTRAP, DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_RETENTION_DAYS, allianceComponents, type Study } from "./study.ts";
+import { DEFAULT_BOOTSTRAP, DEFAULT_TREND_PERIODS, DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_RETENTION_DAYS, allianceComponents, type Study } from "./study.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { isCalendarDate } from "../dates.ts";
 
@@ -63,6 +63,16 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     allianceRater: raw.alliance.rater ?? "client",
     allianceComponents: allianceComponents(raw.alliance),
     reliableChange: raw.outcome.reliability === undefined ? null : { reliability: raw.outcome.reliability, clinicalCutoff: raw.outcome.clinical_cutoff ?? null },
+    reporting: {
+      fiscalYearStartMonth: raw.reporting?.fiscal_year_start_month ?? 1,
+      trendPeriods: raw.reporting?.trend_periods ?? DEFAULT_TREND_PERIODS,
+      branding: {
+        programName: raw.reporting?.branding?.program_name ?? null,
+        footer: raw.reporting?.branding?.footer ?? null,
+        logo: raw.reporting?.branding?.logo !== undefined ? resolve(dir, raw.reporting.branding.logo) : null,
+        templates: raw.reporting?.branding?.templates !== undefined ? resolve(dir, raw.reporting.branding.templates) : null,
+      },
+    },
   });
 }
 
@@ -189,6 +199,8 @@ function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
   if (c.tiers.reference !== undefined && !c.tiers.labels.includes(c.tiers.reference)) {
     at("tiers.reference", `"${c.tiers.reference}" is not one of the tier labels`, `Use one of ${c.tiers.labels.join(", ")}.`);
   }
+  const logo = c.reporting?.branding?.logo;
+  if (logo !== undefined && !/\.(svg|png|jpe?g)$/i.test(logo)) at("reporting.branding.logo", `"${logo}" is not an SVG, PNG or JPEG file`, "Give the path of an .svg, .png or .jpg image.");
   (c.retention?.days ?? []).forEach((d, i) => {
     if (!Number.isInteger(d) || d <= 0) at(`retention.days[${i}]`, `(${d}) must be a whole number of days above 0`, "Give days since admission, e.g. [30, 60, 90].");
   });

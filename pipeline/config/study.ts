@@ -36,7 +36,17 @@ export interface Study {
   /** Jacobson–Truax settings; null when the outcome measure declares no reliability. */
   reliableChange: { reliability: number; clinicalCutoff: number | null } | null;
   minCellSize: number;
+  reporting: Reporting;
 }
+
+/** Quarterly-report settings, with defaults filled in and paths absolute. */
+export interface Reporting {
+  fiscalYearStartMonth: number;
+  trendPeriods: number;
+  branding: { programName: string | null; footer: string | null; logo: string | null; templates: string | null };
+}
+
+export const DEFAULT_TREND_PERIODS = 8;
 
 /**
  * A subscale or another rater's alliance score. `key` names it everywhere downstream: the canonical

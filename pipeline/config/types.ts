@@ -44,6 +44,45 @@ export interface StudyConfigFile {
   bootstrap?: BootstrapSettings;
   retention?: RetentionSettings;
   privacy?: PrivacySettings;
+  reporting?: ReportingSettings;
+}
+
+/** The quarterly report (`alliance report`): periods, trends and branding. */
+export interface ReportingSettings {
+  /**
+   * The month (1–12) the fiscal year starts in (default 1: fiscal years are calendar years). A fiscal
+   * year is named for the calendar year it ends in: with 7, FY2027 runs July 2026 – June 2027, and
+   * quarters are labelled FY2027Q1 … FY2027Q4.
+   * @minimum 1
+   * @maximum 12
+   * @asType integer
+   */
+  fiscal_year_start_month?: number;
+  /**
+   * How many periods the trend charts and the p-chart show, ending with the report's period (default 8).
+   * @minimum 2
+   * @maximum 40
+   * @asType integer
+   */
+  trend_periods?: number;
+  /** Override the look of the report. */
+  branding?: Branding;
+}
+
+/** Branding of the quarterly report; anything not given keeps the default. */
+export interface Branding {
+  /** Printed as the report's program name (default: study.title). */
+  program_name?: string;
+  /** Footer line at the end of the report, e.g. the funder's grant number or a confidentiality notice. */
+  footer?: string;
+  /** An image file (SVG, PNG or JPEG), relative to the config file; embedded in the report. */
+  logo?: string;
+  /**
+   * A folder, relative to the config file, whose files override the defaults: partials/<name>.hbs
+   * replaces the partial of that name, report.css replaces the stylesheet, and brand.css is added
+   * after it (to change colours without copying the whole stylesheet).
+   */
+  templates?: string;
 }
 
 /** Bootstrap intervals: for the primary correlation (early alliance × outcome change) and the secondary family. */

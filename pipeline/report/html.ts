@@ -2,7 +2,7 @@
  * Builds report.html from the Handlebars templates in templates/: one page, styles and
  * charts inline, no script and nothing to fetch (a Content-Security-Policy forbids it).
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
@@ -15,13 +15,22 @@ export function renderHtml(view: ReportView, templateDir: string = TEMPLATE_DIR)
   return renderPage("report.hbs", view, templateDir);
 }
 
-/** Render any page template of templateDir (with its partials and report.css) from a view. */
-export function renderPage(templateFile: string, view: object, templateDir: string = TEMPLATE_DIR): string {
+/**
+ * Render any page template of templateDir (with its partials and report.css) from a view. An
+ * override folder (branding) replaces any partial of the same name (partials/<name>.hbs) and the
+ * stylesheet (report.css), and adds brand.css after the stylesheet; the defaults stay for the rest.
+ */
+export function renderPage(templateFile: string, view: object, templateDir: string = TEMPLATE_DIR, overrideDir: string | null = null): string {
   const hbs = Handlebars.create();
-  const partials = join(templateDir, "partials");
-  for (const file of readdirSync(partials).filter((f) => f.endsWith(".hbs"))) {
-    hbs.registerPartial(basename(file, ".hbs"), readFileSync(join(partials, file), "utf8"));
+  for (const dir of [templateDir, ...(overrideDir ? [overrideDir] : [])]) {
+    const partials = join(dir, "partials");
+    if (!existsSync(partials)) continue;
+    for (const file of readdirSync(partials).filter((f) => f.endsWith(".hbs"))) {
+      hbs.registerPartial(basename(file, ".hbs"), readFileSync(join(partials, file), "utf8"));
+    }
   }
   const template = hbs.compile(readFileSync(join(templateDir, templateFile), "utf8"), { strict: true });
-  return template({ ...view, css: readFileSync(join(templateDir, "report.css"), "utf8") });
+  const own = (file: string) => (overrideDir && existsSync(join(overrideDir, file)) ? readFileSync(join(overrideDir, file), "utf8") : null);
+  const css = (own("report.css") ?? readFileSync(join(templateDir, "report.css"), "utf8")) + (own("brand.css") ?? "");
+  return template({ ...view, css });
 }

@@ -26,22 +26,45 @@ export interface PdfOutput {
   blockedRequests: string[];
 }
 
-export async function printPdf(html: string, browserPath: string | null = findBrowser()): Promise<Result<PdfOutput>> {
-  if (!browserPath) return fail({ code: "W_NO_BROWSER", message: "no Chromium found, so report.pdf was not written.", fix: INSTALL_BROWSER_HINT });
+/** One Chromium that prints many pages, each in its own tab, so a batch starts the browser once. */
+export interface Printer {
+  print(html: string): Promise<PdfOutput>;
+  close(): Promise<void>;
+}
+
+/** Start the browser; pages may be printed concurrently. Close it when done. */
+export async function openPrinter(browserPath: string | null = findBrowser()): Promise<Result<Printer>> {
+  if (!browserPath) return fail({ code: "W_NO_BROWSER", message: "no Chromium found, so no PDF was written.", fix: INSTALL_BROWSER_HINT });
   const browser = await launch({ executablePath: browserPath, headless: true, args: CHROMIUM_ARGS });
+  return ok({
+    async print(html: string): Promise<PdfOutput> {
+      const page = await browser.newPage();
+      try {
+        const blockedRequests: string[] = [];
+        await page.setRequestInterception(true);
+        page.on("request", (req) => {
+          if (req.url().startsWith("data:") || req.url() === "about:blank") return void req.continue();
+          blockedRequests.push(req.url());
+          void req.abort();
+        });
+        await page.setContent(html, { waitUntil: "load" });
+        const bytes = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true });
+        return { bytes, blockedRequests };
+      } finally {
+        await page.close();
+      }
+    },
+    close: () => browser.close(),
+  });
+}
+
+/** Print one page to PDF with its own browser. */
+export async function printPdf(html: string, browserPath: string | null = findBrowser()): Promise<Result<PdfOutput>> {
+  const printer = await openPrinter(browserPath);
+  if (!printer.ok) return fail({ ...printer.problems[0]!, message: "no Chromium found, so report.pdf was not written." });
   try {
-    const page = await browser.newPage();
-    const blockedRequests: string[] = [];
-    await page.setRequestInterception(true);
-    page.on("request", (req) => {
-      if (req.url().startsWith("data:") || req.url() === "about:blank") return void req.continue();
-      blockedRequests.push(req.url());
-      void req.abort();
-    });
-    await page.setContent(html, { waitUntil: "load" });
-    const bytes = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true });
-    return ok({ bytes, blockedRequests });
+    return ok(await printer.value.print(html));
   } finally {
-    await browser.close();
+    await printer.value.close();
   }
 }

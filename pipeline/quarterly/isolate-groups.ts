@@ -1,0 +1,41 @@
+/**
+ * Failure isolation for a batch: when validation errors all lie in the records of some sites, those
+ * sites are left out of the batch (their reports are not written, and the program report says so)
+ * instead of stopping every report. Errors that cannot be tied to a site stop the batch as before.
+ */
+import { basename } from "node:path";
+import type { Study } from "../config/study.ts";
+import { type Db, queryRows, sqlString } from "../db.ts";
+import type { Problem } from "../problem.ts";
+
+/**
+ * The site of each error's record, counted by site; null when any error has no row or its record
+ * has no site (the batch cannot go on without it).
+ */
+export async function errorsBySite(db: Db, study: Study, problems: readonly Problem[]): Promise<Map<string, Problem[]> | null> {
+  const episodesFile = basename(study.files.episodes);
+  const sessionsFile = basename(study.files.sessions);
+  const out = new Map<string, Problem[]>();
+  for (const p of problems) {
+    const row = p.where?.row;
+    if (row === undefined || row < 2) return null;
+    const sql =
+      p.where?.file === episodesFile
+        ? `SELECT site FROM raw_episodes WHERE src_row = ${row}`
+        : p.where?.file === sessionsFile
+          ? `SELECT e.site FROM raw_sessions s JOIN raw_episodes e ON e.client_id = s.client_id WHERE s.src_row = ${row} LIMIT 1`
+          : null;
+    if (sql === null) return null;
+    const [hit] = await queryRows<{ site: string | null }>(db, sql);
+    if (!hit?.site) return null;
+    out.set(hit.site, [...(out.get(hit.site) ?? []), p]);
+  }
+  return out;
+}
+
+/** Removes the sites' episodes and their clients' sessions from the ingested tables. */
+export async function dropSites(db: Db, sites: readonly string[]): Promise<void> {
+  const list = sites.map(sqlString).join(", ");
+  await db.run(`DELETE FROM raw_sessions WHERE client_id IN (SELECT client_id FROM raw_episodes WHERE site IN (${list}))`);
+  await db.run(`DELETE FROM raw_episodes WHERE site IN (${list})`);
+}

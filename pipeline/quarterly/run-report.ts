@@ -1,0 +1,225 @@
+/**
+ * The driver of `alliance report`: one reporting period, the program report and (with --by site)
+ * one report per site, into reports/<study>/<period>/. The data are read, validated and derived
+ * once, as of the period's end; the figures of every group and period are computed once, and
+ * suppressed once for the whole batch; then each report is rendered on its own, concurrently,
+ * with one Chromium printing every PDF. A report that fails is named and does not stop the others.
+ *
+ *   <out>/index.html                 links to every report of the batch
+ *   <out>/program/                   report.html, report.pdf, results.json
+ *   <out>/site-<name>/               the same, per site
+ *   <out>/internal/                  row-level working files: never to be shared
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Study } from "../config/study.ts";
+import { openDb } from "../db.ts";
+import { fail, ok, type Problem, type Result } from "../problem.ts";
+import { ingest } from "../stages/ingest.ts";
+import { validate } from "../stages/validate.ts";
+import { derive, type DerivedEpisode } from "../stages/derive.ts";
+import { buildProvenance, writeJson } from "../run.ts";
+import { openPrinter, type Printer } from "../report/pdf.ts";
+import { renderPage } from "../report/html.ts";
+import { inPeriod, parsePeriod, periodStarting, trailingPeriods, yearEarlier, type Period } from "./periods.ts";
+import { endDate, periodFigures, type PeriodFigures } from "./period-figures.ts";
+import { PROGRAM, suppressFunnel, suppressPeriod, type Mask, type PeriodColumn } from "./batch-suppression.ts";
+import { quarterlyResults, type BatchFigures } from "./shareable-quarterly.ts";
+import type { QuarterlyResults } from "./quarterly-results.ts";
+import { renderQuarterlyCharts } from "./quarterly-charts.ts";
+import { buildQuarterlyView } from "./quarterly-view.ts";
+import { dropSites, errorsBySite } from "./isolate-groups.ts";
+
+export interface ReportOptions {
+  /** As on the command line: 2026Q3, FY2027Q1, 2026-08, FY2027 or latest. */
+  period: string;
+  /** Also write one report per value of this column (only "site" for now). */
+  by: "site" | null;
+  /** Output folder (default reports/<study>/<period>). */
+  outDir: string | null;
+  /** The previously published results.json, or the folder of the previous batch (--previous). */
+  previous: string | null;
+  pdf: boolean;
+  /** Fixed in tests so outputs can be compared. */
+  now?: Date;
+  /** Reports rendered at once (default 3). */
+  concurrency?: number;
+}
+
+export interface ReportWritten {
+  group: string;
+  label: string;
+  dir: string;
+  files: string[];
+}
+
+export interface BatchOutcome {
+  outDir: string;
+  period: Period;
+  written: ReportWritten[];
+  /** Reports that could not be written, with why: a site whose records fail validation, or a rendering error. */
+  failed: { group: string; problems: Problem[] }[];
+  notices: Problem[];
+}
+
+const slug = (group: string) => (group === PROGRAM ? "program" : `site-${group.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "unnamed"}`);
+
+export async function runQuarterly(study: Study, options: ReportOptions): Promise<Result<BatchOutcome>> {
+  const fy = study.reporting.fiscalYearStartMonth;
+  const parsed = parsePeriod(options.period, study.cutoffDate, fy);
+  if (!parsed.ok) return parsed;
+  const period = parsed.value;
+  if (period.end > study.cutoffDate) {
+    return fail({ code: "E_PERIOD_AFTER_CUTOFF", message: `the period ${period.label} ends on ${period.end}, after the data cutoff ${study.cutoffDate}`, where: { key: "--period" }, fix: "Report an earlier period (or latest), or extend cutoff_date once the data cover the period." });
+  }
+  const asOf: Study = { ...study, cutoffDate: period.end };
+  const outDir = resolve(options.outDir ?? join("reports", study.name, period.label));
+  const internal = join(outDir, "internal");
+  mkdirSync(internal, { recursive: true });
+  writeFileSync(join(internal, "README.txt"), "Internal working files of the batch. They hold row-level data: do not share this folder.\n");
+  const runAt = (options.now ?? new Date()).toISOString();
+  const failed: BatchOutcome["failed"] = [];
+
+  const db = await openDb();
+  let batch: BatchFigures;
+  let sites: string[];
+  try {
+    const ingested = await ingest(db, asOf);
+    if (!ingested.ok) return ingested;
+    let validated = await validate(db, asOf);
+    const leftOut: { group: string; errors: number }[] = [];
+    for (let round = 0; !validated.ok && round < 20; round++) {
+      const bySite = await errorsBySite(db, asOf, validated.problems);
+      if (bySite === null) return validated;
+      for (const [site, problems] of bySite) {
+        leftOut.push({ group: site, errors: problems.length });
+        failed.push({ group: site, problems });
+      }
+      await dropSites(db, [...bySite.keys()]);
+      validated = await validate(db, asOf);
+    }
+    if (!validated.ok) return validated;
+    writeJson(join(internal, "02-validation.json"), validated.value);
+    const { episodes } = await derive(db, asOf);
+    sites = [...new Set(episodes.map((e) => e.site))].sort();
+    batch = batchFigures(asOf, period, episodes, sites, {
+      program: study.reporting.branding.programName ?? study.title,
+      exclusions: validated.value.excluded,
+      groupsLeftOut: leftOut.sort((a, b) => a.group.localeCompare(b.group)),
+      provenance: await buildProvenance(db, study, ingested.value.files, runAt),
+    });
+  } finally {
+    db.closeSync();
+  }
+
+  const groups = [PROGRAM, ...(options.by === "site" ? sites : [])];
+  const notices: Problem[] = [];
+  let printer: Printer | null = null;
+  if (options.pdf) {
+    const opened = await openPrinter();
+    if (opened.ok) printer = opened.value;
+    else notices.push(...opened.problems);
+  }
+  const written: ReportWritten[] = [];
+  try {
+    await pool(groups, options.concurrency ?? 3, async (group) => {
+      try {
+        written.push(await renderOne(batch, group, join(outDir, slug(group)), readPrevious(options.previous, group), printer, runAt));
+      } catch (e) {
+        failed.push({ group: group || "program", problems: [{ code: "E_REPORT_FAILED", message: `the report could not be written: ${(e as Error).message}`, fix: "Report this as a bug, with the message." }] });
+      }
+    });
+  } finally {
+    await printer?.close();
+  }
+  const order = (g: string) => groups.indexOf(g);
+  written.sort((a, b) => order(a.group) - order(b.group));
+  writeFileSync(join(outDir, "index.html"), renderPage("quarterly-index.hbs", indexView(batch, written, failed, runAt)));
+  return ok({ outDir, period, written, failed: failed.map((f) => ({ ...f, group: f.group || "program" })), notices });
+}
+
+/** Exact figures of every group and period, and the batch's suppression masks. */
+function batchFigures(study: Study, period: Period, episodes: DerivedEpisode[], sites: string[], rest: Pick<BatchFigures, "program" | "exclusions" | "groupsLeftOut" | "provenance">): BatchFigures {
+  const fy = study.reporting.fiscalYearStartMonth;
+  const periods = trailingPeriods(period, study.reporting.trendPeriods, fy);
+  const earlier = yearEarlier(period, fy);
+  const all = [...periods, ...(periods.some((p) => p.label === earlier.label) ? [] : [earlier])];
+  const lowest = study.tiers.labels[0]!;
+  const bySite = new Map(sites.map((s) => [s, episodes.filter((e) => e.site === s)]));
+  const groupEpisodes = new Map<string, DerivedEpisode[]>([[PROGRAM, episodes], ...bySite]);
+  const figures = new Map<string, Map<string, PeriodFigures>>();
+  for (const [g, eps] of groupEpisodes) {
+    figures.set(g, new Map(all.map((p) => [p.label, periodFigures(eps, p, lowest, study.retention.days, study.cutoffDate, study.retention.confType)])));
+  }
+  const masks = new Map<string, Mask<PeriodColumn>>(all.map((p) => [p.label, suppressPeriod(new Map([...figures].map(([g, m]) => [g, m.get(p.label)!.counts])), study.minCellSize)]));
+  // Sites are compared over the 12 months to the period's end, so that each has enough discharges.
+  const window = periodStarting("month", period.startMonth + period.months - 12, fy, false);
+  const win = { start: window.start, end: period.end };
+  const funnelCounts = new Map(
+    [...groupEpisodes].map(([g, eps]) => {
+      const out = eps.filter((e) => inPeriod(endDate(e), { ...window, end: period.end }));
+      return [g, { discharges: out.length, dropouts: out.filter((e) => e.dropout).length }];
+    }),
+  );
+  return {
+    study,
+    period,
+    periods,
+    yearEarlier: earlier,
+    cutoff: study.cutoffDate,
+    groupBy: "site",
+    figures,
+    masks,
+    funnel: sites.length ? { window: win, counts: funnelCounts, mask: suppressFunnel(funnelCounts, study.minCellSize) } : null,
+    ...rest,
+  };
+}
+
+async function renderOne(batch: BatchFigures, group: string, dir: string, previous: QuarterlyResults | null, printer: Printer | null, runAt: string): Promise<ReportWritten> {
+  for (const old of ["report.html", "report.pdf", "results.json"]) rmSync(join(dir, old), { force: true });
+  mkdirSync(dir, { recursive: true });
+  const results = quarterlyResults(batch, group, previous);
+  writeJson(join(dir, "results.json"), results);
+  const { branding } = batch.study.reporting;
+  const view = buildQuarterlyView(results, await renderQuarterlyCharts(results), branding, runAt.slice(0, 10));
+  const html = renderPage("quarterly.hbs", view, undefined, branding.templates);
+  writeFileSync(join(dir, "report.html"), html);
+  const files = ["results.json", "report.html"];
+  if (printer) {
+    const pdf = await printer.print(html);
+    if (pdf.blockedRequests.length) throw new Error(`the report tried to load ${pdf.blockedRequests.join(", ")}; reports must load nothing`);
+    writeFileSync(join(dir, "report.pdf"), pdf.bytes);
+    files.push("report.pdf");
+  }
+  return { group, label: results.group.label, dir, files };
+}
+
+/** The previous results.json for a group: --previous names the program's file, or the previous batch's folder. */
+function readPrevious(previous: string | null, group: string): QuarterlyResults | null {
+  if (!previous) return null;
+  const path = existsSync(previous) && statSync(previous).isDirectory() ? join(previous, slug(group), "results.json") : group === PROGRAM ? previous : null;
+  if (!path || !existsSync(path)) return null;
+  const parsed = JSON.parse(readFileSync(path, "utf8")) as QuarterlyResults;
+  return parsed.kind === "quarterly" ? parsed : null;
+}
+
+function indexView(batch: BatchFigures, written: ReportWritten[], failed: BatchOutcome["failed"], runAt: string) {
+  return {
+    title: `${batch.program}: quarterly reports, ${batch.period.title}`,
+    program: batch.program,
+    periodTitle: batch.period.title,
+    cutoffDate: batch.cutoff,
+    generatedAt: runAt.slice(0, 10),
+    reports: written.map((w) => ({ label: w.group === PROGRAM ? "Program (all sites)" : w.label, folder: slug(w.group), pdf: w.files.includes("report.pdf") })),
+    failed: failed.map((f) => ({ group: f.group || "program", reason: f.problems[0]?.message ?? "", errors: f.problems.length })),
+  };
+}
+
+/** Run `work` on every item, at most `limit` at a time. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -141,9 +141,12 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
 /** Exact figures of every group and period, and the batch's suppression masks. */
 function batchFigures(study: Study, period: Period, episodes: DerivedEpisode[], sites: string[], rest: Pick<BatchFigures, "program" | "exclusions" | "groupsLeftOut" | "provenance">): BatchFigures {
   const fy = study.reporting.fiscalYearStartMonth;
-  const periods = trailingPeriods(period, study.reporting.trendPeriods, fy);
-  const earlier = yearEarlier(period, fy);
-  const all = [...periods, ...(periods.some((p) => p.label === earlier.label) ? [] : [earlier])];
+  // Periods that ended before the first admission in the data are not shown as zeros: there are no data for them.
+  const dataStart = episodes.reduce((min, e) => (e.admit_date < min ? e.admit_date : min), period.start);
+  const periods = trailingPeriods(period, study.reporting.trendPeriods, fy).filter((p) => p.end >= dataStart || p.label === period.label);
+  const before = yearEarlier(period, fy);
+  const earlier = before.end >= dataStart ? before : null;
+  const all = [...periods, ...(earlier && !periods.some((p) => p.label === earlier.label) ? [earlier] : [])];
   const lowest = study.tiers.labels[0]!;
   const bySite = new Map(sites.map((s) => [s, episodes.filter((e) => e.site === s)]));
   const groupEpisodes = new Map<string, DerivedEpisode[]>([[PROGRAM, episodes], ...bySite]);

@@ -23,7 +23,8 @@ export interface BatchFigures {
   period: Period;
   /** Trend periods, oldest first; the last is `period`. */
   periods: Period[];
-  yearEarlier: Period;
+  /** The same period a year earlier; null when the data start after it. */
+  yearEarlier: Period | null;
   cutoff: string;
   groupBy: string;
   /** Exact figures by group (PROGRAM = "") and period label. */
@@ -225,7 +226,7 @@ export function quarterlyResults(batch: BatchFigures, group: string, previous: Q
   const prev = batch.periods[batch.periods.length - 2];
   const changeRows = [
     ...(prev ? changes(study, byPeriod.get(period.label)!, current, byPeriod.get(prev.label)!, share(group, prev), "previous") : []),
-    ...changes(study, byPeriod.get(period.label)!, current, byPeriod.get(batch.yearEarlier.label)!, share(group, batch.yearEarlier), "year_earlier"),
+    ...(batch.yearEarlier ? changes(study, byPeriod.get(period.label)!, current, byPeriod.get(batch.yearEarlier.label)!, share(group, batch.yearEarlier), "year_earlier") : []),
   ];
   const admissions = byPeriod.get(period.label)!.counts;
   const hidden = batch.masks.get(period.label)!.get(group)!;

@@ -158,3 +158,13 @@ describe("branding", () => {
     expect(readFileSync("templates/partials/quarterly-footer.hbs", "utf8")).not.toContain("Riverbend");
   }, 60_000);
 });
+
+describe("a period near the start of the data", () => {
+  it("shows no trend periods before the first admission, and no change against a year with no data", async () => {
+    const out = tmp("early");
+    expect((await runQuarterly(demo(), { period: "2024Q2", by: null, outDir: out, previous: null, pdf: false })).ok).toBe(true);
+    const r = readResults(out);
+    expect(r.trends.map((t) => t.period)).toEqual(["2024Q1", "2024Q2"]);
+    expect(r.changes.some((c) => c.against === "year_earlier")).toBe(false);
+  }, 60_000);
+});

@@ -156,11 +156,10 @@ function batchFigures(study: Study, period: Period, episodes: DerivedEpisode[], 
   }
   const masks = new Map<string, Mask<PeriodColumn>>(all.map((p) => [p.label, suppressPeriod(new Map([...figures].map(([g, m]) => [g, m.get(p.label)!.counts])), study.minCellSize)]));
   // Sites are compared over the 12 months to the period's end, so that each has enough discharges.
-  const window = periodStarting("month", period.startMonth + period.months - 12, fy, false);
-  const win = { start: window.start, end: period.end };
+  const window: Period = { ...periodStarting("month", period.startMonth + period.months - 12, fy, false), end: period.end };
   const funnelCounts = new Map(
     [...groupEpisodes].map(([g, eps]) => {
-      const out = eps.filter((e) => inPeriod(endDate(e), { ...window, end: period.end }));
+      const out = eps.filter((e) => inPeriod(endDate(e), window));
       return [g, { discharges: out.length, dropouts: out.filter((e) => e.dropout).length }];
     }),
   );
@@ -173,7 +172,7 @@ function batchFigures(study: Study, period: Period, episodes: DerivedEpisode[], 
     groupBy: "site",
     figures,
     masks,
-    funnel: sites.length ? { window: win, counts: funnelCounts, mask: suppressFunnel(funnelCounts, study.minCellSize) } : null,
+    funnel: sites.length ? { window: { start: window.start, end: window.end }, counts: funnelCounts, mask: suppressFunnel(funnelCounts, study.minCellSize) } : null,
     ...rest,
   };
 }

@@ -6,6 +6,7 @@
  */
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import { wilson } from "../../analyses/wilson.ts";
+import { isSmallCell } from "../../analyses/suppress.ts";
 import { pChart } from "../../analyses/p-chart.ts";
 import { RULE_TEXT, specialCauses } from "../../analyses/special-causes.ts";
 import { funnelLimits } from "../../analyses/funnel-limits.ts";
@@ -225,7 +226,7 @@ export function quarterlyResults(batch: BatchFigures, group: string, previous: Q
   const current = trends[trends.length - 1]!.figures;
   const prev = batch.periods[batch.periods.length - 2];
   const changeRows = [
-    ...(prev ? changes(study, byPeriod.get(period.label)!, current, byPeriod.get(prev.label)!, share(group, prev), "previous") : []),
+    ...(prev ? changes(study, byPeriod.get(period.label)!, current, byPeriod.get(prev.label)!, trends[trends.length - 2]!.figures, "previous") : []),
     ...(batch.yearEarlier ? changes(study, byPeriod.get(period.label)!, current, byPeriod.get(batch.yearEarlier.label)!, share(group, batch.yearEarlier), "year_earlier") : []),
   ];
   const admissions = byPeriod.get(period.label)!.counts;
@@ -233,7 +234,7 @@ export function quarterlyResults(batch: BatchFigures, group: string, previous: Q
   const trendWithheld = trends.flatMap((t) => t.figures).filter((f) => f.status === "withheld").length;
   const funnel = funnelOf(batch, study.minCellSize);
   const funnelWithheld = funnel?.points.filter((p) => p.withheld).length ?? 0;
-  const showCount = (n: number) => (n >= 1 && n < study.minCellSize ? null : n);
+  const showCount = (n: number) => (isSmallCell(n, study.minCellSize) ? null : n);
   return {
     schema_version: QUARTERLY_SCHEMA_VERSION,
     kind: "quarterly",

@@ -12,11 +12,11 @@ export const messages = {
     where: { file: path },
     fix: `Check files.${role} in the config; paths are relative to the config file's folder.`,
   }),
-  csvUnparseable: (file: string, detail: string): Problem => ({
-    code: "E_CSV_UNPARSEABLE",
-    message: `is not a readable CSV file: ${detail.split("\n").slice(0, 3).join(" ")}`,
+  fileUnparseable: (file: string, format: string | null, detail: string): Problem => ({
+    code: "E_FILE_UNPARSEABLE",
+    message: `cannot be read${format ? ` as ${format}` : ""}: ${detail.split("\n").slice(0, 3).join(" ")}`,
     where: { file },
-    fix: "Save the file as comma-separated UTF-8 text with one header row; quote values that contain commas.",
+    fix: "Check that the file is complete and in one of the formats of docs/data-contract.md (CSV/TSV with one header row, xlsx, SPSS .sav, Parquet, JSON or NDJSON); name its format, sheet, delimiter or encoding under files in the config if detection picked the wrong one.",
   }),
   columnMissing: (file: string, field: string, column: string, present: string[]): Problem => {
     const near = present.find((c) => c.toLowerCase() === column.toLowerCase());

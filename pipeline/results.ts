@@ -8,6 +8,15 @@
 import type { MixedCoefficient } from "../analyses/random-intercept-model.ts";
 import type { AllianceInstrument } from "./config/types.ts";
 
+/** The alliance section as the run used it: the config's, with name and range filled in when scored from items. */
+export interface AllianceSettings extends AllianceInstrument {
+  instrument: string;
+  min: number;
+  max: number;
+  /** When the alliance was scored from items: where the scoring key comes from. */
+  scoring_source?: string;
+}
+
 export const RESULTS_SCHEMA_VERSION = "1.4.0";
 
 export interface Results {
@@ -59,7 +68,7 @@ export interface Provenance {
 
 export interface Settings {
   /** As in the config (early_window when the config gives it; the window used is early_alliance_window). */
-  alliance: AllianceInstrument;
+  alliance: AllianceSettings;
   /** As in the config; reliability and clinical_cutoff only when the config gives them. */
   outcome: { measure: string; min: number; max: number; higher_is_better: boolean; reliability?: number; clinical_cutoff?: number };
   dropout_reasons: string[];

@@ -7,8 +7,9 @@ import { dirname, resolve } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { Ajv, type ErrorObject } from "ajv";
 import schema from "../../schema/study-config.schema.json" with { type: "json" };
-import type { StudyConfigFile } from "./types.ts";
-import { DEFAULT_BOOTSTRAP, DEFAULT_TREND_PERIODS, DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_RETENTION_DAYS, allianceComponents, type Study } from "./study.ts";
+import type { InputFile, StudyConfigFile } from "./types.ts";
+import { DEFAULT_BOOTSTRAP, DEFAULT_TREND_PERIODS, DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_MISSING_CODES, DEFAULT_RETENTION_DAYS, allianceComponents, type InputSource, type Study } from "./study.ts";
+import { instrumentDefinition, itemColumns, scoreRange } from "../instruments/definitions.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { isCalendarDate } from "../dates.ts";
 
@@ -35,16 +36,41 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
   const problems = semanticProblems(raw, configPath);
   if (problems.length > 0) return fail(...problems);
   const dir = dirname(resolve(configPath));
+  const source = (f: InputFile): InputSource =>
+    typeof f === "string"
+      ? { path: resolve(dir, f), format: null, sheet: null, delimiter: null, encoding: null }
+      : { path: resolve(dir, f.path), format: f.format ?? null, sheet: f.sheet ?? null, delimiter: f.delimiter ?? null, encoding: f.encoding ?? null };
+  const layout = raw.files.long !== undefined ? "long" : raw.files.wide !== undefined ? "wide" : "tables";
+  const single = raw.files.long ?? raw.files.wide;
+  const sources = single !== undefined ? { episodes: source(single), sessions: source(single) } : { episodes: source(raw.files.episodes!), sessions: source(raw.files.sessions!) };
+  const items = raw.alliance.items;
+  const def = items ? instrumentDefinition(items) : null;
+  const itemScoring = items && def
+    ? { def, mode: items.score ?? "sum", maxMissing: items.max_missing ?? 0, maxMissingPerSubscale: items.max_missing_per_subscale ?? 0, columns: itemColumns(items, def.nItems) }
+    : null;
+  const range = itemScoring ? scoreRange(itemScoring.def, itemScoring.def.nItems, itemScoring.mode) : null;
   return ok({
     name: raw.study.name,
     title: raw.study.title ?? raw.study.name,
     configPath: resolve(configPath),
-    files: { episodes: resolve(dir, raw.files.episodes), sessions: resolve(dir, raw.files.sessions) },
+    files: { episodes: sources.episodes.path, sessions: sources.sessions.path },
+    sources,
+    layout,
     columns: raw.columns,
-    alliance: raw.alliance,
+    alliance: { ...raw.alliance, instrument: raw.alliance.instrument ?? def!.name, min: raw.alliance.min ?? range!.min, max: raw.alliance.max ?? range!.max },
+    itemScoring,
+    values: {
+      missing: raw.values?.missing ?? DEFAULT_MISSING_CODES,
+      dateFormat: raw.values?.date_format ?? "iso",
+      excelSerialDates: raw.values?.excel_serial_dates ?? false,
+      decimalMark: raw.values?.decimal_mark ?? ".",
+    },
+    dropColumns: raw.privacy?.drop_columns ?? [],
+    notIdentifiers: raw.privacy?.not_identifiers ?? [],
     outcome: raw.outcome,
     dropoutReasons: raw.dropout_reasons,
     completionReasons: raw.completion_reasons ?? DEFAULT_COMPLETION_REASONS,
+    otherReasons: raw.other_discharge_reasons ?? null,
     noShowDays: raw.dropout_no_show_days ?? null,
     cutoffDate: raw.cutoff_date,
     tiers: {
@@ -61,7 +87,7 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     minCellSize: raw.privacy?.min_cell_size ?? DEFAULT_MIN_CELL_SIZE,
     earlyWindow: raw.alliance.early_window ?? DEFAULT_EARLY_WINDOW,
     allianceRater: raw.alliance.rater ?? "client",
-    allianceComponents: allianceComponents(raw.alliance),
+    allianceComponents: allianceComponents(raw.alliance, itemScoring),
     reliableChange: raw.outcome.reliability === undefined ? null : { reliability: raw.outcome.reliability, clinicalCutoff: raw.outcome.clinical_cutoff ?? null },
     reporting: {
       fiscalYearStartMonth: raw.reporting?.fiscal_year_start_month ?? 1,
@@ -137,7 +163,8 @@ function tierProblems(c: StudyConfigFile, at: (key: string, message: string, fix
     if (!cuts) return at("tiers.cut_points", "is missing", "Give increasing cut points, e.g. [30, 36], or choose another tiers.method.");
     cuts.forEach((cut, i) => {
       if (i > 0 && !(cut > cuts[i - 1]!)) at(`tiers.cut_points[${i}]`, `must be greater than the cut point before it (${cuts[i - 1]})`, "List cut points in increasing order, each once.");
-      if (cut <= c.alliance.min || cut > c.alliance.max) at(`tiers.cut_points[${i}]`, `(${cut}) must lie above alliance.min (${c.alliance.min}) and at most alliance.max (${c.alliance.max})`, "Use cut points inside the instrument's score range.");
+      const { min, max } = allianceRange(c);
+      if (cut <= min || cut > max) at(`tiers.cut_points[${i}]`, `(${cut}) must lie above alliance.min (${min}) and at most alliance.max (${max})`, "Use cut points inside the instrument's score range.");
     });
     if (t.labels.length !== cuts.length + 1) at("tiers.labels", `has ${t.labels.length} labels but ${cuts.length} cut point(s) make ${cuts.length + 1} tiers`, "Give one label per tier, lowest tier first.");
   } else if (method === "quantiles") {
@@ -151,7 +178,7 @@ function tierProblems(c: StudyConfigFile, at: (key: string, message: string, fix
 /** Subscales and other raters: each range valid, names and raters unique, no column used twice. */
 function componentProblems(c: StudyConfigFile, at: (key: string, message: string, fix: string) => void): void {
   const a = c.alliance;
-  const used = new Map<string, string>(Object.entries(c.columns.sessions).map(([field, col]) => [col, `columns.sessions.${field}`]));
+  const used = new Map<string, string>(Object.entries(c.columns.sessions).filter(([field]) => !(c.files.long !== undefined && field === "therapist_id") && field !== "client_id" && field !== "episode_id").map(([field, col]) => [col as string, `columns.sessions.${field}`]));
   const claim = (column: string, key: string) => {
     const other = used.get(column);
     if (other !== undefined) at(`${key}.column`, `"${column}" is already used by ${other}`, "Give each score its own column.");
@@ -175,15 +202,81 @@ function componentProblems(c: StudyConfigFile, at: (key: string, message: string
   });
 }
 
+/** The alliance total's range: as configured, else from the item definition. */
+function allianceRange(c: StudyConfigFile): { min: number; max: number } {
+  if (c.alliance.items === undefined || (c.alliance.min !== undefined && c.alliance.max !== undefined)) return { min: c.alliance.min ?? 0, max: c.alliance.max ?? 0 };
+  const def = instrumentDefinition(c.alliance.items);
+  const range = scoreRange(def, def.nItems, c.alliance.items.score ?? "sum");
+  return { min: c.alliance.min ?? range.min, max: c.alliance.max ?? range.max };
+}
+
+/** Exactly one layout; the wide layout's session columns carry {i}; session episode ids need episode ids. */
+function layoutProblems(c: StudyConfigFile, at: (key: string, message: string, fix: string) => void): void {
+  const f = c.files;
+  const given = (["episodes", "sessions", "long", "wide"] as const).filter((k) => f[k] !== undefined);
+  const tables = f.episodes !== undefined || f.sessions !== undefined;
+  if ((tables ? 1 : 0) + (f.long !== undefined ? 1 : 0) + (f.wide !== undefined ? 1 : 0) !== 1) {
+    at("files", `names ${given.length ? given.join(" and ") : "no file"}`, "Give either episodes and sessions, or long (one row per session), or wide (one row per episode); see docs/data-contract.md.");
+  } else if (tables) {
+    for (const k of ["episodes", "sessions"] as const) if (f[k] === undefined) at(`files.${k}`, "is missing", `Give the ${k} file beside files.${k === "episodes" ? "sessions" : "episodes"}.`);
+  }
+  if (f.wide !== undefined) {
+    for (const [field, col] of Object.entries(c.columns.sessions)) {
+      if (field !== "client_id" && field !== "episode_id" && !String(col).includes("{i}")) at(`columns.sessions.${field}`, `("${String(col)}") has no {i} for the session number`, `In the wide layout each session's columns are numbered: write e.g. "${String(col)}_{i}".`);
+    }
+    if (typeof c.alliance.items?.columns === "string" && !c.alliance.items.columns.includes("{s}")) at("alliance.items.columns", "needs {s} for the session number in the wide layout", 'Write e.g. "wai{i}_s{s}" (item {i} of session {s}).');
+  }
+  if (c.columns.sessions.episode_id !== undefined && c.columns.episodes.episode_id === undefined && f.long === undefined && f.wide === undefined) {
+    at("columns.episodes.episode_id", "is missing while columns.sessions.episode_id is given", "Name the episodes file's episode id column too, or leave both out to link sessions by client and date.");
+  }
+  if (c.alliance.items === undefined && c.columns.sessions.alliance === undefined) at("columns.sessions.alliance", "is missing", "Name the alliance total column, or score the alliance from its items with alliance.items.");
+  if (c.alliance.items !== undefined && c.columns.sessions.alliance !== undefined) at("columns.sessions.alliance", "is given beside alliance.items", "Keep one: the total column, or the items to score it from.");
+}
+
+/** A custom instrument spells out its items; item numbers and column lists fit the item count. */
+function itemProblems(c: StudyConfigFile, at: (key: string, message: string, fix: string) => void): void {
+  const items = c.alliance.items;
+  if (items === undefined) return;
+  if (items.instrument === "custom") {
+    for (const k of ["n_items", "item_min", "item_max"] as const) if (items[k] === undefined) at(`alliance.items.${k}`, "is missing", "A custom instrument needs n_items, item_min and item_max.");
+    if (items.n_items === undefined || items.item_min === undefined || items.item_max === undefined) return;
+    if (!(items.item_min < items.item_max)) at("alliance.items.item_max", `must be greater than item_min (${items.item_min})`, "Give the lowest and highest possible answer to an item.");
+  } else {
+    for (const k of ["n_items", "item_min", "item_max", "reverse", "subscales", "name"] as const) {
+      if (items[k] !== undefined) at(`alliance.items.${k}`, `is not used with the built-in instrument ${items.instrument}`, "Remove it, or set instrument: custom and define the whole instrument.");
+    }
+  }
+  const def = instrumentDefinition(items);
+  const bad = (n: number) => !Number.isInteger(n) || n < 1 || n > def.nItems;
+  (items.reverse ?? []).forEach((n, i) => bad(n) && at(`alliance.items.reverse[${i}]`, `(${n}) is not an item number 1–${def.nItems}`, "Give item numbers counted from 1."));
+  for (const [name, list] of Object.entries(items.subscales ?? {})) {
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) at(`alliance.items.subscales.${name}`, "is not a valid subscale name", "Use lower-case letters, digits and _, starting with a letter.");
+    list.forEach((n, i) => bad(n) && at(`alliance.items.subscales.${name}[${i}]`, `(${n}) is not an item number 1–${def.nItems}`, "Give item numbers counted from 1."));
+    if ((c.alliance.subscales ?? []).some((s) => s.name === name)) at(`alliance.items.subscales.${name}`, "has the name of an entry of alliance.subscales", "Give each subscale its own name.");
+  }
+  if (items.instrument !== "custom") for (const name of Object.keys(def.subscales)) if ((c.alliance.subscales ?? []).some((s) => s.name === name)) at("alliance.subscales", `repeats the subscale "${name}" that ${items.instrument} scores from its items`, "Remove it from alliance.subscales, or rename it.");
+  if (Array.isArray(items.columns) && items.columns.length !== def.nItems) at("alliance.items.columns", `lists ${items.columns.length} columns for ${def.nItems} items`, "Give one column per item, in item order.");
+  if (typeof items.columns === "string" && !items.columns.includes("{i}")) at("alliance.items.columns", `("${items.columns}") has no {i} for the item number`, 'Write e.g. "WAI_{i}", or list the columns.');
+  if ((items.max_missing ?? 0) >= def.nItems) at("alliance.items.max_missing", `must be below the number of items (${def.nItems})`, "Allow fewer missing items.");
+}
+
 /** Early alliance: the mean of the first three ratings, the most common early window in the literature. */
 export const DEFAULT_EARLY_WINDOW = 3;
 
 function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
   const problems: Problem[] = [];
   const at = (key: string, message: string, fix: string) => problems.push({ code: "E_CONFIG_VALUE", message, where: { file, key }, fix });
-  for (const [key, range] of [["alliance", c.alliance], ["outcome", c.outcome]] as const) {
-    if (!(range.min < range.max)) at(`${key}.max`, `must be greater than ${key}.min (${range.min})`, "Give the instrument's lowest and highest possible total score.");
+  layoutProblems(c, at);
+  itemProblems(c, at);
+  if (c.alliance.items === undefined) {
+    for (const key of ["instrument", "min", "max"] as const) {
+      if (c.alliance[key] === undefined) at(`alliance.${key}`, "is missing", "Give it, or score the alliance from its items with alliance.items (see docs/config.md).");
+    }
   }
+  const allianceMin = c.alliance.min ?? Number.NEGATIVE_INFINITY;
+  const allianceMax = c.alliance.max ?? Number.POSITIVE_INFINITY;
+  if (!(allianceMin < allianceMax)) at("alliance.max", `must be greater than alliance.min (${allianceMin})`, "Give the instrument's lowest and highest possible total score.");
+  if (!(c.outcome.min < c.outcome.max)) at("outcome.max", `must be greater than outcome.min (${c.outcome.min})`, "Give the instrument's lowest and highest possible total score.");
   const cut = c.outcome.clinical_cutoff;
   if (cut !== undefined && !(cut > c.outcome.min && cut < c.outcome.max)) at("outcome.clinical_cutoff", `(${cut}) must lie between outcome.min and outcome.max`, "Give the cutoff on the measure's own scale.");
   if (cut !== undefined && c.outcome.reliability === undefined) at("outcome.reliability", "is needed with outcome.clinical_cutoff", "Give the measure's reliability (e.g. coefficient alpha) for the reliable change index.");

@@ -2,7 +2,8 @@
  * The validated study: what the rest of the pipeline trusts. Built once from the config
  * file by loadStudy(); paths are absolute and defaults are filled in.
  */
-import type { AllianceInstrument, ColumnMapping, OutcomeMeasure, RaterPerspective } from "./types.ts";
+import type { AllianceInstrument, ColumnMapping, InputFormat, OutcomeMeasure, RaterPerspective } from "./types.ts";
+import type { ItemScoringRule } from "../instruments/score-sql.ts";
 
 export const DEFAULT_MIN_CELL_SIZE = 11;
 export const DEFAULT_COMPLETION_REASONS = ["completed"];
@@ -14,12 +15,24 @@ export interface Study {
   title: string;
   /** Absolute path of the config file. */
   configPath: string;
+  /** Absolute paths of the episodes and sessions data; the same file for the long and wide layouts. */
   files: { episodes: string; sessions: string };
+  /** How each table is read, and the layout they come in. */
+  sources: { episodes: InputSource; sessions: InputSource };
+  layout: "tables" | "long" | "wide";
   columns: ColumnMapping;
-  alliance: AllianceInstrument;
+  alliance: ResolvedAlliance;
+  /** Item-level scoring of the alliance; null when the data hold the total. */
+  itemScoring: (ItemScoringRule & { columns: string[] }) | null;
+  values: ValueRules;
+  /** Columns dropped as files are read, and columns vouched for as not identifiers. */
+  dropColumns: string[];
+  notIdentifiers: string[];
   outcome: OutcomeMeasure;
   dropoutReasons: string[];
   completionReasons: string[];
+  /** Other known discharge reasons; null when the config does not close the list. */
+  otherReasons: string[] | null;
   /** No-show rule: days without a session after which an open episode counts as dropout; null = off. */
   noShowDays: number | null;
   /** YYYY-MM-DD */
@@ -38,6 +51,29 @@ export interface Study {
   minCellSize: number;
   reporting: Reporting;
 }
+
+/** The alliance section with its name and range filled in (from the item definition when scored from items). */
+export type ResolvedAlliance = AllianceInstrument & { instrument: string; min: number; max: number };
+
+/** One input file and how to read it; null options are detected from the file. */
+export interface InputSource {
+  path: string;
+  format: InputFormat | null;
+  sheet: string | null;
+  delimiter: string | null;
+  encoding: "utf-8" | "latin-1" | null;
+}
+
+/** How values are written in the data (config `values`), defaults filled in. */
+export interface ValueRules {
+  /** Codes read as missing (besides the empty cell). */
+  missing: string[];
+  dateFormat: "iso" | "us" | "day_first";
+  excelSerialDates: boolean;
+  decimalMark: "." | ",";
+}
+
+export const DEFAULT_MISSING_CODES = ["NA", "N/A"];
 
 /** Quarterly-report settings, with defaults filled in and paths absolute. */
 export interface Reporting {
@@ -61,14 +97,25 @@ export interface AllianceComponent {
   /** Subscale name, or the rater perspective. */
   name: string;
   label: string;
-  column: string;
+  /** The sessions-file column, or null for a subscale scored from the alliance items. */
+  column: string | null;
   min: number;
   max: number;
 }
 
-/** Components from the config's alliance section, in its order: subscales, then other raters. */
-export function allianceComponents(a: AllianceInstrument): AllianceComponent[] {
+/**
+ * Components from the config's alliance section, in its order: subscales scored from items, subscales
+ * read from columns, then other raters.
+ */
+export function allianceComponents(a: AllianceInstrument, scoring: Study["itemScoring"]): AllianceComponent[] {
+  const fromItems = scoring
+    ? Object.entries(scoring.def.subscales).map(([name, items]): AllianceComponent => {
+        const range = scoring.mode === "sum" ? { min: items.length * scoring.def.itemMin, max: items.length * scoring.def.itemMax } : { min: scoring.def.itemMin, max: scoring.def.itemMax };
+        return { key: `subscale_${name}`, configKey: "alliance.items", kind: "subscale", name, label: `${name[0]!.toUpperCase()}${name.slice(1)} (items ${items.join(", ")})`, column: null, ...range };
+      })
+    : [];
   return [
+    ...fromItems,
     ...(a.subscales ?? []).map((s, i): AllianceComponent => ({ key: `subscale_${s.name}`, configKey: `alliance.subscales[${i}]`, kind: "subscale", name: s.name, label: s.label ?? s.name, column: s.column, min: s.min, max: s.max })),
     ...(a.other_raters ?? []).map((r, i): AllianceComponent => ({ key: `rater_${r.rater}`, configKey: `alliance.other_raters[${i}]`, kind: "rater", name: r.rater, label: `${r.rater[0]!.toUpperCase()}${r.rater.slice(1)}-rated`, column: r.column, min: r.min, max: r.max })),
   ];

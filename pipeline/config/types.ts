@@ -35,6 +35,12 @@ export interface StudyConfigFile {
    */
   completion_reasons?: string[];
   /**
+   * Every other discharge reason the data may hold (e.g. "transferred"). With this list the reasons are
+   * closed: a reason in none of the three lists stops the run (E_REASON_UNKNOWN). Without it such
+   * reasons count as "other" and each is noted (N_REASON_OTHER).
+   */
+  other_discharge_reasons?: string[];
+  /**
    * The data cutoff date, YYYY-MM-DD. Episodes discharged after it count as active;
    * sessions and admissions after it are excluded and counted.
    * @pattern ^\d{4}-\d{2}-\d{2}$
@@ -45,6 +51,7 @@ export interface StudyConfigFile {
   retention?: RetentionSettings;
   privacy?: PrivacySettings;
   reporting?: ReportingSettings;
+  values?: ValueSettings;
 }
 
 /** The quarterly report (`alliance report`): periods, trends and branding. */
@@ -133,11 +140,67 @@ export interface StudyInfo {
   title?: string;
 }
 
+/**
+ * The input files, in one of three layouts (see docs/data-contract.md):
+ *   episodes + sessions  two tables, one row per episode and one per session;
+ *   long                 one table, one row per session, the episode's fields repeated on each;
+ *   wide                 one table, one row per episode, sessions in numbered columns (srs_1 … srs_12),
+ *                        named in columns.sessions with {i} where the number goes (e.g. "srs_{i}").
+ * Each file is a path, or a mapping with the path and how to read it.
+ */
 export interface InputFiles {
-  /** CSV with one row per treatment episode. */
-  episodes: string;
-  /** CSV with one row per session. */
-  sessions: string;
+  /** One row per treatment episode (with `sessions`). */
+  episodes?: InputFile;
+  /** One row per session (with `episodes`). */
+  sessions?: InputFile;
+  /** One row per session, each carrying its episode's fields (alone). */
+  long?: InputFile;
+  /** One row per episode with numbered session columns (alone). */
+  wide?: InputFile;
+}
+
+/** A file: its path (relative to the config file), or the path and how to read it. */
+export type InputFile = string | InputFileOptions;
+
+/** How to read one input file; anything not given is detected from the file. */
+export interface InputFileOptions {
+  path: string;
+  /** The file's format (default: detected from its content and name). */
+  format?: InputFormat;
+  /** xlsx: the sheet's name (default: the first sheet). */
+  sheet?: string;
+  /**
+   * csv: the delimiter (default: detected from the header line among , ; tab and |).
+   * @minLength 1
+   * @maxLength 1
+   */
+  delimiter?: string;
+  /** csv/tsv: the text encoding (default: UTF-8, with or without a byte-order mark; Latin-1 when the file is not valid UTF-8). */
+  encoding?: "utf-8" | "latin-1";
+}
+
+export type InputFormat = "csv" | "tsv" | "xlsx" | "sav" | "parquet" | "json" | "ndjson";
+
+/** How values are written in the data. */
+export interface ValueSettings {
+  /**
+   * Codes that mean "missing" in any column, compared after trimming spaces (default ["NA", "N/A"]);
+   * an empty cell is always missing. Add your codes, e.g. ["-9", "999", "NA"].
+   */
+  missing?: string[];
+  /**
+   * How dates are written (default iso). Dates such as 03/04/2025 are ambiguous, so they are read only
+   * when this says which part is the month: us = MM/DD/YYYY, day_first = DD/MM/YYYY (also with - or .).
+   * ISO dates (YYYY-MM-DD) are accepted under every setting.
+   */
+  date_format?: "iso" | "us" | "day_first";
+  /**
+   * Read whole numbers in date columns as Excel serial dates (days since 1899-12-30, Excel's 1900
+   * system), as spreadsheets store dates whose cells lost their date format (default false).
+   */
+  excel_serial_dates?: boolean;
+  /** The decimal mark of scores: "." (default) or "," (34,5). */
+  decimal_mark?: "." | ",";
 }
 
 export interface ColumnMapping {
@@ -148,6 +211,11 @@ export interface ColumnMapping {
 /** Column names in the episodes file. */
 export interface EpisodeColumns {
   client_id: string;
+  /**
+   * Optional: the episode's id, when a client can have several episodes. Without it, a client's
+   * episodes are told apart by admission date and sessions belong to the episode they fall in.
+   */
+  episode_id?: string;
   site: string;
   therapist_id: string;
   admit_date: string;
@@ -159,19 +227,31 @@ export interface EpisodeColumns {
 /** Column names in the sessions file. */
 export interface SessionColumns {
   client_id: string;
+  /** Optional: the episode id of each session (with columns.episodes.episode_id). */
+  episode_id?: string;
   session_date: string;
-  /** Alliance total score; may be empty. */
-  alliance: string;
+  /** Alliance total score; may be empty. Leave it out when alliance.items scores the alliance from its items. */
+  alliance?: string;
+  /** Optional: the therapist of each session; an episode whose therapist changes is noted. */
+  therapist_id?: string;
   /** Outcome total score; may be empty. */
   outcome: string;
 }
 
 /** The alliance instrument and the range of its total score. */
 export interface AllianceInstrument {
-  /** Name printed in the report, e.g. "Session Rating Scale (SRS)". */
-  instrument: string;
-  min: number;
-  max: number;
+  /** Name printed in the report, e.g. "Session Rating Scale (SRS)" (default with alliance.items: the instrument's name). */
+  instrument?: string;
+  /** Lowest possible total score (default with alliance.items: from the instrument). */
+  min?: number;
+  /** Highest possible total score (default with alliance.items: from the instrument). */
+  max?: number;
+  /**
+   * Score the alliance from its items instead of reading a total column: a built-in instrument
+   * (wai-sr, wai-s, srs, haq-ii) or one defined here. The total becomes the alliance score and each
+   * of the instrument's subscales is analysed like an entry of alliance.subscales.
+   */
+  items?: ItemScoring;
   /**
    * How many of the first non-missing ratings make up early alliance (default 3).
    * @minimum 1
@@ -191,6 +271,48 @@ export interface AllianceInstrument {
    * each in the sessions file. Each is analysed beside the total, with the same early window.
    */
   other_raters?: AllianceRater[];
+}
+
+/** Item-level scoring of the alliance instrument. */
+export interface ItemScoring {
+  /** A built-in instrument, or custom (then give items, min, max and any reverse and subscales here). */
+  instrument: "wai-sr" | "wai-s" | "srs" | "haq-ii" | "custom";
+  /**
+   * The sessions-file columns of the items, in item order: a pattern with {i} for the item number
+   * (e.g. "WAI_{i}" for WAI_1 … WAI_12), or a list with one column per item.
+   */
+  columns: string | string[];
+  /** Scores as the sum of the items (default) or their mean. */
+  score?: "sum" | "mean";
+  /**
+   * How many items of the total may be missing and still give a score, prorated as the mean of the
+   * answered items times the number of items (default 0: any missing item leaves the total missing).
+   * @minimum 0
+   * @asType integer
+   */
+  max_missing?: number;
+  /**
+   * The same for each subscale (default 0).
+   * @minimum 0
+   * @asType integer
+   */
+  max_missing_per_subscale?: number;
+  /** custom: printed name of the instrument. */
+  name?: string;
+  /**
+   * custom: number of items.
+   * @minimum 1
+   * @asType integer
+   */
+  n_items?: number;
+  /** custom: lowest possible answer to an item. */
+  item_min?: number;
+  /** custom: highest possible answer to an item. */
+  item_max?: number;
+  /** custom: numbers (from 1) of the reverse-keyed items, scored item_min + item_max − answer. */
+  reverse?: number[];
+  /** custom: subscale name → item numbers (from 1). */
+  subscales?: Record<string, number[]>;
 }
 
 export type RaterPerspective = "client" | "therapist" | "observer";
@@ -282,4 +404,15 @@ export interface PrivacySettings {
    * @default 11
    */
   min_cell_size?: number;
+  /**
+   * Columns, in any input file, to drop as the file is read: their values reach no table, artifact or
+   * report. Every run first checks all other columns for direct identifiers (HIPAA Safe Harbor) and
+   * refuses to go on while any is found.
+   */
+  drop_columns?: string[];
+  /**
+   * Columns the identifier check flagged that you have checked and know hold no identifier (for example a
+   * column named "name_of_program"). Each is read as usual; say why in a comment beside it.
+   */
+  not_identifiers?: string[];
 }

@@ -84,17 +84,17 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
   await db.run(`
     CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS
     WITH e AS (SELECT * FROM t_episodes WHERE excluded_code IS NULL),
-    s AS (SELECT client_id_text AS client_id, session_date, alliance, outcome${keys.map((k) => `, ${k}`).join("")} FROM t_sessions WHERE excluded_code IS NULL),
-    ${keys.map((k) => `early_${k} AS (SELECT client_id, round(avg(v), ${MEAN_DIGITS}) AS early_${k} FROM (SELECT client_id, ${k} AS v, row_number() OVER (PARTITION BY client_id ORDER BY session_date) AS k FROM s WHERE ${k} IS NOT NULL) WHERE k <= ${study.earlyWindow} GROUP BY 1),`).join("\n    ")}
+    s AS (SELECT episode_row AS ep, session_date, alliance, outcome${keys.map((k) => `, ${k}`).join("")} FROM t_sessions WHERE excluded_code IS NULL),
+    ${keys.map((k) => `early_${k} AS (SELECT ep, round(avg(v), ${MEAN_DIGITS}) AS early_${k} FROM (SELECT ep, ${k} AS v, row_number() OVER (PARTITION BY ep ORDER BY session_date) AS k FROM s WHERE ${k} IS NOT NULL) WHERE k <= ${study.earlyWindow} GROUP BY 1),`).join("\n    ")}
     ranked AS (
-      SELECT client_id, alliance, row_number() OVER (PARTITION BY client_id ORDER BY session_date) AS k
+      SELECT ep, alliance, row_number() OVER (PARTITION BY ep ORDER BY session_date) AS k
       FROM s WHERE alliance IS NOT NULL),
-    early AS (SELECT client_id, round(avg(alliance), ${MEAN_DIGITS}) AS early_alliance, count(*) AS early_alliance_n FROM ranked WHERE k <= ${study.earlyWindow} GROUP BY 1),
-    overall AS (SELECT client_id, round(avg(alliance), ${MEAN_DIGITS}) AS mean_alliance, arg_max(alliance, k) AS last_alliance FROM ranked GROUP BY 1),
+    early AS (SELECT ep, round(avg(alliance), ${MEAN_DIGITS}) AS early_alliance, count(*) AS early_alliance_n FROM ranked WHERE k <= ${study.earlyWindow} GROUP BY 1),
+    overall AS (SELECT ep, round(avg(alliance), ${MEAN_DIGITS}) AS mean_alliance, arg_max(alliance, k) AS last_alliance FROM ranked GROUP BY 1),
     outcome AS (
-      SELECT client_id, arg_min(outcome, session_date) AS outcome_first, arg_max(outcome, session_date) AS outcome_last, count(*) AS outcome_n
+      SELECT ep, arg_min(outcome, session_date) AS outcome_first, arg_max(outcome, session_date) AS outcome_last, count(*) AS outcome_n
       FROM s WHERE outcome IS NOT NULL GROUP BY 1),
-    attended AS (SELECT client_id, count(*) AS n_sessions, max(session_date) AS last_session FROM s GROUP BY 1),
+    attended AS (SELECT ep, count(*) AS n_sessions, max(session_date) AS last_session FROM s GROUP BY 1),
     recorded AS (
       SELECT e.*, (e.discharge_date IS NOT NULL AND e.discharge_date <= ${cutoff}) AS recorded_closed
       FROM e),
@@ -102,7 +102,7 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
       SELECT r.*, a.last_session,
              (r.recorded_closed AND r.discharge_reason_text IN (${dropoutList})) AS by_reason,
              ${noShow} AS by_no_show
-      FROM recorded r LEFT JOIN attended a ON a.client_id = r.client_id_text),
+      FROM recorded r LEFT JOIN attended a ON a.ep = r.src_row),
     base AS (
       SELECT f.*, (f.recorded_closed OR f.by_no_show) AS closed,
              CASE WHEN f.by_no_show THEN f.last_session + INTERVAL 1 DAY
@@ -127,11 +127,11 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
            CASE WHEN b.by_reason THEN 'reason' WHEN b.by_no_show THEN 'no_show' END AS dropout_by,
            NULL::VARCHAR AS tier${keys.map((k) => `, early_${k}.early_${k}`).join("")}
     FROM base b
-    LEFT JOIN early ON early.client_id = b.client_id_text
-    LEFT JOIN overall ON overall.client_id = b.client_id_text
-    LEFT JOIN outcome o ON o.client_id = b.client_id_text
-    LEFT JOIN attended a ON a.client_id = b.client_id_text
-    ${keys.map((k) => `LEFT JOIN early_${k} ON early_${k}.client_id = b.client_id_text`).join("\n    ")}
+    LEFT JOIN early ON early.ep = b.src_row
+    LEFT JOIN overall ON overall.ep = b.src_row
+    LEFT JOIN outcome o ON o.ep = b.src_row
+    LEFT JOIN attended a ON a.ep = b.src_row
+    ${keys.map((k) => `LEFT JOIN early_${k} ON early_${k}.ep = b.src_row`).join("\n    ")}
     ORDER BY b.src_row`);
   const tierCutPoints = await assignTiers(db, study);
   const rows = await queryRows<Omit<DerivedEpisode, "early_components"> & Record<string, unknown>>(db, `SELECT * EXCLUDE (tier_text) FROM ${DERIVED_TABLE} ORDER BY src_row`);

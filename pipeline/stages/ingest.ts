@@ -1,17 +1,23 @@
 /**
- * Stage 1, ingest: reads the episodes and sessions CSV files into DuckDB as text, keeping
- * each record's row in its file, and renames the user's columns to the canonical fields
- * (alliance subscales and other raters' scores become `subscale_<name>` and `rater_<perspective>`).
- * Every value stays text here so that validate can name the exact cell that is wrong.
- * Artifact: internal/01-ingest.json (files, SHA-256, rows, columns).
+ * Stage 1, ingest: reads the input files (CSV/TSV, xlsx, SPSS, Parquet, JSON, NDJSON; see
+ * pipeline/input/) into DuckDB as text, refuses to go on while any column holds a direct identifier
+ * (pipeline/input/identifiers.ts), and builds the two canonical tables, raw_episodes and
+ * raw_sessions, whatever the layout: episodes + sessions, one long table, or one wide table.
+ * Each record keeps its row in its file (src_row); missing-value codes become empty. Every value
+ * stays text here so that validate can name the exact cell that is wrong.
+ * Artifact: internal/01-ingest.json (files, format, SHA-256, rows, columns, dropped columns).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { basename } from "node:path";
-import type { Study } from "../config/study.ts";
+import type { InputFormat } from "../config/types.ts";
+import type { InputSource, Study } from "../config/study.ts";
 import { type Db, queryRows, sqlIdent, sqlString } from "../db.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { messages } from "../messages.ts";
+import { loadSource, type LoadedFile } from "../input/load-source.ts";
+import { findIdentifiers, identifierProblem } from "../input/identifiers.ts";
+import { itemField } from "../instruments/score-sql.ts";
 
 export type TableRole = "episodes" | "sessions";
 
@@ -21,58 +27,183 @@ export interface IngestedFile {
   sha256: string;
   rows: number;
   columns: string[];
+  format: InputFormat;
+  read_as: Record<string, string>;
+  /** Columns dropped as the file was read (privacy.drop_columns); their values were never loaded into a table used later. */
+  dropped_columns: string[];
+  row_unit: "row" | "record";
 }
 
 export interface IngestOutput {
   files: IngestedFile[];
+  layout: Study["layout"];
 }
 
 /** Canonical table names created by ingest: one text column per canonical field plus src_row. */
 export const RAW_TABLE: Record<TableRole, string> = { episodes: "raw_episodes", sessions: "raw_sessions" };
 
+/** Fields whose SPSS value labels replace the codes (labels are what the config's reasons and tiers name). */
+const LABELLED_FIELDS = ["site", "therapist_id", "discharge_reason"];
+
 export async function ingest(db: Db, study: Study): Promise<Result<IngestOutput>> {
-  const files: IngestedFile[] = [];
+  const roles: TableRole[] = study.layout === "tables" ? ["episodes", "sessions"] : ["episodes"];
+  const loaded = new Map<TableRole, LoadedFile>();
   const problems: Problem[] = [];
-  for (const role of ["episodes", "sessions"] as const) {
-    const result = await ingestOne(db, study, role);
-    if (result.ok) files.push(result.value);
+  for (const role of roles) {
+    const result = await loadChecked(db, study, study.sources[role], role);
+    if (result.ok) loaded.set(role, result.value);
     else problems.push(...result.problems);
   }
-  return problems.length ? fail(...problems) : ok({ files });
+  if (problems.length) return fail(...problems);
+  const sourceOf = (role: TableRole) => (study.layout === "tables" ? role : "episodes");
+  for (const role of ["episodes", "sessions"] as const) {
+    const file = loaded.get(sourceOf(role))!;
+    const mapping = columnMapping(study, role);
+    const missing = Object.entries(mapping).filter(([, col]) => !columnPresent(col, file.columns, study, role));
+    if (missing.length) problems.push(...missing.map(([field, col]) => messages.columnMissing(basename(study.sources[role].path), field, col, file.columns)));
+  }
+  if (problems.length) return fail(...problems);
+  const nullify = missingCodes(study);
+  if (study.layout === "tables") {
+    await buildRaw(db, study, "episodes", srcTable("episodes"), loaded.get("episodes")!.rowOffset, nullify);
+    await buildRaw(db, study, "sessions", srcTable("sessions"), loaded.get("sessions")!.rowOffset, nullify);
+  } else if (study.layout === "long") {
+    await buildLong(db, study, loaded.get("episodes")!.rowOffset, nullify);
+  } else {
+    await buildWide(db, study, loaded.get("episodes")!, nullify);
+  }
+  for (const role of roles) await db.run(`DROP TABLE ${srcTable(role)}`);
+  const files: IngestedFile[] = [];
+  for (const role of ["episodes", "sessions"] as const) {
+    const source = study.sources[role];
+    const file = loaded.get(sourceOf(role))!;
+    const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${RAW_TABLE[role]}`)) as [{ n: number }];
+    files.push({ role, path: source.path, sha256: await sha256(source.path), rows: n, columns: file.columns, format: file.format, read_as: file.read_as, dropped_columns: file.dropped, row_unit: file.row_unit });
+  }
+  return ok({ files, layout: study.layout });
 }
 
-async function ingestOne(db: Db, study: Study, role: TableRole): Promise<Result<IngestedFile>> {
-  const path = study.files[role];
-  const file = basename(path);
-  let bytes: Buffer;
+const srcTable = (role: TableRole) => `src_${role}`;
+
+/** Loads one file and runs the identifier guard on every column it kept. */
+async function loadChecked(db: Db, study: Study, source: InputSource, role: TableRole): Promise<Result<LoadedFile>> {
+  const file = basename(source.path);
+  const labelled = new Set(LABELLED_FIELDS.map((f) => (study.columns.episodes as unknown as Record<string, string | undefined>)[f]).filter((c): c is string => c !== undefined));
+  if (study.tiers.column !== null) labelled.add(study.tiers.column);
+  let loaded: LoadedFile;
   try {
-    bytes = readFileSync(path);
+    loaded = await loadSource(db, source, srcTable(role), study.dropColumns, labelled);
   } catch (e) {
-    return fail(messages.fileUnreadable(path, role, (e as NodeJS.ErrnoException).code ?? String(e)));
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") return fail(messages.fileUnreadable(source.path, study.layout === "tables" ? role : study.layout, err.code));
+    return fail(messages.fileUnparseable(file, source.format, err.message ?? String(e)));
   }
-  const table = `${RAW_TABLE[role]}_file`;
-  try {
-    await db.run(
-      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${sqlString(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', auto_detect = true)`,
-    );
-  } catch (e) {
-    return fail(messages.csvUnparseable(file, (e as Error).message));
-  }
-  const columns = (await queryRows<{ column_name: string }>(db, `SELECT column_name FROM (DESCRIBE ${table})`)).map((r) => r.column_name);
-  const mapping = columnMapping(study, role);
-  const missing = Object.entries(mapping).filter(([, col]) => !columns.includes(col));
-  if (missing.length) return fail(...missing.map(([field, col]) => messages.columnMissing(file, field, col, columns)));
-  // rowid follows file order (preserve_insertion_order); +2 turns it into the spreadsheet row (header = row 1).
-  const select = Object.entries(mapping).map(([field, col]) => `NULLIF(TRIM(${sqlIdent(col)}), '') AS ${field}`);
-  await db.run(`CREATE OR REPLACE TABLE ${RAW_TABLE[role]} AS SELECT rowid + 2 AS src_row, ${select.join(", ")} FROM ${table}`);
-  await db.run(`DROP TABLE ${table}`);
-  const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${RAW_TABLE[role]}`)) as [{ n: number }];
-  return ok({ role, path, sha256: createHash("sha256").update(bytes).digest("hex"), rows: n, columns });
+  const checked = loaded.columns.filter((c) => !study.notIdentifiers.includes(c));
+  const found = await findIdentifiers(db, srcTable(role), checked);
+  if (found.length) return fail(...found.map((f) => identifierProblem(file, f)));
+  return ok(loaded);
 }
 
-/** Canonical field → the user's column, for one file; the tier column joins the episodes when tiers come from the data. */
+async function sha256(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** SQL that reads a text cell: trimmed, with the empty cell and every missing-value code as NULL. */
+function missingCodes(study: Study): (col: string) => string {
+  const codes = study.values.missing.map(sqlString).join(", ");
+  return (col) => (codes ? `CASE WHEN trim(${col}) IN ('', ${codes}) THEN NULL ELSE trim(${col}) END` : `NULLIF(trim(${col}), '')`);
+}
+
+/** Whether a mapped column is in the file; in the wide layout a {i} pattern must match at least session 1. */
+function columnPresent(col: string, columns: string[], study: Study, role: TableRole): boolean {
+  if (study.layout === "wide" && role === "sessions" && col.includes("{")) return columns.includes(slotColumn(col, 1));
+  return columns.includes(col);
+}
+
+/**
+ * A wide-layout column pattern for session s: {i} is the session number, except in item columns,
+ * whose {i} is already the item number and whose {s} is the session number.
+ * @example slotColumn("srs_{i}", 3) // => "srs_3"; slotColumn("wai2_s{s}", 3) // => "wai2_s3"
+ */
+function slotColumn(pattern: string, session: number): string {
+  return pattern.includes("{s}") ? pattern.replaceAll("{s}", String(session)) : pattern.replaceAll("{i}", String(session));
+}
+
+/** Session numbers tried in the wide layout before giving up. */
+const MAX_SLOTS = 1000;
+
+async function buildRaw(db: Db, study: Study, role: TableRole, from: string, rowOffset: number, read: (c: string) => string): Promise<void> {
+  const select = Object.entries(columnMapping(study, role)).map(([field, col]) => `${read(sqlIdent(col))} AS ${field}`);
+  const key = episodeKeyColumn(study, role);
+  await db.run(`CREATE OR REPLACE TABLE ${RAW_TABLE[role]} AS SELECT (rowid + ${rowOffset})::INTEGER AS src_row, NULL::INTEGER AS src_slot, ${select.join(", ")}, ${key ? read(sqlIdent(key)) : "NULL::VARCHAR"} AS episode_key, NULL::INTEGER AS conflict_row FROM ${from}`);
+}
+
+/**
+ * The column that tells a client's episodes apart in one table: the episode id; in the long layout
+ * without one, the admission date. Null when sessions are linked to episodes by date.
+ */
+function episodeKeyColumn(study: Study, role: TableRole): string | null {
+  if (study.layout === "long") return study.columns.episodes.episode_id ?? study.columns.episodes.admit_date;
+  return (role === "episodes" ? study.columns.episodes.episode_id : study.columns.sessions.episode_id) ?? null;
+}
+
+/**
+ * Long layout: every row is a session; its episode is the client with the episode id (or, without
+ * one, the admission date). The episode's fields are read from its first row; conflict_row names the
+ * first later row whose episode fields (other than the therapist) differ, for validate to report.
+ */
+async function buildLong(db: Db, study: Study, rowOffset: number, read: (c: string) => string): Promise<void> {
+  await buildRaw(db, study, "sessions", srcTable("episodes"), rowOffset, read);
+  const ep = columnMapping(study, "episodes");
+  const fields = Object.keys(ep);
+  const compared = fields.filter((x) => x !== "therapist_id" && x !== "client_id");
+  await db.run(`
+    CREATE OR REPLACE TABLE ${RAW_TABLE.episodes} AS
+    WITH rows AS (
+      SELECT (rowid + ${rowOffset})::INTEGER AS src_row, ${fields.map((f) => `${read(sqlIdent(ep[f]!))} AS ${f}`).join(", ")}, ${read(sqlIdent(episodeKeyColumn(study, "episodes")!))} AS episode_key
+      FROM ${srcTable("episodes")}),
+    w AS (
+      SELECT *, row_number() OVER p AS k${compared.map((x) => `, first_value(${x}) OVER p AS first_${x}`).join("")}
+      FROM rows WINDOW p AS (PARTITION BY client_id, episode_key ORDER BY src_row)),
+    c AS (
+      SELECT client_id, episode_key, min(src_row) FILTER (WHERE ${compared.map((x) => `${x} IS DISTINCT FROM first_${x}`).join(" OR ") || "FALSE"})::INTEGER AS conflict_row
+      FROM w GROUP BY ALL)
+    SELECT w.src_row, NULL::INTEGER AS src_slot, ${fields.map((x) => `w.${x}`).join(", ")}, w.episode_key, c.conflict_row
+    FROM w JOIN c ON c.client_id IS NOT DISTINCT FROM w.client_id AND c.episode_key IS NOT DISTINCT FROM w.episode_key
+    WHERE w.k = 1 ORDER BY w.src_row`);
+}
+
+/**
+ * Wide layout: every row is an episode, with its sessions in numbered columns (date_1, srs_1, …).
+ * Each numbered group with any value becomes a session row that remembers its number (src_slot),
+ * so a finding names the exact column, e.g. srs_7.
+ */
+async function buildWide(db: Db, study: Study, file: LoadedFile, read: (c: string) => string): Promise<void> {
+  await buildRaw(db, study, "episodes", srcTable("episodes"), file.rowOffset, read);
+  await db.run(`UPDATE ${RAW_TABLE.episodes} SET episode_key = src_row::VARCHAR`);
+  const sessionFields = Object.entries(columnMapping(study, "sessions")).filter(([f]) => f !== "client_id" && f !== "episode_id");
+  const slots: number[] = [];
+  for (let s = 1; s <= MAX_SLOTS && sessionFields.some(([, p]) => file.columns.includes(slotColumn(p, s))); s++) slots.push(s);
+  const parts = slots.map((s) => {
+    const cols = sessionFields.map(([field, p]) => {
+      const col = slotColumn(p, s);
+      return file.columns.includes(col) ? `${read(sqlIdent(col))} AS ${field}` : `NULL::VARCHAR AS ${field}`;
+    });
+    const any = sessionFields.map(([, p]) => slotColumn(p, s)).filter((c) => file.columns.includes(c)).map((c) => `${read(sqlIdent(c))} IS NOT NULL`).join(" OR ");
+    return `SELECT (rowid + ${file.rowOffset})::INTEGER AS src_row, ${s} AS src_slot, ${read(sqlIdent(study.columns.sessions.client_id))} AS client_id, ${cols.join(", ")}, (rowid + ${file.rowOffset})::VARCHAR AS episode_key, NULL::INTEGER AS conflict_row FROM ${srcTable("episodes")} WHERE ${any}`;
+  });
+  await db.run(`CREATE OR REPLACE TABLE ${RAW_TABLE.sessions} AS ${parts.join(" UNION ALL ")} ORDER BY src_row, src_slot`);
+}
+
+/** Canonical field → the user's column, for one table: mapped fields, tier, item columns and component columns. */
 export function columnMapping(study: Study, role: TableRole): Record<string, string> {
-  const base = study.columns[role] as unknown as Record<string, string>;
-  if (role === "sessions") return { ...base, ...Object.fromEntries(study.allianceComponents.map((c) => [c.key, c.column])) };
+  const { episode_id: _e, ...base } = study.columns[role] as unknown as Record<string, string>;
+  if (role === "sessions") {
+    const items = study.itemScoring?.columns.map((c, i): [string, string] => [itemField(i + 1), c]) ?? [];
+    const components = study.allianceComponents.filter((c) => c.column !== null).map((c): [string, string] => [c.key, c.column!]);
+    return { ...base, ...Object.fromEntries(items), ...Object.fromEntries(components) };
+  }
   return study.tiers.column !== null ? { ...base, tier: study.tiers.column } : base;
 }

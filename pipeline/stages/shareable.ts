@@ -13,7 +13,7 @@ import type { MixedCoefficient } from "../../analyses/random-intercept-model.ts"
 import type { RandomEffects } from "../../analyses/random-effects.ts";
 import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type MixedCoefficientRow, type TherapistResults, type PredictorResults, type PredictorCorrelationRow, type BenchmarkResults, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../results.ts";
 import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "./analyze.ts";
-import type { IngestOutput } from "./ingest.ts";
+import type { IngestedFile } from "./ingest.ts";
 import type { ValidationOutput } from "./validate.ts";
 import type { RetentionAnalysis } from "./analyze-retention.ts";
 import { shareableRetention } from "./shareable-retention.ts";
@@ -99,7 +99,7 @@ function shareableTherapists(t: Analysis["therapists"], count: (n: number) => nu
   };
 }
 
-export function shareableResults(study: Study, ingest: IngestOutput, validation: ValidationOutput, analysis: Analysis, retention: RetentionAnalysis, provenance: Provenance): Results {
+export function shareableResults(study: Study, ingest: { files: Pick<IngestedFile, "role" | "rows">[] }, validation: ValidationOutput, analysis: Analysis, retention: RetentionAnalysis, provenance: Provenance): Results {
   const cells = cellSuppressor(study.minCellSize);
   const count = cells.count;
   const exclusions = (rows: { code: string; reason: string; n: number }[]): ExclusionRow[] =>
@@ -150,7 +150,7 @@ export function shareableResults(study: Study, ingest: IngestOutput, validation:
     study: { name: study.name, title: study.title },
     provenance,
     settings: {
-      alliance: study.alliance,
+      alliance: study.itemScoring ? { ...study.alliance, scoring_source: study.itemScoring.def.source } : study.alliance,
       outcome: study.outcome,
       dropout_reasons: study.dropoutReasons,
       completion_reasons: study.completionReasons,

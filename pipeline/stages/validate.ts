@@ -9,18 +9,19 @@ import type { Study } from "../config/study.ts";
 import { type Db, queryRows, sqlString } from "../db.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { columnMapping, RAW_TABLE, type TableRole } from "./ingest.ts";
-import { componentScoreRules, RULES, warningRules, type Rule } from "./validation-rules.ts";
+import { componentScoreRules, itemScoreRules, RULES, warningRules, type Rule, type Severity } from "./validation-rules.ts";
+import { itemField, subscaleSql, totalSql } from "../instruments/score-sql.ts";
 
 /** Failing rows listed per rule; the count is always complete. */
 export const MAX_LISTED_PER_RULE = 200;
 
 export interface Finding extends Problem {
-  severity: "error" | "warning";
+  severity: Severity;
 }
 
 export interface RuleCount {
   code: string;
-  severity: "error" | "warning";
+  severity: Severity;
   table: TableRole;
   column: string;
   n: number;
@@ -36,63 +37,141 @@ export interface ValidationOutput {
 
 const TYPED_TABLE: Record<TableRole, string> = { episodes: "t_episodes", sessions: "t_sessions" };
 
-const isoDate = (col: string) => `CASE WHEN regexp_full_match(${col}, '\\d{4}-\\d{2}-\\d{2}') THEN TRY_CAST(${col} AS DATE) END`;
-const finiteNumber = (col: string) => `CASE WHEN isfinite(TRY_CAST(${col} AS DOUBLE)) THEN TRY_CAST(${col} AS DOUBLE) END`;
-
-async function buildTypedTables(db: Db, study: Study): Promise<void> {
-  await db.run(`
-    CREATE OR REPLACE TABLE t_episodes AS
-    SELECT src_row,
-           client_id AS client_id_text, site AS site_text, therapist_id AS therapist_id_text,
-           admit_date AS admit_date_text, discharge_date AS discharge_date_text, discharge_reason AS discharge_reason_text,
-           ${study.tiers.column !== null ? "tier" : "NULL::VARCHAR"} AS tier_text,
-           ${isoDate("admit_date")} AS admit_date, ${isoDate("discharge_date")} AS discharge_date,
-           row_number() OVER (PARTITION BY client_id ORDER BY src_row) AS id_seq,
-           min(src_row) OVER (PARTITION BY client_id) AS first_row
-    FROM ${RAW_TABLE.episodes}`);
-  await db.run(`
-    CREATE OR REPLACE TABLE t_sessions AS
-    SELECT s.src_row,
-           s.client_id AS client_id_text, s.session_date AS session_date_text,
-           s.alliance AS alliance_text, s.outcome AS outcome_text,
-           ${isoDate("s.session_date")} AS session_date,
-           ${finiteNumber("s.alliance")} AS alliance, ${finiteNumber("s.outcome")} AS outcome,
-           ${study.allianceComponents.map((c) => `s.${c.key} AS ${c.key}_text, ${finiteNumber(`s.${c.key}`)} AS ${c.key},`).join("\n           ")}
-           e.src_row AS episode_row, e.admit_date AS episode_admit, e.discharge_date AS episode_discharge,
-           row_number() OVER (PARTITION BY s.client_id, s.session_date ORDER BY s.src_row) AS date_seq,
-           min(s.src_row) OVER (PARTITION BY s.client_id, s.session_date) AS first_row
-    FROM ${RAW_TABLE.sessions} s
-    LEFT JOIN t_episodes e ON e.client_id_text = s.client_id AND e.id_seq = 1`);
+/**
+ * SQL reading a date cell under the study's value rules: ISO always (a time after the date is
+ * ignored), US or day-first only when declared, Excel serial numbers only when declared.
+ */
+export function dateSql(col: string, values: Study["values"]): string {
+  const cases = [`WHEN regexp_full_match(${col}, '\\d{4}-\\d{2}-\\d{2}([ T][0-9:.]+Z?)?') THEN TRY_CAST(left(${col}, 10) AS DATE)`];
+  const slashed = `regexp_replace(${col}, '[.-]', '/', 'g')`;
+  if (values.dateFormat === "us") cases.push(`WHEN regexp_full_match(${col}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}') THEN TRY_STRPTIME(${slashed}, '%m/%d/%Y')::DATE`);
+  if (values.dateFormat === "day_first") cases.push(`WHEN regexp_full_match(${col}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}') THEN TRY_STRPTIME(${slashed}, '%d/%m/%Y')::DATE`);
+  if (values.excelSerialDates) cases.push(`WHEN regexp_full_match(${col}, '\\d{4,5}(\\.0+)?') THEN DATE '1899-12-30' + CAST(CAST(${col} AS DOUBLE) AS INTEGER)`);
+  return `CASE ${cases.join(" ")} END`;
 }
 
-export async function validate(db: Db, study: Study): Promise<Result<ValidationOutput>> {
-  await buildTypedTables(db, study);
-  const counts: RuleCount[] = [];
-  const findings: Finding[] = [];
-  for (const rule of [...RULES, ...componentScoreRules(study)]) {
-    const { n, rows } = await failingRows(db, study, rule);
-    const column = userColumn(study, rule);
-    if (n > 0) counts.push({ code: rule.code, severity: rule.severity, table: rule.table, column, n, ...(rule.reason ? { reason: rule.reason } : {}) });
-    for (const row of rows) {
-      findings.push({
-        severity: rule.severity,
-        code: rule.code,
-        message: rule.message(row.value ?? "", study),
-        where: { file: basename(study.files[rule.table]), row: row.src_row, column },
-        fix: rule.fix(study),
-      });
-    }
-  }
+/** SQL reading a score cell as a finite number, with a decimal comma when the study declares one. */
+export function numberSql(col: string, values: Study["values"]): string {
+  const text = values.decimalMark === "," ? `replace(${col}, ',', '.')` : col;
+  return `CASE WHEN isfinite(TRY_CAST(${text} AS DOUBLE)) THEN TRY_CAST(${text} AS DOUBLE) END`;
+}
+
+/**
+ * Whether sessions carry their episode (an episode id, or the long and wide layouts) or are linked to
+ * the client's episode whose time they fall in.
+ */
+export const linksByKey = (study: Study): boolean => study.layout !== "tables" || study.columns.sessions.episode_id !== undefined;
+
+async function buildTypedTables(db: Db, study: Study): Promise<void> {
+  const date = (c: string) => dateSql(c, study.values);
+  const num = (c: string) => numberSql(c, study.values);
+  const byKey = linksByKey(study);
+  // Episodes of one client are told apart by their id, else by their admission date.
+  const episodeIdentity = study.layout === "tables" && study.columns.episodes.episode_id === undefined ? "admit_date" : "episode_key";
+  await db.run(`
+    CREATE OR REPLACE TABLE t_episodes AS
+    WITH e AS (
+      SELECT src_row, src_slot, client_id AS client_id_text, site AS site_text, therapist_id AS therapist_id_text,
+             admit_date AS admit_date_text, discharge_date AS discharge_date_text, discharge_reason AS discharge_reason_text,
+             ${study.tiers.column !== null ? "tier" : "NULL::VARCHAR"} AS tier_text, episode_key, conflict_row,
+             ${date("admit_date")} AS admit_date, ${date("discharge_date")} AS discharge_date
+      FROM ${RAW_TABLE.episodes})
+    SELECT *,
+           row_number() OVER (PARTITION BY client_id_text, ${episodeIdentity === "admit_date" ? "admit_date_text" : "episode_key"} ORDER BY src_row) AS id_seq,
+           min(src_row) OVER (PARTITION BY client_id_text, ${episodeIdentity === "admit_date" ? "admit_date_text" : "episode_key"}) AS first_row,
+           lag(discharge_date) OVER (PARTITION BY client_id_text ORDER BY admit_date, src_row) AS previous_discharge,
+           lag(admit_date) OVER (PARTITION BY client_id_text ORDER BY admit_date, src_row) AS previous_admit,
+           lag(src_row) OVER (PARTITION BY client_id_text ORDER BY admit_date, src_row) AS previous_row
+    FROM e`);
+  const items = study.itemScoring;
+  const itemFields = items ? items.columns.map((_, i) => itemField(i + 1)) : [];
+  const fromItems = study.allianceComponents.filter((c) => c.column === null);
+  const subscales = items ? subscaleSql(items) : {};
+  const episodeCols = "src_row, admit_date, discharge_date, therapist_id_text";
+  // By key: the episode with the session's client and episode key. By date: the client's latest episode
+  // admitted on or before the session (an ASOF join), else, for a session before every admission, the first.
+  const link = byKey
+    ? `LEFT JOIN (SELECT client_id_text, episode_key, ${episodeCols} FROM t_episodes WHERE id_seq = 1) e ON e.client_id_text = s.client_id AND e.episode_key = s.episode_key`
+    : `ASOF LEFT JOIN (SELECT client_id_text, ${episodeCols} FROM t_episodes WHERE id_seq = 1 AND admit_date IS NOT NULL) ea
+         ON ea.client_id_text = s.client_id AND s.session_date_typed >= ea.admit_date
+       LEFT JOIN (SELECT client_id_text, ${episodeCols} FROM t_episodes WHERE id_seq = 1
+                  QUALIFY row_number() OVER (PARTITION BY client_id_text ORDER BY admit_date NULLS LAST, src_row) = 1) ef
+         ON ef.client_id_text = s.client_id AND ea.src_row IS NULL`;
+  const ep = (c: string) => (byKey ? `e.${c}` : `CASE WHEN ea.src_row IS NOT NULL THEN ea.${c} ELSE ef.${c} END`);
+  // The first session of each episode whose therapist differs from the episode's: one note per episode.
+  const differs = `(s.therapist_id IS NOT NULL AND s.therapist_id <> ${ep("therapist_id_text")})`;
+  const therapistChanged =
+    study.columns.sessions.therapist_id === undefined
+      ? "FALSE"
+      : `(${differs} AND row_number() OVER (PARTITION BY ${ep("src_row")}, ${differs} ORDER BY s.session_date_typed, s.src_row, s.src_slot) = 1)`;
+  await db.run(`
+    CREATE OR REPLACE TABLE t_sessions AS
+    WITH s AS (
+      SELECT src_row, src_slot, client_id, episode_key, session_date,
+             ${study.itemScoring ? "NULL::VARCHAR" : "alliance"} AS alliance, outcome,
+             ${study.columns.sessions.therapist_id !== undefined ? "therapist_id" : "NULL::VARCHAR"} AS therapist_id,
+             ${date("session_date")} AS session_date_typed,
+             ${[...itemFields, ...study.allianceComponents.filter((c) => c.column !== null).map((c) => c.key)].map((f) => `${f} AS ${f}_text, ${num(f)} AS ${f}`).join(", ") || "NULL AS no_items"}
+      FROM ${RAW_TABLE.sessions}),
+    scored AS (
+      SELECT *, ${items ? totalSql(items) : num("alliance")} AS alliance_score${fromItems.map((c) => `, ${subscales[c.name]} AS ${c.key}`).join("")}
+      FROM s)
+    SELECT s.src_row, s.src_slot,
+           s.client_id AS client_id_text, s.session_date AS session_date_text,
+           s.alliance AS alliance_text, s.outcome AS outcome_text, s.therapist_id AS therapist_id_text,
+           s.session_date_typed AS session_date,
+           s.alliance_score AS alliance, ${num("s.outcome")} AS outcome,
+           ${[...itemFields, ...study.allianceComponents.filter((c) => c.column !== null).map((c) => c.key)].map((f) => `s.${f}_text, s.${f},`).join("\n           ")}
+           ${fromItems.map((c) => `NULL::VARCHAR AS ${c.key}_text, s.${c.key},`).join("\n           ")}
+           ${ep("src_row")} AS episode_row, ${ep("admit_date")} AS episode_admit, ${ep("discharge_date")} AS episode_discharge, ${ep("therapist_id_text")} AS episode_therapist,
+           row_number() OVER (PARTITION BY s.client_id, s.session_date ORDER BY s.src_row, s.src_slot) AS date_seq,
+           min(s.src_row) OVER (PARTITION BY s.client_id, s.session_date) AS first_row,
+           ${therapistChanged} AS therapist_changed
+    FROM scored s
+    ${link}`);
+}
+
+/** The rules that apply to a study: the catalogue, then range checks of its items and components. */
+export const studyRules = (study: Study): Rule[] => [...RULES, ...itemScoreRules(study), ...componentScoreRules(study)];
+
+/**
+ * Applies every rule. Errors stop the run (the result lists each); otherwise warnings mark their
+ * records excluded and the output carries every finding, notes included.
+ * @param maxListed failing rows listed per rule (the count is always complete)
+ */
+export async function validate(db: Db, study: Study, maxListed = MAX_LISTED_PER_RULE): Promise<Result<ValidationOutput>> {
+  const { counts, findings } = await checkRules(db, study, maxListed);
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length) return fail(...errors);
   const excluded = { episodes: await markExclusions(db, study, "episodes"), sessions: await markExclusions(db, study, "sessions") };
   return ok({ counts, findings, excluded });
 }
 
-async function failingRows(db: Db, study: Study, rule: Rule) {
+/** Every rule's count and its listed findings, without stopping at errors (for `alliance validate`). */
+export async function checkRules(db: Db, study: Study, maxListed = MAX_LISTED_PER_RULE): Promise<{ counts: RuleCount[]; findings: Finding[] }> {
+  await buildTypedTables(db, study);
+  const counts: RuleCount[] = [];
+  const findings: Finding[] = [];
+  for (const rule of studyRules(study)) {
+    const { n, rows } = await failingRows(db, study, rule, maxListed);
+    if (n > 0) counts.push({ code: rule.code, severity: rule.severity, table: rule.table, column: userColumn(study, rule, null), n, ...(rule.reason ? { reason: rule.reason } : {}) });
+    for (const row of rows) {
+      findings.push({
+        severity: rule.severity,
+        code: rule.code,
+        message: rule.message(row.value ?? "", study),
+        where: { file: basename(study.files[rule.table]), row: row.src_row, column: userColumn(study, rule, row.src_slot) },
+        fix: rule.fix(study),
+      });
+    }
+  }
+  return { counts, findings };
+}
+
+async function failingRows(db: Db, study: Study, rule: Rule, maxListed: number) {
   const from = `FROM ${TYPED_TABLE[rule.table]} WHERE ${rule.when(study)}`;
   const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n ${from}`)) as [{ n: number }];
-  const rows = n === 0 ? [] : await queryRows<{ src_row: number; value: string | null }>(db, `SELECT src_row::INTEGER AS src_row, (${rule.value})::VARCHAR AS value ${from} ORDER BY src_row LIMIT ${MAX_LISTED_PER_RULE}`);
+  const rows = n === 0 ? [] : await queryRows<{ src_row: number; src_slot: number | null; value: string | null }>(db, `SELECT src_row::INTEGER AS src_row, src_slot::INTEGER AS src_slot, (${rule.value})::VARCHAR AS value ${from} ORDER BY src_row, src_slot LIMIT ${maxListed}`);
   return { n, rows };
 }
 
@@ -106,6 +185,9 @@ async function markExclusions(db: Db, study: Study, table: TableRole) {
   return rules.map((r) => ({ code: r.code, reason: r.reason!, n: n.find((x) => x.code === r.code)?.n ?? 0 })).filter((x) => x.n > 0);
 }
 
-function userColumn(study: Study, rule: Rule): string {
-  return columnMapping(study, rule.table)[rule.field] ?? rule.field;
+/** The user's column a rule is about; in the wide layout, the numbered column of the session (slot). */
+function userColumn(study: Study, rule: Rule, slot: number | null): string {
+  const column = columnMapping(study, rule.table)[rule.field] ?? rule.field;
+  if (slot === null || !column.includes("{")) return column;
+  return column.includes("{s}") ? column.replaceAll("{s}", String(slot)) : column.replaceAll("{i}", String(slot));
 }

@@ -1,15 +1,17 @@
 /**
  * The catalogue of validation rules. Each has a code, a severity and a fix:
  *   error   — the run stops; every failing cell is listed with file, row and column;
- *   warning — the record is excluded, counted under the rule, and listed in internal/02-validation.json.
+ *   warning — the record is excluded, counted under the rule, and listed in internal/02-validation.json;
+ *   note    — reported and counted; the record is kept.
  * Conditions are SQL over the typed tables built by validate (t_episodes, t_sessions).
  * docs/validation-rules.md documents the same catalogue (a test keeps them in step).
  */
 import type { Study } from "../config/study.ts";
 import { sqlString } from "../db.ts";
 import type { TableRole } from "./ingest.ts";
+import { itemField } from "../instruments/score-sql.ts";
 
-export type Severity = "error" | "warning";
+export type Severity = "error" | "warning" | "note";
 
 export interface Rule {
   code: string;
@@ -27,7 +29,14 @@ export interface Rule {
   reason?: string;
 }
 
-const DATE_FIX = "Write dates as YYYY-MM-DD, for example 2025-03-07.";
+/** How dates may be written under the study's values.date_format, for messages. */
+const dateForms = (s: Study): string =>
+  ({ iso: "YYYY-MM-DD", us: "YYYY-MM-DD or MM/DD/YYYY", day_first: "YYYY-MM-DD or DD/MM/YYYY" })[s.values.dateFormat] + (s.values.excelSerialDates ? " or an Excel serial number" : "");
+
+const dateFix = (s: Study): string =>
+  s.values.dateFormat === "iso"
+    ? "Write dates as YYYY-MM-DD, for example 2025-03-07. If the file writes them MM/DD/YYYY or DD/MM/YYYY, say which with values.date_format (us or day_first) in the config; ambiguous dates are never guessed."
+    : `Write dates as ${dateForms(s)}, and check that values.date_format (${s.values.dateFormat}) is how the file writes them.`;
 
 const requiredFields: Record<TableRole, string[]> = {
   episodes: ["client_id", "site", "therapist_id", "admit_date"],
@@ -54,8 +63,8 @@ const dateRule = (table: TableRole, field: string): Rule => ({
   field,
   when: () => `${field}_text IS NOT NULL AND ${field} IS NULL`,
   value: `${field}_text`,
-  message: (v) => `"${v}" is not a date written YYYY-MM-DD`,
-  fix: () => DATE_FIX,
+  message: (v, s) => `"${v}" is not a date written ${dateForms(s)}`,
+  fix: dateFix,
 });
 
 /** What a score column is checked against: its instrument's name and range, and the config key that sets them. */
@@ -92,9 +101,16 @@ const scoreRules = (field: string, range: (s: Study) => ScoreRange): Rule[] => [
   },
 ];
 
+/** Range checks for each item of an instrument scored from items. */
+export function itemScoreRules(study: Study): Rule[] {
+  const s = study.itemScoring;
+  if (!s) return [];
+  return s.columns.flatMap((_, i) => scoreRules(itemField(i + 1), () => ({ name: `${s.def.name} item ${i + 1}`, min: s.def.itemMin, max: s.def.itemMax, key: "alliance.items" })));
+}
+
 /** Range checks for each subscale and other rater's score the config lists (none for the demo's defaults). */
 export function componentScoreRules(study: Study): Rule[] {
-  return study.allianceComponents.flatMap((c) =>
+  return study.allianceComponents.filter((c) => c.column !== null).flatMap((c) =>
     scoreRules(c.key, () => ({ name: c.kind === "subscale" ? `${study.alliance.instrument} ${c.label} subscale` : `${c.label} alliance`, min: c.min, max: c.max, key: c.configKey })),
   );
 }
@@ -106,10 +122,33 @@ export const RULES: Rule[] = [
     severity: "error",
     table: "episodes",
     field: "client_id",
-    when: () => "client_id_text IS NOT NULL AND id_seq > 1",
+    when: (s) => (s.layout === "long" ? "FALSE" : "client_id_text IS NOT NULL AND id_seq > 1"),
     value: "client_id_text || ' (first on row ' || first_row || ')'",
-    message: (v) => `client ${v} has a second episode`,
-    fix: () => "This version takes one episode per client: keep one row per client (for example the episode in the study period).",
+    message: (v, s) => `client ${v} has a second episode with the same ${s.columns.episodes.episode_id !== undefined ? "episode id" : "admission date"}`,
+    fix: (s) =>
+      s.columns.episodes.episode_id !== undefined
+        ? "Give each episode its own id, or remove the repeated row."
+        : "A client's episodes are told apart by admission date: remove the repeated row, or map columns.episodes.episode_id if the file has an episode id.",
+  },
+  {
+    code: "E_EPISODES_OVERLAP",
+    severity: "error",
+    table: "episodes",
+    field: "admit_date",
+    when: (s) => (s.layout === "tables" && s.columns.sessions.episode_id === undefined ? "previous_row IS NOT NULL AND id_seq = 1 AND (previous_discharge IS NULL OR admit_date <= previous_discharge)" : "FALSE"),
+    value: "admit_date_text || ' (the episode on row ' || previous_row || ' ' || coalesce('was discharged ' || strftime(previous_discharge, '%Y-%m-%d'), 'is still open') || ')'",
+    message: (v) => `the client's episode admitted ${v} starts before the client's previous episode ends`,
+    fix: () => "Sessions are given to the episode whose dates they fall in, so a client's episodes must not overlap: correct the dates, or give episodes and sessions an episode id (columns.*.episode_id).",
+  },
+  {
+    code: "E_EPISODE_FIELDS_DIFFER",
+    severity: "error",
+    table: "episodes",
+    field: "site",
+    when: () => "conflict_row IS NOT NULL",
+    value: "conflict_row::VARCHAR",
+    message: (v) => `the episode's site, dates, discharge reason or tier on row ${v} differ from its first row`,
+    fix: () => "In a long file every row of an episode repeats the same episode fields: correct the row, or give the rows distinct episode ids if they are different episodes.",
   },
   dateRule("episodes", "admit_date"),
   dateRule("episodes", "discharge_date"),
@@ -144,6 +183,26 @@ export const RULES: Rule[] = [
     fix: () => "Give the discharge date, or clear the reason if the episode is still active.",
   },
   {
+    code: "E_REASON_UNKNOWN",
+    severity: "error",
+    table: "episodes",
+    field: "discharge_reason",
+    when: (s) => (s.otherReasons === null ? "FALSE" : `discharge_reason_text IS NOT NULL AND discharge_reason_text NOT IN (${knownReasons(s)})`),
+    value: "discharge_reason_text",
+    message: (v) => `"${v}" is not a discharge reason the config lists`,
+    fix: () => "Correct the reason, or add it to dropout_reasons, completion_reasons or other_discharge_reasons (spelled exactly as in the data).",
+  },
+  {
+    code: "N_REASON_OTHER",
+    severity: "note",
+    table: "episodes",
+    field: "discharge_reason",
+    when: (s) => (s.otherReasons !== null ? "FALSE" : `discharge_reason_text IS NOT NULL AND discharge_reason_text NOT IN (${knownReasons(s)})`),
+    value: "discharge_reason_text",
+    message: (v) => `"${v}" is neither a dropout nor a completion reason, so it counts as another reason (neither dropout nor completion)`,
+    fix: () => "Nothing to fix if that is right; list it under other_discharge_reasons to say so, or under dropout_reasons or completion_reasons.",
+  },
+  {
     code: "E_TIER_UNKNOWN",
     severity: "error",
     table: "episodes",
@@ -175,8 +234,8 @@ export const RULES: Rule[] = [
     field: "client_id",
     when: () => "episode_row IS NULL",
     value: "client_id_text",
-    message: (v) => `client ${v} has no episode in the episodes file`,
-    fix: () => "Add the client's episode, or correct the client id.",
+    message: (v, s) => (s.layout === "tables" && s.columns.sessions.episode_id !== undefined ? `client ${v} has no episode with this episode id` : `client ${v} has no episode in the episodes file`),
+    fix: () => "Add the client's episode, or correct the client id (and episode id).",
     reason: "no matching episode",
   },
   {
@@ -234,7 +293,22 @@ export const RULES: Rule[] = [
     fix: () => "Remove the duplicate row, or correct its date. The first row is kept.",
     reason: "duplicate session (same client and day)",
   },
+  {
+    code: "N_THERAPIST_CHANGED",
+    severity: "note",
+    table: "sessions",
+    field: "therapist_id",
+    when: () => "therapist_changed",
+    value: "therapist_id_text || ' (the episode has ' || episode_therapist || ')'",
+    message: (v) => `the episode's therapist changes at this session: ${v}`,
+    fix: () => "Nothing to fix if the client changed therapist: analyses by therapist use the episode's therapist. Otherwise correct the therapist id.",
+  },
 ];
+
+/** The discharge reasons the config knows, as a SQL list. */
+function knownReasons(s: Study): string {
+  return [...s.dropoutReasons, ...s.completionReasons, ...(s.otherReasons ?? [])].map(sqlString).join(", ");
+}
 
 /** The warning rules of one table, in order of precedence. */
 export const warningRules = (table: TableRole): Rule[] => RULES.filter((r) => r.severity === "warning" && r.table === table);

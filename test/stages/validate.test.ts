@@ -57,10 +57,17 @@ describe("validate", () => {
     ]);
   });
 
-  it("refuses a second episode for the same client, pointing at the first", async () => {
-    const [p] = await problems([...EP, "C1,North,T1,2025-05-01,,"], SE);
+  it("refuses a client's second episode with the same admission date, pointing at the first", async () => {
+    const [p] = await problems([...EP, "C1,North,T1,2025-01-06,2025-02-01,completed"], SE);
     expect(p).toMatchObject({ code: "E_DUPLICATE_EPISODE", where: { row: 4, column: "ClientID" } });
     expect(p!.message).toContain("first on row 2");
+    expect(p!.message).toContain("same admission date");
+  });
+
+  it("refuses a client's episode that starts before the client's previous one ends", async () => {
+    const [p] = await problems([...EP, "C1,North,T1,2025-02-01,,"], SE);
+    expect(p).toMatchObject({ code: "E_EPISODES_OVERLAP", where: { row: 4, column: "AdmitDate" } });
+    expect(p!.message).toContain("row 2 was discharged 2025-03-01");
   });
 
   it("refuses a discharge without a reason", async () => {

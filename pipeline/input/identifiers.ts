@@ -1,0 +1,117 @@
+/**
+ * The de-identification guard. Before any stage uses a file, every column (except those the config
+ * drops, or vouches for) is checked for the direct identifiers of the HIPAA Safe Harbor list, by its
+ * name and by its values. A finding names the column and the kind of identifier, never a value:
+ * the run refuses to go on until the column is dropped or removed from the file.
+ */
+import { type Db, queryRows, sqlIdent } from "../db.ts";
+import type { Problem } from "../problem.ts";
+
+export type IdentifierKind =
+  | "a person's name"
+  | "social security numbers"
+  | "phone or fax numbers"
+  | "e-mail addresses"
+  | "street addresses"
+  | "geography below state (city, county)"
+  | "ZIP codes with more than three digits"
+  | "full dates of birth"
+  | "medical record or health plan numbers"
+  | "URLs"
+  | "IP addresses";
+
+/** Column-name rules: the name's words (camelCase and separators split) against each kind's words. */
+const NAME_RULES: { kind: IdentifierKind; test: (words: string[], joined: string) => boolean }[] = [
+  {
+    kind: "a person's name",
+    test: (w, j) =>
+      /^(first|last|middle|full|given|family|maiden|patient|client|person|sur|fore)?names?$/.test(j) ||
+      ((w.includes("name") || w.includes("surname") || w.includes("forename")) && !w.some((x) => NOT_PERSON.has(x))),
+  },
+  { kind: "social security numbers", test: (w, j) => w.includes("ssn") || j.includes("socialsecurity") || j.includes("socsec") },
+  { kind: "phone or fax numbers", test: (w, j) => w.some((x) => ["phone", "telephone", "tel", "fax", "mobile", "cellphone"].includes(x)) || j.includes("phonenumber") },
+  { kind: "e-mail addresses", test: (w, j) => w.includes("email") || j.includes("email") },
+  { kind: "street addresses", test: (w) => w.some((x) => ["address", "street", "addr", "address1", "address2"].includes(x)) && !w.includes("ip") },
+  { kind: "geography below state (city, county)", test: (w) => w.some((x) => ["city", "county", "town", "municipality"].includes(x)) },
+  { kind: "medical record or health plan numbers", test: (w, j) => w.includes("mrn") || j.includes("medicalrecord") || j.includes("chartnumber") || w.some((x) => ["medicaid", "medicare", "insurance", "beneficiary"].includes(x)) },
+  { kind: "URLs", test: (w) => w.includes("url") || w.includes("website") },
+  { kind: "IP addresses", test: (w, j) => j === "ip" || j.includes("ipaddress") || (w.includes("ip") && w.includes("address")) },
+];
+
+/** Words that make a "name" column something other than a person's name. */
+const NOT_PERSON = new Set(["site", "program", "clinic", "facility", "organization", "organisation", "agency", "instrument", "measure", "scale", "file", "column", "variable", "service", "team", "unit", "study", "form", "user"]);
+
+/** Columns whose kind depends on their values: flagged only when a value is more than Safe Harbor allows. */
+const CONDITIONAL_NAME_RULES: { kind: IdentifierKind; name: (w: string[], j: string) => boolean; valueSql: (c: string) => string }[] = [
+  // Safe Harbor keeps the first three ZIP digits; anything longer identifies.
+  { kind: "ZIP codes with more than three digits", name: (w, j) => w.some((x) => ["zip", "zipcode", "postcode", "postal"].includes(x)) || j.includes("zipcode"), valueSql: (c) => `regexp_matches(${c}, '\\d{4,}')` },
+  // Safe Harbor keeps the year; a day or month identifies.
+  { kind: "full dates of birth", name: (w, j) => w.includes("dob") || j.includes("birth"), valueSql: (c) => `NOT regexp_full_match(trim(${c}), '\\d{4}')` },
+];
+
+/** Value patterns, searched in every column's distinct values. */
+const VALUE_RULES: { kind: IdentifierKind; re: string }[] = [
+  { kind: "e-mail addresses", re: String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}` },
+  { kind: "social security numbers", re: String.raw`(^|[^0-9])[0-9]{3}-[0-9]{2}-[0-9]{4}([^0-9]|$)` },
+  { kind: "phone or fax numbers", re: String.raw`(^|[^0-9])(\+?1[-. ]?)?(\([0-9]{3}\) ?|[0-9]{3}[-. ])[0-9]{3}[-. ][0-9]{4}([^0-9]|$)` },
+  { kind: "URLs", re: String.raw`(https?://|www\.)[^ ]+` },
+  { kind: "IP addresses", re: String.raw`(^|[^0-9.])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}([^0-9.]|$)` },
+  { kind: "street addresses", re: String.raw`(?i)(^|[^0-9])[0-9]{1,6} ([A-Za-z0-9.']+ ){1,4}(street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|terrace|parkway|pkwy)\.?($|[ ,])` },
+];
+
+/** A column name's words: camelCase and every non-letter split, lower-cased. */
+export function nameWords(column: string): string[] {
+  return column
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+export interface IdentifierFinding {
+  column: string;
+  kind: IdentifierKind;
+  /** How it was found: by the column's name, or by how many of its distinct values match. */
+  by: "name" | "values";
+  /** Distinct values that matched (for findings by value). */
+  matches?: number;
+}
+
+/**
+ * The columns of `table` that hold direct identifiers, one finding per column.
+ * @example await findIdentifiers(db, "src_episodes", ["ClientID", "email"]) // => [{ column: "email", kind: "e-mail addresses", by: "name" }]
+ */
+export async function findIdentifiers(db: Db, table: string, columns: string[]): Promise<IdentifierFinding[]> {
+  const findings: IdentifierFinding[] = [];
+  for (const column of columns) {
+    const words = nameWords(column);
+    const joined = words.join("");
+    const byName = NAME_RULES.find((r) => r.test(words, joined));
+    if (byName) {
+      findings.push({ column, kind: byName.kind, by: "name" });
+      continue;
+    }
+    const col = sqlIdent(column);
+    const conditional = CONDITIONAL_NAME_RULES.find((r) => r.name(words, joined));
+    const checks = [
+      ...(conditional ? [{ kind: conditional.kind, sql: conditional.valueSql("v") }] : []),
+      ...VALUE_RULES.map((r) => ({ kind: r.kind, sql: `regexp_matches(v, '${r.re.replace(/'/g, "''")}')` })),
+    ];
+    const select = checks.map((c, i) => `count(*) FILTER (WHERE ${c.sql})::INTEGER AS m${i}`).join(", ");
+    const [row] = await queryRows<Record<string, number>>(db, `SELECT ${select} FROM (SELECT DISTINCT ${col}::VARCHAR AS v FROM ${table} WHERE ${col} IS NOT NULL)`);
+    const hit = checks.findIndex((_, i) => (row?.[`m${i}`] ?? 0) > 0);
+    if (hit >= 0) findings.push({ column, kind: checks[hit]!.kind, by: conditional && hit === 0 ? "name" : "values", matches: row![`m${hit}`]! });
+  }
+  return findings;
+}
+
+/** One problem per flagged column: where, which kind, how it was found; never a value. */
+export function identifierProblem(file: string, f: IdentifierFinding): Problem {
+  const how = f.by === "name" && f.matches === undefined ? "by its name" : f.by === "name" ? "by its name and values" : `by its values (${f.matches} distinct value${f.matches === 1 ? "" : "s"} match)`;
+  return {
+    code: "E_IDENTIFIER_COLUMN",
+    message: `looks like it holds ${f.kind} (found ${how}); the run stops so that no identifier reaches an output`,
+    where: { file, column: f.column },
+    fix: `Remove the column from the file, or list "${f.column}" under privacy.drop_columns so it is dropped as the file is read. If it holds no identifier, list it under privacy.not_identifiers.`,
+  };
+}

@@ -28,6 +28,9 @@ interface SavReaderApi {
 
 const { SavBufferReader, DateHelper } = createRequire(import.meta.url)("sav-reader") as SavReaderApi;
 
+/** SPSS's system-missing value (the lowest double), as sav-reader returns it. */
+const SYSMIS = -Number.MAX_VALUE;
+
 /** SPSS print formats that hold dates or date-times (seconds since 1582-10-14). */
 const DATE_FORMATS = new Set(["DATE", "ADATE", "EDATE", "JDATE", "SDATE", "DATETIME"]);
 
@@ -41,7 +44,7 @@ export async function readSav(db: Db, path: string, labelled: Set<string>, table
     const missing = userMissing(v.missing);
     const isDate = DATE_FORMATS.has(v.printFormat?.typestr ?? "");
     return (x: unknown): string | null => {
-      if (x === null || x === undefined || (typeof x === "number" && missing(x))) return null;
+      if (x === null || x === undefined || (typeof x === "number" && (x === SYSMIS || Number.isNaN(x) || missing(x)))) return null;
       if (labels.has(x)) return String(labels.get(x));
       if (isDate && typeof x === "number") return cellText(DateHelper.dateFromNumber(x));
       return cellText(typeof x === "string" ? x.trimEnd() : x);

@@ -134,10 +134,17 @@ function slotColumn(pattern: string, session: number): string {
 /** Session numbers tried in the wide layout before giving up. */
 const MAX_SLOTS = 1000;
 
-async function buildRaw(db: Db, study: Study, role: TableRole, from: string, rowOffset: number, read: (c: string) => string): Promise<void> {
+async function buildRaw(db: Db, study: Study, role: TableRole, from: string, rowOffset: number, read: (c: string) => string, where = "TRUE"): Promise<void> {
   const select = Object.entries(columnMapping(study, role)).map(([field, col]) => `${read(sqlIdent(col))} AS ${field}`);
   const key = episodeKeyColumn(study, role);
-  await db.run(`CREATE OR REPLACE TABLE ${RAW_TABLE[role]} AS SELECT (rowid + ${rowOffset})::INTEGER AS src_row, NULL::INTEGER AS src_slot, ${select.join(", ")}, ${key ? read(sqlIdent(key)) : "NULL::VARCHAR"} AS episode_key, NULL::INTEGER AS conflict_row FROM ${from}`);
+  await db.run(`CREATE OR REPLACE TABLE ${RAW_TABLE[role]} AS SELECT (rowid + ${rowOffset})::INTEGER AS src_row, NULL::INTEGER AS src_slot, ${select.join(", ")}, ${key ? read(sqlIdent(key)) : "NULL::VARCHAR"} AS episode_key, NULL::INTEGER AS conflict_row FROM ${from} WHERE ${where}`);
+}
+
+/** Session fields that make a row of a long file a session (all but the ids and the therapist). */
+function sessionValueColumns(study: Study): string[] {
+  return Object.entries(columnMapping(study, "sessions"))
+    .filter(([field]) => !["client_id", "episode_id", "therapist_id"].includes(field))
+    .map(([, col]) => col);
 }
 
 /**
@@ -150,12 +157,15 @@ function episodeKeyColumn(study: Study, role: TableRole): string | null {
 }
 
 /**
- * Long layout: every row is a session; its episode is the client with the episode id (or, without
+ * Long layout: every row is a session (or, with every session field empty, an episode without
+ * sessions); its episode is the client with the episode id (or, without
  * one, the admission date). The episode's fields are read from its first row; conflict_row names the
  * first later row whose episode fields (other than the therapist) differ, for validate to report.
  */
 async function buildLong(db: Db, study: Study, rowOffset: number, read: (c: string) => string): Promise<void> {
-  await buildRaw(db, study, "sessions", srcTable("episodes"), rowOffset, read);
+  // A row whose session fields are all empty carries only its episode (an episode without sessions).
+  const isSession = sessionValueColumns(study).map((c) => `${read(sqlIdent(c))} IS NOT NULL`).join(" OR ");
+  await buildRaw(db, study, "sessions", srcTable("episodes"), rowOffset, read, isSession);
   const ep = columnMapping(study, "episodes");
   const fields = Object.keys(ep);
   const compared = fields.filter((x) => x !== "therapist_id" && x !== "client_id");

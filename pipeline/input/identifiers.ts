@@ -44,9 +44,9 @@ const NOT_PERSON = new Set(["site", "program", "clinic", "facility", "organizati
 /** Columns whose kind depends on their values: flagged only when a value is more than Safe Harbor allows. */
 const CONDITIONAL_NAME_RULES: { kind: IdentifierKind; name: (w: string[], j: string) => boolean; valueSql: (c: string) => string }[] = [
   // Safe Harbor keeps the first three ZIP digits; anything longer identifies.
-  { kind: "ZIP codes with more than three digits", name: (w, j) => w.some((x) => ["zip", "zipcode", "postcode", "postal"].includes(x)) || j.includes("zipcode"), valueSql: (c) => `regexp_matches(${c}, '\\d{4,}')` },
+  { kind: "ZIP codes with more than three digits", name: (w, j) => w.some((x) => /^zip(code)?\d?$/.test(x) || ["postcode", "postal"].includes(x)) || j.includes("zipcode"), valueSql: (c) => `regexp_matches(${c}, '\\d{4,}')` },
   // Safe Harbor keeps the year; a day or month identifies.
-  { kind: "full dates of birth", name: (w, j) => w.includes("dob") || j.includes("birth"), valueSql: (c) => `NOT regexp_full_match(trim(${c}), '\\d{4}')` },
+  { kind: "full dates of birth", name: (w, j) => w.includes("dob") || w.includes("born") || j.includes("birth"), valueSql: (c) => `NOT regexp_full_match(trim(${c}), '\\d{4}')` },
 ];
 
 /** Value patterns, searched in every column's distinct values. */

@@ -47,3 +47,20 @@ export function writeTinyStudy(episodes: string[], sessions: string[], change: (
   if (!parsed.ok) throw new Error(`test config invalid: ${JSON.stringify(parsed.problems)}`);
   return { dir, configPath, study: parsed.value };
 }
+
+/**
+ * Writes any files (name → text or bytes) and the demo-like config changed by `change`; returns the
+ * parsed Study, or throws with the config's problems.
+ */
+export function writeStudyFiles(files: Record<string, string | Buffer>, change: (c: Record<string, any>) => void = () => {}): TinyStudy {
+  const dir = mkdtempSync(join(tmpdir(), "alliance-test-"));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  const config = demoLikeConfig();
+  change(config);
+  const configPath = join(dir, "study.yaml");
+  const text = stringify(config);
+  writeFileSync(configPath, text);
+  const parsed = parseStudyConfig(text, configPath);
+  if (!parsed.ok) throw new Error(`test config invalid: ${JSON.stringify(parsed.problems)}`);
+  return { dir, configPath, study: parsed.value };
+}

@@ -1,0 +1,106 @@
+/**
+ * The de-identification guard (HIPAA Safe Harbor direct identifiers): a file holding identifiers is
+ * refused with one line per column, naming the column and the kind and never a value; once the config
+ * drops those columns the run succeeds and no output holds them.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it, vi } from "vitest";
+import { findIdentifiers, nameWords } from "../../pipeline/input/identifiers.ts";
+import { openDb } from "../../pipeline/db.ts";
+
+vi.setConfig({ testTimeout: 90_000 });
+
+const BIN = fileURLToPath(new URL("../../bin/alliance.mjs", import.meta.url));
+const DEMO_DIR = fileURLToPath(new URL("../../data/demo/", import.meta.url));
+
+const alliance = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+
+/** Made-up identifiers for row i of the demo's episodes (none is a real person's). */
+const identifiers = (i: number) => ({
+  contact: `client${i}@example.org`,
+  ref_code: `9${String(i % 100).padStart(2, "0")}-${String(i % 90 + 10)}-${String(1000 + i)}`,
+  patient_name: `Test Person ${i}`,
+  born: `19${60 + (i % 30)}-0${1 + (i % 9)}-1${i % 10}`,
+});
+
+/** The demo with four identifier columns added to its episodes file: e-mails and SSNs under neutral names. */
+function demoWithIdentifiers(): { dir: string; config: string; values: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), "alliance-ids-"));
+  cpSync(DEMO_DIR, dir, { recursive: true });
+  const [header, ...rows] = readFileSync(join(dir, "episodes.csv"), "utf8").trimEnd().split("\n");
+  const values: string[] = [];
+  const lines = rows.map((r, i) => {
+    const id = identifiers(i);
+    values.push(...Object.values(id));
+    return `${r},${id.contact},${id.ref_code},${id.patient_name},${id.born}`;
+  });
+  writeFileSync(join(dir, "episodes.csv"), [`${header},contact,ref_code,patient_name,born`, ...lines].join("\n") + "\n");
+  return { dir, config: join(dir, "study.yaml"), values };
+}
+
+/** Every file under dir, recursively. */
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? allFiles(join(dir, f)) : [join(dir, f)]));
+}
+
+describe("the identifier guard", () => {
+  it("refuses a file with e-mails, SSNs, a patient_name column and full birth dates: one line per column, no value printed", () => {
+    const { config, values } = demoWithIdentifiers();
+    const r = alliance("run", "--config", config, "--no-pdf");
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split("\n").filter((l) => l.includes("[E_IDENTIFIER_COLUMN]"));
+    expect(lines.map((l) => l.replace(/: looks like it holds ([^(]+) \(.*/, ": $1").trim())).toEqual([
+      "episodes.csv, column contact: e-mail addresses",
+      "episodes.csv, column ref_code: social security numbers",
+      "episodes.csv, column patient_name: a person's name",
+      "episodes.csv, column born: full dates of birth",
+    ]);
+    for (const v of values) expect(r.stderr + r.stdout).not.toContain(v);
+  });
+
+  it("runs once the config drops those columns, and no output contains them", () => {
+    const { dir, config, values } = demoWithIdentifiers();
+    writeFileSync(config, readFileSync(config, "utf8").replace("privacy:\n", "privacy:\n  drop_columns: [contact, ref_code, patient_name, born]\n"));
+    const out = join(dir, "out");
+    const r = alliance("run", "--config", config, "--out", out, "--no-pdf");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const files = allFiles(out);
+    expect(files.length).toBeGreaterThan(5);
+    const texts = files.map((f) => readFileSync(f, "latin1"));
+    // A sample of every kind of value (checking all 2,400 against every file would only slow the test).
+    for (const v of values.filter((_, k) => k % 37 === 0)) for (const t of texts) expect(t).not.toContain(v);
+    for (const t of texts) expect(t).not.toMatch(/@example\.org|Test Person/);
+  });
+
+  it("accepts a birth-year column, which Safe Harbor allows, and a three-digit ZIP", async () => {
+    const db = await openDb();
+    await db.run("CREATE TABLE t AS SELECT * FROM (VALUES ('1984', '021'), ('1990', '100')) v(birth_year, zip3)");
+    expect(await findIdentifiers(db, "t", ["birth_year", "zip3"])).toEqual([]);
+    await db.run("INSERT INTO t VALUES ('1990-04-02', '02139')");
+    expect((await findIdentifiers(db, "t", ["birth_year", "zip3"])).map((f) => f.kind)).toEqual(["full dates of birth", "ZIP codes with more than three digits"]);
+  });
+
+  it("finds phone numbers, URLs, IP addresses and street addresses by their values, in any column", async () => {
+    const db = await openDb();
+    await db.run(
+      "CREATE TABLE t AS SELECT * FROM (VALUES ('call (617) 555-0100', 'see https://example.org/x', 'from 192.168.0.12', 'lives at 12 Elm Street', 'T05', '33.8', '2025-01-06')) v(a, b, c, d, therapist, score, visit)",
+    );
+    const found = await findIdentifiers(db, "t", ["a", "b", "c", "d", "therapist", "score", "visit"]);
+    expect(found.map((f) => [f.column, f.kind])).toEqual([
+      ["a", "phone or fax numbers"],
+      ["b", "URLs"],
+      ["c", "IP addresses"],
+      ["d", "street addresses"],
+    ]);
+  });
+
+  it("does not take site, program or therapist columns for names, nor client ids for anything", () => {
+    expect(nameWords("SiteName")).toEqual(["site", "name"]);
+    expect(nameWords("patientName")).toEqual(["patient", "name"]);
+  });
+});

@@ -18,13 +18,17 @@ const HELP: Record<string, string> = {
 
 Usage:
   alliance run --config <study.yaml> [--out <dir>] [--no-pdf]
+  alliance validate --config <study.yaml> [--out <dir>]
+  alliance init <files…> [--out <study.yaml>]
   alliance demo [--out <dir>] [--no-pdf]
   alliance report --config <study.yaml> --period <P> [--by site] [--out <dir>] [--previous <file|dir>] [--no-pdf]
   alliance meta --studies <file.csv> [--out <dir>] [--title <text>] [--by <column>] [--no-pdf]
   alliance <command> --help
 
 Commands:
-  run    validate a study's data and write its report, results.json and tables
+  run      validate a study's data and write its report, results.json and tables
+  validate check a study's data against every rule; write validation.html and .json
+  init     propose a config for your data files (column mapping by name and content)
   demo   run the embedded synthetic demo study (data/demo/)
   report quarterly reports for a period: the program's and, with --by site, each site's
   meta   pool published correlations (random effects), with forest and funnel plots
@@ -76,6 +80,31 @@ Writes index.html and, per report, report.html, report.pdf and results.json; see
 Exit code 0 when every report was written, 1 when any could not be (each named, with its
 problems), 2 on wrong usage.
 `,
+  validate: `alliance validate — check a study's data against every validation rule
+
+Usage: alliance validate --config <study.yaml> [--out <dir>]
+
+  --config <file>  the study config (YAML); see docs/config.md
+  --out <dir>      output folder (default: reports/<study.name>/validation)
+  -h, --help       this help
+
+Reads the files (after the identifier check), applies every rule of docs/validation-rules.md
+without stopping at the first error, and writes validation.html and validation.json: every
+finding with file, row, column and fix, and the count of each rule. They show cell values:
+keep them with the data. Exit code 0 when there is no error, 1 when there are errors.
+`,
+  init: `alliance init — propose a study config for your data files
+
+Usage: alliance init <file> [<file>] [--out <study.yaml>]
+
+  <file>…          one file (long or wide layout) or two (episodes and sessions), any format
+  --out <file>     where to write the config (default: study.yaml beside the first file)
+  -h, --help       this help
+
+Reads the files, proposes the column mapping by name and content, and writes a commented
+config. Choices it could not make are left as blanks marked TODO; \`alliance validate\`
+names any that remain.
+`,
   demo: `alliance demo — run the embedded synthetic demo study
 
 Usage: alliance demo [--out <dir>] [--no-pdf]
@@ -101,6 +130,8 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     return command === undefined ? 2 : 0;
   }
   if (command === "meta") return meta(rest, io);
+  if (command === "validate") return validateCommand(rest, io);
+  if (command === "init") return initCommand(rest, io);
   if (command === "report") return quarterly(rest, io);
   if (command !== "run" && command !== "demo") {
     io.err(`alliance: unknown command "${command}"; try \`alliance --help\``);
@@ -147,6 +178,61 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
   for (const n of run.value.notices) io.err(`alliance: note: ${formatProblem(n)}`);
   const shown = relative(process.cwd(), outDir) || ".";
   io.out(`wrote ${run.value.files.map((f) => `${shown}/${f}`).join(", ")}`);
+  return 0;
+}
+
+async function validateCommand(args: string[], io: Io): Promise<number> {
+  let values: { config?: string | undefined; out?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({ args, options: { config: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }));
+  } catch (e) {
+    io.err(`alliance validate: ${(e as Error).message}; try \`alliance validate --help\``);
+    return 2;
+  }
+  if (values.help) {
+    io.out(HELP.validate!);
+    return 0;
+  }
+  if (!values.config) {
+    io.err("alliance validate: --config <file> is required; try `alliance validate --help`");
+    return 2;
+  }
+  const study = loadStudyConfig(values.config);
+  if (!study.ok) return report(io, `the config ${values.config} has ${count(study.problems, "problem")}`, study.problems);
+  const outDir = resolve(values.out ?? `reports/${study.value.name}/validation`);
+  const { runValidate } = await import("./validation/run-validate.ts");
+  const run = await runValidate(study.value, outDir);
+  if (!run.ok) return report(io, `${count(run.problems, "problem")}`, run.problems);
+  const { totals, findings } = run.value.report;
+  const shown = relative(process.cwd(), outDir) || ".";
+  const summary = `${count(Array(totals.error), "error")}, ${count(Array(totals.warning), "warning")}, ${count(Array(totals.note), "note")}; wrote ${run.value.files.map((f) => `${shown}/${f}`).join(", ")}`;
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.length) return report(io, summary, errors);
+  io.out(`alliance: ${summary}`);
+  return 0;
+}
+
+async function initCommand(args: string[], io: Io): Promise<number> {
+  let parsed: { values: { out?: string | undefined; help?: boolean | undefined }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { out: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.err(`alliance init: ${(e as Error).message}; try \`alliance init --help\``);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.out(HELP.init!);
+    return 0;
+  }
+  const files = parsed.positionals;
+  if (files.length < 1 || files.length > 2) {
+    io.err("alliance init: give one data file (long or wide) or two (episodes and sessions); try `alliance init --help`");
+    return 2;
+  }
+  const { runInit } = await import("./init/run-init.ts");
+  const run = await runInit(files, parsed.values.out ?? null);
+  if (!run.ok) return report(io, `${count(run.problems, "problem")}; no config was written`, run.problems);
+  io.out(`alliance: wrote ${relative(process.cwd(), run.value.path) || run.value.path}${run.value.blanks.length ? `; fill in the ${count(run.value.blanks, "blank")} marked TODO: ${run.value.blanks.join(", ")}` : ""}`);
   return 0;
 }
 

@@ -185,9 +185,12 @@ async function markExclusions(db: Db, study: Study, table: TableRole) {
   return rules.map((r) => ({ code: r.code, reason: r.reason!, n: n.find((x) => x.code === r.code)?.n ?? 0 })).filter((x) => x.n > 0);
 }
 
+/** The user's column a rule is about (in the wide layout, as its {i} pattern). */
+export const ruleColumn = (study: Study, rule: Rule): string => columnMapping(study, rule.table)[rule.field] ?? rule.field;
+
 /** The user's column a rule is about; in the wide layout, the numbered column of the session (slot). */
 function userColumn(study: Study, rule: Rule, slot: number | null): string {
-  const column = columnMapping(study, rule.table)[rule.field] ?? rule.field;
+  const column = ruleColumn(study, rule);
   if (slot === null || !column.includes("{")) return column;
   return column.includes("{s}") ? column.replaceAll("{s}", String(slot)) : column.replaceAll("{i}", String(slot));
 }

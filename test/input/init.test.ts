@@ -1,0 +1,45 @@
+/**
+ * `alliance init` on the demo files writes a config that runs the demo unchanged: the same numbers as
+ * the demo's own hand-written config (data/demo/study.yaml). Expected values: that config's results.
+ */
+import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../pipeline/cli.ts";
+
+const quiet = { out: () => {}, err: () => {} };
+
+/** results.json without what a config only names: provenance, the study's name and the settings echo. */
+function numbers(path: string) {
+  const { provenance: _p, study: _s, settings: _t, ...rest } = JSON.parse(readFileSync(path, "utf8"));
+  return rest;
+}
+
+describe("alliance init", () => {
+  it("proposes a config for the demo files that runs the demo with the demo's own results", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "alliance-init-"));
+    for (const f of ["episodes.csv", "sessions.csv"]) copyFileSync(join("data/demo", f), join(dir, f));
+    const lines: string[] = [];
+    expect(await main(["init", join(dir, "episodes.csv"), join(dir, "sessions.csv")], { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
+    const config = readFileSync(join(dir, "study.yaml"), "utf8");
+    expect(config).toContain('admit_date: "AdmitDate"');
+    expect(config).toContain('dropout_reasons: ["dropped out", "left against advice"]');
+    expect(lines.join("\n")).toContain("TODO"); // the other rater's instrument name is left for the user
+    expect(await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf"], quiet)).toBe(0);
+    expect(await main(["run", "--config", "data/demo/study.yaml", "--out", join(dir, "demo"), "--no-pdf"], quiet)).toBe(0);
+    expect(numbers(join(dir, "out", "results.json"))).toEqual(numbers(join(dir, "demo", "results.json")));
+  }, 120_000);
+
+  it("marks what it cannot decide as TODO blanks that validate then names", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "alliance-init-"));
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(join(dir, "visits.csv"), "Person,When,Score,Other\nP1,03/04/2025,5,x\nP1,04/05/2025,6,y\n");
+    const lines: string[] = [];
+    expect(await main(["init", join(dir, "visits.csv")], { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
+    const config = readFileSync(join(dir, "study.yaml"), "utf8");
+    expect(config).toMatch(/date_format: iso +# TODO/);
+    expect(config).toMatch(/site: "" # TODO/);
+    expect(lines.join("\n")).toMatch(/fill in the \d+ blanks marked TODO: .*columns\.episodes\.site/);
+  }, 60_000);
+});

@@ -96,7 +96,7 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
          ON ea.client_id_text = s.client_id AND s.session_date_typed >= ea.admit_date
        LEFT JOIN (SELECT client_id_text, ${episodeCols} FROM t_episodes WHERE id_seq = 1
                   QUALIFY row_number() OVER (PARTITION BY client_id_text ORDER BY admit_date NULLS LAST, src_row) = 1) ef
-         ON ef.client_id_text = s.client_id AND ea.src_row IS NULL`;
+         ON ef.client_id_text = s.client_id`;
   const ep = (c: string) => (byKey ? `e.${c}` : `CASE WHEN ea.src_row IS NOT NULL THEN ea.${c} ELSE ef.${c} END`);
   // The first session of each episode whose therapist differs from the episode's: one note per episode.
   const differs = `(s.therapist_id IS NOT NULL AND s.therapist_id <> ${ep("therapist_id_text")})`;

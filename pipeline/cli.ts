@@ -205,7 +205,7 @@ async function validateCommand(args: string[], io: Io): Promise<number> {
   if (!run.ok) return report(io, `${count(run.problems, "problem")}`, run.problems);
   const { totals, findings } = run.value.report;
   const shown = relative(process.cwd(), outDir) || ".";
-  const summary = `${count(Array(totals.error), "error")}, ${count(Array(totals.warning), "warning")}, ${count(Array(totals.note), "note")}; wrote ${run.value.files.map((f) => `${shown}/${f}`).join(", ")}`;
+  const summary = `${plural(totals.error, "error")}, ${plural(totals.warning, "warning")}, ${plural(totals.note, "note")}; wrote ${run.value.files.map((f) => `${shown}/${f}`).join(", ")}`;
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length) return report(io, summary, errors);
   io.out(`alliance: ${summary}`);
@@ -316,4 +316,5 @@ function report(io: Io, headline: string, problems: Problem[]): number {
   return 1;
 }
 
-const count = (items: unknown[], noun: string) => `${items.length} ${noun}${items.length === 1 ? "" : "s"}`;
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+const count = (items: unknown[], noun: string) => plural(items.length, noun);

@@ -48,7 +48,6 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
   const itemScoring = items && def
     ? { def, mode: items.score ?? "sum", maxMissing: items.max_missing ?? 0, maxMissingPerSubscale: items.max_missing_per_subscale ?? 0, columns: itemColumns(items, def.nItems) }
     : null;
-  const range = itemScoring ? scoreRange(itemScoring.def, itemScoring.def.nItems, itemScoring.mode) : null;
   return ok({
     name: raw.study.name,
     title: raw.study.title ?? raw.study.name,
@@ -57,7 +56,7 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     sources,
     layout,
     columns: raw.columns,
-    alliance: { ...raw.alliance, instrument: raw.alliance.instrument ?? def!.name, min: raw.alliance.min ?? range!.min, max: raw.alliance.max ?? range!.max },
+    alliance: { ...raw.alliance, instrument: raw.alliance.instrument ?? def!.name, ...allianceRange(raw) },
     itemScoring,
     values: {
       missing: raw.values?.missing ?? DEFAULT_MISSING_CODES,

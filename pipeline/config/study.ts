@@ -4,6 +4,7 @@
  */
 import type { AllianceInstrument, ColumnMapping, InputFormat, OutcomeMeasure, RaterPerspective } from "./types.ts";
 import type { ItemScoringRule } from "../instruments/score-sql.ts";
+import { scoreRange } from "../instruments/definitions.ts";
 
 export const DEFAULT_MIN_CELL_SIZE = 11;
 export const DEFAULT_COMPLETION_REASONS = ["completed"];
@@ -110,8 +111,7 @@ export interface AllianceComponent {
 export function allianceComponents(a: AllianceInstrument, scoring: Study["itemScoring"]): AllianceComponent[] {
   const fromItems = scoring
     ? Object.entries(scoring.def.subscales).map(([name, items]): AllianceComponent => {
-        const range = scoring.mode === "sum" ? { min: items.length * scoring.def.itemMin, max: items.length * scoring.def.itemMax } : { min: scoring.def.itemMin, max: scoring.def.itemMax };
-        return { key: `subscale_${name}`, configKey: "alliance.items", kind: "subscale", name, label: `${name[0]!.toUpperCase()}${name.slice(1)} (items ${items.join(", ")})`, column: null, ...range };
+        return { key: `subscale_${name}`, configKey: "alliance.items", kind: "subscale", name, label: `${name[0]!.toUpperCase()}${name.slice(1)} (items ${items.join(", ")})`, column: null, ...scoreRange(scoring.def, items.length, scoring.mode) };
       })
     : [];
   return [

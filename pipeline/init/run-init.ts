@@ -9,8 +9,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { type Db, openDb, queryRows, sqlIdent } from "../db.ts";
 import { fail, ok, type Result } from "../problem.ts";
 import { loadSource, type LoadedFile } from "../input/load-source.ts";
-import { findIdentifiers } from "../input/identifiers.ts";
-import { nameWords } from "../input/identifiers.ts";
+import { findIdentifiers, nameWords } from "../input/identifiers.ts";
 
 /** What we learn about a column from its values. */
 interface Profile {

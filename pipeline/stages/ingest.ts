@@ -127,7 +127,7 @@ function columnPresent(col: string, columns: string[], study: Study, role: Table
  * whose {i} is already the item number and whose {s} is the session number.
  * @example slotColumn("srs_{i}", 3) // => "srs_3"; slotColumn("wai2_s{s}", 3) // => "wai2_s3"
  */
-function slotColumn(pattern: string, session: number): string {
+export function slotColumn(pattern: string, session: number): string {
   return pattern.includes("{s}") ? pattern.replaceAll("{s}", String(session)) : pattern.replaceAll("{i}", String(session));
 }
 

@@ -8,7 +8,7 @@ import { basename } from "node:path";
 import type { Study } from "../config/study.ts";
 import { type Db, queryRows, sqlString } from "../db.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
-import { columnMapping, RAW_TABLE, type TableRole } from "./ingest.ts";
+import { columnMapping, RAW_TABLE, slotColumn, type TableRole } from "./ingest.ts";
 import { componentScoreRules, itemScoreRules, RULES, warningRules, type Rule, type Severity } from "./validation-rules.ts";
 import { itemField, subscaleSql, totalSql } from "../instruments/score-sql.ts";
 
@@ -67,7 +67,7 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   const num = (c: string) => numberSql(c, study.values);
   const byKey = linksByKey(study);
   // Episodes of one client are told apart by their id, else by their admission date.
-  const episodeIdentity = study.layout === "tables" && study.columns.episodes.episode_id === undefined ? "admit_date" : "episode_key";
+  const episodeIdentity = study.layout === "tables" && study.columns.episodes.episode_id === undefined ? "admit_date_text" : "episode_key";
   await db.run(`
     CREATE OR REPLACE TABLE t_episodes AS
     WITH e AS (
@@ -77,15 +77,16 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
              ${date("admit_date")} AS admit_date, ${date("discharge_date")} AS discharge_date
       FROM ${RAW_TABLE.episodes})
     SELECT *,
-           row_number() OVER (PARTITION BY client_id_text, ${episodeIdentity === "admit_date" ? "admit_date_text" : "episode_key"} ORDER BY src_row) AS id_seq,
-           min(src_row) OVER (PARTITION BY client_id_text, ${episodeIdentity === "admit_date" ? "admit_date_text" : "episode_key"}) AS first_row,
+           row_number() OVER (PARTITION BY client_id_text, ${episodeIdentity} ORDER BY src_row) AS id_seq,
+           min(src_row) OVER (PARTITION BY client_id_text, ${episodeIdentity}) AS first_row,
            lag(discharge_date) OVER (PARTITION BY client_id_text ORDER BY admit_date, src_row) AS previous_discharge,
-           lag(admit_date) OVER (PARTITION BY client_id_text ORDER BY admit_date, src_row) AS previous_admit,
            lag(src_row) OVER (PARTITION BY client_id_text ORDER BY admit_date, src_row) AS previous_row
     FROM e`);
   const items = study.itemScoring;
   const itemFields = items ? items.columns.map((_, i) => itemField(i + 1)) : [];
   const fromItems = study.allianceComponents.filter((c) => c.column === null);
+  // Score cells read from the file: items, and the subscales and raters that have their own column.
+  const numericFields = [...itemFields, ...study.allianceComponents.filter((c) => c.column !== null).map((c) => c.key)];
   const subscales = items ? subscaleSql(items) : {};
   const episodeCols = "src_row, admit_date, discharge_date, therapist_id_text";
   // By key: the episode with the session's client and episode key. By date: the client's latest episode
@@ -111,7 +112,7 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
              ${study.itemScoring ? "NULL::VARCHAR" : "alliance"} AS alliance, outcome,
              ${study.columns.sessions.therapist_id !== undefined ? "therapist_id" : "NULL::VARCHAR"} AS therapist_id,
              ${date("session_date")} AS session_date_typed,
-             ${[...itemFields, ...study.allianceComponents.filter((c) => c.column !== null).map((c) => c.key)].map((f) => `${f} AS ${f}_text, ${num(f)} AS ${f}`).join(", ") || "NULL AS no_items"}
+             ${numericFields.map((f) => `${f} AS ${f}_text, ${num(f)} AS ${f}`).join(", ") || "NULL AS no_items"}
       FROM ${RAW_TABLE.sessions}),
     scored AS (
       SELECT *, ${items ? totalSql(items) : num("alliance")} AS alliance_score${fromItems.map((c) => `, ${subscales[c.name]} AS ${c.key}`).join("")}
@@ -121,7 +122,7 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
            s.alliance AS alliance_text, s.outcome AS outcome_text, s.therapist_id AS therapist_id_text,
            s.session_date_typed AS session_date,
            s.alliance_score AS alliance, ${num("s.outcome")} AS outcome,
-           ${[...itemFields, ...study.allianceComponents.filter((c) => c.column !== null).map((c) => c.key)].map((f) => `s.${f}_text, s.${f},`).join("\n           ")}
+           ${numericFields.map((f) => `s.${f}_text, s.${f},`).join("\n           ")}
            ${fromItems.map((c) => `NULL::VARCHAR AS ${c.key}_text, s.${c.key},`).join("\n           ")}
            ${ep("src_row")} AS episode_row, ${ep("admit_date")} AS episode_admit, ${ep("discharge_date")} AS episode_discharge, ${ep("therapist_id_text")} AS episode_therapist,
            row_number() OVER (PARTITION BY s.client_id, s.session_date ORDER BY s.src_row, s.src_slot) AS date_seq,
@@ -191,6 +192,5 @@ export const ruleColumn = (study: Study, rule: Rule): string => columnMapping(st
 /** The user's column a rule is about; in the wide layout, the numbered column of the session (slot). */
 function userColumn(study: Study, rule: Rule, slot: number | null): string {
   const column = ruleColumn(study, rule);
-  if (slot === null || !column.includes("{")) return column;
-  return column.includes("{s}") ? column.replaceAll("{s}", String(slot)) : column.replaceAll("{i}", String(slot));
+  return slot === null ? column : slotColumn(column, slot);
 }

@@ -187,7 +187,7 @@ export const RULES: Rule[] = [
     severity: "error",
     table: "episodes",
     field: "discharge_reason",
-    when: (s) => (s.otherReasons === null ? "FALSE" : `discharge_reason_text IS NOT NULL AND discharge_reason_text NOT IN (${knownReasons(s)})`),
+    when: (s) => (s.otherReasons === null ? "FALSE" : unlistedReason(s)),
     value: "discharge_reason_text",
     message: (v) => `"${v}" is not a discharge reason the config lists`,
     fix: () => "Correct the reason, or add it to dropout_reasons, completion_reasons or other_discharge_reasons (spelled exactly as in the data).",
@@ -197,7 +197,7 @@ export const RULES: Rule[] = [
     severity: "note",
     table: "episodes",
     field: "discharge_reason",
-    when: (s) => (s.otherReasons !== null ? "FALSE" : `discharge_reason_text IS NOT NULL AND discharge_reason_text NOT IN (${knownReasons(s)})`),
+    when: (s) => (s.otherReasons !== null ? "FALSE" : unlistedReason(s)),
     value: "discharge_reason_text",
     message: (v) => `"${v}" is neither a dropout nor a completion reason, so it counts as another reason (neither dropout nor completion)`,
     fix: () => "Nothing to fix if that is right; list it under other_discharge_reasons to say so, or under dropout_reasons or completion_reasons.",
@@ -305,9 +305,10 @@ export const RULES: Rule[] = [
   },
 ];
 
-/** The discharge reasons the config knows, as a SQL list. */
-function knownReasons(s: Study): string {
-  return [...s.dropoutReasons, ...s.completionReasons, ...(s.otherReasons ?? [])].map(sqlString).join(", ");
+/** SQL: the episode's discharge reason is in none of the config's lists (dropout, completion, other). */
+function unlistedReason(s: Study): string {
+  const known = [...s.dropoutReasons, ...s.completionReasons, ...(s.otherReasons ?? [])].map(sqlString).join(", ");
+  return `discharge_reason_text IS NOT NULL AND discharge_reason_text NOT IN (${known})`;
 }
 
 /** The warning rules of one table, in order of precedence. */

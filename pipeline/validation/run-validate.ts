@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Study } from "../config/study.ts";
 import { openDb } from "../db.ts";
-import { formatProblem, ok, type Problem, type Result } from "../problem.ts";
+import { ok, type Result } from "../problem.ts";
 import { ingest } from "../stages/ingest.ts";
 import { checkRules, ruleColumn, studyRules, type Finding } from "../stages/validate.ts";
 import type { Severity } from "../stages/validation-rules.ts";
@@ -49,7 +49,8 @@ export async function runValidate(study: Study, outDir: string, now = new Date()
     if (!ingested.ok) {
       // Unreadable files, missing columns or identifiers: nothing further can be checked.
       const findings = ingested.problems.map((p): Finding => ({ ...p, severity: "error" }));
-      report = { ...base, files: [], rules: summarise(findings), totals: totals(findings, summarise(findings)), findings };
+      const rules = summarise(findings);
+      report = { ...base, files: [], rules, totals: totals(rules), findings };
     } else {
       const { counts, findings } = await checkRules(db, study, VALIDATE_MAX_LISTED);
       const merged: RuleSummary[] = studyRules(study).map((r) => {
@@ -58,7 +59,7 @@ export async function runValidate(study: Study, outDir: string, now = new Date()
         return { code: r.code, severity: r.severity, file: basename(study.files[r.table]), column, n };
       });
       const files = ingested.value.files.map((f) => ({ role: f.role, file: basename(f.path), format: f.format, rows: f.rows, dropped_columns: f.dropped_columns }));
-      report = { ...base, files, rules: merged, totals: totals(findings, merged), findings };
+      report = { ...base, files, rules: merged, totals: totals(merged), findings };
     }
   } finally {
     db.closeSync();
@@ -80,10 +81,10 @@ function summarise(findings: Finding[]): RuleSummary[] {
   return [...by.values()];
 }
 
-function totals(findings: Finding[], rules: RuleSummary[]): Record<Severity, number> {
+/** Records found per severity, from the complete counts of each rule (findings may be capped). */
+function totals(rules: RuleSummary[]): Record<Severity, number> {
   const t: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const r of rules) t[r.severity] += r.n;
-  if (rules.length === 0) for (const f of findings) t[f.severity]++;
   return t;
 }
 
@@ -108,6 +109,3 @@ function htmlView(r: ValidationReport) {
     })),
   };
 }
-
-/** One line per finding, as the terminal shows it. */
-export const findingLine = (f: Problem & { severity?: Severity }): string => `${f.severity ?? "error"}: ${formatProblem(f)}`;

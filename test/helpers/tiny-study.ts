@@ -35,17 +35,7 @@ export interface TinyStudy {
 
 /** Writes the two CSV files (lines without the header) and the config; returns the parsed Study. */
 export function writeTinyStudy(episodes: string[], sessions: string[], change: (c: Record<string, any>) => void = () => {}, headers = { episodes: EPISODE_HEADER, sessions: SESSION_HEADER }): TinyStudy {
-  const dir = mkdtempSync(join(tmpdir(), "alliance-test-"));
-  writeFileSync(join(dir, "episodes.csv"), [headers.episodes, ...episodes].join("\n") + "\n");
-  writeFileSync(join(dir, "sessions.csv"), [headers.sessions, ...sessions].join("\n") + "\n");
-  const config = demoLikeConfig();
-  change(config);
-  const configPath = join(dir, "study.yaml");
-  const text = stringify(config);
-  writeFileSync(configPath, text);
-  const parsed = parseStudyConfig(text, configPath);
-  if (!parsed.ok) throw new Error(`test config invalid: ${JSON.stringify(parsed.problems)}`);
-  return { dir, configPath, study: parsed.value };
+  return writeStudyFiles({ "episodes.csv": [headers.episodes, ...episodes].join("\n") + "\n", "sessions.csv": [headers.sessions, ...sessions].join("\n") + "\n" }, change);
 }
 
 /**

@@ -99,8 +99,13 @@ describe("the identifier guard", () => {
     ]);
   });
 
-  it("does not take site, program or therapist columns for names, nor client ids for anything", () => {
+  it("does not take site, program or therapist columns for names, nor client ids for anything", async () => {
     expect(nameWords("SiteName")).toEqual(["site", "name"]);
     expect(nameWords("patientName")).toEqual(["patient", "name"]);
+    const db = await openDb();
+    await db.run("CREATE TABLE t AS SELECT * FROM (VALUES ('Northside', 'Outpatient', 'T05', 'C00001')) v(SiteName, program_name, Clinician, ClientID)");
+    expect(await findIdentifiers(db, "t", ["SiteName", "program_name", "Clinician", "ClientID"])).toEqual([]);
+    await db.run("CREATE TABLE u AS SELECT 'Jane Doe' AS patientName");
+    expect((await findIdentifiers(db, "u", ["patientName"])).map((f) => f.kind)).toEqual(["a person's name"]);
   });
 });

@@ -20,3 +20,27 @@ export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** A quoted SQL identifier. @example sqlIdent('a"b') // => '"a""b"' */
 export const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+
+/**
+ * The columns of a query, by name: read column by column, which is several times faster than row
+ * objects for large results. Text columns named in `labels` have few distinct values (sites, dates,
+ * reasons); they are read through a dictionary (a DuckDB ENUM), since decoding text cell by cell is
+ * what makes large reads slow.
+ * @example await queryColumns(db, "SELECT 1 AS a, 'x' AS b", ["b"]) // => { a: [1], b: ["x"] }
+ */
+export async function queryColumns(db: Db, sql: string, labels: string[] = []): Promise<Record<string, unknown[]>> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE query_columns AS ${sql}`);
+  const casts: string[] = [];
+  for (const [i, column] of labels.entries()) {
+    const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(DISTINCT ${sqlIdent(column)})::INTEGER AS n FROM query_columns`)) as [{ n: number }];
+    if (n === 0) continue;
+    await db.run(`CREATE OR REPLACE TYPE query_labels_${i} AS ENUM (SELECT DISTINCT ${sqlIdent(column)} FROM query_columns WHERE ${sqlIdent(column)} IS NOT NULL ORDER BY 1)`);
+    casts.push(`${sqlIdent(column)}::query_labels_${i} AS ${sqlIdent(column)}`);
+  }
+  const reader = await db.runAndReadAll(`SELECT * ${casts.length ? `REPLACE (${casts.join(", ")})` : ""} FROM query_columns`);
+  const names = reader.columnNames();
+  const columns = reader.getColumns();
+  await db.run("DROP TABLE query_columns");
+  for (const [i] of labels.entries()) await db.run(`DROP TYPE IF EXISTS query_labels_${i}`);
+  return Object.fromEntries(names.map((name, i) => [name, columns[i] as unknown[]]));
+}

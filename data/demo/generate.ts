@@ -4,7 +4,7 @@
  *   npm run generate-demo -- --truth      # population values of the model (200,000 episodes)
  *   npm run generate-demo -- --episodes 100000 --out /tmp/big --seed 7
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -18,10 +18,24 @@ export function plainCsv<T extends object>(rows: T[], columns: readonly (keyof T
   return lines.join("\n") + "\n";
 }
 
+/** Writes rows as plain CSV in chunks, so a study of millions of rows never becomes one string. */
+function writePlainCsv<T extends object>(path: string, rows: T[], columns: readonly (keyof T & string)[]): void {
+  const fd = openSync(path, "w");
+  try {
+    const chunk = 100_000;
+    for (let i = 0; i < rows.length || i === 0; i += chunk) {
+      const text = plainCsv(rows.slice(i, i + chunk), columns);
+      writeSync(fd, i === 0 ? text : text.slice(text.indexOf("\n") + 1));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function writeDemoStudy(study: DemoStudy, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "episodes.csv"), plainCsv(study.episodes, EPISODE_COLUMNS));
-  writeFileSync(join(dir, "sessions.csv"), plainCsv(study.sessions, SESSION_COLUMNS));
+  writePlainCsv(join(dir, "episodes.csv"), study.episodes, EPISODE_COLUMNS);
+  writePlainCsv(join(dir, "sessions.csv"), study.sessions, SESSION_COLUMNS);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -19,7 +19,7 @@
  * Artifact: internal/03-derived-episodes.csv (row-level: internal, never shared).
  */
 import type { Study } from "../config/study.ts";
-import { type Db, queryRows, sqlString } from "../db.ts";
+import { type Db, queryColumns, queryRows, sqlString } from "../db.ts";
 
 export interface DerivedEpisode {
   src_row: number;
@@ -81,28 +81,35 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
       ? "FALSE"
       : `(a.last_session IS NOT NULL AND NOT (r.recorded_closed AND r.discharge_reason_text IN (${dropoutList}))
           AND date_diff('day', a.last_session, CASE WHEN r.recorded_closed THEN r.discharge_date ELSE ${cutoff} END) > ${study.noShowDays})`;
+  const window = study.earlyWindow;
+  // One ordering of each episode's sessions; every score's running count of non-missing ratings shares it.
+  const scores = ["alliance", ...keys];
   await db.run(`
     CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS
     WITH e AS (SELECT * FROM t_episodes WHERE excluded_code IS NULL),
-    s AS (SELECT episode_row AS ep, session_date, alliance, outcome${keys.map((k) => `, ${k}`).join("")} FROM t_sessions WHERE excluded_code IS NULL),
-    ${keys.map((k) => `early_${k} AS (SELECT ep, round(avg(v), ${MEAN_DIGITS}) AS early_${k} FROM (SELECT ep, ${k} AS v, row_number() OVER (PARTITION BY ep ORDER BY session_date) AS k FROM s WHERE ${k} IS NOT NULL) WHERE k <= ${study.earlyWindow} GROUP BY 1),`).join("\n    ")}
-    ranked AS (
-      SELECT ep, alliance, row_number() OVER (PARTITION BY ep ORDER BY session_date) AS k
-      FROM s WHERE alliance IS NOT NULL),
-    early AS (SELECT ep, round(avg(alliance), ${MEAN_DIGITS}) AS early_alliance, count(*) AS early_alliance_n FROM ranked WHERE k <= ${study.earlyWindow} GROUP BY 1),
-    overall AS (SELECT ep, round(avg(alliance), ${MEAN_DIGITS}) AS mean_alliance, arg_max(alliance, k) AS last_alliance FROM ranked GROUP BY 1),
-    outcome AS (
-      SELECT ep, arg_min(outcome, session_date) AS outcome_first, arg_max(outcome, session_date) AS outcome_last, count(*) AS outcome_n
-      FROM s WHERE outcome IS NOT NULL GROUP BY 1),
-    attended AS (SELECT ep, count(*) AS n_sessions, max(session_date) AS last_session FROM s GROUP BY 1),
+    s AS (
+      SELECT episode_row AS ep, session_date, outcome, ${scores.join(", ")},
+             ${scores.map((k) => `count(${k}) OVER w AS k_${k}`).join(", ")}
+      FROM t_sessions WHERE excluded_code IS NULL
+      WINDOW w AS (PARTITION BY episode_row ORDER BY session_date, src_row, src_slot ROWS UNBOUNDED PRECEDING)),
+    per_episode AS (
+      SELECT ep, count(*) AS n_sessions, max(session_date) AS last_session,
+             ${scores.map((k) => `round(avg(${k}) FILTER (WHERE k_${k} <= ${window}), ${MEAN_DIGITS}) AS early_${k}`).join(",\n             ")},
+             count(alliance) FILTER (WHERE k_alliance <= ${window}) AS early_alliance_n,
+             round(avg(alliance), ${MEAN_DIGITS}) AS mean_alliance,
+             arg_max(alliance, k_alliance) FILTER (WHERE alliance IS NOT NULL) AS last_alliance,
+             arg_min(outcome, session_date) FILTER (WHERE outcome IS NOT NULL) AS outcome_first,
+             arg_max(outcome, session_date) FILTER (WHERE outcome IS NOT NULL) AS outcome_last,
+             count(outcome) AS outcome_n
+      FROM s GROUP BY ep),
     recorded AS (
       SELECT e.*, (e.discharge_date IS NOT NULL AND e.discharge_date <= ${cutoff}) AS recorded_closed
       FROM e),
     flagged AS (
-      SELECT r.*, a.last_session,
+      SELECT r.*, a.*,
              (r.recorded_closed AND r.discharge_reason_text IN (${dropoutList})) AS by_reason,
              ${noShow} AS by_no_show
-      FROM recorded r LEFT JOIN attended a ON a.ep = r.src_row),
+      FROM recorded r LEFT JOIN per_episode a ON a.ep = r.src_row),
     base AS (
       SELECT f.*, (f.recorded_closed OR f.by_no_show) AS closed,
              CASE WHEN f.by_no_show THEN f.last_session + INTERVAL 1 DAY
@@ -113,38 +120,76 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
            strftime(b.admit_date, '%Y-%m-%d') AS admit_date,
            strftime(b.discharge_date, '%Y-%m-%d') AS discharge_date,
            b.discharge_reason_text AS discharge_reason,
-           coalesce(a.n_sessions, 0)::INTEGER AS n_sessions,
-           early.early_alliance,
-           coalesce(early.early_alliance_n, 0)::INTEGER AS early_alliance_n,
-           overall.mean_alliance, overall.last_alliance,
+           coalesce(b.n_sessions, 0)::INTEGER AS n_sessions,
+           b.early_alliance,
+           coalesce(b.early_alliance_n, 0)::INTEGER AS early_alliance_n,
+           b.mean_alliance, b.last_alliance,
            b.tier_text,
-           o.outcome_first, o.outcome_last,
-           coalesce(o.outcome_n, 0)::INTEGER AS outcome_n,
-           CASE WHEN o.outcome_n >= 2 THEN ${orientation} * (o.outcome_last - o.outcome_first) END AS outcome_change,
+           b.outcome_first, b.outcome_last,
+           coalesce(b.outcome_n, 0)::INTEGER AS outcome_n,
+           CASE WHEN b.outcome_n >= 2 THEN ${orientation} * (b.outcome_last - b.outcome_first) END AS outcome_change,
            date_diff('day', b.admit_date, b.end_date::DATE)::INTEGER AS days_in_treatment,
            b.closed,
            (b.by_reason OR b.by_no_show) AS dropout,
            CASE WHEN b.by_reason THEN 'reason' WHEN b.by_no_show THEN 'no_show' END AS dropout_by,
-           NULL::VARCHAR AS tier${keys.map((k) => `, early_${k}.early_${k}`).join("")}
+           NULL::VARCHAR AS tier${keys.map((k) => `, b.early_${k}`).join("")}
     FROM base b
-    LEFT JOIN early ON early.ep = b.src_row
-    LEFT JOIN overall ON overall.ep = b.src_row
-    LEFT JOIN outcome o ON o.ep = b.src_row
-    LEFT JOIN attended a ON a.ep = b.src_row
-    ${keys.map((k) => `LEFT JOIN early_${k} ON early_${k}.ep = b.src_row`).join("\n    ")}
     ORDER BY b.src_row`);
   const tierCutPoints = await assignTiers(db, study);
-  const rows = await queryRows<Omit<DerivedEpisode, "early_components"> & Record<string, unknown>>(db, `SELECT * EXCLUDE (tier_text) FROM ${DERIVED_TABLE} ORDER BY src_row`);
-  const episodes = rows.map((row): DerivedEpisode => {
-    const early_components: Record<string, number | null> = {};
-    for (const k of keys) {
-      early_components[k] = row[`early_${k}`] as number | null;
-      delete row[`early_${k}`];
-    }
-    return { ...row, early_components };
-  });
+  const c = await queryColumns(db, `SELECT * EXCLUDE (tier_text) FROM ${DERIVED_TABLE} ORDER BY src_row`, LABEL_COLUMNS);
+  const src_row_ = c["src_row"] as number[];
+  const client_id_ = c["client_id"] as string[];
+  const site_ = c["site"] as string[];
+  const therapist_id_ = c["therapist_id"] as string[];
+  const admit_date_ = c["admit_date"] as string[];
+  const discharge_date_ = c["discharge_date"] as (string | null)[];
+  const discharge_reason_ = c["discharge_reason"] as (string | null)[];
+  const n_sessions_ = c["n_sessions"] as number[];
+  const early_alliance_ = c["early_alliance"] as (number | null)[];
+  const early_alliance_n_ = c["early_alliance_n"] as number[];
+  const mean_alliance_ = c["mean_alliance"] as (number | null)[];
+  const last_alliance_ = c["last_alliance"] as (number | null)[];
+  const outcome_first_ = c["outcome_first"] as (number | null)[];
+  const outcome_last_ = c["outcome_last"] as (number | null)[];
+  const outcome_n_ = c["outcome_n"] as number[];
+  const outcome_change_ = c["outcome_change"] as (number | null)[];
+  const days_in_treatment_ = c["days_in_treatment"] as number[];
+  const closed_ = c["closed"] as boolean[];
+  const dropout_ = c["dropout"] as boolean[];
+  const dropout_by_ = c["dropout_by"] as DerivedEpisode["dropout_by"][];
+  const tier_ = c["tier"] as (string | null)[];
+  const early_ = keys.map((k) => c[`early_${k}`] as (number | null)[]);
+  const episodes = src_row_.map(
+    (src_row, i): DerivedEpisode => ({
+      src_row,
+      client_id: client_id_[i]!,
+      site: site_[i]!,
+      therapist_id: therapist_id_[i]!,
+      admit_date: admit_date_[i]!,
+      discharge_date: discharge_date_[i]!,
+      discharge_reason: discharge_reason_[i]!,
+      n_sessions: n_sessions_[i]!,
+      early_alliance: early_alliance_[i]!,
+      early_alliance_n: early_alliance_n_[i]!,
+      mean_alliance: mean_alliance_[i]!,
+      last_alliance: last_alliance_[i]!,
+      outcome_first: outcome_first_[i]!,
+      outcome_last: outcome_last_[i]!,
+      outcome_n: outcome_n_[i]!,
+      outcome_change: outcome_change_[i]!,
+      days_in_treatment: days_in_treatment_[i]!,
+      closed: closed_[i]!,
+      dropout: dropout_[i]!,
+      dropout_by: dropout_by_[i]!,
+      tier: tier_[i]!,
+      early_components: Object.fromEntries(keys.map((k, j) => [k, early_[j]![i]!])),
+    }),
+  );
   return { episodes, tierCutPoints };
 }
+
+/** Text columns of the derived table with few distinct values (read through a dictionary, which is much faster). */
+const LABEL_COLUMNS = ["site", "therapist_id", "admit_date", "discharge_date", "discharge_reason", "dropout_by", "tier"];
 
 /** Sets `tier` by the study's tier rule; returns the cut points it used. Episodes without a rating get no tier. */
 async function assignTiers(db: Db, study: Study): Promise<number[]> {
@@ -157,7 +202,8 @@ async function assignTiers(db: Db, study: Study): Promise<number[]> {
     cuts = row?.q ?? [];
   }
   const expr = method === "column" ? "tier_text" : cuts.length ? tierCase(by, cuts, labels) : "NULL";
-  await db.run(`UPDATE ${DERIVED_TABLE} SET tier = CASE WHEN early_alliance IS NULL THEN NULL ELSE ${expr} END`);
+  // A new table rather than UPDATE: DuckDB rewrites a table faster than it updates every row of it.
+  await db.run(`CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS SELECT * REPLACE (CASE WHEN early_alliance IS NULL THEN NULL ELSE ${expr} END AS tier) FROM ${DERIVED_TABLE} ORDER BY src_row`);
   return method === "column" ? [] : cuts;
 }
 

@@ -70,6 +70,7 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   const episodeIdentity = study.layout === "tables" && study.columns.episodes.episode_id === undefined ? "admit_date_text" : "episode_key";
   await db.run(`
     CREATE OR REPLACE TABLE t_episodes AS
+    SELECT *, ${exclusionSql(study, "episodes")} AS excluded_code FROM (
     WITH e AS (
       SELECT src_row, src_slot, client_id AS client_id_text, site AS site_text, therapist_id AS therapist_id_text,
              admit_date AS admit_date_text, discharge_date AS discharge_date_text, discharge_reason AS discharge_reason_text,
@@ -81,55 +82,81 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
            min(src_row) OVER (PARTITION BY client_id_text, ${episodeIdentity}) AS first_row,
            lag(discharge_date) OVER (PARTITION BY client_id_text ORDER BY admit_date, src_row) AS previous_discharge,
            lag(src_row) OVER (PARTITION BY client_id_text ORDER BY admit_date, src_row) AS previous_row
-    FROM e`);
+    FROM e)`);
   const items = study.itemScoring;
   const itemFields = items ? items.columns.map((_, i) => itemField(i + 1)) : [];
   const fromItems = study.allianceComponents.filter((c) => c.column === null);
   // Score cells read from the file: items, and the subscales and raters that have their own column.
   const numericFields = [...itemFields, ...study.allianceComponents.filter((c) => c.column !== null).map((c) => c.key)];
   const subscales = items ? subscaleSql(items) : {};
-  const episodeCols = "src_row, admit_date, discharge_date, therapist_id_text";
-  // By key: the episode with the session's client and episode key. By date: the client's latest episode
-  // admitted on or before the session (an ASOF join), else, for a session before every admission, the first.
+  const episodeFields = ["src_row", "admit_date", "discharge_date", "therapist_id_text"];
+  const episodeCols = episodeFields.join(", ");
+  const as = (alias: string) => episodeFields.map((c) => `${alias}.${c} AS ep_${c}`).join(", ");
+  const epFields = episodeFields.map((c) => `ep_${c}`).join(", ");
+  // By key: the episode with the session's client and episode key. By date: a client with one episode
+  // has all their sessions in it (a hash join); for a client with several, the latest episode admitted
+  // on or before the session (an ASOF join, which sorts, so only these sessions go through it), else,
+  // for a session before every admission, the first.
   const link = byKey
-    ? `LEFT JOIN (SELECT client_id_text, episode_key, ${episodeCols} FROM t_episodes WHERE id_seq = 1) e ON e.client_id_text = s.client_id AND e.episode_key = s.episode_key`
-    : `ASOF LEFT JOIN (SELECT client_id_text, ${episodeCols} FROM t_episodes WHERE id_seq = 1 AND admit_date IS NOT NULL) ea
+    ? `SELECT s.*, ${as("e")} FROM scored s
+       LEFT JOIN (SELECT client_id_text, episode_key, ${episodeCols} FROM t_episodes WHERE id_seq = 1) e ON e.client_id_text = s.client_id AND e.episode_key = s.episode_key`
+    : `WITH episodes AS (SELECT client_id_text, ${episodeCols} FROM t_episodes WHERE id_seq = 1),
+       only_episode AS (
+         SELECT client_id_text, ${episodeFields.map((c) => `any_value(${c}) AS ${c}`).join(", ")}
+         FROM episodes GROUP BY 1 HAVING count(*) = 1),
+       by_client AS (SELECT s.*, ${as("e")} FROM scored s LEFT JOIN only_episode e ON e.client_id_text = s.client_id)
+       SELECT * FROM by_client WHERE ep_src_row IS NOT NULL
+       UNION ALL BY NAME
+       SELECT s.* EXCLUDE (${epFields}),
+              ${episodeFields.map((c) => `CASE WHEN ea.src_row IS NOT NULL THEN ea.${c} ELSE ef.${c} END AS ep_${c}`).join(",\n              ")}
+       FROM (SELECT * FROM by_client WHERE ep_src_row IS NULL) s
+       ASOF LEFT JOIN (SELECT * FROM episodes WHERE admit_date IS NOT NULL) ea
          ON ea.client_id_text = s.client_id AND s.session_date_typed >= ea.admit_date
-       LEFT JOIN (SELECT client_id_text, ${episodeCols} FROM t_episodes WHERE id_seq = 1
-                  QUALIFY row_number() OVER (PARTITION BY client_id_text ORDER BY admit_date NULLS LAST, src_row) = 1) ef
+       LEFT JOIN (SELECT * FROM episodes QUALIFY row_number() OVER (PARTITION BY client_id_text ORDER BY admit_date NULLS LAST, src_row) = 1) ef
          ON ef.client_id_text = s.client_id`;
-  const ep = (c: string) => (byKey ? `e.${c}` : `CASE WHEN ea.src_row IS NOT NULL THEN ea.${c} ELSE ef.${c} END`);
+  const ep = (c: string) => `s.ep_${c}`;
   // The first session of each episode whose therapist differs from the episode's: one note per episode.
-  const differs = `(s.therapist_id IS NOT NULL AND s.therapist_id <> ${ep("therapist_id_text")})`;
-  const therapistChanged =
-    study.columns.sessions.therapist_id === undefined
-      ? "FALSE"
-      : `(${differs} AND row_number() OVER (PARTITION BY ${ep("src_row")}, ${differs} ORDER BY s.session_date_typed, s.src_row, s.src_slot) = 1)`;
+  const tracksTherapist = study.columns.sessions.therapist_id !== undefined;
+  const order = "{'d': coalesce(session_date, DATE '9999-12-31'), 'r': src_row, 's': coalesce(src_slot, 0)}";
+  // Groups found by hash aggregates rather than window functions, which sort every row and were the
+  // slowest part of validation on large studies.
   await db.run(`
     CREATE OR REPLACE TABLE t_sessions AS
+    SELECT *, ${exclusionSql(study, "sessions")} AS excluded_code FROM (
     WITH s AS (
       SELECT src_row, src_slot, client_id, episode_key, session_date,
              ${study.itemScoring ? "NULL::VARCHAR" : "alliance"} AS alliance, outcome,
-             ${study.columns.sessions.therapist_id !== undefined ? "therapist_id" : "NULL::VARCHAR"} AS therapist_id,
+             ${tracksTherapist ? "therapist_id" : "NULL::VARCHAR"} AS therapist_id,
              ${date("session_date")} AS session_date_typed,
              ${numericFields.map((f) => `${f} AS ${f}_text, ${num(f)} AS ${f}`).join(", ") || "NULL AS no_items"}
       FROM ${RAW_TABLE.sessions}),
     scored AS (
       SELECT *, ${items ? totalSql(items) : num("alliance")} AS alliance_score${fromItems.map((c) => `, ${subscales[c.name]} AS ${c.key}`).join("")}
-      FROM s)
-    SELECT s.src_row, s.src_slot,
-           s.client_id AS client_id_text, s.session_date AS session_date_text,
-           s.alliance AS alliance_text, s.outcome AS outcome_text, s.therapist_id AS therapist_id_text,
-           s.session_date_typed AS session_date,
-           s.alliance_score AS alliance, ${num("s.outcome")} AS outcome,
-           ${numericFields.map((f) => `s.${f}_text, s.${f},`).join("\n           ")}
-           ${fromItems.map((c) => `NULL::VARCHAR AS ${c.key}_text, s.${c.key},`).join("\n           ")}
-           ${ep("src_row")} AS episode_row, ${ep("admit_date")} AS episode_admit, ${ep("discharge_date")} AS episode_discharge, ${ep("therapist_id_text")} AS episode_therapist,
-           row_number() OVER (PARTITION BY s.client_id, s.session_date ORDER BY s.src_row, s.src_slot) AS date_seq,
-           min(s.src_row) OVER (PARTITION BY s.client_id, s.session_date) AS first_row,
-           ${therapistChanged} AS therapist_changed
-    FROM scored s
-    ${link}`);
+      FROM s),
+    linked AS (
+      SELECT s.src_row, s.src_slot,
+             s.client_id AS client_id_text, s.session_date AS session_date_text,
+             s.alliance AS alliance_text, s.outcome AS outcome_text, s.therapist_id AS therapist_id_text,
+             s.session_date_typed AS session_date,
+             s.alliance_score AS alliance, ${num("s.outcome")} AS outcome,
+             ${numericFields.map((f) => `s.${f}_text, s.${f},`).join("\n             ")}
+             ${fromItems.map((c) => `NULL::VARCHAR AS ${c.key}_text, s.${c.key},`).join("\n             ")}
+             ${ep("src_row")} AS episode_row, ${ep("admit_date")} AS episode_admit, ${ep("discharge_date")} AS episode_discharge, ${ep("therapist_id_text")} AS episode_therapist
+      FROM (${link}) s),
+    same_date AS (
+      SELECT client_id_text, session_date_text, min({'r': src_row, 's': coalesce(src_slot, 0)}) AS first
+      FROM linked GROUP BY ALL HAVING count(*) > 1),
+    changed AS (
+      SELECT episode_row, min(${order}) AS first
+      FROM linked WHERE ${tracksTherapist ? "therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist" : "FALSE"}
+      GROUP BY 1)
+    SELECT l.*,
+           CASE WHEN d.first IS NOT NULL AND d.first <> {'r': l.src_row, 's': coalesce(l.src_slot, 0)} THEN 2 ELSE 1 END AS date_seq,
+           coalesce(d.first.r, l.src_row) AS first_row,
+           coalesce(c.first = {'d': coalesce(l.session_date, DATE '9999-12-31'), 'r': l.src_row, 's': coalesce(l.src_slot, 0)}, FALSE) AS therapist_changed
+    FROM linked l
+    LEFT JOIN same_date d ON d.client_id_text IS NOT DISTINCT FROM l.client_id_text AND d.session_date_text IS NOT DISTINCT FROM l.session_date_text
+    LEFT JOIN changed c ON c.episode_row IS NOT DISTINCT FROM l.episode_row)`);
 }
 
 /** The rules that apply to a study: the catalogue, then range checks of its items and components. */
@@ -144,7 +171,7 @@ export async function validate(db: Db, study: Study, maxListed = MAX_LISTED_PER_
   const { counts, findings } = await checkRules(db, study, maxListed);
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length) return fail(...errors);
-  const excluded = { episodes: await markExclusions(db, study, "episodes"), sessions: await markExclusions(db, study, "sessions") };
+  const excluded = { episodes: await countExclusions(db, "episodes"), sessions: await countExclusions(db, "sessions") };
   return ok({ counts, findings, excluded });
 }
 
@@ -153,10 +180,12 @@ export async function checkRules(db: Db, study: Study, maxListed = MAX_LISTED_PE
   await buildTypedTables(db, study);
   const counts: RuleCount[] = [];
   const findings: Finding[] = [];
-  for (const rule of studyRules(study)) {
-    const { n, rows } = await failingRows(db, study, rule, maxListed);
-    if (n > 0) counts.push({ code: rule.code, severity: rule.severity, table: rule.table, column: userColumn(study, rule, null), n, ...(rule.reason ? { reason: rule.reason } : {}) });
-    for (const row of rows) {
+  const rules = studyRules(study);
+  const n = await ruleCounts(db, study, rules);
+  for (const [i, rule] of rules.entries()) {
+    if (n[i]! === 0) continue;
+    counts.push({ code: rule.code, severity: rule.severity, table: rule.table, column: userColumn(study, rule, null), n: n[i]!, ...(rule.reason ? { reason: rule.reason } : {}) });
+    for (const row of await failingRows(db, study, rule, maxListed)) {
       findings.push({
         severity: rule.severity,
         code: rule.code,
@@ -169,19 +198,38 @@ export async function checkRules(db: Db, study: Study, maxListed = MAX_LISTED_PE
   return { counts, findings };
 }
 
-async function failingRows(db: Db, study: Study, rule: Rule, maxListed: number) {
-  const from = `FROM ${TYPED_TABLE[rule.table]} WHERE ${rule.when(study)}`;
-  const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n ${from}`)) as [{ n: number }];
-  const rows = n === 0 ? [] : await queryRows<{ src_row: number; src_slot: number | null; value: string | null }>(db, `SELECT src_row::INTEGER AS src_row, src_slot::INTEGER AS src_slot, (${rule.value})::VARCHAR AS value ${from} ORDER BY src_row, src_slot LIMIT ${maxListed}`);
-  return { n, rows };
+/** How many rows fail each rule: one scan per table, not one per rule. */
+async function ruleCounts(db: Db, study: Study, rules: Rule[]): Promise<number[]> {
+  const n: number[] = rules.map(() => 0);
+  for (const table of ["episodes", "sessions"] as const) {
+    const own = [...rules.entries()].filter(([, r]) => r.table === table);
+    if (!own.length) continue;
+    const [row] = await queryRows<Record<string, number>>(db, `SELECT ${own.map(([i, r]) => `count(*) FILTER (WHERE ${r.when(study)})::INTEGER AS r${i}`).join(", ")} FROM ${TYPED_TABLE[table]}`);
+    for (const [i] of own) n[i] = row![`r${i}`]!;
+  }
+  return n;
 }
 
-/** Adds excluded_code to the typed table: the first warning rule (in order) that applies, else NULL. */
-async function markExclusions(db: Db, study: Study, table: TableRole) {
+/** The first failing rows of a rule, with the value shown in the message. */
+async function failingRows(db: Db, study: Study, rule: Rule, maxListed: number) {
+  return queryRows<{ src_row: number; src_slot: number | null; value: string | null }>(
+    db,
+    `SELECT src_row::INTEGER AS src_row, src_slot::INTEGER AS src_slot, (${rule.value})::VARCHAR AS value FROM ${TYPED_TABLE[rule.table]} WHERE ${rule.when(study)} ORDER BY src_row, src_slot LIMIT ${maxListed}`,
+  );
+}
+
+/**
+ * SQL for excluded_code, computed while the typed table is built: the first warning rule (in order)
+ * that applies, else NULL. It only takes effect when validation finds no errors.
+ */
+function exclusionSql(study: Study, table: TableRole): string {
   const rules = warningRules(table);
-  const cases = rules.map((r) => `WHEN ${r.when(study)} THEN ${sqlString(r.code)}`).join(" ");
-  const expr = rules.length ? `CASE ${cases} END` : "NULL";
-  await db.run(`CREATE OR REPLACE TABLE ${TYPED_TABLE[table]} AS SELECT *, (${expr})::VARCHAR AS excluded_code FROM ${TYPED_TABLE[table]}`);
+  return rules.length ? `(CASE ${rules.map((r) => `WHEN ${r.when(study)} THEN ${sqlString(r.code)}`).join(" ")} END)::VARCHAR` : "NULL::VARCHAR";
+}
+
+/** Records excluded by each warning, in order of precedence. */
+async function countExclusions(db: Db, table: TableRole) {
+  const rules = warningRules(table);
   const n = await queryRows<{ code: string; n: number }>(db, `SELECT excluded_code AS code, count(*)::INTEGER AS n FROM ${TYPED_TABLE[table]} WHERE excluded_code IS NOT NULL GROUP BY 1`);
   return rules.map((r) => ({ code: r.code, reason: r.reason!, n: n.find((x) => x.code === r.code)?.n ?? 0 })).filter((x) => x.n > 0);
 }

@@ -159,6 +159,11 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
   const dropout_by_ = c["dropout_by"] as DerivedEpisode["dropout_by"][];
   const tier_ = c["tier"] as (string | null)[];
   const early_ = keys.map((k) => c[`early_${k}`] as (number | null)[]);
+  const components = (i: number) => {
+    const out: Record<string, number | null> = {};
+    for (const [j, k] of keys.entries()) out[k] = early_[j]![i]!;
+    return out;
+  };
   const episodes = src_row_.map(
     (src_row, i): DerivedEpisode => ({
       src_row,
@@ -182,7 +187,7 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
       dropout: dropout_[i]!,
       dropout_by: dropout_by_[i]!,
       tier: tier_[i]!,
-      early_components: Object.fromEntries(keys.map((k, j) => [k, early_[j]![i]!])),
+      early_components: components(i),
     }),
   );
   return { episodes, tierCutPoints };

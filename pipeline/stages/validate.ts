@@ -145,26 +145,31 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
            1 AS date_seq, NULL::INTEGER AS first_row, FALSE AS therapist_changed
     FROM (${link}) s`);
   // A session on the same date as an earlier row of the same client: date_seq 2, and that row as first_row.
-  // Candidate pairs by a 64-bit hash first (a fast aggregate), then compared exactly.
+  // Candidate rows by a 64-bit hash first (a fast aggregate), then compared exactly. Rows are matched
+  // by src_row (and slot): DuckDB joins on rowid far more slowly.
   await db.run(`
     WITH candidates AS (
-      SELECT hash(client_id_text, session_date_text) AS h FROM t_sessions GROUP BY 1 HAVING count(*) > 1),
+      SELECT src_row, src_slot, client_id_text, session_date_text FROM t_sessions
+      WHERE hash(client_id_text, session_date_text) IN (
+        SELECT hash(client_id_text, session_date_text) FROM t_sessions GROUP BY 1 HAVING count(*) > 1)),
     same_date AS (
       SELECT client_id_text, session_date_text, min({'r': src_row, 's': coalesce(src_slot, 0)}) AS first
-      FROM t_sessions WHERE hash(client_id_text, session_date_text) IN (SELECT h FROM candidates)
-      GROUP BY ALL HAVING count(*) > 1)
-    UPDATE t_sessions t SET date_seq = 2, first_row = d.first.r
-    FROM same_date d
-    WHERE d.client_id_text IS NOT DISTINCT FROM t.client_id_text AND d.session_date_text IS NOT DISTINCT FROM t.session_date_text
-      AND d.first <> {'r': t.src_row, 's': coalesce(t.src_slot, 0)}`);
+      FROM candidates GROUP BY ALL HAVING count(*) > 1),
+    later AS (
+      SELECT c.src_row, c.src_slot, d.first.r AS first_row
+      FROM candidates c JOIN same_date d
+        ON d.client_id_text IS NOT DISTINCT FROM c.client_id_text AND d.session_date_text IS NOT DISTINCT FROM c.session_date_text
+      WHERE d.first <> {'r': c.src_row, 's': coalesce(c.src_slot, 0)})
+    UPDATE t_sessions t SET date_seq = 2, first_row = l.first_row
+    FROM later l WHERE t.src_row = l.src_row AND t.src_slot IS NOT DISTINCT FROM l.src_slot`);
   if (tracksTherapist) {
-    const order = (t: string) => `{'d': coalesce(${t}.session_date, DATE '9999-12-31'), 'r': ${t}.src_row, 's': coalesce(${t}.src_slot, 0)}`;
+    const order = "{'d': coalesce(session_date, DATE '9999-12-31'), 'r': src_row, 's': coalesce(src_slot, 0)}";
     await db.run(`
       WITH changed AS (
-        SELECT episode_row, min(${order("t_sessions")}) AS first FROM t_sessions
-        WHERE therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist GROUP BY 1)
+        SELECT min(${order}) AS first FROM t_sessions
+        WHERE therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist GROUP BY episode_row)
       UPDATE t_sessions t SET therapist_changed = TRUE
-      FROM changed c WHERE c.episode_row = t.episode_row AND c.first = ${order("t")}`);
+      FROM changed c WHERE t.src_row = c.first.r AND coalesce(t.src_slot, 0) = c.first.s`);
   }
   await db.run(`ALTER TABLE t_sessions ADD COLUMN excluded_code VARCHAR`);
   await markExcluded(db, study, "sessions");

@@ -90,40 +90,24 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   // Score cells read from the file: items, and the subscales and raters that have their own column.
   const numericFields = [...itemFields, ...study.allianceComponents.filter((c) => c.column !== null).map((c) => c.key)];
   const subscales = items ? subscaleSql(items) : {};
-  const episodeFields = ["src_row", "admit_date", "discharge_date", "therapist_id_text"];
-  const episodeCols = episodeFields.join(", ");
-  const as = (alias: string) => episodeFields.map((c) => `${alias}.${c} AS ep_${c}`).join(", ");
-  const epFields = episodeFields.map((c) => `ep_${c}`).join(", ");
-  // By key: the episode with the session's client and episode key. By date: a client with one episode
-  // has all their sessions in it (a hash join); for a client with several, the latest episode admitted
-  // on or before the session (an ASOF join, which sorts, so only these sessions go through it), else,
-  // for a session before every admission, the first.
-  const link = byKey
-    ? `SELECT s.*, ${as("e")} FROM scored s
-       LEFT JOIN (SELECT client_id_text, episode_key, ${episodeCols} FROM t_episodes WHERE id_seq = 1) e ON e.client_id_text = s.client_id AND e.episode_key = s.episode_key`
-    : `WITH episodes AS (SELECT client_id_text, ${episodeCols} FROM t_episodes WHERE id_seq = 1),
-       only_episode AS (
-         SELECT client_id_text, ${episodeFields.map((c) => `any_value(${c}) AS ${c}`).join(", ")}
-         FROM episodes GROUP BY 1 HAVING count(*) = 1),
-       by_client AS (SELECT s.*, ${as("e")} FROM scored s LEFT JOIN only_episode e ON e.client_id_text = s.client_id)
-       SELECT * FROM by_client WHERE ep_src_row IS NOT NULL
-       UNION ALL BY NAME
-       SELECT s.* EXCLUDE (${epFields}),
-              ${episodeFields.map((c) => `CASE WHEN ea.src_row IS NOT NULL THEN ea.${c} ELSE ef.${c} END AS ep_${c}`).join(",\n              ")}
-       FROM (SELECT * FROM by_client WHERE ep_src_row IS NULL) s
-       ASOF LEFT JOIN (SELECT * FROM episodes WHERE admit_date IS NOT NULL) ea
-         ON ea.client_id_text = s.client_id AND s.session_date_typed >= ea.admit_date
-       LEFT JOIN (SELECT * FROM episodes QUALIFY row_number() OVER (PARTITION BY client_id_text ORDER BY admit_date NULLS LAST, src_row) = 1) ef
-         ON ef.client_id_text = s.client_id`;
-  const ep = (c: string) => `s.ep_${c}`;
-  // The first session of each episode whose therapist differs from the episode's: one note per episode.
+  // The episode each session belongs to. By key: the episode with the session's client and episode key.
+  // By date: a client with one episode has all their sessions in it (a hash join here); sessions of
+  // clients with several are linked afterwards (linkByDate).
+  const episodes = byKey
+    ? `(SELECT client_id_text, episode_key, src_row, admit_date, discharge_date, therapist_id_text FROM t_episodes WHERE id_seq = 1)`
+    : `(SELECT client_id_text, any_value(src_row) AS src_row, any_value(admit_date) AS admit_date, any_value(discharge_date) AS discharge_date, any_value(therapist_id_text) AS therapist_id_text
+        FROM t_episodes WHERE id_seq = 1 GROUP BY 1 HAVING count(*) = 1)`;
+  const on = byKey ? "e.client_id_text = s.client_id AND e.episode_key = s.episode_key" : "e.client_id_text = s.client_id";
   const tracksTherapist = study.columns.sessions.therapist_id !== undefined;
-  const order = "{'d': coalesce(session_date, DATE '9999-12-31'), 'r': src_row, 's': coalesce(src_slot, 0)}";
-  // Built in steps: the typed, linked sessions, then the few rows that are duplicates, therapist
-  // changes or excluded are marked by UPDATE. Hash aggregates rather than window functions, and no
-  // CTE read three times: on 10 million sessions each made this step several times slower.
+  // Built in steps: the typed, linked sessions, then the few rows that are linked by date, duplicates,
+  // therapist changes or excluded are marked by UPDATE. Hash aggregates rather than window functions,
+  // and no CTE read several times: on 10 million sessions each made this step several times slower.
+  // A score's text is kept only where the cell fails (not a number, or out of range), for the message.
+  const failing = (f: string) => studyRules(study).find((r) => r.field === f && r.code === "E_SCORE_OUT_OF_RANGE")?.when(study) ?? "FALSE";
+  const keepText = ["alliance", "outcome", ...numericFields].map((f) => `CASE WHEN ${f} IS NULL OR (${failing(f)}) THEN ${f}_text END AS ${f}_text`);
   await db.run(`
     CREATE OR REPLACE TABLE t_sessions AS
+    SELECT * REPLACE (${keepText.join(", ")}) FROM (
     WITH s AS (
       SELECT src_row, src_slot, client_id, episode_key, session_date,
              ${study.itemScoring ? "NULL::VARCHAR" : "alliance"} AS alliance, outcome,
@@ -141,27 +125,31 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
            s.alliance_score AS alliance, ${num("s.outcome")} AS outcome,
            ${numericFields.map((f) => `s.${f}_text, s.${f},`).join("\n           ")}
            ${fromItems.map((c) => `NULL::VARCHAR AS ${c.key}_text, s.${c.key},`).join("\n           ")}
-           ${ep("src_row")} AS episode_row, ${ep("admit_date")} AS episode_admit, ${ep("discharge_date")} AS episode_discharge, ${ep("therapist_id_text")} AS episode_therapist,
+           e.src_row AS episode_row, e.admit_date AS episode_admit, e.discharge_date AS episode_discharge, e.therapist_id_text AS episode_therapist,
            1 AS date_seq, NULL::INTEGER AS first_row, FALSE AS therapist_changed
-    FROM (${link}) s`);
+    FROM scored s LEFT JOIN ${episodes} e ON ${on})`);
+  if (!byKey) await linkByDate(db);
   // A session on the same date as an earlier row of the same client: date_seq 2, and that row as first_row.
   // Candidate rows by a 64-bit hash first (a fast aggregate), then compared exactly. Rows are matched
-  // by src_row (and slot): DuckDB joins on rowid far more slowly.
+  // by src_row and slot with plain equality: joins on rowid or with IS NOT DISTINCT FROM are far slower.
   await db.run(`
-    WITH candidates AS (
-      SELECT src_row, src_slot, client_id_text, session_date_text FROM t_sessions
-      WHERE hash(client_id_text, session_date_text) IN (
-        SELECT hash(client_id_text, session_date_text) FROM t_sessions GROUP BY 1 HAVING count(*) > 1)),
-    same_date AS (
+    CREATE OR REPLACE TEMP TABLE same_date_candidates AS
+    SELECT src_row, src_slot, client_id_text, session_date_text FROM t_sessions
+    WHERE hash(client_id_text, session_date_text) IN (
+      SELECT hash(client_id_text, session_date_text) FROM t_sessions GROUP BY 1 HAVING count(*) > 1)`);
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE same_date_later AS
+    WITH same_date AS (
       SELECT client_id_text, session_date_text, min({'r': src_row, 's': coalesce(src_slot, 0)}) AS first
-      FROM candidates GROUP BY ALL HAVING count(*) > 1),
-    later AS (
-      SELECT c.src_row, c.src_slot, d.first.r AS first_row
-      FROM candidates c JOIN same_date d
-        ON d.client_id_text IS NOT DISTINCT FROM c.client_id_text AND d.session_date_text IS NOT DISTINCT FROM c.session_date_text
-      WHERE d.first <> {'r': c.src_row, 's': coalesce(c.src_slot, 0)})
+      FROM same_date_candidates GROUP BY ALL HAVING count(*) > 1)
+    SELECT c.src_row, c.src_slot, d.first.r AS first_row
+    FROM same_date_candidates c JOIN same_date d
+      ON d.client_id_text IS NOT DISTINCT FROM c.client_id_text AND d.session_date_text IS NOT DISTINCT FROM c.session_date_text
+    WHERE d.first <> {'r': c.src_row, 's': coalesce(c.src_slot, 0)}`);
+  await db.run(`
     UPDATE t_sessions t SET date_seq = 2, first_row = l.first_row
-    FROM later l WHERE t.src_row = l.src_row AND t.src_slot IS NOT DISTINCT FROM l.src_slot`);
+    FROM same_date_later l WHERE t.src_row = l.src_row AND coalesce(t.src_slot, 0) = coalesce(l.src_slot, 0)`);
+  await db.run("DROP TABLE same_date_candidates; DROP TABLE same_date_later");
   if (tracksTherapist) {
     const order = "{'d': coalesce(session_date, DATE '9999-12-31'), 'r': src_row, 's': coalesce(src_slot, 0)}";
     await db.run(`
@@ -173,6 +161,30 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   }
   await db.run(`ALTER TABLE t_sessions ADD COLUMN excluded_code VARCHAR`);
   await markExcluded(db, study, "sessions");
+}
+
+/**
+ * Links the sessions of clients with several episodes (left unlinked by the hash join): to the latest
+ * episode admitted on or before the session (an ASOF join, which sorts, so only these sessions go
+ * through it), else, for a session before every admission, to the client's first episode.
+ */
+async function linkByDate(db: Db): Promise<void> {
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE linked_by_date AS
+    WITH episodes AS (SELECT client_id_text, src_row, admit_date, discharge_date, therapist_id_text FROM t_episodes WHERE id_seq = 1),
+    several AS (SELECT client_id_text FROM episodes GROUP BY 1 HAVING count(*) > 1),
+    s AS (SELECT src_row, src_slot, client_id_text, session_date FROM t_sessions WHERE episode_row IS NULL AND client_id_text IN (SELECT client_id_text FROM several))
+    SELECT s.src_row, s.src_slot,
+           ${["src_row", "admit_date", "discharge_date", "therapist_id_text"].map((c) => `CASE WHEN ea.src_row IS NOT NULL THEN ea.${c} ELSE ef.${c} END AS e_${c}`).join(", ")}
+    FROM s
+    ASOF LEFT JOIN (SELECT * FROM episodes WHERE admit_date IS NOT NULL) ea
+      ON ea.client_id_text = s.client_id_text AND s.session_date >= ea.admit_date
+    LEFT JOIN (SELECT * FROM episodes QUALIFY row_number() OVER (PARTITION BY client_id_text ORDER BY admit_date NULLS LAST, src_row) = 1) ef
+      ON ef.client_id_text = s.client_id_text`);
+  await db.run(`
+    UPDATE t_sessions t SET episode_row = l.e_src_row, episode_admit = l.e_admit_date, episode_discharge = l.e_discharge_date, episode_therapist = l.e_therapist_id_text
+    FROM linked_by_date l WHERE t.src_row = l.src_row AND coalesce(t.src_slot, 0) = coalesce(l.src_slot, 0)`);
+  await db.run("DROP TABLE linked_by_date");
 }
 
 /** Sets excluded_code: the first warning rule (in order) that applies; only rows some warning applies to are written. */

@@ -91,13 +91,19 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   const numericFields = [...itemFields, ...study.allianceComponents.filter((c) => c.column !== null).map((c) => c.key)];
   const subscales = items ? subscaleSql(items) : {};
   // The episode each session belongs to. By key: the episode with the session's client and episode key.
-  // By date: a client with one episode has all their sessions in it (a hash join here); sessions of
-  // clients with several are linked afterwards (linkByDate).
-  const episodes = byKey
-    ? `(SELECT client_id_text, episode_key, src_row, admit_date, discharge_date, therapist_id_text FROM t_episodes WHERE id_seq = 1)`
-    : `(SELECT client_id_text, any_value(src_row) AS src_row, any_value(admit_date) AS admit_date, any_value(discharge_date) AS discharge_date, any_value(therapist_id_text) AS therapist_id_text
-        FROM t_episodes WHERE id_seq = 1 GROUP BY 1 HAVING count(*) = 1)`;
-  const on = byKey ? "e.client_id_text = s.client_id AND e.episode_key = s.episode_key" : "e.client_id_text = s.client_id";
+  // By date: a client with one episode has all their sessions in it (a hash join); the sessions of
+  // clients with several are linked first, on their own (linkByDate), and joined by row.
+  if (!byKey) await linkByDate(db, date("session_date"));
+  await findSameDate(db);
+  const fields = ["src_row", "admit_date", "discharge_date", "therapist_id_text"];
+  const link = byKey
+    ? `LEFT JOIN (SELECT client_id_text, episode_key, ${fields.join(", ")} FROM t_episodes WHERE id_seq = 1) e ON e.client_id_text = s.client_id AND e.episode_key = s.episode_key`
+    : `LEFT JOIN (SELECT client_id_text, ${fields.map((c) => `any_value(${c}) AS ${c}`).join(", ")} FROM t_episodes WHERE id_seq = 1 GROUP BY 1 HAVING count(*) = 1) e1
+         ON e1.client_id_text = s.client_id
+       LEFT JOIN linked_by_date e2 ON e2.src_row = s.src_row AND coalesce(e2.src_slot, 0) = coalesce(s.src_slot, 0)`;
+  // Rows are joined by src_row and slot with plain equality: joins on rowid, or with IS NOT DISTINCT
+  // FROM, are far slower, as is an UPDATE of the built table.
+  const ep = (c: string) => (byKey ? `e.${c}` : `CASE WHEN e1.src_row IS NOT NULL THEN e1.${c} ELSE e2.e_${c} END`);
   const tracksTherapist = study.columns.sessions.therapist_id !== undefined;
   // Built in steps: the typed, linked sessions, then the few rows that are linked by date, duplicates,
   // therapist changes or excluded are marked by UPDATE. Hash aggregates rather than window functions,
@@ -125,31 +131,11 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
            s.alliance_score AS alliance, ${num("s.outcome")} AS outcome,
            ${numericFields.map((f) => `s.${f}_text, s.${f},`).join("\n           ")}
            ${fromItems.map((c) => `NULL::VARCHAR AS ${c.key}_text, s.${c.key},`).join("\n           ")}
-           e.src_row AS episode_row, e.admit_date AS episode_admit, e.discharge_date AS episode_discharge, e.therapist_id_text AS episode_therapist,
-           1 AS date_seq, NULL::INTEGER AS first_row, FALSE AS therapist_changed
-    FROM scored s LEFT JOIN ${episodes} e ON ${on})`);
-  if (!byKey) await linkByDate(db);
-  // A session on the same date as an earlier row of the same client: date_seq 2, and that row as first_row.
-  // Candidate rows by a 64-bit hash first (a fast aggregate), then compared exactly. Rows are matched
-  // by src_row and slot with plain equality: joins on rowid or with IS NOT DISTINCT FROM are far slower.
-  await db.run(`
-    CREATE OR REPLACE TEMP TABLE same_date_candidates AS
-    SELECT src_row, src_slot, client_id_text, session_date_text FROM t_sessions
-    WHERE hash(client_id_text, session_date_text) IN (
-      SELECT hash(client_id_text, session_date_text) FROM t_sessions GROUP BY 1 HAVING count(*) > 1)`);
-  await db.run(`
-    CREATE OR REPLACE TEMP TABLE same_date_later AS
-    WITH same_date AS (
-      SELECT client_id_text, session_date_text, min({'r': src_row, 's': coalesce(src_slot, 0)}) AS first
-      FROM same_date_candidates GROUP BY ALL HAVING count(*) > 1)
-    SELECT c.src_row, c.src_slot, d.first.r AS first_row
-    FROM same_date_candidates c JOIN same_date d
-      ON d.client_id_text IS NOT DISTINCT FROM c.client_id_text AND d.session_date_text IS NOT DISTINCT FROM c.session_date_text
-    WHERE d.first <> {'r': c.src_row, 's': coalesce(c.src_slot, 0)}`);
-  await db.run(`
-    UPDATE t_sessions t SET date_seq = 2, first_row = l.first_row
-    FROM same_date_later l WHERE t.src_row = l.src_row AND coalesce(t.src_slot, 0) = coalesce(l.src_slot, 0)`);
-  await db.run("DROP TABLE same_date_candidates; DROP TABLE same_date_later");
+           ${ep("src_row")} AS episode_row, ${ep("admit_date")} AS episode_admit, ${ep("discharge_date")} AS episode_discharge, ${ep("therapist_id_text")} AS episode_therapist,
+           CASE WHEN d.first_row IS NULL THEN 1 ELSE 2 END AS date_seq, d.first_row, FALSE AS therapist_changed
+    FROM scored s ${link}
+    LEFT JOIN same_date_later d ON d.src_row = s.src_row AND coalesce(d.src_slot, 0) = coalesce(s.src_slot, 0))`);
+  await db.run(`DROP TABLE same_date_later${byKey ? "" : "; DROP TABLE linked_by_date"}`);
   if (tracksTherapist) {
     const order = "{'d': coalesce(session_date, DATE '9999-12-31'), 'r': src_row, 's': coalesce(src_slot, 0)}";
     await db.run(`
@@ -164,27 +150,45 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
 }
 
 /**
- * Links the sessions of clients with several episodes (left unlinked by the hash join): to the latest
- * episode admitted on or before the session (an ASOF join, which sorts, so only these sessions go
+ * Finds, into the temporary table same_date_later, each session on the same date as an earlier row of
+ * the same client, with that row (first_row). Candidates by a 64-bit hash first (a fast aggregate over
+ * every session), then compared exactly.
+ */
+async function findSameDate(db: Db): Promise<void> {
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE same_date_candidates AS
+    SELECT src_row, src_slot, client_id, session_date FROM ${RAW_TABLE.sessions}
+    WHERE hash(client_id, session_date) IN (SELECT hash(client_id, session_date) FROM ${RAW_TABLE.sessions} GROUP BY 1 HAVING count(*) > 1)`);
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE same_date_later AS
+    WITH same_date AS (
+      SELECT client_id, session_date, min({'r': src_row, 's': coalesce(src_slot, 0)}) AS first
+      FROM same_date_candidates GROUP BY ALL HAVING count(*) > 1)
+    SELECT c.src_row, c.src_slot, d.first.r AS first_row
+    FROM same_date_candidates c JOIN same_date d
+      ON d.client_id IS NOT DISTINCT FROM c.client_id AND d.session_date IS NOT DISTINCT FROM c.session_date
+    WHERE d.first <> {'r': c.src_row, 's': coalesce(c.src_slot, 0)}`);
+  await db.run("DROP TABLE same_date_candidates");
+}
+
+/**
+ * Links the sessions of clients with several episodes, into the temporary table linked_by_date: to the
+ * latest episode admitted on or before the session (an ASOF join, which sorts, so only these sessions go
  * through it), else, for a session before every admission, to the client's first episode.
  */
-async function linkByDate(db: Db): Promise<void> {
+async function linkByDate(db: Db, sessionDate: string): Promise<void> {
   await db.run(`
     CREATE OR REPLACE TEMP TABLE linked_by_date AS
     WITH episodes AS (SELECT client_id_text, src_row, admit_date, discharge_date, therapist_id_text FROM t_episodes WHERE id_seq = 1),
     several AS (SELECT client_id_text FROM episodes GROUP BY 1 HAVING count(*) > 1),
-    s AS (SELECT src_row, src_slot, client_id_text, session_date FROM t_sessions WHERE episode_row IS NULL AND client_id_text IN (SELECT client_id_text FROM several))
+    s AS (SELECT src_row, src_slot, client_id, ${sessionDate} AS session_date FROM ${RAW_TABLE.sessions} WHERE client_id IN (SELECT client_id_text FROM several))
     SELECT s.src_row, s.src_slot,
            ${["src_row", "admit_date", "discharge_date", "therapist_id_text"].map((c) => `CASE WHEN ea.src_row IS NOT NULL THEN ea.${c} ELSE ef.${c} END AS e_${c}`).join(", ")}
     FROM s
     ASOF LEFT JOIN (SELECT * FROM episodes WHERE admit_date IS NOT NULL) ea
-      ON ea.client_id_text = s.client_id_text AND s.session_date >= ea.admit_date
+      ON ea.client_id_text = s.client_id AND s.session_date >= ea.admit_date
     LEFT JOIN (SELECT * FROM episodes QUALIFY row_number() OVER (PARTITION BY client_id_text ORDER BY admit_date NULLS LAST, src_row) = 1) ef
-      ON ef.client_id_text = s.client_id_text`);
-  await db.run(`
-    UPDATE t_sessions t SET episode_row = l.e_src_row, episode_admit = l.e_admit_date, episode_discharge = l.e_discharge_date, episode_therapist = l.e_therapist_id_text
-    FROM linked_by_date l WHERE t.src_row = l.src_row AND coalesce(t.src_slot, 0) = coalesce(l.src_slot, 0)`);
-  await db.run("DROP TABLE linked_by_date");
+      ON ef.client_id_text = s.client_id`);
 }
 
 /** Sets excluded_code: the first warning rule (in order) that applies; only rows some warning applies to are written. */

@@ -82,26 +82,24 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
       : `(a.last_session IS NOT NULL AND NOT (r.recorded_closed AND r.discharge_reason_text IN (${dropoutList}))
           AND date_diff('day', a.last_session, CASE WHEN r.recorded_closed THEN r.discharge_date ELSE ${cutoff} END) > ${study.noShowDays})`;
   const window = study.earlyWindow;
-  // One ordering of each episode's sessions; every score's running count of non-missing ratings shares it.
+  // The first ratings of each score by date: a bounded arg_min per episode (a hash aggregate), not a
+  // window over every session, which sorted ten million rows. Dates are unique within an episode's
+  // kept sessions (a second session on a client's date is excluded as a duplicate).
   const scores = ["alliance", ...keys];
+  const first = (k: string) => `arg_min(${k}, session_date, ${window}) FILTER (WHERE ${k} IS NOT NULL)`;
   await db.run(`
     CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS
     WITH e AS (SELECT * FROM t_episodes WHERE excluded_code IS NULL),
-    s AS (
-      SELECT episode_row AS ep, session_date, outcome, ${scores.join(", ")},
-             ${scores.map((k) => `count(${k}) OVER w AS k_${k}`).join(", ")}
-      FROM t_sessions WHERE excluded_code IS NULL
-      WINDOW w AS (PARTITION BY episode_row ORDER BY session_date, src_row, src_slot ROWS UNBOUNDED PRECEDING)),
     per_episode AS (
-      SELECT ep, count(*) AS n_sessions, max(session_date) AS last_session,
-             ${scores.map((k) => `round(avg(${k}) FILTER (WHERE k_${k} <= ${window}), ${MEAN_DIGITS}) AS early_${k}`).join(",\n             ")},
-             count(alliance) FILTER (WHERE k_alliance <= ${window}) AS early_alliance_n,
+      SELECT episode_row AS ep, count(*) AS n_sessions, max(session_date) AS last_session,
+             ${scores.map((k) => `round(list_avg(${first(k)}), ${MEAN_DIGITS}) AS early_${k}`).join(",\n             ")},
+             len(${first("alliance")}) AS early_alliance_n,
              round(avg(alliance), ${MEAN_DIGITS}) AS mean_alliance,
-             arg_max(alliance, k_alliance) FILTER (WHERE alliance IS NOT NULL) AS last_alliance,
+             arg_max(alliance, session_date) FILTER (WHERE alliance IS NOT NULL) AS last_alliance,
              arg_min(outcome, session_date) FILTER (WHERE outcome IS NOT NULL) AS outcome_first,
              arg_max(outcome, session_date) FILTER (WHERE outcome IS NOT NULL) AS outcome_last,
              count(outcome) AS outcome_n
-      FROM s GROUP BY ep),
+      FROM t_sessions WHERE excluded_code IS NULL GROUP BY episode_row),
     recorded AS (
       SELECT e.*, (e.discharge_date IS NOT NULL AND e.discharge_date <= ${cutoff}) AS recorded_closed
       FROM e),

@@ -47,6 +47,8 @@ const LABELLED_FIELDS = ["site", "therapist_id", "discharge_reason"];
 
 export async function ingest(db: Db, study: Study): Promise<Result<IngestOutput>> {
   const roles: TableRole[] = study.layout === "tables" ? ["episodes", "sessions"] : ["episodes"];
+  // Checksums are computed while DuckDB reads the files (each is read in full by both).
+  const checksums = new Map(roles.map((role) => [role, sha256(study.sources[role].path).catch(() => "")]));
   const loaded = new Map<TableRole, LoadedFile>();
   const problems: Problem[] = [];
   for (const role of roles) {
@@ -78,7 +80,7 @@ export async function ingest(db: Db, study: Study): Promise<Result<IngestOutput>
     const source = study.sources[role];
     const file = loaded.get(sourceOf(role))!;
     const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${RAW_TABLE[role]}`)) as [{ n: number }];
-    files.push({ role, path: source.path, sha256: await sha256(source.path), rows: n, columns: file.columns, format: file.format, read_as: file.read_as, dropped_columns: file.dropped, row_unit: file.row_unit });
+    files.push({ role, path: source.path, sha256: await checksums.get(sourceOf(role))!, rows: n, columns: file.columns, format: file.format, read_as: file.read_as, dropped_columns: file.dropped, row_unit: file.row_unit });
   }
   return ok({ files, layout: study.layout });
 }

@@ -42,7 +42,11 @@ const TYPED_TABLE: Record<TableRole, string> = { episodes: "t_episodes", session
  * ignored), US or day-first only when declared, Excel serial numbers only when declared.
  */
 export function dateSql(col: string, values: Study["values"]): string {
-  const cases = [`WHEN regexp_full_match(${col}, '\\d{4}-\\d{2}-\\d{2}([ T][0-9:.]+Z?)?') THEN TRY_CAST(left(${col}, 10) AS DATE)`];
+  const cases = [
+    // The plain ISO form first, by GLOB: the same test as the regular expression below, at half the cost.
+    `WHEN ${col} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN TRY_CAST(${col} AS DATE)`,
+    `WHEN regexp_full_match(${col}, '\\d{4}-\\d{2}-\\d{2}([ T][0-9:.]+Z?)?') THEN TRY_CAST(left(${col}, 10) AS DATE)`,
+  ];
   const slashed = `regexp_replace(${col}, '[.-]', '/', 'g')`;
   if (values.dateFormat === "us") cases.push(`WHEN regexp_full_match(${col}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}') THEN TRY_STRPTIME(${slashed}, '%m/%d/%Y')::DATE`);
   if (values.dateFormat === "day_first") cases.push(`WHEN regexp_full_match(${col}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}') THEN TRY_STRPTIME(${slashed}, '%d/%m/%Y')::DATE`);

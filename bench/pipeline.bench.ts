@@ -1,71 +1,78 @@
 /**
- * Times each stage of `alliance run` on a generated study of a given size.
- *   npm run bench -- --episodes 100000 [--seed 7] [--pdf]
- * Generates the study with the demo generator (data/demo/model.ts) into a temporary folder,
- * then runs ingest → validate → derive → analyze → render, printing seconds and rows per
- * second per stage and the process's peak resident memory. For medians, run the whole
- * command several times (e.g. with hyperfine) and quote the median.
+ * Benchmark of `alliance run` on a generated study of a given size.
+ *   npm run bench -- --episodes 1310000 [--seed N] [--no-pdf] [--runs 3]
+ * The demo generator (data/demo/model.ts) writes the study's CSV files once, into a cache folder in
+ * the system's temporary directory that later runs of the same size and seed reuse (1,310,000
+ * episodes give about 10 million sessions). Each run happens in a fresh child process, so the peak
+ * memory printed is the pipeline's alone, not the generator's. Prints each phase's seconds and rows
+ * per second, CSV → derive (ingest + validate + derive), the whole run, and the peak resident memory;
+ * with several runs, the median of each.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parse, stringify } from "yaml";
-import { generateDemoStudy } from "../data/demo/model.ts";
-import { writeDemoStudy } from "../data/demo/generate.ts";
-import { parseStudyConfig } from "../pipeline/config/load-config.ts";
-import { openDb } from "../pipeline/db.ts";
-import { ingest } from "../pipeline/stages/ingest.ts";
-import { validate } from "../pipeline/stages/validate.ts";
-import { derive } from "../pipeline/stages/derive.ts";
-import { analyze } from "../pipeline/stages/analyze.ts";
-import { analyzeRetention } from "../pipeline/stages/analyze-retention.ts";
-import { shareableResults } from "../pipeline/stages/shareable.ts";
-import { renderCharts } from "../pipeline/report/charts.ts";
-import { buildReportView } from "../pipeline/report/view-model.ts";
-import { renderHtml } from "../pipeline/report/html.ts";
-import { printPdf } from "../pipeline/report/pdf.ts";
+import { DEMO_PARAMETERS } from "../data/demo/model.ts";
+import { loadStudyConfig } from "../pipeline/config/load-config.ts";
+import { runStudy, type Phase } from "../pipeline/run.ts";
 
-const { values } = parseArgs({ options: { episodes: { type: "string", default: "100000" }, seed: { type: "string", default: "7" }, pdf: { type: "boolean", default: false } } });
-const n = Number(values.episodes);
-const dir = mkdtempSync(join(tmpdir(), "alliance-bench-"));
+const { values } = parseArgs({
+  options: {
+    episodes: { type: "string", default: "100000" },
+    seed: { type: "string", default: String(DEMO_PARAMETERS.seed) },
+    "no-pdf": { type: "boolean", default: false },
+    runs: { type: "string", default: "1" },
+    child: { type: "string" },
+  },
+});
 
-const study = generateDemoStudy(n, Number(values.seed));
-writeDemoStudy(study, dir);
-const config = parse(readFileSync(new URL("../data/demo/study.yaml", import.meta.url), "utf8"));
-config.study.name = "bench";
-writeFileSync(join(dir, "study.yaml"), stringify(config));
-const parsed = parseStudyConfig(stringify(config), join(dir, "study.yaml"));
-if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-const s = parsed.value;
-const rows = study.episodes.length + study.sessions.length;
-console.log(`study: ${study.episodes.length.toLocaleString("en-US")} episodes, ${study.sessions.length.toLocaleString("en-US")} sessions (${dir})`);
-
-const timings: [string, number][] = [];
-async function stage<T>(name: string, f: () => Promise<T> | T): Promise<T> {
-  const t0 = performance.now();
-  const out = await f();
-  timings.push([name, (performance.now() - t0) / 1000]);
-  return out;
+interface RunTimes {
+  phases: Partial<Record<Phase, number>>;
+  rows: number;
+  peakMb: number;
 }
 
-const db = await openDb();
-const ingested = await stage("ingest", () => ingest(db, s));
-const validated = await stage("validate", () => validate(db, s));
-if (!ingested.ok || !validated.ok) throw new Error("bench study failed validation");
-const { episodes } = await stage("derive", () => derive(db, s));
-const analysis = await stage("analyze", () => analyze(episodes, s));
-const retention = await stage("retention", () => analyzeRetention(episodes, s));
-const provenance = { package: "bench", package_version: "0", run_at: new Date().toISOString(), node_version: process.versions.node, duckdb_version: "", inputs: [], config: { file: "study.yaml", sha256: "" } };
-const html = await stage("render html", async () => {
-  const results = shareableResults(s, ingested.value, validated.value, analysis, retention, provenance);
-  return renderHtml(buildReportView(results, await renderCharts(results)));
-});
-if (values.pdf) await stage("render pdf", () => printPdf(html));
-db.closeSync();
-rmSync(dir, { recursive: true, force: true });
-
-const total = timings.reduce((a, [, t]) => a + t, 0);
-for (const [name, t] of timings) console.log(`${name.padEnd(12)} ${t.toFixed(3).padStart(8)} s  ${Math.round(rows / t).toLocaleString("en-US").padStart(12)} rows/s`);
-console.log(`${"total".padEnd(12)} ${total.toFixed(3).padStart(8)} s`);
-console.log(`peak RSS     ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+if (values.child !== undefined) {
+  // One timed run, in its own process; prints its times as the last line of output.
+  const study = loadStudyConfig(join(values.child, "study.yaml"));
+  if (!study.ok) throw new Error(JSON.stringify(study.problems));
+  const out = mkdtempSync(join(tmpdir(), "alliance-bench-out-"));
+  const phases: RunTimes["phases"] = {};
+  const run = await runStudy(study.value, { outDir: out, pdf: !values["no-pdf"], onPhase: (phase, s) => (phases[phase] = s) });
+  rmSync(out, { recursive: true, force: true });
+  if (!run.ok) throw new Error(JSON.stringify(run.problems));
+  const rows = run.value.results.provenance.inputs.reduce((a, f) => a + f.rows, 0);
+  console.log(JSON.stringify({ phases, rows, peakMb: Math.round(process.resourceUsage().maxRSS / 1024) } satisfies RunTimes));
+} else {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const dir = join(tmpdir(), `alliance-bench-${values.episodes}-${values.seed}`);
+  if (!existsSync(join(dir, "study.yaml"))) {
+    console.log(`generating ${Number(values.episodes).toLocaleString("en-US")} episodes into ${dir} (once; later runs reuse it)`);
+    execFileSync(process.execPath, [join(root, "bin/run-ts.mjs"), join(root, "data/demo/generate.ts"), "--episodes", values.episodes, "--seed", values.seed, "--out", dir], { stdio: "inherit" });
+    const config = parse(readFileSync(join(root, "data/demo/study.yaml"), "utf8"));
+    config.study.name = "bench";
+    writeFileSync(join(dir, "study.yaml"), stringify(config));
+  }
+  const runs: RunTimes[] = [];
+  for (let i = 0; i < Number(values.runs); i++) {
+    const args = [join(root, "bin/run-ts.mjs"), fileURLToPath(import.meta.url), "--child", dir, ...(values["no-pdf"] ? ["--no-pdf"] : [])];
+    const output = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 }).trim().split("\n");
+    runs.push(JSON.parse(output[output.length - 1]!) as RunTimes);
+  }
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const rows = runs[0]!.rows;
+  const sum = (r: RunTimes, phases: Phase[]) => phases.reduce((a, p) => a + (r.phases[p] ?? 0), 0);
+  const line = (name: string, seconds: number) => console.log(`${name.padEnd(14)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString("en-US").padStart(12)} rows/s`);
+  console.log(`study: ${rows.toLocaleString("en-US")} input rows (episodes + sessions), ${runs.length} run${runs.length > 1 ? "s, medians" : ""}`);
+  const phases = Object.keys(runs[0]!.phases) as Phase[];
+  for (const p of phases) line(p, median(runs.map((r) => r.phases[p]!)));
+  line("CSV → derive", median(runs.map((r) => sum(r, ["ingest", "validate", "derive"]))));
+  line("whole run", median(runs.map((r) => sum(r, phases))));
+  console.log(`peak RSS       ${median(runs.map((r) => r.peakMb))} MB`);
+}

@@ -42,7 +42,11 @@ export interface RunOptions {
   now?: Date;
   /** Write the PDF (default true). */
   pdf?: boolean;
+  /** Called as each phase ends, with its wall-clock seconds (the benchmark uses it). */
+  onPhase?: (phase: Phase, seconds: number) => void;
 }
+
+export type Phase = "ingest" | "validate" | "derive" | "analyze" | "render" | "pdf";
 
 export interface RunSummary {
   outDir: string;
@@ -61,20 +65,29 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
   writeFileSync(join(internal, "README.txt"), "Internal working files of the run. They hold row-level data: do not share this folder.\n");
   const runAt = (options.now ?? new Date()).toISOString();
   const db = await openDb();
+  let started = performance.now();
+  const phaseEnded = (phase: Phase) => {
+    const now = performance.now();
+    options.onPhase?.(phase, (now - started) / 1000);
+    started = now;
+  };
   try {
     // 1 ingest
     const ingested = await ingest(db, study);
     if (!ingested.ok) return ingested;
     writeJson(join(internal, "01-ingest.json"), ingested.value);
+    phaseEnded("ingest");
 
     // 2 validate
     const validated = await validate(db, study);
     writeJson(join(internal, "02-validation.json"), validated.ok ? validated.value : { errors: validated.problems });
     if (!validated.ok) return validated;
+    phaseEnded("validate");
 
     // 3 derive
     const { episodes, tierCutPoints } = await derive(db, study);
     await writeDerivedCsv(db, join(internal, "03-derived-episodes.csv"));
+    phaseEnded("derive");
     // From here on the tier rule carries the cut points actually used (e.g. computed quantiles).
     const tiered: Study = { ...study, tiers: { ...study.tiers, cutPoints: tierCutPoints } };
 
@@ -82,6 +95,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const analysis = analyze(episodes, tiered);
     const retention = analyzeRetention(episodes, tiered);
     writeJson(join(internal, "04-analysis.json"), { ...analysis, retention });
+    phaseEnded("analyze");
 
     // 5 render
     const provenance = await buildProvenance(db, study, ingested.value.files, runAt);
@@ -96,6 +110,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const html = renderHtml(buildReportView(results, await renderCharts(results)));
     writeFileSync(join(outDir, "report.html"), html);
     files.push("report.html");
+    phaseEnded("render");
     const notices: Problem[] = [];
     if (options.pdf !== false) {
       const pdf = await printPdf(html);
@@ -106,6 +121,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
           return fail({ code: "E_REPORT_NOT_SELF_CONTAINED", message: `the report tried to load ${pdf.value.blockedRequests.join(", ")}`, fix: "Report this as a bug: reports must load nothing." });
         }
       } else notices.push(...pdf.problems);
+      phaseEnded("pdf");
     }
     return ok({ outDir, results, files, notices });
   } finally {

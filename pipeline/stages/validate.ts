@@ -109,10 +109,11 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   // FROM, are far slower, as is an UPDATE of the built table.
   const ep = (c: string) => (byKey ? `e.${c}` : `CASE WHEN e1.src_row IS NOT NULL THEN e1.${c} ELSE e2.e_${c} END`);
   const tracksTherapist = study.columns.sessions.therapist_id !== undefined;
-  // Built in steps: the typed, linked sessions, then the few rows that are linked by date, duplicates,
-  // therapist changes or excluded are marked by UPDATE. Hash aggregates rather than window functions,
-  // and no CTE read several times: on 10 million sessions each made this step several times slower.
-  // A score's text is kept only where the cell fails (not a number, or out of range), for the message.
+  // Written once, with what was found beforehand (links by date, duplicate dates) joined by row; then
+  // the few therapist-change and excluded rows are marked by UPDATE. Hash aggregates rather than window
+  // functions, and no CTE read several times: on 10 million sessions each made this step several times
+  // slower. A score's text is kept only where the cell fails (not a number, or out of range), for the
+  // message; the rest would only be copied.
   const failing = (f: string) => studyRules(study).find((r) => r.field === f && r.code === "E_SCORE_OUT_OF_RANGE")?.when(study) ?? "FALSE";
   const keepText = ["alliance", "outcome", ...numericFields].map((f) => `CASE WHEN ${f} IS NULL OR (${failing(f)}) THEN ${f}_text END AS ${f}_text`);
   await db.run(`

@@ -17,7 +17,7 @@ export interface AllianceSettings extends AllianceInstrument {
   scoring_source?: string;
 }
 
-export const RESULTS_SCHEMA_VERSION = "1.4.0";
+export const RESULTS_SCHEMA_VERSION = "1.5.0";
 
 export interface Results {
   schema_version: string;
@@ -31,8 +31,10 @@ export interface Results {
   partial_correlation: CorrelationRow;
   /** Power and sensitivity of the primary correlation (added in 1.2.0). */
   power: PowerResults;
-  /** Seeded bootstrap 95% CIs of early alliance × outcome change (added in 1.2.0); null below 4 pairs or a small cell. */
+  /** Seeded bootstrap 95% CIs of early alliance × outcome change (added in 1.2.0); null below 4 pairs, above `bootstrap_max_n` pairs, or a small cell. */
   bootstrap: { y: "outcome_change"; b: number; seed: number; undefined_replicates: number; percentile: { ci_low: number; ci_high: number }; bca: { ci_low: number; ci_high: number } } | null;
+  /** The primary correlation is bootstrapped on at most this many pairs (config bootstrap.max_n; added in 1.5.0). */
+  bootstrap_max_n: number;
   /** Early alliance × outcome change by site, pooled by random-effects meta-analysis (added in 1.2.0). */
   sites: SiteResults;
   /** This study's primary correlation beside the published meta-analytic benchmarks (added in 1.3.0). */

@@ -82,7 +82,7 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
       reference: raw.tiers.reference ?? raw.tiers.labels[0]!,
     },
     retention: { days: raw.retention?.days ?? DEFAULT_RETENTION_DAYS, confType: raw.retention?.conf_type ?? "log-log" },
-    bootstrap: { b: raw.bootstrap?.b ?? DEFAULT_BOOTSTRAP.b, seed: raw.bootstrap?.seed ?? DEFAULT_BOOTSTRAP.seed, secondaryMaxN: raw.bootstrap?.secondary_max_n ?? DEFAULT_BOOTSTRAP.secondaryMaxN },
+    bootstrap: { b: raw.bootstrap?.b ?? DEFAULT_BOOTSTRAP.b, seed: raw.bootstrap?.seed ?? DEFAULT_BOOTSTRAP.seed, secondaryMaxN: raw.bootstrap?.secondary_max_n ?? DEFAULT_BOOTSTRAP.secondaryMaxN, maxN: raw.bootstrap?.max_n ?? DEFAULT_BOOTSTRAP.maxN },
     minCellSize: raw.privacy?.min_cell_size ?? DEFAULT_MIN_CELL_SIZE,
     earlyWindow: raw.alliance.early_window ?? DEFAULT_EARLY_WINDOW,
     allianceRater: raw.alliance.rater ?? "client",

@@ -9,7 +9,7 @@ import { scoreRange } from "../instruments/definitions.ts";
 export const DEFAULT_MIN_CELL_SIZE = 11;
 export const DEFAULT_COMPLETION_REASONS = ["completed"];
 export const DEFAULT_RETENTION_DAYS = [30, 60, 90];
-export const DEFAULT_BOOTSTRAP = { b: 2000, seed: 20261122, secondaryMaxN: 20_000 };
+export const DEFAULT_BOOTSTRAP = { b: 2000, seed: 20261122, secondaryMaxN: 20_000, maxN: 200_000 };
 
 export interface Study {
   name: string;
@@ -40,7 +40,7 @@ export interface Study {
   cutoffDate: string;
   tiers: TierRule;
   retention: { days: number[]; confType: "log-log" | "log" };
-  bootstrap: { b: number; seed: number; secondaryMaxN: number };
+  bootstrap: { b: number; seed: number; secondaryMaxN: number; maxN: number };
   /** Ratings averaged for early alliance. */
   earlyWindow: number;
   /** Whose rating the alliance column is. */

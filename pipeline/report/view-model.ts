@@ -156,11 +156,16 @@ function sitesView(r: Results, show: (n: number | null) => string): ReportView["
   };
 }
 
-function powerText(r: Results): string {
+/** The power and bootstrap paragraph of the results section. */
+export function powerText(r: Results): string {
   const pw = r.power;
   const smallest = pw.smallest_detectable_r === null || pw.n === null ? "" : `With ${pw.n} episodes, the correlation of early alliance with outcome change can detect |r| ≥ ${noLeadingZero(pw.smallest_detectable_r)} with ${Math.round(pw.power * 100)}% power (two-sided α = ${noLeadingZero(pw.alpha)}). `;
   const bs = r.bootstrap;
-  const boot = bs ? `Bootstrap 95% CIs for the correlation with outcome change (B = ${bs.b.toLocaleString("en-US")} resamples of pairs, seed ${bs.seed}): percentile ${ciText(bs.percentile.ci_low, bs.percentile.ci_high)}, BCa ${ciText(bs.bca.ci_low, bs.bca.ci_high)}. ` : "";
+  const boot = bs
+    ? `Bootstrap 95% CIs for the correlation with outcome change (B = ${bs.b.toLocaleString("en-US")} resamples of pairs, seed ${bs.seed}): percentile ${ciText(bs.percentile.ci_low, bs.percentile.ci_high)}, BCa ${ciText(bs.bca.ci_low, bs.bca.ci_high)}. `
+    : pw.n !== null && pw.n > r.bootstrap_max_n
+      ? `The correlation with outcome change rests on more than ${r.bootstrap_max_n.toLocaleString("en-US")} episodes and was not bootstrapped (config bootstrap.max_n): at that size the bootstrap and Fisher-z intervals agree. `
+      : "";
   return `${boot}${smallest}Detecting the meta-analytic benchmark r = ${noLeadingZero(pw.benchmark.r, 3)} (${pw.benchmark.short}) with the same power needs ${pw.pairs_needed_for_benchmark} episodes. Holm-adjusted p-values are across the five correlations in the table.`;
 }
 

@@ -71,7 +71,7 @@ export interface Analysis {
   /** Partial correlation of early alliance with last outcome, controlling for the first outcome. */
   partial: ExactCorrelation;
   power: PowerAnalysis;
-  /** Seeded bootstrap intervals (percentile, BCa) for early alliance × outcome change; null below 4 pairs. */
+  /** Seeded bootstrap intervals (percentile, BCa) for early alliance × outcome change; null below 4 pairs or above bootstrap.max_n. */
   bootstrap: BootstrapInterval | null;
   /** Early alliance × outcome change per site, pooled by random-effects meta-analysis on Fisher z. */
   sites: SiteAnalysis;
@@ -121,7 +121,7 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
     sites: siteAnalysis(analysed),
     therapists: analyzeTherapists(analysed),
     predictors: analyzePredictors(analysed, study, CONFIDENCE_LEVEL),
-    bootstrap: change.x.length >= 4 ? safeBootstrap(change.x, change.y, study) : null,
+    bootstrap: change.x.length >= 4 && change.x.length <= study.bootstrap.maxN ? safeBootstrap(change.x, change.y, study) : null,
     dropout_by_tier: study.tiers.labels.map((tier) => tierDropout(tier, analysed.filter((e) => e.tier === tier))),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,
     binned_scatter: bins >= 2 ? binnedMeans(change.x, change.y, bins, CONFIDENCE_LEVEL) : [],

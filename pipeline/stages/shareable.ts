@@ -175,6 +175,7 @@ export function shareableResults(study: Study, ingest: { files: Pick<IngestedFil
     correlations,
     partial_correlation: shareCorrelation(analysis.partial),
     power: { ...analysis.power, n: count(analysis.power.n) },
+    bootstrap_max_n: study.bootstrap.maxN,
     bootstrap:
       analysis.bootstrap && !isSmallCell(analysis.power.n, study.minCellSize)
         ? {

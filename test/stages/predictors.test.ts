@@ -8,6 +8,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { analyzePredictors, type PredictorAnalysis } from "../../pipeline/stages/analyze-predictors.ts";
+import { analyze } from "../../pipeline/stages/analyze.ts";
+import { powerText } from "../../pipeline/report/view-model.ts";
+import type { Results } from "../../pipeline/results.ts";
 import { deriveAll } from "../helpers/run-stages.ts";
 import reference from "../reference/demo-predictors-reference.json" with { type: "json" };
 
@@ -87,5 +90,20 @@ describe("Jacobson–Truax reliable change on the demo (reliability .93, cutoff 
     const rc = result.reliable_change!;
     const got = [...rc.by_tier.map((t) => ({ tier: t.tier, n: t.n, ...t.counts })), { tier: "All", n: rc.overall.n, ...rc.overall.counts }];
     expect(got).toEqual(reference.reliable_change.rows);
+  });
+});
+
+describe("bootstrap.max_n", () => {
+  it("leaves the primary correlation on more episodes than the limit without bootstrap intervals, and the report says why", async () => {
+    const loaded = loadStudyConfig(DEMO_CONFIG);
+    if (!loaded.ok) throw new Error("demo config invalid");
+    const study = { ...loaded.value, bootstrap: { ...loaded.value.bootstrap, maxN: 100 } };
+    const episodes = await deriveAll(study);
+    const capped = analyze(episodes, study);
+    expect(capped.power.n).toBeGreaterThan(100);
+    expect(capped.bootstrap).toBeNull();
+    expect(analyze(episodes, loaded.value).bootstrap).not.toBeNull();
+    const text = powerText({ bootstrap: null, bootstrap_max_n: 100, power: { ...capped.power, n: capped.power.n } } as unknown as Results);
+    expect(text).toContain("more than 100 episodes and was not bootstrapped (config bootstrap.max_n)");
   });
 });

@@ -164,7 +164,7 @@ export function powerText(r: Results): string {
   const boot = bs
     ? `Bootstrap 95% CIs for the correlation with outcome change (B = ${bs.b.toLocaleString("en-US")} resamples of pairs, seed ${bs.seed}): percentile ${ciText(bs.percentile.ci_low, bs.percentile.ci_high)}, BCa ${ciText(bs.bca.ci_low, bs.bca.ci_high)}. `
     : pw.n !== null && pw.n > r.bootstrap_max_n
-      ? `The correlation with outcome change rests on more than ${r.bootstrap_max_n.toLocaleString("en-US")} episodes and was not bootstrapped (config bootstrap.max_n): at that size the bootstrap and Fisher-z intervals agree. `
+      ? `The correlation with outcome change rests on more than ${r.bootstrap_max_n.toLocaleString("en-US")} episodes, the most the config bootstraps (bootstrap.max_n), so its Fisher-z CI stands without a bootstrap interval. `
       : "";
   return `${boot}${smallest}Detecting the meta-analytic benchmark r = ${noLeadingZero(pw.benchmark.r, 3)} (${pw.benchmark.short}) with the same power needs ${pw.pairs_needed_for_benchmark} episodes. Holm-adjusted p-values are across the five correlations in the table.`;
 }

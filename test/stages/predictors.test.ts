@@ -104,6 +104,6 @@ describe("bootstrap.max_n", () => {
     expect(capped.bootstrap).toBeNull();
     expect(analyze(episodes, loaded.value).bootstrap).not.toBeNull();
     const text = powerText({ bootstrap: null, bootstrap_max_n: 100, power: { ...capped.power, n: capped.power.n } } as unknown as Results);
-    expect(text).toContain("more than 100 episodes and was not bootstrapped (config bootstrap.max_n)");
+    expect(text).toContain("rests on more than 100 episodes, the most the config bootstraps (bootstrap.max_n), so its Fisher-z CI stands");
   });
 });

@@ -62,12 +62,29 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
   const fit = withChange.length >= 3 ? linearFit(withChange.map((e) => e.outcome_first!), withChange.map((e) => e.outcome_last!)) : null;
   const residual = new Map<DerivedEpisode, number>();
   if (fit) for (const e of withChange) residual.set(e, e.outcome_last! - fit.intercept - fit.slope * e.outcome_first!);
-  const outcome = (e: DerivedEpisode, y: OutcomeVariable) => (y === "outcome_residualized" ? (residual.get(e) ?? null) : e[y]);
-  const predictor = (e: DerivedEpisode, x: Predictor): number | null => (x in e ? (e[x as keyof DerivedEpisode] as number | null) : (e.early_components[x.slice("early_".length)] ?? null));
   const predictors: Predictor[] = [...PREDICTORS, ...study.allianceComponents.map((c) => `early_${c.key}` as const)];
-  const pairs = predictors.flatMap((x) => OUTCOMES.map((y) => ({ x, y, rows: analysed.filter((e) => predictor(e, x) !== null && outcome(e, y) !== null) })));
-  const correlations = pairs.map(({ x, y, rows }) => correlate(x, y, rows.map((e) => predictor(e, x)!), rows.map((e) => outcome(e, y)!), level));
-  bootstrapByEpisodeSet(pairs, correlations, predictor, outcome, study, level);
+  // Each score as a column aligned with `analysed`, read once (a million episodes × 24 rows otherwise
+  // spend seconds in property lookups).
+  const direct = new Set<string>(PREDICTORS);
+  const columns = new Map<string, (number | null)[]>([
+    ...predictors.map((x): [string, (number | null)[]] => [x, analysed.map((e) => (direct.has(x) ? (e[x as keyof DerivedEpisode] as number | null) : (e.early_components[x.slice("early_".length)] ?? null)))]),
+    ...OUTCOMES.map((y): [string, (number | null)[]] => [y, analysed.map((e) => (y === "outcome_residualized" ? (residual.get(e) ?? null) : e[y]))]),
+  ]);
+  const pairs = predictors.flatMap((x) =>
+    OUTCOMES.map((y) => {
+      const xs = columns.get(x)!;
+      const ys = columns.get(y)!;
+      const rows: number[] = [];
+      for (let i = 0; i < analysed.length; i++) if (xs[i] !== null && ys[i] !== null) rows.push(i);
+      return { x, y, rows };
+    }),
+  );
+  const pick = (name: string, rows: number[]) => {
+    const col = columns.get(name)!;
+    return rows.map((i) => col[i]!);
+  };
+  const correlations = pairs.map(({ x, y, rows }) => correlate(x, y, pick(x, rows), pick(y, rows), level));
+  bootstrapByEpisodeSet(pairs, correlations, pick, study, level);
   const tested = correlations.filter((c) => c.result);
   const adjusted = holm(tested.map((c) => c.result!.p));
   tested.forEach((c, i) => (c.p_holm = adjusted[i]!));
@@ -107,15 +124,14 @@ function correlate(x: Predictor, y: OutcomeVariable, xs: number[], ys: number[],
  * seed, and a study with many predictors draws its resample indices once per episode set, not once per row.
  */
 function bootstrapByEpisodeSet(
-  pairs: { x: Predictor; y: OutcomeVariable; rows: DerivedEpisode[] }[],
+  pairs: { x: Predictor; y: OutcomeVariable; rows: number[] }[],
   correlations: PredictorCorrelation[],
-  predictor: (e: DerivedEpisode, x: Predictor) => number | null,
-  outcome: (e: DerivedEpisode, y: OutcomeVariable) => number | null,
+  pick: (name: string, rows: number[]) => number[],
   study: Study,
   level: number,
 ): void {
-  const groups: { rows: DerivedEpisode[]; members: number[] }[] = [];
-  const same = (a: DerivedEpisode[], b: DerivedEpisode[]) => a.length === b.length && a.every((e, i) => e === b[i]);
+  const groups: { rows: number[]; members: number[] }[] = [];
+  const same = (a: number[], b: number[]) => a.length === b.length && a.every((e, i) => e === b[i]);
   pairs.forEach(({ rows }, i) => {
     if (!correlations[i]!.result) return;
     const group = groups.find((g) => same(g.rows, rows));
@@ -125,7 +141,7 @@ function bootstrapByEpisodeSet(
   for (const { rows, members } of groups) {
     if (rows.length > study.bootstrap.secondaryMaxN) continue; // the Fisher-z interval stands; the report says so
     const names = [...new Set(members.flatMap((i) => [pairs[i]!.x, pairs[i]!.y] as string[]))];
-    const columns = names.map((name) => rows.map((e) => ((OUTCOMES as readonly string[]).includes(name) ? outcome(e, name as OutcomeVariable) : predictor(e, name as Predictor))!));
+    const columns = names.map((name) => pick(name, rows));
     try {
       const intervals = bootstrapCorrelations(columns, members.map((i) => [names.indexOf(pairs[i]!.x), names.indexOf(pairs[i]!.y)] as [number, number]), study.bootstrap.b, study.bootstrap.seed, level);
       members.forEach((i, k) => (correlations[i]!.bootstrap = intervals[k]!));

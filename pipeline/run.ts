@@ -19,8 +19,8 @@ import type { Study } from "./config/study.ts";
 import { openDb, queryRows } from "./db.ts";
 import { fail, ok, type Problem, type Result } from "./problem.ts";
 import type { Provenance, Results } from "./results.ts";
-import { ingest } from "./stages/ingest.ts";
-import { validate } from "./stages/validate.ts";
+import { dropRawTables, ingest } from "./stages/ingest.ts";
+import { dropTypedTables, validate } from "./stages/validate.ts";
 import { derive, writeDerivedCsv } from "./stages/derive.ts";
 import { analyze } from "./stages/analyze.ts";
 import { analyzeRetention } from "./stages/analyze-retention.ts";
@@ -82,11 +82,13 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const validated = await validate(db, study);
     writeJson(join(internal, "02-validation.json"), validated.ok ? validated.value : { errors: validated.problems });
     if (!validated.ok) return validated;
+    await dropRawTables(db);
     phaseEnded("validate");
 
     // 3 derive
     const { episodes, tierCutPoints } = await derive(db, study);
     await writeDerivedCsv(db, join(internal, "03-derived-episodes.csv"));
+    await dropTypedTables(db);
     phaseEnded("derive");
     // From here on the tier rule carries the cut points actually used (e.g. computed quantiles).
     const tiered: Study = { ...study, tiers: { ...study.tiers, cutPoints: tierCutPoints } };

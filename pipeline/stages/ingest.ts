@@ -42,6 +42,11 @@ export interface IngestOutput {
 /** Canonical table names created by ingest: one text column per canonical field plus src_row. */
 export const RAW_TABLE: Record<TableRole, string> = { episodes: "raw_episodes", sessions: "raw_sessions" };
 
+/** Drops the raw text tables once validation has built the typed ones from them: on large studies they hold gigabytes. */
+export async function dropRawTables(db: Db): Promise<void> {
+  for (const table of Object.values(RAW_TABLE)) await db.run(`DROP TABLE IF EXISTS ${table}`);
+}
+
 /** Fields whose SPSS value labels replace the codes (labels are what the config's reasons and tiers name). */
 const LABELLED_FIELDS = ["site", "therapist_id", "discharge_reason"];
 

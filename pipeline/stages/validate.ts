@@ -37,6 +37,11 @@ export interface ValidationOutput {
 
 const TYPED_TABLE: Record<TableRole, string> = { episodes: "t_episodes", sessions: "t_sessions" };
 
+/** Drops the typed tables once derive has built the episodes from them: on large studies they hold gigabytes. */
+export async function dropTypedTables(db: Db): Promise<void> {
+  for (const table of Object.values(TYPED_TABLE)) await db.run(`DROP TABLE IF EXISTS ${table}`);
+}
+
 /**
  * SQL reading a date cell under the study's value rules: ISO always (a time after the date is
  * ignored), US or day-first only when declared, Excel serial numbers only when declared.

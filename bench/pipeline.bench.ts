@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { median } from "simple-statistics";
 import { parse, stringify } from "yaml";
 import { DEMO_PARAMETERS } from "../data/demo/model.ts";
 import { loadStudyConfig } from "../pipeline/config/load-config.ts";
@@ -62,10 +63,6 @@ if (values.child !== undefined) {
     const output = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 }).trim().split("\n");
     runs.push(JSON.parse(output[output.length - 1]!) as RunTimes);
   }
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  };
   const rows = runs[0]!.rows;
   const sum = (r: RunTimes, phases: Phase[]) => phases.reduce((a, p) => a + (r.phases[p] ?? 0), 0);
   const line = (name: string, seconds: number) => console.log(`${name.padEnd(14)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString("en-US").padStart(12)} rows/s`);

@@ -32,8 +32,7 @@ export async function queryColumns(db: Db, sql: string, labels: string[] = []): 
   await db.run(`CREATE OR REPLACE TEMP TABLE query_columns AS ${sql}`);
   const casts: string[] = [];
   for (const [i, column] of labels.entries()) {
-    const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(DISTINCT ${sqlIdent(column)})::INTEGER AS n FROM query_columns`)) as [{ n: number }];
-    if (n === 0) continue;
+    // A column with no values gets an empty ENUM, which reads back as nulls.
     await db.run(`CREATE OR REPLACE TYPE query_labels_${i} AS ENUM (SELECT DISTINCT ${sqlIdent(column)} FROM query_columns WHERE ${sqlIdent(column)} IS NOT NULL ORDER BY 1)`);
     casts.push(`${sqlIdent(column)}::query_labels_${i} AS ${sqlIdent(column)}`);
   }

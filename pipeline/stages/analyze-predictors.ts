@@ -67,8 +67,11 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
   // spend seconds in property lookups).
   const direct = new Set<string>(PREDICTORS);
   const columns = new Map<string, (number | null)[]>([
-    ...predictors.map((x): [string, (number | null)[]] => [x, analysed.map((e) => (direct.has(x) ? (e[x as keyof DerivedEpisode] as number | null) : (e.early_components[x.slice("early_".length)] ?? null)))]),
-    ...OUTCOMES.map((y): [string, (number | null)[]] => [y, analysed.map((e) => (y === "outcome_residualized" ? (residual.get(e) ?? null) : e[y]))]),
+    ...predictors.map((x): [string, (number | null)[]] => [
+      x,
+      direct.has(x) ? analysed.map((e) => e[x as keyof DerivedEpisode] as number | null) : analysed.map((e) => e.early_components[x.slice("early_".length)] ?? null),
+    ]),
+    ...OUTCOMES.map((y): [string, (number | null)[]] => [y, y === "outcome_residualized" ? analysed.map((e) => residual.get(e) ?? null) : analysed.map((e) => e[y])]),
   ]);
   const pairs = predictors.flatMap((x) =>
     OUTCOMES.map((y) => {

@@ -104,7 +104,7 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   // clients with several are linked first, on their own (linkByDate), and joined by row.
   if (!byKey) await linkByDate(db, date("session_date"));
   await findSameDate(db);
-  const fields = ["src_row", "admit_date", "discharge_date", "therapist_id_text"];
+  const fields = EPISODE_LINK_FIELDS;
   const link = byKey
     ? `LEFT JOIN (SELECT client_id_text, episode_key, ${fields.join(", ")} FROM t_episodes WHERE id_seq = 1) e ON e.client_id_text = s.client_id AND e.episode_key = s.episode_key`
     : `LEFT JOIN (SELECT client_id_text, ${fields.map((c) => `any_value(${c}) AS ${c}`).join(", ")} FROM t_episodes WHERE id_seq = 1 GROUP BY 1 HAVING count(*) = 1) e1
@@ -119,7 +119,8 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   // functions, and no CTE read several times: on 10 million sessions each made this step several times
   // slower. A score's text is kept only where the cell fails (not a number, or out of range), for the
   // message; the rest would only be copied.
-  const failing = (f: string) => studyRules(study).find((r) => r.field === f && r.code === "E_SCORE_OUT_OF_RANGE")?.when(study) ?? "FALSE";
+  const rangeRules = studyRules(study).filter((r) => r.code === "E_SCORE_OUT_OF_RANGE");
+  const failing = (f: string) => rangeRules.find((r) => r.field === f)?.when(study) ?? "FALSE";
   const keepText = ["alliance", "outcome", ...numericFields].map((f) => `CASE WHEN ${f} IS NULL OR (${failing(f)}) THEN ${f}_text END AS ${f}_text`);
   await db.run(`
     CREATE OR REPLACE TABLE t_sessions AS
@@ -159,6 +160,9 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   await markExcluded(db, study, "sessions");
 }
 
+/** The episode's fields each session carries once linked (as episode_row, episode_admit, …). */
+const EPISODE_LINK_FIELDS = ["src_row", "admit_date", "discharge_date", "therapist_id_text"];
+
 /**
  * Finds, into the temporary table same_date_later, each session on the same date as an earlier row of
  * the same client, with that row (first_row). Candidates by a 64-bit hash first (a fast aggregate over
@@ -189,11 +193,11 @@ async function findSameDate(db: Db): Promise<void> {
 async function linkByDate(db: Db, sessionDate: string): Promise<void> {
   await db.run(`
     CREATE OR REPLACE TEMP TABLE linked_by_date AS
-    WITH episodes AS (SELECT client_id_text, src_row, admit_date, discharge_date, therapist_id_text FROM t_episodes WHERE id_seq = 1),
+    WITH episodes AS (SELECT client_id_text, ${EPISODE_LINK_FIELDS.join(", ")} FROM t_episodes WHERE id_seq = 1),
     several AS (SELECT client_id_text FROM episodes GROUP BY 1 HAVING count(*) > 1),
     s AS (SELECT src_row, src_slot, client_id, ${sessionDate} AS session_date FROM ${RAW_TABLE.sessions} WHERE client_id IN (SELECT client_id_text FROM several))
     SELECT s.src_row, s.src_slot,
-           ${["src_row", "admit_date", "discharge_date", "therapist_id_text"].map((c) => `CASE WHEN ea.src_row IS NOT NULL THEN ea.${c} ELSE ef.${c} END AS e_${c}`).join(", ")}
+           ${EPISODE_LINK_FIELDS.map((c) => `CASE WHEN ea.src_row IS NOT NULL THEN ea.${c} ELSE ef.${c} END AS e_${c}`).join(", ")}
     FROM s
     ASOF LEFT JOIN (SELECT * FROM episodes WHERE admit_date IS NOT NULL) ea
       ON ea.client_id_text = s.client_id AND s.session_date >= ea.admit_date

@@ -49,8 +49,9 @@ function allFiles(dir: string): string[] {
 
 describe("the identifier guard", () => {
   it("refuses a file with e-mails, SSNs, a patient_name column and full birth dates: one line per column, no value printed", () => {
-    const { config, values } = demoWithIdentifiers();
-    const r = alliance("run", "--config", config, "--no-pdf");
+    const { dir, config, values } = demoWithIdentifiers();
+    // Its own output folder: the default, reports/demo, is the user's demo report, which a refused run clears.
+    const r = alliance("run", "--config", config, "--out", join(dir, "out"), "--no-pdf");
     expect(r.status).toBe(1);
     const lines = r.stderr.split("\n").filter((l) => l.includes("[E_IDENTIFIER_COLUMN]"));
     expect(lines.map((l) => l.replace(/: looks like it holds ([^(]+) \(.*/, ": $1").trim())).toEqual([

@@ -7,10 +7,12 @@ import { basename } from "node:path";
 import type { Study } from "../config/study.ts";
 import { type Db, queryRows, sqlString } from "../db.ts";
 import type { Problem } from "../problem.ts";
+import { TYPED_TABLE } from "../stages/validate.ts";
 
 /**
  * The site of each error's record, counted by site; null when any error has no row or its record
- * has no site (the batch cannot go on without it).
+ * has no site (the batch cannot go on without it). A session's site is that of the episode validate
+ * linked it to (a client may have been treated at several sites).
  */
 export async function errorsBySite(db: Db, study: Study, problems: readonly Problem[]): Promise<Map<string, Problem[]> | null> {
   const episodesFile = basename(study.files.episodes);
@@ -23,7 +25,7 @@ export async function errorsBySite(db: Db, study: Study, problems: readonly Prob
       p.where?.file === episodesFile
         ? `SELECT site FROM raw_episodes WHERE src_row = ${row}`
         : p.where?.file === sessionsFile
-          ? `SELECT e.site FROM raw_sessions s JOIN raw_episodes e ON e.client_id = s.client_id WHERE s.src_row = ${row} LIMIT 1`
+          ? `SELECT e.site FROM ${TYPED_TABLE.sessions} s JOIN raw_episodes e ON e.src_row = s.episode_row WHERE s.src_row = ${row} LIMIT 1`
           : null;
     if (sql === null) return null;
     const [hit] = await queryRows<{ site: string | null }>(db, sql);
@@ -33,9 +35,13 @@ export async function errorsBySite(db: Db, study: Study, problems: readonly Prob
   return out;
 }
 
-/** Removes the sites' episodes and their clients' sessions from the ingested tables. */
+/**
+ * Removes the sites' episodes and the sessions linked to them from the ingested tables (after a
+ * validation, which built the links). A client's sessions at other sites stay.
+ */
 export async function dropSites(db: Db, sites: readonly string[]): Promise<void> {
   const list = sites.map(sqlString).join(", ");
-  await db.run(`DELETE FROM raw_sessions WHERE client_id IN (SELECT client_id FROM raw_episodes WHERE site IN (${list}))`);
+  await db.run(`DELETE FROM raw_sessions WHERE src_row IN (
+    SELECT s.src_row FROM ${TYPED_TABLE.sessions} s JOIN raw_episodes e ON e.src_row = s.episode_row WHERE e.site IN (${list}))`);
   await db.run(`DELETE FROM raw_episodes WHERE site IN (${list})`);
 }

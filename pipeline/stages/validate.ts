@@ -35,7 +35,8 @@ export interface ValidationOutput {
   excluded: Record<TableRole, { code: string; reason: string; n: number }[]>;
 }
 
-const TYPED_TABLE: Record<TableRole, string> = { episodes: "t_episodes", sessions: "t_sessions" };
+/** The typed tables validate builds: one row per record, with the episode each session is linked to (episode_row). */
+export const TYPED_TABLE: Record<TableRole, string> = { episodes: "t_episodes", sessions: "t_sessions" };
 
 /** Drops the typed tables once derive has built the episodes from them: on large studies they hold gigabytes. */
 export async function dropTypedTables(db: Db): Promise<void> {

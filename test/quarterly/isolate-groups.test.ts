@@ -1,0 +1,61 @@
+/**
+ * Failure isolation in a quarterly batch: when a site's records hold errors, that site is left out,
+ * and only its own records go: a client treated at two sites keeps the sessions of the other site.
+ */
+import { describe, expect, it } from "vitest";
+import { openDb } from "../../pipeline/db.ts";
+import { ingest } from "../../pipeline/stages/ingest.ts";
+import { validate } from "../../pipeline/stages/validate.ts";
+import { derive } from "../../pipeline/stages/derive.ts";
+import { dropSites, errorsBySite } from "../../pipeline/quarterly/isolate-groups.ts";
+import { writeTinyStudy } from "../helpers/tiny-study.ts";
+
+// Client C1 is treated at Hillcrest, then at Eastgate. Hillcrest's second episode (C2) has an
+// admission date that is not a date, so Hillcrest is left out of the batch.
+const EPISODES = [
+  "C1,Hillcrest,T1,2025-01-06,2025-02-28,completed",
+  "C1,Eastgate,T2,2025-04-07,2025-06-30,completed",
+  "C2,Hillcrest,T1,2025-13-45,,",
+  "C3,Eastgate,T2,2025-03-03,2025-05-30,dropped out",
+];
+const SESSIONS = [
+  "C1,2025-01-06,30,20", "C1,2025-01-13,31,21", // Hillcrest
+  "C1,2025-04-07,34,22", "C1,2025-04-14,35,24", "C1,2025-04-21,36,26", // Eastgate
+  "C2,2025-03-10,28,18", // Hillcrest (broken episode)
+  "C3,2025-03-03,29,19", // Eastgate
+];
+
+async function isolate() {
+  const { study } = writeTinyStudy(EPISODES, SESSIONS);
+  const db = await openDb();
+  expect((await ingest(db, study)).ok).toBe(true);
+  const first = await validate(db, study);
+  if (first.ok) throw new Error("the broken admission date should fail validation");
+  const bySite = await errorsBySite(db, study, first.problems);
+  await dropSites(db, [...(bySite?.keys() ?? [])]);
+  const second = await validate(db, study);
+  const { episodes } = await derive(db, study);
+  db.closeSync();
+  return { bySite, second, episodes };
+}
+
+describe("leaving a broken site out of a quarterly batch", () => {
+  it("ties the error to the broken site", async () => {
+    const { bySite } = await isolate();
+    expect([...(bySite?.keys() ?? [])]).toEqual(["Hillcrest"]);
+  });
+
+  it("keeps the sessions a client had at another site", async () => {
+    const { second, episodes } = await isolate();
+    expect(second.ok).toBe(true);
+    const eastgate = episodes.filter((e) => e.site === "Eastgate").map((e) => ({ client: e.client_id, n: e.n_sessions }));
+    expect(eastgate).toEqual([{ client: "C1", n: 3 }, { client: "C3", n: 1 }]);
+  });
+
+  it("removes the broken site's own sessions rather than leaving them without an episode", async () => {
+    const { second, episodes } = await isolate();
+    expect(episodes.map((e) => e.site)).not.toContain("Hillcrest");
+    if (!second.ok) throw new Error("validation should pass once Hillcrest is left out");
+    expect(second.value.excluded.sessions).toEqual([]);
+  });
+});

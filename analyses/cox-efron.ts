@@ -10,7 +10,7 @@
 import { Matrix, inverse } from "ml-matrix";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
-import { descendingTimeOrder, efronEventTimes, levelInformation } from "./efron-risk-sets.ts";
+import { descendingTimeOrder, efronEventTimes } from "./efron-risk-sets.ts";
 
 export interface CoxFit {
   coef: number[];
@@ -74,12 +74,10 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
     const g = new Array<number>(p).fill(0);
     const inf = Array.from({ length: p }, () => new Array<number>(p).fill(0));
     for (const et of efronEventTimes(time, event, x, b, order)) {
-      ll += et.etaDeaths;
-      et.xDeaths.forEach((v, j) => (g[j]! += v));
-      for (const level of et.levels) {
-        ll -= Math.log(level.a0);
-        level.a1.forEach((v, j) => (g[j]! -= v / level.a0));
-        levelInformation(level).forEach((row, j) => row.forEach((v, k) => (inf[j]![k]! += v)));
+      ll += et.etaDeaths - et.logA0;
+      for (let j = 0; j < p; j++) {
+        g[j]! += et.xDeaths[j]! - et.meanX[j]!;
+        for (let k = 0; k < p; k++) inf[j]![k]! += et.info[j]![k]!;
       }
     }
     return { loglik: ll, grad: g, info: inf };

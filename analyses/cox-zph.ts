@@ -9,7 +9,7 @@
  */
 import { Matrix, solve } from "ml-matrix";
 import { kaplanMeier } from "./kaplan-meier.ts";
-import { efronEventTimes, levelInformation } from "./efron-risk-sets.ts";
+import { efronEventTimes } from "./efron-risk-sets.ts";
 import { chiSquareTail } from "./chi-square-tail.ts";
 
 export function coxZph(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[], beta: readonly number[]): { chisq: number; df: number; p: number } {
@@ -30,12 +30,8 @@ export function coxZph(time: readonly number[], event: readonly boolean[], x: re
   const info = Matrix.zeros(2 * p, 2 * p);
   for (const [i, et] of eventTimes.entries()) {
     const gt = g[i]! - centre;
-    const score = [...et.xDeaths];
-    const v = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-    for (const level of et.levels) {
-      level.a1.forEach((a, j) => (score[j]! -= a / level.a0));
-      levelInformation(level).forEach((row, j) => row.forEach((val, k) => (v[j]![k]! += val)));
-    }
+    const score = et.xDeaths.map((xd, j) => xd - et.meanX[j]!);
+    const v = et.info;
     for (let j = 0; j < p; j++) {
       u[p + j]! += gt * score[j]!;
       for (let k = 0; k < p; k++) {

@@ -11,13 +11,22 @@ export interface EventTime {
   xDeaths: number[];
   /** Σ xβ over the events at this time. */
   etaDeaths: number;
-  /** One entry per l = 0 … d − 1: the Efron-adjusted sums. */
-  levels: { a0: number; a1: number[]; a2: number[][] }[];
+  /** Σ over l = 0 … d − 1 of log a0: what the time takes off the log partial likelihood. */
+  logA0: number;
+  /** Σ over l of a1 / a0: the time's expected Σ x, taken off the score. */
+  meanX: number[];
+  /** Σ over l of a2/a0 − a1a1ᵀ/a0²: the time's contribution to the information matrix. */
+  info: number[][];
 }
 
 /** Record indices by descending time: the order efronEventTimes walks (compute once per fit). */
 export const descendingTimeOrder = (time: readonly number[]): number[] => time.map((_, i) => i).sort((a, b) => time[b]! - time[a]!);
 
+/**
+ * The sums of every distinct event time, ascending. The d Efron levels of a time are summed as they
+ * are formed, not kept: a million episodes have hundreds of thousands of levels, and an object per
+ * level made a Cox fit spend most of its time allocating.
+ */
 export function efronEventTimes(
   time: readonly number[],
   event: readonly boolean[],
@@ -33,6 +42,7 @@ export function efronEventTimes(
   let s0 = 0;
   const s1 = zeros();
   const s2 = zeros2();
+  const a1 = zeros();
   const out: EventTime[] = [];
   for (let i = 0; i < n; ) {
     const t = time[order[i]!]!;
@@ -65,17 +75,23 @@ export function efronEventTimes(
       i++;
     }
     if (d === 0) continue;
-    const levels = Array.from({ length: d }, (_, l) => {
+    let logA0 = 0;
+    const meanX = zeros();
+    const info = zeros2();
+    for (let l = 0; l < d; l++) {
+      // Level l: the risk-set sums less l/d of the sums over the d events.
       const f = l / d;
-      return { a0: s0 - f * d0, a1: s1.map((v, j) => v - f * d1[j]!), a2: s2.map((row, j) => row.map((v, k) => v - f * d2[j]![k]!)) };
-    });
-    out.push({ time: t, deaths: d, xDeaths, etaDeaths, levels });
+      const a0 = s0 - f * d0;
+      logA0 += Math.log(a0);
+      for (let j = 0; j < p; j++) {
+        a1[j] = s1[j]! - f * d1[j]!;
+        meanX[j]! += a1[j]! / a0;
+      }
+      for (let j = 0; j < p; j++) {
+        for (let k = 0; k < p; k++) info[j]![k]! += (s2[j]![k]! - f * d2[j]![k]!) / a0 - (a1[j]! * a1[k]!) / (a0 * a0);
+      }
+    }
+    out.push({ time: t, deaths: d, xDeaths, etaDeaths, logA0, meanX, info });
   }
   return out.reverse();
-}
-
-/** Contribution of one Efron level to the information matrix: a2/a0 − a1a1ᵀ/a0². */
-export function levelInformation(level: EventTime["levels"][number]): number[][] {
-  const { a0, a1, a2 } = level;
-  return a2.map((row, j) => row.map((v, k) => v / a0 - (a1[j]! * a1[k]!) / (a0 * a0)));
 }

@@ -284,44 +284,44 @@ function observedInformation(
     }
   });
   // w = V⁻¹(y − Xβ̂) per group; q_0 = ZZᵀw (the group's sum of w in every row), q_1 = w.
-  const groups = [...index.values()];
-  const w = groups.map((rows, gi) => {
-    const e = rows.map((i) => y[i]! - x[i]!.reduce((acc, xv, j) => acc + xv * beta[j]!, 0));
-    const sumE = e.reduce((acc, v) => acc + v, 0);
-    return e.map((v) => inverses[gi]![0] * v + inverses[gi]![1] * sumE);
-  });
-  const q = (kk: number, gi: number) => {
-    if (kk === 1) return w[gi]!;
-    const sumW = w[gi]!.reduce((acc, v) => acc + v, 0);
-    return w[gi]!.map(() => sumW);
-  };
-  /** V⁻¹q for one group. */
-  const minv = (qv: number[], gi: number) => {
-    const sumQ = qv.reduce((acc, v) => acc + v, 0);
-    return qv.map((v) => inverses[gi]![0] * v + inverses[gi]![1] * sumQ);
-  };
   // yᵀP V_k P V_l P y = q_kᵀ P q_l, with P q = V⁻¹q − V⁻¹X Φ XᵀV⁻¹q and Φ = (XᵀV⁻¹X)⁻¹.
-  const xtMinvQ = (kk: number) => {
-    const out = new Array<number>(p).fill(0);
-    groups.forEach((rows, gi) => {
-      const mq = minv(q(kk, gi), gi);
-      rows.forEach((i, r) => {
-        for (let a = 0; a < p; a++) out[a]! += x[i]![a]! * mq[r]!;
-      });
-    });
-    return Matrix.columnVector(out);
-  };
-  const qMinvQ = (kk: number, ll: number) =>
-    groups.reduce((total, _, gi) => {
-      const ql = q(ll, gi);
-      return total + minv(q(kk, gi), gi).reduce((acc, v, r) => acc + v * ql[r]!, 0);
-    }, 0);
-  const xq = [xtMinvQ(0), xtMinvQ(1)];
+  // With V⁻¹ = aI + bJ, XᵀV⁻¹q_k and q_kᵀV⁻¹q_l need only each group's residual sums
+  // E = Σe, Σe² and Σxe (e = y − Xβ̂), taken in one pass over the rows.
+  const xqSums = [new Array<number>(p).fill(0), new Array<number>(p).fill(0)];
+  const qq = [[0, 0], [0, 0]];
+  const xe = new Array<number>(p);
+  [...index.values()].forEach((rows, gi) => {
+    const [a, b] = inverses[gi]!;
+    const { m, sx } = sums[gi]!;
+    let e1 = 0;
+    let e2 = 0;
+    xe.fill(0);
+    for (const i of rows) {
+      const xi = x[i]!;
+      let e = y[i]!;
+      for (let j = 0; j < p; j++) e -= xi[j]! * beta[j]!;
+      e1 += e;
+      e2 += e * e;
+      for (let j = 0; j < p; j++) xe[j]! += xi[j]! * e;
+    }
+    const sumW = (a + b * m) * e1; // Σ w, with w = a·e + b·E
+    const sumW2 = a * a * e2 + (2 * a * b + b * b * m) * e1 * e1; // Σ w²
+    const c = a + b * m; // V⁻¹1 = c·1
+    for (let j = 0; j < p; j++) {
+      xqSums[1]![j]! += a * (a * xe[j]! + b * e1 * sx[j]!) + b * sumW * sx[j]!; // Σ x (a·w + b·Σw)
+      xqSums[0]![j]! += c * sumW * sx[j]!;
+    }
+    qq[1]![1]! += a * sumW2 + b * sumW * sumW;
+    qq[1]![0]! += c * sumW * sumW;
+    qq[0]![1]! += c * sumW * sumW;
+    qq[0]![0]! += m * c * sumW * sumW;
+  });
+  const xq = xqSums.map((v) => Matrix.columnVector(v));
   const info = Matrix.zeros(k, k);
   for (let kk = 0; kk < k; kk++) {
     for (let ll = 0; ll < k; ll++) {
       const trace = t1[kk]![ll]! - 2 * trace2(phi, d[kk]![ll]!) + trace2(phi.mmul(bMat[kk]!), phi.mmul(bMat[ll]!));
-      const quad = qMinvQ(kk, ll) - xq[kk]!.transpose().mmul(phi).mmul(xq[ll]!).get(0, 0);
+      const quad = qq[kk]![ll]! - xq[kk]!.transpose().mmul(phi).mmul(xq[ll]!).get(0, 0);
       info.set(kk, ll, -0.5 * trace + quad);
     }
   }

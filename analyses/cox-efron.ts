@@ -10,7 +10,7 @@
 import { Matrix, inverse } from "ml-matrix";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
-import { descendingTimeOrder, efronEventTimes } from "./efron-risk-sets.ts";
+import { efronEventTimes, riskData } from "./efron-risk-sets.ts";
 
 export interface CoxFit {
   coef: number[];
@@ -30,7 +30,7 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
   const n = time.length;
   const p = x[0]?.length ?? 0;
   if (n !== event.length || n !== x.length || p === 0) throw new RangeError("coxEfron: time, event and x must have the same length, x at least one column");
-  const order = descendingTimeOrder(time);
+  const data = riskData(time, event, x);
   let beta = new Array<number>(p).fill(0);
   let { loglik, grad, info } = efronTerms(beta);
   const loglik0 = loglik;
@@ -73,7 +73,7 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
     let ll = 0;
     const g = new Array<number>(p).fill(0);
     const inf = Array.from({ length: p }, () => new Array<number>(p).fill(0));
-    for (const et of efronEventTimes(time, event, x, b, order)) {
+    for (const et of efronEventTimes(data, b)) {
       ll += et.etaDeaths - et.logA0;
       for (let j = 0; j < p; j++) {
         g[j]! += et.xDeaths[j]! - et.meanX[j]!;

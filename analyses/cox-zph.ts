@@ -9,13 +9,13 @@
  */
 import { Matrix, solve } from "ml-matrix";
 import { kaplanMeier } from "./kaplan-meier.ts";
-import { efronEventTimes } from "./efron-risk-sets.ts";
+import { efronEventTimes, riskData } from "./efron-risk-sets.ts";
 import { chiSquareTail } from "./chi-square-tail.ts";
 
 export function coxZph(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[], beta: readonly number[]): { chisq: number; df: number; p: number } {
   const p = beta.length;
   const steps = kaplanMeier(time, event).steps;
-  const eventTimes = efronEventTimes(time, event, x, beta);
+  const eventTimes = efronEventTimes(riskData(time, event, x), beta);
   // g = 1 − S(t−), the KM estimate just before each event time; both lists ascend, so one walk.
   let j = 0;
   let before = 1;

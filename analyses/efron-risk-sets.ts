@@ -19,22 +19,40 @@ export interface EventTime {
   info: number[][];
 }
 
-/** Record indices by descending time: the order efronEventTimes walks (compute once per fit). */
-export const descendingTimeOrder = (time: readonly number[]): number[] => time.map((_, i) => i).sort((a, b) => time[b]! - time[a]!);
+/** A Cox model's records sorted by descending time, in flat typed arrays: the order efronEventTimes walks. */
+export interface RiskData {
+  n: number;
+  p: number;
+  time: Float64Array;
+  event: Uint8Array;
+  /** Row-major, p values per record. */
+  x: Float64Array;
+}
+
+/**
+ * The records by descending time (build once per fit: every Newton step walks them in this order,
+ * and reading them in sequence from flat arrays is several times faster than through an index).
+ */
+export function riskData(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[]): RiskData {
+  const n = time.length;
+  const p = x[0]?.length ?? 0;
+  const order = time.map((_, i) => i).sort((a, b) => time[b]! - time[a]!);
+  const data: RiskData = { n, p, time: new Float64Array(n), event: new Uint8Array(n), x: new Float64Array(n * p) };
+  order.forEach((i, r) => {
+    data.time[r] = time[i]!;
+    data.event[r] = event[i] ? 1 : 0;
+    for (let j = 0; j < p; j++) data.x[r * p + j] = x[i]![j]!;
+  });
+  return data;
+}
 
 /**
  * The sums of every distinct event time, ascending. The d Efron levels of a time are summed as they
  * are formed, not kept: a million episodes have hundreds of thousands of levels, and an object per
  * level made a Cox fit spend most of its time allocating.
  */
-export function efronEventTimes(
-  time: readonly number[],
-  event: readonly boolean[],
-  x: readonly (readonly number[])[],
-  beta: readonly number[],
-  order: readonly number[] = descendingTimeOrder(time),
-): EventTime[] {
-  const n = time.length;
+export function efronEventTimes(data: RiskData, beta: readonly number[]): EventTime[] {
+  const { n, time, event, x } = data;
   const p = beta.length;
   const zeros = () => new Array<number>(p).fill(0);
   const zeros2 = () => Array.from({ length: p }, zeros);
@@ -45,31 +63,31 @@ export function efronEventTimes(
   const a1 = zeros();
   const out: EventTime[] = [];
   for (let i = 0; i < n; ) {
-    const t = time[order[i]!]!;
+    const t = time[i]!;
     let d = 0;
     let d0 = 0;
     let etaDeaths = 0;
     const xDeaths = zeros();
     const d1 = zeros();
     const d2 = zeros2();
-    while (i < n && time[order[i]!] === t) {
-      const row = x[order[i]!]!;
+    while (i < n && time[i] === t) {
+      const at = i * p;
       let eta = 0;
-      for (let j = 0; j < p; j++) eta += row[j]! * beta[j]!;
+      for (let j = 0; j < p; j++) eta += x[at + j]! * beta[j]!;
       const r = Math.exp(eta);
       s0 += r;
       for (let j = 0; j < p; j++) {
-        s1[j]! += r * row[j]!;
-        for (let k = 0; k < p; k++) s2[j]![k]! += r * row[j]! * row[k]!;
+        s1[j]! += r * x[at + j]!;
+        for (let k = 0; k < p; k++) s2[j]![k]! += r * x[at + j]! * x[at + k]!;
       }
-      if (event[order[i]!]) {
+      if (event[i]) {
         d++;
         d0 += r;
         etaDeaths += eta;
         for (let j = 0; j < p; j++) {
-          xDeaths[j]! += row[j]!;
-          d1[j]! += r * row[j]!;
-          for (let k = 0; k < p; k++) d2[j]![k]! += r * row[j]! * row[k]!;
+          xDeaths[j]! += x[at + j]!;
+          d1[j]! += r * x[at + j]!;
+          for (let k = 0; k < p; k++) d2[j]![k]! += r * x[at + j]! * x[at + k]!;
         }
       }
       i++;

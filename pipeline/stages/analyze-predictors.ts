@@ -60,8 +60,8 @@ export interface PredictorAnalysis {
 export function analyzePredictors(analysed: DerivedEpisode[], study: Study, level: number): PredictorAnalysis {
   const withChange = analysed.filter((e) => e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null);
   const fit = withChange.length >= 3 ? linearFit(withChange.map((e) => e.outcome_first!), withChange.map((e) => e.outcome_last!)) : null;
-  const residual = new Map<DerivedEpisode, number>();
-  if (fit) for (const e of withChange) residual.set(e, e.outcome_last! - fit.intercept - fit.slope * e.outcome_first!);
+  // The residualized change of each analysed episode (null without a change score), aligned with `analysed`.
+  const residual = analysed.map((e) => (fit && e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null ? e.outcome_last - fit.intercept - fit.slope * e.outcome_first : null));
   const predictors: Predictor[] = [...PREDICTORS, ...study.allianceComponents.map((c) => `early_${c.key}` as const)];
   // Each score as a column aligned with `analysed`, read once (a million episodes × 24 rows otherwise
   // spend seconds in property lookups).
@@ -71,7 +71,7 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
       x,
       direct.has(x) ? analysed.map((e) => e[x as keyof DerivedEpisode] as number | null) : analysed.map((e) => e.early_components[x.slice("early_".length)] ?? null),
     ]),
-    ...OUTCOMES.map((y): [string, (number | null)[]] => [y, y === "outcome_residualized" ? analysed.map((e) => residual.get(e) ?? null) : analysed.map((e) => e[y])]),
+    ...OUTCOMES.map((y): [string, (number | null)[]] => [y, y === "outcome_residualized" ? residual : analysed.map((e) => e[y])]),
   ]);
   const pairs = predictors.flatMap((x) =>
     OUTCOMES.map((y) => {
@@ -136,13 +136,13 @@ function bootstrapByEpisodeSet(
   const groups: { rows: number[]; members: number[] }[] = [];
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((e, i) => e === b[i]);
   pairs.forEach(({ rows }, i) => {
-    if (!correlations[i]!.result) return;
+    // Above the limit the Fisher-z interval stands (the report says so): no resamples, no grouping.
+    if (!correlations[i]!.result || rows.length > study.bootstrap.secondaryMaxN) return;
     const group = groups.find((g) => same(g.rows, rows));
     if (group) group.members.push(i);
     else groups.push({ rows, members: [i] });
   });
   for (const { rows, members } of groups) {
-    if (rows.length > study.bootstrap.secondaryMaxN) continue; // the Fisher-z interval stands; the report says so
     const names = [...new Set(members.flatMap((i) => [pairs[i]!.x, pairs[i]!.y] as string[]))];
     const columns = names.map((name) => pick(name, rows));
     try {

@@ -86,8 +86,8 @@ export function analyzeRetention(episodes: DerivedEpisode[], study: Study): Rete
   const analysed = episodes.filter((e) => e.tier !== null);
   const labels = study.tiers.labels;
   const days = study.retention.days;
-  const causeOf = (e: DerivedEpisode): Cause | null =>
-    !e.closed ? null : e.dropout ? "dropout" : study.completionReasons.includes(e.discharge_reason ?? "") ? "completion" : "other";
+  const completion = new Set(study.completionReasons);
+  const causeOf = (e: DerivedEpisode): Cause | null => (!e.closed ? null : e.dropout ? "dropout" : completion.has(e.discharge_reason ?? "") ? "completion" : "other");
 
   const byTier = new Map(labels.map((tier) => [tier, analysed.filter((e) => e.tier === tier)]));
   const inTier = (tier: string) => byTier.get(tier)!;
@@ -109,11 +109,17 @@ export function analyzeRetention(episodes: DerivedEpisode[], study: Study): Rete
   });
 
   // Days each episode was observed before the cutoff: whether day d of its window is known.
-  const observedDays = new Map(analysed.map((e) => [e, daysBetween(e.admit_date, study.cutoffDate)]));
+  // (Admission dates repeat, so each is counted once.)
+  const daysToCutoff = new Map<string, number>();
+  const observedDays = (e: DerivedEpisode): number => {
+    let d = daysToCutoff.get(e.admit_date);
+    if (d === undefined) daysToCutoff.set(e.admit_date, (d = daysBetween(e.admit_date, study.cutoffDate)));
+    return d;
+  };
   const retention = days.flatMap((day) =>
     labels.map((tier): RetentionAt => {
       const eps = inTier(tier);
-      const observed = eps.filter((e) => observedDays.get(e)! >= day);
+      const observed = eps.filter((e) => observedDays(e) >= day);
       const retained = observed.filter((e) => e.days_in_treatment >= day || causeOf(e) === "completion").length;
       return { day, tier, eligible: observed.length, retained, short_followup: eps.length - observed.length, proportion: observed.length ? wilson(retained, observed.length) : null };
     }),
@@ -164,8 +170,20 @@ function coxByTier(analysed: DerivedEpisode[], tiers: TierSurvival[], reference:
 function tierIncidence(tier: string, eps: DerivedEpisode[], causeOf: (e: DerivedEpisode) => Cause | null, days: number[]): TierIncidence {
   const time = eps.map((e) => e.days_in_treatment);
   const cif = cumulativeIncidence(time, eps.map(causeOf), CAUSES);
-  const sorted = [...time].sort((a, b) => a - b);
-  const nRisk = cif.times.map((t) => sorted.length - sorted.findIndex((x) => x >= t));
+  const sorted = Float64Array.from(time).sort();
+  const nRisk = cif.times.map((t) => sorted.length - firstAtLeast(sorted, t));
   const incidence = Object.fromEntries(CAUSES.map((c, k) => [c, cif.incidence[k]!])) as Record<Cause, number[]>;
   return { tier, times: cif.times, incidence, n_risk: nRisk, at_days: days.map((day) => ({ day, ...(cif.at(day) as Record<Cause, number>) })) };
+}
+
+/** The index of the first value ≥ t in ascending values (their length when there is none). */
+function firstAtLeast(sorted: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

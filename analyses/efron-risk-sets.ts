@@ -36,7 +36,7 @@ export interface RiskData {
 export function riskData(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[]): RiskData {
   const n = time.length;
   const p = x[0]?.length ?? 0;
-  const order = time.map((_, i) => i).sort((a, b) => time[b]! - time[a]!);
+  const order = descendingOrder(time);
   const data: RiskData = { n, p, time: new Float64Array(n), event: new Uint8Array(n), x: new Float64Array(n * p) };
   order.forEach((i, r) => {
     data.time[r] = time[i]!;
@@ -44,6 +44,23 @@ export function riskData(time: readonly number[], event: readonly boolean[], x: 
     for (let j = 0; j < p; j++) data.x[r * p + j] = x[i]![j]!;
   });
   return data;
+}
+
+/**
+ * Indices by descending time. Whole-day times (the usual case) are sorted natively as numbers with
+ * the index packed below the time, far faster than a comparator on a million records; other times
+ * by comparator. Ties come in a fixed order either way, so a fit is the same on every run.
+ */
+function descendingOrder(time: readonly number[]): number[] {
+  const n = time.length;
+  const packable = n < 2 ** 32 && time.every((t) => Number.isInteger(t) && t >= 0 && t < 2 ** 20);
+  if (!packable) return time.map((_, i) => i).sort((a, b) => time[b]! - time[a]! || a - b);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = time[i]! * 2 ** 32 + (n - 1 - i);
+  keys.sort();
+  const order = new Array<number>(n);
+  for (let r = 0; r < n; r++) order[r] = n - 1 - (keys[n - 1 - r]! % 2 ** 32);
+  return order;
 }
 
 /**

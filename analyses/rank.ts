@@ -4,14 +4,15 @@
  * @example averageRanks([10, 20, 20, 5]) // => [2, 3.5, 3.5, 1]
  */
 export function averageRanks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
+  // Sorted natively as numbers, then each distinct value's average rank looked up: on a million
+  // values, sorting (value, index) pairs with a comparator was most of a Spearman correlation.
+  const sorted = Float64Array.from(values).sort();
+  const rankOf = new Map<number, number>();
+  for (let start = 0; start < sorted.length; ) {
     let end = start;
-    while (end + 1 < order.length && order[end + 1]![0] === order[start]![0]) end++;
-    const rank = (start + end) / 2 + 1;
-    for (let k = start; k <= end; k++) ranks[order[k]![1]] = rank;
+    while (end + 1 < sorted.length && sorted[end + 1] === sorted[start]) end++;
+    rankOf.set(sorted[start]!, (start + end) / 2 + 1);
     start = end + 1;
   }
-  return ranks;
+  return values.map((v) => rankOf.get(v)!);
 }

@@ -69,24 +69,32 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
   const columns = new Map<string, (number | null)[]>([
     ...predictors.map((x): [string, (number | null)[]] => [
       x,
-      direct.has(x) ? analysed.map((e) => e[x as keyof DerivedEpisode] as number | null) : analysed.map((e) => e.early_components[x.slice("early_".length)] ?? null),
+      direct.has(x) ? analysed.map((e) => e[x as keyof DerivedEpisode] as number | null) : componentColumn(analysed, x.slice("early_".length)),
     ]),
     ...OUTCOMES.map((y): [string, (number | null)[]] => [y, y === "outcome_residualized" ? residual : analysed.map((e) => e[y])]),
   ]);
-  const pairs = predictors.flatMap((x) =>
-    OUTCOMES.map((y) => {
-      const xs = columns.get(x)!;
-      const ys = columns.get(y)!;
-      const rows: number[] = [];
-      for (let i = 0; i < analysed.length; i++) if (xs[i] !== null && ys[i] !== null) rows.push(i);
-      return { x, y, rows };
-    }),
-  );
   const pick = (name: string, rows: number[]) => {
     const col = columns.get(name)!;
     return rows.map((i) => col[i]!);
   };
-  const correlations = pairs.map(({ x, y, rows }) => correlate(x, y, pick(x, rows), pick(y, rows), level));
+  const pairs: { x: Predictor; y: OutcomeVariable; rows: number[] }[] = [];
+  const correlations = predictors.flatMap((x) =>
+    OUTCOMES.map((y) => {
+      const xs = columns.get(x)!;
+      const ys = columns.get(y)!;
+      const rows: number[] = [];
+      const xv: number[] = [];
+      const yv: number[] = [];
+      for (let i = 0; i < analysed.length; i++) {
+        if (xs[i] === null || ys[i] === null) continue;
+        rows.push(i);
+        xv.push(xs[i]!);
+        yv.push(ys[i]!);
+      }
+      pairs.push({ x, y, rows });
+      return correlate(x, y, xv, yv, level);
+    }),
+  );
   bootstrapByEpisodeSet(pairs, correlations, pick, study, level);
   const tested = correlations.filter((c) => c.result);
   const adjusted = holm(tested.map((c) => c.result!.p));
@@ -98,7 +106,7 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
     rater_agreement: study.allianceComponents
       .filter((c) => c.kind === "rater")
       .map((c) => {
-        const both = pairwiseComplete(analysed.map((e) => e.early_alliance), analysed.map((e) => e.early_components[c.key] ?? null));
+        const both = pairwiseComplete(columns.get("early_alliance")!, componentColumn(analysed, c.key));
         let result: CorrelationEstimate | null = null;
         try {
           result = both.x.length >= 4 ? pearson(both.x, both.y, level) : null;
@@ -109,6 +117,9 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
       }),
   };
 }
+
+/** One alliance component's early score of every episode (null without a rating). */
+const componentColumn = (episodes: DerivedEpisode[], key: string): (number | null)[] => episodes.map((e) => e.early_components[key] ?? null);
 
 function correlate(x: Predictor, y: OutcomeVariable, xs: number[], ys: number[], level: number): PredictorCorrelation {
   const n = xs.length;

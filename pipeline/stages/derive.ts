@@ -21,9 +21,12 @@
 import type { Study } from "../config/study.ts";
 import { type Db, queryColumns, queryRows, sqlString } from "../db.ts";
 
+/**
+ * One episode as the analyses see it. It carries no client id: no analysis needs one, and leaving it
+ * in the database keeps a million ids out of the analysis objects (internal/03-derived-episodes.csv has it).
+ */
 export interface DerivedEpisode {
   src_row: number;
-  client_id: string;
   site: string;
   therapist_id: string;
   admit_date: string;
@@ -134,9 +137,8 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
     FROM base b
     ORDER BY b.src_row`);
   const tierCutPoints = await assignTiers(db, study);
-  const c = await queryColumns(db, `SELECT * EXCLUDE (tier_text) FROM ${DERIVED_TABLE} ORDER BY src_row`, LABEL_COLUMNS);
+  const c = await queryColumns(db, `SELECT * EXCLUDE (tier_text, client_id) FROM ${DERIVED_TABLE} ORDER BY src_row`, LABEL_COLUMNS);
   const src_row_ = c["src_row"] as number[];
-  const client_id_ = c["client_id"] as string[];
   const site_ = c["site"] as string[];
   const therapist_id_ = c["therapist_id"] as string[];
   const admit_date_ = c["admit_date"] as string[];
@@ -165,7 +167,6 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
   const episodes = src_row_.map(
     (src_row, i): DerivedEpisode => ({
       src_row,
-      client_id: client_id_[i]!,
       site: site_[i]!,
       therapist_id: therapist_id_[i]!,
       admit_date: admit_date_[i]!,

@@ -45,7 +45,7 @@ describe("delimited text", () => {
     const fixed = sessions.replace("33;5", "33,5").replace("34;5", "34,5");
     const { study } = writeStudyFiles({ "episodes.csv": episodes, "sessions.csv": fixed }, (c) => (c.values = { decimal_mark: ",", date_format: "day_first" }));
     const [e] = await deriveAll(study);
-    expect(e).toMatchObject({ client_id: "C1", admit_date: "2025-01-06", n_sessions: 2, early_alliance: 34 });
+    expect(e).toMatchObject({ admit_date: "2025-01-06", n_sessions: 2, early_alliance: 34 });
   });
 
   it("reads a Latin-1 export without garbling accented letters", async () => {

@@ -48,8 +48,8 @@ describe("leaving a broken site out of a quarterly batch", () => {
   it("keeps the sessions a client had at another site", async () => {
     const { second, episodes } = await isolate();
     expect(second.ok).toBe(true);
-    const eastgate = episodes.filter((e) => e.site === "Eastgate").map((e) => ({ client: e.client_id, n: e.n_sessions }));
-    expect(eastgate).toEqual([{ client: "C1", n: 3 }, { client: "C3", n: 1 }]);
+    const eastgate = episodes.filter((e) => e.site === "Eastgate").map((e) => ({ admitted: e.admit_date, n: e.n_sessions }));
+    expect(eastgate).toEqual([{ admitted: "2025-04-07", n: 3 }, { admitted: "2025-03-03", n: 1 }]);
   });
 
   it("removes the broken site's own sessions rather than leaving them without an episode", async () => {

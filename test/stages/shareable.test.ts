@@ -12,7 +12,7 @@ const provenance = { package: "t", package_version: "0", run_at: "2026-01-01T00:
 /** n episodes in a tier, `dropouts` of them closed as dropout and the rest closed as completed. */
 function episodes(tier: string, alliance: number, n: number, dropouts: number): DerivedEpisode[] {
   return Array.from({ length: n }, (_, i) => ({
-    src_row: i, client_id: `${tier}${i}`, site: "N", therapist_id: "T", admit_date: "2025-01-01", discharge_date: "2025-02-01",
+    src_row: i, site: "N", therapist_id: "T", admit_date: "2025-01-01", discharge_date: "2025-02-01",
     discharge_reason: i < dropouts ? "dropped out" : "completed", n_sessions: 3, early_alliance: alliance + (i % 5) * 0.1, early_alliance_n: 3, mean_alliance: alliance, last_alliance: alliance,
     outcome_first: 10, outcome_last: 10 + (i % 7), outcome_n: 3, outcome_change: i % 7, days_in_treatment: 31, closed: true, dropout: i < dropouts, dropout_by: i < dropouts ? "reason" : null, tier, early_components: {},
   }));

@@ -14,7 +14,8 @@ export const messages = {
   }),
   fileUnparseable: (file: string, format: string | null, detail: string): Problem => ({
     code: "E_FILE_UNPARSEABLE",
-    message: `cannot be read${format ? ` as ${format}` : ""}: ${detail.split("\n").slice(0, 3).join(" ")}`,
+    // The reader's own message, without the line it quotes: the identifier guard has not seen that line yet.
+    message: `cannot be read${format ? ` as ${format}` : ""}: ${detail.split("\n").filter((l) => !/^\s*Original Line/i.test(l)).slice(0, 3).join(" ")}`,
     where: { file },
     fix: "Check that the file is complete and in one of the formats of docs/data-contract.md (CSV/TSV with one header row, xlsx, SPSS .sav, Parquet, JSON or NDJSON); name its format, sheet, delimiter or encoding under files in the config if detection picked the wrong one.",
   }),

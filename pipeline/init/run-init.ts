@@ -54,7 +54,7 @@ export async function runInit(paths: string[], out: string | null): Promise<Resu
       const ids = await findIdentifiers(db, `t${i}`, loaded.columns);
       flagged.push(...ids.map((f) => ({ column: f.column, kind: f.kind })));
       const keep = loaded.columns.filter((c) => !ids.some((f) => f.column === c));
-      tables.push({ file: resolve(p), loaded, rows: loaded.rows, profiles: await profileColumns(db, `t${i}`, keep) });
+      tables.push({ file: resolve(p), loaded, rows: loaded.rows!, profiles: await profileColumns(db, `t${i}`, keep) });
     }
     const configPath = resolve(out ?? join(dirname(resolve(paths[0]!)), "study.yaml"));
     const { text, blanks } = proposeConfig(tables, flagged, dirname(configPath));

@@ -79,9 +79,10 @@ export interface IdentifierFinding {
 
 /**
  * The columns of `table` that hold direct identifiers, one finding per column.
+ * @param inTable the name in `table` of each of the file's columns (when the table renamed them)
  * @example await findIdentifiers(db, "src_episodes", ["ClientID", "email"]) // => [{ column: "email", kind: "e-mail addresses", by: "name" }]
  */
-export async function findIdentifiers(db: Db, table: string, columns: string[]): Promise<IdentifierFinding[]> {
+export async function findIdentifiers(db: Db, table: string, columns: string[], inTable: (column: string) => string = (c) => c): Promise<IdentifierFinding[]> {
   const findings: IdentifierFinding[] = [];
   for (const column of columns) {
     const words = nameWords(column);
@@ -91,7 +92,7 @@ export async function findIdentifiers(db: Db, table: string, columns: string[]):
       findings.push({ column, kind: byName.kind, by: "name" });
       continue;
     }
-    const col = sqlIdent(column);
+    const col = sqlIdent(inTable(column));
     const conditional = CONDITIONAL_NAME_RULES.find((r) => r.name(words, joined));
     const checks = [
       ...(conditional ? [{ kind: conditional.kind, sql: conditional.valueSql("v") }] : []),

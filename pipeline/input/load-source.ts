@@ -20,7 +20,8 @@ export interface LoadedFile {
   columns: string[];
   /** Dropped columns that were present. */
   dropped: string[];
-  rows: number;
+  /** Records in the file; null when it was attached lazily (counted later, as it is read). */
+  rows: number | null;
   /** What a row number counts: spreadsheet rows (header = 1) or records (first = 1). */
   row_unit: "row" | "record";
   /** Added to a record's rowid to give its row number. */
@@ -44,8 +45,11 @@ function readHead(path: string): Buffer {
  * Loads `source` into `table`. Throws (with DuckDB's or the reader's message) when the file cannot
  * be parsed; ingest turns that into a problem naming the file.
  * @param labelled columns whose SPSS value labels replace their codes
+ * @param lazy attach delimited text as a view that reads the file when queried, rather than copying
+ *   every column into a table (a query then reads it in file order, so rowid is still the record's
+ *   position); parse errors then surface when the view is first read
  */
-export async function loadSource(db: Db, source: InputSource, table: string, drop: string[], labelled: Set<string>): Promise<LoadedFile> {
+export async function loadSource(db: Db, source: InputSource, table: string, drop: string[], labelled: Set<string>, lazy = false): Promise<LoadedFile> {
   const head = readHead(source.path);
   const format = source.format ?? detectFormat(source.path, head);
   const read_as: Record<string, string> = {};
@@ -55,9 +59,14 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
     const delimiter = source.delimiter ?? (format === "tsv" ? "\t" : detectDelimiter(head.toString("latin1")));
     const encoding = source.encoding ?? (isUtf8(head.subarray(0, lastCompleteChar(head))) ? "utf-8" : "latin-1");
     Object.assign(read_as, { delimiter: delimiter === "\t" ? "tab" : delimiter, encoding });
-    await db.run(
-      `CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv(${path}, header = true, all_varchar = true, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', encoding = ${sqlString(encoding)}, auto_detect = true, null_padding = true)`,
-    );
+    const reader = `read_csv(${path}, header = true, all_varchar = true, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', encoding = ${sqlString(encoding)}, auto_detect = true, null_padding = true)`;
+    if (lazy) {
+      const all = (await queryRows<{ column_name: string }>(db, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${reader})`)).map((r) => r.column_name);
+      const dropped = all.filter((c) => drop.includes(c));
+      await db.run(`CREATE OR REPLACE VIEW ${table} AS SELECT * ${dropped.length ? `EXCLUDE (${dropped.map(sqlIdent).join(", ")})` : ""} FROM ${reader}`);
+      return { format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: null, row_unit: "row", rowOffset: 2 };
+    }
+    await db.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${reader}`);
     rowUnit = "row";
   } else if (format === "parquet") {
     await asText(db, table, `read_parquet(${path})`);

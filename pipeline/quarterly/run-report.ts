@@ -84,7 +84,7 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
   let batch: BatchFigures;
   let sites: string[];
   try {
-    const ingested = await ingest(db, asOf);
+    const ingested = await ingest(db, asOf, { editable: true });
     if (!ingested.ok) return ingested;
     let validated = await validate(db, asOf);
     const leftOut: { group: string; errors: number }[] = [];

@@ -42,22 +42,42 @@ export interface IngestOutput {
 /** Canonical table names created by ingest: one text column per canonical field plus src_row. */
 export const RAW_TABLE: Record<TableRole, string> = { episodes: "raw_episodes", sessions: "raw_sessions" };
 
-/** Drops the raw text tables once validation has built the typed ones from them: on large studies they hold gigabytes. */
+/** The table under the raw_* view of the episodes + sessions layout: the mapped fields of each record, in file order. */
+const rowsTable = (role: TableRole) => `${RAW_TABLE[role]}_rows`;
+
+/** Drops the raw text tables and views once validation has built the typed tables from them: on large studies they hold gigabytes. */
 export async function dropRawTables(db: Db): Promise<void> {
-  for (const table of Object.values(RAW_TABLE)) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  const names = (["episodes", "sessions"] as const).flatMap((role) => [RAW_TABLE[role], rowsTable(role), srcTable(role)]);
+  const present = await queryRows<{ name: string; type: string }>(db, `SELECT table_name AS name, table_type AS type FROM information_schema.tables WHERE table_name IN (${names.map(sqlString).join(", ")})`);
+  // Views first: they read the tables.
+  for (const { name } of present.filter((t) => t.type === "VIEW")) await db.run(`DROP VIEW ${sqlIdent(name)}`);
+  for (const { name } of present.filter((t) => t.type !== "VIEW")) await db.run(`DROP TABLE ${sqlIdent(name)}`);
+}
+
+export interface IngestOptions {
+  /**
+   * Build raw_episodes and raw_sessions as tables that can be edited (a quarterly batch deletes the
+   * records of the sites it leaves out). Otherwise, in the episodes + sessions layout, they are views
+   * that add each record's row to its table of mapped fields: ten million rows are not copied again.
+   */
+  editable?: boolean;
 }
 
 /** Fields whose SPSS value labels replace the codes (labels are what the config's reasons and tiers name). */
 const LABELLED_FIELDS = ["site", "therapist_id", "discharge_reason"];
 
-export async function ingest(db: Db, study: Study): Promise<Result<IngestOutput>> {
+export async function ingest(db: Db, study: Study, options: IngestOptions = {}): Promise<Result<IngestOutput>> {
   const roles: TableRole[] = study.layout === "tables" ? ["episodes", "sessions"] : ["episodes"];
   // Checksums are computed while DuckDB reads the files (each is read in full by both).
   const checksums = new Map(roles.map((role) => [role, sha256(study.sources[role].path).catch(() => "")]));
   const loaded = new Map<TableRole, LoadedFile>();
   const problems: Problem[] = [];
+  // In the episodes + sessions layout each file is read once, straight into its table of mapped
+  // fields, and the identifier guard runs there (buildRawRows); the long and wide layouts read the
+  // files into tables first and guard those.
+  const direct = study.layout === "tables";
   for (const role of roles) {
-    const result = await loadChecked(db, study, study.sources[role], role);
+    const result = await loadChecked(db, study, study.sources[role], role, direct);
     if (result.ok) loaded.set(role, result.value);
     else problems.push(...result.problems);
   }
@@ -71,15 +91,17 @@ export async function ingest(db: Db, study: Study): Promise<Result<IngestOutput>
   }
   if (problems.length) return fail(...problems);
   const nullify = missingCodes(study);
-  if (study.layout === "tables") {
-    await buildRaw(db, study, "episodes", srcTable("episodes"), loaded.get("episodes")!.rowOffset, nullify);
-    await buildRaw(db, study, "sessions", srcTable("sessions"), loaded.get("sessions")!.rowOffset, nullify);
-  } else if (study.layout === "long") {
-    await buildLong(db, study, loaded.get("episodes")!.rowOffset, nullify);
+  if (direct) {
+    for (const role of roles) {
+      const built = await buildRawRows(db, study, role, loaded.get(role)!, nullify, options.editable ?? false);
+      if (!built.ok) problems.push(...built.problems);
+    }
+    if (problems.length) return fail(...problems);
   } else {
-    await buildWide(db, study, loaded.get("episodes")!, nullify);
+    if (study.layout === "long") await buildLong(db, study, loaded.get("episodes")!.rowOffset, nullify);
+    else await buildWide(db, study, loaded.get("episodes")!, nullify);
+    await db.run(`DROP TABLE ${srcTable("episodes")}`);
   }
-  for (const role of roles) await db.run(`DROP TABLE ${srcTable(role)}`);
   const files: IngestedFile[] = [];
   for (const role of ["episodes", "sessions"] as const) {
     const source = study.sources[role];
@@ -92,23 +114,65 @@ export async function ingest(db: Db, study: Study): Promise<Result<IngestOutput>
 
 const srcTable = (role: TableRole) => `src_${role}`;
 
-/** Loads one file and runs the identifier guard on every column it kept. */
-async function loadChecked(db: Db, study: Study, source: InputSource, role: TableRole): Promise<Result<LoadedFile>> {
+/** Loads one file (lazily: see loadSource) and, unless lazy, runs the identifier guard on every column it kept. */
+async function loadChecked(db: Db, study: Study, source: InputSource, role: TableRole, lazy: boolean): Promise<Result<LoadedFile>> {
   const file = basename(source.path);
   const labelled = new Set(LABELLED_FIELDS.map((f) => (study.columns.episodes as unknown as Record<string, string | undefined>)[f]).filter((c): c is string => c !== undefined));
   if (study.tiers.column !== null) labelled.add(study.tiers.column);
   let loaded: LoadedFile;
   try {
-    loaded = await loadSource(db, source, srcTable(role), study.dropColumns, labelled);
+    loaded = await loadSource(db, source, srcTable(role), study.dropColumns, labelled, lazy);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") return fail(messages.fileUnreadable(source.path, study.layout === "tables" ? role : study.layout, err.code));
     return fail(messages.fileUnparseable(file, source.format, err.message ?? String(e)));
   }
+  if (lazy) return ok(loaded);
   const checked = loaded.columns.filter((c) => !study.notIdentifiers.includes(c));
   const found = await findIdentifiers(db, srcTable(role), checked);
   if (found.length) return fail(...found.map((f) => identifierProblem(file, f)));
   return ok(loaded);
+}
+
+/**
+ * Episodes + sessions layout: reads one file into its table of mapped fields (trimmed, missing codes
+ * as NULL), with the file's other columns alongside only until the identifier guard has checked every
+ * column; then raw_<role> gives each record its row (rowid + offset: the table is written in file order).
+ */
+async function buildRawRows(db: Db, study: Study, role: TableRole, file: LoadedFile, read: (c: string) => string, editable: boolean): Promise<Result<void>> {
+  const name = basename(study.sources[role].path);
+  const mapping = Object.entries(columnMapping(study, role));
+  const key = episodeKeyColumn(study, role);
+  // Where the guard finds each of the file's columns in the table: a mapped column under its field.
+  const at = new Map<string, string>();
+  for (const [field, col] of mapping) if (!at.has(col)) at.set(col, field);
+  if (key && !at.has(key)) at.set(key, "episode_key");
+  const others = file.columns.filter((c) => !at.has(c));
+  others.forEach((c, i) => at.set(c, `other_${i}`));
+  const select = [
+    ...mapping.map(([field, col]) => `${read(sqlIdent(col))} AS ${field}`),
+    `${key ? read(sqlIdent(key)) : "NULL::VARCHAR"} AS episode_key`,
+    ...others.map((c) => `${sqlIdent(c)} AS ${at.get(c)!}`),
+  ];
+  try {
+    await db.run(`CREATE OR REPLACE TABLE ${rowsTable(role)} AS SELECT ${select.join(", ")} FROM ${srcTable(role)}`);
+  } catch (e) {
+    return fail(messages.fileUnparseable(name, study.sources[role].format, (e as Error).message ?? String(e)));
+  } finally {
+    await db.run(file.rows === null ? `DROP VIEW ${srcTable(role)}` : `DROP TABLE ${srcTable(role)}`);
+  }
+  const checked = file.columns.filter((c) => !study.notIdentifiers.includes(c));
+  const found = await findIdentifiers(db, rowsTable(role), checked, (c) => at.get(c)!);
+  if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
+  for (const [i] of others.entries()) await db.run(`ALTER TABLE ${rowsTable(role)} DROP COLUMN other_${i}`);
+  const rows = `SELECT (rowid + ${file.rowOffset})::INTEGER AS src_row, NULL::INTEGER AS src_slot, * EXCLUDE (episode_key), episode_key, NULL::INTEGER AS conflict_row FROM ${rowsTable(role)}`;
+  if (!editable) {
+    await db.run(`CREATE OR REPLACE VIEW ${RAW_TABLE[role]} AS ${rows}`);
+    return ok(undefined);
+  }
+  await db.run(`CREATE OR REPLACE TABLE ${RAW_TABLE[role]} AS ${rows}`);
+  await db.run(`DROP TABLE ${rowsTable(role)}`);
+  return ok(undefined);
 }
 
 async function sha256(path: string): Promise<string> {

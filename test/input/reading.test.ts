@@ -69,6 +69,26 @@ describe("delimited text", () => {
   });
 });
 
+describe("a file that cannot be parsed", () => {
+  it("is refused naming the file, whichever stage first reads it", async () => {
+    // An opening quote that never closes, after more rows than DuckDB samples to detect the format:
+    // the error comes when the file is read in full, not when it is opened.
+    const sessions = SE(["C1,2025-01-07,33,20", ...Array.from({ length: 30_000 }, (_, i) => `C1,2025-02-${String((i % 27) + 1).padStart(2, "0")},33,20`), 'C1,2025-01-14,"34,22']);
+    const { ingested } = await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study);
+    expect(ingested.ok).toBe(false);
+    if (ingested.ok) return;
+    expect(ingested.problems).toHaveLength(1);
+    expect(ingested.problems[0]).toMatchObject({ code: "E_FILE_UNPARSEABLE", where: { file: "sessions.csv" } });
+  });
+
+  it("does not quote the broken line: no value of the file is printed before the identifier check", async () => {
+    const sessions = SE(["C1,2025-01-07,33,20", ...Array.from({ length: 30_000 }, () => "C1,2025-02-01,33,20"), 'C1,123-45-6789,"34,22']);
+    const { ingested } = await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study);
+    expect(ingested.ok).toBe(false);
+    if (!ingested.ok) expect(JSON.stringify(ingested.problems)).not.toContain("123-45-6789");
+  });
+});
+
 describe("dates", () => {
   it("never guesses an ambiguous date: 03/04/2025 is refused until the config says which part is the month", async () => {
     const files = { "episodes.csv": EP.replace("2025-01-06", "01/06/2025"), "sessions.csv": SE(["C1,2025-01-07,33,20"]) };

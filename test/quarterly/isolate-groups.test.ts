@@ -28,7 +28,7 @@ const SESSIONS = [
 async function isolate() {
   const { study } = writeTinyStudy(EPISODES, SESSIONS);
   const db = await openDb();
-  expect((await ingest(db, study)).ok).toBe(true);
+  expect((await ingest(db, study, { editable: true })).ok).toBe(true);
   const first = await validate(db, study);
   if (first.ok) throw new Error("the broken admission date should fail validation");
   const bySite = await errorsBySite(db, study, first.problems);

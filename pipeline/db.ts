@@ -22,29 +22,32 @@ export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 export const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
 /**
- * The columns of a query, by name: read column by column, which is many times faster than row
- * objects for large results. Text columns named in `labels` have few distinct values (sites, dates,
- * reasons); they are read through a dictionary (a DuckDB ENUM), since decoding text cell by cell is
- * what makes large reads slow.
- * @example await queryColumns(db, "SELECT 1 AS a, 'x' AS b", ["b"]) // => { a: [1], b: ["x"] }
+ * Columns of a table, by name, in the table's row order: read column by column, which is many times
+ * faster than row objects for large results. Text columns named in `labels` have few distinct values
+ * (sites, dates, reasons); they are read through a dictionary (a DuckDB ENUM), since decoding text
+ * cell by cell is what makes large reads slow.
+ * @example await queryColumns(db, "t", ["a", "b"], ["b"]) // => { a: [1], b: ["x"] }
  */
-export async function queryColumns(db: Db, sql: string, labels: string[] = []): Promise<Record<string, unknown[]>> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE query_columns AS ${sql}`);
-  const casts: string[] = [];
-  for (const [i, column] of labels.entries()) {
+export async function queryColumns(db: Db, table: string, columns: string[], labels: string[] = []): Promise<Record<string, unknown[]>> {
+  const select: string[] = [];
+  for (const column of columns) {
+    const i = labels.indexOf(column);
+    if (i < 0) {
+      select.push(sqlIdent(column));
+      continue;
+    }
     // A column with no values gets an empty ENUM, which reads back as nulls.
-    await db.run(`CREATE OR REPLACE TYPE query_labels_${i} AS ENUM (SELECT DISTINCT ${sqlIdent(column)} FROM query_columns WHERE ${sqlIdent(column)} IS NOT NULL ORDER BY 1)`);
-    casts.push(`${sqlIdent(column)}::query_labels_${i} AS ${sqlIdent(column)}`);
+    await db.run(`CREATE OR REPLACE TYPE query_labels_${i} AS ENUM (SELECT DISTINCT ${sqlIdent(column)} FROM ${table} WHERE ${sqlIdent(column)} IS NOT NULL ORDER BY 1)`);
+    select.push(`${sqlIdent(column)}::query_labels_${i} AS ${sqlIdent(column)}`);
   }
-  const result = await db.run(`SELECT * ${casts.length ? `REPLACE (${casts.join(", ")})` : ""} FROM query_columns`);
-  const names = result.columnNames();
-  const columns: unknown[][] = names.map(() => []);
+  // Without ORDER BY a table is read in insertion order (the database keeps it: preserve_insertion_order).
+  const result = await db.run(`SELECT ${select.join(", ")} FROM ${table}`);
+  const out: unknown[][] = columns.map(() => []);
   for (const chunk of await result.fetchAllChunks()) {
-    for (const [c, column] of columns.entries()) readVector(chunk.getColumnVector(c), column);
+    for (const [c, column] of out.entries()) readVector(chunk.getColumnVector(c), column);
   }
-  await db.run("DROP TABLE query_columns");
   for (const [i] of labels.entries()) await db.run(`DROP TYPE IF EXISTS query_labels_${i}`);
-  return Object.fromEntries(names.map((name, i) => [name, columns[i]!]));
+  return Object.fromEntries(columns.map((name, i) => [name, out[i]!]));
 }
 
 /** What a numeric or ENUM vector of @duckdb/node-api holds (fields it does not declare public). */

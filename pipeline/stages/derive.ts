@@ -137,7 +137,9 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
     FROM base b
     ORDER BY b.src_row`);
   const tierCutPoints = await assignTiers(db, study);
-  const c = await queryColumns(db, `SELECT * EXCLUDE (tier_text, client_id) FROM ${DERIVED_TABLE} ORDER BY src_row`, LABEL_COLUMNS);
+  // The table is in src_row order (written so by assignTiers).
+  const names = (await queryRows<{ name: string }>(db, `SELECT column_name AS name FROM (DESCRIBE ${DERIVED_TABLE})`)).map((r) => r.name).filter((n) => n !== "tier_text" && n !== "client_id");
+  const c = await queryColumns(db, DERIVED_TABLE, names, LABEL_COLUMNS);
   const src_row_ = c["src_row"] as number[];
   const site_ = c["site"] as string[];
   const therapist_id_ = c["therapist_id"] as string[];
@@ -213,5 +215,6 @@ async function assignTiers(db: Db, study: Study): Promise<number[]> {
 
 /** Writes the derived table as CSV (row-level; for the internal folder only). */
 export async function writeDerivedCsv(db: Db, path: string): Promise<void> {
-  await db.run(`COPY (SELECT * EXCLUDE (src_row) FROM ${DERIVED_TABLE} ORDER BY src_row) TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
+  // In src_row order: the table's own order (assignTiers writes it so, and insertion order is kept).
+  await db.run(`COPY (SELECT * EXCLUDE (src_row) FROM ${DERIVED_TABLE}) TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
 }

@@ -15,7 +15,14 @@ export function pearson(x: readonly number[], y: readonly number[], level = 0.95
   const n = x.length;
   if (n !== y.length) throw new RangeError(`pearson: x has ${n} values and y has ${y.length}`);
   if (n < 4) throw new RangeError(`pearson: needs at least 4 pairs, got ${n}`);
-  const r = correlationCoefficient(x, y);
+  return pearsonFromR(correlationCoefficient(x, y), n, level);
+}
+
+/**
+ * The test and interval of a Pearson r computed elsewhere (e.g. pairwiseCorrelation), as pearson gives them.
+ * @example pearsonFromR(0.8, 5).ci_low
+ */
+export function pearsonFromR(r: number, n: number, level = 0.95): CorrelationEstimate {
   const df = n - 2;
   const t = (r * Math.sqrt(df)) / Math.sqrt(1 - r * r);
   const p = Math.min(1, 2 * tCdf(-Math.abs(t), df));
@@ -46,4 +53,37 @@ export function correlationCoefficient(x: readonly number[], y: readonly number[
   }
   if (sxx === 0 || syy === 0) throw new RangeError("correlation: a variable is constant, so r is undefined");
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+}
+
+/**
+ * r of x and y over the indices where both are present (pairwise complete), with no copies of the
+ * columns: the same two passes and sums as correlationCoefficient, so the same r to the last bit.
+ * Throws when either variable is constant on those indices.
+ * @example pairwiseCorrelation([1, null, 2, 3], [1, 5, 3, 2]) // => { n: 3, r: 0.5 }
+ */
+export function pairwiseCorrelation(x: readonly (number | null)[], y: readonly (number | null)[]): { n: number; r: number } {
+  let n = 0;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === null || y[i] === null) continue;
+    n++;
+    mx += x[i]!;
+    my += y[i]!;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === null || y[i] === null) continue;
+    const dx = x[i]! - mx;
+    const dy = y[i]! - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0 || syy === 0) throw new RangeError("correlation: a variable is constant, so r is undefined");
+  return { n, r: Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy))) };
 }

@@ -10,7 +10,7 @@ import { bootstrapCorrelations, type BootstrapInterval } from "../../analyses/bo
 import { holm } from "../../analyses/holm.ts";
 import { linearFit } from "../../analyses/linear-fit.ts";
 import { pairwiseComplete } from "../../analyses/pairwise-complete.ts";
-import { pearson } from "../../analyses/pearson.ts";
+import { pairwiseCorrelation, pearson, pearsonFromR } from "../../analyses/pearson.ts";
 import { jacobsonTruax, type ChangeCategory, type ReliableChange } from "../../analyses/reliable-change.ts";
 import type { CorrelationEstimate } from "../../analyses/correlation-result.ts";
 import type { Study } from "../config/study.ts";
@@ -77,22 +77,17 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
     const col = columns.get(name)!;
     return rows.map((i) => col[i]!);
   };
+  // r straight from the columns; the episodes a pair uses are listed only when it is bootstrapped.
   const pairs: { x: Predictor; y: OutcomeVariable; rows: number[] }[] = [];
   const correlations = predictors.flatMap((x) =>
     OUTCOMES.map((y) => {
       const xs = columns.get(x)!;
       const ys = columns.get(y)!;
+      const result = correlate(x, y, xs, ys, level);
       const rows: number[] = [];
-      const xv: number[] = [];
-      const yv: number[] = [];
-      for (let i = 0; i < analysed.length; i++) {
-        if (xs[i] === null || ys[i] === null) continue;
-        rows.push(i);
-        xv.push(xs[i]!);
-        yv.push(ys[i]!);
-      }
+      if (result.result && result.n <= study.bootstrap.secondaryMaxN) for (let i = 0; i < analysed.length; i++) if (xs[i] !== null && ys[i] !== null) rows.push(i);
       pairs.push({ x, y, rows });
-      return correlate(x, y, xv, yv, level);
+      return result;
     }),
   );
   bootstrapByEpisodeSet(pairs, correlations, pick, study, level);
@@ -121,11 +116,12 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
 /** One alliance component's early score of every episode (null without a rating). */
 const componentColumn = (episodes: DerivedEpisode[], key: string): (number | null)[] => episodes.map((e) => e.early_components[key] ?? null);
 
-function correlate(x: Predictor, y: OutcomeVariable, xs: number[], ys: number[], level: number): PredictorCorrelation {
-  const n = xs.length;
+function correlate(x: Predictor, y: OutcomeVariable, xs: readonly (number | null)[], ys: readonly (number | null)[], level: number): PredictorCorrelation {
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) if (xs[i] !== null && ys[i] !== null) n++;
   if (n < 4) return { x, y, n, result: null, reason: "fewer than 4 episodes with both scores", p_holm: null, bootstrap: null };
   try {
-    return { x, y, n, result: pearson(xs, ys, level), p_holm: null, bootstrap: null };
+    return { x, y, n, result: pearsonFromR(pairwiseCorrelation(xs, ys).r, n, level), p_holm: null, bootstrap: null };
   } catch (e) {
     return { x, y, n, result: null, reason: (e as Error).message, p_holm: null, bootstrap: null };
   }
@@ -148,7 +144,7 @@ function bootstrapByEpisodeSet(
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((e, i) => e === b[i]);
   pairs.forEach(({ rows }, i) => {
     // Above the limit the Fisher-z interval stands (the report says so): no resamples, no grouping.
-    if (!correlations[i]!.result || rows.length > study.bootstrap.secondaryMaxN) return;
+    if (!correlations[i]!.result || correlations[i]!.n > study.bootstrap.secondaryMaxN) return;
     const group = groups.find((g) => same(g.rows, rows));
     if (group) group.members.push(i);
     else groups.push({ rows, members: [i] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pearson } from "../../analyses/pearson.ts";
+import { pairwiseCorrelation, pearson, pearsonFromR } from "../../analyses/pearson.ts";
 import { MPG, WT } from "./mtcars.ts";
 
 // Expected values: test/reference/analyses-reference.out (R 4.x, stats::cor.test).
@@ -33,5 +33,27 @@ describe("pearson", () => {
 
   it("refuses a constant variable, whose correlation is undefined", () => {
     expect(() => pearson([1, 1, 1, 1], [1, 2, 3, 4])).toThrow(/constant/);
+  });
+});
+
+describe("pairwiseCorrelation (cor(x, y, use = 'pairwise.complete.obs'))", () => {
+  // mtcars' wt and mpg with a few values knocked out: the pairs left are R's complete cases.
+  const wt: (number | null)[] = WT.map((v, i) => (i % 7 === 3 ? null : v));
+  const mpg: (number | null)[] = MPG.map((v, i) => (i % 5 === 1 ? null : v));
+  const keep = WT.map((_, i) => wt[i] !== null && mpg[i] !== null);
+
+  it("uses only the pairs where both values are present", () => {
+    expect(pairwiseCorrelation(wt, mpg).n).toBe(keep.filter(Boolean).length);
+  });
+
+  it("gives the same r, to the last bit, as pearson on the complete pairs", () => {
+    const complete = pearson(WT.filter((_, i) => keep[i]), MPG.filter((_, i) => keep[i]));
+    const { r, n } = pairwiseCorrelation(wt, mpg);
+    expect(r).toBe(complete.estimate);
+    expect(pearsonFromR(r, n)).toEqual(complete);
+  });
+
+  it("refuses a variable that is constant on the complete pairs", () => {
+    expect(() => pairwiseCorrelation([1, 1, null, 1, 1], [1, 2, 3, 4, 5])).toThrow(/constant/);
   });
 });

@@ -90,8 +90,11 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
   // kept sessions (a second session on a client's date is excluded as a duplicate).
   const scores = ["alliance", ...keys];
   const first = (k: string) => `arg_min(${k}, session_date, ${window}) FILTER (WHERE ${k} IS NOT NULL)`;
+  // Fixed cut points and a tier column give the tier in the same pass; quantiles need the scores first (assignTiers).
+  const tierNow = study.tiers.method === "quantiles" ? null : tierSql(study, study.tiers.cutPoints);
   await db.run(`
     CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS
+    SELECT * ${tierNow ? `REPLACE (${tierNow} AS tier)` : ""} FROM (
     WITH e AS (SELECT * FROM t_episodes WHERE excluded_code IS NULL),
     per_episode AS (
       SELECT episode_row AS ep, count(*) AS n_sessions, max(session_date) AS last_session,
@@ -135,9 +138,9 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
            CASE WHEN b.by_reason THEN 'reason' WHEN b.by_no_show THEN 'no_show' END AS dropout_by,
            NULL::VARCHAR AS tier${keys.map((k) => `, b.early_${k}`).join("")}
     FROM base b
-    ORDER BY b.src_row`);
-  const tierCutPoints = await assignTiers(db, study);
-  // The table is in src_row order (written so by assignTiers).
+    ) ORDER BY src_row`);
+  const tierCutPoints = tierNow ? (study.tiers.method === "column" ? [] : study.tiers.cutPoints) : await assignTiers(db, study);
+  // The table is in src_row order (written so).
   const names = (await queryRows<{ name: string }>(db, `SELECT column_name AS name FROM (DESCRIBE ${DERIVED_TABLE})`)).map((r) => r.name).filter((n) => n !== "tier_text" && n !== "client_id");
   const c = await queryColumns(db, DERIVED_TABLE, names, LABEL_COLUMNS);
   const src_row_ = c["src_row"] as number[];
@@ -197,24 +200,27 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
 /** Text columns of the derived table with few distinct values (read through a dictionary, which is much faster). */
 const LABEL_COLUMNS = ["site", "therapist_id", "admit_date", "discharge_date", "discharge_reason", "dropout_by", "tier"];
 
-/** Sets `tier` by the study's tier rule; returns the cut points it used. Episodes without a rating get no tier. */
-async function assignTiers(db: Db, study: Study): Promise<number[]> {
+/** SQL for an episode's tier: from the tier column, or the score by the cut points; none without a rating. */
+function tierSql(study: Study, cuts: number[]): string {
   const { by, method, labels } = study.tiers;
-  let cuts = study.tiers.cutPoints;
-  if (method === "quantiles") {
-    const k = study.tiers.quantiles!;
-    const probs = Array.from({ length: k - 1 }, (_, i) => (i + 1) / k);
-    const [row] = await queryRows<{ q: number[] | null }>(db, `SELECT quantile_cont(${by}, [${probs.join(", ")}]) AS q FROM ${DERIVED_TABLE} WHERE early_alliance IS NOT NULL`);
-    cuts = row?.q ?? [];
-  }
   const expr = method === "column" ? "tier_text" : cuts.length ? tierCase(by, cuts, labels) : "NULL";
+  return `CASE WHEN early_alliance IS NULL THEN NULL ELSE ${expr} END`;
+}
+
+/** Sets `tier` from sample quantiles of the tier score (tiers.quantiles); returns the cut points computed. */
+async function assignTiers(db: Db, study: Study): Promise<number[]> {
+  const { by } = study.tiers;
+  const k = study.tiers.quantiles!;
+  const probs = Array.from({ length: k - 1 }, (_, i) => (i + 1) / k);
+  const [row] = await queryRows<{ q: number[] | null }>(db, `SELECT quantile_cont(${by}, [${probs.join(", ")}]) AS q FROM ${DERIVED_TABLE} WHERE early_alliance IS NOT NULL`);
+  const cuts = row?.q ?? [];
   // A new table rather than UPDATE: DuckDB rewrites a table faster than it updates every row of it.
-  await db.run(`CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS SELECT * REPLACE (CASE WHEN early_alliance IS NULL THEN NULL ELSE ${expr} END AS tier) FROM ${DERIVED_TABLE} ORDER BY src_row`);
-  return method === "column" ? [] : cuts;
+  await db.run(`CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS SELECT * REPLACE (${tierSql(study, cuts)} AS tier) FROM ${DERIVED_TABLE} ORDER BY src_row`);
+  return cuts;
 }
 
 /** Writes the derived table as CSV (row-level; for the internal folder only). */
 export async function writeDerivedCsv(db: Db, path: string): Promise<void> {
-  // In src_row order: the table's own order (assignTiers writes it so, and insertion order is kept).
+  // In src_row order: the table's own order (derive writes it so, and insertion order is kept).
   await db.run(`COPY (SELECT * EXCLUDE (src_row) FROM ${DERIVED_TABLE}) TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
 }

@@ -3,9 +3,23 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBVector } from "@duckd
 
 export type Db = DuckDBConnection;
 
+const instances = new WeakMap<Db, DuckDBInstance>();
+
 /** An in-memory database; nothing is written to disk and nothing leaves the process. */
 export async function openDb(): Promise<Db> {
   const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "true" });
+  const db = await instance.connect();
+  instances.set(db, instance);
+  return db;
+}
+
+/**
+ * Another connection to the same database, for a query to run while the first connection is busy
+ * (e.g. writing an artifact while derived columns are read). Close it with closeSync() when done.
+ */
+export async function secondConnection(db: Db): Promise<Db> {
+  const instance = instances.get(db);
+  if (!instance) throw new Error("secondConnection: the connection was not opened by openDb");
   return instance.connect();
 }
 

@@ -21,7 +21,7 @@ import { fail, ok, type Problem, type Result } from "./problem.ts";
 import type { Provenance, Results } from "./results.ts";
 import { dropRawTables, ingest } from "./stages/ingest.ts";
 import { dropTypedTables, validate } from "./stages/validate.ts";
-import { derive, writeDerivedCsv } from "./stages/derive.ts";
+import { derive } from "./stages/derive.ts";
 import { analyze } from "./stages/analyze.ts";
 import { analyzeRetention } from "./stages/analyze-retention.ts";
 import { shareableResults } from "./stages/shareable.ts";
@@ -86,8 +86,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     phaseEnded("validate");
 
     // 3 derive
-    const { episodes, tierCutPoints } = await derive(db, study);
-    await writeDerivedCsv(db, join(internal, "03-derived-episodes.csv"));
+    const { episodes, tierCutPoints } = await derive(db, study, join(internal, "03-derived-episodes.csv"));
     await dropTypedTables(db);
     phaseEnded("derive");
     // From here on the tier rule carries the cut points actually used (e.g. computed quantiles).

@@ -19,7 +19,7 @@
  * Artifact: internal/03-derived-episodes.csv (row-level: internal, never shared).
  */
 import type { Study } from "../config/study.ts";
-import { type Db, queryColumns, queryRows, sqlString } from "../db.ts";
+import { type Db, queryColumns, queryRows, secondConnection, sqlString } from "../db.ts";
 
 /**
  * One episode as the analyses see it. It carries no client id: no analysis needs one, and leaving it
@@ -73,7 +73,11 @@ export interface Derived {
   tierCutPoints: number[];
 }
 
-export async function derive(db: Db, study: Study): Promise<Derived> {
+/**
+ * Builds the derived table and reads it as episodes; with `artifact`, also writes the table there as
+ * CSV (internal/03-derived-episodes.csv), on a second connection while the episodes are read.
+ */
+export async function derive(db: Db, study: Study, artifact?: string): Promise<Derived> {
   const cutoff = `DATE ${sqlString(study.cutoffDate)}`;
   const orientation = study.outcome.higher_is_better ? 1 : -1;
   const keys = study.allianceComponents.map((c) => c.key);
@@ -140,6 +144,8 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
     FROM base b
     ) ORDER BY src_row`);
   const tierCutPoints = tierNow ? (study.tiers.method === "column" ? [] : study.tiers.cutPoints) : await assignTiers(db, study);
+  const writing = artifact === undefined ? null : writeDerivedCsvAlongside(db, artifact);
+  writing?.catch(() => {}); // awaited below; this only keeps a failure from going unhandled meanwhile
   // The table is in src_row order (written so).
   const names = (await queryRows<{ name: string }>(db, `SELECT column_name AS name FROM (DESCRIBE ${DERIVED_TABLE})`)).map((r) => r.name).filter((n) => n !== "tier_text" && n !== "client_id");
   const c = await queryColumns(db, DERIVED_TABLE, names, LABEL_COLUMNS);
@@ -194,7 +200,18 @@ export async function derive(db: Db, study: Study): Promise<Derived> {
       early_components: components(i),
     }),
   );
+  await writing;
   return { episodes, tierCutPoints };
+}
+
+/** writeDerivedCsv on a connection of its own, so the file is written while the first connection reads. */
+async function writeDerivedCsvAlongside(db: Db, path: string): Promise<void> {
+  const second = await secondConnection(db);
+  try {
+    await writeDerivedCsv(second, path);
+  } finally {
+    second.closeSync();
+  }
 }
 
 /** Text columns of the derived table with few distinct values (read through a dictionary, which is much faster). */

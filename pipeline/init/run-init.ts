@@ -9,6 +9,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { type Db, openDb, queryRows, sqlIdent } from "../db.ts";
 import { fail, ok, type Result } from "../problem.ts";
 import { loadSource, type LoadedFile } from "../input/load-source.ts";
+import { findItemGroup } from "./item-groups.ts";
 import { findIdentifiers, nameWords } from "../input/identifiers.ts";
 
 /** What we learn about a column from its values. */
@@ -131,13 +132,16 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
   const used = layout === "tables" ? usedS : usedE;
   const sessionsP = sessionsT.profiles;
   const sessionDate = pick(sessionsP, used, (p) => isDate(p) && has(p, "session", "visit", "appoint", "contact", "date"));
+  // Numbered item columns of a known instrument (WAI_1 … WAI_12): the alliance is scored from them.
+  const itemGroup = findItemGroup(sessionsP.filter((p) => !used.has(p.column)).map((p) => ({ column: p.column, numeric: isNumber(p), min: p.min, max: p.max })));
+  for (const c of itemGroup?.columns ?? []) used.add(c);
   const srsItems = SRS_ITEMS.map(([name, label, words]) => ({ name, label, column: pick(sessionsP, used, (p) => isNumber(p) && has(p, "srs") && words.some((w) => has(p, w))) }));
   const otherRater = pick(sessionsP, used, (p) => isNumber(p) && has(p, "srs", "wai", "alliance", "haq") && has(p, "therapist", "clinician", "observer"));
   const alliance = pick(sessionsP, used, (p) => isNumber(p) && has(p, "srs", "wai", "alliance", "haq", "calpas"));
   const outcome = pick(sessionsP, used, (p) => isNumber(p) && has(p, "ors", "outcome", "oq", "phq", "score"));
   const allianceP = sessionsP.find((p) => p.column === alliance);
   const outcomeP = sessionsP.find((p) => p.column === outcome);
-  const isSrs = allianceP !== undefined && has(allianceP, "srs");
+  const isSrs = itemGroup ? itemGroup.instrument === "srs" : allianceP !== undefined && has(allianceP, "srs");
   const isOrs = outcomeP !== undefined && has(outcomeP, "ors");
   const dates = [...episodesT.profiles, ...sessionsP].filter(isDate);
   const dayFirst = dates.some((p) => p.dayFirst);
@@ -187,17 +191,26 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
   L("  sessions:");
   L(`    client_id: ${val(clientS, "columns.sessions.client_id")}`);
   L(`    session_date: ${val(sessionDate, "columns.sessions.session_date")}`);
-  L(`    alliance: ${val(alliance, "columns.sessions.alliance")}   # or score it from its items: see alliance.items in docs/config.md`);
+  if (itemGroup) L(`    # alliance: scored from its items (alliance.items below)${alliance ? `; the file's ${alliance} is not used` : ""}`);
+  else L(`    alliance: ${val(alliance, "columns.sessions.alliance")}   # or score it from its items: see alliance.items in docs/config.md`);
   L(`    outcome: ${val(outcome, "columns.sessions.outcome")}`);
   L();
   L("alliance:");
-  L(`  instrument: ${JSON.stringify(isSrs ? "Session Rating Scale (SRS)" : allianceP ? `${allianceP.column}` : "Alliance")}${isSrs ? "" : `   # ${TODO}: the instrument's name as the report should print it`}`);
-  if (!isSrs) blanks.push("alliance.instrument");
-  L(`  ${range(allianceP, isSrs ? [0, 40] : null, "alliance")}`);
+  if (itemGroup) {
+    if (!itemGroup.sure) blanks.push("alliance.items.instrument");
+    L("  items:   # the total and subscales are scored from the items, with the instrument's published key");
+    L(`    instrument: ${itemGroup.instrument}   # ${itemGroup.why}${itemGroup.sure ? "" : `; ${TODO}: confirm the form you used`}`);
+    L(`    columns: ${JSON.stringify(itemGroup.pattern)}`);
+    L("    max_missing: 0   # items of the total that may be unanswered and prorated (0: every item answered)");
+  } else {
+    L(`  instrument: ${JSON.stringify(isSrs ? "Session Rating Scale (SRS)" : allianceP ? `${allianceP.column}` : "Alliance")}${isSrs ? "" : `   # ${TODO}: the instrument's name as the report should print it`}`);
+    if (!isSrs) blanks.push("alliance.instrument");
+    L(`  ${range(allianceP, isSrs ? [0, 40] : null, "alliance")}`);
+  }
   L("  early_window: 3        # early alliance = mean of the first 3 ratings");
   L("  rater: client");
   const items = srsItems.filter((i) => i.column !== null);
-  if (isSrs && items.length) {
+  if (isSrs && items.length && !itemGroup) {
     L("  # The SRS's items (0–10 each), analysed beside the total (Duncan et al., 2003).");
     L("  subscales:");
     for (const i of items) L(`    - { name: ${i.name}, label: ${JSON.stringify(i.label)}, column: ${JSON.stringify(i.column)}, min: 0, max: 10 }`);

@@ -31,6 +31,31 @@ describe("alliance init", () => {
     expect(numbers(join(dir, "out", "results.json"))).toEqual(numbers(join(dir, "demo", "results.json")));
   }, 120_000);
 
+  it("proposes scoring the alliance from item columns WAI_1 … WAI_12, and that config runs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "alliance-init-"));
+    const { writeFileSync } = await import("node:fs");
+    copyFileSync(join("data/demo", "episodes.csv"), join(dir, "episodes.csv"));
+    // The demo's sessions with the SRS replaced by twelve WAI items answered 1–5.
+    const [header, ...rows] = readFileSync(join("data/demo", "sessions.csv"), "utf8").trimEnd().split("\n");
+    const cols = header!.split(",");
+    const keep = ["ClientID", "SessionDate", "ORS_Total"].map((c) => cols.indexOf(c));
+    const items = Array.from({ length: 12 }, (_, k) => `WAI_${k + 1}`);
+    const text = [[...keep.map((i) => cols[i]), ...items].join(","), ...rows.map((r, n) => {
+      const cells = r.split(",");
+      return [...keep.map((i) => cells[i]), ...items.map((_, k) => 1 + ((n + k * 3) % 5))].join(",");
+    })].join("\n") + "\n";
+    writeFileSync(join(dir, "sessions.csv"), text);
+    const lines: string[] = [];
+    expect(await main(["init", join(dir, "episodes.csv"), join(dir, "sessions.csv")], { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
+    const config = readFileSync(join(dir, "study.yaml"), "utf8");
+    expect(config).toMatch(/instrument: wai-sr +# 12 WAI items, answers seen 1–5.*TODO: confirm the form/);
+    expect(config).toContain('columns: "WAI_{i}"');
+    expect(config).not.toMatch(/^\s+alliance: "/m);
+    expect(lines.join("\n")).toContain("alliance.items.instrument");
+    expect(await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf"], quiet)).toBe(0);
+    expect(readFileSync(join(dir, "out", "results.json"), "utf8")).toContain("Working Alliance Inventory–Short Revised (WAI-SR)");
+  }, 120_000);
+
   it("marks what it cannot decide as TODO blanks that validate then names", async () => {
     const dir = mkdtempSync(join(tmpdir(), "alliance-init-"));
     const { writeFileSync } = await import("node:fs");

@@ -77,12 +77,45 @@ export interface IdentifierFinding {
   matches?: number;
 }
 
+/** What the scan knows beyond the table: where its columns are, and the study's dates. */
+export interface IdentifierScanOptions {
+  /** The name in `table` of each of the file's columns (when the table renamed them). */
+  inTable?: (column: string) => string;
+  /**
+   * The median year of the study's admissions. A column of full dates lying BIRTH_YEARS_BEFORE years
+   * or more before it holds dates of birth, whatever its name; null or absent skips that test.
+   */
+  studyYear?: number | null;
+  /** Whether a column holds the study's own dates (admission, discharge, session): never taken for dates of birth. */
+  isStudyDate?: (column: string) => boolean;
+}
+
+/** How many years before the admissions a column of full dates must lie to be taken for dates of birth. */
+export const BIRTH_YEARS_BEFORE = 10;
+
+/**
+ * SQL: the year of a full date written YYYY-MM-DD (a time may follow) or D/M/YYYY in either order with
+ * / . or -; null for anything else. `v` is the text.
+ */
+export const dateYearSql = (v: string): string =>
+  `CASE WHEN regexp_full_match(${v}, '\\d{4}-\\d{2}-\\d{2}([ T].*)?') THEN left(${v}, 4)::INTEGER
+        WHEN regexp_full_match(${v}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}') THEN right(${v}, 4)::INTEGER END`;
+
+/**
+ * The median year of the full dates in a column (e.g. the admissions), or null when it has none.
+ * @example await medianDateYear(db, "raw_episodes_rows", "admit_date") // => 2024
+ */
+export async function medianDateYear(db: Db, table: string, column: string): Promise<number | null> {
+  const [row] = await queryRows<{ y: number | null }>(db, `SELECT median(${dateYearSql(sqlIdent(column))})::DOUBLE AS y FROM ${table}`);
+  return row?.y ?? null;
+}
+
 /**
  * The columns of `table` that hold direct identifiers, one finding per column.
- * @param inTable the name in `table` of each of the file's columns (when the table renamed them)
  * @example await findIdentifiers(db, "src_episodes", ["ClientID", "email"]) // => [{ column: "email", kind: "e-mail addresses", by: "name" }]
  */
-export async function findIdentifiers(db: Db, table: string, columns: string[], inTable: (column: string) => string = (c) => c): Promise<IdentifierFinding[]> {
+export async function findIdentifiers(db: Db, table: string, columns: string[], options: IdentifierScanOptions = {}): Promise<IdentifierFinding[]> {
+  const { inTable = (c: string) => c, studyYear = null, isStudyDate = () => false } = options;
   const findings: IdentifierFinding[] = [];
   for (const column of columns) {
     const words = nameWords(column);
@@ -99,9 +132,19 @@ export async function findIdentifiers(db: Db, table: string, columns: string[], 
       ...VALUE_RULES.map((r) => ({ kind: r.kind, sql: `regexp_matches(v, '${r.re.replace(/'/g, "''")}')` })),
     ];
     const select = checks.map((c, i) => `count(*) FILTER (WHERE ${c.sql})::INTEGER AS m${i}`).join(", ");
-    const [row] = await queryRows<Record<string, number>>(db, `SELECT ${select} FROM (SELECT DISTINCT ${col}::VARCHAR AS v FROM ${table} WHERE ${col} IS NOT NULL)`);
+    const dates = `count(*)::INTEGER AS n_values, count(${dateYearSql("v")})::INTEGER AS n_dates, median(${dateYearSql("v")})::DOUBLE AS median_year`;
+    const [row] = await queryRows<Record<string, number | null>>(db, `SELECT ${select}, ${dates} FROM (SELECT DISTINCT ${col}::VARCHAR AS v FROM ${table} WHERE ${col} IS NOT NULL)`);
     const hit = checks.findIndex((_, i) => (row?.[`m${i}`] ?? 0) > 0);
-    if (hit >= 0) findings.push({ column, kind: checks[hit]!.kind, by: conditional && hit === 0 ? "name" : "values", matches: row![`m${hit}`]! });
+    if (hit >= 0) {
+      findings.push({ column, kind: checks[hit]!.kind, by: conditional && hit === 0 ? "name" : "values", matches: row![`m${hit}`]! });
+      continue;
+    }
+    // Mostly full dates, years before the study's admissions: dates of birth under another name.
+    const nDates = row?.n_dates ?? 0;
+    const year = row?.median_year ?? null;
+    if (studyYear !== null && !isStudyDate(column) && nDates > 0 && nDates >= 0.8 * (row?.n_values ?? 0) && year !== null && year <= studyYear - BIRTH_YEARS_BEFORE) {
+      findings.push({ column, kind: "full dates of birth", by: "values", matches: nDates });
+    }
   }
   return findings;
 }

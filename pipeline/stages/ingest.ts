@@ -16,7 +16,7 @@ import { type Db, queryRows, sqlIdent, sqlString } from "../db.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { messages } from "../messages.ts";
 import { loadSource, type LoadedFile } from "../input/load-source.ts";
-import { findIdentifiers, identifierProblem } from "../input/identifiers.ts";
+import { findIdentifiers, identifierProblem, medianDateYear } from "../input/identifiers.ts";
 import { itemField } from "../instruments/score-sql.ts";
 
 export type TableRole = "episodes" | "sessions";
@@ -92,9 +92,12 @@ export async function ingest(db: Db, study: Study, options: IngestOptions = {}):
   if (problems.length) return fail(...problems);
   const nullify = missingCodes(study);
   if (direct) {
+    // The episodes are read first: their admissions date the study for the guard's test of birth dates.
+    let studyYear: number | null = null;
     for (const role of roles) {
-      const built = await buildRawRows(db, study, role, loaded.get(role)!, nullify, options.editable ?? false);
-      if (!built.ok) problems.push(...built.problems);
+      const built = await buildRawRows(db, study, role, loaded.get(role)!, nullify, options.editable ?? false, studyYear);
+      if (built.ok) studyYear = built.value;
+      else problems.push(...built.problems);
     }
     if (problems.length) return fail(...problems);
   } else {
@@ -129,7 +132,9 @@ async function loadChecked(db: Db, study: Study, source: InputSource, role: Tabl
   }
   if (lazy) return ok(loaded);
   const checked = loaded.columns.filter((c) => !study.notIdentifiers.includes(c));
-  const found = await findIdentifiers(db, srcTable(role), checked);
+  const admit = study.columns.episodes.admit_date;
+  const studyYear = loaded.columns.includes(admit) ? await medianDateYear(db, srcTable(role), admit) : null;
+  const found = await findIdentifiers(db, srcTable(role), checked, { studyYear, isStudyDate: studyDateColumn(study) });
   if (found.length) return fail(...found.map((f) => identifierProblem(file, f)));
   return ok(loaded);
 }
@@ -139,7 +144,7 @@ async function loadChecked(db: Db, study: Study, source: InputSource, role: Tabl
  * as NULL), with the file's other columns alongside only until the identifier guard has checked every
  * column; then raw_<role> gives each record its row (rowid + offset: the table is written in file order).
  */
-async function buildRawRows(db: Db, study: Study, role: TableRole, file: LoadedFile, read: (c: string) => string, editable: boolean): Promise<Result<void>> {
+async function buildRawRows(db: Db, study: Study, role: TableRole, file: LoadedFile, read: (c: string) => string, editable: boolean, studyYear: number | null): Promise<Result<number | null>> {
   const name = basename(study.sources[role].path);
   const mapping = Object.entries(columnMapping(study, role));
   const key = episodeKeyColumn(study, role);
@@ -162,17 +167,31 @@ async function buildRawRows(db: Db, study: Study, role: TableRole, file: LoadedF
     await db.run(file.rows === null ? `DROP VIEW ${srcTable(role)}` : `DROP TABLE ${srcTable(role)}`);
   }
   const checked = file.columns.filter((c) => !study.notIdentifiers.includes(c));
-  const found = await findIdentifiers(db, rowsTable(role), checked, (c) => at.get(c)!);
+  // The median admission year, from the episodes' own table (returned for the sessions file's guard).
+  const year = role === "episodes" ? await medianDateYear(db, rowsTable(role), "admit_date") : studyYear;
+  const found = await findIdentifiers(db, rowsTable(role), checked, { inTable: (c) => at.get(c)!, studyYear: year, isStudyDate: studyDateColumn(study) });
   if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
   for (const [i] of others.entries()) await db.run(`ALTER TABLE ${rowsTable(role)} DROP COLUMN other_${i}`);
   const rows = `SELECT (rowid + ${file.rowOffset})::INTEGER AS src_row, NULL::INTEGER AS src_slot, * EXCLUDE (episode_key), episode_key, NULL::INTEGER AS conflict_row FROM ${rowsTable(role)}`;
   if (!editable) {
     await db.run(`CREATE OR REPLACE VIEW ${RAW_TABLE[role]} AS ${rows}`);
-    return ok(undefined);
+    return ok(year);
   }
   await db.run(`CREATE OR REPLACE TABLE ${RAW_TABLE[role]} AS ${rows}`);
   await db.run(`DROP TABLE ${rowsTable(role)}`);
-  return ok(undefined);
+  return ok(year);
+}
+
+/**
+ * Whether a column holds the study's own dates (admission, discharge, session; in the wide layout
+ * every numbered session-date column), which the guard never takes for dates of birth.
+ */
+function studyDateColumn(study: Study): (column: string) => boolean {
+  const { admit_date, discharge_date } = study.columns.episodes;
+  const session = study.columns.sessions.session_date;
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const slots = new RegExp(`^${session.split(/\{[is]\}/).map(escape).join("\\d+")}$`);
+  return (column) => column === admit_date || column === discharge_date || column === session || slots.test(column);
 }
 
 async function sha256(path: string): Promise<string> {

@@ -63,6 +63,17 @@ describe("the identifier guard", () => {
     for (const v of values) expect(r.stderr + r.stdout).not.toContain(v);
   });
 
+  it("refuses full birth dates under a name that says nothing (v17), found by their values", () => {
+    const dir = mkdtempSync(join(tmpdir(), "alliance-ids-"));
+    cpSync(DEMO_DIR, dir, { recursive: true });
+    const [header, ...rows] = readFileSync(join(dir, "episodes.csv"), "utf8").trimEnd().split("\n");
+    writeFileSync(join(dir, "episodes.csv"), [`${header},v17`, ...rows.map((r, i) => `${r},${identifiers(i).born}`)].join("\n") + "\n");
+    const r = alliance("run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/episodes\.csv, column v17: looks like it holds full dates of birth \(found by its values/);
+    expect(r.stderr).not.toMatch(/19[6-8]\d-0\d-1\d/);
+  });
+
   it("runs once the config drops those columns, and no output contains them", () => {
     const { dir, config, values } = demoWithIdentifiers();
     writeFileSync(config, readFileSync(config, "utf8").replace("privacy:\n", "privacy:\n  drop_columns: [contact, ref_code, patient_name, born]\n"));
@@ -84,6 +95,27 @@ describe("the identifier guard", () => {
     expect(await findIdentifiers(db, "t", ["birth_year", "zip3"])).toEqual([]);
     await db.run("INSERT INTO t VALUES ('1990-04-02', '02139')");
     expect((await findIdentifiers(db, "t", ["birth_year", "zip3"])).map((f) => f.kind)).toEqual(["full dates of birth", "ZIP codes with more than three digits"]);
+  });
+
+  it("takes a column of full dates lying ten years or more before the admissions for dates of birth, whatever its name", async () => {
+    const db = await openDb();
+    await db.run(
+      "CREATE TABLE t AS SELECT * FROM (VALUES ('1961-03-04', '2024-05-06', '03/14/1975', '1999-01-01'), ('1987-11-30', '2024-07-01', '12/01/1990', '2025-01-01'), ('1979-06-15', '2025-02-02', '7/4/1966', '1998-05-05')) v(v17, visit, other, mixed)",
+    );
+    const found = await findIdentifiers(db, "t", ["v17", "visit", "other", "mixed"], { studyYear: 2024 });
+    // Median years: v17 1979, other 1975 (written M/D/YYYY), mixed 1999; visit 2024, the admissions' own year.
+    expect(found.map((f) => [f.column, f.kind, f.by])).toEqual([
+      ["v17", "full dates of birth", "values"],
+      ["other", "full dates of birth", "values"],
+      ["mixed", "full dates of birth", "values"],
+    ]);
+  });
+
+  it("never takes the study's own date columns, or recent dates, for dates of birth", async () => {
+    const db = await openDb();
+    await db.run("CREATE TABLE t AS SELECT * FROM (VALUES ('1991-02-03', '2019-06-01'), ('1992-04-05', '2020-01-01')) v(AdmitDate, referral)");
+    expect(await findIdentifiers(db, "t", ["AdmitDate", "referral"], { studyYear: 1992, isStudyDate: (c) => c === "AdmitDate" })).toEqual([]);
+    expect(await findIdentifiers(db, "t", ["AdmitDate", "referral"], { studyYear: 2024, isStudyDate: (c) => c === "AdmitDate" })).toEqual([]);
   });
 
   it("finds phone numbers, URLs, IP addresses and street addresses by their values, in any column", async () => {

@@ -34,6 +34,18 @@ export interface RiskData {
  * and reading them in sequence from flat arrays is several times faster than through an index).
  */
 export function riskData(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[]): RiskData {
+  // A fit and its proportional-hazards test pass the same arrays: sort them once.
+  const last = built.get(x);
+  if (last && last.time === time && last.event === event) return last.data;
+  const data = buildRiskData(time, event, x);
+  built.set(x, { time, event, data });
+  return data;
+}
+
+/** The last RiskData built from each covariate array (the arrays are read-only to the analyses). */
+const built = new WeakMap<object, { time: readonly number[]; event: readonly boolean[]; data: RiskData }>();
+
+function buildRiskData(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[]): RiskData {
   const n = time.length;
   const p = x[0]?.length ?? 0;
   const order = descendingOrder(time);

@@ -76,9 +76,9 @@ export function randomInterceptModel(
     throw new RangeError("randomInterceptModel: y, x and group must have the same length, and x one column per name");
   }
   if (n <= p + 1) throw new RangeError(`randomInterceptModel: needs more than ${p + 1} observations, got ${n}`);
-  const index = groupIndex(group);
-  if (index.size < 2) throw new RangeError("randomInterceptModel: needs at least two groups");
-  const sums = groupSums(y, x, index, p);
+  const groups = groupCodes(group);
+  if (groups.count < 2) throw new RangeError("randomInterceptModel: needs at least two groups");
+  const sums = groupSums(y, x, groups, p);
   const crit = (theta: number) => profile(sums, p, n, theta * theta).crit;
   const theta = minimiseTheta(crit);
   const fit = profile(sums, p, n, theta * theta);
@@ -86,7 +86,7 @@ export function randomInterceptModel(
   const sigma2 = fit.r / (n - p);
   const varGroup = theta * theta * sigma2;
   const phi = fit.winv.mul(sigma2);
-  const info = observedInformation(sums, x, y, index, fit.beta, phi, varGroup, sigma2);
+  const info = observedInformation(sums, x, y, groups, fit.beta, phi, varGroup, sigma2);
   const tq = (df: number) => tQuantile(1 - (1 - level) / 2, df);
   const test = (name: string, c: number[]): MixedCoefficient => {
     const cv = Matrix.columnVector(c);
@@ -100,7 +100,7 @@ export function randomInterceptModel(
   };
   return {
     n,
-    groups: index.size,
+    groups: groups.count,
     coefficients: names.map((name, j) => test(name, names.map((_, k) => (k === j ? 1 : 0)))),
     contrasts: contrasts.map((c) => test(c.name, c.weights)),
     var_group: varGroup,
@@ -119,32 +119,40 @@ export function interceptOnlyIcc(y: readonly number[], group: readonly string[])
   return randomInterceptModel(y, y.map(() => [1]), group, ["(Intercept)"]);
 }
 
-function groupIndex(group: readonly string[]): Map<string, number[]> {
-  const index = new Map<string, number[]>();
-  group.forEach((g, i) => {
-    const list = index.get(g);
-    if (list) list.push(i);
-    else index.set(g, [i]);
-  });
-  return index;
+/** Each row's group as a number, groups numbered in order of first appearance. */
+interface GroupCodes {
+  codes: Int32Array;
+  count: number;
 }
 
-function groupSums(y: readonly number[], x: readonly (readonly number[])[], index: Map<string, number[]>, p: number): GroupSums[] {
-  return [...index.values()].map((rows) => {
-    const s: GroupSums = { m: rows.length, sx: new Array(p).fill(0), sxx: Array.from({ length: p }, () => new Array(p).fill(0)), sy: 0, sxy: new Array(p).fill(0), syy: 0 };
-    for (const i of rows) {
-      const xi = x[i]!;
-      const yi = y[i]!;
-      s.sy += yi;
-      s.syy += yi * yi;
-      for (let a = 0; a < p; a++) {
-        s.sx[a]! += xi[a]!;
-        s.sxy[a]! += xi[a]! * yi;
-        for (let b = 0; b < p; b++) s.sxx[a]![b]! += xi[a]! * xi[b]!;
-      }
-    }
-    return s;
+function groupCodes(group: readonly string[]): GroupCodes {
+  const numbers = new Map<string, number>();
+  const codes = new Int32Array(group.length);
+  group.forEach((g, i) => {
+    let code = numbers.get(g);
+    if (code === undefined) numbers.set(g, (code = numbers.size));
+    codes[i] = code;
   });
+  return { codes, count: numbers.size };
+}
+
+/** Each group's sums, in one pass over the rows (each group's rows are added in row order). */
+function groupSums(y: readonly number[], x: readonly (readonly number[])[], groups: GroupCodes, p: number): GroupSums[] {
+  const sums = Array.from({ length: groups.count }, (): GroupSums => ({ m: 0, sx: new Array(p).fill(0), sxx: Array.from({ length: p }, () => new Array(p).fill(0)), sy: 0, sxy: new Array(p).fill(0), syy: 0 }));
+  for (let i = 0; i < y.length; i++) {
+    const s = sums[groups.codes[i]!]!;
+    const xi = x[i]!;
+    const yi = y[i]!;
+    s.m++;
+    s.sy += yi;
+    s.syy += yi * yi;
+    for (let a = 0; a < p; a++) {
+      s.sx[a]! += xi[a]!;
+      s.sxy[a]! += xi[a]! * yi;
+      for (let b = 0; b < p; b++) s.sxx[a]![b]! += xi[a]! * xi[b]!;
+    }
+  }
+  return sums;
 }
 
 /** The REML criterion and GLS estimates at one λ, from the group sums. */
@@ -253,7 +261,7 @@ function observedInformation(
   sums: GroupSums[],
   x: readonly (readonly number[])[],
   y: readonly number[],
-  index: Map<string, number[]>,
+  groups: GroupCodes,
   beta: number[],
   phi: Matrix,
   varGroup: number,
@@ -289,26 +297,26 @@ function observedInformation(
   // E = Σe, Σe² and Σxe (e = y − Xβ̂), taken in one pass over the rows.
   const xqSums = [new Array<number>(p).fill(0), new Array<number>(p).fill(0)];
   const qq = [[0, 0], [0, 0]];
-  const xe = new Array<number>(p);
-  [...index.values()].forEach((rows, gi) => {
+  const g = groups.count;
+  const e1 = new Float64Array(g);
+  const e2 = new Float64Array(g);
+  const xe = new Float64Array(g * p);
+  for (let i = 0; i < y.length; i++) {
+    const gi = groups.codes[i]!;
+    const xi = x[i]!;
+    let e = y[i]!;
+    for (let j = 0; j < p; j++) e -= xi[j]! * beta[j]!;
+    e1[gi]! += e;
+    e2[gi]! += e * e;
+    for (let j = 0; j < p; j++) xe[gi * p + j]! += xi[j]! * e;
+  }
+  sums.forEach(({ m, sx }, gi) => {
     const [a, b] = inverses[gi]!;
-    const { m, sx } = sums[gi]!;
-    let e1 = 0;
-    let e2 = 0;
-    xe.fill(0);
-    for (const i of rows) {
-      const xi = x[i]!;
-      let e = y[i]!;
-      for (let j = 0; j < p; j++) e -= xi[j]! * beta[j]!;
-      e1 += e;
-      e2 += e * e;
-      for (let j = 0; j < p; j++) xe[j]! += xi[j]! * e;
-    }
-    const sumW = (a + b * m) * e1; // Σ w, with w = a·e + b·E
-    const sumW2 = a * a * e2 + (2 * a * b + b * b * m) * e1 * e1; // Σ w²
+    const sumW = (a + b * m) * e1[gi]!; // Σ w, with w = a·e + b·E
+    const sumW2 = a * a * e2[gi]! + (2 * a * b + b * b * m) * e1[gi]! * e1[gi]!; // Σ w²
     const c = a + b * m; // V⁻¹1 = c·1
     for (let j = 0; j < p; j++) {
-      xqSums[1]![j]! += a * (a * xe[j]! + b * e1 * sx[j]!) + b * sumW * sx[j]!; // Σ x (a·w + b·Σw)
+      xqSums[1]![j]! += a * (a * xe[gi * p + j]! + b * e1[gi]! * sx[j]!) + b * sumW * sx[j]!; // Σ x (a·w + b·Σw)
       xqSums[0]![j]! += c * sumW * sx[j]!;
     }
     qq[1]![1]! += a * sumW2 + b * sumW * sumW;

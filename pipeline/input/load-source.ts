@@ -1,6 +1,6 @@
 /**
  * Reads one input file, in whatever format it comes, into a DuckDB table of text columns in file
- * order. A record's row is rowid + rowOffset: for delimited text and spreadsheets the row as the user
+ * order (delimited text, when asked lazily, as a view that reads the file when queried). A record's row is rowid + rowOffset: for delimited text and spreadsheets the row as the user
  * sees it (header = row 1); for Parquet, JSON and SPSS files the record's number (first record = 1).
  * Columns the config drops are removed before anything else sees them.
  */

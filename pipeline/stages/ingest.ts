@@ -2,7 +2,8 @@
  * Stage 1, ingest: reads the input files (CSV/TSV, xlsx, SPSS, Parquet, JSON, NDJSON; see
  * pipeline/input/) into DuckDB as text, refuses to go on while any column holds a direct identifier
  * (pipeline/input/identifiers.ts), and builds the two canonical tables, raw_episodes and
- * raw_sessions, whatever the layout: episodes + sessions, one long table, or one wide table.
+ * raw_sessions, whatever the layout: episodes + sessions, one long table, or one wide table (in the
+ * episodes + sessions layout they are views over the tables of mapped fields, unless asked editable).
  * Each record keeps its row in its file (src_row); missing-value codes become empty. Every value
  * stays text here so that validate can name the exact cell that is wrong.
  * Artifact: internal/01-ingest.json (files, format, SHA-256, rows, columns, dropped columns).

@@ -90,7 +90,11 @@ function totals(rules: RuleSummary[]): Record<Severity, number> {
 
 function htmlView(r: ValidationReport) {
   const groups = new Map<string, Finding[]>();
-  for (const f of r.findings) groups.set(f.code, [...(groups.get(f.code) ?? []), f]);
+  for (const f of r.findings) {
+    const list = groups.get(f.code);
+    if (list) list.push(f);
+    else groups.set(f.code, [f]);
+  }
   return {
     title: `Validation of ${r.study}`,
     study: r.study,

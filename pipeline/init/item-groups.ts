@@ -42,7 +42,9 @@ export function findItemGroup(profiles: ItemColumnProfile[]): ItemGroup | null {
     const m = NUMBERED.exec(p.column);
     if (!m || !p.numeric) continue;
     const key = `${m[1]}{i}${m[3]}`;
-    groups.set(key, [...(groups.get(key) ?? []), { n: Number(m[2]), profile: p }]);
+    const members = groups.get(key) ?? [];
+    members.push({ n: Number(m[2]), profile: p });
+    groups.set(key, members);
   }
   for (const [pattern, members] of groups) {
     const sorted = [...members].sort((a, b) => a.n - b.n);

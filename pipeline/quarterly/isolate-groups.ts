@@ -30,7 +30,9 @@ export async function errorsBySite(db: Db, study: Study, problems: readonly Prob
     if (sql === null) return null;
     const [hit] = await queryRows<{ site: string | null }>(db, sql);
     if (!hit?.site) return null;
-    out.set(hit.site, [...(out.get(hit.site) ?? []), p]);
+    const list = out.get(hit.site);
+    if (list) list.push(p);
+    else out.set(hit.site, [p]);
   }
   return out;
 }

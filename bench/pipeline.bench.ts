@@ -5,8 +5,8 @@
  * the system's temporary directory that later runs of the same size and seed reuse (1,310,000
  * episodes give about 10 million sessions). Each run happens in a fresh child process, so the peak
  * memory printed is the pipeline's alone, not the generator's. Prints each phase's seconds and rows
- * per second, CSV → derive (ingest + validate + derive), the whole run, and the peak resident memory;
- * with several runs, the median of each.
+ * per second, CSV → derive (ingest + validate + derive), the whole run, and the peak resident memory
+ * (of the whole run, and by the end of derive); with several runs, the median of each.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -34,7 +34,11 @@ interface RunTimes {
   phases: Partial<Record<Phase, number>>;
   rows: number;
   peakMb: number;
+  /** Peak resident memory when derive had ended (the CSV → derive target's memory). */
+  deriveMb: number;
 }
+
+const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 if (values.child !== undefined) {
   // One timed run, in its own process; prints its times as the last line of output.
@@ -42,11 +46,19 @@ if (values.child !== undefined) {
   if (!study.ok) throw new Error(JSON.stringify(study.problems));
   const out = mkdtempSync(join(tmpdir(), "alliance-bench-out-"));
   const phases: RunTimes["phases"] = {};
-  const run = await runStudy(study.value, { outDir: out, pdf: !values["no-pdf"], onPhase: (phase, s) => (phases[phase] = s) });
+  let deriveMb = 0;
+  const run = await runStudy(study.value, {
+    outDir: out,
+    pdf: !values["no-pdf"],
+    onPhase: (phase, s) => {
+      phases[phase] = s;
+      if (phase === "derive") deriveMb = peakMb();
+    },
+  });
   rmSync(out, { recursive: true, force: true });
   if (!run.ok) throw new Error(JSON.stringify(run.problems));
   const rows = run.value.results.provenance.inputs.reduce((a, f) => a + f.rows, 0);
-  console.log(JSON.stringify({ phases, rows, peakMb: Math.round(process.resourceUsage().maxRSS / 1024) } satisfies RunTimes));
+  console.log(JSON.stringify({ phases, rows, peakMb: peakMb(), deriveMb } satisfies RunTimes));
 } else {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const dir = join(tmpdir(), `alliance-bench-${values.episodes}-${values.seed}`);
@@ -71,5 +83,5 @@ if (values.child !== undefined) {
   for (const p of phases) line(p, median(runs.map((r) => r.phases[p]!)));
   line("CSV → derive", median(runs.map((r) => sum(r, ["ingest", "validate", "derive"]))));
   line("whole run", median(runs.map((r) => sum(r, phases))));
-  console.log(`peak RSS       ${median(runs.map((r) => r.peakMb))} MB`);
+  console.log(`peak RSS       ${median(runs.map((r) => r.peakMb))} MB (${median(runs.map((r) => r.deriveMb))} MB by the end of derive)`);
 }

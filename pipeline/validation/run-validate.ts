@@ -100,16 +100,19 @@ function htmlView(r: ValidationReport) {
     study: r.study,
     config: r.config,
     runAt: r.run_at,
-    files: r.files,
-    totals: r.totals,
+    files: r.files.map((f) => ({ ...f, rows: count(f.rows) })),
+    totals: { error: count(r.totals.error), warning: count(r.totals.warning), note: count(r.totals.note) },
     verdict: r.totals.error > 0 ? `${r.totals.error} error(s): \`alliance run\` will stop until they are fixed.` : "No errors: `alliance run` will go ahead, leaving out and counting the records that warnings name.",
-    rules: r.rules.map((x) => ({ ...x, none: x.n === 0 })),
+    rules: r.rules.map((x) => ({ ...x, n: count(x.n), none: x.n === 0 })),
     groups: [...groups.entries()].map(([code, list]) => ({
       code,
       severity: list[0]!.severity,
       fix: list[0]!.fix ?? "",
       shown: list.slice(0, HTML_MAX_LISTED).map((f) => ({ file: f.where?.file ?? "", row: f.where?.row ?? "", column: f.where?.column ?? "", message: f.message })),
-      more: Math.max(0, list.length - HTML_MAX_LISTED),
+      more: list.length > HTML_MAX_LISTED ? count(list.length - HTML_MAX_LISTED) : null,
     })),
   };
 }
+
+/** A count as people read it. @example count(10049090) // => "10,049,090" */
+const count = (n: number | null): string => (n === null ? "" : n.toLocaleString("en-US"));

@@ -17,22 +17,28 @@ import { TYPED_TABLE } from "../stages/validate.ts";
 export async function errorsBySite(db: Db, study: Study, problems: readonly Problem[]): Promise<Map<string, Problem[]> | null> {
   const episodesFile = basename(study.files.episodes);
   const sessionsFile = basename(study.files.sessions);
+  const rows = (file: string) => problems.filter((p) => p.where?.file === file).map((p) => p.where?.row ?? 0);
+  // Each record's site, in one query per file.
+  const siteOf = (sql: string, wanted: number[]) =>
+    wanted.length ? queryRows<{ row: number; site: string | null }>(db, sql.replace("$ROWS", [...new Set(wanted)].join(", "))) : Promise.resolve([]);
+  const episodeSites = await siteOf(`SELECT src_row AS row, site FROM raw_episodes WHERE src_row IN ($ROWS)`, rows(episodesFile));
+  const sessionSites = await siteOf(
+    `SELECT s.src_row AS row, any_value(e.site) AS site FROM ${TYPED_TABLE.sessions} s JOIN raw_episodes e ON e.src_row = s.episode_row WHERE s.src_row IN ($ROWS) GROUP BY s.src_row`,
+    rows(sessionsFile),
+  );
+  const byEpisode = new Map(episodeSites.map((r) => [r.row, r.site]));
+  const bySession = new Map(sessionSites.map((r) => [r.row, r.site]));
+  // (In the long and wide layouts both names are the one file: an episode's row is looked up first.)
+  const siteAt = (file: string | undefined, row: number) => (file === episodesFile ? byEpisode.get(row) : undefined) ?? (file === sessionsFile ? bySession.get(row) : undefined);
   const out = new Map<string, Problem[]>();
   for (const p of problems) {
     const row = p.where?.row;
     if (row === undefined || row < 2) return null;
-    const sql =
-      p.where?.file === episodesFile
-        ? `SELECT site FROM raw_episodes WHERE src_row = ${row}`
-        : p.where?.file === sessionsFile
-          ? `SELECT e.site FROM ${TYPED_TABLE.sessions} s JOIN raw_episodes e ON e.src_row = s.episode_row WHERE s.src_row = ${row} LIMIT 1`
-          : null;
-    if (sql === null) return null;
-    const [hit] = await queryRows<{ site: string | null }>(db, sql);
-    if (!hit?.site) return null;
-    const list = out.get(hit.site);
+    const site = siteAt(p.where?.file, row);
+    if (!site) return null;
+    const list = out.get(site);
     if (list) list.push(p);
-    else out.set(hit.site, [p]);
+    else out.set(site, [p]);
   }
   return out;
 }

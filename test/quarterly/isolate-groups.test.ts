@@ -25,8 +25,8 @@ const SESSIONS = [
   "C3,2025-03-03,29,19", // Eastgate
 ];
 
-async function isolate() {
-  const { study } = writeTinyStudy(EPISODES, SESSIONS);
+async function isolate(episodeLines = EPISODES, sessionLines = SESSIONS) {
+  const { study } = writeTinyStudy(episodeLines, sessionLines);
   const db = await openDb();
   expect((await ingest(db, study, { editable: true })).ok).toBe(true);
   const first = await validate(db, study);
@@ -57,5 +57,17 @@ describe("leaving a broken site out of a quarterly batch", () => {
     expect(episodes.map((e) => e.site)).not.toContain("Hillcrest");
     if (!second.ok) throw new Error("validation should pass once Hillcrest is left out");
     expect(second.value.excluded.sessions).toEqual([]);
+  });
+});
+
+describe("a session's error", () => {
+  it("is tied to the site of the episode the session belongs to, not to every site of its client", async () => {
+    // C1's Hillcrest session has an alliance score out of range; C1 is also treated at Eastgate.
+    const episodes = EPISODES.map((e) => e.replace("2025-13-45", "2025-03-03"));
+    const sessions = SESSIONS.map((s) => (s === "C1,2025-01-13,31,21" ? "C1,2025-01-13,55,21" : s));
+    const { bySite, second, episodes: kept } = await isolate(episodes, sessions);
+    expect([...(bySite?.keys() ?? [])]).toEqual(["Hillcrest"]);
+    expect(second.ok).toBe(true);
+    expect(kept.filter((e) => e.site === "Eastgate").map((e) => e.n_sessions)).toEqual([3, 1]);
   });
 });

@@ -32,32 +32,12 @@ export function pearsonFromR(r: number, n: number, level = 0.95): CorrelationEst
 
 /** r by centred sums (two passes, for accuracy). Throws when either variable is constant. */
 export function correlationCoefficient(x: readonly number[], y: readonly number[]): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i]! - mx;
-    const dy = y[i]! - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (sxx === 0 || syy === 0) throw new RangeError("correlation: a variable is constant, so r is undefined");
-  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+  return pairwiseCorrelation(x, y).r;
 }
 
 /**
  * r of x and y over the indices where both are present (pairwise complete), with no copies of the
- * columns: the same two passes and sums as correlationCoefficient, so the same r to the last bit.
+ * columns: two passes, centred sums (correlationCoefficient is this with every value present).
  * Throws when either variable is constant on those indices.
  * @example pairwiseCorrelation([1, null, 2, 3], [1, 5, 3, 2]) // => { n: 3, r: 0.5 }
  */

@@ -144,7 +144,7 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
            ${numericFields.map((f) => `s.${f}_text, s.${f},`).join("\n           ")}
            ${fromItems.map((c) => `NULL::VARCHAR AS ${c.key}_text, s.${c.key},`).join("\n           ")}
            ${ep("src_row")} AS episode_row, ${ep("admit_date")} AS episode_admit, ${ep("discharge_date")} AS episode_discharge, ${ep("therapist_id_text")} AS episode_therapist,
-           CASE WHEN d.first_row IS NULL THEN 1 ELSE 2 END AS date_seq, d.first_row, FALSE AS therapist_changed
+           d.first_row, FALSE AS therapist_changed
     FROM scored s ${link}
     LEFT JOIN same_date_later d ON d.src_row = s.src_row AND coalesce(d.src_slot, 0) = coalesce(s.src_slot, 0))`);
   await db.run(`DROP TABLE same_date_later${byKey ? "" : "; DROP TABLE linked_by_date"}`);

@@ -287,7 +287,7 @@ export const RULES: Rule[] = [
     severity: "warning",
     table: "sessions",
     field: "session_date",
-    when: () => "date_seq > 1",
+    when: () => "first_row IS NOT NULL", // the row of the client's earlier session on that date
     value: "session_date_text || ' (also on row ' || first_row || ')'",
     message: (v) => `second session for the same client on the same day ${v}`,
     fix: () => "Remove the duplicate row, or correct its date. The first row is kept.",

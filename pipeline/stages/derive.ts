@@ -144,7 +144,7 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
     FROM base b
     ) ORDER BY src_row`);
   const tierCutPoints = tierNow ? (study.tiers.method === "column" ? [] : study.tiers.cutPoints) : await assignTiers(db, study);
-  const writing = artifact === undefined ? null : writeDerivedCsvAlongside(db, artifact);
+  const writing = artifact === undefined ? null : writeDerivedCsv(db, artifact);
   writing?.catch(() => {}); // awaited below; this only keeps a failure from going unhandled meanwhile
   // The table is in src_row order (written so).
   const names = (await queryRows<{ name: string }>(db, `SELECT column_name AS name FROM (DESCRIBE ${DERIVED_TABLE})`)).map((r) => r.name).filter((n) => n !== "tier_text" && n !== "client_id");
@@ -204,16 +204,6 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
   return { episodes, tierCutPoints };
 }
 
-/** writeDerivedCsv on a connection of its own, so the file is written while the first connection reads. */
-async function writeDerivedCsvAlongside(db: Db, path: string): Promise<void> {
-  const second = await secondConnection(db);
-  try {
-    await writeDerivedCsv(second, path);
-  } finally {
-    second.closeSync();
-  }
-}
-
 /** Text columns of the derived table with few distinct values (read through a dictionary, which is much faster). */
 const LABEL_COLUMNS = ["site", "therapist_id", "admit_date", "discharge_date", "discharge_reason", "dropout_by", "tier"];
 
@@ -236,8 +226,16 @@ async function assignTiers(db: Db, study: Study): Promise<number[]> {
   return cuts;
 }
 
-/** Writes the derived table as CSV (row-level; for the internal folder only). */
-export async function writeDerivedCsv(db: Db, path: string): Promise<void> {
-  // In src_row order: the table's own order (derive writes it so, and insertion order is kept).
-  await db.run(`COPY (SELECT * EXCLUDE (src_row) FROM ${DERIVED_TABLE}) TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
+/**
+ * Writes the derived table as CSV (row-level; for the internal folder only), on a connection of its
+ * own so that the first connection can read the episodes meanwhile.
+ */
+async function writeDerivedCsv(db: Db, path: string): Promise<void> {
+  const second = await secondConnection(db);
+  try {
+    // In src_row order: the table's own order (derive writes it so, and insertion order is kept).
+    await second.run(`COPY (SELECT * EXCLUDE (src_row) FROM ${DERIVED_TABLE}) TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
+  } finally {
+    second.closeSync();
+  }
 }

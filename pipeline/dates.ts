@@ -1,4 +1,4 @@
-/** Calendar-date helpers for YYYY-MM-DD strings, in UTC so results never depend on the time zone. */
+/** Calendar-date helpers for YYYY-MM-DD strings, in UTC so results never depend on the time zone, and the SQL test of a slashed date. */
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -23,3 +23,11 @@ export function daysBetween(a: string, b: string): number {
 export function addDays(d: string, n: number): string {
   return new Date(Date.parse(d + "T00:00:00Z") + n * 86_400_000).toISOString().slice(0, 10);
 }
+
+/**
+ * SQL: whether text is a date written with slashes (or dots or dashes) and a four-digit year last,
+ * D/M/YYYY or M/D/YYYY: the form validate reads under values.date_format, init looks for, and the
+ * identifier guard counts as a full date.
+ * @example slashedDateSql("v") // => "regexp_full_match(v, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}')"
+ */
+export const slashedDateSql = (text: string): string => `regexp_full_match(${text}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}')`;

@@ -7,6 +7,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { type Db, openDb, queryRows, sqlIdent } from "../db.ts";
+import { slashedDateSql } from "../dates.ts";
 import { fail, ok, type Result } from "../problem.ts";
 import { loadSource, type LoadedFile } from "../input/load-source.ts";
 import { findItemGroup } from "./item-groups.ts";
@@ -74,9 +75,9 @@ async function profileColumns(db: Db, table: string, columns: string[]): Promise
       db,
       `SELECT count(DISTINCT ${c})::INTEGER AS distinct, count(${c}) FILTER (WHERE ${c} <> '')::INTEGER AS non_empty,
               count(*) FILTER (WHERE regexp_full_match(${c}, '\\d{4}-\\d{2}-\\d{2}.*'))::INTEGER AS iso,
-              count(*) FILTER (WHERE regexp_full_match(${c}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}'))::INTEGER AS slash,
-              bool_or(TRY_CAST(split_part(regexp_replace(${c}, '[.-]', '/', 'g'), '/', 1) AS INTEGER) > 12 AND regexp_full_match(${c}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}')) AS day_first,
-              bool_or(TRY_CAST(split_part(regexp_replace(${c}, '[.-]', '/', 'g'), '/', 2) AS INTEGER) > 12 AND regexp_full_match(${c}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}')) AS month_first,
+              count(*) FILTER (WHERE ${slashedDateSql(c)})::INTEGER AS slash,
+              bool_or(TRY_CAST(split_part(regexp_replace(${c}, '[.-]', '/', 'g'), '/', 1) AS INTEGER) > 12 AND ${slashedDateSql(c)}) AS day_first,
+              bool_or(TRY_CAST(split_part(regexp_replace(${c}, '[.-]', '/', 'g'), '/', 2) AS INTEGER) > 12 AND ${slashedDateSql(c)}) AS month_first,
               count(TRY_CAST(replace(${c}, ',', '.') AS DOUBLE))::INTEGER AS numbers,
               min(TRY_CAST(replace(${c}, ',', '.') AS DOUBLE)) AS min, max(TRY_CAST(replace(${c}, ',', '.') AS DOUBLE)) AS max,
               strftime(max(TRY_CAST(left(${c}, 10) AS DATE)), '%Y-%m-%d') AS max_date

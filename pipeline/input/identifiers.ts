@@ -5,6 +5,7 @@
  * the run refuses to go on until the column is dropped or removed from the file.
  */
 import { type Db, queryRows, sqlIdent } from "../db.ts";
+import { slashedDateSql } from "../dates.ts";
 import type { Problem } from "../problem.ts";
 
 export type IdentifierKind =
@@ -99,7 +100,7 @@ export const BIRTH_YEARS_BEFORE = 10;
  */
 export const dateYearSql = (v: string): string =>
   `CASE WHEN regexp_full_match(${v}, '\\d{4}-\\d{2}-\\d{2}([ T].*)?') THEN left(${v}, 4)::INTEGER
-        WHEN regexp_full_match(${v}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}') THEN right(${v}, 4)::INTEGER END`;
+        WHEN ${slashedDateSql(v)} THEN right(${v}, 4)::INTEGER END`;
 
 /**
  * The median year of the full dates in a column (e.g. the admissions), or null when it has none.

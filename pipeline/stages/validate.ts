@@ -7,6 +7,7 @@
 import { basename } from "node:path";
 import type { Study } from "../config/study.ts";
 import { type Db, queryRows, sqlString } from "../db.ts";
+import { slashedDateSql } from "../dates.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { columnMapping, RAW_TABLE, slotColumn, type TableRole } from "./ingest.ts";
 import { componentScoreRules, itemScoreRules, RULES, warningRules, type Rule, type Severity } from "./validation-rules.ts";
@@ -54,8 +55,8 @@ export function dateSql(col: string, values: Study["values"]): string {
     `WHEN regexp_full_match(${col}, '\\d{4}-\\d{2}-\\d{2}([ T][0-9:.]+Z?)?') THEN TRY_CAST(left(${col}, 10) AS DATE)`,
   ];
   const slashed = `regexp_replace(${col}, '[.-]', '/', 'g')`;
-  if (values.dateFormat === "us") cases.push(`WHEN regexp_full_match(${col}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}') THEN TRY_STRPTIME(${slashed}, '%m/%d/%Y')::DATE`);
-  if (values.dateFormat === "day_first") cases.push(`WHEN regexp_full_match(${col}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}') THEN TRY_STRPTIME(${slashed}, '%d/%m/%Y')::DATE`);
+  if (values.dateFormat === "us") cases.push(`WHEN ${slashedDateSql(col)} THEN TRY_STRPTIME(${slashed}, '%m/%d/%Y')::DATE`);
+  if (values.dateFormat === "day_first") cases.push(`WHEN ${slashedDateSql(col)} THEN TRY_STRPTIME(${slashed}, '%d/%m/%Y')::DATE`);
   if (values.excelSerialDates) cases.push(`WHEN regexp_full_match(${col}, '\\d{4,5}(\\.0+)?') THEN DATE '1899-12-30' + CAST(CAST(${col} AS DOUBLE) AS INTEGER)`);
   return `CASE ${cases.join(" ")} END`;
 }

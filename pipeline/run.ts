@@ -20,7 +20,7 @@ import { openDb, queryRows } from "./db.ts";
 import { fail, ok, type Problem, type Result } from "./problem.ts";
 import type { Provenance, Results } from "./results.ts";
 import { dropRawTables, ingest } from "./stages/ingest.ts";
-import { dropTypedTables, validate } from "./stages/validate.ts";
+import { validate } from "./stages/validate.ts";
 import { derive } from "./stages/derive.ts";
 import { analyze } from "./stages/analyze.ts";
 import { analyzeRetention } from "./stages/analyze-retention.ts";
@@ -87,7 +87,6 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
 
     // 3 derive
     const { episodes, tierCutPoints } = await derive(db, study, join(internal, "03-derived-episodes.csv"));
-    await dropTypedTables(db);
     phaseEnded("derive");
     // From here on the tier rule carries the cut points actually used (e.g. computed quantiles).
     const tiered: Study = { ...study, tiers: { ...study.tiers, cutPoints: tierCutPoints } };

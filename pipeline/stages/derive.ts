@@ -20,6 +20,7 @@
  */
 import type { Study } from "../config/study.ts";
 import { type Db, queryColumns, queryRows, secondConnection, sqlString } from "../db.ts";
+import { dropTypedTables } from "./validate.ts";
 
 /**
  * One episode as the analyses see it. It carries no client id: no analysis needs one, and leaving it
@@ -53,6 +54,9 @@ export interface DerivedEpisode {
 
 export const DERIVED_TABLE = "d_episodes";
 
+/** Scores whose early window one aggregate computes (see derive). */
+const EARLY_PER_AGGREGATE = 3;
+
 /**
  * Means of ratings are rounded to this many decimal places. A sum of decimal scores carries
  * floating-point noise in its last bit that depends on the order of addition, so without rounding
@@ -76,6 +80,8 @@ export interface Derived {
 /**
  * Builds the derived table and reads it as episodes; with `artifact`, also writes the table there as
  * CSV (internal/03-derived-episodes.csv), on a second connection while the episodes are read.
+ * It consumes validate's typed tables: they are dropped once the derived table is built, before the
+ * episodes are read into memory (on ten million sessions they hold over two gigabytes).
  */
 export async function derive(db: Db, study: Study, artifact?: string): Promise<Derived> {
   const cutoff = `DATE ${sqlString(study.cutoffDate)}`;
@@ -94,22 +100,30 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
   // kept sessions (a second session on a client's date is excluded as a duplicate).
   const scores = ["alliance", ...keys];
   const first = (k: string) => `arg_min(${k}, session_date, ${window}) FILTER (WHERE ${k} IS NOT NULL)`;
+  // The bounded arg_min of six scores in one aggregate took over a gigabyte of state on ten million
+  // sessions; in aggregates of at most three scores each it takes none of note, in the same time.
+  const groups: string[][] = [];
+  for (let i = 0; i < scores.length; i += EARLY_PER_AGGREGATE) groups.push(scores.slice(i, i + EARLY_PER_AGGREGATE));
+  for (const [j, group] of groups.entries()) {
+    const others = j > 0 ? [] : [
+      "count(*) AS n_sessions", "max(session_date) AS last_session", `len(${first("alliance")}) AS early_alliance_n`,
+      `round(avg(alliance), ${MEAN_DIGITS}) AS mean_alliance`,
+      "arg_max(alliance, session_date) FILTER (WHERE alliance IS NOT NULL) AS last_alliance",
+      "arg_min(outcome, session_date) FILTER (WHERE outcome IS NOT NULL) AS outcome_first",
+      "arg_max(outcome, session_date) FILTER (WHERE outcome IS NOT NULL) AS outcome_last",
+      "count(outcome) AS outcome_n",
+    ];
+    const early = group.map((k) => `round(list_avg(${first(k)}), ${MEAN_DIGITS}) AS early_${k}`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE d_per_episode_${j} AS
+      SELECT episode_row AS ep, ${[...others, ...early].join(", ")} FROM t_sessions WHERE excluded_code IS NULL GROUP BY episode_row`);
+  }
+  const perEpisode = `SELECT * FROM d_per_episode_0${groups.slice(1).map((_, j) => ` JOIN d_per_episode_${j + 1} USING (ep)`).join("")}`;
   // Fixed cut points and a tier column give the tier in the same pass; quantiles need the scores first (assignTiers).
   const tierNow = study.tiers.method === "quantiles" ? null : tierSql(study, study.tiers.cutPoints);
   await db.run(`
     CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS
     SELECT * ${tierNow ? `REPLACE (${tierNow} AS tier)` : ""} FROM (
     WITH e AS (SELECT * FROM t_episodes WHERE excluded_code IS NULL),
-    per_episode AS (
-      SELECT episode_row AS ep, count(*) AS n_sessions, max(session_date) AS last_session,
-             ${scores.map((k) => `round(list_avg(${first(k)}), ${MEAN_DIGITS}) AS early_${k}`).join(",\n             ")},
-             len(${first("alliance")}) AS early_alliance_n,
-             round(avg(alliance), ${MEAN_DIGITS}) AS mean_alliance,
-             arg_max(alliance, session_date) FILTER (WHERE alliance IS NOT NULL) AS last_alliance,
-             arg_min(outcome, session_date) FILTER (WHERE outcome IS NOT NULL) AS outcome_first,
-             arg_max(outcome, session_date) FILTER (WHERE outcome IS NOT NULL) AS outcome_last,
-             count(outcome) AS outcome_n
-      FROM t_sessions WHERE excluded_code IS NULL GROUP BY episode_row),
     recorded AS (
       SELECT e.*, (e.discharge_date IS NOT NULL AND e.discharge_date <= ${cutoff}) AS recorded_closed
       FROM e),
@@ -117,7 +131,7 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
       SELECT r.*, a.*,
              (r.recorded_closed AND r.discharge_reason_text IN (${dropoutList})) AS by_reason,
              ${noShow} AS by_no_show
-      FROM recorded r LEFT JOIN per_episode a ON a.ep = r.src_row),
+      FROM recorded r LEFT JOIN (${perEpisode}) a ON a.ep = r.src_row),
     base AS (
       SELECT f.*, (f.recorded_closed OR f.by_no_show) AS closed,
              CASE WHEN f.by_no_show THEN f.last_session + INTERVAL 1 DAY
@@ -144,6 +158,8 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
     FROM base b
     ) ORDER BY src_row`);
   const tierCutPoints = tierNow ? (study.tiers.method === "column" ? [] : study.tiers.cutPoints) : await assignTiers(db, study);
+  for (const j of groups.keys()) await db.run(`DROP TABLE d_per_episode_${j}`);
+  await dropTypedTables(db);
   const writing = artifact === undefined ? null : writeDerivedCsv(db, artifact);
   writing?.catch(() => {}); // awaited below; this only keeps a failure from going unhandled meanwhile
   // The table is in src_row order (written so).

@@ -36,12 +36,19 @@ export interface ValidationOutput {
   excluded: Record<TableRole, { code: string; reason: string; n: number }[]>;
 }
 
-/** The typed tables validate builds: one row per record, with the episode each session is linked to (episode_row). */
+/**
+ * The typed tables validate builds, as read: one row per record, with the episode each session is
+ * linked to (episode_row). t_sessions is a view over the table it stores (STORED_TABLE.sessions).
+ */
 export const TYPED_TABLE: Record<TableRole, string> = { episodes: "t_episodes", sessions: "t_sessions" };
+
+/** Where the typed rows are stored (and updated). */
+const STORED_TABLE: Record<TableRole, string> = { episodes: "t_episodes", sessions: "t_sessions_rows" };
 
 /** Drops the typed tables once derive has built the episodes from them: on large studies they hold gigabytes. */
 export async function dropTypedTables(db: Db): Promise<void> {
-  for (const table of Object.values(TYPED_TABLE)) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  await db.run(`DROP VIEW IF EXISTS ${TYPED_TABLE.sessions}`);
+  for (const table of Object.values(STORED_TABLE)) await db.run(`DROP TABLE IF EXISTS ${table}`);
 }
 
 /**
@@ -121,12 +128,22 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   // functions, and no CTE read several times: on 10 million sessions each made this step several times
   // slower. A score's text is kept only where the cell fails (not a number, or out of range), for the
   // message; the rest would only be copied.
+  //
+  // The table stores the text of failing score cells in one map column (failing_text), set on the few
+  // rows with one, and leaves out columns that are empty in the study's layout (the slot outside the
+  // wide layout; the therapist columns when sessions do not name one): the view t_sessions gives each
+  // as a column. Each column stored costs about 90 MB and half a second of writing on 10 million rows.
   const rangeRules = studyRules(study).filter((r) => r.code === "E_SCORE_OUT_OF_RANGE");
   const failing = (f: string) => rangeRules.find((r) => r.field === f)?.when(study) ?? "FALSE";
-  const keepText = ["alliance", "outcome", ...numericFields].map((f) => `CASE WHEN ${f} IS NULL OR (${failing(f)}) THEN ${f}_text END AS ${f}_text`);
+  const texts = ["alliance", "outcome", ...numericFields];
+  const kept = (f: string) => `(${f}_text IS NOT NULL AND (${f} IS NULL OR (${failing(f)})))`;
+  const failingText = `CASE WHEN ${texts.map(kept).join(" OR ")} THEN map_from_entries(list_filter([${texts.map((f) => `(${sqlString(f)}, CASE WHEN ${kept(f)} THEN ${f}_text END)`).join(", ")}], e -> e[2] IS NOT NULL)) END AS failing_text`;
+  const slotted = study.layout === "wide";
+  const textColumns = [...texts, ...fromItems.map((c) => c.key)].map((f) => `${f}_text`);
+  const unstored = [...textColumns, ...(slotted ? [] : ["src_slot"]), ...(tracksTherapist ? [] : ["therapist_id_text", "episode_therapist"])];
   await db.run(`
-    CREATE OR REPLACE TABLE t_sessions AS
-    SELECT * REPLACE (${keepText.join(", ")}) FROM (
+    CREATE OR REPLACE TABLE ${STORED_TABLE.sessions} AS
+    SELECT * EXCLUDE (${unstored.join(", ")}), ${failingText} FROM (
     WITH s AS (
       SELECT src_row, src_slot, client_id, episode_key, session_date,
              ${study.itemScoring ? "NULL::VARCHAR" : "alliance"} AS alliance, outcome,
@@ -149,16 +166,22 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
     FROM scored s ${link}
     LEFT JOIN same_date_later d ON d.src_row = s.src_row AND coalesce(d.src_slot, 0) = coalesce(s.src_slot, 0))`);
   await db.run(`DROP TABLE same_date_later${byKey ? "" : "; DROP TABLE linked_by_date"}`);
+  const asRead = [
+    ...textColumns.map((c) => `map_extract_value(failing_text, ${sqlString(c.slice(0, -"_text".length))})::VARCHAR AS ${c}`),
+    ...(slotted ? [] : ["NULL::INTEGER AS src_slot"]),
+    ...(tracksTherapist ? [] : ["NULL::VARCHAR AS therapist_id_text", "NULL::VARCHAR AS episode_therapist"]),
+  ];
+  await db.run(`CREATE OR REPLACE VIEW ${TYPED_TABLE.sessions} AS SELECT * EXCLUDE (failing_text), ${asRead.join(", ")} FROM ${STORED_TABLE.sessions}`);
   if (tracksTherapist) {
     const order = "{'d': coalesce(session_date, DATE '9999-12-31'), 'r': src_row, 's': coalesce(src_slot, 0)}";
     await db.run(`
       WITH changed AS (
-        SELECT min(${order}) AS first FROM t_sessions
+        SELECT min(${order}) AS first FROM ${TYPED_TABLE.sessions}
         WHERE therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist GROUP BY episode_row)
-      UPDATE t_sessions t SET therapist_changed = TRUE
-      FROM changed c WHERE t.src_row = c.first.r AND coalesce(t.src_slot, 0) = c.first.s`);
+      UPDATE ${STORED_TABLE.sessions} t SET therapist_changed = TRUE
+      FROM changed c WHERE t.src_row = c.first.r${slotted ? " AND coalesce(t.src_slot, 0) = c.first.s" : ""}`);
   }
-  await db.run(`ALTER TABLE t_sessions ADD COLUMN excluded_code VARCHAR`);
+  await db.run(`ALTER TABLE ${STORED_TABLE.sessions} ADD COLUMN excluded_code VARCHAR`);
   await markExcluded(db, study, "sessions");
 }
 
@@ -211,7 +234,7 @@ async function linkByDate(db: Db, sessionDate: string): Promise<void> {
 async function markExcluded(db: Db, study: Study, table: TableRole): Promise<void> {
   const rules = warningRules(table);
   if (!rules.length) return;
-  await db.run(`UPDATE ${TYPED_TABLE[table]} SET excluded_code = CASE ${rules.map((r) => `WHEN ${r.when(study)} THEN ${sqlString(r.code)}`).join(" ")} END
+  await db.run(`UPDATE ${STORED_TABLE[table]} SET excluded_code = CASE ${rules.map((r) => `WHEN ${r.when(study)} THEN ${sqlString(r.code)}`).join(" ")} END
                 WHERE ${rules.map((r) => `(${r.when(study)})`).join(" OR ")}`);
 }
 

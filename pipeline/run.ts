@@ -23,7 +23,7 @@ import { dropRawTables, ingest } from "./stages/ingest.ts";
 import { validate } from "./stages/validate.ts";
 import { derive } from "./stages/derive.ts";
 import { analyze } from "./stages/analyze.ts";
-import { analyzeRetention } from "./stages/analyze-retention.ts";
+import { analyzeRetentionInBackground } from "./stages/retention-in-background.ts";
 import { shareableResults } from "./stages/shareable.ts";
 import { renderCharts } from "./report/charts.ts";
 import { buildReportView } from "./report/view-model.ts";
@@ -92,8 +92,10 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const tiered: Study = { ...study, tiers: { ...study.tiers, cutPoints: tierCutPoints } };
 
     // 4 analyze
+    // Retention runs on a worker thread (for large studies) while the main thread runs the rest.
+    const retentionDone = analyzeRetentionInBackground(episodes, tiered);
     const analysis = analyze(episodes, tiered);
-    const retention = analyzeRetention(episodes, tiered);
+    const retention = await retentionDone;
     writeJson(join(internal, "04-analysis.json"), { ...analysis, retention });
     phaseEnded("analyze");
 

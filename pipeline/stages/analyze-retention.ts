@@ -18,7 +18,7 @@ import { cumulativeIncidence } from "../../analyses/cumulative-incidence.ts";
 import { wilson, type Proportion } from "../../analyses/wilson.ts";
 import type { Study } from "../config/study.ts";
 import { daysBetween } from "../dates.ts";
-import type { DerivedEpisode } from "./derive.ts";
+import type { RetentionEpisode } from "./retention-columns.ts";
 
 export const CAUSES = ["dropout", "completion", "other"] as const;
 export type Cause = (typeof CAUSES)[number];
@@ -82,12 +82,12 @@ export interface RetentionAnalysis {
   incidence: TierIncidence[];
 }
 
-export function analyzeRetention(episodes: DerivedEpisode[], study: Study): RetentionAnalysis {
+export function analyzeRetention(episodes: readonly RetentionEpisode[], study: Study): RetentionAnalysis {
   const analysed = episodes.filter((e) => e.tier !== null);
   const labels = study.tiers.labels;
   const days = study.retention.days;
   const completion = new Set(study.completionReasons);
-  const causeOf = (e: DerivedEpisode): Cause | null => (!e.closed ? null : e.dropout ? "dropout" : completion.has(e.discharge_reason ?? "") ? "completion" : "other");
+  const causeOf = (e: RetentionEpisode): Cause | null => (!e.closed ? null : e.dropout ? "dropout" : completion.has(e.discharge_reason ?? "") ? "completion" : "other");
 
   const byTier = new Map(labels.map((tier) => [tier, analysed.filter((e) => e.tier === tier)]));
   const inTier = (tier: string) => byTier.get(tier)!;
@@ -111,7 +111,7 @@ export function analyzeRetention(episodes: DerivedEpisode[], study: Study): Rete
   // Days each episode was observed before the cutoff: whether day d of its window is known.
   // (Admission dates repeat, so each is counted once.)
   const daysToCutoff = new Map<string, number>();
-  const observedDays = (e: DerivedEpisode): number => {
+  const observedDays = (e: RetentionEpisode): number => {
     let d = daysToCutoff.get(e.admit_date);
     if (d === undefined) daysToCutoff.set(e.admit_date, (d = daysBetween(e.admit_date, study.cutoffDate)));
     return d;
@@ -151,7 +151,7 @@ export function analyzeRetention(episodes: DerivedEpisode[], study: Study): Rete
   };
 }
 
-function coxByTier(analysed: DerivedEpisode[], tiers: TierSurvival[], reference: string, time: number[], event: boolean[]): Pick<RetentionAnalysis, "cox" | "cox_note"> {
+function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], reference: string, time: number[], event: boolean[]): Pick<RetentionAnalysis, "cox" | "cox_note"> {
   const others = tiers.map((t) => t.tier).filter((t) => t !== reference);
   const eventsIn = (t: string) => tiers.find((x) => x.tier === t)!.dropouts;
   const missing = [reference, ...others].filter((t) => eventsIn(t) === 0);
@@ -167,7 +167,7 @@ function coxByTier(analysed: DerivedEpisode[], tiers: TierSurvival[], reference:
   };
 }
 
-function tierIncidence(tier: string, eps: DerivedEpisode[], causeOf: (e: DerivedEpisode) => Cause | null, days: number[]): TierIncidence {
+function tierIncidence(tier: string, eps: RetentionEpisode[], causeOf: (e: RetentionEpisode) => Cause | null, days: number[]): TierIncidence {
   const time = eps.map((e) => e.days_in_treatment);
   const cif = cumulativeIncidence(time, eps.map(causeOf), CAUSES);
   const sorted = Float64Array.from(time).sort();

@@ -1,0 +1,85 @@
+/**
+ * The episodes' fields that retention reads (RetentionEpisode), packed into typed arrays and back, so
+ * that a worker thread can analyse retention while the main thread runs the other analyses: typed
+ * arrays move between threads without being copied, where a million episode objects would be
+ * serialised one by one.
+ */
+import type { DerivedEpisode } from "./derive.ts";
+
+/** The fields of an episode that analyzeRetention reads. */
+export type RetentionEpisode = Pick<DerivedEpisode, "tier" | "days_in_treatment" | "dropout" | "closed" | "discharge_reason" | "admit_date" | "dropout_by">;
+
+/** Text fields as codes into their own list of distinct values (-1 for null). */
+interface Coded {
+  values: string[];
+  codes: Int32Array;
+}
+
+export interface RetentionColumns {
+  n: number;
+  days: Float64Array;
+  /** Bit 0: dropout; bit 1: closed. */
+  flags: Uint8Array;
+  tier: Coded;
+  discharge_reason: Coded;
+  admit_date: Coded;
+  dropout_by: Coded;
+}
+
+function code(episodes: readonly RetentionEpisode[], field: "tier" | "discharge_reason" | "admit_date" | "dropout_by"): Coded {
+  const index = new Map<string, number>();
+  const values: string[] = [];
+  const codes = new Int32Array(episodes.length);
+  for (let i = 0; i < episodes.length; i++) {
+    const v = episodes[i]![field];
+    if (v === null) {
+      codes[i] = -1;
+      continue;
+    }
+    let k = index.get(v);
+    if (k === undefined) {
+      index.set(v, (k = values.length));
+      values.push(v);
+    }
+    codes[i] = k;
+  }
+  return { values, codes };
+}
+
+/**
+ * Packs the fields retention reads.
+ * @example episodesFromColumns(retentionColumns(episodes)) // => the same fields, episode by episode
+ */
+export function retentionColumns(episodes: readonly RetentionEpisode[]): RetentionColumns {
+  const n = episodes.length;
+  const days = new Float64Array(n);
+  const flags = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = episodes[i]!;
+    days[i] = e.days_in_treatment;
+    flags[i] = (e.dropout ? 1 : 0) | (e.closed ? 2 : 0);
+  }
+  return { n, days, flags, tier: code(episodes, "tier"), discharge_reason: code(episodes, "discharge_reason"), admit_date: code(episodes, "admit_date"), dropout_by: code(episodes, "dropout_by") };
+}
+
+/** The buffers of packed columns, to transfer rather than copy them to a worker. */
+export const columnBuffers = (c: RetentionColumns): ArrayBuffer[] =>
+  [c.days, c.flags, c.tier.codes, c.discharge_reason.codes, c.admit_date.codes, c.dropout_by.codes].map((a) => a.buffer as ArrayBuffer);
+
+/** Unpacks packed columns into episodes with the fields retention reads. */
+export function episodesFromColumns(c: RetentionColumns): RetentionEpisode[] {
+  const text = (f: Coded, i: number) => (f.codes[i]! < 0 ? null : f.values[f.codes[i]!]!);
+  const out = new Array<RetentionEpisode>(c.n);
+  for (let i = 0; i < c.n; i++) {
+    out[i] = {
+      tier: text(c.tier, i),
+      days_in_treatment: c.days[i]!,
+      dropout: (c.flags[i]! & 1) !== 0,
+      closed: (c.flags[i]! & 2) !== 0,
+      discharge_reason: text(c.discharge_reason, i),
+      admit_date: c.admit_date.values[c.admit_date.codes[i]!]!,
+      dropout_by: text(c.dropout_by, i) as DerivedEpisode["dropout_by"],
+    };
+  }
+  return out;
+}

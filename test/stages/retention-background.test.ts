@@ -1,0 +1,32 @@
+/**
+ * Retention on a worker thread (analyzeRetentionInBackground) gives exactly what analyzeRetention
+ * gives in place. The expected value is analyzeRetention's own result on the demo study's episodes.
+ */
+import { describe, expect, it } from "vitest";
+import { analyzeRetention } from "../../pipeline/stages/analyze-retention.ts";
+import { analyzeRetentionInBackground } from "../../pipeline/stages/retention-in-background.ts";
+import { episodesFromColumns, retentionColumns } from "../../pipeline/stages/retention-columns.ts";
+import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
+import { DEMO_CONFIG } from "../../pipeline/cli.ts";
+import { deriveAll } from "../helpers/run-stages.ts";
+
+async function demoEpisodes() {
+  const loaded = loadStudyConfig(DEMO_CONFIG);
+  if (!loaded.ok) throw new Error("demo config invalid");
+  return { study: loaded.value, episodes: await deriveAll(loaded.value) };
+}
+
+describe("retention on a worker thread", () => {
+  it("packs and unpacks the fields retention reads without change", async () => {
+    const { episodes } = await demoEpisodes();
+    const fields = (e: (typeof episodes)[number]) => ({ tier: e.tier, days_in_treatment: e.days_in_treatment, dropout: e.dropout, closed: e.closed, discharge_reason: e.discharge_reason, admit_date: e.admit_date, dropout_by: e.dropout_by });
+    expect(episodesFromColumns(retentionColumns(episodes))).toEqual(episodes.map(fields));
+  });
+
+  it("gives the same result as analyzeRetention in place", async () => {
+    const { episodes, study } = await demoEpisodes();
+    const inPlace = analyzeRetention(episodes, study);
+    const inWorker = await analyzeRetentionInBackground(episodes, study, 0);
+    expect(inWorker).toEqual(inPlace);
+  });
+});

@@ -157,7 +157,8 @@ async function buildRawRows(db: Db, study: Study, role: TableRole, file: LoadedF
   others.forEach((c, i) => at.set(c, `other_${i}`));
   const select = [
     ...mapping.map(([field, col]) => `${read(sqlIdent(col))} AS ${field}`),
-    `${key ? read(sqlIdent(key)) : "NULL::VARCHAR"} AS episode_key`,
+    // Without a key column the key is empty: the view gives it, rather than a stored column of nulls.
+    ...(key ? [`${read(sqlIdent(key))} AS episode_key`] : []),
     ...others.map((c) => `${sqlIdent(c)} AS ${at.get(c)!}`),
   ];
   try {
@@ -173,7 +174,7 @@ async function buildRawRows(db: Db, study: Study, role: TableRole, file: LoadedF
   const found = await findIdentifiers(db, rowsTable(role), checked, { inTable: (c) => at.get(c)!, studyYear: year, isStudyDate: studyDateColumn(study) });
   if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
   for (const [i] of others.entries()) await db.run(`ALTER TABLE ${rowsTable(role)} DROP COLUMN other_${i}`);
-  const rows = `SELECT (rowid + ${file.rowOffset})::INTEGER AS src_row, NULL::INTEGER AS src_slot, * EXCLUDE (episode_key), episode_key, NULL::INTEGER AS conflict_row FROM ${rowsTable(role)}`;
+  const rows = `SELECT (rowid + ${file.rowOffset})::INTEGER AS src_row, NULL::INTEGER AS src_slot, * ${key ? "EXCLUDE (episode_key), episode_key" : ", NULL::VARCHAR AS episode_key"}, NULL::INTEGER AS conflict_row FROM ${rowsTable(role)}`;
   if (!editable) {
     await db.run(`CREATE OR REPLACE VIEW ${RAW_TABLE[role]} AS ${rows}`);
     return ok(year);

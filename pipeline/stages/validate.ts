@@ -93,14 +93,22 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
              admit_date AS admit_date_text, discharge_date AS discharge_date_text, discharge_reason AS discharge_reason_text,
              ${study.tiers.column !== null ? "tier" : "NULL::VARCHAR"} AS tier_text, episode_key, conflict_row,
              ${date("admit_date")} AS admit_date, ${date("discharge_date")} AS discharge_date
-      FROM ${RAW_TABLE.episodes})
-    SELECT *,
-           row_number() OVER (PARTITION BY client_id_text, ${episodeIdentity} ORDER BY src_row) AS id_seq,
-           min(src_row) OVER (PARTITION BY client_id_text, ${episodeIdentity}) AS first_row,
-           lag(discharge_date) OVER (PARTITION BY client_id_text ORDER BY admit_date, src_row) AS previous_discharge,
-           lag(src_row) OVER (PARTITION BY client_id_text ORDER BY admit_date, src_row) AS previous_row,
+      FROM ${RAW_TABLE.episodes}),
+    -- The first row of each client and id (a hash aggregate, not a window over every episode).
+    firsts AS (
+      SELECT client_id_text, ${episodeIdentity} AS identity, min(src_row) AS first_row FROM e GROUP BY ALL),
+    -- Each episode's previous one by admission: only clients with several rows have one, so only they
+    -- are sorted (rows without a client id are one group, as in a window's partition).
+    several AS (SELECT client_id_text FROM e GROUP BY 1 HAVING count(*) > 1),
+    previous AS (
+      SELECT src_row, lag(discharge_date) OVER w AS previous_discharge, lag(src_row) OVER w AS previous_row
+      FROM e WHERE client_id_text IS NULL OR client_id_text IN (SELECT client_id_text FROM several)
+      WINDOW w AS (PARTITION BY client_id_text ORDER BY admit_date, src_row))
+    SELECT e.*, e.src_row <> f.first_row AS id_repeated, f.first_row, p.previous_discharge, p.previous_row,
            NULL::VARCHAR AS excluded_code
-    FROM e`);
+    FROM e
+    JOIN firsts f ON f.client_id_text IS NOT DISTINCT FROM e.client_id_text AND f.identity IS NOT DISTINCT FROM e.${episodeIdentity}
+    LEFT JOIN previous p ON p.src_row = e.src_row`);
   await markExcluded(db, study, "episodes");
   const items = study.itemScoring;
   const itemFields = items ? items.columns.map((_, i) => itemField(i + 1)) : [];
@@ -115,8 +123,8 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   await findSameDate(db);
   const fields = EPISODE_LINK_FIELDS;
   const link = byKey
-    ? `LEFT JOIN (SELECT client_id_text, episode_key, ${fields.join(", ")} FROM t_episodes WHERE id_seq = 1) e ON e.client_id_text = s.client_id AND e.episode_key = s.episode_key`
-    : `LEFT JOIN (SELECT client_id_text, ${fields.map((c) => `any_value(${c}) AS ${c}`).join(", ")} FROM t_episodes WHERE id_seq = 1 GROUP BY 1 HAVING count(*) = 1) e1
+    ? `LEFT JOIN (SELECT client_id_text, episode_key, ${fields.join(", ")} FROM t_episodes WHERE NOT id_repeated) e ON e.client_id_text = s.client_id AND e.episode_key = s.episode_key`
+    : `LEFT JOIN (SELECT client_id_text, ${fields.map((c) => `any_value(${c}) AS ${c}`).join(", ")} FROM t_episodes WHERE NOT id_repeated GROUP BY 1 HAVING count(*) = 1) e1
          ON e1.client_id_text = s.client_id
        LEFT JOIN linked_by_date e2 ON e2.src_row = s.src_row AND coalesce(e2.src_slot, 0) = coalesce(s.src_slot, 0)`;
   // Rows are joined by src_row and slot with plain equality: joins on rowid, or with IS NOT DISTINCT
@@ -218,7 +226,7 @@ async function findSameDate(db: Db): Promise<void> {
 async function linkByDate(db: Db, sessionDate: string): Promise<void> {
   await db.run(`
     CREATE OR REPLACE TEMP TABLE linked_by_date AS
-    WITH episodes AS (SELECT client_id_text, ${EPISODE_LINK_FIELDS.join(", ")} FROM t_episodes WHERE id_seq = 1),
+    WITH episodes AS (SELECT client_id_text, ${EPISODE_LINK_FIELDS.join(", ")} FROM t_episodes WHERE NOT id_repeated),
     several AS (SELECT client_id_text FROM episodes GROUP BY 1 HAVING count(*) > 1),
     s AS (SELECT src_row, src_slot, client_id, ${sessionDate} AS session_date FROM ${RAW_TABLE.sessions} WHERE client_id IN (SELECT client_id_text FROM several))
     SELECT s.src_row, s.src_slot,

@@ -122,7 +122,7 @@ export const RULES: Rule[] = [
     severity: "error",
     table: "episodes",
     field: "client_id",
-    when: (s) => (s.layout === "long" ? "FALSE" : "client_id_text IS NOT NULL AND id_seq > 1"),
+    when: (s) => (s.layout === "long" ? "FALSE" : "client_id_text IS NOT NULL AND id_repeated"),
     value: "client_id_text || ' (first on row ' || first_row || ')'",
     message: (v, s) => `client ${v} has a second episode with the same ${s.columns.episodes.episode_id !== undefined ? "episode id" : "admission date"}`,
     fix: (s) =>
@@ -135,7 +135,7 @@ export const RULES: Rule[] = [
     severity: "error",
     table: "episodes",
     field: "admit_date",
-    when: (s) => (s.layout === "tables" && s.columns.sessions.episode_id === undefined ? "previous_row IS NOT NULL AND id_seq = 1 AND (previous_discharge IS NULL OR admit_date <= previous_discharge)" : "FALSE"),
+    when: (s) => (s.layout === "tables" && s.columns.sessions.episode_id === undefined ? "previous_row IS NOT NULL AND NOT id_repeated AND (previous_discharge IS NULL OR admit_date <= previous_discharge)" : "FALSE"),
     value: "admit_date_text || ' (the episode on row ' || previous_row || ' ' || coalesce('was discharged ' || strftime(previous_discharge, '%Y-%m-%d'), 'is still open') || ')'",
     message: (v) => `the client's episode admitted ${v} starts before the client's previous episode ends`,
     fix: () => "Sessions are given to the episode whose dates they fall in, so a client's episodes must not overlap: correct the dates, or give episodes and sessions an episode id (columns.*.episode_id).",

@@ -16,19 +16,30 @@ import { columnBuffers, retentionColumns, type RetentionEpisode } from "./retent
 export const BACKGROUND_MIN_EPISODES = 500_000;
 
 /**
- * Starts the retention analysis; await the promise after the other analyses.
+ * Starts the retention analysis; await the promise after the other analyses. Should the worker fail
+ * to start or stop without a result, retention is analysed in place: the same result, or the same error.
  * @example const retention = analyzeRetentionInBackground(episodes, study); const main = analyze(episodes, study); await retention
  */
 export function analyzeRetentionInBackground(episodes: readonly RetentionEpisode[], study: Study, minEpisodes = BACKGROUND_MIN_EPISODES): Promise<RetentionAnalysis> {
-  if (episodes.length < minEpisodes) return Promise.resolve(analyzeRetention(episodes, study));
-  const columns = retentionColumns(episodes);
-  const worker = new Worker(new URL("./retention-worker.mjs", import.meta.url), { workerData: { columns, study }, transferList: columnBuffers(columns) });
+  const inPlace = () => new Promise<RetentionAnalysis>((resolve) => resolve(analyzeRetention(episodes, study)));
+  if (episodes.length < minEpisodes) return inPlace();
+  let worker: Worker;
+  try {
+    const columns = retentionColumns(episodes);
+    worker = new Worker(new URL("./retention-worker.mjs", import.meta.url), { workerData: { columns, study }, transferList: columnBuffers(columns) });
+  } catch {
+    return inPlace();
+  }
   return new Promise((resolve, reject) => {
-    worker.once("message", (result: RetentionAnalysis) => {
-      resolve(result);
+    let settled = false;
+    const settle = (result: Promise<RetentionAnalysis>) => {
+      if (settled) return;
+      settled = true;
+      result.then(resolve, reject);
       void worker.terminate();
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the retention worker stopped (exit code ${code}) without a result`)));
+    };
+    worker.once("message", (result: RetentionAnalysis) => settle(Promise.resolve(result)));
+    worker.once("error", () => settle(inPlace()));
+    worker.once("exit", () => settle(inPlace()));
   });
 }

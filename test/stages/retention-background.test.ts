@@ -29,4 +29,11 @@ describe("retention on a worker thread", () => {
     const inWorker = await analyzeRetentionInBackground(episodes, study, 0);
     expect(inWorker).toEqual(inPlace);
   });
+
+  it("analyses in place, with the same result, when the worker cannot be given the study", async () => {
+    const { episodes, study } = await demoEpisodes();
+    // A function cannot be sent to a worker thread: starting it fails.
+    const unsendable = { ...study, extra: () => 0 } as unknown as typeof study;
+    expect(await analyzeRetentionInBackground(episodes, unsendable, 0)).toEqual(analyzeRetention(episodes, study));
+  });
 });

@@ -31,15 +31,17 @@ export function analyzeRetentionInBackground(episodes: readonly RetentionEpisode
     return inPlace();
   }
   return new Promise((resolve, reject) => {
+    // Only the first of the worker's events counts (it exits after sending its result); the in-place
+    // analysis is started only if that first event is not the result.
     let settled = false;
-    const settle = (result: Promise<RetentionAnalysis>) => {
+    const settle = (result: () => Promise<RetentionAnalysis>) => {
       if (settled) return;
       settled = true;
-      result.then(resolve, reject);
+      result().then(resolve, reject);
       void worker.terminate();
     };
-    worker.once("message", (result: RetentionAnalysis) => settle(Promise.resolve(result)));
-    worker.once("error", () => settle(inPlace()));
-    worker.once("exit", () => settle(inPlace()));
+    worker.once("message", (result: RetentionAnalysis) => settle(() => Promise.resolve(result)));
+    worker.once("error", () => settle(inPlace));
+    worker.once("exit", () => settle(inPlace));
   });
 }

@@ -2,8 +2,14 @@
  * Retention on a worker thread (analyzeRetentionInBackground) gives exactly what analyzeRetention
  * gives in place. The expected value is analyzeRetention's own result on the demo study's episodes.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { analyzeRetention } from "../../pipeline/stages/analyze-retention.ts";
+
+// The main thread's analyzeRetention, watched: the worker thread loads its own copy, unwatched.
+vi.mock("../../pipeline/stages/analyze-retention.ts", async (original) => {
+  const actual = await original<typeof import("../../pipeline/stages/analyze-retention.ts")>();
+  return { ...actual, analyzeRetention: vi.fn(actual.analyzeRetention) };
+});
 import { analyzeRetentionInBackground } from "../../pipeline/stages/retention-in-background.ts";
 import { episodesFromColumns, retentionColumns } from "../../pipeline/stages/retention-columns.ts";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
@@ -28,6 +34,15 @@ describe("retention on a worker thread", () => {
     const inPlace = analyzeRetention(episodes, study);
     const inWorker = await analyzeRetentionInBackground(episodes, study, 0);
     expect(inWorker).toEqual(inPlace);
+  });
+
+  it("does not also analyse in place when the worker gives its result", async () => {
+    const { episodes, study } = await demoEpisodes();
+    vi.mocked(analyzeRetention).mockClear();
+    await analyzeRetentionInBackground(episodes, study, 0);
+    // The worker exits after its result: that exit must not start the in-place analysis.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(analyzeRetention).not.toHaveBeenCalled();
   });
 
   it("analyses in place, with the same result, when the worker cannot be given the study", async () => {

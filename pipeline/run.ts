@@ -94,6 +94,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     // 4 analyze
     // Retention runs on a worker thread (for large studies) while the main thread runs the rest.
     const retentionDone = analyzeRetentionInBackground(episodes, tiered);
+    retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
     const analysis = analyze(episodes, tiered);
     const retention = await retentionDone;
     writeJson(join(internal, "04-analysis.json"), { ...analysis, retention });

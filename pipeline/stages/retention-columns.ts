@@ -4,10 +4,8 @@
  * arrays move between threads without being copied, where a million episode objects would be
  * serialised one by one.
  */
+import type { RetentionEpisode } from "./analyze-retention.ts";
 import type { DerivedEpisode } from "./derive.ts";
-
-/** The fields of an episode that analyzeRetention reads. */
-export type RetentionEpisode = Pick<DerivedEpisode, "tier" | "days_in_treatment" | "dropout" | "closed" | "discharge_reason" | "admit_date" | "dropout_by">;
 
 /** Text fields as codes into their own list of distinct values (-1 for null). */
 interface Coded {

@@ -6,8 +6,8 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Study } from "../config/study.ts";
-import { analyzeRetention, type RetentionAnalysis } from "./analyze-retention.ts";
-import { columnBuffers, retentionColumns, type RetentionEpisode } from "./retention-columns.ts";
+import { analyzeRetention, type RetentionAnalysis, type RetentionEpisode } from "./analyze-retention.ts";
+import { columnBuffers, retentionColumns } from "./retention-columns.ts";
 
 /**
  * Episodes from which retention goes to a worker thread. Starting one takes about 0.6 s; at 100,000

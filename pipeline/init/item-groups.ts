@@ -56,11 +56,12 @@ export function findItemGroup(profiles: ItemColumnProfile[]): ItemGroup | null {
     const seen = `answers seen ${lo}–${hi}`;
     const columns = sorted.map((m) => m.profile.column);
     const group = (instrument: BuiltIn, sure: boolean, why: string): ItemGroup => ({ instrument, pattern, columns, sure, why });
-    if (name.includes("haq") && fits("haq-ii")) return group("haq-ii", true, `19 items named ${pattern}, ${seen}`);
-    if (name.includes("srs") && fits("srs")) return group("srs", true, `4 items named ${pattern}, ${seen}`);
+    const named = `${sorted.length} items named ${pattern}, ${seen}`;
+    if (name.includes("haq") && fits("haq-ii")) return group("haq-ii", true, named);
+    if (name.includes("srs") && fits("srs")) return group("srs", true, named);
     if (!name.includes("wai") || sorted.length !== 12) continue;
-    if (name.includes("waisr") && fits("wai-sr")) return group("wai-sr", true, `12 items named ${pattern}, ${seen}`);
-    if (/wais(?!r)/.test(name) && fits("wai-s")) return group("wai-s", true, `12 items named ${pattern}, ${seen}`);
+    if (name.includes("waisr") && fits("wai-sr")) return group("wai-sr", true, named);
+    if (/wais(?!r)/.test(name) && fits("wai-s")) return group("wai-s", true, named);
     // The names say WAI but not which short form: answers above 5 can only be the WAI-S (1–7).
     if (fits("wai-sr")) return group("wai-sr", false, `12 WAI items, ${seen}: the WAI-SR (1–5) fits, but so would a WAI-S (1–7) whose answers stayed at or below 5`);
     if (fits("wai-s")) return group("wai-s", false, `12 WAI items, ${seen}: above the WAI-SR's 1–5, so the WAI-S (1–7)`);

@@ -121,10 +121,9 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   // clients with several are linked first, on their own (linkByDate), and joined by row.
   if (!byKey) await linkByDate(db, date("session_date"));
   await findSameDate(db);
-  const fields = EPISODE_LINK_FIELDS;
   const link = byKey
-    ? `LEFT JOIN (SELECT client_id_text, episode_key, ${fields.join(", ")} FROM t_episodes WHERE NOT id_repeated) e ON e.client_id_text = s.client_id AND e.episode_key = s.episode_key`
-    : `LEFT JOIN (SELECT client_id_text, ${fields.map((c) => `any_value(${c}) AS ${c}`).join(", ")} FROM t_episodes WHERE NOT id_repeated GROUP BY 1 HAVING count(*) = 1) e1
+    ? `LEFT JOIN (SELECT client_id_text, episode_key, ${EPISODE_LINK_FIELDS.join(", ")} FROM t_episodes WHERE NOT id_repeated) e ON e.client_id_text = s.client_id AND e.episode_key = s.episode_key`
+    : `LEFT JOIN (SELECT client_id_text, ${EPISODE_LINK_FIELDS.map((c) => `any_value(${c}) AS ${c}`).join(", ")} FROM t_episodes WHERE NOT id_repeated GROUP BY 1 HAVING count(*) = 1) e1
          ON e1.client_id_text = s.client_id
        LEFT JOIN linked_by_date e2 ON e2.src_row = s.src_row AND coalesce(e2.src_slot, 0) = coalesce(s.src_slot, 0)`;
   // Rows are joined by src_row and slot with plain equality: joins on rowid, or with IS NOT DISTINCT
@@ -135,12 +134,9 @@ async function buildTypedTables(db: Db, study: Study): Promise<void> {
   // the few therapist-change and excluded rows are marked by UPDATE. Hash aggregates rather than window
   // functions, and no CTE read several times: on 10 million sessions each made this step several times
   // slower. A score's text is kept only where the cell fails (not a number, or out of range), for the
-  // message; the rest would only be copied.
-  //
-  // The table stores the text of failing score cells in one map column (failing_text), set on the few
-  // rows with one, and leaves out columns that are empty in the study's layout (the slot outside the
-  // wide layout; the therapist columns when sessions do not name one): the view t_sessions gives each
-  // as a column. On 10 million sessions each column stored costs about 90 MB.
+  // message, in one map column (failing_text); columns that are empty in the study's layout (the slot
+  // outside the wide layout; the therapist columns when sessions do not name one) are not stored. The
+  // view t_sessions gives each of these as a column. On 10 million sessions a stored column costs about 90 MB.
   const rangeRules = studyRules(study).filter((r) => r.code === "E_SCORE_OUT_OF_RANGE");
   const failing = (f: string) => rangeRules.find((r) => r.field === f)?.when(study) ?? "FALSE";
   const texts = ["alliance", "outcome", ...numericFields];

@@ -1,10 +1,10 @@
 /** The `alliance` command as a user runs it: exit codes and the messages on stderr. */
 import { describe, expect, it, vi } from "vitest";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 // Each call starts Node, tsx and DuckDB: seconds, not milliseconds.
 vi.setConfig({ testTimeout: 60_000 });
@@ -13,13 +13,13 @@ const BIN = fileURLToPath(new URL("../../bin/alliance.mjs", import.meta.url));
 const DEMO_DIR = fileURLToPath(new URL("../../data/demo/", import.meta.url));
 
 function alliance(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: mkdtempSync(join(tmpdir(), "alliance-cwd-")) });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: tempDir("alliance-cwd-") });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A copy of the demo study with one line of one file replaced (line 1 is the header). */
 function brokenDemo(file: "episodes.csv" | "sessions.csv", line: number, edit: (text: string) => string) {
-  const dir = mkdtempSync(join(tmpdir(), "alliance-broken-"));
+  const dir = tempDir("alliance-broken-");
   cpSync(DEMO_DIR, dir, { recursive: true });
   const lines = readFileSync(join(dir, file), "utf8").split("\n");
   lines[line - 1] = edit(lines[line - 1]!);
@@ -51,7 +51,7 @@ describe("alliance CLI on malformed demo files", () => {
   });
 
   it("names the config key that is wrong", () => {
-    const dir = mkdtempSync(join(tmpdir(), "alliance-cfg-"));
+    const dir = tempDir("alliance-cfg-");
     cpSync(DEMO_DIR, dir, { recursive: true });
     const config = join(dir, "study.yaml");
     writeFileSync(config, readFileSync(config, "utf8").replace("min_cell_size: 11", "min_cell_size: eleven"));
@@ -63,7 +63,7 @@ describe("alliance CLI on malformed demo files", () => {
 
 describe("alliance CLI on a folder that holds an earlier report", () => {
   it("removes the earlier report when the new run fails, so nothing stale looks current", () => {
-    const out = mkdtempSync(join(tmpdir(), "alliance-out-"));
+    const out = tempDir("alliance-out-");
     expect(alliance("demo", "--out", out, "--no-pdf").code).toBe(0);
     expect(existsSync(join(out, "report.html"))).toBe(true);
     const config = brokenDemo("sessions.csv", 12, (l) => l.replace(/^([^,]*,[^,]*,)[^,]*/, "$1x"));

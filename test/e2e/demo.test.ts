@@ -4,8 +4,7 @@
  * demo-reference.json), against the results schema, and for privacy and self-containment.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, readdirSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { main, DEMO_CONFIG } from "../../pipeline/cli.ts";
@@ -17,8 +16,9 @@ import family from "../reference/demo-family-reference.json" with { type: "json"
 import { apaHtml } from "../../pipeline/report/apa.ts";
 import { intervals, TRUTH, type Truth } from "../../data/demo/truth.ts";
 import { generateDemoStudy } from "../../data/demo/model.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
-const out = mkdtempSync(join(tmpdir(), "alliance-demo-"));
+const out = tempDir("alliance-demo-");
 const browser = findBrowser();
 // CI must produce the PDF; elsewhere a missing browser only skips the PDF checks.
 const requirePdf = Boolean(process.env.CI) || browser !== null;

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { runStudy } from "../../pipeline/run.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 describe("reproducibility", () => {
   it("gives byte-identical results.json, tables and HTML for the same inputs, config and run time", async () => {
     const study = loadStudyConfig(DEMO_CONFIG);
     if (!study.ok) throw new Error("demo config invalid");
     const now = new Date("2026-01-15T09:00:00Z");
-    const dirs = [mkdtempSync(join(tmpdir(), "alliance-r1-")), mkdtempSync(join(tmpdir(), "alliance-r2-"))];
+    const dirs = [tempDir("alliance-r1-"), tempDir("alliance-r2-")];
     for (const outDir of dirs) {
       const run = await runStudy(study.value, { outDir, now, pdf: false });
       expect(run.ok).toBe(true);

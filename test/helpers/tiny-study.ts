@@ -1,10 +1,10 @@
 /** Builds a small study (CSV files and a config) in a temporary folder, for stage tests. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { parseStudyConfig } from "../../pipeline/config/load-config.ts";
 import type { Study } from "../../pipeline/config/study.ts";
+import { tempDir } from "./temp-dir.ts";
 
 export const EPISODE_HEADER = "ClientID,Site,Clinician,AdmitDate,DischargeDate,DischargeReason";
 export const SESSION_HEADER = "ClientID,SessionDate,SRS_Total,ORS_Total";
@@ -43,7 +43,7 @@ export function writeTinyStudy(episodes: string[], sessions: string[], change: (
  * parsed Study, or throws with the config's problems.
  */
 export function writeStudyFiles(files: Record<string, string | Buffer>, change: (c: Record<string, any>) => void = () => {}): TinyStudy {
-  const dir = mkdtempSync(join(tmpdir(), "alliance-test-"));
+  const dir = tempDir("alliance-test-");
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   const config = demoLikeConfig();
   change(config);

@@ -3,14 +3,14 @@
  * CSV original. Expected values: the CSV original's own results, run with the same config (a 200-
  * resample bootstrap keeps the test quick; the seed makes every run draw the same resamples).
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { InputFormat } from "../../pipeline/config/types.ts";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { runStudy } from "../../pipeline/run.ts";
 import { demoConfigFor, saveDemoAs, saveDemoLong, saveDemoWide } from "../helpers/demo-formats.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 /** results.json as written, without provenance (file names and hashes differ by format). */
 async function resultsOf(configPath: string): Promise<Record<string, any>> {
@@ -32,7 +32,7 @@ function withoutColumnNames(r: Record<string, any>): Record<string, any> {
 let original: Record<string, any>;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "alliance-fmt-csv-"));
+  const dir = tempDir("alliance-fmt-csv-");
   await saveDemoAs("csv", dir);
   original = await resultsOf(demoConfigFor("csv", dir));
 }, 60_000);
@@ -41,7 +41,7 @@ describe("the demo study in every format gives the CSV original's results", () =
   const formats: InputFormat[] = ["tsv", "xlsx", "sav", "parquet", "json", "ndjson"];
   for (const format of formats) {
     it(`${format}`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), `alliance-fmt-${format}-`));
+      const dir = tempDir(`alliance-fmt-${format}-`);
       await saveDemoAs(format, dir);
       expect(await resultsOf(demoConfigFor(format, dir))).toEqual(original);
     }, 60_000);
@@ -50,12 +50,12 @@ describe("the demo study in every format gives the CSV original's results", () =
 
 describe("the demo study in every layout gives the original's results", () => {
   it("one long table, episode fields repeated on each session row", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "alliance-long-"));
+    const dir = tempDir("alliance-long-");
     expect(await resultsOf(await saveDemoLong(dir))).toEqual(original);
   }, 60_000);
 
   it("one wide table, sessions in numbered columns", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "alliance-wide-"));
+    const dir = tempDir("alliance-wide-");
     expect(withoutColumnNames(await resultsOf(await saveDemoWide(dir)))).toEqual(withoutColumnNames(original));
   }, 60_000);
 });

@@ -3,14 +3,14 @@
  * refused with one line per column, naming the column and the kind and never a value; once the config
  * drops those columns the run succeeds and no output holds them.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
 import { findIdentifiers, nameWords } from "../../pipeline/input/identifiers.ts";
 import { openDb } from "../../pipeline/db.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -29,7 +29,7 @@ const identifiers = (i: number) => ({
 
 /** The demo with four identifier columns added to its episodes file: e-mails and SSNs under neutral names. */
 function demoWithIdentifiers(): { dir: string; config: string; values: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), "alliance-ids-"));
+  const dir = tempDir("alliance-ids-");
   cpSync(DEMO_DIR, dir, { recursive: true });
   const [header, ...rows] = readFileSync(join(dir, "episodes.csv"), "utf8").trimEnd().split("\n");
   const values: string[] = [];
@@ -64,7 +64,7 @@ describe("the identifier guard", () => {
   });
 
   it("refuses full birth dates under a name that says nothing (v17), found by their values", () => {
-    const dir = mkdtempSync(join(tmpdir(), "alliance-ids-"));
+    const dir = tempDir("alliance-ids-");
     cpSync(DEMO_DIR, dir, { recursive: true });
     const [header, ...rows] = readFileSync(join(dir, "episodes.csv"), "utf8").trimEnd().split("\n");
     writeFileSync(join(dir, "episodes.csv"), [`${header},v17`, ...rows.map((r, i) => `${r},${identifiers(i).born}`)].join("\n") + "\n");

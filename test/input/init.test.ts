@@ -2,11 +2,11 @@
  * `alliance init` on the demo files writes a config that runs the demo unchanged: the same numbers as
  * the demo's own hand-written config (data/demo/study.yaml). Expected values: that config's results.
  */
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../pipeline/cli.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 const quiet = { out: () => {}, err: () => {} };
 
@@ -18,7 +18,7 @@ function numbers(path: string) {
 
 describe("alliance init", () => {
   it("proposes a config for the demo files that runs the demo with the demo's own results", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "alliance-init-"));
+    const dir = tempDir("alliance-init-");
     for (const f of ["episodes.csv", "sessions.csv"]) copyFileSync(join("data/demo", f), join(dir, f));
     const lines: string[] = [];
     expect(await main(["init", join(dir, "episodes.csv"), join(dir, "sessions.csv")], { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
@@ -32,7 +32,7 @@ describe("alliance init", () => {
   }, 120_000);
 
   it("proposes scoring the alliance from item columns WAI_1 … WAI_12, and that config runs", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "alliance-init-"));
+    const dir = tempDir("alliance-init-");
     const { writeFileSync } = await import("node:fs");
     copyFileSync(join("data/demo", "episodes.csv"), join(dir, "episodes.csv"));
     // The demo's sessions with the SRS replaced by twelve WAI items answered 1–5.
@@ -57,7 +57,7 @@ describe("alliance init", () => {
   }, 120_000);
 
   it("marks what it cannot decide as TODO blanks that validate then names", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "alliance-init-"));
+    const dir = tempDir("alliance-init-");
     const { writeFileSync } = await import("node:fs");
     writeFileSync(join(dir, "visits.csv"), "Person,When,Score,Other\nP1,03/04/2025,5,x\nP1,04/05/2025,6,y\n");
     const lines: string[] = [];

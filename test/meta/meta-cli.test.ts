@@ -6,13 +6,13 @@
  * (metafor 2.2.7 reference page); and metafor 3.8-1 to many digits (test/reference/meta-reference.out).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../../pipeline/cli.ts";
 import type { MetaResults } from "../../pipeline/meta/meta-results.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
-const out = mkdtempSync(join(tmpdir(), "alliance-meta-"));
+const out = tempDir("alliance-meta-");
 const lines: string[] = [];
 let code: number;
 let m: MetaResults;
@@ -86,7 +86,7 @@ describe("alliance meta reproduces Molloy et al. (2014)", () => {
 
 describe("alliance meta refuses a malformed table, naming file, row and column", () => {
   const run = async (csv: string, extra: string[] = []) => {
-    const dir = mkdtempSync(join(tmpdir(), "alliance-meta-bad-"));
+    const dir = tempDir("alliance-meta-bad-");
     writeFileSync(join(dir, "studies.csv"), csv);
     const err: string[] = [];
     const c = await main(["meta", "--studies", join(dir, "studies.csv"), "--out", join(dir, "out"), "--no-pdf", ...extra], { out: () => {}, err: (l) => err.push(l) });

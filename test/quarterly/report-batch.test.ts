@@ -3,21 +3,21 @@
  * reproducibility, failure isolation, revisions against a published report, and branding.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG, main } from "../../pipeline/cli.ts";
 import { runQuarterly } from "../../pipeline/quarterly/run-report.ts";
 import type { QuarterlyResults } from "../../pipeline/quarterly/quarterly-results.ts";
 import { findBrowser } from "../../pipeline/report/find-browser.js";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 const demo = () => {
   const s = loadStudyConfig(DEMO_CONFIG);
   if (!s.ok) throw new Error("demo config invalid");
   return s.value;
 };
-const tmp = (name: string) => mkdtempSync(join(tmpdir(), `alliance-q-${name}-`));
+const tmp = (name: string) => tempDir(`alliance-q-${name}-`);
 const readResults = (dir: string, report = "program") => JSON.parse(readFileSync(join(dir, report, "results.json"), "utf8")) as QuarterlyResults;
 const SITES = ["site-eastgate", "site-hillcrest", "site-northside", "site-riverside"];
 

@@ -8,6 +8,7 @@ import { basename, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStudyConfig } from "./config/load-config.ts";
 import { formatProblem, type Problem } from "./problem.ts";
+import { outOfMemoryProblem } from "./messages.ts";
 
 export const DEMO_CONFIG = fileURLToPath(new URL("../data/demo/study.yaml", import.meta.url));
 /** How many problems are printed before "… and N more". */
@@ -124,6 +125,17 @@ const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l)
 
 /** Run the CLI with the given arguments; returns the exit code. */
 export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    // A study too large for the machine is the user's to act on, not a crash; other errors are bugs and propagate.
+    const problem = outOfMemoryProblem(e);
+    if (problem) return report(io, "the run stopped: out of memory", [problem]);
+    throw e;
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     io.out(HELP.main!);

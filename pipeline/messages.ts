@@ -6,6 +6,12 @@
 import type { Problem } from "./problem.ts";
 
 export const messages = {
+  /** DuckDB ran out of memory: a study too large for the machine (see outOfMemoryProblem). */
+  outOfMemory: (detail: string): Problem => ({
+    code: "E_OUT_OF_MEMORY",
+    message: `the study needs more memory than this machine could give (${detail.split("\n")[0]!.trim()})`,
+    fix: "Close other programs and run it again, or run it on a machine with more memory: ten million sessions need about 4 GB (README, Speed). Data that did not fit was moved to a private folder in the system's temporary folder, which has been removed.",
+  }),
   fileUnreadable: (path: string, role: string, reason: string): Problem => ({
     code: "E_FILE_UNREADABLE",
     message: `the ${role} file cannot be read (${reason})`,
@@ -31,3 +37,12 @@ export const messages = {
     };
   },
 } as const;
+
+/**
+ * The problem to report for an error thrown during a run, when it is DuckDB running out of memory;
+ * null for any other error (a bug, to propagate).
+ * @example outOfMemoryProblem(new Error("Out of Memory Error: failed to allocate data of size 16.0 MiB"))?.code // => "E_OUT_OF_MEMORY"
+ */
+export function outOfMemoryProblem(e: unknown): Problem | null {
+  return e instanceof Error && /Out of Memory Error/i.test(e.message) ? messages.outOfMemory(e.message) : null;
+}

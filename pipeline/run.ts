@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createRequire } from "node:module";
 import type { Study } from "./config/study.ts";
-import { openDb, queryRows } from "./db.ts";
+import { closeDb, openDb, queryRows } from "./db.ts";
 import { fail, ok, type Problem, type Result } from "./problem.ts";
 import type { Provenance, Results } from "./results.ts";
 import { dropRawTables, ingest } from "./stages/ingest.ts";
@@ -128,7 +128,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     }
     return ok({ outDir, results, files, notices });
   } finally {
-    db.closeSync();
+    closeDb(db);
   }
 }
 

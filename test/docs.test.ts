@@ -8,7 +8,7 @@ import { messages } from "../pipeline/messages.ts";
 const doc = readFileSync(fileURLToPath(new URL("../docs/validation-rules.md", import.meta.url)), "utf8");
 
 describe("docs/validation-rules.md", () => {
-  const codes = new Set([...RULES.map((r) => r.code), NO_ALLIANCE.code, messages.columnMissing("f", "x", "y", []).code, messages.fileUnparseable("f", null, "").code, messages.fileUnreadable("f", "r", "").code]);
+  const codes = new Set([...RULES.map((r) => r.code), NO_ALLIANCE.code, messages.columnMissing("f", "x", "y", []).code, messages.fileUnparseable("f", null, "").code, messages.fileUnreadable("f", "r", "").code, messages.outOfMemory("").code]);
   for (const code of codes) {
     it(`documents ${code}`, () => {
       expect(doc).toContain(`\`${code}\``);

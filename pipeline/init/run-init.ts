@@ -6,7 +6,7 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { type Db, openDb, queryRows, sqlIdent } from "../db.ts";
+import { closeDb, type Db, openDb, queryRows, sqlIdent } from "../db.ts";
 import { slashedDateSql } from "../dates.ts";
 import { fail, ok, type Result } from "../problem.ts";
 import { loadSource, type LoadedFile } from "../input/load-source.ts";
@@ -63,7 +63,7 @@ export async function runInit(paths: string[], out: string | null): Promise<Resu
     writeFileSync(configPath, text);
     return ok({ path: configPath, blanks });
   } finally {
-    db.closeSync();
+    closeDb(db);
   }
 }
 

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { openDb, queryRows, sqlString } from "../db.ts";
+import { closeDb, openDb, queryRows, sqlString } from "../db.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 
 export interface PublishedStudy {
@@ -43,7 +43,7 @@ export async function readStudies(path: string): Promise<Result<StudyTable>> {
   } catch (e) {
     return fail({ code: "E_META_FILE", message: `is not a readable CSV table: ${(e as Error).message.split("\n")[0]}`, where: { file }, fix: "save the table as CSV with a header row" });
   } finally {
-    db.closeSync();
+    closeDb(db);
   }
   const columns = rows.length ? Object.keys(rows[0]!) : [];
   const find = (name: string) => columns.find((c) => c.trim().toLowerCase() === name);

@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Study } from "../config/study.ts";
-import { openDb } from "../db.ts";
+import { closeDb, openDb } from "../db.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { ingest } from "../stages/ingest.ts";
 import { validate } from "../stages/validate.ts";
@@ -109,7 +109,7 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
       provenance: await buildProvenance(db, study, ingested.value.files, runAt),
     });
   } finally {
-    db.closeSync();
+    closeDb(db);
   }
 
   const groups = [PROGRAM, ...(options.by === "site" ? sites : [])];

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Study } from "../config/study.ts";
-import { openDb } from "../db.ts";
+import { closeDb, openDb } from "../db.ts";
 import { ok, type Result } from "../problem.ts";
 import { ingest } from "../stages/ingest.ts";
 import { checkRules, ruleColumn, studyRules, type Finding } from "../stages/validate.ts";
@@ -62,7 +62,7 @@ export async function runValidate(study: Study, outDir: string, now = new Date()
       report = { ...base, files, rules: merged, totals: totals(merged), findings };
     }
   } finally {
-    db.closeSync();
+    closeDb(db);
   }
   mkdirSync(outDir, { recursive: true });
   writeJson(join(outDir, "validation.json"), report);

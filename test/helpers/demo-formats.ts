@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import writeExcelFile from "write-excel-file/node";
 import type { InputFormat } from "../../pipeline/config/types.ts";
-import { openDb, sqlString } from "../../pipeline/db.ts";
+import { closeDb, openDb, sqlString } from "../../pipeline/db.ts";
 import { writeSav, type SavVariable } from "./write-sav.ts";
 
 export const DEMO_DIR = "data/demo";
@@ -41,7 +41,7 @@ async function viaDuckDb(format: "parquet" | "json" | "ndjson", csv: string, out
   // Typed columns, as a Parquet or JSON export holds them: dates as dates, scores as numbers.
   const options = format === "parquet" ? "FORMAT parquet" : format === "json" ? "FORMAT json, ARRAY true" : "FORMAT json";
   await db.run(`COPY (SELECT * FROM read_csv(${sqlString(csv)}, header = true)) TO ${sqlString(out)} (${options})`);
-  db.closeSync();
+  closeDb(db);
 }
 
 async function writeXlsx(out: string, header: string[], rows: (string | null)[][]): Promise<void> {
@@ -98,7 +98,7 @@ export async function saveDemoLong(dir: string): Promise<string> {
   const db = await openDb();
   const csv = (f: string) => `read_csv(${sqlString(join(DEMO_DIR, f))}, header = true, all_varchar = true)`;
   await db.run(`COPY (SELECT e.*, s.* EXCLUDE (ClientID) FROM ${csv("episodes.csv")} e LEFT JOIN ${csv("sessions.csv")} s USING (ClientID) ORDER BY e.ClientID, s.SessionDate) TO ${sqlString(join(dir, "long.csv"))} (HEADER)`);
-  db.closeSync();
+  closeDb(db);
   return writeLayoutConfig(dir, { long: "long.csv" }, (c) => {
     c.columns.sessions.therapist_id = "Clinician";
   });
@@ -115,7 +115,7 @@ export async function saveDemoWide(dir: string): Promise<string> {
     SELECT e.*, w.* EXCLUDE (ClientID) FROM ${csv("episodes.csv")} e
     LEFT JOIN (SELECT ClientID, ${pivot} FROM (SELECT *, row_number() OVER (PARTITION BY ClientID ORDER BY SessionDate) AS k FROM ${csv("sessions.csv")}) GROUP BY ClientID) w USING (ClientID)
     ORDER BY e.ClientID) TO ${sqlString(join(dir, "wide.csv"))} (HEADER)`);
-  db.closeSync();
+  closeDb(db);
   return writeLayoutConfig(dir, { wide: "wide.csv" }, (c) => {
     for (const k of ["session_date", "alliance", "outcome"]) c.columns.sessions[k] += "_{i}";
     for (const s of c.alliance.subscales) s.column += "_{i}";

@@ -1,12 +1,15 @@
 /** Runs ingest → validate (→ derive) on a Study, for stage tests. */
 import type { Study } from "../../pipeline/config/study.ts";
-import { openDb } from "../../pipeline/db.ts";
+import { closeDb, openDb } from "../../pipeline/db.ts";
 import { ingest } from "../../pipeline/stages/ingest.ts";
 import { validate } from "../../pipeline/stages/validate.ts";
 import { derive } from "../../pipeline/stages/derive.ts";
+import { atFileEnd } from "./cleanup.ts";
 
+/** ingest → validate; the database stays open until the test file has run (or closeDb). */
 export async function ingestAndValidate(study: Study) {
   const db = await openDb();
+  atFileEnd(() => closeDb(db));
   const ingested = await ingest(db, study);
   if (!ingested.ok) return { db, ingested, validated: null };
   return { db, ingested, validated: await validate(db, study) };
@@ -17,7 +20,7 @@ export async function deriveStudy(study: Study) {
   const { db, validated } = await ingestAndValidate(study);
   if (!validated?.ok) throw new Error(`validation failed: ${JSON.stringify(validated)}`);
   const derived = await derive(db, study);
-  db.closeSync();
+  closeDb(db);
   return derived;
 }
 

@@ -1,12 +1,11 @@
 /**
- * Temporary folders for tests, removed when the test file has run (test/setup/remove-temp-dirs.ts),
- * so that repeated runs of the suite do not fill the disk with reports and study files.
+ * Temporary folders for tests, removed when the test file has run (test/setup/clean-up.ts), so that
+ * repeated runs of the suite do not fill the disk with reports and study files.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-const created: string[] = [];
+import { atFileEnd } from "./cleanup.ts";
 
 /**
  * A fresh empty folder under the system's temporary folder.
@@ -14,11 +13,6 @@ const created: string[] = [];
  */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.push(dir);
+  atFileEnd(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** Removes every folder tempDir made in this test file. */
-export function removeTempDirs(): void {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

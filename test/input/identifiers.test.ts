@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
 import { findIdentifiers, nameWords } from "../../pipeline/input/identifiers.ts";
-import { openDb } from "../../pipeline/db.ts";
+import { testDb } from "../helpers/test-db.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 vi.setConfig({ testTimeout: 90_000 });
@@ -90,7 +90,7 @@ describe("the identifier guard", () => {
   });
 
   it("accepts a birth-year column, which Safe Harbor allows, and a three-digit ZIP", async () => {
-    const db = await openDb();
+    const db = await testDb();
     await db.run("CREATE TABLE t AS SELECT * FROM (VALUES ('1984', '021'), ('1990', '100')) v(birth_year, zip3)");
     expect(await findIdentifiers(db, "t", ["birth_year", "zip3"])).toEqual([]);
     await db.run("INSERT INTO t VALUES ('1990-04-02', '02139')");
@@ -98,7 +98,7 @@ describe("the identifier guard", () => {
   });
 
   it("takes a column of full dates lying ten years or more before the admissions for dates of birth, whatever its name", async () => {
-    const db = await openDb();
+    const db = await testDb();
     await db.run(
       "CREATE TABLE t AS SELECT * FROM (VALUES ('1961-03-04', '2024-05-06', '03/14/1975', '1999-01-01'), ('1987-11-30', '2024-07-01', '12/01/1990', '2025-01-01'), ('1979-06-15', '2025-02-02', '7/4/1966', '1998-05-05')) v(v17, visit, other, mixed)",
     );
@@ -112,14 +112,14 @@ describe("the identifier guard", () => {
   });
 
   it("never takes the study's own date columns, or recent dates, for dates of birth", async () => {
-    const db = await openDb();
+    const db = await testDb();
     await db.run("CREATE TABLE t AS SELECT * FROM (VALUES ('1991-02-03', '2019-06-01'), ('1992-04-05', '2020-01-01')) v(AdmitDate, referral)");
     expect(await findIdentifiers(db, "t", ["AdmitDate", "referral"], { studyYear: 1992, isStudyDate: (c) => c === "AdmitDate" })).toEqual([]);
     expect(await findIdentifiers(db, "t", ["AdmitDate", "referral"], { studyYear: 2024, isStudyDate: (c) => c === "AdmitDate" })).toEqual([]);
   });
 
   it("finds phone numbers, URLs, IP addresses and street addresses by their values, in any column", async () => {
-    const db = await openDb();
+    const db = await testDb();
     await db.run(
       "CREATE TABLE t AS SELECT * FROM (VALUES ('call (617) 555-0100', 'see https://example.org/x', 'from 192.168.0.12', 'lives at 12 Elm Street', 'T05', '33.8', '2025-01-06')) v(a, b, c, d, therapist, score, visit)",
     );
@@ -135,7 +135,7 @@ describe("the identifier guard", () => {
   it("does not take site, program or therapist columns for names, nor client ids for anything", async () => {
     expect(nameWords("SiteName")).toEqual(["site", "name"]);
     expect(nameWords("patientName")).toEqual(["patient", "name"]);
-    const db = await openDb();
+    const db = await testDb();
     await db.run("CREATE TABLE t AS SELECT * FROM (VALUES ('Northside', 'Outpatient', 'T05', 'C00001')) v(SiteName, program_name, Clinician, ClientID)");
     expect(await findIdentifiers(db, "t", ["SiteName", "program_name", "Clinician", "ClientID"])).toEqual([]);
     await db.run("CREATE TABLE u AS SELECT 'Jane Doe' AS patientName");

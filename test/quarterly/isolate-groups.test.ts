@@ -3,7 +3,7 @@
  * and only its own records go: a client treated at two sites keeps the sessions of the other site.
  */
 import { describe, expect, it } from "vitest";
-import { openDb } from "../../pipeline/db.ts";
+import { closeDb, openDb } from "../../pipeline/db.ts";
 import { ingest } from "../../pipeline/stages/ingest.ts";
 import { validate } from "../../pipeline/stages/validate.ts";
 import { derive } from "../../pipeline/stages/derive.ts";
@@ -35,7 +35,7 @@ async function isolate(episodeLines = EPISODES, sessionLines = SESSIONS) {
   await dropSites(db, [...(bySite?.keys() ?? [])]);
   const second = await validate(db, study);
   const { episodes } = await derive(db, study);
-  db.closeSync();
+  closeDb(db);
   return { bySite, second, episodes };
 }
 

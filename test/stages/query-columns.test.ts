@@ -4,11 +4,11 @@
  * one chunk (2,048 rows), the same rows read by DuckDB's own row objects.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { type Db, openDb, queryColumns, queryRows } from "../../pipeline/db.ts";
+import { closeDb, type Db, openDb, queryColumns, queryRows } from "../../pipeline/db.ts";
 
 let db: Db | null = null;
 afterEach(() => {
-  db?.closeSync();
+  if (db) closeDb(db);
   db = null;
 });
 

@@ -1,0 +1,30 @@
+/**
+ * A study too large for the machine ends with E_OUT_OF_MEMORY and what to do, not a stack trace.
+ * The run is replaced by one that throws DuckDB 1.5's out-of-memory error, as DuckDB words it (the
+ * first line, as test/stages/database.test.ts provokes it); any other error still propagates.
+ */
+import { describe, expect, it, vi } from "vitest";
+
+const thrown = { error: new Error("Out of Memory Error: could not allocate block of size 256.0 KiB (18.8 MiB/19.0 MiB used)") };
+vi.mock("../../pipeline/run.ts", () => ({ runStudy: async () => Promise.reject(thrown.error) }));
+import { DEMO_CONFIG, main } from "../../pipeline/cli.ts";
+
+function capture() {
+  const err: string[] = [];
+  return { io: { out: () => {}, err: (l: string) => err.push(l) }, err };
+}
+
+describe("alliance run on a study too large for the machine", () => {
+  it("exits with 1 and names E_OUT_OF_MEMORY with its fix", async () => {
+    const { io, err } = capture();
+    expect(await main(["run", "--config", DEMO_CONFIG, "--no-pdf"], io)).toBe(1);
+    expect(err[0]).toBe("alliance: the run stopped: out of memory");
+    expect(err[1]).toContain("[E_OUT_OF_MEMORY]");
+    expect(err[1]).toContain("Fix: Close other programs");
+  });
+
+  it("lets any other error through, as the bug it is", async () => {
+    thrown.error = new Error("Binder Error: column x not found");
+    await expect(main(["run", "--config", DEMO_CONFIG, "--no-pdf"], capture().io)).rejects.toThrow("Binder Error");
+  });
+});

@@ -3,5 +3,8 @@
 import { register } from "tsx/esm/api";
 
 register();
+// An interrupted run removes the folders where DuckDB may have moved row-level data.
+const { removeSpillFoldersOnInterrupt } = await import("../pipeline/spill-folders.ts");
+removeSpillFoldersOnInterrupt();
 const { main } = await import("../pipeline/cli.ts");
 process.exitCode = await main(process.argv.slice(2));

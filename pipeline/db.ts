@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBVector } from "@duckdb/node-api";
+import { forgetSpillFolder, trackSpillFolder } from "./spill-folders.ts";
 
 export type Db = DuckDBConnection;
 
@@ -11,14 +12,15 @@ const instances = new WeakMap<Db, { instance: DuckDBInstance; spill: string }>()
 /**
  * An in-memory database; nothing leaves the process. Should a study need more memory than DuckDB may
  * take (80% of the machine's), DuckDB moves data it is not using to disk: to a folder of its own in
- * the system's temporary folder, readable by this user only, which closeDb removes. (Left to itself,
- * DuckDB would write it to ".tmp" in the current directory, which may be a shared drive.) The
- * allocator's background thread hands the memory of dropped tables back to the system while the run
- * goes on: on ten million sessions it lowered the peak by about half a gigabyte, at no cost in time.
- * Close it with closeDb.
+ * the system's temporary folder, readable by this user only, which closeDb removes, as does an
+ * interrupt (spill-folders.ts). Left to itself, DuckDB would write it to ".tmp" in the current
+ * directory, which may be a shared drive. The allocator's background thread hands the memory of
+ * dropped tables back to the system while the run goes on: on ten million sessions it lowered the
+ * peak by about half a gigabyte, at no cost in time. Close it with closeDb.
  */
 export async function openDb(): Promise<Db> {
   const spill = mkdtempSync(join(tmpdir(), "alliance-duckdb-"));
+  trackSpillFolder(spill);
   try {
     const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "true", allocator_background_threads: "true", temp_directory: spill });
     const db = await instance.connect();
@@ -26,6 +28,7 @@ export async function openDb(): Promise<Db> {
     return db;
   } catch (e) {
     rmSync(spill, { recursive: true, force: true });
+    forgetSpillFolder(spill);
     throw e;
   }
 }
@@ -37,6 +40,7 @@ export function closeDb(db: Db): void {
   db.closeSync();
   opened.instance.closeSync();
   rmSync(opened.spill, { recursive: true, force: true });
+  forgetSpillFolder(opened.spill);
   instances.delete(db);
 }
 

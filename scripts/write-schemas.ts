@@ -1,7 +1,11 @@
 // Writes schema/*.schema.json from the TypeScript types. Run: npm run schema
 import { writeFileSync } from "node:fs";
-import { CONFIG_SCHEMA_PATH, generateConfigSchemaText, generateResultsSchemaText, RESULTS_SCHEMA_PATH } from "./schemas.ts";
+import * as schemas from "./schemas.ts";
 
-writeFileSync(CONFIG_SCHEMA_PATH, generateConfigSchemaText());
-writeFileSync(RESULTS_SCHEMA_PATH, generateResultsSchemaText());
-console.log(`wrote ${CONFIG_SCHEMA_PATH} and ${RESULTS_SCHEMA_PATH}`);
+const written = [
+  [schemas.CONFIG_SCHEMA_PATH, schemas.generateConfigSchemaText()],
+  [schemas.RESULTS_SCHEMA_PATH, schemas.generateResultsSchemaText()],
+  [schemas.QUARTERLY_RESULTS_SCHEMA_PATH, schemas.generateQuarterlyResultsSchemaText()],
+] as const;
+for (const [path, text] of written) writeFileSync(path, text);
+console.log(`wrote ${written.map(([path]) => path).join(", ")}`);

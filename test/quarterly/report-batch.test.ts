@@ -11,6 +11,8 @@ import { runQuarterly } from "../../pipeline/quarterly/run-report.ts";
 import type { QuarterlyResults } from "../../pipeline/quarterly/quarterly-results.ts";
 import { findBrowser } from "../../pipeline/report/find-browser.js";
 import { tempDir } from "../helpers/temp-dir.ts";
+import { Ajv } from "ajv";
+import quarterlySchema from "../../schema/quarterly-results.schema.json" with { type: "json" };
 
 const demo = () => {
   const s = loadStudyConfig(DEMO_CONFIG);
@@ -47,6 +49,15 @@ describe("alliance report --period latest --by site on the demo", () => {
     for (const folder of ["program", ...SITES]) {
       for (const f of ["report.html", "results.json", ...(findBrowser() ? ["report.pdf"] : [])]) expect(existsSync(join(out, folder, f)), `${folder}/${f}`).toBe(true);
     }
+  });
+
+  it("writes results.json files that the published quarterly schema accepts", () => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(quarterlySchema);
+    for (const folder of ["program", ...SITES]) expect(validate(readResults(out, folder)), `${folder}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    // The schema is strict: a field it does not describe, or a missing one, is refused.
+    expect(validate({ ...readResults(out), extra: 1 })).toBe(false);
+    const { trends: _, ...withoutTrends } = readResults(out);
+    expect(validate(withoutTrends)).toBe(false);
   });
 
   it("writes an index.html that links every report", () => {

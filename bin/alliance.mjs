@@ -3,8 +3,8 @@
 import { register } from "tsx/esm/api";
 
 register();
-// An interrupted run removes the folders where DuckDB may have moved row-level data.
-const { removeSpillFoldersOnInterrupt } = await import("../pipeline/spill-folders.ts");
-removeSpillFoldersOnInterrupt();
+// A run that stops early (interrupted, or by an error) removes the folders where DuckDB may have moved row-level data.
+const { removeSpillFoldersAtExit } = await import("../pipeline/spill-folders.ts");
+removeSpillFoldersAtExit();
 const { main } = await import("../pipeline/cli.ts");
 process.exitCode = await main(process.argv.slice(2));

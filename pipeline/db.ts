@@ -12,8 +12,8 @@ const instances = new WeakMap<Db, { instance: DuckDBInstance; spill: string }>()
 /**
  * An in-memory database; nothing leaves the process. Should a study need more memory than DuckDB may
  * take (80% of the machine's), DuckDB moves data it is not using to disk: to a folder of its own in
- * the system's temporary folder, readable by this user only, which closeDb removes, as does an
- * interrupt (spill-folders.ts). Left to itself, DuckDB would write it to ".tmp" in the current
+ * the system's temporary folder, readable by this user only, which closeDb removes, as does a run
+ * that stops early (spill-folders.ts). Left to itself, DuckDB would write it to ".tmp" in the current
  * directory, which may be a shared drive. The allocator's background thread hands the memory of
  * dropped tables back to the system while the run goes on: on ten million sessions it lowered the
  * peak by about half a gigabyte, at no cost in time. Close it with closeDb.

@@ -1,8 +1,8 @@
 /**
  * The folders where open databases may move row-level data that does not fit in memory (see
- * openDb), so that an interrupted run (Ctrl-C, or a stop signal) removes them too: closeDb removes
- * each at the end of a run, and an interrupt never reaches it. No dependencies, so that the CLI
- * can watch for interrupts without loading DuckDB.
+ * openDb), so that a run that stops early (Ctrl-C, a stop signal, an error nobody caught) removes
+ * them too: closeDb removes each at the end of a run, which such a stop never reaches. No
+ * dependencies, so that the CLI can watch for stops without loading DuckDB.
  */
 import { rmSync } from "node:fs";
 
@@ -18,15 +18,20 @@ export function forgetSpillFolder(dir: string): void {
   open.delete(dir);
 }
 
+const removeAll = () => {
+  for (const dir of open) rmSync(dir, { recursive: true, force: true });
+};
+
 /**
- * On SIGINT or SIGTERM, removes every registered folder and then lets the signal end the process as
- * it would have (exit status 128 + signal number).
- * @example removeSpillFoldersOnInterrupt() // once, at the CLI's start
+ * When the process exits (an uncaught error included) or gets SIGINT or SIGTERM, removes every
+ * registered folder; a signal then ends the process as it would have (exit status 128 + its number).
+ * @example removeSpillFoldersAtExit() // once, at the CLI's start
  */
-export function removeSpillFoldersOnInterrupt(): void {
+export function removeSpillFoldersAtExit(): void {
+  process.once("exit", removeAll);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      for (const dir of open) rmSync(dir, { recursive: true, force: true });
+      removeAll();
       process.kill(process.pid, signal);
     });
   }

@@ -1,8 +1,9 @@
 /**
- * An interrupted run (Ctrl-C) leaves no folder of row-level data behind: the folder where DuckDB may
- * move data that does not fit in memory is removed, and the process still ends by the signal.
+ * A run that stops early, interrupted (Ctrl-C) or by an error nobody caught, leaves no folder of
+ * row-level data behind: the folder where DuckDB may move data that does not fit in memory is
+ * removed, and the process still ends by the signal, or with the error.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +25,24 @@ describe("an interrupted run", () => {
     expect(spillFolders(tmp)).toHaveLength(1);
     child.kill("SIGINT");
     expect(await ended).toBe("SIGINT");
+    expect(spillFolders(tmp)).toEqual([]);
+  });
+
+  it("that throws an error nobody catches removes the folder too", () => {
+    const tmp = tempDir("alliance-crash-");
+    // A process that opens a database as the CLI does, then fails before it could close it.
+    const script = `
+      const { register } = await import("tsx/esm/api"); register();
+      const { removeSpillFoldersAtExit } = await import(${JSON.stringify(new URL("../../pipeline/spill-folders.ts", import.meta.url).href)});
+      const { openDb } = await import(${JSON.stringify(new URL("../../pipeline/db.ts", import.meta.url).href)});
+      removeSpillFoldersAtExit();
+      await openDb();
+      const made = (await import("node:fs")).readdirSync(process.env.TMPDIR).filter((f) => f.startsWith("alliance-duckdb-"));
+      if (made.length !== 1) process.exit(3);
+      throw new Error("a bug");`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, TMPDIR: tmp }, encoding: "utf8", cwd: fileURLToPath(new URL("../..", import.meta.url)) });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("a bug");
     expect(spillFolders(tmp)).toEqual([]);
   });
 });

@@ -9,16 +9,16 @@
  * (of the whole run, and by the end of derive); with several runs, the median of each.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { median } from "simple-statistics";
-import { parse, stringify } from "yaml";
 import { DEMO_PARAMETERS } from "../data/demo/model.ts";
 import { loadStudyConfig } from "../pipeline/config/load-config.ts";
 import { runStudy, type Phase } from "../pipeline/run.ts";
+import { cachedStudy } from "./study-cache.ts";
 
 const { values } = parseArgs({
   options: {
@@ -61,14 +61,7 @@ if (values.child !== undefined) {
   console.log(JSON.stringify({ phases, rows, peakMb: peakMb(), deriveMb } satisfies RunTimes));
 } else {
   const root = fileURLToPath(new URL("..", import.meta.url));
-  const dir = join(tmpdir(), `alliance-bench-${values.episodes}-${values.seed}`);
-  if (!existsSync(join(dir, "study.yaml"))) {
-    console.log(`generating ${Number(values.episodes).toLocaleString("en-US")} episodes into ${dir} (once; later runs reuse it)`);
-    execFileSync(process.execPath, [join(root, "bin/run-ts.mjs"), join(root, "data/demo/generate.ts"), "--episodes", values.episodes, "--seed", values.seed, "--out", dir], { stdio: "inherit" });
-    const config = parse(readFileSync(join(root, "data/demo/study.yaml"), "utf8"));
-    config.study.name = "bench";
-    writeFileSync(join(dir, "study.yaml"), stringify(config));
-  }
+  const dir = cachedStudy(values.episodes, values.seed);
   const runs: RunTimes[] = [];
   for (let i = 0; i < Number(values.runs); i++) {
     const args = [join(root, "bin/run-ts.mjs"), fileURLToPath(import.meta.url), "--child", dir, ...(values["no-pdf"] ? ["--no-pdf"] : [])];

@@ -60,6 +60,26 @@ const VALUE_RULES: { kind: IdentifierKind; re: string }[] = [
   { kind: "street addresses", re: String.raw`(?i)(^|[^0-9])[0-9]{1,6} ([A-Za-z0-9.']+ ){1,4}(street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|terrace|parkway|pkwy)\.?($|[ ,])` },
 ];
 
+/**
+ * A person's name written out: two to four capitalised words ("Jane Doe", "Mary Ann O'Brien",
+ * "Doe, Jane Q.") or the same in capitals ("DOE, JANE"), as EHR exports write them.
+ */
+const PERSON_NAME_RE = (() => {
+  const word = String.raw`\p{Lu}[\p{L}'’.-]*\p{Ll}`;
+  const caps = String.raw`\p{Lu}[\p{Lu}'’-]+`;
+  const initial = String.raw`\p{Lu}\.`;
+  return `^(${word},? (${initial} )?${word}( ${word}){0,2}( ${initial})?|${caps},? ${caps}( ${caps}){0,2})$`;
+})();
+
+/**
+ * A column is taken for persons' names by its values when at least this many of its distinct values
+ * are written as names, and they are at least PERSON_NAME_SHARE of them: one client's name, or a
+ * handful of capitalised labels (referral sources, programs), is not enough; a column of names in a
+ * file of clients has one per client.
+ */
+export const PERSON_NAME_MIN_VALUES = 20;
+export const PERSON_NAME_SHARE = 0.5;
+
 /** A column name's words: camelCase and every non-letter split, lower-cased. */
 export function nameWords(column: string): string[] {
   return column
@@ -89,6 +109,11 @@ export interface IdentifierScanOptions {
   studyYear?: number | null;
   /** Whether a column holds the study's own dates (admission, discharge, session): never taken for dates of birth. */
   isStudyDate?: (column: string) => boolean;
+  /**
+   * Whether a column holds names that are not a client's: the sites and therapists the config maps
+   * (whose values may be written like persons' names), never taken for persons' names by their values.
+   */
+  isStaffOrPlace?: (column: string) => boolean;
 }
 
 /** How many years before the admissions a column of full dates must lie to be taken for dates of birth. */
@@ -116,7 +141,7 @@ export async function medianDateYear(db: Db, table: string, column: string): Pro
  * @example await findIdentifiers(db, "src_episodes", ["ClientID", "email"]) // => [{ column: "email", kind: "e-mail addresses", by: "name" }]
  */
 export async function findIdentifiers(db: Db, table: string, columns: string[], options: IdentifierScanOptions = {}): Promise<IdentifierFinding[]> {
-  const { inTable = (c: string) => c, studyYear = null, isStudyDate = () => false } = options;
+  const { inTable = (c: string) => c, studyYear = null, isStudyDate = () => false, isStaffOrPlace = () => false } = options;
   const findings: IdentifierFinding[] = [];
   for (const column of columns) {
     const words = nameWords(column);
@@ -134,10 +159,17 @@ export async function findIdentifiers(db: Db, table: string, columns: string[], 
     ];
     const select = checks.map((c, i) => `count(*) FILTER (WHERE ${c.sql})::INTEGER AS m${i}`).join(", ");
     const dates = `count(*)::INTEGER AS n_values, count(${dateYearSql("v")})::INTEGER AS n_dates, median(${dateYearSql("v")})::DOUBLE AS median_year`;
-    const [row] = await queryRows<Record<string, number | null>>(db, `SELECT ${select}, ${dates} FROM (SELECT DISTINCT ${col}::VARCHAR AS v FROM ${table} WHERE ${col} IS NOT NULL)`);
+    const names = `count(*) FILTER (WHERE regexp_full_match(trim(v), '${PERSON_NAME_RE.replace(/'/g, "''")}'))::INTEGER AS n_names`;
+    const [row] = await queryRows<Record<string, number | null>>(db, `SELECT ${select}, ${dates}, ${names} FROM (SELECT DISTINCT ${col}::VARCHAR AS v FROM ${table} WHERE ${col} IS NOT NULL)`);
     const hit = checks.findIndex((_, i) => (row?.[`m${i}`] ?? 0) > 0);
     if (hit >= 0) {
       findings.push({ column, kind: checks[hit]!.kind, by: conditional && hit === 0 ? "name" : "values", matches: row![`m${hit}`]! });
+      continue;
+    }
+    // Mostly written as persons' names, and many of them: names under another column name.
+    const nNames = row?.n_names ?? 0;
+    if (!isStaffOrPlace(column) && nNames >= PERSON_NAME_MIN_VALUES && nNames >= PERSON_NAME_SHARE * (row?.n_values ?? 0)) {
+      findings.push({ column, kind: "a person's name", by: "values", matches: nNames });
       continue;
     }
     // Mostly full dates, years before the study's admissions: dates of birth under another name.

@@ -135,7 +135,7 @@ async function loadChecked(db: Db, study: Study, source: InputSource, role: Tabl
   const checked = loaded.columns.filter((c) => !study.notIdentifiers.includes(c));
   const admit = study.columns.episodes.admit_date;
   const studyYear = loaded.columns.includes(admit) ? await medianDateYear(db, srcTable(role), admit) : null;
-  const found = await findIdentifiers(db, srcTable(role), checked, { studyYear, isStudyDate: studyDateColumn(study) });
+  const found = await findIdentifiers(db, srcTable(role), checked, { studyYear, isStudyDate: studyDateColumn(study), isStaffOrPlace: staffOrPlaceColumn(study) });
   if (found.length) return fail(...found.map((f) => identifierProblem(file, f)));
   return ok(loaded);
 }
@@ -171,7 +171,7 @@ async function buildRawRows(db: Db, study: Study, role: TableRole, file: LoadedF
   const checked = file.columns.filter((c) => !study.notIdentifiers.includes(c));
   // The median admission year, from the episodes' own table (returned for the sessions file's guard).
   const year = role === "episodes" ? await medianDateYear(db, rowsTable(role), "admit_date") : studyYear;
-  const found = await findIdentifiers(db, rowsTable(role), checked, { inTable: (c) => at.get(c)!, studyYear: year, isStudyDate: studyDateColumn(study) });
+  const found = await findIdentifiers(db, rowsTable(role), checked, { inTable: (c) => at.get(c)!, studyYear: year, isStudyDate: studyDateColumn(study), isStaffOrPlace: staffOrPlaceColumn(study) });
   if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
   for (const [i] of others.entries()) await db.run(`ALTER TABLE ${rowsTable(role)} DROP COLUMN other_${i}`);
   const rows = `SELECT (rowid + ${file.rowOffset})::INTEGER AS src_row, NULL::INTEGER AS src_slot, * ${key ? "EXCLUDE (episode_key), episode_key" : ", NULL::VARCHAR AS episode_key"}, NULL::INTEGER AS conflict_row FROM ${rowsTable(role)}`;
@@ -194,6 +194,16 @@ function studyDateColumn(study: Study): (column: string) => boolean {
   const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const slots = new RegExp(`^${session.split(/\{[is]\}/).map(escape).join("\\d+")}$`);
   return (column) => column === admit_date || column === discharge_date || column === session || slots.test(column);
+}
+
+/**
+ * Whether a column is one the config maps to a site, a therapist, a discharge reason or a tier: names
+ * of places, staff and categories, which the guard never takes for clients' names by their values.
+ */
+function staffOrPlaceColumn(study: Study): (column: string) => boolean {
+  const { site, therapist_id, discharge_reason } = study.columns.episodes;
+  const mapped = new Set([site, therapist_id, discharge_reason, study.columns.sessions.therapist_id, study.tiers.column].filter((c): c is string => typeof c === "string"));
+  return (column) => mapped.has(column);
 }
 
 async function sha256(path: string): Promise<string> {

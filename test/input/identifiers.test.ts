@@ -142,3 +142,43 @@ describe("the identifier guard", () => {
     expect((await findIdentifiers(db, "u", ["patientName"])).map((f) => f.kind)).toEqual(["a person's name"]);
   });
 });
+
+/** Made-up persons' names: 7 first names × 5 family names (35 distinct). */
+const FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Eve", "Farah", "Gus"];
+const FAMILY = ["Okafor", "Lindqvist", "O'Neil", "Park", "Smith-Jones"];
+const madeUpNames = (n: number) => Array.from({ length: n }, (_, i) => [FIRST[i % 7]!, FAMILY[Math.floor(i / 7) % 5]!] as const);
+
+/** A one-column table of the given values, each row once. */
+async function columnOf(name: string, values: string[]) {
+  const db = await testDb();
+  await db.run(`CREATE TABLE t AS SELECT unnest([${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ")}]) AS "${name}"`);
+  return db;
+}
+
+describe("the identifier guard, on persons' names written in a column of another name", () => {
+  it("finds them by their values, written First Family", async () => {
+    const db = await columnOf("referred_by", madeUpNames(25).map(([f, l]) => `${f} ${l}`));
+    expect(await findIdentifiers(db, "t", ["referred_by"])).toEqual([{ column: "referred_by", kind: "a person's name", by: "values", matches: 25 }]);
+  });
+
+  it("finds them written FAMILY, FIRST, as EHR exports often do", async () => {
+    const db = await columnOf("kin", madeUpNames(30).map(([f, l]) => `${l.toUpperCase()}, ${f.toUpperCase()}`));
+    expect((await findIdentifiers(db, "t", ["kin"])).map((f) => [f.kind, f.matches])).toEqual([["a person's name", 30]]);
+  });
+
+  it("does not take a few capitalised labels, nor free text, for names", async () => {
+    const labels = ["Drug Court", "Self Referral", "Primary Care", "Family Member", "Emergency Department", "Probation Office", "School Counselor", "Employee Assistance"];
+    const db = await columnOf("referral", [...labels, ...labels]);
+    await db.run(`CREATE TABLE n AS SELECT 'client reports progress, week ' || i AS notes FROM range(40) r(i)`);
+    expect(await findIdentifiers(db, "t", ["referral"])).toEqual([]);
+    expect(await findIdentifiers(db, "n", ["notes"])).toEqual([]);
+  });
+
+  it("never takes the sites and therapists the config maps for clients' names", async () => {
+    const staff = madeUpNames(25).map(([f, l]) => `${f} ${l}`);
+    const db = await columnOf("Clinician", staff);
+    expect(await findIdentifiers(db, "t", ["Clinician"], { isStaffOrPlace: (c) => c === "Clinician" })).toEqual([]);
+    // Unmapped, the same column is refused: the mapping is what spares it.
+    expect(await findIdentifiers(db, "t", ["Clinician"])).toHaveLength(1);
+  });
+});

@@ -53,7 +53,7 @@ export async function runInit(paths: string[], out: string | null): Promise<Resu
       } catch (e) {
         return fail({ code: "E_FILE_UNPARSEABLE", message: `cannot be read: ${(e as Error).message.split("\n")[0]}`, where: { file: basename(p) } });
       }
-      const ids = await findIdentifiers(db, `t${i}`, loaded.columns);
+      const ids = await findIdentifiers(db, `t${i}`, loaded.columns, { isStaffOrPlace: namedStaffOrPlace });
       flagged.push(...ids.map((f) => ({ column: f.column, kind: f.kind })));
       const keep = loaded.columns.filter((c) => !ids.some((f) => f.column === c));
       tables.push({ file: resolve(p), loaded, rows: loaded.rows!, profiles: await profileColumns(db, `t${i}`, keep) });
@@ -93,6 +93,16 @@ const isDate = (p: Profile) => p.nonEmpty > 0 && p.isoDates + p.slashDates >= 0.
 const isNumber = (p: Profile) => p.nonEmpty > 0 && p.numbers >= 0.95 * p.nonEmpty;
 const has = (p: Profile, ...words: string[]) => words.some((w) => p.words.some((x) => x.startsWith(w)));
 
+/** Starts of the words that name a site column, and a therapist column. */
+const SITE_WORDS = ["site", "clinic", "program", "location", "facility"];
+const THERAPIST_WORDS = ["therapist", "clinician", "counsel", "provider", "staff", "worker"];
+
+/**
+ * Whether a column's name marks it as a site or a therapist, which init proposes to map as such: its
+ * values are not taken for clients' names (the guard's isStaffOrPlace, before there is a config).
+ */
+const namedStaffOrPlace = (column: string) => nameWords(column).some((x) => [...SITE_WORDS, ...THERAPIST_WORDS].some((w) => x.startsWith(w)));
+
 /** The first column, not yet used, that passes the test. */
 function pick(profiles: Profile[], used: Set<string>, test: (p: Profile) => boolean): string | null {
   const p = profiles.find((x) => !used.has(x.column) && test(x));
@@ -125,8 +135,8 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
   const clientE = pick(episodesT.profiles, usedE, idTest);
   const clientS = layout === "tables" ? pick(sessionsT.profiles, usedS, idTest) : clientE;
   if (layout === "long" && clientE) usedS.add(clientE);
-  const site = pick(episodesT.profiles, usedE, (p) => has(p, "site", "clinic", "program", "location", "facility"));
-  const therapist = pick(episodesT.profiles, usedE, (p) => has(p, "therapist", "clinician", "counsel", "provider", "staff", "worker") && !isNumber(p));
+  const site = pick(episodesT.profiles, usedE, (p) => has(p, ...SITE_WORDS));
+  const therapist = pick(episodesT.profiles, usedE, (p) => has(p, ...THERAPIST_WORDS) && !isNumber(p));
   const admit = pick(episodesT.profiles, usedE, (p) => isDate(p) && has(p, "admi", "intake", "start", "enrol", "open"));
   const discharge = pick(episodesT.profiles, usedE, (p) => isDate(p) && has(p, "discharge", "end", "exit", "close"));
   const reason = pick(episodesT.profiles, usedE, (p) => has(p, "reason", "disposition") || (has(p, "discharge") && !isDate(p)));

@@ -67,4 +67,29 @@ describe("alliance init", () => {
     expect(config).toMatch(/site: "" # TODO/);
     expect(lines.join("\n")).toMatch(/fill in the \d+ blanks marked TODO: .*columns\.episodes\.site/);
   }, 60_000);
+
+  it("maps a therapist column written as persons' names, and drops a column of clients' names", async () => {
+    const dir = tempDir("alliance-init-");
+    const { writeFileSync } = await import("node:fs");
+    // The demo's episodes with its therapist codes replaced by made-up names (30 therapists), and a
+    // made-up next-of-kin name per episode.
+    const first = ["Ana", "Ben", "Chloé", "Dmitri", "Eve", "Farah"];
+    const family = ["Okafor", "Lindqvist", "O'Neil", "Park", "Reyes"];
+    const person = (k: number) => `${first[k % 6]} ${family[Math.floor(k / 6) % 5]}`;
+    const [header, ...rows] = readFileSync(join("data/demo", "episodes.csv"), "utf8").trimEnd().split("\n");
+    const at = header!.split(",").indexOf("Clinician");
+    const text = [`${header},NextOfKin`, ...rows.map((r, n) => {
+      const cells = r.split(",");
+      cells[at] = person(Number(cells[at]!.slice(1)) - 1);
+      return [...cells, person(n)].join(",");
+    })].join("\n") + "\n";
+    writeFileSync(join(dir, "episodes.csv"), text);
+    copyFileSync(join("data/demo", "sessions.csv"), join(dir, "sessions.csv"));
+    const lines: string[] = [];
+    expect(await main(["init", join(dir, "episodes.csv"), join(dir, "sessions.csv")], { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
+    const config = readFileSync(join(dir, "study.yaml"), "utf8");
+    expect(config).toContain('therapist_id: "Clinician"');
+    expect(config).toContain(`drop_columns: ["NextOfKin"]   # NextOfKin: a person's name`);
+    expect(await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf"], quiet)).toBe(0);
+  }, 120_000);
 });

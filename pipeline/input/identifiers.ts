@@ -62,12 +62,16 @@ const VALUE_RULES: { kind: IdentifierKind; re: string }[] = [
 
 /**
  * A person's name written out: two to four capitalised words ("Jane Doe", "Mary Ann O'Brien",
- * "Doe, Jane Q.") or the same in capitals ("DOE, JANE"), as EHR exports write them.
+ * "Doe, Jane Q.", "José Álvarez", "Łukasz Nowak") or the same in capitals ("DOE, JANE"), as EHR exports
+ * write them. Letters are those of the Latin alphabets (ASCII, Latin-1, Latin Extended-A) written as
+ * ranges: with Unicode classes (\p{Lu}) the expression took 15 ms to compile in every query, against 1 ms.
  */
 const PERSON_NAME_RE = (() => {
-  const word = String.raw`\p{Lu}[\p{L}'’.-]*\p{Ll}`;
-  const caps = String.raw`\p{Lu}[\p{Lu}'’-]+`;
-  const initial = String.raw`\p{Lu}\.`;
+  const upper = "A-ZÀ-ÖØ-ÞĀ-ž";
+  const lower = "a-zß-öø-ÿĀ-ž";
+  const word = `[${upper}][${upper}${lower}'’.-]*[${lower}]`;
+  const caps = `[${upper}][${upper}'’-]+`;
+  const initial = `[${upper}]\\.`;
   return `^(${word},? (${initial} )?${word}( ${word}){0,2}( ${initial})?|${caps},? ${caps}( ${caps}){0,2})$`;
 })();
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it, vi } from "vitest";
 
-const thrown = { error: new Error("Out of Memory Error: could not allocate block of size 256.0 KiB (18.8 MiB/19.0 MiB used)") };
+const OUT_OF_MEMORY = new Error("Out of Memory Error: could not allocate block of size 256.0 KiB (18.8 MiB/19.0 MiB used)");
+const thrown = { error: OUT_OF_MEMORY };
 vi.mock("../../pipeline/run.ts", () => ({ runStudy: async () => Promise.reject(thrown.error) }));
 import { DEMO_CONFIG, main } from "../../pipeline/cli.ts";
 
@@ -16,6 +17,7 @@ function capture() {
 
 describe("alliance run on a study too large for the machine", () => {
   it("exits with 1 and names E_OUT_OF_MEMORY with its fix", async () => {
+    thrown.error = OUT_OF_MEMORY;
     const { io, err } = capture();
     expect(await main(["run", "--config", DEMO_CONFIG, "--no-pdf"], io)).toBe(1);
     expect(err[0]).toBe("alliance: the run stopped: out of memory");

@@ -190,10 +190,17 @@ async function buildRawRows(db: Db, study: Study, role: TableRole, file: LoadedF
  */
 function studyDateColumn(study: Study): (column: string) => boolean {
   const { admit_date, discharge_date } = study.columns.episodes;
-  const session = study.columns.sessions.session_date;
+  const session = columnPattern(study.columns.sessions.session_date);
+  return (column) => column === admit_date || column === discharge_date || session.test(column);
+}
+
+/**
+ * A mapped column, or in the wide layout every numbered column of its pattern.
+ * @example columnPattern("SessionDate_{i}").test("SessionDate_7") // => true
+ */
+function columnPattern(mapped: string): RegExp {
   const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const slots = new RegExp(`^${session.split(/\{[is]\}/).map(escape).join("\\d+")}$`);
-  return (column) => column === admit_date || column === discharge_date || column === session || slots.test(column);
+  return new RegExp(`^${mapped.split(/\{[is]\}/).map(escape).join("\\d+")}$`);
 }
 
 /**
@@ -202,8 +209,8 @@ function studyDateColumn(study: Study): (column: string) => boolean {
  */
 function staffOrPlaceColumn(study: Study): (column: string) => boolean {
   const { site, therapist_id, discharge_reason } = study.columns.episodes;
-  const mapped = new Set([site, therapist_id, discharge_reason, study.columns.sessions.therapist_id, study.tiers.column].filter((c): c is string => typeof c === "string"));
-  return (column) => mapped.has(column);
+  const mapped = [site, therapist_id, discharge_reason, study.columns.sessions.therapist_id, study.tiers.column].filter((c): c is string => typeof c === "string").map(columnPattern);
+  return (column) => mapped.some((m) => m.test(column));
 }
 
 async function sha256(path: string): Promise<string> {

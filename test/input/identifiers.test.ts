@@ -11,6 +11,8 @@ import { describe, expect, it, vi } from "vitest";
 import { findIdentifiers, nameWords } from "../../pipeline/input/identifiers.ts";
 import { testDb } from "../helpers/test-db.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
+import { writeStudyFiles } from "../helpers/tiny-study.ts";
+import { ingestAndValidate } from "../helpers/run-stages.ts";
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -180,5 +182,20 @@ describe("the identifier guard, on persons' names written in a column of another
     expect(await findIdentifiers(db, "t", ["Clinician"], { isStaffOrPlace: (c) => c === "Clinician" })).toEqual([]);
     // Unmapped, the same column is refused: the mapping is what spares it.
     expect(await findIdentifiers(db, "t", ["Clinician"])).toHaveLength(1);
+  });
+
+  it("never takes a wide file's numbered therapist columns, mapped by their pattern, for clients' names", async () => {
+    const header = "ClientID,Site,Clinician,AdmitDate,DischargeDate,DischargeReason,SessionDate_1,SRS_Total_1,ORS_Total_1,Clinician_1";
+    const rows = madeUpNames(25).map(([f, l], i) => `C${1000 + i},Northside,T01,2025-01-0${1 + (i % 9)},,,2025-02-01,33,20,${f} ${l}`);
+    const wide = (mapTherapist: boolean) =>
+      writeStudyFiles({ "wide.csv": [header, ...rows].join("\n") + "\n" }, (c) => {
+        c.files = { wide: "wide.csv" };
+        for (const k of ["session_date", "alliance", "outcome"]) c.columns.sessions[k] += "_{i}";
+        if (mapTherapist) c.columns.sessions.therapist_id = "Clinician_{i}";
+      }).study;
+    expect((await ingestAndValidate(wide(true))).ingested.ok).toBe(true);
+    // Unmapped, the same column is refused: the pattern is what spares it.
+    const unmapped = (await ingestAndValidate(wide(false))).ingested;
+    expect(unmapped.ok ? [] : unmapped.problems.map((p) => [p.where?.column, p.code])).toEqual([["Clinician_1", "E_IDENTIFIER_COLUMN"]]);
   });
 });

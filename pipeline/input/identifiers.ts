@@ -4,7 +4,7 @@
  * name and by its values. A finding names the column and the kind of identifier, never a value:
  * the run refuses to go on until the column is dropped or removed from the file.
  */
-import { type Db, queryRows, sqlIdent } from "../db.ts";
+import { type Db, queryRows, sqlIdent, sqlString } from "../db.ts";
 import { slashedDateSql } from "../dates.ts";
 import type { Problem } from "../problem.ts";
 
@@ -159,11 +159,11 @@ export async function findIdentifiers(db: Db, table: string, columns: string[], 
     const conditional = CONDITIONAL_NAME_RULES.find((r) => r.name(words, joined));
     const checks = [
       ...(conditional ? [{ kind: conditional.kind, sql: conditional.valueSql("v") }] : []),
-      ...VALUE_RULES.map((r) => ({ kind: r.kind, sql: `regexp_matches(v, '${r.re.replace(/'/g, "''")}')` })),
+      ...VALUE_RULES.map((r) => ({ kind: r.kind, sql: `regexp_matches(v, ${sqlString(r.re)})` })),
     ];
     const select = checks.map((c, i) => `count(*) FILTER (WHERE ${c.sql})::INTEGER AS m${i}`).join(", ");
     const dates = `count(*)::INTEGER AS n_values, count(${dateYearSql("v")})::INTEGER AS n_dates, median(${dateYearSql("v")})::DOUBLE AS median_year`;
-    const names = `count(*) FILTER (WHERE regexp_full_match(trim(v), '${PERSON_NAME_RE.replace(/'/g, "''")}'))::INTEGER AS n_names`;
+    const names = `count(*) FILTER (WHERE regexp_full_match(trim(v), ${sqlString(PERSON_NAME_RE)}))::INTEGER AS n_names`;
     const [row] = await queryRows<Record<string, number | null>>(db, `SELECT ${select}, ${dates}, ${names} FROM (SELECT DISTINCT ${col}::VARCHAR AS v FROM ${table} WHERE ${col} IS NOT NULL)`);
     const hit = checks.findIndex((_, i) => (row?.[`m${i}`] ?? 0) > 0);
     if (hit >= 0) {

@@ -6,16 +6,11 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { closeDb, type Db, openDb, queryRows } from "../../pipeline/db.ts";
 import { outOfMemoryProblem } from "../../pipeline/messages.ts";
-
-let db: Db | null = null;
-afterEach(() => {
-  if (db) closeDb(db);
-  db = null;
-});
+import { testDb } from "../helpers/test-db.ts";
 
 const spillFolder = async (d: Db) => (await queryRows<{ dir: string }>(d, "SELECT current_setting('temp_directory') AS dir"))[0]!.dir;
 
@@ -24,14 +19,14 @@ const LARGE_TABLE = "CREATE TABLE big AS SELECT i, repeat('x', 100) || i::VARCHA
 
 describe("the run's database", () => {
   it("moves data that does not fit in memory to a folder in the system's temporary folder, readable by this user only", async () => {
-    db = await openDb();
+    const db = await testDb();
     const dir = await spillFolder(db);
     expect(dir.startsWith(tmpdir())).toBe(true);
     expect(statSync(dir).mode & 0o077).toBe(0);
   });
 
   it("finishes a query larger than its memory limit by moving data to that folder", async () => {
-    db = await openDb();
+    const db = await testDb();
     await db.run("SET memory_limit = '100MB'");
     await db.run(LARGE_TABLE);
     expect(readdirSync(await spillFolder(db)).length).toBeGreaterThan(0);

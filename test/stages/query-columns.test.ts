@@ -3,17 +3,13 @@
  * episodes to the analyses. Expected values are the rows written below, and, for a result longer than
  * one chunk (2,048 rows), the same rows read by DuckDB's own row objects.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { closeDb, type Db, openDb, queryColumns, queryRows } from "../../pipeline/db.ts";
+import { describe, expect, it } from "vitest";
+import { type Db, queryColumns, queryRows } from "../../pipeline/db.ts";
+import { testDb } from "../helpers/test-db.ts";
 
-let db: Db | null = null;
-afterEach(() => {
-  if (db) closeDb(db);
-  db = null;
-});
-
+/** A database for this test holding the query's rows as table t. */
 async function table(sql: string): Promise<Db> {
-  db = await openDb();
+  const db = await testDb();
   await db.run(`CREATE TABLE t AS ${sql}`);
   return db;
 }

@@ -6,13 +6,13 @@
  *   npm run bench:floor -- --episodes 1310000 [--seed N] [--runs 3]
  * The study is the one `npm run bench` uses (bench/study-cache.ts), generated once.
  */
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { median } from "simple-statistics";
 import { DEMO_PARAMETERS } from "../data/demo/model.ts";
 import { closeDb, openDb, sqlString } from "../pipeline/db.ts";
+import { runChild } from "./child-run.ts";
 import { cachedStudy } from "./study-cache.ts";
 
 const { values } = parseArgs({
@@ -64,14 +64,10 @@ if (values.child !== undefined) {
   closeDb(db);
   console.log(JSON.stringify({ seconds, peakMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } else {
-  const root = fileURLToPath(new URL("..", import.meta.url));
   const dir = cachedStudy(values.episodes, values.seed);
   console.log(`DuckDB alone on ${join(dir, "sessions.csv")}, ${values.runs} run(s) of each step, medians:`);
   for (const [i, step] of STEPS.entries()) {
-    const runs = Array.from({ length: Number(values.runs) }, () => {
-      const output = execFileSync(process.execPath, [join(root, "bin/run-ts.mjs"), fileURLToPath(import.meta.url), "--child", dir, "--step", String(i)], { encoding: "utf8" }).trim().split("\n");
-      return JSON.parse(output[output.length - 1]!) as { seconds: number; peakMb: number };
-    });
+    const runs = Array.from({ length: Number(values.runs) }, () => runChild<{ seconds: number; peakMb: number }>(fileURLToPath(import.meta.url), ["--child", dir, "--step", String(i)]));
     console.log(`${median(runs.map((r) => r.seconds)).toFixed(2).padStart(6)} s ${String(median(runs.map((r) => r.peakMb))).padStart(6)} MB  ${step.name}`);
   }
 }

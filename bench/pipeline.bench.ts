@@ -8,7 +8,6 @@
  * per second, CSV → derive (ingest + validate + derive), the whole run, and the peak resident memory
  * (of the whole run, and by the end of derive); with several runs, the median of each.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import { median } from "simple-statistics";
 import { DEMO_PARAMETERS } from "../data/demo/model.ts";
 import { loadStudyConfig } from "../pipeline/config/load-config.ts";
 import { runStudy, type Phase } from "../pipeline/run.ts";
+import { runChild } from "./child-run.ts";
 import { cachedStudy } from "./study-cache.ts";
 
 const { values } = parseArgs({
@@ -60,13 +60,10 @@ if (values.child !== undefined) {
   const rows = run.value.results.provenance.inputs.reduce((a, f) => a + f.rows, 0);
   console.log(JSON.stringify({ phases, rows, peakMb: peakMb(), deriveMb } satisfies RunTimes));
 } else {
-  const root = fileURLToPath(new URL("..", import.meta.url));
   const dir = cachedStudy(values.episodes, values.seed);
   const runs: RunTimes[] = [];
   for (let i = 0; i < Number(values.runs); i++) {
-    const args = [join(root, "bin/run-ts.mjs"), fileURLToPath(import.meta.url), "--child", dir, ...(values["no-pdf"] ? ["--no-pdf"] : [])];
-    const output = execFileSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 }).trim().split("\n");
-    runs.push(JSON.parse(output[output.length - 1]!) as RunTimes);
+    runs.push(runChild<RunTimes>(fileURLToPath(import.meta.url), ["--child", dir, ...(values["no-pdf"] ? ["--no-pdf"] : [])]));
   }
   const rows = runs[0]!.rows;
   const sum = (r: RunTimes, phases: Phase[]) => phases.reduce((a, p) => a + (r.phases[p] ?? 0), 0);

@@ -145,7 +145,10 @@ describe("the identifier guard", () => {
   });
 });
 
-/** Made-up persons' names: 7 first names × 5 family names (35 distinct). */
+/**
+ * Made-up persons' names: 7 first names × 5 family names (35 distinct). The expected counts below are
+ * how many of them each test writes; the thresholds are PERSON_NAME_MIN_VALUES and PERSON_NAME_SHARE.
+ */
 const FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Eve", "Farah", "Gus"];
 const FAMILY = ["Okafor", "Lindqvist", "O'Neil", "Park", "Smith-Jones"];
 const madeUpNames = (n: number) => Array.from({ length: n }, (_, i) => [FIRST[i % 7]!, FAMILY[Math.floor(i / 7) % 5]!] as const);

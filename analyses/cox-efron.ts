@@ -5,9 +5,12 @@
  * for l = 0 … d − 1, the risk-set sums less l/d of the event-set sums (Efron 1977, JASA 72:557–565;
  * Therneau & Grambsch 2000, Modeling Survival Data, §3.3). Variance = inverse information at β̂.
  * Wald CIs and p-values: exp(β ± z·se), 2·Φ(−|β/se|), as summary(coxph) prints.
+ * Throws SingularMatrixError when the information matrix is singular; `converged` is false when the
+ * likelihood had not settled after maxIter steps (a coefficient running off to infinity).
  * @example coxEfron(time, event, [[0], [1], …]).coef // one coefficient per column of x
  */
-import { Matrix, inverse } from "ml-matrix";
+import { Matrix } from "ml-matrix";
+import { safeInverse } from "./matrix-errors.ts";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { efronEventTimes, riskData } from "./efron-risk-sets.ts";
@@ -22,6 +25,8 @@ export interface CoxFit {
   /** Log partial likelihood at β = 0 and at β̂. */
   loglik: [number, number];
   iterations: number;
+  /** Whether the log likelihood settled within maxIter steps (coxph: else a coefficient may be infinite). */
+  converged: boolean;
   n: number;
   events: number;
 }
@@ -35,8 +40,9 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
   let { loglik, grad, info } = efronTerms(beta);
   const loglik0 = loglik;
   let iterations = 0;
+  let settled = false;
   for (; iterations < maxIter; iterations++) {
-    const step = inverse(new Matrix(info)).mmul(Matrix.columnVector(grad)).to1DArray();
+    const step = safeInverse(new Matrix(info)).mmul(Matrix.columnVector(grad)).to1DArray();
     let next = beta.map((b, j) => b + step[j]!);
     let terms = efronTerms(next);
     // Converged when the log likelihood changes by a relative 1e-9 or less: coxph's test and default
@@ -51,9 +57,12 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
     }
     beta = next;
     ({ loglik, grad, info } = terms);
-    if (converged) break;
+    if (converged) {
+      settled = true;
+      break;
+    }
   }
-  const variance = inverse(new Matrix(info));
+  const variance = safeInverse(new Matrix(info));
   const se = beta.map((_, j) => Math.sqrt(variance.get(j, j)));
   const z = normalQuantile(1 - (1 - level) / 2, 0, 1);
   return {
@@ -65,6 +74,7 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
     p: beta.map((b, j) => 2 * normalCdf(-Math.abs(b / se[j]!), 0, 1)),
     loglik: [loglik0, loglik],
     iterations: iterations + 1,
+    converged: settled,
     n,
     events: event.filter(Boolean).length,
   };

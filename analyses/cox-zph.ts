@@ -7,7 +7,8 @@
  * References: Grambsch & Therneau (1994), Biometrika 81:515–526; Therneau & Grambsch (2000) §6.2;
  * survival package source, R/cox.zph.R.
  */
-import { Matrix, solve } from "ml-matrix";
+import { Matrix } from "ml-matrix";
+import { safeSolve } from "./matrix-errors.ts";
 import { kaplanMeier } from "./kaplan-meier.ts";
 import { efronEventTimes, riskData } from "./efron-risk-sets.ts";
 import { chiSquareTail } from "./chi-square-tail.ts";
@@ -42,6 +43,6 @@ export function coxZph(time: readonly number[], event: readonly boolean[], x: re
       }
     }
   }
-  const chisq = solve(info, Matrix.columnVector(u)).to1DArray().reduce((acc, w, i) => acc + w * u[i]!, 0);
+  const chisq = safeSolve(info, Matrix.columnVector(u)).to1DArray().reduce((acc, w, i) => acc + w * u[i]!, 0);
   return { chisq, df: p, p: chiSquareTail(chisq, p) };
 }

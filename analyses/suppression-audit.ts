@@ -1,18 +1,149 @@
 /**
- * Small-cell suppression that survives subtraction, for tables whose cells add up to totals the
- * reader also sees. A table is given with its additive constraints (parts that sum to a total,
- * e.g. the sites of a column summing to the program's cell, or dropouts + other discharges =
- * discharges). `recoverableCells` audits a suppression pattern: a hidden cell is recoverable when
- * the visible cells and the constraints determine it, i.e. when its unit vector lies in the row
- * space of the constraint matrix restricted to the hidden cells (linear algebra over the reals;
- * any chain of subtractions is such a combination). `suppressTable` hides the small cells, then
- * complementary cells line by line (complementarySuppression), then, while the audit still finds a
- * recoverable cell, the smallest visible non-zero cell of one of that cell's constraints.
+ * Small-cell suppression that survives subtraction, for counts that add up to totals the reader also
+ * sees. The counts are cells; their additive identities (parts that sum to a total, such as the
+ * tiers of a column summing to all analysed episodes, or dropouts + censored = a tier's episodes)
+ * are linear constraints.
+ *
+ * The audit (`determinedCells`): a hidden cell is recoverable when the visible cells and the
+ * identities determine it, i.e. when its unit vector lies in the row space of the identity matrix
+ * restricted to the hidden cells (any chain of subtractions, across tables that share a total, is a
+ * linear combination of the identities). In the reduced row-echelon form of that matrix, a vector of
+ * the row space is the sum of the rows at its pivots; so the hidden cells determined are exactly the
+ * pivots whose row has no other non-zero entry. One elimination answers for every cell.
+ *
+ * The suppression (`protectCells`): hide the counts from 1 to min − 1 (primary), then, while the audit
+ * finds a recoverable cell, hide the smallest visible non-zero cell of one of its identities
+ * (secondary). Zero counts are never hidden: a zero singles out no one.
+ *
  * Reference: Hundepool et al. (2012), Statistical Disclosure Control, Wiley, §4.2–4.3 (primary and
  * secondary suppression; the audit is their "disclosure audit" for linear relations).
- * @example suppressTable([[3, 20, 23], [15, 15, 30], [18, 35, 53]], marginConstraints(3, 3), 11)
+ * @example protectCells([4, 30, 34], [{ parts: [0, 1], total: 2 }], 11) // => [true, true, false]
  */
-import { complementarySuppression, type Cell } from "./complementary-suppression.ts";
+import type { Cell } from "./complementary-suppression.ts";
+
+/** parts sum to total (indices of cells). */
+export interface Identity {
+  parts: readonly number[];
+  total: number;
+}
+
+/** The hidden cells (indices) that the visible cells and the identities determine. */
+export function determinedCells(hidden: readonly boolean[], identities: readonly Identity[]): number[] {
+  const unknowns: number[] = [];
+  const column = new Map<number, number>();
+  hidden.forEach((h, i) => {
+    if (h) {
+      column.set(i, unknowns.length);
+      unknowns.push(i);
+    }
+  });
+  if (!unknowns.length) return [];
+  const rows: number[][] = [];
+  for (const c of identities) {
+    const v = new Array<number>(unknowns.length).fill(0);
+    let any = false;
+    for (const p of c.parts) {
+      const k = column.get(p);
+      if (k !== undefined) {
+        v[k]! += 1;
+        any = true;
+      }
+    }
+    const t = column.get(c.total);
+    if (t !== undefined) {
+      v[t]! -= 1;
+      any = true;
+    }
+    if (any) rows.push(v);
+  }
+  return reducedPivots(rows, unknowns.length).map((k) => unknowns[k]!);
+}
+
+const EPS = 1e-9;
+
+/** Columns whose reduced row-echelon row is a unit vector (Gauss–Jordan with partial pivoting). */
+function reducedPivots(m: number[][], columns: number): number[] {
+  const pivotRow: { column: number; row: number[] }[] = [];
+  let rest = m;
+  for (let c = 0; c < columns && rest.length; c++) {
+    let best = -1;
+    for (let r = 0; r < rest.length; r++) if (Math.abs(rest[r]![c]!) > EPS && (best < 0 || Math.abs(rest[r]![c]!) > Math.abs(rest[best]![c]!))) best = r;
+    if (best < 0) continue;
+    const pivot = rest[best]!;
+    const scale = pivot[c]!;
+    for (let j = 0; j < columns; j++) pivot[j]! /= scale;
+    const eliminate = (row: number[]) => {
+      const f = row[c]!;
+      if (Math.abs(f) > EPS) for (let j = 0; j < columns; j++) row[j]! -= f * pivot[j]!;
+    };
+    rest = rest.filter((_, r) => r !== best);
+    for (const row of rest) eliminate(row);
+    for (const p of pivotRow) eliminate(p.row);
+    pivotRow.push({ column: c, row: pivot });
+  }
+  return pivotRow.filter((p) => p.row.every((v, j) => j === p.column || Math.abs(v) <= EPS)).map((p) => p.column);
+}
+
+/**
+ * A mask of the cells to withhold (true = withheld) such that no withheld cell is recoverable.
+ * @param preset cells withheld whatever their value (e.g. a count whose rate is not estimable)
+ * @param kept which withheld cells must not be recoverable (default all); others are only unknowns
+ * @param cost how much is lost by withholding each cell (default 1): the cheapest cell that breaks a
+ *   recovery is withheld first, then the smallest
+ */
+export function protectCells(values: readonly number[], identities: readonly Identity[], minCellSize: number, preset: readonly boolean[] = [], kept: readonly boolean[] = [], cost: readonly number[] = []): boolean[] {
+  const hidden = values.map((n, i) => (n > 0 && n < minCellSize) || (preset[i] ?? false));
+  const withCell = new Map<number, Identity[]>();
+  for (const c of identities) for (const i of [...c.parts, c.total]) withCell.set(i, [...(withCell.get(i) ?? []), c]);
+  const order = (a: number, b: number) => (cost[a] ?? 1) - (cost[b] ?? 1) || values[a]! - values[b]! || a - b;
+  const primary = [...hidden];
+  const safe = () => determinedCells(hidden, identities).every((i) => !(kept[i] ?? true));
+  for (let guard = 0; guard <= values.length; guard++) {
+    const exposed = determinedCells(hidden, identities).filter((i) => kept[i] ?? true);
+    if (!exposed.length) break;
+    const cell = exposed[0]!;
+    // The visible non-zero cells of the identities linked to the exposed one through hidden cells (the
+    // chain that determines it runs through them), cheapest first: withhold the first whose withholding
+    // leaves the exposed cell undetermined, or, when no one cell does, the cheapest (and go on).
+    const candidates = linkedCandidates(cell, withCell, hidden, values).sort(order);
+    if (!candidates.length) return hidden; // every identity around it is hidden or zero: nothing left to hide
+    const breaks = candidates.find((c) => {
+      hidden[c] = true;
+      const still = determinedCells(hidden, identities).includes(cell);
+      hidden[c] = false;
+      return !still;
+    });
+    hidden[breaks ?? candidates[0]!] = true;
+  }
+  // Greedy choices can leave cells withheld that later ones made needless: show again, most costly
+  // first, every secondary cell whose showing exposes nothing.
+  if (!safe()) return hidden;
+  const secondary = hidden.map((h, i) => i).filter((i) => hidden[i] && !primary[i]).sort((a, b) => -order(a, b));
+  for (const i of secondary) {
+    hidden[i] = false;
+    if (!safe()) hidden[i] = true;
+  }
+  return hidden;
+}
+
+
+/** Visible non-zero cells of the identities reached from `start` through hidden cells. */
+function linkedCandidates(start: number, withCell: Map<number, Identity[]>, hidden: readonly boolean[], values: readonly number[]): number[] {
+  const seenCells = new Set([start]);
+  const seenLines = new Set<Identity>();
+  const found = new Set<number>();
+  let frontier = [start];
+  while (frontier.length) {
+    const lines = frontier.flatMap((c) => withCell.get(c) ?? []).filter((l) => !seenLines.has(l));
+    for (const l of lines) seenLines.add(l);
+    for (const line of lines) for (const i of [...line.parts, line.total]) if (!hidden[i] && values[i]! > 0) found.add(i);
+    frontier = [...new Set(lines.flatMap((l) => [...l.parts, l.total]))].filter((c) => hidden[c] && !seenCells.has(c));
+    for (const c of frontier) seenCells.add(c);
+  }
+  return [...found];
+}
+
+// ── Tables: cells addressed by (row, column) ──────────────────────────────────────────────────
 
 export interface Constraint {
   parts: Cell[];
@@ -27,71 +158,33 @@ export function marginConstraints(rows: number, columns: number): Constraint[] {
   return out;
 }
 
-const key = ([i, j]: Cell) => `${i},${j}`;
+/** A table's cells as one list (row by row), and its constraints as identities over that list. */
+function flatten(shape: readonly (readonly unknown[])[], constraints: readonly Constraint[]) {
+  const offsets: number[] = [];
+  let n = 0;
+  for (const row of shape) {
+    offsets.push(n);
+    n += row.length;
+  }
+  const at = ([i, j]: Cell) => offsets[i]! + j;
+  const cellOf = (k: number): Cell => {
+    let i = offsets.length - 1;
+    while (offsets[i]! > k) i--;
+    return [i, k - offsets[i]!];
+  };
+  return { identities: constraints.map((c) => ({ parts: c.parts.map(at), total: at(c.total) })), cellOf };
+}
 
-/** Hidden cells whose value the visible cells and the constraints determine. */
+/** Hidden cells of a table whose value the visible cells and the constraints determine. */
 export function recoverableCells(hidden: readonly (readonly boolean[])[], constraints: readonly Constraint[]): Cell[] {
-  const unknowns: Cell[] = [];
-  const index = new Map<string, number>();
-  hidden.forEach((row, i) => row.forEach((h, j) => {
-    if (h) {
-      index.set(key([i, j]), unknowns.length);
-      unknowns.push([i, j]);
-    }
-  }));
-  if (!unknowns.length) return [];
-  const rows = constraints.map((c) => {
-    const v = new Array<number>(unknowns.length).fill(0);
-    for (const p of c.parts) if (index.has(key(p))) v[index.get(key(p))!]! += 1;
-    if (index.has(key(c.total))) v[index.get(key(c.total))!]! -= 1;
-    return v;
-  });
-  const basis = rowEchelon(rows);
-  return unknowns.filter((_, k) => {
-    const e = new Array<number>(unknowns.length).fill(0);
-    e[k] = 1;
-    return rowEchelon([...basis, e]).length === basis.length;
-  });
+  const { identities, cellOf } = flatten(hidden, constraints);
+  return determinedCells(hidden.flat(), identities).map(cellOf);
 }
 
-/** The non-zero rows of the row-echelon form (Gaussian elimination with partial pivoting). */
-function rowEchelon(input: number[][]): number[][] {
-  const m = input.map((r) => [...r]);
-  const out: number[][] = [];
-  const cols = m[0]?.length ?? 0;
-  let rowsLeft = m;
-  for (let c = 0; c < cols && rowsLeft.length; c++) {
-    let best = -1;
-    for (let r = 0; r < rowsLeft.length; r++) if (Math.abs(rowsLeft[r]![c]!) > 1e-9 && (best < 0 || Math.abs(rowsLeft[r]![c]!) > Math.abs(rowsLeft[best]![c]!))) best = r;
-    if (best < 0) continue;
-    const pivot = rowsLeft[best]!;
-    out.push(pivot);
-    rowsLeft = rowsLeft.filter((_, r) => r !== best).map((row) => {
-      const f = row[c]! / pivot[c]!;
-      return f === 0 ? row : row.map((v, j) => v - f * pivot[j]!);
-    });
-  }
-  return out;
-}
-
-/** A mask of the cells to withhold (true = suppressed) such that no hidden cell is recoverable. */
+/** A mask of a table's cells to withhold (true = suppressed) such that no hidden cell is recoverable. */
 export function suppressTable(counts: readonly (readonly number[])[], constraints: readonly Constraint[], minCellSize: number): boolean[][] {
-  const lines = constraints.map((c) => [...c.parts, c.total]);
-  const hidden = complementarySuppression(counts, lines, minCellSize);
-  for (let guard = 0; guard < 1000; guard++) {
-    const exposed = recoverableCells(hidden, constraints);
-    if (!exposed.length) return hidden;
-    const pick = exposed
-      .map(([ci, cj]) =>
-        lines
-          .filter((line) => line.some(([i, j]) => i === ci && j === cj))
-          .flat()
-          .filter(([i, j]) => !hidden[i]![j]! && counts[i]![j]! > 0)
-          .sort(([a, b], [c, d]) => counts[a]![b]! - counts[c]![d]!)[0],
-      )
-      .find((c) => c !== undefined);
-    if (!pick) return hidden; // every line around them is hidden or zero: nothing left to hide
-    hidden[pick[0]]![pick[1]] = true;
-  }
-  return hidden;
+  const { identities } = flatten(counts, constraints);
+  const flat = protectCells(counts.flat(), identities, minCellSize);
+  let k = 0;
+  return counts.map((row) => row.map(() => flat[k++]!));
 }

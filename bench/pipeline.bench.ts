@@ -57,7 +57,7 @@ if (values.child !== undefined) {
   });
   rmSync(out, { recursive: true, force: true });
   if (!run.ok) throw new Error(JSON.stringify(run.problems));
-  const rows = run.value.results.provenance.inputs.reduce((a, f) => a + f.rows, 0);
+  const rows = run.value.results.provenance.inputs.reduce((a, f) => a + (f.rows ?? 0), 0);
   console.log(JSON.stringify({ phases, rows, peakMb: peakMb(), deriveMb } satisfies RunTimes));
 } else {
   const dir = cachedStudy(values.episodes, values.seed);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBVector } from "@duckdb/node-api";
-import { forgetSpillFolder, trackSpillFolder } from "./spill-folders.ts";
+import { forgetLeftover, ownPrefix, TEMP_PREFIXES, trackLeftover } from "./leftovers.ts";
 
 export type Db = DuckDBConnection;
 
@@ -13,14 +13,14 @@ const instances = new WeakMap<Db, { instance: DuckDBInstance; spill: string }>()
  * An in-memory database; nothing leaves the process. Should a study need more memory than DuckDB may
  * take (80% of the machine's), DuckDB moves data it is not using to disk: to a folder of its own in
  * the system's temporary folder, readable by this user only, which closeDb removes, as does a run
- * that stops early (spill-folders.ts). Left to itself, DuckDB would write it to ".tmp" in the current
+ * that stops early, or the next run when this one was killed outright (leftovers.ts). Left to itself, DuckDB would write it to ".tmp" in the current
  * directory, which may be a shared drive. The allocator's background thread hands the memory of
  * dropped tables back to the system while the run goes on: on ten million sessions it lowered the
  * peak by about half a gigabyte, at no cost in time. Close it with closeDb.
  */
 export async function openDb(): Promise<Db> {
-  const spill = mkdtempSync(join(tmpdir(), "alliance-duckdb-"));
-  trackSpillFolder(spill);
+  const spill = mkdtempSync(join(tmpdir(), ownPrefix(TEMP_PREFIXES.spill)));
+  trackLeftover(spill);
   try {
     const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "true", allocator_background_threads: "true", temp_directory: spill });
     const db = await instance.connect();
@@ -28,7 +28,7 @@ export async function openDb(): Promise<Db> {
     return db;
   } catch (e) {
     rmSync(spill, { recursive: true, force: true });
-    forgetSpillFolder(spill);
+    forgetLeftover(spill);
     throw e;
   }
 }
@@ -40,7 +40,7 @@ export function closeDb(db: Db): void {
   db.closeSync();
   opened.instance.closeSync();
   rmSync(opened.spill, { recursive: true, force: true });
-  forgetSpillFolder(opened.spill);
+  forgetLeftover(opened.spill);
   instances.delete(db);
 }
 

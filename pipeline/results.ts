@@ -2,8 +2,9 @@
  * results.json: every number in the report, under documented names (docs/results.md).
  * These types are the source of schema/results.schema.json. Counts withheld by small-cell
  * suppression are null, with `suppressed: true` on their row.
- * Versioning: the major version changes when a name is removed or its meaning changes,
- * the minor version when names are added.
+ * Versioning: the major version changes when a name is removed or its meaning changes (2.0.0: the
+ * counts of the participant flow and the input files' rows may be null, withheld so that no small
+ * count can be worked out by subtraction), the minor version when names are added.
  */
 import type { MixedCoefficient } from "../analyses/random-intercept-model.ts";
 import type { AllianceInstrument } from "./config/types.ts";
@@ -17,7 +18,7 @@ export interface AllianceSettings extends AllianceInstrument {
   scoring_source?: string;
 }
 
-export const RESULTS_SCHEMA_VERSION = "1.5.0";
+export const RESULTS_SCHEMA_VERSION = "2.0.0";
 
 export interface Results {
   schema_version: string;
@@ -63,8 +64,8 @@ export interface Provenance {
   run_at: string;
   node_version: string;
   duckdb_version: string;
-  /** Each input file, named without its folder, with its SHA-256. */
-  inputs: { role: "episodes" | "sessions"; file: string; sha256: string; rows: number }[];
+  /** Each input file, named without its folder, with its SHA-256 and its records (null when withheld, as the flow's count is). */
+  inputs: { role: "episodes" | "sessions"; file: string; sha256: string; rows: number | null }[];
   config: { file: string; sha256: string };
 }
 
@@ -92,11 +93,12 @@ export interface ExclusionRow {
 }
 
 export interface Flow {
-  episodes_ingested: number;
+  /** null when withheld: a small study's total, or one that would give away a withheld count. */
+  episodes_ingested: number | null;
   /** Episodes left out, by reason, in the order the rules apply. */
   excluded: ExclusionRow[];
   episodes_analyzed: number | null;
-  sessions: { ingested: number; excluded: ExclusionRow[]; used: number | null };
+  sessions: { ingested: number | null; excluded: ExclusionRow[]; used: number | null };
   /** Sizes of the analysis sets among analysed episodes. */
   analysis_sets: {
     with_outcome_change: number | null;
@@ -172,6 +174,8 @@ export interface RetentionResults {
   proportional_hazards: ChiSquareTest | null;
   /** Aalen–Johansen cumulative incidence of dropout, completion and other discharge. */
   cumulative_incidence: IncidenceRow[];
+  /** Each test across tiers that could not be done (its field above is null or empty), with the plain reason (added in 2.0.0). */
+  not_estimable: { test: "logrank" | "logrank_trend" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards"; reason: string }[];
 }
 
 export interface CensoringRow {

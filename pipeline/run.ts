@@ -2,21 +2,23 @@
  * The driver of `alliance run`. One run, in five numbered phases, each a stage with an
  * artifact in the output folder:
  *
- *   1 ingest    CSV → DuckDB text tables                 internal/01-ingest.json
- *   2 validate  rule catalogue → stop, or exclude+count  internal/02-validation.json
- *   3 derive    one row per episode                      internal/03-derived-episodes.csv
- *   4 analyze   exact statistics, retention by tier      internal/04-analysis.json
+ *   1 ingest    CSV → DuckDB text tables                 01-ingest.json
+ *   2 validate  rule catalogue → stop, or exclude+count  02-validation.json
+ *   3 derive    one row per episode                      03-derived-episodes.csv
+ *   4 analyze   exact statistics, retention by tier      04-analysis.json
  *   5 render    suppressed, shareable outputs            results.json, tables/*.csv, report.html, report.pdf
  *
- * internal/ holds row-level working files and is never to be shared; everything at the top
- * of the output folder is built from results.json's suppressed numbers.
+ * The working files of phases 1–4 hold row-level data; they are written only when the user asks to
+ * keep them (--keep-internal), to a folder of their own outside the output folder. Everything in the
+ * output folder is built from results.json's suppressed numbers.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createRequire } from "node:module";
 import type { Study } from "./config/study.ts";
 import { closeDb, openDb, queryRows } from "./db.ts";
+import { problem } from "./messages.ts";
 import { fail, ok, type Problem, type Result } from "./problem.ts";
 import type { Provenance, Results } from "./results.ts";
 import { dropRawTables, ingest } from "./stages/ingest.ts";
@@ -24,7 +26,7 @@ import { validate } from "./stages/validate.ts";
 import { derive } from "./stages/derive.ts";
 import { analyze } from "./stages/analyze.ts";
 import { analyzeRetentionInBackground } from "./stages/retention-in-background.ts";
-import { shareableResults } from "./stages/shareable.ts";
+import { exactResults, shareableResults } from "./stages/shareable.ts";
 import { renderCharts } from "./report/charts.ts";
 import { buildReportView } from "./report/view-model.ts";
 import { renderHtml } from "./report/html.ts";
@@ -33,11 +35,11 @@ import { printPdf } from "./report/pdf.ts";
 
 const pkg = createRequire(import.meta.url)("../package.json") as { name: string; version: string };
 
-/** What a run writes for sharing; removed at the start of every run. */
-export const SHAREABLE_OUTPUTS = ["report.html", "report.pdf", "results.json", "tables"];
-
 export interface RunOptions {
+  /** Where the shareable outputs are written (the command's staging folder). */
   outDir: string;
+  /** Where the row-level working files are written; null = none are kept. */
+  internalDir?: string | null;
   /** The run's timestamp; fixed in tests so outputs can be compared. */
   now?: Date;
   /** Write the PDF (default true). */
@@ -58,11 +60,12 @@ export interface RunSummary {
 
 export async function runStudy(study: Study, options: RunOptions): Promise<Result<RunSummary>> {
   const { outDir } = options;
-  const internal = join(outDir, "internal");
-  // A failed run must not leave an earlier run's report looking current.
-  for (const old of SHAREABLE_OUTPUTS) rmSync(join(outDir, old), { force: true, recursive: true });
-  mkdirSync(internal, { recursive: true });
-  writeFileSync(join(internal, "README.txt"), "Internal working files of the run. They hold row-level data: do not share this folder.\n");
+  mkdirSync(outDir, { recursive: true });
+  const internal = options.internalDir ?? null;
+  const keep = (name: string, value: () => unknown) => {
+    if (internal) writeJson(join(internal, name), value());
+  };
+  if (internal) writeFileSync(join(internal, "README.txt"), "Internal working files of the run. They hold row-level data: do not share this folder.\n");
   const runAt = (options.now ?? new Date()).toISOString();
   const db = await openDb();
   let started = performance.now();
@@ -75,19 +78,21 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     // 1 ingest
     const ingested = await ingest(db, study);
     if (!ingested.ok) return ingested;
-    writeJson(join(internal, "01-ingest.json"), ingested.value);
+    keep("01-ingest.json", () => ingested.value);
     phaseEnded("ingest");
 
     // 2 validate
     const validated = await validate(db, study);
-    writeJson(join(internal, "02-validation.json"), validated.ok ? validated.value : { errors: validated.problems });
+    keep("02-validation.json", () => (validated.ok ? validated.value : { errors: validated.problems }));
     if (!validated.ok) return validated;
     await dropRawTables(db);
     phaseEnded("validate");
 
     // 3 derive
-    const { episodes, tierCutPoints } = await derive(db, study, join(internal, "03-derived-episodes.csv"));
+    const { episodes, tierCutPoints } = await derive(db, study, internal ? join(internal, "03-derived-episodes.csv") : undefined);
     phaseEnded("derive");
+    const empty = nothingToAnalyse(episodes, ingested.value, study);
+    if (empty) return fail(empty);
     // From here on the tier rule carries the cut points actually used (e.g. computed quantiles).
     const tiered: Study = { ...study, tiers: { ...study.tiers, cutPoints: tierCutPoints } };
 
@@ -97,12 +102,13 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
     const analysis = analyze(episodes, tiered);
     const retention = await retentionDone;
-    writeJson(join(internal, "04-analysis.json"), { ...analysis, retention });
+    keep("04-analysis.json", () => ({ ...analysis, retention }));
     phaseEnded("analyze");
 
     // 5 render
     const provenance = await buildProvenance(db, study, ingested.value.files, runAt);
     const results = shareableResults(tiered, ingested.value, validated.value, analysis, retention, provenance);
+    keep("05-exact-results.json", () => exactResults(tiered, ingested.value, validated.value, analysis, retention, provenance));
     const files = ["results.json"];
     writeJson(join(outDir, "results.json"), results);
     mkdirSync(join(outDir, "tables"));
@@ -121,7 +127,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
         writeFileSync(join(outDir, "report.pdf"), pdf.value.bytes);
         files.push("report.pdf");
         if (pdf.value.blockedRequests.length) {
-          return fail({ code: "E_REPORT_NOT_SELF_CONTAINED", message: `the report tried to load ${pdf.value.blockedRequests.join(", ")}`, fix: "Report this as a bug: reports must load nothing." });
+          return fail(problem("E_REPORT_NOT_SELF_CONTAINED", { urls: pdf.value.blockedRequests }));
         }
       } else notices.push(...pdf.problems);
       phaseEnded("pdf");
@@ -130,6 +136,19 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
   } finally {
     closeDb(db);
   }
+}
+
+/**
+ * Why no episode can be analysed, or null when some can: a report on none would show only empty
+ * tables, so the run stops and says why instead.
+ */
+export function nothingToAnalyse(episodes: readonly { early_alliance: number | null }[], ingested: { files: { role: string; rows: number }[] }, study: Study): Problem | null {
+  if (episodes.some((e) => e.early_alliance !== null)) return null;
+  const read = ingested.files.find((f) => f.role === "episodes")?.rows ?? 0;
+  const reason = episodes.length === 0
+    ? `every one of the ${read} episodes was admitted after the data cutoff ${study.cutoffDate}`
+    : `none of the ${episodes.length} episodes admitted by the cutoff ${study.cutoffDate} has an alliance rating on or before it`;
+  return problem("E_NOTHING_TO_ANALYSE", { reason });
 }
 
 export async function buildProvenance(db: Parameters<typeof queryRows>[0], study: Study, files: { role: "episodes" | "sessions"; path: string; sha256: string; rows: number }[], runAt: string): Promise<Provenance> {

@@ -11,6 +11,7 @@ import type { InputFile, StudyConfigFile } from "./types.ts";
 import { DEFAULT_BOOTSTRAP, DEFAULT_TREND_PERIODS, DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_MISSING_CODES, DEFAULT_RETENTION_DAYS, allianceComponents, type InputSource, type Study } from "./study.ts";
 import { instrumentDefinition, itemColumns, scoreRange } from "../instruments/definitions.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
+import { problem } from "../messages.ts";
 import { isCalendarDate } from "../dates.ts";
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -28,7 +29,7 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     raw = parseYaml(text);
   } catch (e) {
     const where = { file: configPath, ...(e instanceof YAMLParseError && e.linePos ? { row: e.linePos[0].line } : {}) };
-    return fail({ code: "E_CONFIG_YAML", message: `is not valid YAML: ${(e as Error).message.split("\n")[0]}`, where, fix: "Correct the YAML syntax at that line." });
+    return fail(problem("E_CONFIG_YAML", { detail: (e as Error).message.split("\n")[0]! }, where));
   }
   if (!validateShape(raw)) {
     return fail(...(validateShape.errors ?? []).map((err) => shapeProblem(err, configPath)));
@@ -107,7 +108,7 @@ export function loadStudyConfig(configPath: string): Result<Study> {
   try {
     text = readFileSync(configPath, "utf8");
   } catch (e) {
-    return fail({ code: "E_CONFIG_READ", message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, where: { file: configPath }, fix: "Check the path given to --config." });
+    return fail(problem("E_CONFIG_READ", { reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }, { file: configPath }));
   }
   return parseStudyConfig(text, configPath);
 }
@@ -120,7 +121,7 @@ function keyPath(instancePath: string, child?: string): string {
 }
 
 function shapeProblem(err: ErrorObject, file: string): Problem {
-  const at = (key: string, message: string, fix: string): Problem => ({ code: "E_CONFIG_KEY", message, where: { file, key }, fix });
+  const at = (key: string, detail: string, fix: string): Problem => problem("E_CONFIG_KEY", { detail, fix }, { file, key });
   switch (err.keyword) {
     case "required": {
       const missing = String(err.params.missingProperty);
@@ -264,7 +265,7 @@ export const DEFAULT_EARLY_WINDOW = 3;
 
 function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
   const problems: Problem[] = [];
-  const at = (key: string, message: string, fix: string) => problems.push({ code: "E_CONFIG_VALUE", message, where: { file, key }, fix });
+  const at = (key: string, detail: string, fix: string) => problems.push(problem("E_CONFIG_VALUE", { detail, fix }, { file, key }));
   layoutProblems(c, at);
   itemProblems(c, at);
   if (c.alliance.items === undefined) {

@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { closeDb, type Db, openDb, queryRows, sqlIdent } from "../db.ts";
 import { slashedDateSql } from "../dates.ts";
+import { problem } from "../messages.ts";
 import { fail, ok, type Result } from "../problem.ts";
 import { loadSource, type LoadedFile } from "../input/load-source.ts";
 import { findItemGroup } from "./item-groups.ts";
@@ -40,7 +41,7 @@ interface Table {
 const TODO = "TODO";
 
 export async function runInit(paths: string[], out: string | null): Promise<Result<{ path: string; blanks: string[] }>> {
-  for (const p of paths) if (!existsSync(p)) return fail({ code: "E_FILE_UNREADABLE", message: "does not exist", where: { file: p }, fix: "Give the path of a data file." });
+  for (const p of paths) if (!existsSync(p)) return fail(problem("E_FILE_UNREADABLE", { role: "data", reason: "it does not exist" }, { file: p }));
   const db = await openDb();
   try {
     const tables: Table[] = [];
@@ -49,9 +50,11 @@ export async function runInit(paths: string[], out: string | null): Promise<Resu
       const source = { path: resolve(p), format: null, sheet: null, delimiter: null, encoding: null };
       let loaded: LoadedFile;
       try {
-        loaded = await loadSource(db, source, `t${i}`, [], new Set());
+        const read = await loadSource(db, source, `t${i}`, [], new Set());
+        if (!read.ok) return read;
+        loaded = read.value;
       } catch (e) {
-        return fail({ code: "E_FILE_UNPARSEABLE", message: `cannot be read: ${(e as Error).message.split("\n")[0]}`, where: { file: basename(p) } });
+        return fail(problem("E_FILE_UNPARSEABLE", { format: null, detail: (e as Error).message }, { file: basename(p) }));
       }
       const ids = await findIdentifiers(db, `t${i}`, loaded.columns, { isStaffOrPlace: namedStaffOrPlace });
       flagged.push(...ids.map((f) => ({ column: f.column, kind: f.kind })));

@@ -6,6 +6,7 @@
  */
 import { type Db, queryRows, sqlIdent, sqlString } from "../db.ts";
 import { slashedDateSql } from "../dates.ts";
+import { problem } from "../messages.ts";
 import type { Problem } from "../problem.ts";
 
 export type IdentifierKind =
@@ -189,10 +190,5 @@ export async function findIdentifiers(db: Db, table: string, columns: string[], 
 /** One problem per flagged column: where, which kind, how it was found; never a value. */
 export function identifierProblem(file: string, f: IdentifierFinding): Problem {
   const how = f.by === "name" && f.matches === undefined ? "by its name" : f.by === "name" ? "by its name and values" : `by its values (${f.matches} distinct value${f.matches === 1 ? "" : "s"} match)`;
-  return {
-    code: "E_IDENTIFIER_COLUMN",
-    message: `looks like it holds ${f.kind} (found ${how}); the run stops so that no identifier reaches an output`,
-    where: { file, column: f.column },
-    fix: `Remove the column from the file, or list "${f.column}" under privacy.drop_columns so it is dropped as the file is read. If it holds no identifier, list it under privacy.not_identifiers.`,
-  };
+  return problem("E_IDENTIFIER_COLUMN", { kind: f.kind, how, column: f.column }, { file, column: f.column });
 }

@@ -3,7 +3,12 @@
  * order (delimited text, when asked lazily, as a view that reads the file when queried). A record's row is rowid + rowOffset: for delimited text and spreadsheets the row as the user
  * sees it (header = row 1); for Parquet, JSON and SPSS files the record's number (first record = 1).
  * Columns the config drops are removed before anything else sees them.
+ * Delimited text is read with its columns declared from its header (csv-header.ts), so that the
+ * reader checks every row against them rather than guessing the file's shape from rows that may be
+ * broken; each row it cannot read (too many or too few cells, an unclosed quote, bytes that are not
+ * text in the encoding) is kept in a table of rejects, and rejectedRows names each by its line.
  */
+import { basename } from "node:path";
 import { closeSync, openSync, readSync } from "node:fs";
 import type { InputFormat } from "../config/types.ts";
 import type { InputSource } from "../config/study.ts";
@@ -11,6 +16,9 @@ import { type Db, queryRows, sqlIdent, sqlString } from "../db.ts";
 import { detectDelimiter, detectFormat, isUtf8 } from "./detect-format.ts";
 import { readXlsx } from "./read-xlsx.ts";
 import { readSav } from "./read-sav.ts";
+import { columnNames, firstRecord } from "./csv-header.ts";
+import { problem } from "../messages.ts";
+import { fail, ok, type Problem, type Result } from "../problem.ts";
 
 export interface LoadedFile {
   format: InputFormat;
@@ -26,6 +34,8 @@ export interface LoadedFile {
   row_unit: "row" | "record";
   /** Added to a record's rowid to give its row number. */
   rowOffset: number;
+  /** Delimited text: the table of rows the reader rejected (filled as the file is read; see rejectedRows). */
+  rejects: string | null;
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -42,32 +52,48 @@ function readHead(path: string): Buffer {
 }
 
 /**
- * Loads `source` into `table`. Throws (with DuckDB's or the reader's message) when the file cannot
- * be parsed; ingest turns that into a problem naming the file.
+ * Loads `source` into `table`. A file with no records, or not text where text is expected, is a
+ * problem naming it; a file that cannot be parsed throws (with DuckDB's or the reader's message),
+ * which ingest turns into a problem naming the file. Rows of delimited text the reader rejects are
+ * named by rejectedRows, once the file has been read.
  * @param labelled columns whose SPSS value labels replace their codes
+ * @param role what the file is, for messages ("episodes", "sessions", "long", …)
  * @param lazy attach delimited text as a view that reads the file when queried, rather than copying
  *   every column into a table (a query then reads it in file order, so rowid is still the record's
  *   position); parse errors then surface when the view is first read
  */
-export async function loadSource(db: Db, source: InputSource, table: string, drop: string[], labelled: Set<string>, lazy = false): Promise<LoadedFile> {
+export async function loadSource(db: Db, source: InputSource, table: string, drop: string[], labelled: Set<string>, lazy = false, role = "data"): Promise<Result<LoadedFile>> {
   const head = readHead(source.path);
+  const file = basename(source.path);
   const format = source.format ?? detectFormat(source.path, head);
   const read_as: Record<string, string> = {};
   const path = sqlString(source.path);
   let rowUnit: "row" | "record" = "record";
+  let rejects: string | null = null;
   if (format === "csv" || format === "tsv") {
+    const notText = binaryKind(head);
+    if (notText) return fail(problem("E_FILE_NOT_TEXT", { what: notText }, { file }));
     const delimiter = source.delimiter ?? (format === "tsv" ? "\t" : detectDelimiter(head.toString("latin1")));
     const encoding = source.encoding ?? (isUtf8(head.subarray(0, lastCompleteChar(head))) ? "utf-8" : "latin-1");
     Object.assign(read_as, { delimiter: delimiter === "\t" ? "tab" : delimiter, encoding });
-    const reader = `read_csv(${path}, header = true, all_varchar = true, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', encoding = ${sqlString(encoding)}, auto_detect = true, null_padding = true)`;
+    const header = firstRecord(encoding === "utf-8" ? head.subarray(0, lastCompleteChar(head)).toString("utf8") : head.toString("latin1"), delimiter);
+    if (header === null) return fail(problem("E_FILE_EMPTY", { role }, { file }));
+    const all = columnNames(header);
+    rejects = `rejects_${table}`;
+    const declared = `{${all.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ")}}`;
+    const reader = `read_csv(${path}, header = true, auto_detect = false, columns = ${declared}, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', encoding = ${sqlString(encoding)}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(`${rejects}_scan`)})`;
+    const dropped = all.filter((c) => drop.includes(c));
+    const kept = `SELECT * ${dropped.length ? `EXCLUDE (${dropped.map(sqlIdent).join(", ")})` : ""} FROM ${reader}`;
     if (lazy) {
-      const all = (await queryRows<{ column_name: string }>(db, `SELECT column_name FROM (DESCRIBE SELECT * FROM ${reader})`)).map((r) => r.column_name);
-      const dropped = all.filter((c) => drop.includes(c));
-      await db.run(`CREATE OR REPLACE VIEW ${table} AS SELECT * ${dropped.length ? `EXCLUDE (${dropped.map(sqlIdent).join(", ")})` : ""} FROM ${reader}`);
-      return { format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: null, row_unit: "row", rowOffset: 2 };
+      await db.run(`CREATE OR REPLACE VIEW ${table} AS ${kept}`);
+      return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: null, row_unit: "row", rowOffset: 2, rejects });
     }
-    await db.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${reader}`);
-    rowUnit = "row";
+    await db.run(`CREATE OR REPLACE TABLE ${table} AS ${kept}`);
+    const bad = await rejectedRows(db, rejects, file, encoding);
+    if (bad.length) return fail(...bad);
+    const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${table}`)) as [{ n: number }];
+    if (n === 0) return fail(problem("E_FILE_EMPTY", { role }, { file }));
+    return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: n, row_unit: "row", rowOffset: 2, rejects: null });
   } else if (format === "parquet") {
     await asText(db, table, `read_parquet(${path})`);
   } else if (format === "json" || format === "ndjson") {
@@ -83,7 +109,53 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
   const dropped = all.filter((c) => drop.includes(c));
   for (const c of dropped) await db.run(`ALTER TABLE ${table} DROP COLUMN ${sqlIdent(c)}`);
   const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${table}`)) as [{ n: number }];
-  return { format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: n, row_unit: rowUnit, rowOffset: rowUnit === "row" ? 2 : 1 };
+  if (n === 0) return fail(problem("E_FILE_EMPTY", { role }, { file }));
+  return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: n, row_unit: rowUnit, rowOffset: rowUnit === "row" ? 2 : 1, rejects });
+}
+
+/** Rows of rejects listed; the rest are counted in one line. */
+const MAX_REJECTS_LISTED = 200;
+
+/**
+ * The rows of a delimited file that its reader rejected, one problem each, named by line (header =
+ * line 1) and, where the reader knows it, column; the rejects table is dropped. Never quotes the line.
+ */
+export async function rejectedRows(db: Db, rejects: string | null, file: string, encoding: string): Promise<Problem[]> {
+  if (rejects === null) return [];
+  const rows = await queryRows<{ line: number; column_name: string | null; error_type: string; error_message: string; n: number }>(
+    db,
+    `SELECT line::BIGINT::DOUBLE AS line, column_name, error_type, error_message, count(*) OVER ()::INTEGER AS n FROM ${sqlIdent(rejects)} ORDER BY line LIMIT ${MAX_REJECTS_LISTED}`,
+  );
+  await db.run(`DROP TABLE IF EXISTS ${sqlIdent(rejects)}; DROP TABLE IF EXISTS ${sqlIdent(`${rejects}_scan`)}`);
+  const problems = rows.map((r): Problem => {
+    const at = { file, row: r.line };
+    const found = /Found:\s*(\d+)/i.exec(r.error_message);
+    const expected = /Expected Number of Columns:\s*(\d+)/i.exec(r.error_message);
+    switch (r.error_type) {
+      case "TOO MANY COLUMNS":
+      case "MISSING COLUMNS":
+        return problem("E_ROW_RAGGED", { expected: expected ? Number(expected[1]) : 0, found: found ? Number(found[1]) : null }, at);
+      case "UNQUOTED VALUE":
+        return problem("E_QUOTE_UNCLOSED", {}, { ...at, ...(r.column_name ? { column: r.column_name } : {}) });
+      case "INVALID ENCODING":
+      case "INVALID UNICODE":
+        return problem("E_ENCODING_INVALID", { encoding }, { ...at, ...(r.column_name ? { column: r.column_name } : {}) });
+      default:
+        return problem("E_FILE_UNPARSEABLE", { format: "csv", detail: `${r.error_type.toLowerCase()}` }, { ...at, ...(r.column_name ? { column: r.column_name } : {}) });
+    }
+  });
+  const total = rows[0]?.n ?? 0;
+  if (total > rows.length) problems.push(problem("E_FILE_UNPARSEABLE", { format: "csv", detail: `and ${total - rows.length} more rows that cannot be read` }, { file }));
+  return problems;
+}
+
+/**
+ * What makes a file's head not text, or null: NUL bytes (a spreadsheet, an archive, or UTF-16 text).
+ * @example binaryKind(Buffer.from("a,b\n1,2\n")) // => null
+ */
+function binaryKind(head: Buffer): string | null {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return "it is UTF-16 text; save it as UTF-8";
+  return head.includes(0) ? "it holds NUL bytes, as a spreadsheet or an archive does" : null;
 }
 
 /** A typed source (Parquet, JSON) as text columns: dates as YYYY-MM-DD, timestamps at midnight as dates. */

@@ -3,9 +3,10 @@
  * tables/studies.csv, meta.html and meta.pdf into the output folder. Published correlations
  * are aggregate data, so nothing is suppressed.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
+import { problem } from "../messages.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { renderSvg } from "../report/chart-frame.ts";
 import { renderPage } from "../report/html.ts";
@@ -18,8 +19,6 @@ import { buildMetaView } from "./meta-view.ts";
 import { readStudies } from "./read-studies.ts";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { name: string; version: string };
-
-export const META_OUTPUTS = ["meta.html", "meta.pdf", "meta-results.json", "tables"];
 
 export interface MetaOptions {
   studiesPath: string;
@@ -36,9 +35,8 @@ export async function runMeta(o: MetaOptions): Promise<Result<{ results: MetaRes
   if (!table.ok) return table;
   const { file, sha256, studies, moderatorColumns } = table.value;
   if (o.by !== undefined && !moderatorColumns.includes(o.by)) {
-    return fail({ code: "E_META_BY", message: `has no moderator column "${o.by}" (moderators: ${moderatorColumns.join(", ") || "none"})`, where: { file, row: 1, column: o.by }, fix: "name one of the table's other columns with --by" });
+    return fail(problem("E_META_BY", { column: o.by, moderators: moderatorColumns }, { file, row: 1, column: o.by }));
   }
-  for (const old of META_OUTPUTS) rmSync(join(o.outDir, old), { force: true, recursive: true });
   mkdirSync(join(o.outDir, "tables"), { recursive: true });
   const results: MetaResults = {
     schema_version: META_RESULTS_SCHEMA_VERSION,

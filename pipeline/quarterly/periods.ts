@@ -5,6 +5,7 @@
  * convention): with a July start, FY2027 runs from 1 July 2026 to 30 June 2027 and its Q1 is
  * July–September 2026. Dates are YYYY-MM-DD; a period's `end` is its last day (inclusive).
  */
+import { problem } from "../messages.ts";
 import { fail, ok, type Result } from "../problem.ts";
 
 export type PeriodKind = "quarter" | "month" | "fiscal_year";
@@ -116,10 +117,5 @@ export function parsePeriod(text: string, cutoff: string, fyStartMonth: number):
   if ((m = /^(\d{4})-(\d{2})$/.exec(t)) && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
     return ok(periodStarting("month", Number(m[1]) * 12 + Number(m[2]) - 1, fyStartMonth, false));
   }
-  return fail({
-    code: "E_PERIOD",
-    message: `"${text}" is not a reporting period.`,
-    where: { key: "--period" },
-    fix: "Give a quarter (2026Q3), a fiscal quarter (FY2027Q1), a month (2026-08), a fiscal year (FY2027) or latest.",
-  });
+  return fail(problem("E_PERIOD", { text }, { key: "--period" }));
 }

@@ -8,12 +8,13 @@
  *   <out>/index.html                 links to every report of the batch
  *   <out>/program/                   report.html, report.pdf, results.json
  *   <out>/site-<name>/               the same, per site
- *   <out>/internal/                  row-level working files: never to be shared
+ * Row-level working files are written only when asked (--keep-internal), outside the output folder.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Study } from "../config/study.ts";
 import { closeDb, openDb } from "../db.ts";
+import { problem } from "../messages.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { ingest } from "../stages/ingest.ts";
 import { validate } from "../stages/validate.ts";
@@ -31,12 +32,14 @@ import { buildQuarterlyView } from "./quarterly-view.ts";
 import { dropSites, errorsBySite } from "./isolate-groups.ts";
 
 export interface ReportOptions {
-  /** As on the command line: 2026Q3, FY2027Q1, 2026-08, FY2027 or latest. */
-  period: string;
+  /** The reporting period, or its text as on the command line (2026Q3, FY2027Q1, 2026-08, FY2027 or latest). */
+  period: Period | string;
   /** Also write one report per value of this column (only "site" for now). */
   by: "site" | null;
-  /** Output folder (default reports/<study>/<period>). */
-  outDir: string | null;
+  /** Output folder (the command's staging folder). */
+  outDir: string;
+  /** Where the row-level working files are written; null = none are kept. */
+  internalDir?: string | null;
   /** The previously published results.json, or the folder of the previous batch (--previous). */
   previous: string | null;
   pdf: boolean;
@@ -64,19 +67,26 @@ export interface BatchOutcome {
 
 const slug = (group: string) => (group === PROGRAM ? "program" : `site-${group.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "unnamed"}`);
 
-export async function runQuarterly(study: Study, options: ReportOptions): Promise<Result<BatchOutcome>> {
-  const fy = study.reporting.fiscalYearStartMonth;
-  const parsed = parsePeriod(options.period, study.cutoffDate, fy);
+/** The period a --period text names (2026Q3, FY2027Q1, 2026-08, FY2027 or latest), refused when it ends after the cutoff. */
+export function resolvePeriod(study: Study, text: string): Result<Period> {
+  const parsed = parsePeriod(text, study.cutoffDate, study.reporting.fiscalYearStartMonth);
   if (!parsed.ok) return parsed;
   const period = parsed.value;
   if (period.end > study.cutoffDate) {
-    return fail({ code: "E_PERIOD_AFTER_CUTOFF", message: `the period ${period.label} ends on ${period.end}, after the data cutoff ${study.cutoffDate}`, where: { key: "--period" }, fix: "Report an earlier period (or latest), or extend cutoff_date once the data cover the period." });
+    return fail(problem("E_PERIOD_AFTER_CUTOFF", { label: period.label, end: period.end, cutoff: study.cutoffDate }, { key: "--period" }));
   }
+  return ok(period);
+}
+
+export async function runQuarterly(study: Study, options: ReportOptions): Promise<Result<BatchOutcome>> {
+  const resolved = typeof options.period === "string" ? resolvePeriod(study, options.period) : ok(options.period);
+  if (!resolved.ok) return resolved;
+  const period = resolved.value;
   const asOf: Study = { ...study, cutoffDate: period.end };
-  const outDir = resolve(options.outDir ?? join("reports", study.name, period.label));
-  const internal = join(outDir, "internal");
-  mkdirSync(internal, { recursive: true });
-  writeFileSync(join(internal, "README.txt"), "Internal working files of the batch. They hold row-level data: do not share this folder.\n");
+  const outDir = resolve(options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const internal = options.internalDir ?? null;
+  if (internal) writeFileSync(join(internal, "README.txt"), "Internal working files of the batch. They hold row-level data: do not share this folder.\n");
   const runAt = (options.now ?? new Date()).toISOString();
   const failed: BatchOutcome["failed"] = [];
 
@@ -99,7 +109,7 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
       validated = await validate(db, asOf);
     }
     if (!validated.ok) return validated;
-    writeJson(join(internal, "02-validation.json"), validated.value);
+    if (internal) writeJson(join(internal, "02-validation.json"), validated.value);
     const { episodes } = await derive(db, asOf);
     sites = [...new Set(episodes.map((e) => e.site))].sort();
     batch = batchFigures(asOf, period, episodes, sites, {
@@ -126,7 +136,7 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
       try {
         written.push(await renderOne(batch, group, join(outDir, slug(group)), readPrevious(options.previous, group), printer, runAt));
       } catch (e) {
-        failed.push({ group: group || "program", problems: [{ code: "E_REPORT_FAILED", message: `the report could not be written: ${(e as Error).message}`, fix: "Report this as a bug, with the message." }] });
+        failed.push({ group: group || "program", problems: [problem("E_REPORT_FAILED", { detail: (e as Error).message })] });
       }
     });
   } finally {

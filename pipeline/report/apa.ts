@@ -45,11 +45,11 @@ export function apaCorrelation(
 }
 
 /**
- * APA text of a χ² test.
+ * APA text of a χ² test; without N when the total is withheld.
  * @example apaChiSquare(35.796, 2, 574, 1.7e-8) // => "χ²(2, N = 574) = 35.80, p < .001"
  */
-export function apaChiSquare(chisq: number, df: number, n: number, p: number): string {
-  return `χ²(${df}, N = ${n}) = ${chisq.toFixed(2)}, ${formatP(p)}`;
+export function apaChiSquare(chisq: number, df: number, n: number | null, p: number): string {
+  return `χ²(${df}${n === null ? "" : `, N = ${n}`}) = ${chisq.toFixed(2)}, ${formatP(p)}`;
 }
 
 /**

@@ -1,10 +1,18 @@
 /**
  * Prints report.html to PDF with the system Chromium through puppeteer-core. The page is
  * loaded from memory with every network request refused, so the PDF shows exactly what
- * the offline HTML shows.
+ * the offline HTML shows. The browser is driven over a pipe rather than a socket: when the process
+ * that started it dies, even killed outright, the pipe closes and the browser (with its renderers)
+ * exits too. Its profile is a folder of this run's own, removed when the browser is closed, or by
+ * the next run should this one be killed (leftovers.ts).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { launch } from "puppeteer-core";
+import { forgetLeftover, ownPrefix, TEMP_PREFIXES, trackLeftover } from "../leftovers.ts";
 import { findBrowser, INSTALL_BROWSER_HINT } from "./find-browser.js";
+import { problem } from "../messages.ts";
 import { fail, ok, type Result } from "../problem.ts";
 
 /** Flags for a headless run as root on a closed network (no sandbox, no background traffic). */
@@ -34,8 +42,20 @@ export interface Printer {
 
 /** Start the browser; pages may be printed concurrently. Close it when done. */
 export async function openPrinter(browserPath: string | null = findBrowser()): Promise<Result<Printer>> {
-  if (!browserPath) return fail({ code: "W_NO_BROWSER", message: "no Chromium found, so no PDF was written.", fix: INSTALL_BROWSER_HINT });
-  const browser = await launch({ executablePath: browserPath, headless: true, args: CHROMIUM_ARGS });
+  if (!browserPath) return fail(problem("W_NO_BROWSER", { hint: INSTALL_BROWSER_HINT, file: "no PDF" }));
+  const profile = mkdtempSync(join(tmpdir(), ownPrefix(TEMP_PREFIXES.browser)));
+  trackLeftover(profile);
+  const removeProfile = () => {
+    rmSync(profile, { recursive: true, force: true });
+    forgetLeftover(profile);
+  };
+  let browser: Awaited<ReturnType<typeof launch>>;
+  try {
+    browser = await launch({ executablePath: browserPath, headless: true, args: CHROMIUM_ARGS, pipe: true, userDataDir: profile });
+  } catch (e) {
+    removeProfile();
+    throw e;
+  }
   return ok({
     async print(html: string): Promise<PdfOutput> {
       const page = await browser.newPage();
@@ -54,14 +74,17 @@ export async function openPrinter(browserPath: string | null = findBrowser()): P
         await page.close();
       }
     },
-    close: () => browser.close(),
+    async close() {
+      await browser.close();
+      removeProfile();
+    },
   });
 }
 
 /** Print one page to PDF with its own browser. */
 export async function printPdf(html: string, browserPath: string | null = findBrowser()): Promise<Result<PdfOutput>> {
   const printer = await openPrinter(browserPath);
-  if (!printer.ok) return fail({ ...printer.problems[0]!, message: "no Chromium found, so report.pdf was not written." });
+  if (!printer.ok) return fail(problem("W_NO_BROWSER", { hint: INSTALL_BROWSER_HINT, file: "the PDF" }));
   try {
     return ok(await printer.value.print(html));
   } finally {

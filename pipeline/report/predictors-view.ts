@@ -44,7 +44,7 @@ export function buildPredictorsView(r: Results, show: (n: number | null) => stri
       `Each episode with two or more outcome ratings was classified by the Jacobson–Truax method (1991): a change of at least ${jt.threshold_points.toFixed(1)} points is reliable ` +
       `(reliability ${noLeadingZero(jt.reliability)}, SD of first scores ${jt.sd_pre.toFixed(2)})` +
       (jt.clinical_cutoff !== null ? `, and a reliable improvement that crosses the cutoff of ${jt.clinical_cutoff} from the clinical range counts as recovered.` : "; no clinical cutoff is set, so no episode is called recovered.") +
-      ` Percentages are of the row's n. “—” marks a count withheld: either fewer than ${r.suppression.min_cell_size}, or hidden as well so that a small count cannot be worked out from the row's n or the column's total.`,
+      ` Percentages are of the row's n. “—” marks a count withheld: either fewer than ${r.suppression.min_cell_size}, or hidden as well so that a small count cannot be worked out by subtraction.`,
     rows: jt.rows.map((row) => {
       const cell = (k: number | null) => (k === null ? "—" : row.n ? `${k} (${formatPercent(k / row.n, 0)})` : String(k));
       return { tier: row.tier ?? "All", n: row.n === null ? "—" : String(row.n), recovered: cell(row.recovered), improved: cell(row.improved), unchanged: cell(row.unchanged), deteriorated: cell(row.deteriorated) };

@@ -24,11 +24,19 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
   const pct = (v: number | null) => (v === null ? "—" : formatPercent(v));
   const withCi = (v: number | null, lo: number | null, hi: number | null) => (v === null ? "—" : lo === null || hi === null ? pct(v) : `${pct(v)} [${pct(lo)}, ${pct(hi)}]`);
   const days = (v: number | null, withheld: boolean) => (v !== null ? `${v}` : withheld ? "—" : "not reached");
-  const test = (name: string, t: { apa: string } | null) => (t ? [{ name, apaHtml: apaHtml(t.apa) }] : []);
+  const whyNot = (key: string) => ret.not_estimable.find((x) => x.test === key)?.reason;
+  const test = (name: string, key: string, t: { apa: string } | null) => {
+    if (t) return [{ name, apaHtml: apaHtml(t.apa) }];
+    const reason = whyNot(key);
+    return reason ? [{ name, apaHtml: `not estimable: ${Handlebars.escapeExpression(reason)}` }] : [];
+  };
   const eligibleShort = ret.days.map((d) => `${d} days: ${ret.retention_at.filter((x) => x.day === d).map((x) => `${Handlebars.escapeExpression(x.tier)} ${show(x.short_followup)}`).join(", ")}`);
   return {
     riskDays,
-    riskRows: tiers.map((tier) => ({ tier, cells: riskDays.map((d) => show(ret.risk_table.find((x) => x.tier === tier && x.day === d)?.n_risk ?? 0)) })),
+    riskRows: tiers.map((tier) => ({ tier, cells: riskDays.map((d) => {
+      const x = ret.risk_table.find((y) => y.tier === tier && y.day === d);
+      return x ? show(x.n_risk) : "0";
+    }) })),
     kmRows: ret.kaplan_meier.map((k, i) => {
       const c = ret.censoring[i]!;
       return {
@@ -52,10 +60,11 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
     })),
     shortFollowup: `Left out for short follow-up (admitted fewer than d days before the cutoff) — ${eligibleShort.join("; ")}.`,
     tests: [
-      ...test("Log-rank test across tiers", ret.logrank),
-      ...test("Log-rank test for trend across ordered tiers", ret.logrank_trend),
-      ...test("Cochran–Armitage trend in dropout among closed episodes", ret.cochran_armitage),
-      ...test("Proportional hazards of the Cox model (scaled Schoenfeld residuals, global)", ret.proportional_hazards),
+      ...test("Log-rank test across tiers", "logrank", ret.logrank),
+      ...test("Log-rank test for trend across ordered tiers", "logrank_trend", ret.logrank_trend),
+      ...test("Cochran–Armitage trend in dropout among closed episodes", "cochran_armitage", ret.cochran_armitage),
+      ...(ret.hazard_ratios.length ? [] : test("Hazard ratios of the Cox model", "hazard_ratios", null)),
+      ...test("Proportional hazards of the Cox model (scaled Schoenfeld residuals, global)", "proportional_hazards", ret.proportional_hazards),
     ],
     hazardRows: ret.hazard_ratios.map((h) => ({
       tier: h.tier,
@@ -77,7 +86,9 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
 function summary(r: Results): string {
   const ret = r.retention;
   const parts: string[] = [];
+  const logrankWhyNot = ret.not_estimable.find((x) => x.test === "logrank")?.reason;
   if (ret.logrank) parts.push(`Time to dropout differed across early-alliance tiers, log-rank ${apaHtml(ret.logrank.apa)}.`);
+  else if (logrankWhyNot) parts.push(`Retention comparisons across tiers are not estimable: ${Handlebars.escapeExpression(logrankWhyNot)}.`);
   const hrs = ret.hazard_ratios.filter((h) => !h.suppressed);
   if (hrs.length) {
     parts.push(
@@ -94,7 +105,7 @@ function methods(r: Results): string {
   const s = r.settings;
   const completion = s.completion_reasons.map((c) => `“${c}”`).join(", ");
   const noShow = ret.no_show
-    ? [`Dropout also includes the no-show rule: an episode with no session for more than ${ret.no_show.days} days while open counts as a dropout on the day after its last session, whatever its recorded reason (${ret.no_show.dropouts === null ? "fewer than " + r.suppression.min_cell_size : ret.no_show.dropouts} episode(s) counted this way).`]
+    ? [`Dropout also includes the no-show rule: an episode with no session for more than ${ret.no_show.days} days while open counts as a dropout on the day after its last session, whatever its recorded reason (${ret.no_show.dropouts === null ? "a withheld number of" : ret.no_show.dropouts} episode(s) counted this way).`]
     : [];
   return [
     ...noShow,

@@ -9,8 +9,14 @@ import { buildRetentionView, type RetentionView } from "./retention-view.ts";
 import { buildTherapistView, type TherapistView } from "./therapist-view.ts";
 import { buildPredictorsView } from "./predictors-view.ts";
 
-/** How a withheld count is printed: "<11" for a minimum cell size of 11. */
-const suppressedText = (r: Results) => `<${r.suppression.min_cell_size}`;
+/**
+ * How a withheld count is printed. Not "<11": a count is also withheld when it would let a small one be
+ * worked out by subtraction, and saying which kind it is would say too much.
+ */
+const suppressedText = (_r: Results) => "s";
+
+/** A count as text: with thousands separators, or "(withheld)" in running text. */
+const countText = (r: Results, n: number | null) => (n === null ? "(withheld)" : n.toLocaleString("en-US"));
 
 
 export interface ReportView {
@@ -94,8 +100,8 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       };
     }),
     suppressionNote:
-      `Counts from 1 to ${r.suppression.min_cell_size - 1} are shown as “${suppressedText(r)}” and rates built on them as “—” (minimum cell size ${r.suppression.min_cell_size}); ` +
-      `${r.suppression.cells_suppressed} cell(s) in this report are suppressed. The report holds no row-level data.`,
+      `“${suppressedText(r)}” marks a withheld count: one from 1 to ${r.suppression.min_cell_size - 1} (minimum cell size ${r.suppression.min_cell_size}), or one withheld as well so that no small count can be worked out by subtraction, within a table or across tables that share a total; rates and curves built on a withheld count are shown as “—”. ` +
+      `${r.suppression.cells_suppressed} count(s) in this report are withheld. The report holds no row-level data.`,
     provenance: [
       { label: "Tool", value: `${r.provenance.package} ${r.provenance.package_version} (Node ${r.provenance.node_version}, DuckDB ${r.provenance.duckdb_version})` },
       { label: "Run at", value: r.provenance.run_at },
@@ -151,7 +157,7 @@ function sitesView(r: Results, show: (n: number | null) => string): ReportView["
       q: `Q(${p.q_df}) = ${p.q.toFixed(2)}, ${formatP(p.q_p)}`,
     })),
     text: reml
-      ? `Across ${reml.k} sites the pooled correlation (random effects, REML, on Fisher z) was r = ${noLeadingZero(reml.r)}, 95% CI ${ciText(reml.ci_low, reml.ci_high)}, with a 95% prediction interval for a new site of ${ciText(reml.pi_low, reml.pi_high)}; τ² = ${reml.tau2.toFixed(4)}, I² = ${reml.i2.toFixed(1)}%. Sites with fewer than ${r.suppression.min_cell_size} episodes are pooled but not shown.`
+      ? `Across ${reml.k} sites the pooled correlation (random effects, REML, on Fisher z) was r = ${noLeadingZero(reml.r)}, 95% CI ${ciText(reml.ci_low, reml.ci_high)}, with a 95% prediction interval for a new site of ${ciText(reml.pi_low, reml.pi_high)}; τ² = ${reml.tau2.toFixed(4)}, I² = ${reml.i2.toFixed(1)}%. Sites whose count is withheld are pooled but not shown.`
       : "Fewer than two sites had enough episodes to pool.",
   };
 }
@@ -194,7 +200,7 @@ function methodsText(r: Results): string {
   const s = r.settings;
   const direction = s.outcome.higher_is_better ? "last minus first" : "first minus last (lower scores are better, so the sign is reversed)";
   return [
-    `Data were the ${r.flow.episodes_ingested.toLocaleString("en-US")} treatment episodes and ${r.flow.sessions.ingested.toLocaleString("en-US")} session records of the study export, with a data cutoff of ${s.cutoff_date}.`,
+    `Data were the ${countText(r, r.flow.episodes_ingested)} treatment episodes and ${countText(r, r.flow.sessions.ingested)} session records of the study export, with a data cutoff of ${s.cutoff_date}.`,
     `Records were checked against the tool's documented validation rules; every record left out is counted by reason in the participant-flow tables.`,
     `Early alliance was the mean of the first ${s.early_alliance_window} non-missing ${s.alliance.instrument} ratings of each episode, sessions ordered by date (fewer when fewer existed); episodes with no rating were not analysed.`,
     `Outcome change was the ${direction} ${s.outcome.measure} score, so that positive values mean improvement, and required at least two ratings.`,

@@ -13,6 +13,7 @@ import { survivalQuantile, type SurvivalQuantile } from "../../analyses/survival
 import { logRank, logRankTrend, type LogRank } from "../../analyses/log-rank.ts";
 import { cochranArmitage } from "../../analyses/cochran-armitage.ts";
 import { coxEfron } from "../../analyses/cox-efron.ts";
+import { SingularMatrixError } from "../../analyses/matrix-errors.ts";
 import { coxZph } from "../../analyses/cox-zph.ts";
 import { cumulativeIncidence } from "../../analyses/cumulative-incidence.ts";
 import { wilson, type Proportion } from "../../analyses/wilson.ts";
@@ -68,6 +69,9 @@ export interface CoxTerm {
   p: number;
 }
 
+/** The tests across tiers, each of which may be not estimable. */
+export type RetentionTest = "logrank" | "logrank_trend" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards";
+
 export interface RetentionAnalysis {
   conf_type: "log-log" | "log";
   days: number[];
@@ -76,13 +80,14 @@ export interface RetentionAnalysis {
   no_show: { days: number; dropouts: number } | null;
   tiers: TierSurvival[];
   retention: RetentionAt[];
-  logrank: (Pick<LogRank, "chisq" | "df" | "p" | "observed" | "expected">) | null;
+  logrank: ({ chisq: number; df: number; p: number } & Pick<LogRank, "observed" | "expected">) | null;
   logrank_trend: { chisq: number; df: 1; p: number } | null;
   cochran_armitage: { x: number[]; n: number[]; chisq: number; df: 1; p: number } | null;
   /** Hazard ratios against the reference, and the global test of proportional hazards (cox.zph). */
-  cox: { terms: CoxTerm[]; loglik: [number, number]; zph: { chisq: number; df: number; p: number } } | null;
-  cox_note?: string;
+  cox: { terms: CoxTerm[]; loglik: [number, number]; zph: { chisq: number; df: number; p: number } | null } | null;
   incidence: TierIncidence[];
+  /** Each test across tiers that could not be done, with the plain reason. */
+  not_estimable: { test: RetentionTest; reason: string }[];
 }
 
 export function analyzeRetention(episodes: readonly RetentionEpisode[], study: Study): RetentionAnalysis {
@@ -132,12 +137,30 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
   const time = analysed.map((e) => e.days_in_treatment);
   const event = analysed.map((e) => e.dropout);
   const group = analysed.map((e) => e.tier!);
-  const lr = present.length >= 2 ? logRank(time, event, group, present) : null;
+  const notEstimable: RetentionAnalysis["not_estimable"] = [];
+  const because = (test: RetentionTest, reason: string) => {
+    notEstimable.push({ test, reason });
+    return null;
+  };
+  const dropouts = tiers.reduce((a, t) => a + t.dropouts, 0);
+  // Why no test across tiers can be done at all, if none can.
+  const none = present.length < 2 ? `only ${present.length === 0 ? "no tier has" : `the ${present[0]} tier has`} episodes, so there are no tiers to compare` : dropouts === 0 ? "no analysed episode dropped out, so there is no time to dropout to compare" : null;
+  const full = present.length >= 2 ? logRank(time, event, group, present) : null;
+  const lr = none !== null ? because("logrank", none) : full!.chisq === null ? because("logrank", "fewer than two tiers had episodes at risk when dropouts occurred") : full;
   const scores = present.map((t) => labels.indexOf(t) + 1);
+  const trend = none !== null ? because("logrank_trend", none) : (full && logRankTrend(full, scores)) ?? because("logrank_trend", "the trend's variance is zero");
   const closed = present.map((t) => inTier(t).filter((e) => e.closed));
   const caX = closed.map((c) => c.filter((e) => e.dropout).length);
   const caN = closed.map((c) => c.length);
-  const caOk = present.length >= 2 && caN.every((n) => n > 0) && caX.some((x, i) => x > 0 && x < caN[i]!);
+  const caWhyNot =
+    present.length < 2 ? "fewer than two tiers have episodes" :
+    caN.some((n) => n === 0) ? `no episode of the ${present[caN.findIndex((n) => n === 0)]} tier was discharged by the cutoff` :
+    !caX.some((x, i) => x > 0 && x < caN[i]!) ? (dropouts === 0 ? "no closed episode was a dropout" : "every closed episode was a dropout") :
+    null;
+  const cochran = caWhyNot === null ? { x: caX, n: caN, ...cochranArmitage(caX, caN, scores) } : because("cochran_armitage", caWhyNot);
+  const cox = none !== null ? because("hazard_ratios", none) : coxByTier(analysed, tiers, study.tiers.reference, time, event, because);
+  if (cox && cox.zph === null) because("proportional_hazards", "its information matrix is singular");
+  if (!cox) because("proportional_hazards", "there are no hazard ratios to test");
 
   return {
     conf_type: study.retention.confType,
@@ -146,29 +169,49 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
     no_show: study.noShowDays === null ? null : { days: study.noShowDays, dropouts: analysed.filter((e) => e.dropout_by === "no_show").length },
     tiers,
     retention,
-    logrank: lr && { chisq: lr.chisq, df: lr.df, p: lr.p, observed: lr.observed, expected: lr.expected },
-    logrank_trend: lr && logRankTrend(lr, scores),
-    cochran_armitage: caOk ? { x: caX, n: caN, ...cochranArmitage(caX, caN, scores) } : null,
-    ...coxByTier(analysed, tiers, study.tiers.reference, time, event),
+    logrank: lr && { chisq: lr.chisq!, df: lr.df!, p: lr.p!, observed: lr.observed, expected: lr.expected },
+    logrank_trend: trend,
+    cochran_armitage: cochran,
+    cox,
     incidence: labels.map((tier) => tierIncidence(tier, inTier(tier), causeOf, days)),
+    not_estimable: notEstimable,
   };
 }
 
-function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], reference: string, time: number[], event: boolean[]): Pick<RetentionAnalysis, "cox" | "cox_note"> {
+/** Hazard ratios of each tier against the reference (Efron ties), and their proportional-hazards test; null with a reason when not estimable. */
+function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], reference: string, time: number[], event: boolean[], because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["cox"] {
   const others = tiers.map((t) => t.tier).filter((t) => t !== reference);
   const eventsIn = (t: string) => tiers.find((x) => x.tier === t)!.dropouts;
   const missing = [reference, ...others].filter((t) => eventsIn(t) === 0);
-  if (missing.length) return { cox: null, cox_note: `no dropout in tier ${missing.join(", ")}, so the hazard ratio is not estimable` };
+  if (missing.length) return because("hazard_ratios", `no episode of the ${missing.join(" or the ")} tier${missing.length > 1 ? "s" : ""} dropped out, so a hazard ratio against it is 0 or infinite`);
   const x = analysed.map((e) => others.map((t) => (e.tier === t ? 1 : 0)));
-  const fit = coxEfron(time, event, x);
+  let fit: ReturnType<typeof coxEfron>;
+  try {
+    fit = coxEfron(time, event, x);
+  } catch (e) {
+    if (e instanceof SingularMatrixError) return because("hazard_ratios", "the model's information matrix is singular");
+    throw e;
+  }
+  // As coxph's warning that a coefficient may be infinite: the likelihood keeps rising along it.
+  if (!fit.converged || fit.se.some((s) => !Number.isFinite(s)) || fit.coef.some((b) => Math.abs(b) > MAX_LOG_HAZARD_RATIO)) {
+    return because("hazard_ratios", "the model did not converge to finite hazard ratios (a tier's dropouts all come before, or after, every other tier's)");
+  }
+  let zph: { chisq: number; df: number; p: number } | null;
+  try {
+    zph = coxZph(time, event, x, fit.coef);
+  } catch (e) {
+    if (!(e instanceof SingularMatrixError)) throw e;
+    zph = null;
+  }
   return {
-    cox: {
-      terms: others.map((tier, j) => ({ tier, coef: fit.coef[j]!, se: fit.se[j]!, hr: fit.hr[j]!, lower: fit.lower[j]!, upper: fit.upper[j]!, p: fit.p[j]! })),
-      loglik: fit.loglik,
-      zph: coxZph(time, event, x, fit.coef),
-    },
+    terms: others.map((tier, j) => ({ tier, coef: fit.coef[j]!, se: fit.se[j]!, hr: fit.hr[j]!, lower: fit.lower[j]!, upper: fit.upper[j]!, p: fit.p[j]! })),
+    loglik: fit.loglik,
+    zph,
   };
 }
+
+/** |log HR| beyond which a fitted coefficient is taken as infinite (HR above 3 million). */
+const MAX_LOG_HAZARD_RATIO = 15;
 
 function tierIncidence(tier: string, eps: RetentionEpisode[], causeOf: (e: RetentionEpisode) => Cause | null, days: number[]): TierIncidence {
   const time = eps.map((e) => e.days_in_treatment);

@@ -15,8 +15,8 @@ import type { InputFormat } from "../config/types.ts";
 import type { InputSource, Study } from "../config/study.ts";
 import { type Db, queryRows, sqlIdent, sqlString } from "../db.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
-import { messages } from "../messages.ts";
-import { loadSource, type LoadedFile } from "../input/load-source.ts";
+import { problem } from "../messages.ts";
+import { loadSource, rejectedRows, type LoadedFile } from "../input/load-source.ts";
 import { findIdentifiers, identifierProblem, medianDateYear } from "../input/identifiers.ts";
 import { itemField } from "../instruments/score-sql.ts";
 
@@ -88,7 +88,7 @@ export async function ingest(db: Db, study: Study, options: IngestOptions = {}):
     const file = loaded.get(sourceOf(role))!;
     const mapping = columnMapping(study, role);
     const missing = Object.entries(mapping).filter(([, col]) => !columnPresent(col, file.columns, study, role));
-    if (missing.length) problems.push(...missing.map(([field, col]) => messages.columnMissing(basename(study.sources[role].path), field, col, file.columns)));
+    if (missing.length) problems.push(...missing.map(([field, col]) => problem("E_COLUMN_MISSING", { field, column: col, present: file.columns }, { file: basename(study.sources[role].path), row: 1, column: col })));
   }
   if (problems.length) return fail(...problems);
   const nullify = missingCodes(study);
@@ -125,11 +125,13 @@ async function loadChecked(db: Db, study: Study, source: InputSource, role: Tabl
   if (study.tiers.column !== null) labelled.add(study.tiers.column);
   let loaded: LoadedFile;
   try {
-    loaded = await loadSource(db, source, srcTable(role), study.dropColumns, labelled, lazy);
+    const read = await loadSource(db, source, srcTable(role), study.dropColumns, labelled, lazy, study.layout === "tables" ? role : study.layout);
+    if (!read.ok) return read;
+    loaded = read.value;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") return fail(messages.fileUnreadable(source.path, study.layout === "tables" ? role : study.layout, err.code));
-    return fail(messages.fileUnparseable(file, source.format, err.message ?? String(e)));
+    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") return fail(problem("E_FILE_UNREADABLE", { role: study.layout === "tables" ? role : study.layout, reason: err.code }, { file: source.path }));
+    return fail(problem("E_FILE_UNPARSEABLE", { format: source.format, detail: err.message ?? String(e) }, { file }));
   }
   if (lazy) return ok(loaded);
   const checked = loaded.columns.filter((c) => !study.notIdentifiers.includes(c));
@@ -164,10 +166,15 @@ async function buildRawRows(db: Db, study: Study, role: TableRole, file: LoadedF
   try {
     await db.run(`CREATE OR REPLACE TABLE ${rowsTable(role)} AS SELECT ${select.join(", ")} FROM ${srcTable(role)}`);
   } catch (e) {
-    return fail(messages.fileUnparseable(name, study.sources[role].format, (e as Error).message ?? String(e)));
+    return fail(problem("E_FILE_UNPARSEABLE", { format: study.sources[role].format, detail: (e as Error).message ?? String(e) }, { file: name }));
   } finally {
     await db.run(file.rows === null ? `DROP VIEW ${srcTable(role)}` : `DROP TABLE ${srcTable(role)}`);
   }
+  // Rows the reader could not read (ragged, an unclosed quote, bad bytes), named by line.
+  const rejected = await rejectedRows(db, file.rejects, name, file.read_as.encoding ?? "utf-8");
+  if (rejected.length) return fail(...rejected);
+  const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${rowsTable(role)}`)) as [{ n: number }];
+  if (n === 0) return fail(problem("E_FILE_EMPTY", { role }, { file: name }));
   const checked = file.columns.filter((c) => !study.notIdentifiers.includes(c));
   // The median admission year, from the episodes' own table (returned for the sessions file's guard).
   const year = role === "episodes" ? await medianDateYear(db, rowsTable(role), "admit_date") : studyYear;

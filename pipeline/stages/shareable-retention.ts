@@ -1,10 +1,11 @@
 /**
  * The retention block of results.json, from the exact retention analysis, with the report's
- * small-cell rules: counts from 1 to min − 1 withheld (and anything computed from them), and
- * curves cut where fewer than min_cell_size episodes remain at risk, so no step of a shared
- * curve stands for fewer people than a shared count may.
+ * disclosure rules: a count the disclosure model withholds (pipeline/privacy/disclosure.ts) is null,
+ * with anything computed from it; a tier of fewer than min_cell_size episodes shows no curve, median,
+ * hazard ratio or incidence; and curves are cut where fewer than min_cell_size episodes remain at
+ * risk, so no step of a shared curve stands for fewer people than a shared count may. (A curve's
+ * steps are ratios: they give away no count without a guess at how many dropped out at each.)
  */
-import type { CellSuppressor } from "../../analyses/suppress.ts";
 import { apaChiSquare, apaHazardRatio } from "../report/apa.ts";
 import type { RetentionResults } from "../results.ts";
 import { CAUSES, type RetentionAnalysis } from "./analyze-retention.ts";
@@ -12,24 +13,35 @@ import { CAUSES, type RetentionAnalysis } from "./analyze-retention.ts";
 /** Days at which the number at risk is shown beneath the Kaplan–Meier chart. */
 export const RISK_TABLE_STEP = 30;
 
-export function shareableRetention(r: RetentionAnalysis, cells: CellSuppressor): RetentionResults {
+/** How the block sees the mask: a count at a path, or null when withheld. */
+export interface Counter {
+  minCell: number;
+  count(n: number, path: string): number | null;
+  hidden(path: string): boolean;
+}
+
+export function shareableRetention(r: RetentionAnalysis, cells: Counter): RetentionResults {
   const min = cells.minCell;
-  const total = r.tiers.reduce((a, t) => a + t.n, 0);
   const lastTime = Math.max(0, ...r.tiers.flatMap((t) => t.steps.map((s) => s.time)));
   const riskDays = Array.from({ length: Math.floor(lastTime / RISK_TABLE_STEP) + 1 }, (_, i) => i * RISK_TABLE_STEP);
-  const chi = (t: { chisq: number; df: number; p: number } | null, n: number) => t && { chisq: t.chisq, df: t.df, p: t.p, apa: apaChiSquare(t.chisq, t.df, n, t.p) };
+  const total = r.tiers.reduce((a, t) => a + t.n, 0);
+  const chi = (t: { chisq: number; df: number; p: number } | null, n: number | null) => t && { chisq: t.chisq, df: t.df, p: t.p, apa: apaChiSquare(t.chisq, t.df, n, t.p) };
+  const analysedN = cells.hidden("flow.episodes_analyzed") ? null : total;
+  const closedN = cells.hidden("flow.analysis_sets.closed") ? null : (r.cochran_armitage?.n.reduce((a, b) => a + b, 0) ?? 0);
+  const tierHidden = (tier: string) => (r.tiers.find((t) => t.tier === tier)?.n ?? 0) < min;
 
   return {
     conf_type: r.conf_type,
     days: r.days,
     reference: r.reference,
-    no_show: r.no_show && { days: r.no_show.days, dropouts: cells.count(r.no_show.dropouts) },
-    censoring: r.tiers.map((t) => {
-      const row = { tier: t.tier, episodes: cells.count(t.n), dropouts: cells.count(t.dropouts), censored_active: cells.count(t.censored_active), censored_completion: cells.count(t.censored_completion), censored_other: cells.count(t.censored_other) };
+    no_show: r.no_show && { days: r.no_show.days, dropouts: cells.count(r.no_show.dropouts, "retention.no_show.dropouts") },
+    censoring: r.tiers.map((t, i) => {
+      const at = (k: string) => `retention.censoring[${i}].${k}`;
+      const row = { tier: t.tier, episodes: cells.count(t.n, at("episodes")), dropouts: cells.count(t.dropouts, at("dropouts")), censored_active: cells.count(t.censored_active, at("censored_active")), censored_completion: cells.count(t.censored_completion, at("censored_completion")), censored_other: cells.count(t.censored_other, at("censored_other")) };
       return { ...row, suppressed: Object.values(row).includes(null) };
     }),
     kaplan_meier: r.tiers.map((t) => {
-      const hidden = t.n < min;
+      const hidden = tierHidden(t.tier);
       // A quantile read off the curve where fewer than `min` remain at risk rests on a small cell.
       const thin = (v: number | null) => v !== null && (t.steps.find((s) => s.time >= v)?.n_risk ?? 0) < min;
       const withheld = [t.median.estimate, t.median.lower, t.median.upper].some(thin);
@@ -43,31 +55,33 @@ export function shareableRetention(r: RetentionAnalysis, cells: CellSuppressor):
         suppressed: hidden,
       };
     }),
-    risk_table: r.tiers.flatMap((t) => riskDays.map((day) => ({ tier: t.tier, day, n_risk: cells.count(t.steps.find((s) => s.time >= day)?.n_risk ?? 0) }))),
-    retention_at: r.retention.map((x) => {
-      const [eligible, retained, short] = [cells.count(x.eligible), cells.count(x.retained), cells.count(x.short_followup)];
+    risk_table: r.tiers.flatMap((t, k) => riskDays.map((day, j) => ({ tier: t.tier, day, n_risk: cells.count(t.steps.find((s) => s.time >= day)?.n_risk ?? 0, `retention.risk_table[${k * riskDays.length + j}].n_risk`) }))),
+    retention_at: r.retention.map((x, i) => {
+      const at = (k: string) => `retention.retention_at[${i}].${k}`;
+      const [eligible, retained, short] = [cells.count(x.eligible, at("eligible")), cells.count(x.retained, at("retained")), cells.count(x.short_followup, at("short_followup"))];
       const hidden = eligible === null || retained === null;
       const p = hidden ? null : x.proportion;
       return { day: x.day, tier: x.tier, eligible, retained, rate: p?.rate ?? null, ci_low: p?.ci_low ?? null, ci_high: p?.ci_high ?? null, short_followup: short, suppressed: hidden };
     }),
-    logrank: chi(r.logrank, total),
-    logrank_trend: chi(r.logrank_trend, total),
-    cochran_armitage: chi(r.cochran_armitage, r.cochran_armitage?.n.reduce((a, b) => a + b, 0) ?? 0),
+    logrank: chi(r.logrank, analysedN),
+    logrank_trend: chi(r.logrank_trend, analysedN),
+    cochran_armitage: chi(r.cochran_armitage, closedN),
     hazard_ratios: (r.cox?.terms ?? []).map((h) => {
-      const hidden = (r.tiers.find((t) => t.tier === h.tier)?.n ?? 0) < min || (r.tiers.find((t) => t.tier === r.reference)?.n ?? 0) < min;
+      const hidden = tierHidden(h.tier) || tierHidden(r.reference);
       return hidden
         ? { tier: h.tier, reference: r.reference, hr: null, ci_low: null, ci_high: null, p: null, apa: "suppressed (small cell)", suppressed: true }
         : { tier: h.tier, reference: r.reference, hr: h.hr, ci_low: h.lower, ci_high: h.upper, p: h.p, apa: apaHazardRatio(h.hr, h.lower, h.upper, h.p), suppressed: false };
     }),
-    proportional_hazards: chi(r.cox?.zph ?? null, total),
+    proportional_hazards: chi(r.cox?.zph ?? null, analysedN),
+    not_estimable: r.not_estimable.map((x) => ({ ...x })),
     cumulative_incidence: r.incidence.flatMap((inc) => {
-      const n = r.tiers.find((t) => t.tier === inc.tier)?.n ?? 0;
+      const hidden = tierHidden(inc.tier);
       return CAUSES.map((cause) => ({
         tier: inc.tier,
         cause,
-        at_days: inc.at_days.map((a) => ({ day: a.day, incidence: n < min ? null : a[cause] })),
-        curve: n < min ? [] : inc.times.flatMap((time, j) => (inc.n_risk[j]! >= min ? [{ time, incidence: inc.incidence[cause][j]! }] : [])),
-        suppressed: n < min,
+        at_days: inc.at_days.map((a) => ({ day: a.day, incidence: hidden ? null : a[cause] })),
+        curve: hidden ? [] : inc.times.flatMap((time, j) => (inc.n_risk[j]! >= min ? [{ time, incidence: inc.incidence[cause][j]! }] : [])),
+        suppressed: hidden,
       }));
     }),
   };

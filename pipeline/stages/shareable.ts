@@ -1,11 +1,14 @@
 /**
- * Builds results.json from the exact analysis: the only place small-cell suppression is
- * applied, so every shareable output (HTML, PDF, CSV tables, results.json) is built from
- * suppressed numbers. A count from 1 to min_cell_size − 1 becomes null; a rate or
- * correlation whose numerator, denominator or n is withheld is withheld too.
+ * Builds results.json from the exact analysis: the only place counts are withheld, so every
+ * shareable output (HTML, PDF, CSV tables, results.json) is built from the same masked numbers.
+ * It is built twice: first exact, so that the disclosure model (pipeline/privacy/disclosure.ts) can
+ * choose the counts to withhold (those from 1 to min_cell_size − 1, and whatever else it takes so that
+ * none of them can be worked out by subtraction, within a table or across tables sharing a total);
+ * then with those counts null. A rate, correlation or curve whose numerator, denominator or n is
+ * withheld is withheld too.
  */
-import { cellSuppressor, isSmallCell } from "../../analyses/suppress.ts";
-import { complementarySuppression, rowsAndColumns } from "../../analyses/complementary-suppression.ts";
+import { text } from "../messages.ts";
+import { withheldCounts } from "../privacy/disclosure.ts";
 import type { Study } from "../config/study.ts";
 import { apaCoefficient, apaCorrelation } from "../report/apa.ts";
 import { BENCHMARKS } from "../benchmarks.ts";
@@ -16,9 +19,9 @@ import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "./analyz
 import type { IngestedFile } from "./ingest.ts";
 import type { ValidationOutput } from "./validate.ts";
 import type { RetentionAnalysis } from "./analyze-retention.ts";
-import { shareableRetention } from "./shareable-retention.ts";
+import { shareableRetention, type Counter } from "./shareable-retention.ts";
 
-export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: "no alliance rating before the cutoff" } as const;
+export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: text("X_NO_ALLIANCE_RATING", {}) } as const;
 
 function pooled(m: RandomEffects | null): PooledCorrelation | null {
   return m && { method: m.method, k: m.k, r: m.r, ci_low: m.r_ci[0], ci_high: m.r_ci[1], pi_low: m.r_pi[0], pi_high: m.r_pi[1], tau2: m.tau2, i2: m.i2, q: m.q, q_df: m.q_df, q_p: m.q_p };
@@ -32,9 +35,9 @@ function primaryEstimate(correlations: CorrelationRow[]): BenchmarkResults["this
 
 const coefficientRow = (c: MixedCoefficient): MixedCoefficientRow => ({ ...c, apa: apaCoefficient(c, CONFIDENCE_LEVEL) });
 
-function shareablePredictors(a: Analysis["predictors"], study: Study, count: (n: number) => number | null, min: number): PredictorResults & { withheld: number } {
-  const correlations = a.correlations.map((c): PredictorCorrelationRow => {
-    const n = count(c.n);
+function shareablePredictors(a: Analysis["predictors"], study: Study, cells: Counter): PredictorResults {
+  const correlations = a.correlations.map((c, i): PredictorCorrelationRow => {
+    const n = cells.count(c.n, `predictors.correlations[${i}].n`);
     const r = n === null ? null : c.result;
     const bs = r ? c.bootstrap : null;
     return {
@@ -48,23 +51,19 @@ function shareablePredictors(a: Analysis["predictors"], study: Study, count: (n:
     };
   });
   const jt = a.reliable_change;
-  // Rows: tiers then all; columns: n then the four categories. Complementary suppression so that
-  // no hidden count can be recovered from its row's n or its column's total.
+  // Rows: tiers then all; each count withheld as the disclosure model says (it declares the table's sums).
   const body = jt ? [...jt.by_tier.map((t) => ({ tier: t.tier as string | null, n: t.n, k: t.counts })), { tier: null, n: jt.overall.n, k: jt.overall.counts }] : [];
-  const grid = body.map((b) => [b.n, b.k.recovered, b.k.improved, b.k.unchanged, b.k.deteriorated]);
-  const hidden = complementarySuppression(grid, rowsAndColumns(grid.length, 5), min);
   const rows = body.map((b, i) => {
-    const v = (j: number) => (hidden[i]![j] ? null : grid[i]![j]!);
-    return { tier: b.tier, n: v(0), recovered: v(1), improved: v(2), unchanged: v(3), deteriorated: v(4) };
+    const v = (k: "n" | "recovered" | "improved" | "unchanged" | "deteriorated") => cells.count(k === "n" ? b.n : b.k[k], `predictors.reliable_change.rows[${i}].${k}`);
+    return { tier: b.tier, n: v("n"), recovered: v("recovered"), improved: v("improved"), unchanged: v("unchanged"), deteriorated: v("deteriorated") };
   });
-  const withheld = hidden.flat().filter(Boolean).length;
   return {
     bootstrap_max_n: study.bootstrap.secondaryMaxN,
     alliance_rater: study.allianceRater,
     components: study.allianceComponents.map(({ key, kind, name, label }) => ({ key, kind, name, label })),
     correlations,
-    rater_agreement: a.rater_agreement.map((g) => {
-      const n = count(g.n);
+    rater_agreement: a.rater_agreement.map((g, i) => {
+      const n = cells.count(g.n, `predictors.rater_agreement[${i}].n`);
       const r = n === null ? null : g.result;
       return {
         rater: g.rater, n,
@@ -72,26 +71,25 @@ function shareablePredictors(a: Analysis["predictors"], study: Study, count: (n:
         apa: r ? apaCorrelation({ method: "pearson", ...r }, CONFIDENCE_LEVEL) : n === null ? "suppressed (small cell)" : "not estimable",
       };
     }),
-    residualized_fit: a.residualized_fit && !isSmallCell(a.residualized_fit.n, min) ? a.residualized_fit : null,
+    residualized_fit: a.residualized_fit && cells.count(a.residualized_fit.n, "predictors.residualized_fit.n") !== null ? a.residualized_fit : null,
     reliable_change: jt && {
       reliability: jt.reliability, clinical_cutoff: jt.clinical_cutoff, sd_pre: jt.sd_pre, threshold_points: jt.threshold_points,
       rows,
     },
-    withheld,
   };
 }
 
 /** Variance components and coefficients are aggregates; only the counts behind them can be small cells. */
-function shareableTherapists(t: Analysis["therapists"], count: (n: number) => number | null): TherapistResults {
-  const icc = t.icc.map((row) => {
-    const n = count(row.n);
+function shareableTherapists(t: Analysis["therapists"], cells: Counter): TherapistResults {
+  const icc = t.icc.map((row, i) => {
+    const n = cells.count(row.n, `therapists.icc[${i}].n`);
     return n === null
       ? { variable: row.variable, n, therapists: row.therapists, icc: null, var_therapist: null, var_residual: null, singular: false, suppressed: true }
       : { variable: row.variable, n, therapists: row.therapists, icc: row.icc, var_therapist: row.var_therapist, var_residual: row.var_residual, singular: row.singular, suppressed: false };
   });
   const m = t.model;
   if (!m) return { icc, model: null, reason: t.reason ?? "not estimated" };
-  if (count(m.n) === null) return { icc, model: null, reason: "suppressed (small cell)" };
+  if (cells.count(m.n, "therapists.model.n") === null) return { icc, model: null, reason: "suppressed (small cell)" };
   return {
     icc,
     model: { ...m, coefficients: m.coefficients.map(coefficientRow), contextual: coefficientRow(m.contextual) },
@@ -99,12 +97,28 @@ function shareableTherapists(t: Analysis["therapists"], count: (n: number) => nu
   };
 }
 
-export function shareableResults(study: Study, ingest: { files: Pick<IngestedFile, "role" | "rows">[] }, validation: ValidationOutput, analysis: Analysis, retention: RetentionAnalysis, provenance: Provenance): Results {
-  const cells = cellSuppressor(study.minCellSize);
-  const count = cells.count;
-  const exclusions = (rows: { code: string; reason: string; n: number }[]): ExclusionRow[] =>
-    rows.map((r) => {
-      const n = count(r.n);
+type Inputs = [study: Study, ingest: { files: Pick<IngestedFile, "role" | "rows">[] }, validation: ValidationOutput, analysis: Analysis, retention: RetentionAnalysis, provenance: Provenance];
+
+/**
+ * results.json: built exact, the counts to withhold chosen on it (withheldCounts), then built again
+ * with those counts null.
+ */
+export function shareableResults(...inputs: Inputs): Results {
+  const min = inputs[0].minCellSize;
+  const exact = exactResults(...inputs);
+  const withheld = withheldCounts(exact, min);
+  return buildResults(inputs, { minCell: min, count: (n, path) => (withheld.has(path) ? null : n), hidden: (path) => withheld.has(path) }, withheld.size);
+}
+
+/** results.json as it would be with nothing withheld: row-level in effect, for the internal folder and tests only. */
+export function exactResults(...inputs: Inputs): Results {
+  return buildResults(inputs, { minCell: inputs[0].minCellSize, count: (n) => n, hidden: () => false }, 0);
+}
+
+function buildResults([study, ingest, validation, analysis, retention, provenance]: Inputs, cells: Counter, withheld: number): Results {
+  const exclusions = (rows: { code: string; reason: string; n: number }[], at: string): ExclusionRow[] =>
+    rows.map((r, i) => {
+      const n = cells.count(r.n, `${at}[${i}].n`);
       return { code: r.code, reason: r.reason, n, suppressed: n === null };
     });
 
@@ -112,8 +126,8 @@ export function shareableResults(study: Study, ingest: { files: Pick<IngestedFil
   const episodeExclusions = [...validation.excluded.episodes, ...(analysis.excluded_no_alliance ? [{ ...NO_ALLIANCE, n: analysis.excluded_no_alliance }] : [])];
   const sessionsExcluded = validation.excluded.sessions.reduce((a, r) => a + r.n, 0);
 
-  const shareCorrelation = (c: ExactCorrelation): CorrelationRow => {
-    const n = count(c.n);
+  const shareCorrelation = (c: ExactCorrelation, path: string): CorrelationRow => {
+    const n = cells.count(c.n, `${path}.n`);
     const r = n === null ? null : c.result;
     return {
       x: "early_alliance",
@@ -132,23 +146,28 @@ export function shareableResults(study: Study, ingest: { files: Pick<IngestedFil
       suppressed: n === null,
     };
   };
-  const correlations = analysis.correlations.map(shareCorrelation);
+  const correlations = analysis.correlations.map((c, i) => shareCorrelation(c, `correlations[${i}]`));
 
-  const dropout_by_tier: DropoutTierRow[] = analysis.dropout_by_tier.map((t) => {
-    const [episodes, closed, dropouts] = [count(t.episodes), count(t.closed), count(t.dropouts)];
+  const dropout_by_tier: DropoutTierRow[] = analysis.dropout_by_tier.map((t, i) => {
+    const at = (k: string) => `dropout_by_tier[${i}].${k}`;
+    const [episodes, closed, dropouts] = [cells.count(t.episodes, at("episodes")), cells.count(t.closed, at("closed")), cells.count(t.dropouts, at("dropouts"))];
     const hidden = closed === null || dropouts === null;
     const rate = hidden ? null : t.rate;
     return { tier: t.tier, episodes, closed, dropouts, rate: rate?.rate ?? null, ci_low: rate?.ci_low ?? null, ci_high: rate?.ci_high ?? null, suppressed: hidden || episodes === null };
   });
 
   const sets = analysis.analysis_sets;
-  const bins = analysis.binned_scatter.filter((b) => !isSmallCell(b.n, study.minCellSize));
+  const pairsShown = !cells.hidden("power.n");
+  const power = cells.count(analysis.power.n, "power.n");
+  const line = analysis.fitted_line && cells.count(analysis.fitted_line.n, "fitted_line.n") !== null ? analysis.fitted_line : null;
+  const binned = cells.hidden("binned_scatter") ? [] : analysis.binned_scatter.filter((b) => b.n >= study.minCellSize);
   const cuts = study.tiers.cutPoints;
-  const { withheld: changeCellsWithheld, ...predictors } = shareablePredictors(analysis.predictors, study, count, study.minCellSize);
+  const predictors = shareablePredictors(analysis.predictors, study, cells);
+  const thisStudy = primaryEstimate(correlations);
   return {
     schema_version: RESULTS_SCHEMA_VERSION,
     study: { name: study.name, title: study.title },
-    provenance,
+    provenance: { ...provenance, inputs: provenance.inputs.map((f, i) => ({ ...f, rows: cells.count(f.rows ?? 0, `provenance.inputs[${i}].rows`) })) },
     settings: {
       alliance: study.itemScoring ? { ...study.alliance, scoring_source: study.itemScoring.def.source } : study.alliance,
       outcome: study.outcome,
@@ -161,23 +180,28 @@ export function shareableResults(study: Study, ingest: { files: Pick<IngestedFil
       confidence_level: CONFIDENCE_LEVEL,
     },
     flow: {
-      episodes_ingested: rowsOf("episodes"),
-      excluded: exclusions(episodeExclusions),
-      episodes_analyzed: count(analysis.episodes_analyzed),
-      sessions: { ingested: rowsOf("sessions"), excluded: exclusions(validation.excluded.sessions), used: count(rowsOf("sessions") - sessionsExcluded) },
+      episodes_ingested: cells.count(rowsOf("episodes"), "flow.episodes_ingested"),
+      excluded: exclusions(episodeExclusions, "flow.excluded"),
+      episodes_analyzed: cells.count(analysis.episodes_analyzed, "flow.episodes_analyzed"),
+      sessions: {
+        ingested: cells.count(rowsOf("sessions"), "flow.sessions.ingested"),
+        excluded: exclusions(validation.excluded.sessions, "flow.sessions.excluded"),
+        used: cells.count(rowsOf("sessions") - sessionsExcluded, "flow.sessions.used"),
+      },
       analysis_sets: {
-        with_outcome_change: count(sets.with_outcome_change),
-        with_outcome_last: count(sets.with_outcome_last),
-        closed: count(sets.closed),
-        active_at_cutoff: count(sets.active_at_cutoff),
+        with_outcome_change: cells.count(sets.with_outcome_change, "flow.analysis_sets.with_outcome_change"),
+        with_outcome_last: cells.count(sets.with_outcome_last, "flow.analysis_sets.with_outcome_last"),
+        closed: cells.count(sets.closed, "flow.analysis_sets.closed"),
+        active_at_cutoff: cells.count(sets.active_at_cutoff, "flow.analysis_sets.active_at_cutoff"),
       },
     },
     correlations,
-    partial_correlation: shareCorrelation(analysis.partial),
-    power: { ...analysis.power, n: count(analysis.power.n) },
+    partial_correlation: shareCorrelation(analysis.partial, "partial_correlation"),
+    // The smallest detectable r is a function of n: shown only with it.
+    power: { ...analysis.power, n: power, smallest_detectable_r: power === null ? null : analysis.power.smallest_detectable_r },
     bootstrap_max_n: study.bootstrap.maxN,
     bootstrap:
-      analysis.bootstrap && !isSmallCell(analysis.power.n, study.minCellSize)
+      analysis.bootstrap && pairsShown
         ? {
             y: "outcome_change",
             b: analysis.bootstrap.b,
@@ -188,22 +212,22 @@ export function shareableResults(study: Study, ingest: { files: Pick<IngestedFil
           }
         : null,
     sites: {
-      per_site: analysis.sites.per_site.map((site) => {
-        const n = count(site.n);
+      per_site: analysis.sites.per_site.map((site, i) => {
+        const n = cells.count(site.n, `sites.per_site[${i}].n`);
         return n === null ? { site: site.site, n, r: null, ci_low: null, ci_high: null, suppressed: true } : { ...site, suppressed: false };
       }),
       reml: pooled(analysis.sites.reml),
       dl: pooled(analysis.sites.dl),
     },
     benchmarks: {
-      this_study: primaryEstimate(correlations),
+      this_study: thisStudy && cells.count(thisStudy.n, "benchmarks.this_study.n") !== null ? thisStudy : null,
       published: BENCHMARKS.map((b) => ({ ...b })),
     },
     predictors,
-    therapists: shareableTherapists(analysis.therapists, count),
+    therapists: shareableTherapists(analysis.therapists, cells),
     dropout_by_tier,
-    fitted_line: analysis.fitted_line && !isSmallCell(analysis.fitted_line.n, study.minCellSize) ? analysis.fitted_line : null,
-    binned_scatter: bins.map((b) => ({
+    fitted_line: line,
+    binned_scatter: binned.map((b) => ({
       n: b.n,
       early_alliance_mean: b.x,
       outcome_change_mean: b.y,
@@ -211,6 +235,6 @@ export function shareableResults(study: Study, ingest: { files: Pick<IngestedFil
       ci_high: b.ci_high,
     })),
     retention: shareableRetention(retention, cells),
-    suppression: { min_cell_size: study.minCellSize, cells_suppressed: cells.withheld() + changeCellsWithheld },
+    suppression: { min_cell_size: study.minCellSize, cells_suppressed: withheld },
   };
 }

@@ -10,6 +10,7 @@ import type { Study } from "../config/study.ts";
 import { sqlString } from "../db.ts";
 import type { TableRole } from "./ingest.ts";
 import { itemField } from "../instruments/score-sql.ts";
+import { fixOf, text } from "../messages.ts";
 
 export type Severity = "error" | "warning" | "note";
 
@@ -33,10 +34,7 @@ export interface Rule {
 const dateForms = (s: Study): string =>
   ({ iso: "YYYY-MM-DD", us: "YYYY-MM-DD or MM/DD/YYYY", day_first: "YYYY-MM-DD or DD/MM/YYYY" })[s.values.dateFormat] + (s.values.excelSerialDates ? " or an Excel serial number" : "");
 
-const dateFix = (s: Study): string =>
-  s.values.dateFormat === "iso"
-    ? "Write dates as YYYY-MM-DD, for example 2025-03-07. If the file writes them MM/DD/YYYY or DD/MM/YYYY, say which with values.date_format (us or day_first) in the config; ambiguous dates are never guessed."
-    : `Write dates as ${dateForms(s)}, and check that values.date_format (${s.values.dateFormat}) is how the file writes them.`;
+const dateArgs = (v: string, s: Study) => ({ value: v, forms: dateForms(s), dateFormat: s.values.dateFormat });
 
 const requiredFields: Record<TableRole, string[]> = {
   episodes: ["client_id", "site", "therapist_id", "admit_date"],
@@ -51,8 +49,8 @@ const required: Rule[] = (["episodes", "sessions"] as const).flatMap((table) =>
     field,
     when: () => `${field}_text IS NULL`,
     value: "''",
-    message: () => `${field} is empty`,
-    fix: () => `Fill in ${field} for this ${table === "episodes" ? "episode" : "session"}, or remove the row.`,
+    message: () => text("E_REQUIRED_MISSING", { field, record: table === "episodes" ? "episode" : "session" }),
+    fix: () => fixOf("E_REQUIRED_MISSING", { field, record: table === "episodes" ? "episode" : "session" }),
   })),
 );
 
@@ -63,8 +61,8 @@ const dateRule = (table: TableRole, field: string): Rule => ({
   field,
   when: () => `${field}_text IS NOT NULL AND ${field} IS NULL`,
   value: `${field}_text`,
-  message: (v, s) => `"${v}" is not a date written ${dateForms(s)}`,
-  fix: dateFix,
+  message: (v, s) => text("E_DATE_INVALID", dateArgs(v, s)),
+  fix: (s) => fixOf("E_DATE_INVALID", dateArgs("", s)),
 });
 
 /** What a score column is checked against: its instrument's name and range, and the config key that sets them. */
@@ -83,8 +81,8 @@ const scoreRules = (field: string, range: (s: Study) => ScoreRange): Rule[] => [
     field,
     when: () => `${field}_text IS NOT NULL AND ${field} IS NULL`,
     value: `${field}_text`,
-    message: (v) => `"${v}" is not a number`,
-    fix: (s) => `Give the ${range(s).name} score as a number with a decimal point (e.g. 34 or 34.5), or leave the cell empty if it was not rated.`,
+    message: (v, s) => text("E_SCORE_NOT_NUMBER", { value: v, name: range(s).name }),
+    fix: (s) => fixOf("E_SCORE_NOT_NUMBER", { value: "", name: range(s).name }),
   },
   {
     code: "E_SCORE_OUT_OF_RANGE",
@@ -93,11 +91,8 @@ const scoreRules = (field: string, range: (s: Study) => ScoreRange): Rule[] => [
     field,
     when: (s) => `${field} IS NOT NULL AND (${field} < ${range(s).min} OR ${field} > ${range(s).max})`,
     value: `${field}_text`,
-    message: (v, s) => `${v} is outside the ${range(s).name} range ${range(s).min}–${range(s).max}`,
-    fix: (s) => {
-      const r = range(s);
-      return `Correct the score; if it is a missing-value code, leave the cell empty. If the range is wrong, change ${r.key}.min/max in the config (now ${r.min}–${r.max}).`;
-    },
+    message: (v, s) => text("E_SCORE_OUT_OF_RANGE", { value: v, ...range(s) }),
+    fix: (s) => fixOf("E_SCORE_OUT_OF_RANGE", { value: "", ...range(s) }),
   },
 ];
 
@@ -123,12 +118,9 @@ export const RULES: Rule[] = [
     table: "episodes",
     field: "client_id",
     when: (s) => (s.layout === "long" ? "FALSE" : "client_id_text IS NOT NULL AND id_repeated"),
-    value: "client_id_text || ' (first on row ' || first_row || ')'",
-    message: (v, s) => `client ${v} has a second episode with the same ${s.columns.episodes.episode_id !== undefined ? "episode id" : "admission date"}`,
-    fix: (s) =>
-      s.columns.episodes.episode_id !== undefined
-        ? "Give each episode its own id, or remove the repeated row."
-        : "A client's episodes are told apart by admission date: remove the repeated row, or map columns.episodes.episode_id if the file has an episode id.",
+    value: "first_row::VARCHAR",
+    message: (v, s) => text("E_DUPLICATE_EPISODE", { firstRow: v, byId: s.columns.episodes.episode_id !== undefined }),
+    fix: (s) => fixOf("E_DUPLICATE_EPISODE", { firstRow: "", byId: s.columns.episodes.episode_id !== undefined }),
   },
   {
     code: "E_EPISODES_OVERLAP",
@@ -136,9 +128,9 @@ export const RULES: Rule[] = [
     table: "episodes",
     field: "admit_date",
     when: (s) => (s.layout === "tables" && s.columns.sessions.episode_id === undefined ? "previous_row IS NOT NULL AND NOT id_repeated AND (previous_discharge IS NULL OR admit_date <= previous_discharge)" : "FALSE"),
-    value: "admit_date_text || ' (the episode on row ' || previous_row || ' ' || coalesce('was discharged ' || strftime(previous_discharge, '%Y-%m-%d'), 'is still open') || ')'",
-    message: (v) => `the client's episode admitted ${v} starts before the client's previous episode ends`,
-    fix: () => "Sessions are given to the episode whose dates they fall in, so a client's episodes must not overlap: correct the dates, or give episodes and sessions an episode id (columns.*.episode_id).",
+    value: "previous_row || CASE WHEN previous_discharge IS NULL THEN ' open' ELSE '' END",
+    message: (v) => text("E_EPISODES_OVERLAP", { previousRow: v.replace(/ open$/, ""), open: v.endsWith(" open") }),
+    fix: () => fixOf("E_EPISODES_OVERLAP", { previousRow: "", open: false }),
   },
   {
     code: "E_EPISODE_FIELDS_DIFFER",
@@ -147,8 +139,8 @@ export const RULES: Rule[] = [
     field: "site",
     when: () => "conflict_row IS NOT NULL",
     value: "conflict_row::VARCHAR",
-    message: (v) => `the episode's site, dates, discharge reason or tier on row ${v} differ from its first row`,
-    fix: () => "In a long file every row of an episode repeats the same episode fields: correct the row, or give the rows distinct episode ids if they are different episodes.",
+    message: (v) => text("E_EPISODE_FIELDS_DIFFER", { row: v }),
+    fix: () => fixOf("E_EPISODE_FIELDS_DIFFER", { row: "" }),
   },
   dateRule("episodes", "admit_date"),
   dateRule("episodes", "discharge_date"),
@@ -158,9 +150,9 @@ export const RULES: Rule[] = [
     table: "episodes",
     field: "discharge_date",
     when: () => "discharge_date < admit_date",
-    value: "discharge_date_text || ' < admitted ' || admit_date_text",
-    message: (v) => `discharged before admission (${v})`,
-    fix: () => "Correct the admission or discharge date; the discharge date cannot precede admission.",
+    value: "''",
+    message: () => text("E_DISCHARGE_BEFORE_ADMIT", {}),
+    fix: () => fixOf("E_DISCHARGE_BEFORE_ADMIT", {}),
   },
   {
     code: "E_REASON_MISSING",
@@ -168,9 +160,9 @@ export const RULES: Rule[] = [
     table: "episodes",
     field: "discharge_reason",
     when: () => "discharge_date IS NOT NULL AND discharge_reason_text IS NULL",
-    value: "discharge_date_text",
-    message: (v) => `the episode was discharged (${v}) but has no discharge reason`,
-    fix: (s) => `Give the discharge reason; these count as dropout: ${s.dropoutReasons.map((r) => `"${r}"`).join(", ")}.`,
+    value: "''",
+    message: (_v, s) => text("E_REASON_MISSING", { dropoutReasons: s.dropoutReasons }),
+    fix: (s) => fixOf("E_REASON_MISSING", { dropoutReasons: s.dropoutReasons }),
   },
   {
     code: "E_REASON_WITHOUT_DISCHARGE",
@@ -179,8 +171,8 @@ export const RULES: Rule[] = [
     field: "discharge_date",
     when: () => "discharge_date_text IS NULL AND discharge_reason_text IS NOT NULL",
     value: "discharge_reason_text",
-    message: (v) => `has a discharge reason ("${v}") but no discharge date`,
-    fix: () => "Give the discharge date, or clear the reason if the episode is still active.",
+    message: (v) => text("E_REASON_WITHOUT_DISCHARGE", { value: v }),
+    fix: () => fixOf("E_REASON_WITHOUT_DISCHARGE", { value: "" }),
   },
   {
     code: "E_REASON_UNKNOWN",
@@ -189,8 +181,8 @@ export const RULES: Rule[] = [
     field: "discharge_reason",
     when: (s) => (s.otherReasons === null ? "FALSE" : unlistedReason(s)),
     value: "discharge_reason_text",
-    message: (v) => `"${v}" is not a discharge reason the config lists`,
-    fix: () => "Correct the reason, or add it to dropout_reasons, completion_reasons or other_discharge_reasons (spelled exactly as in the data).",
+    message: (v) => text("E_REASON_UNKNOWN", { value: v }),
+    fix: () => fixOf("E_REASON_UNKNOWN", { value: "" }),
   },
   {
     code: "N_REASON_OTHER",
@@ -199,8 +191,8 @@ export const RULES: Rule[] = [
     field: "discharge_reason",
     when: (s) => (s.otherReasons !== null ? "FALSE" : unlistedReason(s)),
     value: "discharge_reason_text",
-    message: (v) => `"${v}" is neither a dropout nor a completion reason, so it counts as another reason (neither dropout nor completion)`,
-    fix: () => "Nothing to fix if that is right; list it under other_discharge_reasons to say so, or under dropout_reasons or completion_reasons.",
+    message: (v) => text("N_REASON_OTHER", { value: v }),
+    fix: () => fixOf("N_REASON_OTHER", { value: "" }),
   },
   {
     code: "E_TIER_UNKNOWN",
@@ -209,8 +201,8 @@ export const RULES: Rule[] = [
     field: "tier",
     when: (s) => (s.tiers.method === "column" ? `tier_text IS NULL OR tier_text NOT IN (${s.tiers.labels.map(sqlString).join(", ")})` : "FALSE"),
     value: "coalesce(tier_text, '')",
-    message: (v, s) => (v === "" ? "has no tier label" : `"${v}" is not one of the tier labels ${s.tiers.labels.map((l) => `"${l}"`).join(", ")}`),
-    fix: () => "Give each episode one of the labels listed in tiers.labels, or add the label there (lowest tier first).",
+    message: (v, s) => text("E_TIER_UNKNOWN", { value: v, labels: s.tiers.labels }),
+    fix: (s) => fixOf("E_TIER_UNKNOWN", { value: "", labels: s.tiers.labels }),
   },
   dateRule("sessions", "session_date"),
   ...scoreRules("alliance", (s) => ({ name: s.alliance.instrument, min: s.alliance.min, max: s.alliance.max, key: "alliance" })),
@@ -221,9 +213,9 @@ export const RULES: Rule[] = [
     table: "episodes",
     field: "admit_date",
     when: (s) => `admit_date > DATE ${sqlString(s.cutoffDate)}`,
-    value: "admit_date_text",
-    message: (v, s) => `admitted ${v}, after the data cutoff ${s.cutoffDate}`,
-    fix: () => "Nothing to fix if the cutoff is right: the episode is left out. Otherwise move cutoff_date.",
+    value: "''",
+    message: (_v, s) => text("W_ADMIT_AFTER_CUTOFF", { cutoff: s.cutoffDate }),
+    fix: (s) => fixOf("W_ADMIT_AFTER_CUTOFF", { cutoff: s.cutoffDate }),
     reason: "admitted after the data cutoff",
   },
   // Session warnings in order of precedence: a session is counted under the first that applies.
@@ -233,9 +225,9 @@ export const RULES: Rule[] = [
     table: "sessions",
     field: "client_id",
     when: () => "episode_row IS NULL",
-    value: "client_id_text",
-    message: (v, s) => (s.layout === "tables" && s.columns.sessions.episode_id !== undefined ? `client ${v} has no episode with this episode id` : `client ${v} has no episode in the episodes file`),
-    fix: () => "Add the client's episode, or correct the client id (and episode id).",
+    value: "''",
+    message: (_v, s) => text("W_SESSION_NO_EPISODE", { byEpisodeId: s.layout === "tables" && s.columns.sessions.episode_id !== undefined }),
+    fix: () => fixOf("W_SESSION_NO_EPISODE", { byEpisodeId: false }),
     reason: "no matching episode",
   },
   {
@@ -244,9 +236,9 @@ export const RULES: Rule[] = [
     table: "sessions",
     field: "client_id",
     when: (s) => `episode_admit > DATE ${sqlString(s.cutoffDate)}`,
-    value: "client_id_text",
-    message: (v) => `belongs to client ${v}, whose episode starts after the cutoff`,
-    fix: () => "Nothing to fix: the episode is outside the study period.",
+    value: "''",
+    message: () => text("W_SESSION_EPISODE_EXCLUDED", {}),
+    fix: () => fixOf("W_SESSION_EPISODE_EXCLUDED", {}),
     reason: "episode admitted after the data cutoff",
   },
   {
@@ -255,9 +247,9 @@ export const RULES: Rule[] = [
     table: "sessions",
     field: "session_date",
     when: (s) => `session_date > DATE ${sqlString(s.cutoffDate)}`,
-    value: "session_date_text",
-    message: (v, s) => `session on ${v}, after the data cutoff ${s.cutoffDate}`,
-    fix: () => "Nothing to fix if the cutoff is right: the session is left out.",
+    value: "''",
+    message: (_v, s) => text("W_SESSION_AFTER_CUTOFF", { cutoff: s.cutoffDate }),
+    fix: (s) => fixOf("W_SESSION_AFTER_CUTOFF", { cutoff: s.cutoffDate }),
     reason: "session after the data cutoff",
   },
   {
@@ -266,9 +258,9 @@ export const RULES: Rule[] = [
     table: "sessions",
     field: "session_date",
     when: () => "session_date < episode_admit",
-    value: "session_date_text || ' < admitted ' || strftime(episode_admit, '%Y-%m-%d')",
-    message: (v) => `session dated before admission (${v})`,
-    fix: () => "Correct the session or admission date.",
+    value: "''",
+    message: () => text("W_SESSION_BEFORE_ADMIT", {}),
+    fix: () => fixOf("W_SESSION_BEFORE_ADMIT", {}),
     reason: "session before admission",
   },
   {
@@ -277,9 +269,9 @@ export const RULES: Rule[] = [
     table: "sessions",
     field: "session_date",
     when: () => "session_date > episode_discharge",
-    value: "session_date_text || ' > discharged ' || strftime(episode_discharge, '%Y-%m-%d')",
-    message: (v) => `session dated after discharge (${v})`,
-    fix: () => "Correct the session or discharge date.",
+    value: "''",
+    message: () => text("W_SESSION_AFTER_DISCHARGE", {}),
+    fix: () => fixOf("W_SESSION_AFTER_DISCHARGE", {}),
     reason: "session after discharge",
   },
   {
@@ -288,9 +280,9 @@ export const RULES: Rule[] = [
     table: "sessions",
     field: "session_date",
     when: () => "first_row IS NOT NULL", // the row of the client's earlier session on that date
-    value: "session_date_text || ' (also on row ' || first_row || ')'",
-    message: (v) => `second session for the same client on the same day ${v}`,
-    fix: () => "Remove the duplicate row, or correct its date. The first row is kept.",
+    value: "first_row::VARCHAR",
+    message: (v) => text("W_SESSION_DUPLICATE", { firstRow: v }),
+    fix: () => fixOf("W_SESSION_DUPLICATE", { firstRow: "" }),
     reason: "duplicate session (same client and day)",
   },
   {
@@ -300,8 +292,8 @@ export const RULES: Rule[] = [
     field: "therapist_id",
     when: () => "therapist_changed",
     value: "therapist_id_text || ' (the episode has ' || episode_therapist || ')'",
-    message: (v) => `the episode's therapist changes at this session: ${v}`,
-    fix: () => "Nothing to fix if the client changed therapist: analyses by therapist use the episode's therapist. Otherwise correct the therapist id.",
+    message: (v) => text("N_THERAPIST_CHANGED", { value: v }),
+    fix: () => fixOf("N_THERAPIST_CHANGED", { value: "" }),
   },
 ];
 

@@ -90,7 +90,9 @@ describe("demo results agree with the independent R recomputation (test/referenc
   for (const ref of reference.dropout_by_tier) {
     it(`matches the ${ref.tier} tier: ${ref.r_call}`, () => {
       const got = results.dropout_by_tier.find((t) => t.tier === ref.tier)!;
-      expect([got.episodes, got.closed, got.dropouts]).toEqual([ref.episodes, ref.closed, ref.dropouts]);
+      // The tiers' episode counts are withheld: beside the closed counts they would give away the few
+      // episodes of a tier still active at the cutoff (2 in the low tier), by subtraction.
+      expect([got.episodes, got.closed, got.dropouts]).toEqual([null, ref.closed, ref.dropouts]);
       expect(got.rate).toBeCloseTo(ref.rate, 12);
       expect(got.ci_low).toBeCloseTo(ref.ci_low, 10);
       expect(got.ci_high).toBeCloseTo(ref.ci_high, 10);

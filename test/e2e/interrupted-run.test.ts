@@ -33,9 +33,9 @@ describe("an interrupted run", () => {
     // A process that opens a database as the CLI does, then fails before it could close it.
     const script = `
       const { register } = await import("tsx/esm/api"); register();
-      const { removeSpillFoldersAtExit } = await import(${JSON.stringify(new URL("../../pipeline/spill-folders.ts", import.meta.url).href)});
+      const { removeAtExit } = await import(${JSON.stringify(new URL("../../pipeline/leftovers.ts", import.meta.url).href)});
       const { openDb } = await import(${JSON.stringify(new URL("../../pipeline/db.ts", import.meta.url).href)});
-      removeSpillFoldersAtExit();
+      removeAtExit();
       await openDb();
       const made = (await import("node:fs")).readdirSync(process.env.TMPDIR).filter((f) => f.startsWith("alliance-duckdb-"));
       if (made.length !== 1) process.exit(3);

@@ -80,10 +80,11 @@ describe("the identifier guard", () => {
     const { dir, config, values } = demoWithIdentifiers();
     writeFileSync(config, readFileSync(config, "utf8").replace("privacy:\n", "privacy:\n  drop_columns: [contact, ref_code, patient_name, born]\n"));
     const out = join(dir, "out");
-    const r = alliance("run", "--config", config, "--out", out, "--no-pdf");
+    // The row-level working files too (kept outside the output folder only when asked).
+    const r = alliance("run", "--config", config, "--out", out, "--no-pdf", "--keep-internal", join(dir, "internal"));
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const files = allFiles(out);
+    const files = [...allFiles(out), ...allFiles(join(dir, "internal"))];
     expect(files.length).toBeGreaterThan(5);
     const texts = files.map((f) => readFileSync(f, "latin1"));
     // A sample of every kind of value (checking all 2,400 against every file would only slow the test).

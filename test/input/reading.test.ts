@@ -70,7 +70,7 @@ describe("delimited text", () => {
 });
 
 describe("a file that cannot be parsed", () => {
-  it("is refused naming the file, whichever stage first reads it", async () => {
+  it("is refused naming the file and the line, whichever stage first reads it", async () => {
     // An opening quote that never closes, after more rows than DuckDB samples to detect the format:
     // the error comes when the file is read in full, not when it is opened.
     const sessions = SE(["C1,2025-01-07,33,20", ...Array.from({ length: 30_000 }, (_, i) => `C1,2025-02-${String((i % 27) + 1).padStart(2, "0")},33,20`), 'C1,2025-01-14,"34,22']);
@@ -78,7 +78,8 @@ describe("a file that cannot be parsed", () => {
     expect(ingested.ok).toBe(false);
     if (ingested.ok) return;
     expect(ingested.problems).toHaveLength(1);
-    expect(ingested.problems[0]).toMatchObject({ code: "E_FILE_UNPARSEABLE", where: { file: "sessions.csv" } });
+    // Line 1 is the header, then 30,001 rows: the broken row is line 30,003.
+    expect(ingested.problems[0]).toMatchObject({ code: "E_QUOTE_UNCLOSED", where: { file: "sessions.csv", row: 30_003 } });
   });
 
   it("does not quote the broken line: no value of the file is printed before the identifier check", async () => {

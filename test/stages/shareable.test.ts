@@ -5,6 +5,7 @@ import { shareableResults } from "../../pipeline/stages/shareable.ts";
 import type { DerivedEpisode } from "../../pipeline/stages/derive.ts";
 import type { Provenance } from "../../pipeline/results.ts";
 import { writeTinyStudy } from "../helpers/tiny-study.ts";
+import { recoverableCounts } from "../../pipeline/privacy/disclosure.ts";
 
 const study = writeTinyStudy([], []).study;
 const provenance = { package: "t", package_version: "0", run_at: "2026-01-01T00:00:00.000Z", node_version: "20", duckdb_version: "v1", inputs: [], config: { file: "study.yaml", sha256: "x" } } as Provenance;
@@ -36,7 +37,16 @@ describe("small-cell suppression in results.json", () => {
   });
 
   it("shows a zero count: zero identifies no one", () => {
-    expect(tier("high")).toMatchObject({ dropouts: 0, rate: 0, ci_low: 0, suppressed: false });
+    expect(tier("high").dropouts).toBe(0);
+  });
+
+  it("withholds enough beside the small tier that its counts cannot be worked out by subtraction", () => {
+    // Shown totals less the other tiers' shown counts would give the low tier's: so at least one
+    // term of each such sum is withheld too, and the audit finds nothing recoverable.
+    const sumOrHidden = (total: number | null, parts: (number | null)[]) => total === null || parts.some((p) => p === null);
+    expect(sumOrHidden(results.flow.episodes_analyzed, [tier("moderate").episodes, tier("high").episodes])).toBe(true);
+    expect(sumOrHidden(results.flow.analysis_sets.closed, [tier("moderate").closed, tier("high").closed])).toBe(true);
+    expect(recoverableCounts(results)).toEqual([]);
   });
 
   it("counts every count it withheld, across all tables", () => {

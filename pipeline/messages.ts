@@ -95,7 +95,7 @@ export const MESSAGES = {
     text: (a) => (/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(a.value) ? `is not a date written ${a.forms} (it is written in another order)` : `"${a.value}" is not a date written ${a.forms}`),
     fix: (a) =>
       a.dateFormat === "iso"
-        ? "Write dates as YYYY-MM-DD, for example 2025-03-07. If the file writes them MM/DD/YYYY or DD/MM/YYYY, say which with values.date_format (us or day_first) in the config; ambiguous dates are never guessed."
+        ? "Write dates as YYYY-MM-DD (a four-digit year, then a two-digit month and day). If the file writes them MM/DD/YYYY or DD/MM/YYYY, say which with values.date_format (us or day_first) in the config; ambiguous dates are never guessed."
         : `Write dates as ${a.forms}, and check that values.date_format (${a.dateFormat}) is how the file writes them.`,
   }),
   E_DISCHARGE_BEFORE_ADMIT: entry({
@@ -253,6 +253,27 @@ export const MESSAGES = {
   E_INTERRUPTED: entry<{ signal: string }>({
     text: (a) => `the run was interrupted (${a.signal}) before it finished, so nothing of it was published`,
     fix: () => "Run the command again; the previous outputs were left as they were.",
+  }),
+  // ── The release check (privacy/release-check.ts): nothing is published until it passes ─────────
+  /** A value of the client-id column in a file about to be published; the value is never shown. */
+  E_RELEASE_CLIENT_ID: entry<{ distinct: number }>({
+    text: (a) => `holds ${a.distinct === 1 ? "a value" : `${a.distinct} values`} of the client-id column, so nothing was published`,
+    fix: () => "Remove the client id from what you added to the report (a title, a footer, a site or program name in the config, a template of your own), then run the command again.",
+  }),
+  /** A date that is not the cutoff, a period's bound or the run date: a person's date. */
+  E_RELEASE_DATE: entry<{ distinct: number }>({
+    text: (a) => `holds ${a.distinct === 1 ? "a date" : `${a.distinct} dates`} other than the cutoff, the reporting periods' bounds and the run date, which may be a person's, so nothing was published`,
+    fix: () => "Remove the date from what you added to the report (a title, a footer, a label in the config, a template of your own), or write it as a month or a year, then run the command again.",
+  }),
+  /** A count from 1 to min − 1 about to be published. */
+  E_RELEASE_SMALL_COUNT: entry<{ what: string; min: number }>({
+    text: (a) => `shows a count below the minimum cell size ${a.min} (${a.what}), so nothing was published`,
+    fix: () => "If the count comes from text or a template you added, remove it; otherwise report this as a bug: the report withholds such counts itself.",
+  }),
+  /** A withheld count that the shown counts and the identities between them determine. */
+  E_RELEASE_RECOVERABLE: entry<{ what: string }>({
+    text: (a) => `would let a withheld count be worked out by subtraction (${a.what}), so nothing was published`,
+    fix: () => "Report this as a bug: the report withholds as many counts as it takes to prevent this.",
   }),
   E_OUT_OF_MEMORY: entry<{ detail: string }>({
     text: (a) => `the study needs more memory than this machine could give (${a.detail.split("\n")[0]!.trim()})`,

@@ -67,6 +67,12 @@ export interface Provenance {
   /** Each input file, named without its folder, with its SHA-256 and its records (null when withheld, as the flow's count is). */
   inputs: { role: "episodes" | "sessions"; file: string; sha256: string; rows: number | null }[];
   config: { file: string; sha256: string };
+  /**
+   * What the release check verified before the outputs were published (they are published only when
+   * it passes); whether some client ids are short plain numbers, which it cannot tell from counts
+   * (added in 2.0.0).
+   */
+  release_check: { checks: string[]; plain_number_ids_not_checked: boolean };
 }
 
 export interface Settings {

@@ -27,6 +27,8 @@ import { derive } from "./stages/derive.ts";
 import { analyze } from "./stages/analyze.ts";
 import { analyzeRetentionInBackground } from "./stages/retention-in-background.ts";
 import { exactResults, shareableResults } from "./stages/shareable.ts";
+import { readClientIds, type ClientIds } from "./privacy/client-ids.ts";
+import { RELEASE_CHECKS, type ReleaseRules } from "./privacy/release-check.ts";
 import { renderCharts } from "./report/charts.ts";
 import { buildReportView } from "./report/view-model.ts";
 import { renderHtml } from "./report/html.ts";
@@ -56,6 +58,8 @@ export interface RunSummary {
   files: string[];
   /** Things the user should know that did not stop the run (e.g. no browser for the PDF). */
   notices: Problem[];
+  /** What the release check must look for in the outputs before they are published. */
+  release: ReleaseRules;
 }
 
 export async function runStudy(study: Study, options: RunOptions): Promise<Result<RunSummary>> {
@@ -85,6 +89,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const validated = await validate(db, study);
     keep("02-validation.json", () => (validated.ok ? validated.value : { errors: validated.problems }));
     if (!validated.ok) return validated;
+    const clientIdsRead = await readClientIds(db);
     await dropRawTables(db);
     phaseEnded("validate");
 
@@ -106,7 +111,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     phaseEnded("analyze");
 
     // 5 render
-    const provenance = await buildProvenance(db, study, ingested.value.files, runAt);
+    const provenance = await buildProvenance(db, study, ingested.value.files, runAt, clientIdsRead);
     const results = shareableResults(tiered, ingested.value, validated.value, analysis, retention, provenance);
     keep("05-exact-results.json", () => exactResults(tiered, ingested.value, validated.value, analysis, retention, provenance));
     const files = ["results.json"];
@@ -132,7 +137,8 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
       } else notices.push(...pdf.problems);
       phaseEnded("pdf");
     }
-    return ok({ outDir, results, files, notices });
+    const release: ReleaseRules = { kind: "research", minCellSize: study.minCellSize, clientIds: clientIdsRead, allowedDates: new Set([study.cutoffDate, runAt.slice(0, 10)]) };
+    return ok({ outDir, results, files, notices, release });
   } finally {
     closeDb(db);
   }
@@ -151,7 +157,7 @@ export function nothingToAnalyse(episodes: readonly { early_alliance: number | n
   return problem("E_NOTHING_TO_ANALYSE", { reason });
 }
 
-export async function buildProvenance(db: Parameters<typeof queryRows>[0], study: Study, files: { role: "episodes" | "sessions"; path: string; sha256: string; rows: number }[], runAt: string): Promise<Provenance> {
+export async function buildProvenance(db: Parameters<typeof queryRows>[0], study: Study, files: { role: "episodes" | "sessions"; path: string; sha256: string; rows: number }[], runAt: string, ids: ClientIds): Promise<Provenance> {
   const [{ v }] = (await queryRows<{ v: string }>(db, "SELECT version() AS v")) as [{ v: string }];
   return {
     package: pkg.name,
@@ -161,6 +167,7 @@ export async function buildProvenance(db: Parameters<typeof queryRows>[0], study
     duckdb_version: v,
     inputs: files.map((f) => ({ role: f.role, file: basename(f.path), sha256: f.sha256, rows: f.rows })),
     config: { file: basename(study.configPath), sha256: createHash("sha256").update(readFileSync(study.configPath)).digest("hex") },
+    release_check: { checks: RELEASE_CHECKS, plain_number_ids_not_checked: ids.skipped > 0 },
   };
 }
 

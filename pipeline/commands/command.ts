@@ -3,19 +3,21 @@
  *   1. arguments parsed and checked (a usage error: one line on stderr, exit 2; --help: exit 0);
  *   2. the leftovers of runs killed outright are removed (leftovers.ts, staged-output.ts);
  *   3. the command runs, writing its outputs into a staging folder (ctx.stage);
- *   4. on success the release check reads what is about to be published, and only then are the
- *      outputs swapped in; stdout lists the files written, and nothing else goes to stdout;
+ *   4. on success the release check (privacy/release-check.ts) reads what is about to be published,
+ *      and only if it passes are the outputs swapped in; stdout lists the files written, and
+ *      nothing else goes to stdout;
  *   5. on failure the staging folder is discarded, the previous outputs are left as they were, and
  *      every problem is printed on stderr with its file, row, column and fix: exit 1.
  * A study too large for the machine (DuckDB out of memory) is a coded refusal, not a stack trace.
  */
 import { chmodSync, mkdirSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { formatProblem, type Problem } from "../problem.ts";
 import { outOfMemoryProblem, problem } from "../messages.ts";
 import { onEarlyStop, sweepLeftovers } from "../leftovers.ts";
 import { stageOutput, type Owned, type StagedOutput } from "../output/staged-output.ts";
+import { releaseCheck, type ReleaseRules } from "../privacy/release-check.ts";
 
 export interface Io {
   out: (line: string) => void;
@@ -46,6 +48,8 @@ export interface Context {
 export interface Done {
   /** Lines for stdout: what was written. */
   stdout: string[];
+  /** What the release check looks for in each staged output before it is published (by its folder). */
+  release: ReleaseRules | null;
   /** Things the user should know that did not stop the command (e.g. no browser for the PDF). */
   notices?: Problem[];
   /** Parts that failed although the outputs were published (a site's quarterly report): exit 1. */
@@ -121,6 +125,17 @@ export async function runCommand(command: Command, args: string[], io: Io): Prom
     printProblems(io, outcome.headline, outcome.problems);
     for (const s of staged) io.err(`alliance: the previous outputs in ${shown(s.target)} were left as they were`);
     return 1;
+  }
+  // The release check reads what is about to be published; nothing is, unless it passes.
+  const release = outcome.value.release;
+  if (release) {
+    const found = (await Promise.all(staged.map((s) => releaseCheck(s.dir, release)))).flatMap((r, i) => r.problems.map((p) => ({ ...p, where: { ...p.where, file: join(shown(staged[i]!.target), p.where?.file ?? "") } })));
+    if (found.length) {
+      for (const s of staged) s.discard();
+      printProblems(io, `the release check found ${count(found, "problem")}; nothing was published`, found);
+      for (const s of staged) io.err(`alliance: the previous outputs in ${shown(s.target)} were left as they were`);
+      return 1;
+    }
   }
   for (const s of staged) s.commit();
   for (const n of outcome.value.notices ?? []) io.err(`alliance: note: ${formatProblem(n)}`);

@@ -21,6 +21,6 @@ names any that remain.
     const run = await runInit(files, typeof v.out === "string" ? v.out : null);
     if (!run.ok) return refused(`${count(run.problems, "problem")}; no config was written`, run.problems);
     const blanks = run.value.blanks;
-    return done({ stdout: [`alliance: wrote ${shown(run.value.path)}${blanks.length ? `; fill in the ${count(blanks, "blank")} marked TODO: ${blanks.join(", ")}` : ""}`] });
+    return done({ release: null, stdout: [`alliance: wrote ${shown(run.value.path)}${blanks.length ? `; fill in the ${count(blanks, "blank")} marked TODO: ${blanks.join(", ")}` : ""}`] });
   },
 };

@@ -31,6 +31,7 @@ Example: alliance meta --studies data/meta/molloy2014.csv
     return done({
       stdout: [`pooled ${run.value.results.k} studies: ${pooled ? `${pooled.apa} (REML)` : "not estimable"}`, `wrote ${run.value.files.map((f) => `${shown(outDir)}/${f}`).join(", ")}`],
       notices: run.value.notices,
+      release: run.value.release,
     });
   },
 };

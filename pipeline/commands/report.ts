@@ -47,6 +47,6 @@ every report was written, 1 when any could not be (each named, with its problems
     const b = run.value;
     const stdout = [`${b.period.title}: wrote ${b.written.length} report(s) and ${shown(outDir)}/index.html`];
     for (const w of b.written) stdout.push(`  ${w.label}: ${w.files.map((f) => `${shown(join(outDir, relative(out.dir, w.dir)))}/${f}`).join(", ")}`);
-    return done({ stdout, notices: b.notices, failures: b.failed.map((f) => ({ headline: `the report for ${f.group} was not written: ${count(f.problems, "problem")}`, problems: f.problems })) });
+    return done({ stdout, notices: b.notices, release: b.release, failures: b.failed.map((f) => ({ headline: `the report for ${f.group} was not written: ${count(f.problems, "problem")}`, problems: f.problems })) });
   },
 };

@@ -25,7 +25,7 @@ async function runConfig(configPath: string, values: Values, ctx: Context): Prom
     const files = [...new Set(run.problems.map((p) => p.where?.file).filter(Boolean))].join(", ");
     return refused(`${count(run.problems, "error")} in ${files || "the input"}; nothing was analysed`, run.problems);
   }
-  return done({ stdout: [`wrote ${run.value.files.map((f) => `${shown(outDir)}/${f}`).join(", ")}`], notices: run.value.notices });
+  return done({ stdout: [`wrote ${run.value.files.map((f) => `${shown(outDir)}/${f}`).join(", ")}`], notices: run.value.notices, release: run.value.release });
 }
 
 const RUN_HELP = `  --config <file>         the study config (YAML); see docs/config.md

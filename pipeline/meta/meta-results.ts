@@ -5,12 +5,13 @@
 import type { EggerTest } from "../../analyses/egger-test.ts";
 import type { PooledCorrelation } from "../results.ts";
 
-export const META_RESULTS_SCHEMA_VERSION = "1.0.0";
+export const META_RESULTS_SCHEMA_VERSION = "1.1.0";
 
 export interface MetaResults {
   schema_version: string;
   title: string;
-  provenance: { package: string; package_version: string; run_at: string; node_version: string; input: { file: string; sha256: string; studies: number } };
+  /** release_check: what was verified before the outputs were published (added in 1.1.0). */
+  provenance: { package: string; package_version: string; run_at: string; node_version: string; input: { file: string; sha256: string; studies: number }; release_check: { checks: string[] } };
   /** Each study with its Fisher-z 95% CI and its share of the REML weight (%). */
   studies: { study: string; year: number | null; n: number; r: number; ci_low: number; ci_high: number; weight_reml: number; moderators: Record<string, string> }[];
   k: number;

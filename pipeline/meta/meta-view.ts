@@ -42,6 +42,7 @@ export function buildMetaView(m: MetaResults, charts: { forest: string; funnel: 
       { label: "Tool", value: `${m.provenance.package} ${m.provenance.package_version} (Node ${m.provenance.node_version})` },
       { label: "Run at", value: m.provenance.run_at },
       { label: `Input: ${m.provenance.input.file}`, value: `SHA-256 ${m.provenance.input.sha256}` },
+      { label: "Release check", value: `passed: ${m.provenance.release_check.checks.join("; ")} (docs/privacy.md)` },
       { label: "Results schema", value: m.schema_version },
     ],
     charts,

@@ -17,6 +17,8 @@ import { funnelSpec, metaForestSpec } from "./meta-charts.ts";
 import { META_RESULTS_SCHEMA_VERSION, type MetaResults } from "./meta-results.ts";
 import { buildMetaView } from "./meta-view.ts";
 import { readStudies } from "./read-studies.ts";
+import { NO_CLIENT_IDS } from "../privacy/client-ids.ts";
+import type { ReleaseRules } from "../privacy/release-check.ts";
 
 const pkg = createRequire(import.meta.url)("../../package.json") as { name: string; version: string };
 
@@ -30,7 +32,10 @@ export interface MetaOptions {
   now?: Date;
 }
 
-export async function runMeta(o: MetaOptions): Promise<Result<{ results: MetaResults; files: string[]; notices: Problem[] }>> {
+/** What the release check verifies of a meta-analysis: its table is of published studies, with no client data. */
+const META_CHECKS = ["no date other than the run date"];
+
+export async function runMeta(o: MetaOptions): Promise<Result<{ results: MetaResults; files: string[]; notices: Problem[]; release: ReleaseRules }>> {
   const table = await readStudies(o.studiesPath);
   if (!table.ok) return table;
   const { file, sha256, studies, moderatorColumns } = table.value;
@@ -38,10 +43,11 @@ export async function runMeta(o: MetaOptions): Promise<Result<{ results: MetaRes
     return fail(problem("E_META_BY", { column: o.by, moderators: moderatorColumns }, { file, row: 1, column: o.by }));
   }
   mkdirSync(join(o.outDir, "tables"), { recursive: true });
+  const runAt = (o.now ?? new Date()).toISOString();
   const results: MetaResults = {
     schema_version: META_RESULTS_SCHEMA_VERSION,
     title: o.title ?? `Meta-analysis of ${file}`,
-    provenance: { package: pkg.name, package_version: pkg.version, run_at: (o.now ?? new Date()).toISOString(), node_version: process.versions.node, input: { file, sha256, studies: studies.length } },
+    provenance: { package: pkg.name, package_version: pkg.version, run_at: runAt, node_version: process.versions.node, input: { file, sha256, studies: studies.length }, release_check: { checks: META_CHECKS } },
     ...analyzeMeta(studies, o.by ?? null),
   };
   const files = ["meta-results.json", "tables/studies.csv"];
@@ -58,7 +64,9 @@ export async function runMeta(o: MetaOptions): Promise<Result<{ results: MetaRes
       files.push("meta.pdf");
     } else notices.push(...pdf.problems);
   }
-  return ok({ results, files, notices });
+  // Published correlations hold no client data: the check looks for dates only.
+  const release: ReleaseRules = { kind: "meta", minCellSize: null, clientIds: NO_CLIENT_IDS, allowedDates: new Set([runAt.slice(0, 10)]) };
+  return ok({ results, files, notices, release });
 }
 
 function studiesCsv(m: MetaResults): string {

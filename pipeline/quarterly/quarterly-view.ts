@@ -3,6 +3,7 @@
  * language, the change table, the p-chart's signals, the sites, data-quality notes and methods.
  * Built from the suppressed results.json only.
  */
+import { releaseCheckText } from "../report/view-model.ts";
 import { extname } from "node:path";
 import { readFileSync } from "node:fs";
 import { ciText, joinList, noLeadingZero } from "../report/apa.ts";
@@ -168,6 +169,7 @@ export function buildQuarterlyView(r: QuarterlyResults, charts: QuarterlyCharts,
     footer: branding.footer,
     logo: branding.logo ? logoDataUri(branding.logo) : null,
     provenance: r.provenance,
+    releaseCheck: releaseCheckText(r.provenance),
   };
 }
 

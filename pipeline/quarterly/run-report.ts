@@ -30,6 +30,10 @@ import type { QuarterlyResults } from "./quarterly-results.ts";
 import { renderQuarterlyCharts } from "./quarterly-charts.ts";
 import { buildQuarterlyView } from "./quarterly-view.ts";
 import { dropSites, errorsBySite } from "./isolate-groups.ts";
+import { NO_CLIENT_IDS, readClientIds, type ClientIds } from "../privacy/client-ids.ts";
+import type { ReleaseRules } from "../privacy/release-check.ts";
+import type { Provenance } from "../results.ts";
+import { isSmallCell } from "../../analyses/suppress.ts";
 
 export interface ReportOptions {
   /** The reporting period, or its text as on the command line (2026Q3, FY2027Q1, 2026-08, FY2027 or latest). */
@@ -63,6 +67,8 @@ export interface BatchOutcome {
   /** Reports that could not be written, with why: a site whose records fail validation, or a rendering error. */
   failed: { group: string; problems: Problem[] }[];
   notices: Problem[];
+  /** What the release check must look for in the batch before it is published. */
+  release: ReleaseRules;
 }
 
 const slug = (group: string) => (group === PROGRAM ? "program" : `site-${group.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "unnamed"}`);
@@ -92,10 +98,12 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
 
   const db = await openDb();
   let batch: BatchFigures;
+  let ids: ClientIds = NO_CLIENT_IDS;
   let sites: string[];
   try {
     const ingested = await ingest(db, asOf, { editable: true });
     if (!ingested.ok) return ingested;
+    ids = await readClientIds(db);
     let validated = await validate(db, asOf);
     const leftOut: { group: string; errors: number }[] = [];
     for (let round = 0; !validated.ok && round < 20; round++) {
@@ -116,7 +124,8 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
       program: study.reporting.branding.programName ?? study.title,
       exclusions: validated.value.excluded,
       groupsLeftOut: leftOut.sort((a, b) => a.group.localeCompare(b.group)),
-      provenance: await buildProvenance(db, study, ingested.value.files, runAt),
+      // A file's rows are a count of the program's records: withheld when small, as any count is.
+      provenance: withSmallRowsWithheld(await buildProvenance(db, study, ingested.value.files, runAt, ids), study.minCellSize),
     });
   } finally {
     closeDb(db);
@@ -145,7 +154,13 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
   const order = (g: string) => groups.indexOf(g);
   written.sort((a, b) => order(a.group) - order(b.group));
   writeFileSync(join(outDir, "index.html"), renderPage("quarterly-index.hbs", indexView(batch, written, failed, runAt)));
-  return ok({ outDir, period, written, failed: failed.map((f) => ({ ...f, group: f.group || "program" })), notices });
+  const dates = [study.cutoffDate, runAt.slice(0, 10), ...[...batch.periods, ...(batch.yearEarlier ? [batch.yearEarlier] : []), period].flatMap((p) => [p.start, p.end]), ...(batch.funnel ? [batch.funnel.window.start, batch.funnel.window.end] : [])];
+  const release: ReleaseRules = { kind: "quarterly", minCellSize: study.minCellSize, clientIds: ids, allowedDates: new Set(dates) };
+  return ok({ outDir, period, written, failed: failed.map((f) => ({ ...f, group: f.group || "program" })), notices, release });
+}
+
+function withSmallRowsWithheld(p: Provenance, min: number): Provenance {
+  return { ...p, inputs: p.inputs.map((f) => ({ ...f, rows: f.rows !== null && isSmallCell(f.rows, min) ? null : f.rows })) };
 }
 
 /** Exact figures of every group and period, and the batch's suppression masks. */

@@ -15,6 +15,12 @@ import { buildPredictorsView } from "./predictors-view.ts";
  */
 const suppressedText = (_r: Results) => "s";
 
+/** What the release check verified, for the provenance table (docs/privacy.md). */
+export function releaseCheckText(p: Results["provenance"]): string {
+  const caveat = p.release_check.plain_number_ids_not_checked ? " Client ids written as plain numbers of five digits or fewer cannot be told apart from counts and were not looked for." : "";
+  return `passed before publication: ${p.release_check.checks.join("; ")} (docs/privacy.md).${caveat}`;
+}
+
 /** A count as text: with thousands separators, or "(withheld)" in running text. */
 const countText = (r: Results, n: number | null) => (n === null ? "(withheld)" : n.toLocaleString("en-US"));
 
@@ -108,6 +114,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       ...r.provenance.inputs.map((f) => ({ label: `Input: ${f.file}`, value: `SHA-256 ${f.sha256}` })),
       { label: `Config: ${r.provenance.config.file}`, value: `SHA-256 ${r.provenance.config.sha256}` },
       { label: "Results schema", value: r.schema_version },
+      { label: "Release check", value: releaseCheckText(r.provenance) },
     ],
     charts,
     retention: buildRetentionView(r, show),

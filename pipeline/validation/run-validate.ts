@@ -14,6 +14,8 @@ import { checkRules, ruleColumn, studyRules, type Finding } from "../stages/vali
 import type { Severity } from "../stages/validation-rules.ts";
 import { renderPage } from "../report/html.ts";
 import { writeJson } from "../run.ts";
+import { NO_CLIENT_IDS, readClientIds, type ClientIds } from "../privacy/client-ids.ts";
+import type { ReleaseRules } from "../privacy/release-check.ts";
 
 /** Findings listed per rule in validation.json (the count is always complete). */
 export const VALIDATE_MAX_LISTED = 100_000;
@@ -40,9 +42,10 @@ export interface ValidationReport {
   findings: Finding[];
 }
 
-export async function runValidate(study: Study, outDir: string, now = new Date()): Promise<Result<{ report: ValidationReport; files: string[] }>> {
+export async function runValidate(study: Study, outDir: string, now = new Date()): Promise<Result<{ report: ValidationReport; files: string[]; release: ReleaseRules }>> {
   const db = await openDb();
   let report: ValidationReport;
+  let ids: ClientIds = NO_CLIENT_IDS;
   try {
     const base = { study: study.name, config: basename(study.configPath), run_at: now.toISOString() };
     const ingested = await ingest(db, study);
@@ -52,6 +55,7 @@ export async function runValidate(study: Study, outDir: string, now = new Date()
       const rules = summarise(findings);
       report = { ...base, files: [], rules, totals: totals(rules), findings };
     } else {
+      ids = await readClientIds(db);
       const { counts, findings } = await checkRules(db, study, VALIDATE_MAX_LISTED);
       const merged: RuleSummary[] = studyRules(study).map((r) => {
         const column = ruleColumn(study, r);
@@ -67,7 +71,9 @@ export async function runValidate(study: Study, outDir: string, now = new Date()
   mkdirSync(outDir, { recursive: true });
   writeJson(join(outDir, "validation.json"), report);
   writeFileSync(join(outDir, "validation.html"), renderPage("validation.hbs", htmlView(report)));
-  return ok({ report, files: ["validation.json", "validation.html"] });
+  // Findings point at rows: the check makes sure no client id or person's date slipped into one.
+  const release: ReleaseRules = { kind: "validation", minCellSize: study.minCellSize, clientIds: ids, allowedDates: new Set([study.cutoffDate, now.toISOString().slice(0, 10)]) };
+  return ok({ report, files: ["validation.json", "validation.html"], release });
 }
 
 function summarise(findings: Finding[]): RuleSummary[] {

@@ -8,7 +8,7 @@ import { writeTinyStudy } from "../helpers/tiny-study.ts";
 import { recoverableCounts } from "../../pipeline/privacy/disclosure.ts";
 
 const study = writeTinyStudy([], []).study;
-const provenance = { package: "t", package_version: "0", run_at: "2026-01-01T00:00:00.000Z", node_version: "20", duckdb_version: "v1", inputs: [], config: { file: "study.yaml", sha256: "x" } } as Provenance;
+const provenance = { package: "t", package_version: "0", run_at: "2026-01-01T00:00:00.000Z", node_version: "20", duckdb_version: "v1", inputs: [], config: { file: "study.yaml", sha256: "x" }, release_check: { checks: [], plain_number_ids_not_checked: false } } satisfies Provenance;
 
 /** n episodes in a tier, `dropouts` of them closed as dropout and the rest closed as completed. */
 function episodes(tier: string, alliance: number, n: number, dropouts: number): DerivedEpisode[] {

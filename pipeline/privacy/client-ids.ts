@@ -1,0 +1,74 @@
+/**
+ * The values of a study's client-id column, kept compactly for the release check: a sorted array of
+ * 53-bit hashes (8 bytes an id, so a million ids take 8 MB, not a Set of strings), looked up by
+ * binary search. A hash shared by an id and an unrelated word of a report is possible in principle
+ * (about 1 in 10^15 per word); it would make the check refuse a safe report, never pass an unsafe one.
+ *
+ * Ids written as plain numbers of up to MAX_PLAIN_DIGITS digits cannot be told apart from the counts,
+ * days and years a report is full of, so they are not looked for; `skipped` says how many.
+ */
+
+import { type Db, queryColumns } from "../db.ts";
+
+/** Plain-number ids of this many digits or fewer are not looked for (a report prints such numbers). */
+export const MAX_PLAIN_DIGITS = 5;
+
+/** FNV-1a over UTF-16 code units, folded to 53 bits so it fits a double exactly. */
+function hash53(s: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x050c5d1f;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) & 0x1fffff);
+}
+
+export interface ClientIds {
+  /** Ids that can be looked for. */
+  size: number;
+  /** Ids written as short plain numbers, which cannot be. */
+  skipped: number;
+  has(token: string): boolean;
+}
+
+/**
+ * @example clientIds(["C00012", "777"]).has("C00012") // => true (and "777" is skipped: a plain short number)
+ */
+export function clientIds(ids: Iterable<string>): ClientIds {
+  const hashes: number[] = [];
+  let skipped = 0;
+  const plain = new RegExp(`^\\d{1,${MAX_PLAIN_DIGITS}}$`);
+  for (const id of ids) {
+    const t = id.trim();
+    if (t === "") continue;
+    if (plain.test(t)) skipped++;
+    else hashes.push(hash53(t));
+  }
+  const sorted = Float64Array.from(hashes).sort();
+  return {
+    size: sorted.length,
+    skipped,
+    has(token) {
+      const h = hash53(token);
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid]! < h) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < sorted.length && sorted[lo] === h;
+    },
+  };
+}
+
+/** No ids: for commands whose outputs come from no client data (alliance meta). */
+export const NO_CLIENT_IDS: ClientIds = { size: 0, skipped: 0, has: () => false };
+
+/** The client ids of the ingested tables (raw_episodes, raw_sessions), read before they are dropped. */
+export async function readClientIds(db: Db): Promise<ClientIds> {
+  const c = await queryColumns(db, "(SELECT client_id FROM raw_episodes WHERE client_id IS NOT NULL UNION SELECT client_id FROM raw_sessions WHERE client_id IS NOT NULL)", ["client_id"]);
+  return clientIds(c.client_id as string[]);
+}

@@ -1,0 +1,53 @@
+/**
+ * The release check on folders written by hand: what it refuses and what it lets through. The
+ * expected findings come from the files each test writes.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { releaseCheck, type ReleaseRules } from "../../pipeline/privacy/release-check.ts";
+import { clientIds } from "../../pipeline/privacy/client-ids.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
+
+const rules: ReleaseRules = { kind: "research", minCellSize: 11, clientIds: clientIds(["C00012", "AB-77", "123456", "42"]), allowedDates: new Set(["2025-12-31", "2026-01-15"]) };
+
+async function check(files: Record<string, string>, r: ReleaseRules = rules) {
+  const dir = tempDir("alliance-release-");
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return (await releaseCheck(dir, r)).problems.map((p) => [p.code, p.where?.file]);
+}
+
+describe("the release check", () => {
+  it("passes a page with the cutoff, the run time, counts of 11 or more and zeros", async () => {
+    expect(await check({ "report.html": '<p>Cutoff 2025-12-31, run 2026-01-15T09:00:00Z.</p><table><tr><td class="num count">11</td><td class="num count">0</td><td class="num count">1,204</td></tr></table><p>r(498) = .28 (n = 500)</p>' })).toEqual([]);
+  });
+
+  it("finds a client id as a word anywhere, and a long plain-number id, but not a short plain number", async () => {
+    expect(await check({ "a.html": "<footer>Re: AB-77</footer>", "b.json": '{"note": "client 123456"}', "c.csv": "n\n42\n" })).toEqual([
+      ["E_RELEASE_CLIENT_ID", "a.html"],
+      ["E_RELEASE_CLIENT_ID", "b.json"],
+    ]);
+  });
+
+  it("finds a date that is not allowed, written ISO or with slashes, but not an impossible one", async () => {
+    expect(await check({ "a.html": "<p>admitted 2025-03-07</p>", "b.csv": "x\n07/03/2025\n", "c.html": "<p>code 2025-13-45, 31/12/2025</p>" })).toEqual([
+      ["E_RELEASE_DATE", "a.html"],
+      ["E_RELEASE_DATE", "b.csv"],
+    ]);
+  });
+
+  it("finds a small count in a count column of a CSV, a count cell of the HTML, and an n = … of the text", async () => {
+    expect(await check({ "t.csv": "tier,episodes,rate\nlow,7,0.5\n", "h.html": '<td class="num count">3</td>', "p.html": "<p>(n = 4)</p>", "ok.csv": "tier,rate\nlow,7\n" })).toEqual([
+      ["E_RELEASE_SMALL_COUNT", "h.html"],
+      ["E_RELEASE_SMALL_COUNT", "p.html"],
+      ["E_RELEASE_SMALL_COUNT", "t.csv"],
+    ]);
+  });
+
+  it("does not look for counts in the findings of alliance validate, which point at rows", async () => {
+    expect(await check({ "validation.html": '<td class="num count">3</td>' }, { ...rules, kind: "validation" })).toEqual([]);
+  });
+});

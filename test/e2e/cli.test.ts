@@ -34,14 +34,14 @@ describe("alliance CLI on malformed demo files", () => {
     const r = alliance("run", "--config", config, "--no-pdf");
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n")[0]).toBe("alliance: 1 error in sessions.csv; nothing was analysed");
-    expect(r.stderr).toContain('sessions.csv, row 12, column SRS_Relationship: "x" is not a number');
+    expect(r.stderr).toContain(`sessions.csv, row 12, column SRS_Relationship: ${text("E_SCORE_NOT_NUMBER", { value: "x", name: "" })}`);
   });
 
   it("stops on a missing column, naming file, header row and column", () => {
     const config = brokenDemo("episodes.csv", 1, (l) => l.replace("DischargeReason", "Reason"));
     const r = alliance("run", "--config", config, "--no-pdf");
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('episodes.csv, row 1, column DischargeReason: has no column "DischargeReason"');
+    expect(r.stderr).toContain(`episodes.csv, row 1, column DischargeReason: ${text("E_COLUMN_MISSING", { field: "discharge_reason", column: "DischargeReason", present: [] })}`);
   });
 
   it("stops on a discharge before admission, naming file, row and column", () => {

@@ -159,3 +159,19 @@ describe("several episodes per client", () => {
     expect(n).toBe(3);
   });
 });
+
+describe("a file that is not text, or not text in its encoding", () => {
+  it("refuses a spreadsheet saved under a .csv name, naming the file", async () => {
+    const zip = Buffer.concat([Buffer.from("PK\x03\x04", "latin1"), Buffer.alloc(64)]);
+    const { ingested } = await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": zip }, (c) => (c.files.sessions = { path: "sessions.csv", format: "csv" })).study);
+    expect(!ingested.ok && ingested.problems.map((p) => [p.code, p.where?.file])).toEqual([["E_FILE_NOT_TEXT", "sessions.csv"]]);
+  });
+
+  it("names the line of a byte that is not UTF-8, past the part read to detect the encoding", async () => {
+    // 40,000 clean rows (more than the 64 KB head), then a row with a Latin-1 é: line 40,002 with the header.
+    const rows = Array.from({ length: 40_000 }, (_, i) => `C1,2025-02-${String((i % 27) + 1).padStart(2, "0")},33,20`);
+    const bytes = Buffer.concat([Buffer.from(SE(rows)), Buffer.from("C1,2025-01-07,33,20\xe9\n", "latin1")]);
+    const { ingested } = await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": bytes }).study);
+    expect(!ingested.ok && ingested.problems.map((p) => [p.code, p.where?.file, p.where?.row])).toEqual([["E_ENCODING_INVALID", "sessions.csv", 40_002]]);
+  });
+});

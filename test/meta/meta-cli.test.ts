@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../../pipeline/cli.ts";
+import { text } from "../../pipeline/messages.ts";
 import type { MetaResults } from "../../pipeline/meta/meta-results.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
@@ -96,19 +97,19 @@ describe("alliance meta refuses a malformed table, naming file, row and column",
   it("names a missing column", async () => {
     const { c, err } = await run("study,n\nA,50\nB,60\n");
     expect(c).toBe(1);
-    expect(err).toMatch(/studies\.csv, row 1, column r: has no column "r"/);
+    expect(err).toContain(`studies.csv, row 1, column r: ${text("E_META_COLUMN", { column: "r", columns: ["study", "n"] })}`);
   });
 
   it("names a correlation outside (-1, 1) and an n too small for Fisher's z", async () => {
     const { c, err } = await run("study,n,r\nA,50,0.3\nB,3,0.2\nC,40,1.2\n");
     expect(c).toBe(1);
-    expect(err).toMatch(/row 3, column n: "3" is not a whole number above 3/);
-    expect(err).toMatch(/row 4, column r: "1.2" is not a correlation between -1 and 1/);
+    expect(err).toContain(`row 3, column n: ${text("E_META_N", { value: "3" })}`);
+    expect(err).toContain(`row 4, column r: ${text("E_META_R", { value: "1.2" })}`);
   });
 
   it("refuses a --by column the table does not have", async () => {
     const { c, err } = await run("study,n,r\nA,50,0.3\nB,60,0.2\n", ["--by", "design"]);
     expect(c).toBe(1);
-    expect(err).toMatch(/has no moderator column "design"/);
+    expect(err).toContain(text("E_META_BY", { column: "design", moderators: [] }));
   });
 });

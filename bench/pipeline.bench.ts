@@ -1,77 +1,63 @@
 /**
- * Benchmark of `alliance run` on a generated study of a given size.
- *   npm run bench -- --episodes 1310000 [--seed N] [--no-pdf] [--runs 3]
- * The demo generator (data/demo/model.ts) writes the study's CSV files once, into a cache folder in
- * the system's temporary directory that later runs of the same size and seed reuse (1,310,000
- * episodes give about 10 million sessions). Each run happens in a fresh child process, so the peak
- * memory printed is the pipeline's alone, not the generator's. Prints each phase's seconds and rows
- * per second, CSV → derive (ingest + validate + derive), the whole run, and the peak resident memory
- * (of the whole run, and by the end of derive); with several runs, the median of each.
+ * Benchmark of `alliance run` on a generated study of a given shape.
+ *   npm run bench -- --episodes 1000000 --therapists 50000 --sites 50 --order shuffled [--runs 3] [--no-pdf]
+ * (every shape option: bench/shape-options.ts). The study's files are written once, into a cache
+ * folder in the system's temporary directory that later runs of the same shape reuse. Each run is the
+ * real command (`node bin/alliance.mjs run`, as a user runs it) in a fresh process: its phases' times
+ * are the lines it prints on stderr, its peak resident memory is what /usr/bin/time reports, and the
+ * whole run is timed from outside, start-up included. Prints each phase's seconds and rows per second,
+ * CSV → derived episodes, the whole run and the peak memory; with several runs, the median of each.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { median } from "simple-statistics";
-import { DEMO_PARAMETERS } from "../data/demo/model.ts";
-import { loadStudyConfig } from "../pipeline/config/load-config.ts";
-import { runStudy, type Phase } from "../pipeline/run.ts";
-import { runChild } from "./child-run.ts";
+import { SHAPE_OPTIONS, shapeFrom } from "./shape-options.ts";
 import { cachedStudy } from "./study-cache.ts";
+import { phaseTimes } from "./phase-lines.ts";
 
-const { values } = parseArgs({
-  options: {
-    episodes: { type: "string", default: "100000" },
-    seed: { type: "string", default: String(DEMO_PARAMETERS.seed) },
-    "no-pdf": { type: "boolean", default: false },
-    runs: { type: "string", default: "1" },
-    child: { type: "string" },
-  },
-});
+const { values } = parseArgs({ options: { ...SHAPE_OPTIONS, "no-pdf": { type: "boolean", default: false }, runs: { type: "string", default: "1" } } });
+const BIN = fileURLToPath(new URL("../bin/alliance.mjs", import.meta.url));
 
 interface RunTimes {
-  phases: Partial<Record<Phase, number>>;
-  rows: number;
+  phases: Record<string, number>;
+  wall: number;
   peakMb: number;
-  /** Peak resident memory when derive had ended (the CSV → derive target's memory). */
-  deriveMb: number;
 }
 
-const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
-
-if (values.child !== undefined) {
-  // One timed run, in its own process; prints its times as the last line of output.
-  const study = loadStudyConfig(join(values.child, "study.yaml"));
-  if (!study.ok) throw new Error(JSON.stringify(study.problems));
+/** One run of the command in a fresh process. */
+function runOnce(dir: string): RunTimes {
   const out = mkdtempSync(join(tmpdir(), "alliance-bench-out-"));
-  const phases: RunTimes["phases"] = {};
-  let deriveMb = 0;
-  const run = await runStudy(study.value, {
-    outDir: out,
-    pdf: !values["no-pdf"],
-    onPhase: (phase, s) => {
-      phases[phase] = s;
-      if (phase === "derive") deriveMb = peakMb();
-    },
-  });
-  rmSync(out, { recursive: true, force: true });
-  if (!run.ok) throw new Error(JSON.stringify(run.problems));
-  const rows = run.value.results.provenance.inputs.reduce((a, f) => a + (f.rows ?? 0), 0);
-  console.log(JSON.stringify({ phases, rows, peakMb: peakMb(), deriveMb } satisfies RunTimes));
-} else {
-  const dir = cachedStudy(values.episodes, values.seed);
-  const runs: RunTimes[] = [];
-  for (let i = 0; i < Number(values.runs); i++) {
-    runs.push(runChild<RunTimes>(fileURLToPath(import.meta.url), ["--child", dir, ...(values["no-pdf"] ? ["--no-pdf"] : [])]));
+  const timeFile = join(out, "time.txt");
+  const args = ["-f", "%M", "-o", timeFile, process.execPath, BIN, "run", "--config", join(dir, "study.yaml"), "--out", join(out, "report"), ...(values["no-pdf"] ? ["--no-pdf"] : [])];
+  const started = performance.now();
+  let stderr: string;
+  try {
+    stderr = execFileSync("/usr/bin/time", args, { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+  } catch (e) {
+    rmSync(out, { recursive: true, force: true });
+    throw new Error(`the run failed: ${(e as { stderr?: string }).stderr ?? e}`);
   }
-  const rows = runs[0]!.rows;
-  const sum = (r: RunTimes, phases: Phase[]) => phases.reduce((a, p) => a + (r.phases[p] ?? 0), 0);
-  const line = (name: string, seconds: number) => console.log(`${name.padEnd(14)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString("en-US").padStart(12)} rows/s`);
-  console.log(`study: ${rows.toLocaleString("en-US")} input rows (episodes + sessions), ${runs.length} run${runs.length > 1 ? "s, medians" : ""}`);
-  const phases = Object.keys(runs[0]!.phases) as Phase[];
-  for (const p of phases) line(p, median(runs.map((r) => r.phases[p]!)));
-  line("CSV → derive", median(runs.map((r) => sum(r, ["ingest", "validate", "derive"]))));
-  line("whole run", median(runs.map((r) => sum(r, phases))));
-  console.log(`peak RSS       ${median(runs.map((r) => r.peakMb))} MB (${median(runs.map((r) => r.deriveMb))} MB by the end of derive)`);
+  const wall = (performance.now() - started) / 1000;
+  const peakMb = Math.round(Number(readFileSync(timeFile, "utf8").trim().split("\n").at(-1)) / 1024);
+  rmSync(out, { recursive: true, force: true });
+  return { phases: phaseTimes(stderr), wall, peakMb };
 }
+
+const countLines = (path: string) => readFileSync(path).reduce((n, b) => n + (b === 10 ? 1 : 0), 0) - 1;
+
+const shape = shapeFrom(values);
+const dir = cachedStudy(shape);
+const rows = countLines(join(dir, "episodes.csv")) + countLines(join(dir, "sessions.csv"));
+const runs = Array.from({ length: Number(values.runs) }, () => runOnce(dir));
+
+const line = (name: string, seconds: number) => console.log(`${name.padEnd(16)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString("en-US").padStart(12)} rows/s`);
+console.log(`shape: ${JSON.stringify(shape)}`);
+console.log(`${rows.toLocaleString("en-US")} input rows (episodes + sessions), ${runs.length} run${runs.length > 1 ? "s, medians" : ""}${values["no-pdf"] ? ", no PDF" : ""}`);
+for (const p of Object.keys(runs[0]!.phases)) line(p, median(runs.map((r) => r.phases[p] ?? 0)));
+line("CSV → derived", median(runs.map((r) => ["read", "validate", "derive"].reduce((a, p) => a + (r.phases[p] ?? 0), 0))));
+line("whole run", median(runs.map((r) => r.wall)));
+console.log(`peak RSS         ${median(runs.map((r) => r.peakMb))} MB`);

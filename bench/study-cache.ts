@@ -1,25 +1,22 @@
 /**
- * The benchmarks' study: generated once by the demo generator (data/demo/generate.ts) into a cache
- * folder in the system's temporary directory, which later runs of the same size and seed reuse
- * (1,310,000 episodes give about 10 million sessions).
+ * The benchmarks' studies: generated once for each shape (data/generator/write-study.ts) into a cache
+ * folder in the system's temporary directory, named by the shape, which later runs reuse.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parse, stringify } from "yaml";
+import { writeStudy } from "../data/generator/write-study.ts";
+import type { StudyShape } from "../data/generator/shape.ts";
 
-/** @example cachedStudy("100000", "20261122") // => "/tmp/alliance-bench-100000-20261122" (with study.yaml, episodes.csv, sessions.csv) */
-export function cachedStudy(episodes: string, seed: string): string {
-  const root = fileURLToPath(new URL("..", import.meta.url));
-  const dir = join(tmpdir(), `alliance-bench-${episodes}-${seed}`);
+/** @example cachedStudy({ ...DEFAULT_SHAPE, episodes: 100000 }) // => "/tmp/alliance-bench-3f2a…" (study.yaml, episodes.csv, sessions.csv) */
+export function cachedStudy(shape: StudyShape): string {
+  const key = createHash("sha256").update(JSON.stringify(shape)).digest("hex").slice(0, 12);
+  const dir = join(tmpdir(), `alliance-bench-${shape.episodes}-${key}`);
   if (!existsSync(join(dir, "study.yaml"))) {
-    console.log(`generating ${Number(episodes).toLocaleString("en-US")} episodes into ${dir} (once; later runs reuse it)`);
-    execFileSync(process.execPath, [join(root, "bin/run-ts.mjs"), join(root, "data/demo/generate.ts"), "--episodes", episodes, "--seed", seed, "--out", dir], { stdio: "inherit" });
-    const config = parse(readFileSync(join(root, "data/demo/study.yaml"), "utf8"));
-    config.study.name = "bench";
-    writeFileSync(join(dir, "study.yaml"), stringify(config));
+    console.log(`generating ${shape.episodes.toLocaleString("en-US")} episodes into ${dir} (once; later runs reuse it)`);
+    const written = writeStudy(shape, dir);
+    console.log(`  ${written.sessions.toLocaleString("en-US")} sessions`);
   }
   return dir;
 }

@@ -73,7 +73,7 @@ export const MESSAGES = {
     fix: (a) => `Remove the column from the file, or list "${a.column}" under privacy.drop_columns so it is dropped as the file is read. If it holds no identifier, list it under privacy.not_identifiers.`,
   }),
 
-  // ── Validation rules (pipeline/stages/validation-rules.ts) ───────────────────────────────────
+  // ── Validation rules (pipeline/phases/validate/validation-rules.ts) ───────────────────────────────────
   E_REQUIRED_MISSING: entry<{ field: string; record: "episode" | "session" }>({
     text: (a) => `${a.field} is empty`,
     fix: (a) => `Fill in ${a.field} for this ${a.record}, or remove the row.`,
@@ -92,7 +92,8 @@ export const MESSAGES = {
   }),
   E_DATE_INVALID: entry<{ value: string; forms: string; dateFormat: "iso" | "us" | "day_first" }>({
     // A value written as a real date in another form is not echoed: it may be a person's date.
-    text: (a) => (/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(a.value) ? `is not a date written ${a.forms} (it is written in another order)` : `"${a.value}" is not a date written ${a.forms}`),
+    text: (a) =>
+      /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$/.test(a.value) ? `is not a date written ${a.forms} (it is written in another order)` : a.value ? `"${a.value}" is not a date written ${a.forms}` : `is not a date written ${a.forms}`,
     fix: (a) =>
       a.dateFormat === "iso"
         ? "Write dates as YYYY-MM-DD (a four-digit year, then a two-digit month and day). If the file writes them MM/DD/YYYY or DD/MM/YYYY, say which with values.date_format (us or day_first) in the config; ambiguous dates are never guessed."
@@ -119,7 +120,8 @@ export const MESSAGES = {
     fix: () => "Give each episode one of the labels listed in tiers.labels, or add the label there (lowest tier first).",
   }),
   E_SCORE_NOT_NUMBER: entry<{ value: string; name: string }>({
-    text: (a) => `"${a.value}" is not a number`,
+    // An empty value: the cell is not quoted (a cell the reader refused, written like an identifier).
+    text: (a) => (a.value ? `"${a.value}" is not a number` : "is not a number"),
     fix: (a) => `Give the ${a.name} score as a number with a decimal point (e.g. 34 or 34.5), or leave the cell empty if it was not rated.`,
   }),
   E_SCORE_OUT_OF_RANGE: entry<{ value: string; name: string; min: number; max: number; key: string }>({

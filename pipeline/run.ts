@@ -21,12 +21,13 @@ import { closeDb, openDb, queryRows } from "./db.ts";
 import { problem } from "./messages.ts";
 import { fail, ok, type Problem, type Result } from "./problem.ts";
 import type { Provenance, Results } from "./results.ts";
-import { dropRawTables, ingest } from "./stages/ingest.ts";
-import { validate } from "./stages/validate.ts";
-import { derive } from "./stages/derive.ts";
-import { analyze } from "./stages/analyze.ts";
-import { analyzeRetentionInBackground } from "./stages/retention-in-background.ts";
-import { exactResults, shareableResults } from "./stages/shareable.ts";
+import { ingest } from "./phases/read/read.ts";
+import { SILENT, type Progress } from "./progress.ts";
+import { validate } from "./phases/validate/validate.ts";
+import { derive } from "./phases/derive/derive.ts";
+import { analyze } from "./phases/analyze/analyze.ts";
+import { analyzeRetentionInBackground } from "./phases/analyze/retention-in-background.ts";
+import { exactResults, shareableResults } from "./phases/render/shareable.ts";
 import { readClientIds, type ClientIds } from "./privacy/client-ids.ts";
 import { RELEASE_CHECKS, type ReleaseRules } from "./privacy/release-check.ts";
 import { renderCharts } from "./report/charts.ts";
@@ -46,11 +47,9 @@ export interface RunOptions {
   now?: Date;
   /** Write the PDF (default true). */
   pdf?: boolean;
-  /** Called as each phase ends, with its wall-clock seconds (the benchmark uses it). */
-  onPhase?: (phase: Phase, seconds: number) => void;
+  /** Says what each phase did and how long it took (pipeline/progress.ts); silent by default. */
+  progress?: Progress;
 }
-
-export type Phase = "ingest" | "validate" | "derive" | "analyze" | "render" | "pdf";
 
 export interface RunSummary {
   outDir: string;
@@ -71,46 +70,42 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
   };
   if (internal) writeFileSync(join(internal, "README.txt"), "Internal working files of the run. They hold row-level data: do not share this folder.\n");
   const runAt = (options.now ?? new Date()).toISOString();
-  const db = await openDb();
-  let started = performance.now();
-  const phaseEnded = (phase: Phase) => {
-    const now = performance.now();
-    options.onPhase?.(phase, (now - started) / 1000);
-    started = now;
-  };
+  const progress = options.progress ?? SILENT;
+  const db = await openDb({ progress: progress !== SILENT });
   try {
-    // 1 ingest
-    const ingested = await ingest(db, study);
+    // 1 read
+    const ingested = await ingest(db, study, { progress });
     if (!ingested.ok) return ingested;
     keep("01-ingest.json", () => ingested.value);
-    phaseEnded("ingest");
 
     // 2 validate
-    const validated = await validate(db, study);
+    // The rows of warnings are listed only for the working files; errors always.
+    const validated = await validate(db, study, ingested.value, { listAll: internal !== null, progress });
     keep("02-validation.json", () => (validated.ok ? validated.value : { errors: validated.problems }));
     if (!validated.ok) return validated;
     const clientIdsRead = await readClientIds(db);
-    await dropRawTables(db);
-    phaseEnded("validate");
 
     // 3 derive
+    progress.begin("derive", () => Number(db.progress.rows_processed));
     const { episodes, tierCutPoints } = await derive(db, study, internal ? join(internal, "03-derived-episodes.csv") : undefined);
-    phaseEnded("derive");
+    progress.end("derive", `${episodes.length.toLocaleString("en-US")} episodes`);
     const empty = nothingToAnalyse(episodes, ingested.value, study);
     if (empty) return fail(empty);
     // From here on the tier rule carries the cut points actually used (e.g. computed quantiles).
     const tiered: Study = { ...study, tiers: { ...study.tiers, cutPoints: tierCutPoints } };
 
     // 4 analyze
+    progress.begin("analyze");
     // Retention runs on a worker thread (for large studies) while the main thread runs the rest.
     const retentionDone = analyzeRetentionInBackground(episodes, tiered);
     retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
     const analysis = analyze(episodes, tiered);
     const retention = await retentionDone;
     keep("04-analysis.json", () => ({ ...analysis, retention }));
-    phaseEnded("analyze");
+    progress.end("analyze");
 
     // 5 render
+    progress.begin("render");
     const provenance = await buildProvenance(db, study, ingested.value.files, runAt, clientIdsRead);
     const results = shareableResults(tiered, ingested.value, validated.value, analysis, retention, provenance);
     keep("05-exact-results.json", () => exactResults(tiered, ingested.value, validated.value, analysis, retention, provenance));
@@ -124,9 +119,10 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const html = renderHtml(buildReportView(results, await renderCharts(results)));
     writeFileSync(join(outDir, "report.html"), html);
     files.push("report.html");
-    phaseEnded("render");
+    progress.end("render");
     const notices: Problem[] = [];
     if (options.pdf !== false) {
+      progress.begin("pdf");
       const pdf = await printPdf(html);
       if (pdf.ok) {
         writeFileSync(join(outDir, "report.pdf"), pdf.value.bytes);
@@ -135,7 +131,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
           return fail(problem("E_REPORT_NOT_SELF_CONTAINED", { urls: pdf.value.blockedRequests }));
         }
       } else notices.push(...pdf.problems);
-      phaseEnded("pdf");
+      progress.end("pdf");
     }
     const release: ReleaseRules = { kind: "research", minCellSize: study.minCellSize, clientIds: clientIdsRead, allowedDates: new Set([study.cutoffDate, runAt.slice(0, 10)]) };
     return ok({ outDir, results, files, notices, release });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { RULES } from "../pipeline/stages/validation-rules.ts";
+import { RULES } from "../pipeline/phases/validate/validation-rules.ts";
 import { MESSAGES } from "../pipeline/messages.ts";
 
 const doc = readFileSync(fileURLToPath(new URL("../docs/validation-rules.md", import.meta.url)), "utf8");

@@ -7,7 +7,7 @@ import { sampleCorrelation } from "simple-statistics";
 import { coxEfron } from "../../analyses/cox-efron.ts";
 import { daysBetween } from "../../pipeline/dates.ts";
 import { interceptOnlyIcc } from "../../analyses/random-intercept-model.ts";
-import { fitWithinBetween } from "../../pipeline/stages/analyze-therapists.ts";
+import { fitWithinBetween } from "../../pipeline/phases/analyze/analyze-therapists.ts";
 import { DEMO_PARAMETERS, generateDemoStudy, type DemoStudy } from "./model.ts";
 
 const DROPOUT = new Set(["dropped out", "left against advice"]);

@@ -7,7 +7,7 @@
 import { coxEfron } from "../../analyses/cox-efron.ts";
 import { pearson } from "../../analyses/pearson.ts";
 import { wilson } from "../../analyses/wilson.ts";
-import { fitWithinBetween } from "../../pipeline/stages/analyze-therapists.ts";
+import { fitWithinBetween } from "../../pipeline/phases/analyze/analyze-therapists.ts";
 import type { DemoStudy } from "./model.ts";
 import { deriveReference, type Component } from "./population.ts";
 

@@ -16,15 +16,18 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { formatProblem, type Problem } from "../problem.ts";
 import { outOfMemoryProblem, problem } from "../messages.ts";
 import { onEarlyStop, sweepLeftovers } from "../leftovers.ts";
+import { progressOn, SILENT, type Progress } from "../progress.ts";
 import { stageOutput, type Owned, type StagedOutput } from "../output/staged-output.ts";
 import { releaseCheck, type ReleaseRules } from "../privacy/release-check.ts";
 
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Where progress goes (stderr; a terminal gets the live line); none without it. */
+  progress?: { write(s: string): unknown; isTTY?: boolean };
 }
 
-export const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
+export const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l), progress: process.stderr };
 
 /** How many problems are printed before "… and N more". */
 const MAX_PRINTED = 40;
@@ -33,6 +36,8 @@ export type Values = Record<string, string | boolean | undefined>;
 
 export interface Context {
   io: Io;
+  /** What a long command says it is doing, on stderr (silent with --quiet). */
+  progress: Progress;
   /**
    * A staging folder for the outputs of `target`, committed by the scaffold when the command
    * succeeds and discarded when it fails. `owns` lists the entries of `target` the command replaces.
@@ -79,6 +84,9 @@ export interface Command {
 /** The option every command that keeps working files takes. */
 export const KEEP_INTERNAL = { "keep-internal": { type: "string" } } as const;
 
+/** The option that silences progress, for the commands that report it. */
+export const QUIET = { quiet: { type: "boolean" } } as const;
+
 /** Runs one command as the user typed it; returns the exit code. */
 export async function runCommand(command: Command, args: string[], io: Io): Promise<number> {
   let values: Values;
@@ -109,6 +117,7 @@ export async function runCommand(command: Command, args: string[], io: Io): Prom
       return out;
     },
     internalDir: (v, outDir) => internalDir(v, outDir),
+    progress: values.quiet || !io.progress ? SILENT : progressOn(io.progress),
   };
   let outcome: Outcome;
   try {
@@ -129,7 +138,10 @@ export async function runCommand(command: Command, args: string[], io: Io): Prom
   // The release check reads what is about to be published; nothing is, unless it passes.
   const release = outcome.value.release;
   if (release) {
-    const found = (await Promise.all(staged.map((s) => releaseCheck(s.dir, release)))).flatMap((r, i) => r.problems.map((p) => ({ ...p, where: { ...p.where, file: join(shown(staged[i]!.target), p.where?.file ?? "") } })));
+    ctx.progress.begin("check");
+    const checked = await Promise.all(staged.map((s) => releaseCheck(s.dir, release)));
+    ctx.progress.end("check", "release check of the outputs");
+    const found = checked.flatMap((r, i) => r.problems.map((p) => ({ ...p, where: { ...p.where, file: join(shown(staged[i]!.target), p.where?.file ?? "") } })));
     if (found.length) {
       for (const s of staged) s.discard();
       printProblems(io, `the release check found ${count(found, "problem")}; nothing was published`, found);

@@ -10,9 +10,9 @@ import { closeDb, type Db, openDb, queryRows, sqlIdent } from "../db.ts";
 import { slashedDateSql } from "../dates.ts";
 import { problem } from "../messages.ts";
 import { fail, ok, type Result } from "../problem.ts";
-import { loadSource, type LoadedFile } from "../input/load-source.ts";
+import { loadSource, type LoadedFile } from "../phases/read/load-source.ts";
 import { findItemGroup } from "./item-groups.ts";
-import { findIdentifiers, nameWords } from "../input/identifiers.ts";
+import { findIdentifiers, nameWords } from "../phases/read/identifiers.ts";
 
 /** What we learn about a column from its values. */
 interface Profile {

@@ -9,6 +9,7 @@
  */
 
 import { type Db, queryColumns } from "../db.ts";
+import { TABLES } from "../phases/tables.ts";
 
 /** Plain-number ids of this many digits or fewer are not looked for (a report prints such numbers). */
 export const MAX_PLAIN_DIGITS = 5;
@@ -67,8 +68,8 @@ export function clientIds(ids: Iterable<string>): ClientIds {
 /** No ids: for commands whose outputs come from no client data (alliance meta). */
 export const NO_CLIENT_IDS: ClientIds = { size: 0, skipped: 0, has: () => false };
 
-/** The client ids of the ingested tables (raw_episodes, raw_sessions), read before they are dropped. */
+/** The client ids of both files (r_episodes and r_session_clients, phases/tables.ts), read before derive drops them. */
 export async function readClientIds(db: Db): Promise<ClientIds> {
-  const c = await queryColumns(db, "(SELECT client_id FROM raw_episodes WHERE client_id IS NOT NULL UNION SELECT client_id FROM raw_sessions WHERE client_id IS NOT NULL)", ["client_id"]);
+  const c = await queryColumns(db, `(SELECT client_id FROM ${TABLES.episodes.name} WHERE client_id IS NOT NULL UNION SELECT client_id FROM ${TABLES.sessionClients.name} WHERE client_id IS NOT NULL)`, ["client_id"]);
   return clientIds(c.client_id as string[]);
 }

@@ -11,8 +11,8 @@
  *   - a withheld count that the identities let one recover (E_RELEASE_RECOVERABLE): in a research
  *     report, by the disclosure model's audit; in a quarterly batch, sites summing to the program.
  * No finding quotes the id or the date it found. Following OpenSAFELY's rule that nothing leaves
- * until an output check has passed: the report is built to pass by construction (pipeline/stages/
- * shareable.ts, quarterly/batch-suppression.ts), and this checks that it does.
+ * until an output check has passed: the report is built to pass by construction (pipeline/phases/render/
+^ * shareable.ts, quarterly/batch-suppression.ts), and this checks that it does.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";

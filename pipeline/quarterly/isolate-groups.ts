@@ -7,7 +7,8 @@ import { basename } from "node:path";
 import type { Study } from "../config/study.ts";
 import { type Db, queryRows, sqlString } from "../db.ts";
 import type { Problem } from "../problem.ts";
-import { TYPED_TABLE } from "../stages/validate.ts";
+import { sessionEpisodeRows } from "../phases/validate/validate.ts";
+import { TABLES } from "../phases/tables.ts";
 
 /**
  * The site of each error's record, counted by site; null when any error has no row or its record
@@ -21,9 +22,9 @@ export async function errorsBySite(db: Db, study: Study, problems: readonly Prob
   // Each record's site, in one query per file.
   const siteOf = (sql: string, wanted: number[]) =>
     wanted.length ? queryRows<{ row: number; site: string | null }>(db, sql.replace("$ROWS", [...new Set(wanted)].join(", "))) : Promise.resolve([]);
-  const episodeSites = await siteOf(`SELECT src_row AS row, site FROM raw_episodes WHERE src_row IN ($ROWS)`, rows(episodesFile));
+  const episodeSites = await siteOf(`SELECT src_row AS row, site FROM ${TABLES.episodes.name} WHERE src_row IN ($ROWS)`, rows(episodesFile));
   const sessionSites = await siteOf(
-    `SELECT s.src_row AS row, any_value(e.site) AS site FROM ${TYPED_TABLE.sessions} s JOIN raw_episodes e ON e.src_row = s.episode_row WHERE s.src_row IN ($ROWS) GROUP BY s.src_row`,
+    `SELECT s.src_row AS row, any_value(e.site) AS site FROM ${sessionEpisodeRows(study)} s JOIN ${TABLES.episodes.name} e ON e.src_row = s.episode_row WHERE s.src_row IN ($ROWS) GROUP BY s.src_row`,
     rows(sessionsFile),
   );
   const byEpisode = new Map(episodeSites.map((r) => [r.row, r.site]));
@@ -47,9 +48,9 @@ export async function errorsBySite(db: Db, study: Study, problems: readonly Prob
  * Removes the sites' episodes and the sessions linked to them from the ingested tables (after a
  * validation, which built the links). A client's sessions at other sites stay.
  */
-export async function dropSites(db: Db, sites: readonly string[]): Promise<void> {
+export async function dropSites(db: Db, study: Study, sites: readonly string[]): Promise<void> {
   const list = sites.map(sqlString).join(", ");
-  await db.run(`DELETE FROM raw_sessions WHERE src_row IN (
-    SELECT s.src_row FROM ${TYPED_TABLE.sessions} s JOIN raw_episodes e ON e.src_row = s.episode_row WHERE e.site IN (${list}))`);
-  await db.run(`DELETE FROM raw_episodes WHERE site IN (${list})`);
+  await db.run(`DELETE FROM ${TABLES.sessions.name} WHERE src_row IN (
+    SELECT s.src_row FROM ${sessionEpisodeRows(study)} s JOIN ${TABLES.episodes.name} e ON e.src_row = s.episode_row WHERE e.site IN (${list}))`);
+  await db.run(`DELETE FROM ${TABLES.episodes.name} WHERE site IN (${list})`);
 }

@@ -16,9 +16,9 @@ import type { Study } from "../config/study.ts";
 import { closeDb, openDb } from "../db.ts";
 import { problem } from "../messages.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
-import { ingest } from "../stages/ingest.ts";
-import { validate } from "../stages/validate.ts";
-import { derive, type DerivedEpisode } from "../stages/derive.ts";
+import { ingest } from "../phases/read/read.ts";
+import { validate } from "../phases/validate/validate.ts";
+import { derive, type DerivedEpisode } from "../phases/derive/derive.ts";
 import { buildProvenance, writeJson } from "../run.ts";
 import { openPrinter, type Printer } from "../report/pdf.ts";
 import { renderPage } from "../report/html.ts";
@@ -104,7 +104,7 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
     const ingested = await ingest(db, asOf, { editable: true });
     if (!ingested.ok) return ingested;
     ids = await readClientIds(db);
-    let validated = await validate(db, asOf);
+    let validated = await validate(db, asOf, ingested.value);
     const leftOut: { group: string; errors: number }[] = [];
     for (let round = 0; !validated.ok && round < 20; round++) {
       const bySite = await errorsBySite(db, asOf, validated.problems);
@@ -113,8 +113,8 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
         leftOut.push({ group: site, errors: problems.length });
         failed.push({ group: site, problems });
       }
-      await dropSites(db, [...bySite.keys()]);
-      validated = await validate(db, asOf);
+      await dropSites(db, asOf, [...bySite.keys()]);
+      validated = await validate(db, asOf, ingested.value);
     }
     if (!validated.ok) return validated;
     if (internal) writeJson(join(internal, "02-validation.json"), validated.value);

@@ -9,9 +9,9 @@ import { basename, join } from "node:path";
 import type { Study } from "../config/study.ts";
 import { closeDb, openDb } from "../db.ts";
 import { ok, type Result } from "../problem.ts";
-import { ingest } from "../stages/ingest.ts";
-import { checkRules, ruleColumn, studyRules, type Finding } from "../stages/validate.ts";
-import type { Severity } from "../stages/validation-rules.ts";
+import { ingest } from "../phases/read/read.ts";
+import { checkRules, ruleColumn, studyRules, type Finding } from "../phases/validate/validate.ts";
+import type { Severity } from "../phases/validate/validation-rules.ts";
 import { renderPage } from "../report/html.ts";
 import { writeJson } from "../run.ts";
 import { NO_CLIENT_IDS, readClientIds, type ClientIds } from "../privacy/client-ids.ts";
@@ -56,7 +56,7 @@ export async function runValidate(study: Study, outDir: string, now = new Date()
       report = { ...base, files: [], rules, totals: totals(rules), findings };
     } else {
       ids = await readClientIds(db);
-      const { counts, findings } = await checkRules(db, study, VALIDATE_MAX_LISTED);
+      const { counts, findings } = await checkRules(db, study, ingested.value, { maxListed: VALIDATE_MAX_LISTED, listAll: true });
       const merged: RuleSummary[] = studyRules(study).map((r) => {
         const column = ruleColumn(study, r);
         const n = counts.find((c) => c.code === r.code && c.table === r.table && c.column === column)?.n ?? 0;

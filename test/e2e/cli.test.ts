@@ -31,7 +31,7 @@ function brokenDemo(file: "episodes.csv" | "sessions.csv", line: number, edit: (
 describe("alliance CLI on malformed demo files", () => {
   it("stops on a letter in a score, naming file, row and column, with exit code 1", () => {
     const config = brokenDemo("sessions.csv", 12, (l) => l.replace(/^([^,]*,[^,]*,)[^,]*/, "$1x"));
-    const r = alliance("run", "--config", config, "--no-pdf");
+    const r = alliance("run", "--config", config, "--no-pdf", "--quiet");
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n")[0]).toBe("alliance: 1 error in sessions.csv; nothing was analysed");
     expect(r.stderr).toContain(`sessions.csv, row 12, column SRS_Relationship: ${text("E_SCORE_NOT_NUMBER", { value: "x", name: "" })}`);
@@ -81,5 +81,21 @@ describe("alliance CLI usage", () => {
 
   it("exits 2 when run has no --config", () => {
     expect(alliance("run").code).toBe(2);
+  });
+});
+
+describe("progress", () => {
+  it("says on stderr what each phase did and how long it took; --quiet says nothing; stdout is the same", () => {
+    const out = join(tempDir("alliance-progress-"), "out");
+    const loud = alliance("demo", "--out", out, "--no-pdf");
+    const quiet = alliance("demo", "--out", out, "--no-pdf", "--quiet");
+    expect([loud.code, quiet.code]).toEqual([0, 0]);
+    const phases = loud.stderr.trim().split("\n").map((l) => /^alliance: (\S+)\s+\d+\.\d\d s/.exec(l)?.[1]);
+    expect(phases).toEqual(["read", "validate", "derive", "analyze", "render", "check"]);
+    expect(loud.stderr).toContain("600 episodes, 4,408 sessions");
+    expect(quiet.stderr).toBe("");
+    expect(loud.stdout).toBe(quiet.stdout);
+    expect(loud.stdout.trim().split("\n")).toHaveLength(1);
+    expect(loud.stdout).toMatch(/^wrote .*results\.json/);
   });
 });

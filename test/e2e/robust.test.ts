@@ -83,7 +83,7 @@ describe("files the pipeline cannot read", () => {
     });
     const r = alliance(["run", "--config", config, "--no-pdf"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`sessions.csv, row 8: ${text("E_ROW_RAGGED", { expected: 9, found: 10 })}`);
+    expect(r.stderr).toContain(`sessions.csv, row 8, column 10: ${text("E_ROW_RAGGED", { expected: 9, found: 10 })}`);
     expect(r.stderr).toMatch(new RegExp(`sessions\\.csv, row 30, column SRS_Therapist: ${text("E_QUOTE_UNCLOSED", {})}`));
     expect(codesIn(r.stderr).every((c) => c in MESSAGES)).toBe(true);
   });

@@ -1,18 +1,18 @@
 /** Runs ingest → validate (→ derive) on a Study, for stage tests. */
 import type { Study } from "../../pipeline/config/study.ts";
 import { closeDb, openDb } from "../../pipeline/db.ts";
-import { ingest } from "../../pipeline/stages/ingest.ts";
-import { validate } from "../../pipeline/stages/validate.ts";
-import { derive } from "../../pipeline/stages/derive.ts";
+import { ingest } from "../../pipeline/phases/read/read.ts";
+import { validate } from "../../pipeline/phases/validate/validate.ts";
+import { derive } from "../../pipeline/phases/derive/derive.ts";
 import { atFileEnd } from "./cleanup.ts";
 
-/** ingest → validate; the database stays open until the test file has run (or closeDb). */
+/** ingest → validate, listing every finding (notes too); the database stays open until the test file has run (or closeDb). */
 export async function ingestAndValidate(study: Study) {
   const db = await openDb();
   atFileEnd(() => closeDb(db));
   const ingested = await ingest(db, study);
   if (!ingested.ok) return { db, ingested, validated: null };
-  return { db, ingested, validated: await validate(db, study) };
+  return { db, ingested, validated: await validate(db, study, ingested.value, { listAll: true }) };
 }
 
 /** ingest → validate → derive; the derived episodes and the tier cut points used. */
@@ -27,4 +27,10 @@ export async function deriveStudy(study: Study) {
 /** The derived episodes only. */
 export async function deriveAll(study: Study) {
   return (await deriveStudy(study)).episodes;
+}
+
+/** The problems of whichever phase refused the files: read's, or validate's errors. */
+export function refusal(stages: Awaited<ReturnType<typeof ingestAndValidate>>) {
+  if (!stages.ingested.ok) return stages.ingested.problems;
+  return stages.validated && !stages.validated.ok ? stages.validated.problems : [];
 }

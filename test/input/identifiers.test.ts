@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import { findIdentifiers, nameWords } from "../../pipeline/input/identifiers.ts";
+import { findIdentifiers, nameWords } from "../../pipeline/phases/read/identifiers.ts";
 import { testDb } from "../helpers/test-db.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 import { writeStudyFiles } from "../helpers/tiny-study.ts";
@@ -81,7 +81,7 @@ describe("the identifier guard", () => {
     writeFileSync(config, readFileSync(config, "utf8").replace("privacy:\n", "privacy:\n  drop_columns: [contact, ref_code, patient_name, born]\n"));
     const out = join(dir, "out");
     // The row-level working files too (kept outside the output folder only when asked).
-    const r = alliance("run", "--config", config, "--out", out, "--no-pdf", "--keep-internal", join(dir, "internal"));
+    const r = alliance("run", "--config", config, "--out", out, "--no-pdf", "--keep-internal", join(dir, "internal"), "--quiet");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const files = [...allFiles(out), ...allFiles(join(dir, "internal"))];

@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import writeExcelFile from "write-excel-file/node";
-import { detectDelimiter, detectFormat, isUtf8 } from "../../pipeline/input/detect-format.ts";
-import { deriveAll, ingestAndValidate } from "../helpers/run-stages.ts";
+import { detectDelimiter, detectFormat, isUtf8 } from "../../pipeline/phases/read/detect-format.ts";
+import { deriveAll, ingestAndValidate, refusal } from "../helpers/run-stages.ts";
+import { TABLES } from "../../pipeline/phases/tables.ts";
 import { EPISODE_HEADER, SESSION_HEADER, writeStudyFiles } from "../helpers/tiny-study.ts";
 import { queryRows } from "../../pipeline/db.ts";
 
@@ -70,23 +71,40 @@ describe("delimited text", () => {
 });
 
 describe("a file that cannot be parsed", () => {
+  it("names a letter in a score, an impossible date, an extra cell and an unclosed quote, each at its line and column", async () => {
+    const sessions = SE([
+      "C1,2025-01-07,33,20", // line 2: clean
+      "C1,2025-01-14,3x,20", // line 3: not a number
+      "C1,2025-02-30,33,20", // line 4: not on the calendar
+      "C1,2025-01-21,33,20,9", // line 5: a fifth cell under a four-column header
+      'C1,2025-01-28,"33,20', // line 6: a quote that never closes
+    ]);
+    const problems = refusal(await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study));
+    const at = problems.map((p) => [p.where?.row, p.where?.column, p.code]).sort((a, b) => Number(a[0]) - Number(b[0]));
+    expect(at).toEqual([
+      [3, "SRS_Total", "E_SCORE_NOT_NUMBER"],
+      [4, "SessionDate", "E_DATE_INVALID"],
+      [5, "5", "E_ROW_RAGGED"],
+      [6, "SRS_Total", "E_QUOTE_UNCLOSED"],
+    ]);
+    expect(problems.every((p) => p.where?.file === "sessions.csv" && p.fix)).toBe(true);
+  });
+
   it("is refused naming the file and the line, whichever stage first reads it", async () => {
     // An opening quote that never closes, after more rows than DuckDB samples to detect the format:
     // the error comes when the file is read in full, not when it is opened.
     const sessions = SE(["C1,2025-01-07,33,20", ...Array.from({ length: 30_000 }, (_, i) => `C1,2025-02-${String((i % 27) + 1).padStart(2, "0")},33,20`), 'C1,2025-01-14,"34,22']);
-    const { ingested } = await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study);
-    expect(ingested.ok).toBe(false);
-    if (ingested.ok) return;
-    expect(ingested.problems).toHaveLength(1);
+    const problems = refusal(await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study));
+    expect(problems).toHaveLength(1);
     // Line 1 is the header, then 30,001 rows: the broken row is line 30,003.
-    expect(ingested.problems[0]).toMatchObject({ code: "E_QUOTE_UNCLOSED", where: { file: "sessions.csv", row: 30_003 } });
+    expect(problems[0]).toMatchObject({ code: "E_QUOTE_UNCLOSED", where: { file: "sessions.csv", row: 30_003 } });
   });
 
   it("does not quote the broken line: no value of the file is printed before the identifier check", async () => {
     const sessions = SE(["C1,2025-01-07,33,20", ...Array.from({ length: 30_000 }, () => "C1,2025-02-01,33,20"), 'C1,123-45-6789,"34,22']);
-    const { ingested } = await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study);
-    expect(ingested.ok).toBe(false);
-    if (!ingested.ok) expect(JSON.stringify(ingested.problems)).not.toContain("123-45-6789");
+    const problems = refusal(await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study));
+    expect(problems.map((p) => p.code)).toEqual(["E_QUOTE_UNCLOSED"]);
+    expect(JSON.stringify(problems)).not.toContain("123-45-6789");
   });
 });
 
@@ -155,7 +173,7 @@ describe("several episodes per client", () => {
     );
     const notes = validated!.ok ? validated!.value.findings.filter((f) => f.severity === "note") : [];
     expect(notes.map((n) => [n.code, n.where?.row, n.where?.column])).toEqual([["N_THERAPIST_CHANGED", 3, "Therapist"]]);
-    const [{ n }] = (await queryRows<{ n: number }>(db, "SELECT count(*)::INTEGER AS n FROM t_sessions WHERE excluded_code IS NULL")) as [{ n: number }];
+    const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT sum(n_sessions)::INTEGER AS n FROM ${TABLES.sessionSummary.name}`)) as [{ n: number }];
     expect(n).toBe(3);
   });
 });
@@ -171,7 +189,7 @@ describe("a file that is not text, or not text in its encoding", () => {
     // 40,000 clean rows (more than the 64 KB head), then a row with a Latin-1 é: line 40,002 with the header.
     const rows = Array.from({ length: 40_000 }, (_, i) => `C1,2025-02-${String((i % 27) + 1).padStart(2, "0")},33,20`);
     const bytes = Buffer.concat([Buffer.from(SE(rows)), Buffer.from("C1,2025-01-07,33,20\xe9\n", "latin1")]);
-    const { ingested } = await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": bytes }).study);
-    expect(!ingested.ok && ingested.problems.map((p) => [p.code, p.where?.file, p.where?.row])).toEqual([["E_ENCODING_INVALID", "sessions.csv", 40_002]]);
+    const problems = refusal(await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": bytes }).study));
+    expect(problems.map((p) => [p.code, p.where?.file, p.where?.row])).toEqual([["E_ENCODING_INVALID", "sessions.csv", 40_002]]);
   });
 });

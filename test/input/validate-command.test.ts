@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../pipeline/cli.ts";
-import { RULES } from "../../pipeline/stages/validation-rules.ts";
+import { RULES } from "../../pipeline/phases/validate/validation-rules.ts";
 import type { ValidationReport } from "../../pipeline/validation/run-validate.ts";
 import { writeStudyFiles } from "../helpers/tiny-study.ts";
 

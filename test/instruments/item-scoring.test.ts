@@ -6,9 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { queryRows } from "../../pipeline/db.ts";
 import { ingestAndValidate } from "../helpers/run-stages.ts";
+import { linkedSessions } from "../../pipeline/phases/validate/validate.ts";
 import { EPISODE_HEADER, writeStudyFiles } from "../helpers/tiny-study.ts";
 
 const EP = [EPISODE_HEADER, "C1,North,T1,2025-01-06,,"].join("\n") + "\n";
+
+const never = (): never => {
+  throw new Error("the files did not read");
+};
 
 /** One session per answer row; returns the scored alliance and subscales of each, in row order. */
 async function score(items: Record<string, unknown>, answers: (number | "")[][], extra: (c: Record<string, any>) => void = () => {}) {
@@ -24,10 +29,10 @@ async function score(items: Record<string, unknown>, answers: (number | "")[][],
     c.tiers = { method: "quantiles", quantiles: 2, labels: ["lower", "higher"] };
     extra(c);
   });
-  const { db, validated } = await ingestAndValidate(study);
+  const { db, ingested, validated } = await ingestAndValidate(study);
   if (!validated!.ok) return { problems: validated!.problems, rows: [] as Record<string, number | null>[], study };
   const keys = study.allianceComponents.map((c) => c.key);
-  const rowsOut = await queryRows<Record<string, number | null>>(db, `SELECT alliance${keys.map((k) => `, ${k}`).join("")} FROM t_sessions ORDER BY src_row`);
+  const rowsOut = await queryRows<Record<string, number | null>>(db, `SELECT alliance${keys.map((k) => `, ${k}`).join("")} FROM ${linkedSessions(study, ingested.ok ? ingested.value : never())} ORDER BY src_row`);
   return { problems: [], rows: rowsOut, study };
 }
 

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { closeDb, openDb } from "../../pipeline/db.ts";
-import { ingest } from "../../pipeline/stages/ingest.ts";
-import { validate } from "../../pipeline/stages/validate.ts";
-import { derive } from "../../pipeline/stages/derive.ts";
+import { ingest } from "../../pipeline/phases/read/read.ts";
+import { validate } from "../../pipeline/phases/validate/validate.ts";
+import { derive } from "../../pipeline/phases/derive/derive.ts";
 import { dropSites, errorsBySite } from "../../pipeline/quarterly/isolate-groups.ts";
 import { writeTinyStudy } from "../helpers/tiny-study.ts";
 
@@ -28,12 +28,13 @@ const SESSIONS = [
 async function isolate(episodeLines = EPISODES, sessionLines = SESSIONS) {
   const { study } = writeTinyStudy(episodeLines, sessionLines);
   const db = await openDb();
-  expect((await ingest(db, study, { editable: true })).ok).toBe(true);
-  const first = await validate(db, study);
+  const ingested = await ingest(db, study, { editable: true });
+  if (!ingested.ok) throw new Error("ingest failed");
+  const first = await validate(db, study, ingested.value);
   if (first.ok) throw new Error("the broken admission date should fail validation");
   const bySite = await errorsBySite(db, study, first.problems);
-  await dropSites(db, [...(bySite?.keys() ?? [])]);
-  const second = await validate(db, study);
+  await dropSites(db, study, [...(bySite?.keys() ?? [])]);
+  const second = await validate(db, study, ingested.value);
   const { episodes } = await derive(db, study);
   closeDb(db);
   return { bySite, second, episodes };

@@ -7,8 +7,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
-import { analyzePredictors, type PredictorAnalysis } from "../../pipeline/stages/analyze-predictors.ts";
-import { analyze } from "../../pipeline/stages/analyze.ts";
+import { analyzePredictors, type PredictorAnalysis } from "../../pipeline/phases/analyze/analyze-predictors.ts";
+import { analyze } from "../../pipeline/phases/analyze/analyze.ts";
 import { powerText } from "../../pipeline/report/view-model.ts";
 import type { Results } from "../../pipeline/results.ts";
 import { deriveAll } from "../helpers/run-stages.ts";

@@ -3,15 +3,15 @@
  * gives in place. The expected value is analyzeRetention's own result on the demo study's episodes.
  */
 import { describe, expect, it, vi } from "vitest";
-import { analyzeRetention } from "../../pipeline/stages/analyze-retention.ts";
+import { analyzeRetention } from "../../pipeline/phases/analyze/analyze-retention.ts";
 
 // The main thread's analyzeRetention, watched: the worker thread loads its own copy, unwatched.
-vi.mock("../../pipeline/stages/analyze-retention.ts", async (original) => {
-  const actual = await original<typeof import("../../pipeline/stages/analyze-retention.ts")>();
+vi.mock("../../pipeline/phases/analyze/analyze-retention.ts", async (original) => {
+  const actual = await original<typeof import("../../pipeline/phases/analyze/analyze-retention.ts")>();
   return { ...actual, analyzeRetention: vi.fn(actual.analyzeRetention) };
 });
-import { analyzeRetentionInBackground } from "../../pipeline/stages/retention-in-background.ts";
-import { episodesFromColumns, retentionColumns } from "../../pipeline/stages/retention-columns.ts";
+import { analyzeRetentionInBackground } from "../../pipeline/phases/analyze/retention-in-background.ts";
+import { episodesFromColumns, retentionColumns } from "../../pipeline/phases/analyze/retention-columns.ts";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { deriveAll } from "../helpers/run-stages.ts";

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import type { Study } from "../../pipeline/config/study.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
-import { analyzeRetention, type RetentionAnalysis } from "../../pipeline/stages/analyze-retention.ts";
+import { analyzeRetention, type RetentionAnalysis } from "../../pipeline/phases/analyze/analyze-retention.ts";
 import { deriveAll } from "../helpers/run-stages.ts";
 import late from "../reference/survival-reference-2025-12-31.json" with { type: "json" };
 import mid from "../reference/survival-reference-2025-06-30.json" with { type: "json" };
@@ -175,7 +175,7 @@ describe("moving the data cutoff from 2025-12-31 to mid-study (2025-06-30), as t
 
 describe("retention at a fixed day (hand-worked)", () => {
   const study = demoStudy((s) => ({ ...s, cutoffDate: "2025-12-31", retention: { ...s.retention, days: [30] } }));
-  const episode = (id: string, admit: string, days: number, reason: string | null): import("../../pipeline/stages/derive.ts").DerivedEpisode => ({
+  const episode = (id: string, admit: string, days: number, reason: string | null): import("../../pipeline/phases/derive/derive.ts").DerivedEpisode => ({
     src_row: 0, site: "N", therapist_id: "T", admit_date: admit, discharge_date: reason ? "x" : null, discharge_reason: reason,
     n_sessions: 3, early_alliance: 32, early_alliance_n: 3, mean_alliance: 32, last_alliance: 32, outcome_first: null, outcome_last: null, outcome_n: 0, outcome_change: null,
     days_in_treatment: days, closed: reason !== null, dropout: reason === "dropped out", dropout_by: reason === "dropped out" ? "reason" : null, tier: "moderate", early_components: {},

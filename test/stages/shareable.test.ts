@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { analyze } from "../../pipeline/stages/analyze.ts";
-import { analyzeRetention } from "../../pipeline/stages/analyze-retention.ts";
-import { shareableResults } from "../../pipeline/stages/shareable.ts";
-import type { DerivedEpisode } from "../../pipeline/stages/derive.ts";
+import { analyze } from "../../pipeline/phases/analyze/analyze.ts";
+import { analyzeRetention } from "../../pipeline/phases/analyze/analyze-retention.ts";
+import { shareableResults } from "../../pipeline/phases/render/shareable.ts";
+import type { DerivedEpisode } from "../../pipeline/phases/derive/derive.ts";
 import type { Provenance } from "../../pipeline/results.ts";
 import { writeTinyStudy } from "../helpers/tiny-study.ts";
 import { recoverableCounts } from "../../pipeline/privacy/disclosure.ts";

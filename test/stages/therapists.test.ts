@@ -6,8 +6,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
-import { analyzeTherapists, type TherapistAnalysis } from "../../pipeline/stages/analyze-therapists.ts";
-import type { DerivedEpisode } from "../../pipeline/stages/derive.ts";
+import { analyzeTherapists, type TherapistAnalysis } from "../../pipeline/phases/analyze/analyze-therapists.ts";
+import type { DerivedEpisode } from "../../pipeline/phases/derive/derive.ts";
 import { deriveAll } from "../helpers/run-stages.ts";
 import reference from "../reference/demo-therapists-reference.json" with { type: "json" };
 

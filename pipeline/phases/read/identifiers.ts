@@ -4,10 +4,10 @@
  * name and by its values. A finding names the column and the kind of identifier, never a value:
  * the run refuses to go on until the column is dropped or removed from the file.
  */
-import { type Db, queryRows, sqlIdent, sqlString } from "../db.ts";
-import { slashedDateSql } from "../dates.ts";
-import { problem } from "../messages.ts";
-import type { Problem } from "../problem.ts";
+import { type Db, queryRows, sqlIdent, sqlString } from "../../db.ts";
+import { slashedDateSql } from "../../dates.ts";
+import { problem } from "../../messages.ts";
+import type { Problem } from "../../problem.ts";
 
 export type IdentifierKind =
   | "a person's name"

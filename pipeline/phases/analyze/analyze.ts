@@ -3,22 +3,22 @@
  * unsuppressed (artifact internal/04-analysis.json). shareable.ts then applies small-cell
  * suppression to make results.json. Pure: no I/O.
  */
-import { pairwiseComplete } from "../../analyses/pairwise-complete.ts";
-import { pearson } from "../../analyses/pearson.ts";
-import { spearman } from "../../analyses/spearman.ts";
-import { wilson } from "../../analyses/wilson.ts";
-import { linearFit } from "../../analyses/linear-fit.ts";
-import { binnedMeans, type Bin } from "../../analyses/binned-means.ts";
-import { partialCorrelation } from "../../analyses/partial-correlation.ts";
-import { holm } from "../../analyses/holm.ts";
-import { pairsNeeded, smallestDetectableR } from "../../analyses/correlation-power.ts";
-import { PRIMARY_BENCHMARK } from "../benchmarks.ts";
-import { randomEffects, type RandomEffects } from "../../analyses/random-effects.ts";
-import { bootstrapCorrelation, type BootstrapInterval } from "../../analyses/bootstrap-correlation.ts";
-import type { CorrelationEstimate } from "../../analyses/correlation-result.ts";
-import type { Study } from "../config/study.ts";
-import type { CorrelationY } from "../results.ts";
-import type { DerivedEpisode } from "./derive.ts";
+import { pairwiseComplete } from "../../../analyses/pairwise-complete.ts";
+import { pearson } from "../../../analyses/pearson.ts";
+import { spearman } from "../../../analyses/spearman.ts";
+import { wilson } from "../../../analyses/wilson.ts";
+import { linearFit } from "../../../analyses/linear-fit.ts";
+import { binnedMeans, type Bin } from "../../../analyses/binned-means.ts";
+import { partialCorrelation } from "../../../analyses/partial-correlation.ts";
+import { holm } from "../../../analyses/holm.ts";
+import { pairsNeeded, smallestDetectableR } from "../../../analyses/correlation-power.ts";
+import { PRIMARY_BENCHMARK } from "../../benchmarks.ts";
+import { randomEffects, type RandomEffects } from "../../../analyses/random-effects.ts";
+import { bootstrapCorrelation, type BootstrapInterval } from "../../../analyses/bootstrap-correlation.ts";
+import type { CorrelationEstimate } from "../../../analyses/correlation-result.ts";
+import type { Study } from "../../config/study.ts";
+import type { CorrelationY } from "../../results.ts";
+import type { DerivedEpisode } from "../derive/derive.ts";
 import { analyzeTherapists, type TherapistAnalysis } from "./analyze-therapists.ts";
 import { analyzePredictors, type PredictorAnalysis } from "./analyze-predictors.ts";
 

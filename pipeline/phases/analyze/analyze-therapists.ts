@@ -5,8 +5,8 @@
  * fitted by REML with Satterthwaite tests (lme4 + lmerTest). The contextual effect (between − within)
  * says whether the between-therapist slope differs from the within-therapist one. Pure: no I/O.
  */
-import { interceptOnlyIcc, randomInterceptModel, type MixedCoefficient, type MixedModelFit } from "../../analyses/random-intercept-model.ts";
-import type { DerivedEpisode } from "./derive.ts";
+import { interceptOnlyIcc, randomInterceptModel, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
+import type { DerivedEpisode } from "../derive/derive.ts";
 
 /** Fewer therapists than this and the between-therapist part is not estimated. */
 export const MIN_THERAPISTS = 3;

@@ -6,15 +6,15 @@
  * family; the agreement of each other rater with the alliance column; and Jacobson–Truax reliable
  * change by alliance tier when the outcome measure declares its reliability. Pure: no I/O.
  */
-import { bootstrapCorrelations, type BootstrapInterval } from "../../analyses/bootstrap-correlation.ts";
-import { holm } from "../../analyses/holm.ts";
-import { linearFit } from "../../analyses/linear-fit.ts";
-import { pairwiseComplete } from "../../analyses/pairwise-complete.ts";
-import { pairwiseCorrelation, pearson, pearsonFromR } from "../../analyses/pearson.ts";
-import { jacobsonTruax, type ChangeCategory, type ReliableChange } from "../../analyses/reliable-change.ts";
-import type { CorrelationEstimate } from "../../analyses/correlation-result.ts";
-import type { Study } from "../config/study.ts";
-import type { DerivedEpisode } from "./derive.ts";
+import { bootstrapCorrelations, type BootstrapInterval } from "../../../analyses/bootstrap-correlation.ts";
+import { holm } from "../../../analyses/holm.ts";
+import { linearFit } from "../../../analyses/linear-fit.ts";
+import { pairwiseComplete } from "../../../analyses/pairwise-complete.ts";
+import { pairwiseCorrelation, pearson, pearsonFromR } from "../../../analyses/pearson.ts";
+import { jacobsonTruax, type ChangeCategory, type ReliableChange } from "../../../analyses/reliable-change.ts";
+import type { CorrelationEstimate } from "../../../analyses/correlation-result.ts";
+import type { Study } from "../../config/study.ts";
+import type { DerivedEpisode } from "../derive/derive.ts";
 
 export const PREDICTORS = ["early_alliance", "mean_alliance", "last_alliance"] as const;
 export const OUTCOMES = ["outcome_change", "outcome_last", "outcome_residualized"] as const;

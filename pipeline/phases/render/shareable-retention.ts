@@ -6,9 +6,9 @@
  * risk, so no step of a shared curve stands for fewer people than a shared count may. (A curve's
  * steps are ratios: they give away no count without a guess at how many dropped out at each.)
  */
-import { apaChiSquare, apaHazardRatio } from "../report/apa.ts";
-import type { RetentionResults } from "../results.ts";
-import { CAUSES, type RetentionAnalysis } from "./analyze-retention.ts";
+import { apaChiSquare, apaHazardRatio } from "../../report/apa.ts";
+import type { RetentionResults } from "../../results.ts";
+import { CAUSES, type RetentionAnalysis } from "../analyze/analyze-retention.ts";
 
 /** Days at which the number at risk is shown beneath the Kaplan–Meier chart. */
 export const RISK_TABLE_STEP = 30;

@@ -1,6 +1,6 @@
 /** Loads rows parsed in JavaScript (xlsx, SPSS) into a DuckDB text table, in order (rowid = index). */
-import type { Db } from "../db.ts";
-import { sqlIdent } from "../db.ts";
+import type { Db } from "../../db.ts";
+import { sqlIdent } from "../../db.ts";
 
 /**
  * Creates `table` with one VARCHAR column per name and appends the rows; returns how many.

@@ -5,7 +5,7 @@
  * costs more than it saves below BACKGROUND_MIN_EPISODES.
  */
 import { Worker } from "node:worker_threads";
-import type { Study } from "../config/study.ts";
+import type { Study } from "../../config/study.ts";
 import { analyzeRetention, type RetentionAnalysis, type RetentionEpisode } from "./analyze-retention.ts";
 import { columnBuffers, retentionColumns } from "./retention-columns.ts";
 

@@ -6,11 +6,11 @@
  * Conditions are SQL over the typed tables built by validate (t_episodes, t_sessions).
  * docs/validation-rules.md documents the same catalogue (a test keeps them in step).
  */
-import type { Study } from "../config/study.ts";
-import { sqlString } from "../db.ts";
-import type { TableRole } from "./ingest.ts";
-import { itemField } from "../instruments/score-sql.ts";
-import { fixOf, text } from "../messages.ts";
+import type { Study } from "../../config/study.ts";
+import { sqlString } from "../../db.ts";
+import type { TableRole } from "../read/read.ts";
+import { itemField } from "../../instruments/score-sql.ts";
+import { fixOf, text } from "../../messages.ts";
 
 export type Severity = "error" | "warning" | "note";
 
@@ -21,14 +21,49 @@ export interface Rule {
   /** Canonical field the rule is about; reported as the user's column name. */
   field: string;
   /** SQL predicate selecting failing rows. */
-  when: (study: Study) => string;
+  when: (study: Study, cells?: Cells) => string;
   /** SQL expression for the offending value shown in the message. */
-  value: string;
+  value: string | ((cells: Cells) => string);
   message: (value: string, study: Study) => string;
   fix: (study: Study) => string;
   /** For warnings: the exclusion reason as it appears in the participant flow. */
   reason?: string;
 }
+
+/**
+ * How a rule reads a field's cells: fields typed from text keep the text beside the value
+ * (`<field>_text`); fields the reader typed have no text, and a cell that did not type never reaches
+ * the rules (the reader reported it).
+ */
+export interface Cells {
+  /** SQL: the cell is empty. */
+  missing(field: string): string;
+  /** SQL: the cell holds text that does not read as the field's value. */
+  unreadable(field: string): string;
+  /** SQL: the cell as the message shows it. */
+  shown(field: string): string;
+}
+
+/** Cells of fields that all keep their text (the relations validate builds for text-typed files). */
+export const TEXT_CELLS: Cells = {
+  missing: (f) => `${f}_text IS NULL`,
+  unreadable: (f) => `${f}_text IS NOT NULL AND ${f} IS NULL`,
+  shown: (f) => `${f}_text`,
+};
+
+/** Cells where only `backed` fields keep their text. */
+export function cellsOf(backed: readonly string[]): Cells {
+  const has = (f: string) => backed.includes(f);
+  return {
+    missing: (f) => (has(f) ? `${f}_text IS NULL` : `${f} IS NULL`),
+    unreadable: (f) => (has(f) ? `${f}_text IS NOT NULL AND ${f} IS NULL` : "FALSE"),
+    shown: (f) => (has(f) ? `${f}_text` : `CASE WHEN ${f} = trunc(${f}) AND abs(${f}) < 1e15 THEN ${f}::BIGINT::VARCHAR ELSE ${f}::VARCHAR END`),
+  };
+}
+
+/** The SQL of a rule's predicate and shown value under the cells given. */
+export const ruleWhen = (r: Rule, study: Study, cells: Cells): string => r.when(study, cells);
+export const ruleValue = (r: Rule, cells: Cells): string => (typeof r.value === "string" ? r.value : r.value(cells));
 
 /** How dates may be written under the study's values.date_format, for messages. */
 const dateForms = (s: Study): string =>
@@ -47,7 +82,7 @@ const required: Rule[] = (["episodes", "sessions"] as const).flatMap((table) =>
     severity: "error" as const,
     table,
     field,
-    when: () => `${field}_text IS NULL`,
+    when: (_s, c = TEXT_CELLS) => c.missing(field),
     value: "''",
     message: () => text("E_REQUIRED_MISSING", { field, record: table === "episodes" ? "episode" : "session" }),
     fix: () => fixOf("E_REQUIRED_MISSING", { field, record: table === "episodes" ? "episode" : "session" }),
@@ -59,8 +94,8 @@ const dateRule = (table: TableRole, field: string): Rule => ({
   severity: "error",
   table,
   field,
-  when: () => `${field}_text IS NOT NULL AND ${field} IS NULL`,
-  value: `${field}_text`,
+  when: (_s, c = TEXT_CELLS) => c.unreadable(field),
+  value: (c) => c.shown(field),
   message: (v, s) => text("E_DATE_INVALID", dateArgs(v, s)),
   fix: (s) => fixOf("E_DATE_INVALID", dateArgs("", s)),
 });
@@ -79,8 +114,8 @@ const scoreRules = (field: string, range: (s: Study) => ScoreRange): Rule[] => [
     severity: "error",
     table: "sessions",
     field,
-    when: () => `${field}_text IS NOT NULL AND ${field} IS NULL`,
-    value: `${field}_text`,
+    when: (_s, c = TEXT_CELLS) => c.unreadable(field),
+    value: (c) => c.shown(field),
     message: (v, s) => text("E_SCORE_NOT_NUMBER", { value: v, name: range(s).name }),
     fix: (s) => fixOf("E_SCORE_NOT_NUMBER", { value: "", name: range(s).name }),
   },
@@ -90,7 +125,7 @@ const scoreRules = (field: string, range: (s: Study) => ScoreRange): Rule[] => [
     table: "sessions",
     field,
     when: (s) => `${field} IS NOT NULL AND (${field} < ${range(s).min} OR ${field} > ${range(s).max})`,
-    value: `${field}_text`,
+    value: (c) => c.shown(field),
     message: (v, s) => text("E_SCORE_OUT_OF_RANGE", { value: v, ...range(s) }),
     fix: (s) => fixOf("E_SCORE_OUT_OF_RANGE", { value: "", ...range(s) }),
   },
@@ -169,7 +204,7 @@ export const RULES: Rule[] = [
     severity: "error",
     table: "episodes",
     field: "discharge_date",
-    when: () => "discharge_date_text IS NULL AND discharge_reason_text IS NOT NULL",
+    when: (_s, c = TEXT_CELLS) => `${c.missing("discharge_date")} AND discharge_reason_text IS NOT NULL`,
     value: "discharge_reason_text",
     message: (v) => text("E_REASON_WITHOUT_DISCHARGE", { value: v }),
     fix: () => fixOf("E_REASON_WITHOUT_DISCHARGE", { value: "" }),

@@ -1,6 +1,6 @@
 /** Excel .xlsx sheets, read with read-excel-file (maintained; the npm `xlsx` package carries known CVEs). */
 import { readSheet } from "read-excel-file/node";
-import type { Db } from "../db.ts";
+import type { Db } from "../../db.ts";
 import { appendRows } from "./append-rows.ts";
 import { cellText } from "./cell-text.ts";
 

@@ -8,18 +8,18 @@
  * Retention at day d: among episodes admitted at least d days before the cutoff (so day d was
  * observed), the share still in treatment or discharged as completed by day d.
  */
-import { kaplanMeier, survivalAt, type KmStep } from "../../analyses/kaplan-meier.ts";
-import { survivalQuantile, type SurvivalQuantile } from "../../analyses/survival-quantile.ts";
-import { logRank, logRankTrend, type LogRank } from "../../analyses/log-rank.ts";
-import { cochranArmitage } from "../../analyses/cochran-armitage.ts";
-import { coxEfron } from "../../analyses/cox-efron.ts";
-import { SingularMatrixError } from "../../analyses/matrix-errors.ts";
-import { coxZph } from "../../analyses/cox-zph.ts";
-import { cumulativeIncidence } from "../../analyses/cumulative-incidence.ts";
-import { wilson, type Proportion } from "../../analyses/wilson.ts";
-import type { Study } from "../config/study.ts";
-import { daysBetween } from "../dates.ts";
-import type { DerivedEpisode } from "./derive.ts";
+import { kaplanMeier, survivalAt, type KmStep } from "../../../analyses/kaplan-meier.ts";
+import { survivalQuantile, type SurvivalQuantile } from "../../../analyses/survival-quantile.ts";
+import { logRank, logRankTrend, type LogRank } from "../../../analyses/log-rank.ts";
+import { cochranArmitage } from "../../../analyses/cochran-armitage.ts";
+import { coxEfron } from "../../../analyses/cox-efron.ts";
+import { SingularMatrixError } from "../../../analyses/matrix-errors.ts";
+import { coxZph } from "../../../analyses/cox-zph.ts";
+import { cumulativeIncidence } from "../../../analyses/cumulative-incidence.ts";
+import { wilson, type Proportion } from "../../../analyses/wilson.ts";
+import type { Study } from "../../config/study.ts";
+import { daysBetween } from "../../dates.ts";
+import type { DerivedEpisode } from "../derive/derive.ts";
 
 /** The fields of an episode that analyzeRetention reads. */
 export type RetentionEpisode = Pick<DerivedEpisode, "tier" | "days_in_treatment" | "dropout" | "closed" | "discharge_reason" | "admit_date" | "dropout_by">;

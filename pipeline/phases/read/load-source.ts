@@ -1,6 +1,6 @@
 /**
  * Reads one input file, in whatever format it comes, into a DuckDB table of text columns in file
- * order (delimited text, when asked lazily, as a view that reads the file when queried). A record's row is rowid + rowOffset: for delimited text and spreadsheets the row as the user
+ * order (delimited text, when asked lazily, as a view that reads the file when queried). A record's row (LoadedFile.row): for delimited text and spreadsheets the row as the user
  * sees it (header = row 1); for Parquet, JSON and SPSS files the record's number (first record = 1).
  * Columns the config drops are removed before anything else sees them.
  * Delimited text is read with its columns declared from its header (csv-header.ts), so that the
@@ -10,15 +10,24 @@
  */
 import { basename } from "node:path";
 import { closeSync, openSync, readSync } from "node:fs";
-import type { InputFormat } from "../config/types.ts";
-import type { InputSource } from "../config/study.ts";
-import { type Db, queryRows, sqlIdent, sqlString } from "../db.ts";
+import type { InputFormat } from "../../config/types.ts";
+import type { InputSource } from "../../config/study.ts";
+import { type Db, queryRows, sqlIdent, sqlString } from "../../db.ts";
 import { detectDelimiter, detectFormat, isUtf8 } from "./detect-format.ts";
 import { readXlsx } from "./read-xlsx.ts";
 import { readSav } from "./read-sav.ts";
 import { columnNames, firstRecord } from "./csv-header.ts";
-import { problem } from "../messages.ts";
-import { fail, ok, type Problem, type Result } from "../problem.ts";
+import { problem } from "../../messages.ts";
+import { fail, ok, type Problem, type Result } from "../../problem.ts";
+
+/** How delimited text is read typed (loadSource). */
+export interface TypedRead {
+  /** Column → DuckDB type (DATE, DOUBLE); columns not listed are read as text. */
+  types: Record<string, string>;
+  /** Codes read as missing besides the empty cell. */
+  missing: string[];
+  decimalMark: "." | ",";
+}
 
 export interface LoadedFile {
   format: InputFormat;
@@ -32,8 +41,10 @@ export interface LoadedFile {
   rows: number | null;
   /** What a row number counts: spreadsheet rows (header = 1) or records (first = 1). */
   row_unit: "row" | "record";
-  /** Added to a record's rowid to give its row number. */
-  rowOffset: number;
+  /** SQL: a record's row number in the file (from its rowid in the table loaded). */
+  row: string;
+  /** Rows of delimited text the reader could not read (too many or too few cells, an unclosed quote, bytes that are not text), one problem each. */
+  rejected: Problem[];
   /** Delimited text: the table of rows the reader rejected (filled as the file is read; see rejectedRows). */
   rejects: string | null;
 }
@@ -61,8 +72,11 @@ function readHead(path: string): Buffer {
  * @param lazy attach delimited text as a view that reads the file when queried, rather than copying
  *   every column into a table (a query then reads it in file order, so rowid is still the record's
  *   position); parse errors then surface when the view is first read
+ * @param typed for delimited text: the DuckDB type of each column read typed (others are text), the
+ *   codes read as missing, and the decimal mark; a cell that does not read as its type is a reject,
+ *   named by rejectedRows
  */
-export async function loadSource(db: Db, source: InputSource, table: string, drop: string[], labelled: Set<string>, lazy = false, role = "data"): Promise<Result<LoadedFile>> {
+export async function loadSource(db: Db, source: InputSource, table: string, drop: string[], labelled: Set<string>, lazy = false, role = "data", typed?: TypedRead): Promise<Result<LoadedFile>> {
   const head = readHead(source.path);
   const file = basename(source.path);
   const format = source.format ?? detectFormat(source.path, head);
@@ -80,20 +94,27 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
     if (header === null) return fail(problem("E_FILE_EMPTY", { role }, { file }));
     const all = columnNames(header);
     rejects = `rejects_${table}`;
-    const declared = `{${all.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ")}}`;
-    const reader = `read_csv(${path}, header = true, auto_detect = false, columns = ${declared}, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', encoding = ${sqlString(encoding)}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(`${rejects}_scan`)})`;
+    const declared = `{${all.map((c) => `${sqlString(c)}: ${sqlString(typed?.types[c] ?? "VARCHAR")}`).join(", ")}}`;
+    // Typed: the empty cell and the missing codes read as NULL (text columns are trimmed and cleared of
+    // the same codes by the query that reads them); decimal commas when the study declares them.
+    const options = typed ? `, nullstr = [${["", ...typed.missing].map(sqlString).join(", ")}], decimal_separator = ${sqlString(typed.decimalMark)}` : "";
+    const reader = `read_csv(${path}, header = true, auto_detect = false, columns = ${declared}, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', encoding = ${sqlString(encoding)}${options}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(`${rejects}_scan`)})`;
     const dropped = all.filter((c) => drop.includes(c));
     const kept = `SELECT * ${dropped.length ? `EXCLUDE (${dropped.map(sqlIdent).join(", ")})` : ""} FROM ${reader}`;
     if (lazy) {
       await db.run(`CREATE OR REPLACE VIEW ${table} AS ${kept}`);
-      return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: null, row_unit: "row", rowOffset: 2, rejects });
+      return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: null, row_unit: "row", row: "(rowid + 2)", rejects, rejected: [] });
     }
     await db.run(`CREATE OR REPLACE TABLE ${table} AS ${kept}`);
     const bad = await rejectedRows(db, rejects, file, encoding);
-    if (bad.length) return fail(...bad);
+    const lines = await rejectedLines(db, rejects);
+    await dropRejects(db, rejects);
     const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${table}`)) as [{ n: number }];
+    // Rows the reader could not read are handed on as findings, and the rows it read keep their
+    // lines; a file with more of them than are listed, or with nothing else, is refused here.
+    if (bad.length && (n === 0 || lines.length > MAX_REJECTS_LISTED)) return fail(...bad);
     if (n === 0) return fail(problem("E_FILE_EMPTY", { role }, { file }));
-    return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: n, row_unit: "row", rowOffset: 2, rejects: null });
+    return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: n + lines.length, row_unit: "row", row: lineOf("rowid + 1", lines), rejects: null, rejected: bad });
   } else if (format === "parquet") {
     await asText(db, table, `read_parquet(${path})`);
   } else if (format === "json" || format === "ndjson") {
@@ -110,7 +131,7 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
   for (const c of dropped) await db.run(`ALTER TABLE ${table} DROP COLUMN ${sqlIdent(c)}`);
   const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${table}`)) as [{ n: number }];
   if (n === 0) return fail(problem("E_FILE_EMPTY", { role }, { file }));
-  return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: n, row_unit: rowUnit, rowOffset: rowUnit === "row" ? 2 : 1, rejects });
+  return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: n, row_unit: rowUnit, row: `(rowid + ${rowUnit === "row" ? 2 : 1})`, rejects, rejected: [] });
 }
 
 /** Rows of rejects listed; the rest are counted in one line. */
@@ -118,35 +139,65 @@ const MAX_REJECTS_LISTED = 200;
 
 /**
  * The rows of a delimited file that its reader rejected, one problem each, named by line (header =
- * line 1) and, where the reader knows it, column; the rejects table is dropped. Never quotes the line.
+ * line 1) and, where the reader knows it, column. Never quotes the line.
  */
 export async function rejectedRows(db: Db, rejects: string | null, file: string, encoding: string): Promise<Problem[]> {
-  if (rejects === null) return [];
-  const rows = await queryRows<{ line: number; column_name: string | null; error_type: string; error_message: string; n: number }>(
+  if (!(await hasRejects(db, rejects))) return [];
+  // A file read several times stores its rejects once per scan: each line counts once.
+  const rows = await queryRows<{ line: number; column_name: string | null; column_idx: number | null; error_type: string; error_message: string; n: number }>(
     db,
-    `SELECT line::BIGINT::DOUBLE AS line, column_name, error_type, error_message, count(*) OVER ()::INTEGER AS n FROM ${sqlIdent(rejects)} ORDER BY line LIMIT ${MAX_REJECTS_LISTED}`,
+    `SELECT line::BIGINT::DOUBLE AS line, column_name, column_idx::DOUBLE AS column_idx, error_type, error_message, count(*) OVER ()::INTEGER AS n
+     FROM (SELECT DISTINCT ON (line, column_name, error_type) line, column_name, column_idx, error_type, error_message FROM ${sqlIdent(rejects!)}) ORDER BY line, column_name LIMIT ${MAX_REJECTS_LISTED}`,
   );
-  await db.run(`DROP TABLE IF EXISTS ${sqlIdent(rejects)}; DROP TABLE IF EXISTS ${sqlIdent(`${rejects}_scan`)}`);
   const problems = rows.map((r): Problem => {
-    const at = { file, row: r.line };
+    const at = { file, row: r.line, ...(r.column_name ? { column: r.column_name } : {}) };
     const found = /Found:\s*(\d+)/i.exec(r.error_message);
     const expected = /Expected Number of Columns:\s*(\d+)/i.exec(r.error_message);
     switch (r.error_type) {
       case "TOO MANY COLUMNS":
       case "MISSING COLUMNS":
-        return problem("E_ROW_RAGGED", { expected: expected ? Number(expected[1]) : 0, found: found ? Number(found[1]) : null }, at);
+        // The first missing column by name; an extra cell by its position (past the header's last).
+        return problem("E_ROW_RAGGED", { expected: expected ? Number(expected[1]) : 0, found: found ? Number(found[1]) : null }, { file, row: r.line, ...(r.column_name ? { column: r.column_name } : r.column_idx !== null ? { column: String(r.column_idx) } : {}) });
       case "UNQUOTED VALUE":
-        return problem("E_QUOTE_UNCLOSED", {}, { ...at, ...(r.column_name ? { column: r.column_name } : {}) });
+        return problem("E_QUOTE_UNCLOSED", {}, at);
       case "INVALID ENCODING":
       case "INVALID UNICODE":
-        return problem("E_ENCODING_INVALID", { encoding }, { ...at, ...(r.column_name ? { column: r.column_name } : {}) });
+        return problem("E_ENCODING_INVALID", { encoding }, at);
       default:
-        return problem("E_FILE_UNPARSEABLE", { format: "csv", detail: `${r.error_type.toLowerCase()}` }, { ...at, ...(r.column_name ? { column: r.column_name } : {}) });
+        return problem("E_FILE_UNPARSEABLE", { format: "csv", detail: `${r.error_type.toLowerCase()}` }, at);
     }
   });
   const total = rows[0]?.n ?? 0;
   if (total > rows.length) problems.push(problem("E_FILE_UNPARSEABLE", { format: "csv", detail: `and ${total - rows.length} more rows that cannot be read` }, { file }));
   return problems;
+}
+
+/** The lines the reader rejected, in order. */
+async function rejectedLines(db: Db, rejects: string | null): Promise<number[]> {
+  if (!(await hasRejects(db, rejects))) return [];
+  return (await queryRows<{ line: number }>(db, `SELECT DISTINCT line::DOUBLE AS line FROM ${sqlIdent(rejects!)} ORDER BY 1`)).map((r) => r.line);
+}
+
+/**
+ * SQL: the line of the k-th row read (k from 1), when the reader skipped some lines: k + 1 for the
+ * header, plus one for each rejected line R_j (the j-th, from 1) with R_j − j ≤ k.
+ * @example lineOf("rowid + 1", [5]) // => "((rowid + 1) + 1 + ((rowid + 1) >= 4)::INTEGER)"
+ */
+export function lineOf(k: string, rejected: number[]): string {
+  const shifts = rejected.map((line, j) => ` + ((${k}) >= ${line - (j + 1)})::INTEGER`);
+  return `((${k}) + 1${shifts.join("")})`;
+}
+
+/** Whether the reader rejected any row of a file read with a rejects table. */
+export async function hasRejects(db: Db, rejects: string | null): Promise<boolean> {
+  if (rejects === null) return false;
+  const exists = await queryRows(db, `SELECT 1 FROM information_schema.tables WHERE table_name = ${sqlString(rejects)}`);
+  return exists.length > 0 && (await queryRows(db, `SELECT 1 FROM ${sqlIdent(rejects)} LIMIT 1`)).length > 0;
+}
+
+/** Drops a file's rejects tables (they quote its lines). */
+export async function dropRejects(db: Db, rejects: string | null): Promise<void> {
+  if (rejects !== null) await db.run(`DROP TABLE IF EXISTS ${sqlIdent(rejects)}; DROP TABLE IF EXISTS ${sqlIdent(`${rejects}_scan`)}`);
 }
 
 /**

@@ -18,9 +18,9 @@
  *                    a score equal to a cut point belongs to the tier above; no tier without a rating
  * Artifact: internal/03-derived-episodes.csv (row-level: internal, never shared).
  */
-import type { Study } from "../config/study.ts";
-import { type Db, queryColumns, queryRows, secondConnection, sqlString } from "../db.ts";
-import { dropTypedTables } from "./validate.ts";
+import type { Study } from "../../config/study.ts";
+import { type Db, queryColumns, queryRows, secondConnection, sqlString } from "../../db.ts";
+import { dropTablesOf, TABLES } from "../tables.ts";
 
 /**
  * One episode as the analyses see it. It carries no client id: no analysis needs one, and leaving it
@@ -53,9 +53,6 @@ export interface DerivedEpisode {
 }
 
 export const DERIVED_TABLE = "d_episodes";
-
-/** Scores whose early window one aggregate computes (see derive). */
-const EARLY_PER_AGGREGATE = 3;
 
 /**
  * Means of ratings are rounded to this many decimal places. A sum of decimal scores carries
@@ -94,36 +91,18 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
       ? "FALSE"
       : `(a.last_session IS NOT NULL AND NOT (r.recorded_closed AND r.discharge_reason_text IN (${dropoutList}))
           AND date_diff('day', a.last_session, CASE WHEN r.recorded_closed THEN r.discharge_date ELSE ${cutoff} END) > ${study.noShowDays})`;
-  const window = study.earlyWindow;
-  // The first ratings of each score by date: a bounded arg_min per episode (a hash aggregate), not a
-  // window over every session, which sorted ten million rows. Dates are unique within an episode's
-  // kept sessions (a second session on a client's date is excluded as a duplicate).
-  const scores = ["alliance", ...keys];
-  const first = (k: string) => `arg_min(${k}, session_date, ${window}) FILTER (WHERE ${k} IS NOT NULL)`;
-  // The bounded arg_min of six scores in one aggregate took over a gigabyte of state on ten million
-  // sessions; in aggregates of at most three scores each it takes none of note, in the same time.
-  const groups: string[][] = [];
-  for (let i = 0; i < scores.length; i += EARLY_PER_AGGREGATE) groups.push(scores.slice(i, i + EARLY_PER_AGGREGATE));
-  for (const [j, group] of groups.entries()) {
-    const others = j > 0 ? [] : [
-      "count(*) AS n_sessions", "max(session_date) AS last_session", `len(${first("alliance")}) AS early_alliance_n`,
-      `round(avg(alliance), ${MEAN_DIGITS}) AS mean_alliance`,
-      "arg_max(alliance, session_date) FILTER (WHERE alliance IS NOT NULL) AS last_alliance",
-      "arg_min(outcome, session_date) FILTER (WHERE outcome IS NOT NULL) AS outcome_first",
-      "arg_max(outcome, session_date) FILTER (WHERE outcome IS NOT NULL) AS outcome_last",
-      "count(outcome) AS outcome_n",
-    ];
-    const early = group.map((k) => `round(list_avg(${first(k)}), ${MEAN_DIGITS}) AS early_${k}`);
-    await db.run(`CREATE OR REPLACE TEMP TABLE d_per_episode_${j} AS
-      SELECT episode_row AS ep, ${[...others, ...early].join(", ")} FROM t_sessions WHERE excluded_code IS NULL GROUP BY episode_row`);
-  }
-  const perEpisode = `SELECT * FROM d_per_episode_0${groups.slice(1).map((_, j) => ` JOIN d_per_episode_${j + 1} USING (ep)`).join("")}`;
+  // The summary of each episode's kept sessions (count, dates, the early window's ratings, …) is
+  // validate's (v_session_agg): one pass over the sessions made it.
+  const early = (k: string) => `round(list_avg(a.early_${k}), ${MEAN_DIGITS})`;
+  const perEpisode = `SELECT ep, n_sessions, last_session, len(early_alliance) AS early_alliance_n, round(mean_alliance, ${MEAN_DIGITS}) AS mean_alliance,
+      last_alliance, outcome_first, outcome_last, outcome_n, ${["alliance", ...keys].map((k) => `${early(k)} AS early_${k}`).join(", ")}
+    FROM ${TABLES.sessionSummary.name} a`;
   // Fixed cut points and a tier column give the tier in the same pass; quantiles need the scores first (assignTiers).
   const tierNow = study.tiers.method === "quantiles" ? null : tierSql(study, study.tiers.cutPoints);
   await db.run(`
     CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS
     SELECT * ${tierNow ? `REPLACE (${tierNow} AS tier)` : ""} FROM (
-    WITH e AS (SELECT * FROM t_episodes WHERE excluded_code IS NULL),
+    WITH e AS (SELECT * FROM ${TABLES.typedEpisodes.name} WHERE excluded_code IS NULL),
     recorded AS (
       SELECT e.*, (e.discharge_date IS NOT NULL AND e.discharge_date <= ${cutoff}) AS recorded_closed
       FROM e),
@@ -158,8 +137,7 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
     FROM base b
     ) ORDER BY src_row`);
   const tierCutPoints = tierNow ? (study.tiers.method === "column" ? [] : study.tiers.cutPoints) : await assignTiers(db, study);
-  for (const j of groups.keys()) await db.run(`DROP TABLE d_per_episode_${j}`);
-  await dropTypedTables(db);
+  await dropTablesOf(db, "derive");
   const writing = artifact === undefined ? null : writeDerivedCsv(db, artifact);
   writing?.catch(() => {}); // awaited below; this only keeps a failure from going unhandled meanwhile
   // The table is in src_row order (written so).

@@ -2,7 +2,7 @@
  * Which format an input file is in, from its first bytes (and, for text, its name and first line).
  * The config can name the format instead (files.<role>.format); detection never reads past the head.
  */
-import type { InputFormat } from "../config/types.ts";
+import type { InputFormat } from "../../config/types.ts";
 
 /**
  * The format of a file whose first bytes are `head`.

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Db } from "../db.ts";
+import type { Db } from "../../db.ts";
 import { appendRows } from "./append-rows.ts";
 import { cellText } from "./cell-text.ts";
 

@@ -1,0 +1,96 @@
+/**
+ * The DuckDB tables that pass between the phases of a run, declared in one place: each one's name,
+ * its columns and types, the phase that creates it and the phase that drops it. A phase reads and
+ * writes only the tables declared here (and its own scratch tables, which it drops itself), never
+ * another phase's internals; the drivers (pipeline/run.ts, quarterly/run-report.ts) call phases in
+ * order and hand each the previous one's output.
+ *
+ *   read ──r_episodes, r_sessions, r_session_clients──▶ validate ──t_episodes, v_session_agg──▶ derive
+ *
+ * The typed data handed on in JS (derived episodes as columns, the analysis) are declared in
+ * handoff.ts.
+ */
+import type { Db } from "../db.ts";
+import { sqlIdent } from "../db.ts";
+
+export type Phase = "read" | "validate" | "derive";
+
+export interface TableDeclaration {
+  name: string;
+  /** A table, or a view that reads a file each time it is queried (no copy of the rows is kept). */
+  kind: "table" | "table or view";
+  createdBy: Phase;
+  droppedBy: Phase;
+  /** Column → DuckDB type. Fields that depend on the config are described in `also`. */
+  columns: Record<string, string>;
+  also?: string;
+}
+
+export const TABLES = {
+  /** One row per episode record, typed: read straight from the file (CSV), or typed from its text (other formats, long and wide layouts). */
+  episodes: {
+    name: "r_episodes",
+    kind: "table",
+    createdBy: "read",
+    droppedBy: "derive",
+    columns: {
+      src_row: "INTEGER",
+      src_slot: "INTEGER",
+      client_id: "VARCHAR",
+      site: "VARCHAR",
+      therapist_id: "VARCHAR",
+      admit_date: "DATE",
+      discharge_date: "DATE",
+      discharge_reason: "VARCHAR",
+      episode_key: "VARCHAR",
+      conflict_row: "INTEGER",
+    },
+    also: "tier VARCHAR with a tier column; <field>_text VARCHAR for each field typed from text (ReadOutput.textBacked)",
+  },
+  /** One row per session record, typed. A CSV in the episodes + sessions layout is read each time the view is queried (no copy kept). */
+  sessions: {
+    name: "r_sessions",
+    kind: "table or view",
+    createdBy: "read",
+    droppedBy: "derive",
+    columns: {
+      src_row: "INTEGER",
+      src_slot: "INTEGER",
+      client_id: "VARCHAR",
+      episode_key: "VARCHAR",
+      session_date: "DATE",
+      alliance: "DOUBLE",
+      outcome: "DOUBLE",
+    },
+    also: "therapist_id VARCHAR when sessions name one; item_<i> DOUBLE per alliance item; <component key> DOUBLE per subscale or rater column; <field>_text VARCHAR for each field typed from text",
+  },
+  /** The distinct client ids of the sessions file, with their rows: for the identifier guard, the flow and the release check. */
+  sessionClients: { name: "r_session_clients", kind: "table", createdBy: "read", droppedBy: "derive", columns: { client_id: "VARCHAR", n: "BIGINT" } },
+  /** Episodes as validate types and checks them: r_episodes' columns and what the rules need. */
+  typedEpisodes: {
+    name: "t_episodes",
+    kind: "table",
+    createdBy: "validate",
+    droppedBy: "derive",
+    columns: { id_repeated: "BOOLEAN", first_row: "INTEGER", previous_discharge: "DATE", previous_row: "INTEGER", excluded_code: "VARCHAR" },
+    also: "every column of r_episodes",
+  },
+  /** Per episode (ep = its src_row), the sessions validate kept, summarised as derive needs them. */
+  sessionSummary: {
+    name: "v_session_agg",
+    kind: "table",
+    createdBy: "validate",
+    droppedBy: "derive",
+    columns: { ep: "INTEGER", n_sessions: "BIGINT", last_session: "DATE", mean_alliance: "DOUBLE", last_alliance: "DOUBLE", outcome_first: "DOUBLE", outcome_last: "DOUBLE", outcome_n: "BIGINT" },
+    also: "early_<score> DOUBLE[] (the first ratings of the early window) for the alliance and each component",
+  },
+} as const satisfies Record<string, TableDeclaration>;
+
+/** Drops the tables a phase is declared to drop (views and tables alike); absent ones are skipped. */
+export async function dropTablesOf(db: Db, phase: Phase): Promise<void> {
+  for (const t of Object.values(TABLES) as TableDeclaration[]) {
+    if (t.droppedBy !== phase) continue;
+    await db.run(`DROP VIEW IF EXISTS ${sqlIdent(t.name)}`).catch(() => {});
+    await db.run(`DROP TABLE IF EXISTS ${sqlIdent(t.name)}`).catch(() => {});
+  }
+}

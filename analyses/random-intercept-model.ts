@@ -53,14 +53,6 @@ export interface Contrast {
   weights: number[];
 }
 
-interface GroupSums {
-  m: number;
-  sx: number[];
-  sxx: number[][];
-  sy: number;
-  sxy: number[];
-  syy: number;
-}
 
 export function randomInterceptModel(
   y: readonly number[],
@@ -136,40 +128,63 @@ function groupCodes(group: readonly string[]): GroupCodes {
   return { codes, count: numbers.size };
 }
 
-/** Each group's sums, in one pass over the rows (each group's rows are added in row order). */
-function groupSums(y: readonly number[], x: readonly (readonly number[])[], groups: GroupCodes, p: number): GroupSums[] {
-  const sums = Array.from({ length: groups.count }, (): GroupSums => ({ m: 0, sx: new Array(p).fill(0), sxx: Array.from({ length: p }, () => new Array(p).fill(0)), sy: 0, sxy: new Array(p).fill(0), syy: 0 }));
-  for (let i = 0; i < y.length; i++) {
-    const s = sums[groups.codes[i]!]!;
-    const xi = x[i]!;
-    const yi = y[i]!;
-    s.m++;
-    s.sy += yi;
-    s.syy += yi * yi;
-    for (let a = 0; a < p; a++) {
-      s.sx[a]! += xi[a]!;
-      s.sxy[a]! += xi[a]! * yi;
-      for (let b = 0; b < p; b++) s.sxx[a]![b]! += xi[a]! * xi[b]!;
-    }
-  }
-  return sums;
+/** Every group's sums, in flat arrays (group g's entries at g, g·p + a and g·p² + a·p + b). */
+interface FlatSums {
+  count: number;
+  m: Float64Array;
+  sx: Float64Array;
+  sxx: Float64Array;
+  sy: Float64Array;
+  sxy: Float64Array;
+  syy: Float64Array;
 }
 
-/** The REML criterion and GLS estimates at one λ, from the group sums. */
-function profile(sums: GroupSums[], p: number, n: number, lambda: number) {
-  const w = Matrix.zeros(p, p);
+/** Each group's sums, in one pass over the rows (each group's rows are added in row order). */
+function groupSums(y: readonly number[], x: readonly (readonly number[])[], groups: GroupCodes, p: number): FlatSums {
+  const g = groups.count;
+  const f: FlatSums = { count: g, m: new Float64Array(g), sx: new Float64Array(g * p), sxx: new Float64Array(g * p * p), sy: new Float64Array(g), sxy: new Float64Array(g * p), syy: new Float64Array(g) };
+  const { m, sx, sxx, sy, sxy, syy } = f;
+  for (let i = 0; i < y.length; i++) {
+    const k = groups.codes[i]!;
+    const xi = x[i]!;
+    const yi = y[i]!;
+    m[k]!++;
+    sy[k]! += yi;
+    syy[k]! += yi * yi;
+    for (let a = 0; a < p; a++) {
+      const xa = xi[a]!;
+      sx[k * p + a]! += xa;
+      sxy[k * p + a]! += xa * yi;
+      for (let b = 0; b < p; b++) sxx[(k * p + a) * p + b]! += xa * xi[b]!;
+    }
+  }
+  return f;
+}
+
+/**
+ * The REML criterion and GLS estimates at one λ, from the group sums. Called a hundred times or so
+ * per fit: plain arrays in the loop over groups (tens of thousands of therapists), a matrix only at the end.
+ */
+function profile(sums: FlatSums, p: number, n: number, lambda: number) {
+  const wf = new Float64Array(p * p);
   const wxy = new Array<number>(p).fill(0);
   let wyy = 0;
   let logDetH = 0;
-  for (const s of sums) {
-    const c = lambda / (1 + lambda * s.m);
-    logDetH += Math.log1p(lambda * s.m);
-    wyy += s.syy - c * s.sy * s.sy;
+  const { m, sx, sxx, sy, sxy, syy } = sums;
+  for (let k = 0; k < sums.count; k++) {
+    const mk = m[k]!;
+    const syk = sy[k]!;
+    const c = lambda / (1 + lambda * mk);
+    logDetH += Math.log1p(lambda * mk);
+    wyy += syy[k]! - c * syk * syk;
     for (let a = 0; a < p; a++) {
-      wxy[a]! += s.sxy[a]! - c * s.sx[a]! * s.sy;
-      for (let b = 0; b <= a; b++) w.set(a, b, w.get(a, b) + s.sxx[a]![b]! - c * s.sx[a]! * s.sx[b]!);
+      const sxa = sx[k * p + a]!;
+      wxy[a]! += sxy[k * p + a]! - c * sxa * syk;
+      for (let b = 0; b <= a; b++) wf[a * p + b] = wf[a * p + b]! + sxx[(k * p + a) * p + b]! - c * sxa * sx[k * p + b]!;
     }
   }
+  const w = new Matrix(p, p);
+  for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) w.set(a, b, wf[a * p + b]!);
   for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) w.set(a, b, w.get(b, a));
   const chol = new CholeskyDecomposition(w);
   const l = chol.lowerTriangularMatrix;
@@ -258,7 +273,7 @@ function brent(f: (x: number) => number, a: number, b: number): number {
  * Each group's V⁻¹ is aI + bJ, so traces and quadratic forms reduce to per-group scalars.
  */
 function observedInformation(
-  sums: GroupSums[],
+  sums: FlatSums,
   x: readonly (readonly number[])[],
   y: readonly number[],
   groups: GroupCodes,
@@ -274,23 +289,30 @@ function observedInformation(
   const t1 = [[0, 0], [0, 0]];
   const d = Array.from({ length: k }, () => Array.from({ length: k }, () => Matrix.zeros(p, p)));
   const bMat = Array.from({ length: k }, () => Matrix.zeros(p, p));
-  const addForm = (target: Matrix, s: GroupSums, form: [number, number]) => {
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) target.set(a, b, target.get(a, b) + form[0] * s.sxx[a]![b]! + form[1] * s.sx[a]! * s.sx[b]!);
+  // Plain arrays while summing over the groups (tens of thousands); matrices once summed.
+  const dSum = Array.from({ length: k * k }, () => new Float64Array(p * p));
+  const bSum = Array.from({ length: k }, () => new Float64Array(p * p));
+  const addForm = (target: Float64Array, gi: number, form: [number, number]) => {
+    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) target[a * p + b] = target[a * p + b]! + form[0] * sums.sxx[(gi * p + a) * p + b]! + form[1] * sums.sx[gi * p + a]! * sums.sx[gi * p + b]!;
   };
   // Each group's V⁻¹ = aI + bJ, computed once.
-  const inverses = sums.map((s): [number, number] => [1 / sigma2, -varGroup / (sigma2 * (sigma2 + s.m * varGroup))]);
-  sums.forEach((s, gi) => {
-    const m = s.m;
-    const inv = inverses[gi]!;
+  const inverses = Array.from(sums.m, (m): [number, number] => [1 / sigma2, -varGroup / (sigma2 * (sigma2 + m * varGroup))]);
+  inverses.forEach((inv, gi) => {
+    const m = sums.m[gi]!;
     for (let kk = 0; kk < k; kk++) {
       for (let ll = 0; ll < k; ll++) {
         const prod = mul(mul(mul(inv, basis[kk]!, m), inv, m), basis[ll]!, m);
         t1[kk]![ll]! += m * prod[0] + m * prod[1];
-        addForm(d[kk]![ll]!, s, mul(prod, inv, m));
+        addForm(dSum[kk * k + ll]!, gi, mul(prod, inv, m));
       }
-      addForm(bMat[kk]!, s, mul(mul(inv, basis[kk]!, m), inv, m));
+      addForm(bSum[kk]!, gi, mul(mul(inv, basis[kk]!, m), inv, m));
     }
   });
+  const asMatrix = (f: Float64Array) => new Matrix(Array.from({ length: p }, (_, a) => Array.from(f.subarray(a * p, a * p + p))));
+  for (let kk = 0; kk < k; kk++) {
+    bMat[kk] = asMatrix(bSum[kk]!);
+    for (let ll = 0; ll < k; ll++) d[kk]![ll] = asMatrix(dSum[kk * k + ll]!);
+  }
   // w = V⁻¹(y − Xβ̂) per group; q_0 = ZZᵀw (the group's sum of w in every row), q_1 = w.
   // yᵀP V_k P V_l P y = q_kᵀ P q_l, with P q = V⁻¹q − V⁻¹X Φ XᵀV⁻¹q and Φ = (XᵀV⁻¹X)⁻¹.
   // With V⁻¹ = aI + bJ, XᵀV⁻¹q_k and q_kᵀV⁻¹q_l need only each group's residual sums
@@ -310,8 +332,9 @@ function observedInformation(
     e2[gi]! += e * e;
     for (let j = 0; j < p; j++) xe[gi * p + j]! += xi[j]! * e;
   }
-  sums.forEach(({ m, sx }, gi) => {
-    const [a, b] = inverses[gi]!;
+  inverses.forEach(([a, b], gi) => {
+    const m = sums.m[gi]!;
+    const sx = sums.sx.subarray(gi * p, gi * p + p);
     const sumW = (a + b * m) * e1[gi]!; // Σ w, with w = a·e + b·E
     const sumW2 = a * a * e2[gi]! + (2 * a * b + b * b * m) * e1[gi]! * e1[gi]!; // Σ w²
     const c = a + b * m; // V⁻¹1 = c·1

@@ -1,11 +1,23 @@
 #!/usr/bin/env node
-// The `alliance` command. Loads the TypeScript sources through tsx so there is no build step.
-import { register } from "tsx/esm/api";
+// The `alliance` command. Runs the compiled JavaScript in dist/, which `npm run setup` (and so
+// `npm run demo` and `npm test`) builds; when the sources have changed since, it runs them through
+// tsx instead, so a stale build is never run.
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isBuilt } from "../scripts/compiled.mjs";
 
-register();
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+let base;
+if (isBuilt(root)) base = join(root, "dist", "pipeline");
+else {
+  (await import("tsx/esm/api")).register();
+  base = join(root, "pipeline");
+}
+const ext = base.includes(`${join("dist", "pipeline")}`) ? "js" : "ts";
+const load = (name) => import(pathToFileURL(join(base, `${name}.${ext}`)).href);
 // A run that stops early (interrupted, or by an error) removes the folders it made: where DuckDB may
 // have moved row-level data, and the staging folder of outputs not yet published.
-const { removeAtExit } = await import("../pipeline/leftovers.ts");
+const { removeAtExit } = await load("leftovers");
 removeAtExit();
-const { main } = await import("../pipeline/cli.ts");
+const { main } = await load("cli");
 process.exitCode = await main(process.argv.slice(2));

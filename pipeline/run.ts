@@ -15,7 +15,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { createRequire } from "node:module";
+import { PACKAGE } from "./root.ts";
 import type { Study } from "./config/study.ts";
 import { closeDb, openDb, queryRows } from "./db.ts";
 import { problem } from "./messages.ts";
@@ -30,13 +30,13 @@ import { analyzeRetentionInBackground } from "./phases/analyze/retention-in-back
 import { exactResults, shareableResults } from "./phases/render/shareable.ts";
 import { readClientIds, type ClientIds } from "./privacy/client-ids.ts";
 import { RELEASE_CHECKS, type ReleaseRules } from "./privacy/release-check.ts";
-import { renderCharts } from "./report/charts.ts";
 import { buildReportView } from "./report/view-model.ts";
 import { renderHtml } from "./report/html.ts";
 import { reportTables } from "./report/tables.ts";
-import { printPdf } from "./report/pdf.ts";
+import type { Printer } from "./report/pdf.ts";
+import { INSTALL_BROWSER_HINT } from "./report/find-browser.js";
 
-const pkg = createRequire(import.meta.url)("../package.json") as { name: string; version: string };
+const pkg = PACKAGE;
 
 export interface RunOptions {
   /** Where the shareable outputs are written (the command's staging folder). */
@@ -71,6 +71,12 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
   if (internal) writeFileSync(join(internal, "README.txt"), "Internal working files of the run. They hold row-level data: do not share this folder.\n");
   const runAt = (options.now ?? new Date()).toISOString();
   const progress = options.progress ?? SILENT;
+  // The browser starts, and the chart modules load, while the data phases run (DuckDB works on
+  // threads of its own): on a small study they are most of the run's time.
+  const printer = options.pdf !== false ? import("./report/pdf.ts").then((m) => m.openPrinter()) : null;
+  printer?.catch(() => {}); // awaited below (or closed in finally)
+  const charts = import("./report/charts.ts");
+  charts.catch(() => {});
   const db = await openDb({ progress: progress !== SILENT });
   try {
     // 1 read
@@ -116,14 +122,14 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
       writeFileSync(join(outDir, "tables", name), text);
       files.push(`tables/${name}`);
     }
-    const html = renderHtml(buildReportView(results, await renderCharts(results)));
+    const html = renderHtml(buildReportView(results, await (await charts).renderCharts(results)));
     writeFileSync(join(outDir, "report.html"), html);
     files.push("report.html");
     progress.end("render");
     const notices: Problem[] = [];
     if (options.pdf !== false) {
       progress.begin("pdf");
-      const pdf = await printPdf(html);
+      const pdf = await printWith(printer!, html);
       if (pdf.ok) {
         writeFileSync(join(outDir, "report.pdf"), pdf.value.bytes);
         files.push("report.pdf");
@@ -137,6 +143,8 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     return ok({ outDir, results, files, notices, release });
   } finally {
     closeDb(db);
+    const opened = await printer?.catch(() => null);
+    if (opened?.ok) await opened.value.close();
   }
 }
 
@@ -169,4 +177,11 @@ export async function buildProvenance(db: Parameters<typeof queryRows>[0], study
 
 export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+/** Prints the report with the browser started at the beginning of the run (or says why there is no PDF). */
+async function printWith(printer: Promise<Result<Printer>>, html: string): Promise<Result<{ bytes: Uint8Array; blockedRequests: string[] }>> {
+  const opened = await printer;
+  if (!opened.ok) return fail(problem("W_NO_BROWSER", { hint: INSTALL_BROWSER_HINT, file: "the PDF" }));
+  return ok(await opened.value.print(html));
 }

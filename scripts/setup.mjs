@@ -3,6 +3,7 @@
 // the npm dependencies (npm install from package-lock.json, when it changed since the last install;
 // not `npm ci`, which in npm 11 rejects the lockfiles npm 11 writes when optional
 // platform packages are involved)
+// the compiled JavaScript in dist/ that `alliance` runs (when the sources changed since the last build),
 // and the system Chromium for PDF output (apt-get, when absent and we may install it).
 // When everything is present it only reads two small files and returns.
 import { createHash } from "node:crypto";
@@ -11,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findBrowser, INSTALL_BROWSER_HINT } from "../pipeline/report/find-browser.js";
+import { build, isBuilt } from "./compiled.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** @param {string} line */
@@ -18,6 +20,7 @@ const say = (line) => console.error(`[setup] ${line}`);
 
 checkNode();
 ensureDependencies();
+ensureBuild();
 ensureBrowser();
 
 function checkNode() {
@@ -43,6 +46,15 @@ function ensureDependencies() {
     process.exit(result.status ?? 1);
   }
   writeFileSync(stamp, want + "\n");
+}
+
+function ensureBuild() {
+  if (isBuilt(root)) return;
+  say("compiling the TypeScript sources into dist/ (tsc -p tsconfig.build.json)…");
+  if (!build(root)) {
+    say("the build failed; see the messages above.");
+    process.exit(1);
+  }
 }
 
 function ensureBrowser() {

@@ -2,12 +2,12 @@
  * `alliance run` and `alliance demo`: validate a study's data and write its report, results.json and
  * tables into the output folder (default reports/<study name>).
  */
-import { fileURLToPath } from "node:url";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { ROOT } from "../root.ts";
 import { loadStudyConfig } from "../config/load-config.ts";
 import { count, done, KEEP_INTERNAL, QUIET, refused, runTime, shown, type Command, type Context, type Outcome, type Values } from "./command.ts";
 
-export const DEMO_CONFIG = fileURLToPath(new URL("../../data/demo/study.yaml", import.meta.url));
+export const DEMO_CONFIG = join(ROOT, "data", "demo", "study.yaml");
 
 /** What a run publishes in its output folder; `internal` only so that one an earlier version left there is removed. */
 export const RUN_OUTPUTS = ["report.html", "report.pdf", "results.json", "tables", "internal"];

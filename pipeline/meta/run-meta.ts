@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createRequire } from "node:module";
+import { PACKAGE } from "../root.ts";
 import { problem } from "../messages.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { renderSvg } from "../report/chart-frame.ts";
@@ -20,7 +20,7 @@ import { readStudies } from "./read-studies.ts";
 import { NO_CLIENT_IDS } from "../privacy/client-ids.ts";
 import type { ReleaseRules } from "../privacy/release-check.ts";
 
-const pkg = createRequire(import.meta.url)("../../package.json") as { name: string; version: string };
+const pkg = PACKAGE;
 
 export interface MetaOptions {
   studiesPath: string;

@@ -5,7 +5,7 @@
  * another phase's internals; the drivers (pipeline/run.ts, quarterly/run-report.ts) call phases in
  * order and hand each the previous one's output.
  *
- *   read ──r_episodes, r_sessions, r_session_clients──▶ validate ──t_episodes, v_session_agg──▶ derive
+ *   read ──r_episodes, r_sessions(_rows), r_session_clients──▶ validate ──t_episodes, v_links, v_session_agg──▶ derive
  *
  * The typed data handed on in JS (derived episodes as columns, the analysis) are declared in
  * handoff.ts.
@@ -17,7 +17,7 @@ export type Phase = "read" | "validate" | "derive";
 
 export interface TableDeclaration {
   name: string;
-  /** A table, or a view that reads a file each time it is queried (no copy of the rows is kept). */
+  /** A table, or (r_sessions) a view over one. */
   kind: "table" | "table or view";
   createdBy: Phase;
   droppedBy: Phase;
@@ -47,7 +47,7 @@ export const TABLES = {
     },
     also: "tier VARCHAR with a tier column; <field>_text VARCHAR for each field typed from text (ReadOutput.textBacked)",
   },
-  /** One row per session record, typed. A CSV in the episodes + sessions layout is read each time the view is queried (no copy kept). */
+  /** One row per session record, typed. For a CSV of the episodes + sessions layout, a view that numbers the rows of r_sessions_rows. */
   sessions: {
     name: "r_sessions",
     kind: "table or view",
@@ -64,6 +64,15 @@ export const TABLES = {
     },
     also: "therapist_id VARCHAR when sessions name one; item_<i> DOUBLE per alliance item; <component key> DOUBLE per subscale or rater column; <field>_text VARCHAR for each field typed from text",
   },
+  /** The session records of a CSV as the typed reader read them, in file order (r_sessions numbers them by rowid); absent when the sessions were typed from text. */
+  sessionRows: {
+    name: "r_sessions_rows",
+    kind: "table",
+    createdBy: "read",
+    droppedBy: "derive",
+    columns: { src_slot: "INTEGER", client_id: "VARCHAR", episode_key: "VARCHAR", session_date: "DATE", alliance: "DOUBLE", outcome: "DOUBLE", conflict_row: "INTEGER" },
+    also: "as r_sessions, but src_row",
+  },
   /** The distinct client ids of the sessions file, with their rows: for the identifier guard, the flow and the release check. */
   sessionClients: { name: "r_session_clients", kind: "table", createdBy: "read", droppedBy: "derive", columns: { client_id: "VARCHAR", n: "BIGINT" } },
   /** Episodes as validate types and checks them: r_episodes' columns and what the rules need. */
@@ -74,6 +83,15 @@ export const TABLES = {
     droppedBy: "derive",
     columns: { id_repeated: "BOOLEAN", first_row: "INTEGER", previous_discharge: "DATE", previous_row: "INTEGER", excluded_code: "VARCHAR" },
     also: "every column of r_episodes",
+  },
+  /** The episode each session belongs to: by key (client and episode id), or by date (the client's episode from its admission to the next one's). Temporary; the quarterly batch reads it to leave a site's sessions out. */
+  links: {
+    name: "v_links",
+    kind: "table",
+    createdBy: "validate",
+    droppedBy: "derive",
+    columns: { ep: "INTEGER", client_id: "VARCHAR", admit_date: "DATE", discharge_date: "DATE", episode_therapist: "VARCHAR", ep_excluded: "BOOLEAN" },
+    also: "episode_key VARCHAR (by key), or from_date and to_date DATE (by date)",
   },
   /** Per episode (ep = its src_row), the sessions validate kept, summarised as derive needs them. */
   sessionSummary: {

@@ -4,11 +4,11 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
+import { ROOT } from "../root.ts";
 import type { ReportView } from "./view-model.ts";
 
-export const TEMPLATE_DIR = fileURLToPath(new URL("../../templates/", import.meta.url));
+export const TEMPLATE_DIR = join(ROOT, "templates");
 
 /** Render the report page from a view model. */
 export function renderHtml(view: ReportView, templateDir: string = TEMPLATE_DIR): string {

@@ -14,7 +14,7 @@ import { pairwiseCorrelation, pearson, pearsonFromR } from "../../../analyses/pe
 import { jacobsonTruax, type ChangeCategory, type ReliableChange } from "../../../analyses/reliable-change.ts";
 import type { CorrelationEstimate } from "../../../analyses/correlation-result.ts";
 import type { Study } from "../../config/study.ts";
-import type { DerivedEpisode } from "../derive/derive.ts";
+import type { DerivedEpisode } from "../handoff.ts";
 
 export const PREDICTORS = ["early_alliance", "mean_alliance", "last_alliance"] as const;
 export const OUTCOMES = ["outcome_change", "outcome_last", "outcome_residualized"] as const;

@@ -19,7 +19,7 @@ import { cumulativeIncidence } from "../../../analyses/cumulative-incidence.ts";
 import { wilson, type Proportion } from "../../../analyses/wilson.ts";
 import type { Study } from "../../config/study.ts";
 import { daysBetween } from "../../dates.ts";
-import type { DerivedEpisode } from "../derive/derive.ts";
+import type { DerivedEpisode } from "../handoff.ts";
 
 /** The fields of an episode that analyzeRetention reads. */
 export type RetentionEpisode = Pick<DerivedEpisode, "tier" | "days_in_treatment" | "dropout" | "closed" | "discharge_reason" | "admit_date" | "dropout_by">;

@@ -6,7 +6,7 @@
  * says whether the between-therapist slope differs from the within-therapist one. Pure: no I/O.
  */
 import { interceptOnlyIcc, randomInterceptModel, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
-import type { DerivedEpisode } from "../derive/derive.ts";
+import type { DerivedEpisode } from "../handoff.ts";
 
 /** Fewer therapists than this and the between-therapist part is not estimated. */
 export const MIN_THERAPISTS = 3;

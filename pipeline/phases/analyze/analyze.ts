@@ -18,7 +18,7 @@ import { bootstrapCorrelation, type BootstrapInterval } from "../../../analyses/
 import type { CorrelationEstimate } from "../../../analyses/correlation-result.ts";
 import type { Study } from "../../config/study.ts";
 import type { CorrelationY } from "../../results.ts";
-import type { DerivedEpisode } from "../derive/derive.ts";
+import type { DerivedEpisode } from "../handoff.ts";
 import { analyzeTherapists, type TherapistAnalysis } from "./analyze-therapists.ts";
 import { analyzePredictors, type PredictorAnalysis } from "./analyze-predictors.ts";
 

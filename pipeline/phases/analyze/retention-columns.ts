@@ -5,7 +5,7 @@
  * serialised one by one.
  */
 import type { RetentionEpisode } from "./analyze-retention.ts";
-import type { DerivedEpisode } from "../derive/derive.ts";
+import type { DerivedEpisode } from "../handoff.ts";
 
 /** Text fields as codes into their own list of distinct values (-1 for null). */
 interface Coded {

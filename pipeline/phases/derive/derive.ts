@@ -195,6 +195,7 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
     }),
   );
   await writing;
+  await db.run(`DROP TABLE ${DERIVED_TABLE}`);
   return { episodes, tierCutPoints };
 }
 

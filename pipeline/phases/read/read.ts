@@ -4,9 +4,9 @@
  * hands validate the relations of phases/tables.ts, whatever the layout:
  *   r_episodes         one row per episode record, typed (a table);
  *   r_sessions         one row per session record, typed: for a CSV or TSV file in the episodes +
- *                      sessions layout, a view that reads the file each time it is queried, each cell
- *                      typed by the reader (dates, scores) and each row numbered as it comes, so no copy
- *                      of ten million rows is kept; otherwise a table typed from the file's text;
+ *                      sessions layout, a view numbering the rows of r_sessions_rows, which the reader
+ *                      filled typed in one pass (no text copy of ten million rows is made); otherwise
+ *                      a table typed from the file's text;
  *   r_session_clients  the sessions file's distinct client ids and their rows.
  * Every record keeps its row in its file (src_row). A CSV whose every cell the typed reader reads is
  * read that way; one with a cell it cannot type is read again as text, the cell typed in SQL and kept
@@ -211,18 +211,33 @@ async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedF
       await db.run(`DROP TABLE ${REL.episodes}_rows; DROP VIEW ${srcTable(role)}`);
       return ok({ studyYear: year, textBacked, unreadable: [] });
     }
-    // Sessions: one pass for the client ids, naming every column so the reader checks each cell.
+    // Sessions: the mapped columns typed into a table in one pass (the reader checks each of their
+    // cells); the file's other columns are read only by the guard, whose pass checks theirs.
     const clientCol = study.columns.sessions.client_id;
-    const every = file.columns.map((c) => `${sqlIdent(c)} IS NULL`).join(" AND ");
-    await db.run(`CREATE OR REPLACE TABLE ${TABLES.sessionClients.name} AS SELECT ${text(clientCol)} AS client_id, count(*) AS n, count(*) FILTER (WHERE ${every}) AS n_blank FROM ${srcTable(role)} GROUP BY 1`);
-    if (await rejected()) return ok("rejects");
-    const guarded = new Map<string, string>(textColumns.filter(([f]) => f !== "client_id").map(([f, c]) => [c, f]));
-    const foundIds = study.notIdentifiers.includes(clientCol) ? [] : await findIdentifiers(db, TABLES.sessionClients.name, [clientCol], { inTable: () => "client_id", studyYear, isStudyDate: studyDateColumn(study), isStaffOrPlace });
-    const foundOthers = await findIdentifiers(db, srcTable(role), [...guarded.keys(), ...others, ...(key && !study.notIdentifiers.includes(key) ? [key] : [])], { studyYear, isStudyDate: studyDateColumn(study), isStaffOrPlace });
-    const found = [...foundIds, ...foundOthers];
+    const rows = TABLES.sessionRows.name;
+    await db.run(`CREATE OR REPLACE TABLE ${rows} AS SELECT NULL::INTEGER AS src_slot, ${fields.join(", ")}, NULL::INTEGER AS conflict_row FROM ${srcTable(role)}`);
+    if (await rejected()) {
+      await db.run(`DROP TABLE ${rows}`);
+      return ok("rejects");
+    }
+    await db.run(`CREATE OR REPLACE TABLE ${TABLES.sessionClients.name} AS SELECT client_id, count(*) AS n FROM ${rows} GROUP BY 1`);
+    const guarded = new Map<string, string>([...textColumns.filter(([f]) => f !== "client_id").map(([f, c]): [string, string] => [c, f]), ...(key && !study.notIdentifiers.includes(key) ? [[key, "episode_key"] as [string, string]] : [])]);
+    const guard = { studyYear, isStudyDate: studyDateColumn(study), isStaffOrPlace };
+    const found = [
+      ...(study.notIdentifiers.includes(clientCol) ? [] : await findIdentifiers(db, TABLES.sessionClients.name, [clientCol], { ...guard, inTable: () => "client_id" })),
+      ...(await findIdentifiers(db, rows, [...guarded.keys()], { ...guard, inTable: (c) => guarded.get(c)! })),
+      ...(await findIdentifiers(db, srcTable(role), others, guard)),
+    ];
+    if (await rejected()) {
+      await db.run(`DROP TABLE ${rows}; DROP TABLE ${TABLES.sessionClients.name}`);
+      return ok("rejects");
+    }
     if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
-    const view = `SELECT (row_number() OVER () + 1)::INTEGER AS src_row, NULL::INTEGER AS src_slot, ${fields.join(", ")}, NULL::INTEGER AS conflict_row FROM ${srcTable(role)}`;
-    await db.run(editable ? `CREATE OR REPLACE TABLE ${REL.sessions} AS ${view}` : `CREATE OR REPLACE VIEW ${REL.sessions} AS ${view}`);
+    // With no row rejected, a row's place in the table is its line in the file, less the header's.
+    const numbered = `SELECT (rowid + 2)::INTEGER AS src_row, * FROM ${rows}`;
+    if (editable) await db.run(`CREATE OR REPLACE TABLE ${REL.sessions} AS ${numbered}; DROP TABLE ${rows}`);
+    else await db.run(`CREATE OR REPLACE VIEW ${REL.sessions} AS ${numbered}`);
+    await db.run(`DROP VIEW ${srcTable(role)}`);
     return ok({ studyYear, textBacked, unreadable: [] });
   } catch (e) {
     return fail(problem("E_FILE_UNPARSEABLE", { format: study.sources[role].format, detail: (e as Error).message ?? String(e) }, { file: name }));

@@ -8,7 +8,7 @@
  */
 import { apaChiSquare, apaHazardRatio } from "../../report/apa.ts";
 import type { RetentionResults } from "../../results.ts";
-import { CAUSES, type RetentionAnalysis } from "../analyze/analyze-retention.ts";
+import { CAUSES, type RetentionAnalysis } from "../handoff.ts";
 
 /** Days at which the number at risk is shown beneath the Kaplan–Meier chart. */
 export const RISK_TABLE_STEP = 30;

@@ -15,10 +15,10 @@ import { BENCHMARKS } from "../../benchmarks.ts";
 import type { MixedCoefficient } from "../../../analyses/random-intercept-model.ts";
 import type { RandomEffects } from "../../../analyses/random-effects.ts";
 import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type MixedCoefficientRow, type TherapistResults, type PredictorResults, type PredictorCorrelationRow, type BenchmarkResults, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../../results.ts";
-import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "../analyze/analyze.ts";
-import type { IngestedFile } from "../read/read.ts";
-import type { ValidationOutput } from "../validate/validate.ts";
-import type { RetentionAnalysis } from "../analyze/analyze-retention.ts";
+import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "../handoff.ts";
+import type { IngestedFile } from "../handoff.ts";
+import type { ValidationOutput } from "../handoff.ts";
+import type { RetentionAnalysis } from "../handoff.ts";
 import { shareableRetention, type Counter } from "./shareable-retention.ts";
 
 export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: text("X_NO_ALLIANCE_RATING", {}) } as const;

@@ -87,7 +87,7 @@ export async function validate(db: Db, study: Study, read: ReadFacts, options: V
 export async function checkRules(db: Db, study: Study, read: ReadFacts, options: ValidateOptions = {}): Promise<ValidationOutput> {
   const { maxListed = MAX_LISTED_PER_RULE, listAll = false, progress = SILENT } = options;
   progress.begin("validate", () => Number(db.progress.rows_processed));
-  await buildEpisodes(db, study, read);
+  await buildEpisodes(db, study, read, cellsFor(read, "episodes"));
   await buildLinks(db, study);
   const rules = studyRules(study);
   const cells = { episodes: cellsFor(read, "episodes"), sessions: cellsFor(read, "sessions") };
@@ -96,7 +96,6 @@ export async function checkRules(db: Db, study: Study, read: ReadFacts, options:
   const episodeRules = rules.filter((r) => r.table === "episodes");
   const [erow] = await queryRows<Record<string, number>>(db, `SELECT ${episodeRules.map((r, i) => `count(*) FILTER (WHERE ${r.when(study, cells.episodes)})::INTEGER AS r${i}`).join(", ")} FROM ${TABLES.typedEpisodes.name}`);
   episodeRules.forEach((r, i) => n.set(r, erow![`r${i}`]!));
-  await markExcludedEpisodes(db, study, cells.episodes);
   // Sessions: one pass, then the exact recount of episodes with a day twice.
   const sessionRules = rules.filter((r) => r.table === "sessions");
   const sessions = await summariseSessions(db, study, read, sessionRules, cells.sessions);
@@ -124,14 +123,16 @@ export async function checkRules(db: Db, study: Study, read: ReadFacts, options:
 
 /**
  * t_episodes: the episodes as the rules read them, with what finding a client's repeated or
- * overlapping episodes needs: the first row of each client and id, and each episode's previous one.
+ * overlapping episodes needs (the first row of each client and id, and each episode's previous
+ * one), and the warning that excludes an episode, if any (excluded_code).
  */
-async function buildEpisodes(db: Db, study: Study, read: ReadFacts): Promise<void> {
+async function buildEpisodes(db: Db, study: Study, read: ReadFacts, cells: Cells): Promise<void> {
   // Episodes of one client are told apart by their id, else by their admission date.
   const episodeIdentity = study.layout === "tables" && study.columns.episodes.episode_id === undefined ? "admit_date" : "episode_key";
   const backed = read.textBacked.episodes.map((f) => `, ${f}_text`).join("");
   await db.run(`
     CREATE OR REPLACE TABLE ${TABLES.typedEpisodes.name} AS
+    SELECT *, ${excludedCode(study, cells)} AS excluded_code FROM (
     WITH e AS (
       SELECT src_row, src_slot, client_id AS client_id_text, site AS site_text, therapist_id AS therapist_id_text,
              discharge_reason AS discharge_reason_text, ${study.tiers.column !== null ? "tier" : "NULL::VARCHAR"} AS tier_text,
@@ -147,12 +148,11 @@ async function buildEpisodes(db: Db, study: Study, read: ReadFacts): Promise<voi
       SELECT src_row, lag(discharge_date) OVER w AS previous_discharge, lag(src_row) OVER w AS previous_row
       FROM e WHERE client_id_text IS NULL OR client_id_text IN (SELECT client_id_text FROM several)
       WINDOW w AS (PARTITION BY client_id_text ORDER BY admit_date, src_row))
-    SELECT e.*, e.src_row <> f.first_row AS id_repeated, f.first_row, p.previous_discharge, p.previous_row,
-           NULL::VARCHAR AS excluded_code
+    SELECT e.*, e.src_row <> f.first_row AS id_repeated, f.first_row, p.previous_discharge, p.previous_row
     FROM e
     JOIN firsts f ON f.client_id_text IS NOT DISTINCT FROM e.client_id_text AND f.identity IS NOT DISTINCT FROM e.${episodeIdentity}
-    LEFT JOIN previous p ON p.src_row = e.src_row
-    ORDER BY e.src_row`);
+    LEFT JOIN previous p ON p.src_row = e.src_row)
+    ORDER BY src_row`);
 }
 
 /**
@@ -166,11 +166,11 @@ async function buildLinks(db: Db, study: Study): Promise<void> {
   const e = `(SELECT * FROM ${TABLES.typedEpisodes.name} WHERE NOT id_repeated)`;
   const fields = "src_row AS ep, client_id_text AS client_id, admit_date, discharge_date, therapist_id_text AS episode_therapist, (admit_date > DATE " + sqlString(study.cutoffDate) + ") AS ep_excluded";
   if (linksByKey(study)) {
-    await db.run(`CREATE OR REPLACE TEMP TABLE v_links AS SELECT ${fields}, episode_key FROM ${e}`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${TABLES.links.name} AS SELECT ${fields}, episode_key FROM ${e}`);
     return;
   }
   await db.run(`
-    CREATE OR REPLACE TEMP TABLE v_links AS
+    CREATE OR REPLACE TEMP TABLE ${TABLES.links.name} AS
     SELECT ${fields},
            CASE WHEN lag(src_row) OVER w IS NULL THEN DATE '0001-01-01' ELSE admit_date END AS from_date,
            coalesce(lead(admit_date) OVER w, DATE '9999-12-31') AS to_date
@@ -181,8 +181,8 @@ async function buildLinks(db: Db, study: Study): Promise<void> {
 /** How sessions join the episode links (v_links) they belong to. */
 function linkJoin(study: Study): string {
   return linksByKey(study)
-    ? "LEFT JOIN v_links l ON l.client_id = s.client_id AND l.episode_key = s.episode_key"
-    : "LEFT JOIN v_links l ON l.client_id = s.client_id AND s.session_date >= l.from_date AND s.session_date < l.to_date";
+    ? `LEFT JOIN ${TABLES.links.name} l ON l.client_id = s.client_id AND l.episode_key = s.episode_key`
+    : `LEFT JOIN ${TABLES.links.name} l ON l.client_id = s.client_id AND s.session_date >= l.from_date AND s.session_date < l.to_date`;
 }
 
 /**
@@ -195,7 +195,7 @@ export const sessionEpisodeRows = (study: Study): string => `(SELECT s.src_row, 
  * The sessions joined to their episodes and scored (alliance from items, subscales), as the rules
  * read them: a relation to select from, valid after validate has run.
  */
-export function linkedSessions(study: Study, read: ReadFacts): string {
+export function linkedSessions(study: Study, read: ReadFacts, sessionsWhere = ""): string {
   const items = study.itemScoring;
   const fromItems = study.allianceComponents.filter((c) => c.column === null);
   const subscales = items ? subscaleSql(items) : {};
@@ -207,7 +207,7 @@ export function linkedSessions(study: Study, read: ReadFacts): string {
       s.client_id AS client_id_text, ${therapist} AS therapist_id_text, ${score}
       ${fromItems.map((c) => `${subscales[c.name]} AS ${c.key}, `).join("")}
       l.ep AS episode_row, l.admit_date AS episode_admit, l.discharge_date AS episode_discharge, l.episode_therapist, l.ep_excluded
-    FROM ${TABLES.sessions.name} s ${join})`;
+    FROM ${TABLES.sessions.name} s ${join}${sessionsWhere ? ` WHERE ${sessionsWhere}` : ""})`;
 }
 
 /** The sessions among which a day is there twice: an episode's, or (linked to none) a client's. */
@@ -244,19 +244,31 @@ async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: R
     `count(outcome) FILTER (WHERE ${k}) AS outcome_n`,
     ...scores.map((sc) => `arg_min(${sc}, session_date, ${window}) FILTER (WHERE ${k} AND ${sc} IS NOT NULL) AS early_${sc}`),
   ];
-  const ruleCols = [
-    ...counted.map((r, i) => `count(*) FILTER (WHERE ${r.when(study, cells)}) AS r${i}`),
-    ...warnings.map((r, i) => `count(*) FILTER (WHERE ${w[i]}${i ? ` AND NOT (${w.slice(0, i).join(" OR ")})` : ""}) AS x${i}`),
-    // An episode whose sessions name another therapist than its own (noted once, at the first).
-    tracksTherapist ? "bool_or(therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist) AS changed" : "FALSE AS changed",
-    // Its dated sessions, and the days among them as a 64-bit map: fewer bits than sessions, a day may be there twice.
-    "count(session_date) AS n_dated",
-    `bit_count(bit_or(${dayBit}))::BIGINT AS day_bits`,
+  // Each rule's condition is computed once per session, as a flag the aggregates count.
+  const conditions = counted.map((r) => r.when(study, cells));
+  const flags = [
+    ...conditions.map((c, i) => (c === "FALSE" ? null : `coalesce((${c}), FALSE) AS c${i}`)).filter((c): c is string => c !== null),
+    ...w.map((x, i) => `${x} AS w${i}`),
+    `${kept} AS kept`,
   ];
+  const ruleCols = [
+    ...conditions.map((c, i) => (c === "FALSE" ? `0::BIGINT AS r${i}` : `count(*) FILTER (WHERE c${i}) AS r${i}`)),
+    ...warnings.map((_, i) => `count(*) FILTER (WHERE w${i}${i ? ` AND NOT (${warnings.slice(0, i).map((_, j) => `w${j}`).join(" OR ")})` : ""}) AS x${i}`),
+  ];
+  const flagged = `(SELECT *, ${flags.join(", ")} FROM ${linkedSessions(study, read)})`;
+  // The rules' totals in a pass of their own: counting them per episode costs more than a second scan.
+  const [t] = (await queryRows<Record<string, number | bigint>>(db, `SELECT ${ruleCols.join(", ")} FROM ${flagged}`)) as [Record<string, number | bigint>];
   await db.run(`
     CREATE OR REPLACE TEMP TABLE v_pass AS
-    SELECT episode_row AS ep, ${[...ruleCols, ...aggregates(kept)].join(",\n      ")}
-    FROM ${linkedSessions(study, read)} GROUP BY episode_row`);
+    SELECT episode_row AS ep, ${[
+      // An episode whose sessions name another therapist than its own (noted once, at the first).
+      tracksTherapist ? "bool_or(therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist) AS changed" : "FALSE AS changed",
+      // Its dated sessions, and the days among them as a 64-bit map: fewer bits than sessions, a day may be there twice.
+      "count(session_date) AS n_dated",
+      `bit_count(bit_or(${dayBit}))::BIGINT AS day_bits`,
+      ...aggregates("kept"),
+    ].join(",\n      ")}
+    FROM ${flagged} GROUP BY episode_row`);
   // Episodes whose sessions may have a day twice (a few without are recounted too, when two days
   // are 64 days apart), and the sessions linked to no episode (one group here; by client there):
   // recounted from their sessions in file order. A session is a duplicate when an earlier row of its
@@ -265,39 +277,38 @@ async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: R
   const [{ twice }] = (await queryRows<{ twice: number }>(db, "SELECT count(*)::INTEGER AS twice FROM v_twice")) as [{ twice: number }];
   const summary = ["n_kept AS n_sessions", "last_session", "mean_alliance", "last_alliance", "outcome_first", "outcome_last", "outcome_n", ...scores.map((sc) => `early_${sc}`)];
   if (twice > 0) {
+    // Only the sessions of those episodes' clients are joined again (all, when some are linked to none).
+    const [{ unlinked }] = (await queryRows<{ unlinked: boolean }>(db, "SELECT bool_or(ep IS NULL) AS unlinked FROM v_twice")) as [{ unlinked: boolean }];
     await db.run(`
       CREATE OR REPLACE TEMP TABLE v_recount AS
       SELECT episode_row AS ep, ${aggregates("kept AND NOT duplicate").join(", ")},
              count(*) FILTER (WHERE duplicate) AS duplicates, count(*) FILTER (WHERE duplicate AND kept) AS duplicates_kept
       FROM (SELECT *, (${kept}) AS kept,
                    session_date IS NOT NULL AND row_number() OVER (PARTITION BY ${DUPLICATE_GROUP} ORDER BY src_row, src_slot) > 1 AS duplicate
-            FROM ${linkedSessions(study, read)} WHERE episode_row IN (SELECT ep FROM v_twice) OR episode_row IS NULL)
+            FROM ${linkedSessions(study, read, unlinked ? "" : `s.client_id IN (SELECT l.client_id FROM ${TABLES.links.name} l JOIN v_twice t ON t.ep = l.ep)`)} WHERE episode_row IN (SELECT ep FROM v_twice) OR episode_row IS NULL)
       GROUP BY episode_row`);
   }
   await db.run(`
     CREATE OR REPLACE TABLE ${TABLES.sessionSummary.name} AS
     SELECT ${summary.map((c) => `p.${c}`).join(", ")}, p.ep FROM v_pass p WHERE p.ep IS NOT NULL${twice > 0 ? " AND p.ep NOT IN (SELECT ep FROM v_twice WHERE ep IS NOT NULL)" : ""}
     ${twice > 0 ? `UNION ALL SELECT ${summary.map((c) => `r.${c}`).join(", ")}, r.ep FROM v_recount r WHERE r.ep IS NOT NULL` : ""}`);
-  const totals = await queryRows<Record<string, number | boolean>>(db, `SELECT ${[...counted.map((_, i) => `sum(r${i})::DOUBLE AS r${i}`), ...warnings.map((_, i) => `sum(x${i})::DOUBLE AS x${i}`), "count(*) FILTER (WHERE changed)::DOUBLE AS changed"].join(", ")} FROM v_pass`);
+  const [{ changedEpisodes }] = (await queryRows<{ changedEpisodes: number }>(db, `SELECT count(*) FILTER (WHERE changed)::DOUBLE AS changedEpisodes FROM v_pass`)) as [{ changedEpisodes: number }];
   const out = new Map<Rule, number>();
   const excluded = new Map<string, number>();
-  const t = totals[0]!;
   counted.forEach((r, i) => out.set(r, Number(t[`r${i}`] ?? 0)));
   warnings.forEach((r, i) => excluded.set(r.code, Number(t[`x${i}`] ?? 0)));
   const [d] = twice > 0 ? await queryRows<{ all: number; kept: number }>(db, "SELECT coalesce(sum(duplicates), 0)::DOUBLE AS all, coalesce(sum(duplicates_kept), 0)::DOUBLE AS kept FROM v_recount") : [{ all: 0, kept: 0 }];
   out.set(dup, Number(d!.all));
   excluded.set(dup.code, Number(d!.kept));
-  if (changed) out.set(changed, Number(t.changed ?? 0));
+  if (changed) out.set(changed, Number(changedEpisodes));
   await db.run("DROP TABLE v_pass; DROP TABLE v_twice" + (twice > 0 ? "; DROP TABLE v_recount" : ""));
   return { counts: out, excluded };
 }
 
-/** Sets t_episodes.excluded_code: the first warning rule (in order) that applies. */
-async function markExcludedEpisodes(db: Db, study: Study, cells: Cells): Promise<void> {
+/** SQL: an episode's excluded_code, the first warning rule (in order) that applies, or NULL. */
+function excludedCode(study: Study, cells: Cells): string {
   const rules = warningRules("episodes");
-  if (!rules.length) return;
-  await db.run(`UPDATE ${TABLES.typedEpisodes.name} SET excluded_code = CASE ${rules.map((r) => `WHEN ${r.when(study, cells)} THEN ${sqlString(r.code)}`).join(" ")} END
-                WHERE ${rules.map((r) => `(${r.when(study, cells)})`).join(" OR ")}`);
+  return rules.length ? `CASE ${rules.map((r) => `WHEN ${r.when(study, cells)} THEN ${sqlString(r.code)}`).join(" ")} END` : "NULL::VARCHAR";
 }
 
 /** The first failing rows of some rules of one table, in one scan (sessions: one pass over them). */

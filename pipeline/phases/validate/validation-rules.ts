@@ -8,7 +8,7 @@
  */
 import type { Study } from "../../config/study.ts";
 import { sqlString } from "../../db.ts";
-import type { TableRole } from "../read/read.ts";
+import type { TableRole } from "../../config/columns.ts";
 import { itemField } from "../../instruments/score-sql.ts";
 import { fixOf, text } from "../../messages.ts";
 

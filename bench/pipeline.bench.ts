@@ -8,7 +8,7 @@
  * whole run is timed from outside, start-up included. Prints each phase's seconds and rows per second,
  * CSV → derived episodes, the whole run and the peak memory; with several runs, the median of each.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,13 +34,12 @@ function runOnce(dir: string): RunTimes {
   const timeFile = join(out, "time.txt");
   const args = ["-f", "%M", "-o", timeFile, process.execPath, BIN, "run", "--config", join(dir, "study.yaml"), "--out", join(out, "report"), ...(values["no-pdf"] ? ["--no-pdf"] : [])];
   const started = performance.now();
-  let stderr: string;
-  try {
-    stderr = execFileSync("/usr/bin/time", args, { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
-  } catch (e) {
+  const run = spawnSync("/usr/bin/time", args, { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+  if (run.status !== 0) {
     rmSync(out, { recursive: true, force: true });
-    throw new Error(`the run failed: ${(e as { stderr?: string }).stderr ?? e}`);
+    throw new Error(`the run failed: ${run.stderr ?? run.error}`);
   }
+  const stderr = run.stderr;
   const wall = (performance.now() - started) / 1000;
   const peakMb = Math.round(Number(readFileSync(timeFile, "utf8").trim().split("\n").at(-1)) / 1024);
   rmSync(out, { recursive: true, force: true });

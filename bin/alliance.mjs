@@ -7,14 +7,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { isBuilt } from "../scripts/compiled.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-let base;
-if (isBuilt(root)) base = join(root, "dist", "pipeline");
-else {
-  (await import("tsx/esm/api")).register();
-  base = join(root, "pipeline");
-}
-const ext = base.includes(`${join("dist", "pipeline")}`) ? "js" : "ts";
-const load = (name) => import(pathToFileURL(join(base, `${name}.${ext}`)).href);
+const compiled = isBuilt(root);
+if (!compiled) (await import("tsx/esm/api")).register();
+/** @param {string} name a module of pipeline/ */
+const load = (name) => import(pathToFileURL(compiled ? join(root, "dist", "pipeline", `${name}.js`) : join(root, "pipeline", `${name}.ts`)).href);
 // A run that stops early (interrupted, or by an error) removes the folders it made: where DuckDB may
 // have moved row-level data, and the staging folder of outputs not yet published.
 const { removeAtExit } = await load("leftovers");

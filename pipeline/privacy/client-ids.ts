@@ -10,6 +10,7 @@
 
 import { type Db, queryColumns } from "../db.ts";
 import { TABLES } from "../phases/tables.ts";
+import { lowerBound } from "../../analyses/lower-bound.ts";
 
 /** Plain-number ids of this many digits or fewer are not looked for (a report prints such numbers). */
 export const MAX_PLAIN_DIGITS = 5;
@@ -53,14 +54,8 @@ export function clientIds(ids: Iterable<string>): ClientIds {
     skipped,
     has(token) {
       const h = hash53(token);
-      let lo = 0;
-      let hi = sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (sorted[mid]! < h) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo < sorted.length && sorted[lo] === h;
+      const at = lowerBound(sorted, h);
+      return at < sorted.length && sorted[at] === h;
     },
   };
 }

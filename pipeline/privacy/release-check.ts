@@ -23,6 +23,7 @@ import type { Results } from "../results.ts";
 import type { QuarterlyResults } from "../quarterly/quarterly-results.ts";
 import { determinedCells, type Identity } from "../../analyses/suppression-audit.ts";
 import type { ClientIds } from "./client-ids.ts";
+import { firstRecord } from "../phases/read/csv-header.ts";
 import { recoverableCounts, smallVisibleCounts } from "./disclosure.ts";
 
 export interface ReleaseRules {
@@ -148,24 +149,8 @@ function smallCsvCounts(file: string, text: string, min: number): Problem[] {
   return found.map((what) => problem("E_RELEASE_SMALL_COUNT", { what, min }, { file }));
 }
 
-/** One line of RFC 4180 CSV. */
-function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") (out.push(cell), (cell = ""));
-    else cell += ch;
-  }
-  out.push(cell);
-  return out;
-}
+/** One line of the CSV tables (RFC 4180 quoting). */
+const parseCsvLine = (line: string): string[] => firstRecord(line, ",") ?? [""];
 
 /** "n = 7", "N = 7", "(n = 7)": a count in running text, an APA statistic or a chart's label. */
 const N_EQUALS = /(?<![\p{L}\p{N}])[nN]\s*=\s*(\d[\d,]*)(?![\d.])/gu;

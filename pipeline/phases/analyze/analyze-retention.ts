@@ -9,6 +9,7 @@
  * observed), the share still in treatment or discharged as completed by day d.
  */
 import { kaplanMeier, survivalAt, type KmStep } from "../../../analyses/kaplan-meier.ts";
+import { lowerBound } from "../../../analyses/lower-bound.ts";
 import { survivalQuantile, type SurvivalQuantile } from "../../../analyses/survival-quantile.ts";
 import { logRank, logRankTrend, type LogRank } from "../../../analyses/log-rank.ts";
 import { cochranArmitage } from "../../../analyses/cochran-armitage.ts";
@@ -217,19 +218,7 @@ function tierIncidence(tier: string, eps: RetentionEpisode[], causeOf: (e: Reten
   const time = eps.map((e) => e.days_in_treatment);
   const cif = cumulativeIncidence(time, eps.map(causeOf), CAUSES);
   const sorted = Float64Array.from(time).sort();
-  const nRisk = cif.times.map((t) => sorted.length - firstAtLeast(sorted, t));
+  const nRisk = cif.times.map((t) => sorted.length - lowerBound(sorted, t));
   const incidence = Object.fromEntries(CAUSES.map((c, k) => [c, cif.incidence[k]!])) as Record<Cause, number[]>;
   return { tier, times: cif.times, incidence, n_risk: nRisk, at_days: days.map((day) => ({ day, ...(cif.at(day) as Record<Cause, number>) })) };
-}
-
-/** The index of the first value ≥ t in ascending values (their length when there is none). */
-function firstAtLeast(sorted: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -98,9 +98,9 @@ export async function ingest(db: Db, study: Study, options: IngestOptions = {}):
     let studyYear: number | null = null;
     for (const role of roles) {
       const file = loaded.get(role)!;
-      let built: Result<TypedRelation | "rejects"> = file.rejects !== null ? await readTypedCsv(db, study, role, file, studyYear, options.editable ?? false, progress) : await typeFromText(db, study, role, file, studyYear);
+      let built: Result<TypedRelation | "rejects"> = file.rejects !== null ? await readTypedCsv(db, study, role, file, studyYear, options.editable ?? false) : await typeFromText(db, study, role, file, studyYear);
       // A file with a row or cell the typed reader refused is read again as text, so that validate
-      // names each cell under its rule (and read refuses rows that are not rows).
+      // names each cell under its rule, and each row that is not a row by its line.
       if (built.ok && built.value === "rejects") built = await readAsText(db, study, role, studyYear);
       if (!built.ok) return built;
       const relation = built.value as TypedRelation;
@@ -130,8 +130,12 @@ export async function ingest(db: Db, study: Study, options: IngestOptions = {}):
   return ok({ files, layout: study.layout, textBacked, unreadable: [...unreadable.values()].flat() });
 }
 
-/** Loads one file (CSV in the episodes + sessions layout: lazily, typed) and, unless lazy, runs the identifier guard on every column it kept. */
-async function loadChecked(db: Db, study: Study, source: InputSource, role: TableRole, typedCsv: boolean): Promise<Result<LoadedFile>> {
+/**
+ * Loads one file (CSV in the episodes + sessions layout: lazily, typed) and, with `guard`, runs the
+ * identifier guard on every column it kept; without it, the relation is guarded as it is typed
+ * (readTypedCsv, typeFromText).
+ */
+async function loadChecked(db: Db, study: Study, source: InputSource, role: TableRole, typedCsv: boolean, guard = !typedCsv): Promise<Result<LoadedFile>> {
   const file = basename(source.path);
   const labelled = new Set(LABELLED_FIELDS.map((f) => (study.columns.episodes as unknown as Record<string, string | undefined>)[f]).filter((c): c is string => c !== undefined));
   if (study.tiers.column !== null) labelled.add(study.tiers.column);
@@ -146,8 +150,7 @@ async function loadChecked(db: Db, study: Study, source: InputSource, role: Tabl
     if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") return fail(problem("E_FILE_UNREADABLE", { role: study.layout === "tables" ? role : study.layout, reason: err.code }, { file: source.path }));
     return fail(problem("E_FILE_UNPARSEABLE", { format: source.format, detail: err.message ?? String(e) }, { file }));
   }
-  if (loaded.rows === null) return ok(loaded); // a CSV view: guarded as it is typed (readTypedCsv)
-  if (typedCsv) return ok(loaded); // another format in the episodes + sessions layout: guarded as it is typed (typeFromText)
+  if (!guard) return ok(loaded);
   const checked = loaded.columns.filter((c) => !study.notIdentifiers.includes(c));
   const admit = study.columns.episodes.admit_date;
   const studyYear = loaded.columns.includes(admit) ? await medianDateYear(db, srcTable(role), admit) : null;
@@ -168,15 +171,14 @@ function typedRead(study: Study, role: TableRole): TypedRead {
 }
 
 /**
- * A CSV of the episodes + sessions layout, read typed. The episodes become a table; the sessions a view
- * that numbers each row as the reader brings it, after one pass that collects the distinct client ids
- * (and so the rows). The first read of each file names every column, so the reader checks every cell:
- * it rejects a row only for a column a query names, so a file read clean in full is read clean by any
- * later query, and its rows keep their numbers. A file with any rejected row is handed back
- * ("rejects") to be read as text. The guard checks every text column; the file's other columns are
- * read only by it.
+ * A CSV of the episodes + sessions layout, read typed. The episodes become a table; the sessions a
+ * table of their mapped fields (r_sessions_rows), which the view r_sessions numbers by rowid, and their
+ * distinct client ids. The reader rejects a row only for a column a query names, so each file's
+ * mapped columns are all read in its first pass, and its other columns in the guard's; with no row
+ * rejected, a row's place in the table is its line. A file with any rejected row is handed back
+ * ("rejects") to be read as text. The guard checks every text column and the file's other columns.
  */
-async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedFile, studyYear: number | null, editable: boolean, progress: Progress): Promise<Result<TypedRelation | "rejects">> {
+async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedFile, studyYear: number | null, editable: boolean): Promise<Result<TypedRelation | "rejects">> {
   const name = basename(study.sources[role].path);
   const mapping = Object.entries(columnMapping(study, role));
   const key = episodeKeyColumn(study, role);
@@ -245,13 +247,14 @@ async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedF
 }
 
 /**
- * A CSV the typed reader refused a row or cell of, read again as text: rows that are not rows
- * (too many or too few cells, an unclosed quote, bytes that are not text) are refused here, by line;
- * cells that do not read as their type are typed in SQL, for validate to name under their rules.
+ * A CSV the typed reader refused a row or cell of, read again as text (and guarded as it is typed):
+ * rows that are not rows (too many or too few cells, an unclosed quote, bytes that are not text) are
+ * handed to validate by line; cells that do not read as their type are typed in SQL, for validate to
+ * name under their rules.
  */
 async function readAsText(db: Db, study: Study, role: TableRole, studyYear: number | null): Promise<Result<TypedRelation>> {
   await db.run(`DROP VIEW IF EXISTS ${srcTable(role)}`);
-  const loaded = await loadChecked(db, study, study.sources[role], role, false);
+  const loaded = await loadChecked(db, study, study.sources[role], role, false, false);
   if (!loaded.ok) return loaded;
   return typeFromText(db, study, role, loaded.value, studyYear);
 }

@@ -87,10 +87,10 @@ export async function validate(db: Db, study: Study, read: ReadFacts, options: V
 export async function checkRules(db: Db, study: Study, read: ReadFacts, options: ValidateOptions = {}): Promise<ValidationOutput> {
   const { maxListed = MAX_LISTED_PER_RULE, listAll = false, progress = SILENT } = options;
   progress.begin("validate", () => Number(db.progress.rows_processed));
-  await buildEpisodes(db, study, read, cellsFor(read, "episodes"));
+  const cells = { episodes: cellsFor(read, "episodes"), sessions: cellsFor(read, "sessions") };
+  await buildEpisodes(db, study, read, cells.episodes);
   await buildLinks(db, study);
   const rules = studyRules(study);
-  const cells = { episodes: cellsFor(read, "episodes"), sessions: cellsFor(read, "sessions") };
   const n = new Map<Rule, number>();
   // Episodes: one scan of their table.
   const episodeRules = rules.filter((r) => r.table === "episodes");
@@ -218,16 +218,14 @@ const holds = (when: string): string => `coalesce((${when}), FALSE)`;
 
 
 /**
- * The one pass over the sessions: every session rule's count (but the two counted apart), the
- * exclusions by their first warning, and, per episode, the summary of its kept sessions (v_session_agg);
- * then the exact recount of the episodes with a day twice. Returns the counts by rule, and the
- * sessions each warning is the first warning of, by its code.
+ * The passes over the sessions: one for every session rule's count (but the two counted apart) and
+ * the exclusions by their first warning; one for the summary of each episode's kept sessions
+ * (v_session_agg); then the exact recount of the episodes with a day twice. Returns the counts by
+ * rule, and the sessions each warning is the first warning of, by its code.
  */
 async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: Rule[], cells: Cells): Promise<{ counts: Map<Rule, number>; excluded: Map<string, number> }> {
   const counted = rules.filter((r) => !APART.has(r.code));
   const warnings = warningRules("sessions").filter((r) => !APART.has(r.code));
-  const w = warnings.map((r) => holds(r.when(study, cells)));
-  const kept = w.length ? `NOT (${w.join(" OR ")})` : "TRUE";
   const dup = warningRules("sessions").find((r) => r.code === "W_SESSION_DUPLICATE")!;
   const changed = rules.find((r) => r.code === "N_THERAPIST_CHANGED");
   const tracksTherapist = study.columns.sessions.therapist_id !== undefined;
@@ -244,20 +242,18 @@ async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: R
     `count(outcome) FILTER (WHERE ${k}) AS outcome_n`,
     ...scores.map((sc) => `arg_min(${sc}, session_date, ${window}) FILTER (WHERE ${k} AND ${sc} IS NOT NULL) AS early_${sc}`),
   ];
-  // Each rule's condition is computed once per session, as a flag the aggregates count.
+  // Each rule's condition is computed once per session, as a flag (c<i>, a warning's among them)
+  // that the aggregates count; a session is kept when no warning's flag is set.
   const conditions = counted.map((r) => r.when(study, cells));
-  const flags = [
-    ...conditions.map((c, i) => (c === "FALSE" ? null : `coalesce((${c}), FALSE) AS c${i}`)).filter((c): c is string => c !== null),
-    ...w.map((x, i) => `${x} AS w${i}`),
-    `${kept} AS kept`,
-  ];
+  const flag = (r: Rule) => `c${counted.indexOf(r)}`;
+  const kept = warnings.length ? `NOT (${warnings.map(flag).join(" OR ")})` : "TRUE";
+  const flagged = (sessionsWhere = "") => `(SELECT *, ${conditions.map((c, i) => `${holds(c)} AS c${i}`).join(", ")}, ${kept} AS kept FROM ${linkedSessions(study, read, sessionsWhere)})`;
   const ruleCols = [
     ...conditions.map((c, i) => (c === "FALSE" ? `0::BIGINT AS r${i}` : `count(*) FILTER (WHERE c${i}) AS r${i}`)),
-    ...warnings.map((_, i) => `count(*) FILTER (WHERE w${i}${i ? ` AND NOT (${warnings.slice(0, i).map((_, j) => `w${j}`).join(" OR ")})` : ""}) AS x${i}`),
+    ...warnings.map((r, i) => `count(*) FILTER (WHERE ${flag(r)}${i ? ` AND NOT (${warnings.slice(0, i).map(flag).join(" OR ")})` : ""}) AS x${i}`),
   ];
-  const flagged = `(SELECT *, ${flags.join(", ")} FROM ${linkedSessions(study, read)})`;
   // The rules' totals in a pass of their own: counting them per episode costs more than a second scan.
-  const [t] = (await queryRows<Record<string, number | bigint>>(db, `SELECT ${ruleCols.join(", ")} FROM ${flagged}`)) as [Record<string, number | bigint>];
+  const [t] = (await queryRows<Record<string, number | bigint>>(db, `SELECT ${ruleCols.join(", ")} FROM ${flagged()}`)) as [Record<string, number | bigint>];
   await db.run(`
     CREATE OR REPLACE TEMP TABLE v_pass AS
     SELECT episode_row AS ep, ${[
@@ -268,7 +264,7 @@ async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: R
       `bit_count(bit_or(${dayBit}))::BIGINT AS day_bits`,
       ...aggregates("kept"),
     ].join(",\n      ")}
-    FROM ${flagged} GROUP BY episode_row`);
+    FROM ${flagged()} GROUP BY episode_row`);
   // Episodes whose sessions may have a day twice (a few without are recounted too, when two days
   // are 64 days apart), and the sessions linked to no episode (one group here; by client there):
   // recounted from their sessions in file order. A session is a duplicate when an earlier row of its
@@ -283,9 +279,8 @@ async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: R
       CREATE OR REPLACE TEMP TABLE v_recount AS
       SELECT episode_row AS ep, ${aggregates("kept AND NOT duplicate").join(", ")},
              count(*) FILTER (WHERE duplicate) AS duplicates, count(*) FILTER (WHERE duplicate AND kept) AS duplicates_kept
-      FROM (SELECT *, (${kept}) AS kept,
-                   session_date IS NOT NULL AND row_number() OVER (PARTITION BY ${DUPLICATE_GROUP} ORDER BY src_row, src_slot) > 1 AS duplicate
-            FROM ${linkedSessions(study, read, unlinked ? "" : `s.client_id IN (SELECT l.client_id FROM ${TABLES.links.name} l JOIN v_twice t ON t.ep = l.ep)`)} WHERE episode_row IN (SELECT ep FROM v_twice) OR episode_row IS NULL)
+      FROM (SELECT *, session_date IS NOT NULL AND row_number() OVER (PARTITION BY ${DUPLICATE_GROUP} ORDER BY src_row, src_slot) > 1 AS duplicate
+            FROM ${flagged(unlinked ? "" : `s.client_id IN (SELECT l.client_id FROM ${TABLES.links.name} l JOIN v_twice t ON t.ep = l.ep)`)} WHERE episode_row IN (SELECT ep FROM v_twice) OR episode_row IS NULL)
       GROUP BY episode_row`);
   }
   await db.run(`

@@ -10,6 +10,7 @@
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { correlationCoefficient } from "./pearson.ts";
+import { resampleCounts } from "./seeded-random.ts";
 
 export interface BootstrapInterval {
   estimate: number;
@@ -62,17 +63,9 @@ export function bootstrapCorrelations(
   // A resample is held as how often each case was drawn, so every sum is one sequential pass over
   // the cases (fast, and the same whichever other pairs share the resample).
   const counts = new Int32Array(n);
-  let state = seed >>> 0; // mulberry32 (as seededUniform), inlined: this loop draws b·n numbers
+  let state = seed >>> 0; // mulberry32, as seededUniform: b·n draws
   for (let r = 0; r < b; r++) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      const j = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-      counts[j] = counts[j]! + 1;
-    }
+    state = resampleCounts(counts, state);
     for (let v = 0; v < k; v++) [sum[v], squares[v]] = weightedSums(counts, centred[v]!);
     for (let p = 0; p < m; p++) {
       const [i, j] = pairs[p]!;
@@ -106,23 +99,27 @@ function weightedProduct(w: Int32Array, x: Float64Array, y: Float64Array): numbe
 
 function intervals(x: readonly number[], y: readonly number[], estimate: number, reps: number[], b: number, seed: number, level: number): BootstrapInterval {
   reps.sort((p, q) => p - q);
-  const alpha = [(1 - level) / 2, (1 + level) / 2];
-  const w = normalQuantile(reps.filter((r) => r < estimate).length / reps.length, 0, 1);
   const acceleration = jackknifeAcceleration(x, y, estimate);
+  return { estimate, b, seed, undefined_replicates: b - reps.length, ...percentileAndBca(reps, estimate, acceleration, level), acceleration };
+}
+
+/**
+ * boot::boot.ci's percentile and BCa intervals from sorted replicates, θ̂ and the acceleration:
+ * bias correction w = Φ⁻¹(#{θ* < θ̂}/R), BCa levels Φ(w + (w + z_α)/(1 − a(w + z_α))), both read off by
+ * norm.inter. With every replicate on one side of θ̂, w is infinite and BCa has no interval: the
+ * percentile interval stands in.
+ * @example percentileAndBca(sortedReps, r, a, 0.95).bca // [lower, upper]
+ */
+export function percentileAndBca(sorted: readonly number[], estimate: number, acceleration: number, level: number): { percentile: [number, number]; bca: [number, number]; bias_correction: number } {
+  const alpha = [(1 - level) / 2, (1 + level) / 2];
+  const w = normalQuantile(sorted.filter((r) => r < estimate).length / sorted.length, 0, 1);
+  const percentile: [number, number] = [normInter(sorted, alpha[0]!), normInter(sorted, alpha[1]!)];
+  if (!Number.isFinite(w)) return { percentile, bca: [...percentile], bias_correction: w };
   const adjusted = alpha.map((a) => {
     const z = normalQuantile(a, 0, 1);
     return normalCdf(w + (w + z) / (1 - acceleration * (w + z)), 0, 1);
   });
-  return {
-    estimate,
-    b,
-    seed,
-    undefined_replicates: b - reps.length,
-    percentile: [normInter(reps, alpha[0]!), normInter(reps, alpha[1]!)],
-    bca: [normInter(reps, adjusted[0]!), normInter(reps, adjusted[1]!)],
-    bias_correction: w,
-    acceleration,
-  };
+  return { percentile, bca: [normInter(sorted, adjusted[0]!), normInter(sorted, adjusted[1]!)], bias_correction: w };
 }
 
 /** boot::norm.inter: the (B+1)α-th order statistic, interpolated on the normal scale. `t` sorted. */

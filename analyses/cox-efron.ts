@@ -17,6 +17,8 @@ import { efronEventTimes, riskData } from "./efron-risk-sets.ts";
 
 export interface CoxFit {
   coef: number[];
+  /** Model-based variance: the inverse information at β̂. */
+  variance: number[][];
   se: number[];
   hr: number[];
   lower: number[];
@@ -67,6 +69,7 @@ export function coxEfron(time: readonly number[], event: readonly boolean[], x: 
   const z = normalQuantile(1 - (1 - level) / 2, 0, 1);
   return {
     coef: beta,
+    variance: variance.to2DArray(),
     se,
     hr: beta.map(Math.exp),
     lower: beta.map((b, j) => Math.exp(b - z * se[j]!)),

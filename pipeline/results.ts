@@ -4,7 +4,8 @@
  * suppression are null, with `suppressed: true` on their row.
  * Versioning: the major version changes when a name is removed or its meaning changes (2.0.0: the
  * counts of the participant flow and the input files' rows may be null, withheld so that no small
- * count can be worked out by subtraction), the minor version when names are added.
+ * count can be worked out by subtraction), the minor version when names are added (2.1.0: `clustering`,
+ * the robust Cox columns and the cluster-robust log-rank test).
  */
 import type { MixedCoefficient } from "../analyses/random-intercept-model.ts";
 import type { AllianceInstrument } from "./config/types.ts";
@@ -18,7 +19,7 @@ export interface AllianceSettings extends AllianceInstrument {
   scoring_source?: string;
 }
 
-export const RESULTS_SCHEMA_VERSION = "2.0.0";
+export const RESULTS_SCHEMA_VERSION = "2.1.0";
 
 export interface Results {
   schema_version: string;
@@ -44,6 +45,8 @@ export interface Results {
   predictors: PredictorResults;
   /** Therapist nesting: REML ICCs and the within/between-therapist mixed model (added in 1.3.0). */
   therapists: TherapistResults;
+  /** Cluster-aware intervals of every correlation and tier dropout rate, design effects (added in 2.1.0). */
+  clustering: ClusteringResults;
   dropout_by_tier: DropoutTierRow[];
   /** The fitted OLS line of outcome change on early alliance drawn on the scatter, or null when n is too small. */
   fitted_line: { n: number; intercept: number; slope: number } | null;
@@ -137,6 +140,64 @@ export interface CorrelationRow {
   suppressed: boolean;
 }
 
+/**
+ * Intervals that allow for episodes nested in therapists (or sites; config inference.cluster). The
+ * cluster-aware interval is the cluster jackknife's: Fisher z ± t(G − 1) × its leave-one-cluster-out
+ * standard error; beside it the seeded cluster bootstrap's percentile and BCa intervals (resampling
+ * whole clusters) when there are at most `bootstrap.max_clusters` clusters. docs/clustering.md.
+ */
+export interface ClusteringResults {
+  unit: "therapist" | "site" | "none";
+  /** Clusters among the analysed episodes; null for unit none. */
+  clusters: number | null;
+  /** Σm²/Σm over the clusters' episode counts m: the m of Kish's design effect 1 + (m − 1)·ICC. */
+  mean_cluster_size: number | null;
+  /** For unit therapist: the therapist ICC of each variable and the design effect of a mean it implies, 1 + (m − 1)·ICC. */
+  icc_design_effects: { variable: "early_alliance" | "outcome_change" | "outcome_last"; icc: number | null; design_effect: number | null }[];
+  /** B and seed of the cluster bootstrap (those of `bootstrap`), its cluster limit, and whether it ran. */
+  bootstrap: { b: number; seed: number; max_clusters: number; run: boolean };
+  correlations: ClusterCorrelationRow[];
+  dropout_by_tier: ClusterTierRow[];
+  /** Why there are no cluster-aware intervals (unit none, or fewer than 3 clusters); null when there are. */
+  reason: string | null;
+}
+
+export interface ClusterCorrelationRow {
+  /** primary: `correlations`; partial: `partial_correlation`; secondary: `predictors.correlations`; rater_agreement: `predictors.rater_agreement`. */
+  family: "primary" | "partial" | "secondary" | "rater_agreement";
+  x: string;
+  y: string;
+  method: "pearson" | "spearman" | "partial";
+  /** Clusters with at least one of the correlation's episodes. */
+  clusters: number;
+  estimate: number | null;
+  /** The cluster-aware (cluster jackknife) interval. */
+  ci_low: number | null;
+  ci_high: number | null;
+  /** Cluster against independent-case jackknife variance of Fisher z; below 1 when the clusters do not widen the interval. */
+  design_effect: number | null;
+  /** n / design effect, at most n. */
+  effective_n: number | null;
+  /** The cluster bootstrap's intervals; null when it did not run. */
+  bootstrap: { percentile: { ci_low: number; ci_high: number }; bca: { ci_low: number; ci_high: number }; undefined_replicates: number } | null;
+  /** e.g. "r = .27, 95% CI [.22, .33], design effect 1.42 (30 therapists)". */
+  apa: string;
+  /** As the row it belongs to. */
+  suppressed: boolean;
+}
+
+export interface ClusterTierRow {
+  tier: string;
+  rate: number | null;
+  /** Wilson's interval on the effective n. */
+  ci_low: number | null;
+  ci_high: number | null;
+  design_effect: number | null;
+  effective_n: number | null;
+  /** As the tier's row of `dropout_by_tier`. */
+  suppressed: boolean;
+}
+
 export interface DropoutTierRow {
   tier: string;
   /** Analysed episodes in the tier. */
@@ -174,6 +235,8 @@ export interface RetentionResults {
   retention_at: RetentionRow[];
   logrank: ChiSquareTest | null;
   logrank_trend: ChiSquareTest | null;
+  /** The log-rank test allowing for clusters: coxph's robust score test of the tier model (added in 2.1.0); null for unit none. */
+  logrank_robust: (ChiSquareTest & { clusters: number }) | null;
   cochran_armitage: ChiSquareTest | null;
   hazard_ratios: HazardRatioRow[];
   /** Global test of proportional hazards for the Cox model by tier (R cox.zph, KM transform). */
@@ -181,7 +244,7 @@ export interface RetentionResults {
   /** Aalen–Johansen cumulative incidence of dropout, completion and other discharge. */
   cumulative_incidence: IncidenceRow[];
   /** Each test across tiers that could not be done (its field above is null or empty), with the plain reason (added in 2.0.0). */
-  not_estimable: { test: "logrank" | "logrank_trend" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards"; reason: string }[];
+  not_estimable: { test: "logrank" | "logrank_trend" | "logrank_robust" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards"; reason: string }[];
 }
 
 export interface CensoringRow {
@@ -239,6 +302,11 @@ export interface HazardRatioRow {
   ci_high: number | null;
   p: number | null;
   apa: string;
+  /**
+   * The cluster-robust (sandwich) se of log HR grouped by the clustering unit, as coxph(..., cluster =) reports it;
+   * its CI and p use se·√(G/(G − 1)) and t on `df` = G − 1 (added in 2.1.0). null for unit none.
+   */
+  robust: { se: number; df: number; ci_low: number; ci_high: number; p: number; apa: string } | null;
   suppressed: boolean;
 }
 

@@ -8,7 +8,7 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { Ajv, type ErrorObject } from "ajv";
 import schema from "../../schema/study-config.schema.json" with { type: "json" };
 import type { InputFile, StudyConfigFile } from "./types.ts";
-import { DEFAULT_BOOTSTRAP, DEFAULT_TREND_PERIODS, DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_MISSING_CODES, DEFAULT_RETENTION_DAYS, allianceComponents, type InputSource, type Study } from "./study.ts";
+import { DEFAULT_BOOTSTRAP, DEFAULT_INFERENCE, DEFAULT_TREND_PERIODS, DEFAULT_COMPLETION_REASONS, DEFAULT_MIN_CELL_SIZE, DEFAULT_MISSING_CODES, DEFAULT_RETENTION_DAYS, allianceComponents, type InputSource, type Study } from "./study.ts";
 import { instrumentDefinition, itemColumns, scoreRange } from "../instruments/definitions.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { problem } from "../messages.ts";
@@ -84,6 +84,7 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     },
     retention: { days: raw.retention?.days ?? DEFAULT_RETENTION_DAYS, confType: raw.retention?.conf_type ?? "log-log" },
     bootstrap: { b: raw.bootstrap?.b ?? DEFAULT_BOOTSTRAP.b, seed: raw.bootstrap?.seed ?? DEFAULT_BOOTSTRAP.seed, secondaryMaxN: raw.bootstrap?.secondary_max_n ?? DEFAULT_BOOTSTRAP.secondaryMaxN, maxN: raw.bootstrap?.max_n ?? DEFAULT_BOOTSTRAP.maxN },
+    inference: { cluster: raw.inference?.cluster ?? DEFAULT_INFERENCE.cluster, bootstrapMaxClusters: raw.inference?.bootstrap_max_clusters ?? DEFAULT_INFERENCE.bootstrapMaxClusters },
     minCellSize: raw.privacy?.min_cell_size ?? DEFAULT_MIN_CELL_SIZE,
     earlyWindow: raw.alliance.early_window ?? DEFAULT_EARLY_WINDOW,
     allianceRater: raw.alliance.rater ?? "client",

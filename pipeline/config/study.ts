@@ -10,6 +10,10 @@ export const DEFAULT_MIN_CELL_SIZE = 11;
 export const DEFAULT_COMPLETION_REASONS = ["completed"];
 export const DEFAULT_RETENTION_DAYS = [30, 60, 90];
 export const DEFAULT_BOOTSTRAP = { b: 2000, seed: 20261122, secondaryMaxN: 20_000, maxN: 200_000 };
+export const DEFAULT_INFERENCE = { cluster: "therapist" as ClusterUnit, bootstrapMaxClusters: 2000 };
+
+/** The unit whose episodes are not independent, or none. */
+export type ClusterUnit = "therapist" | "site" | "none";
 
 export interface Study {
   name: string;
@@ -41,6 +45,8 @@ export interface Study {
   tiers: TierRule;
   retention: { days: number[]; confType: "log-log" | "log" };
   bootstrap: { b: number; seed: number; secondaryMaxN: number; maxN: number };
+  /** Cluster-aware inference: the clustering unit, and the most clusters the cluster bootstrap runs on. */
+  inference: { cluster: ClusterUnit; bootstrapMaxClusters: number };
   /** Ratings averaged for early alliance. */
   earlyWindow: number;
   /** Whose rating the alliance column is. */

@@ -48,6 +48,7 @@ export interface StudyConfigFile {
   cutoff_date: string;
   tiers: TierDefinition;
   bootstrap?: BootstrapSettings;
+  inference?: InferenceSettings;
   retention?: RetentionSettings;
   privacy?: PrivacySettings;
   reporting?: ReportingSettings;
@@ -123,6 +124,23 @@ export interface BootstrapSettings {
    * @asType integer
    */
   max_n?: number;
+}
+
+/** How intervals allow for episodes nested in therapists or sites (docs/clustering.md). */
+export interface InferenceSettings {
+  /**
+   * The unit whose episodes are not independent (default "therapist"). Cluster-aware intervals
+   * resample or leave out whole units: "therapist", "site", or "none" to treat episodes as independent.
+   */
+  cluster?: "therapist" | "site" | "none";
+  /**
+   * The cluster bootstrap (percentile and BCa, B and seed from `bootstrap`) is run when there are at most
+   * this many clusters (default 2000); its cost grows with B × clusters × correlations. Above it the
+   * cluster jackknife interval, which is the report's cluster-aware interval in any case, stands alone.
+   * @minimum 3
+   * @asType integer
+   */
+  bootstrap_max_clusters?: number;
 }
 
 /** Retention and time-to-dropout settings. */

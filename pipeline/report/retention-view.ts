@@ -11,7 +11,7 @@ export interface RetentionView {
   retentionRows: { tier: string; cells: { eligible: string; rate: string }[] }[];
   shortFollowup: string;
   tests: { name: string; apaHtml: string }[];
-  hazardRows: { tier: string; reference: string; hr: string; ci: string; p: string }[];
+  hazardRows: { tier: string; reference: string; hr: string; ci: string; p: string; robustCi: string; robustP: string }[];
   incidenceRows: { tier: string; cause: string; cells: string[] }[];
   summaryHtml: string;
   methods: string;
@@ -62,6 +62,7 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
     tests: [
       ...test("Log-rank test across tiers", "logrank", ret.logrank),
       ...test("Log-rank test for trend across ordered tiers", "logrank_trend", ret.logrank_trend),
+      ...(r.clustering.unit === "none" ? [] : test(`Log-rank test allowing for clustering by ${r.clustering.unit} (robust score test)`, "logrank_robust", ret.logrank_robust)),
       ...test("Cochran–Armitage trend in dropout among closed episodes", "cochran_armitage", ret.cochran_armitage),
       ...(ret.hazard_ratios.length ? [] : test("Hazard ratios of the Cox model", "hazard_ratios", null)),
       ...test("Proportional hazards of the Cox model (scaled Schoenfeld residuals, global)", "proportional_hazards", ret.proportional_hazards),
@@ -72,6 +73,8 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
       hr: h.hr === null ? "—" : h.hr.toFixed(2),
       ci: h.ci_low === null || h.ci_high === null ? "—" : `[${h.ci_low.toFixed(2)}, ${h.ci_high.toFixed(2)}]`,
       p: h.p === null ? "—" : pCell(h.p),
+      robustCi: h.robust ? `[${h.robust.ci_low.toFixed(2)}, ${h.robust.ci_high.toFixed(2)}]` : "—",
+      robustP: h.robust ? pCell(h.robust.p) : "—",
     })),
     incidenceRows: ret.cumulative_incidence.map((c) => ({
       tier: c.tier,
@@ -87,7 +90,7 @@ function summary(r: Results): string {
   const ret = r.retention;
   const parts: string[] = [];
   const logrankWhyNot = ret.not_estimable.find((x) => x.test === "logrank")?.reason;
-  if (ret.logrank) parts.push(`Time to dropout differed across early-alliance tiers, log-rank ${apaHtml(ret.logrank.apa)}.`);
+  if (ret.logrank) parts.push(`Time to dropout differed across early-alliance tiers, log-rank ${apaHtml(ret.logrank.apa)}${ret.logrank_robust ? `; allowing for clients nested in ${ret.logrank_robust.clusters} ${r.clustering.unit === "site" ? "sites" : "therapists"}, ${apaHtml(ret.logrank_robust.apa)}` : ""}.`);
   else if (logrankWhyNot) parts.push(`Retention comparisons across tiers are not estimable: ${Handlebars.escapeExpression(logrankWhyNot)}.`);
   const hrs = ret.hazard_ratios.filter((h) => !h.suppressed);
   if (hrs.length) {

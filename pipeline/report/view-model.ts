@@ -8,6 +8,7 @@ import { apaHtml, ciText, formatP, joinList, formatPercent, noLeadingZero, pCell
 import { buildRetentionView, type RetentionView } from "./retention-view.ts";
 import { buildTherapistView, type TherapistView } from "./therapist-view.ts";
 import { buildPredictorsView } from "./predictors-view.ts";
+import { buildClusteringView, clusteredCi, clusterRow, unitPlural, type ClusteringView } from "./clustering-view.ts";
 
 /**
  * How a withheld count is printed. Not "<11": a count is also withheld when it would let a small one be
@@ -34,10 +35,13 @@ export interface ReportView {
   resultsHtml: string;
   flow: { label: string; n: string; indent: boolean }[];
   sessionFlow: { label: string; n: string; indent: boolean }[];
-  correlations: { y: string; method: string; n: string; estimate: string; ci: string; p: string; pHolm: string; apaHtml: string }[];
+  correlations: { y: string; method: string; n: string; estimate: string; ci: string; clusteredCi: string; p: string; pHolm: string; apaHtml: string }[];
+  /** "therapists" or "sites": what the cluster-aware intervals allow for. */
+  clusteringUnit: string;
+  clustering: ClusteringView;
   powerText: string;
   sites: { rows: { site: string; n: string; r: string; ci: string }[]; pooled: { method: string; r: string; ci: string; pi: string; tau2: string; i2: string; q: string }[]; text: string };
-  dropout: { tier: string; range: string; episodes: string; closed: string; dropouts: string; rate: string; ci: string }[];
+  dropout: { tier: string; range: string; episodes: string; closed: string; dropouts: string; rate: string; ci: string; clusteredCi: string }[];
   suppressionNote: string;
   provenance: { label: string; value: string }[];
   charts: ReportCharts;
@@ -87,10 +91,13 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       n: show(c.n),
       estimate: c.estimate === null ? "—" : noLeadingZero(c.estimate),
       ci: ciText(c.ci_low, c.ci_high),
+      clusteredCi: clusteredCi(clusterRow(r, c.method === "partial" ? "partial" : "primary", "early_alliance", c.y, c.method)),
       p: c.p === null ? "—" : pCell(c.p),
       pHolm: c.p_holm === null ? "—" : pCell(c.p_holm),
       apaHtml: apaHtml(c.apa),
     })),
+    clusteringUnit: unitPlural(r),
+    clustering: buildClusteringView(r),
     powerText: powerText(r),
     sites: sitesView(r, show),
     dropout: r.dropout_by_tier.map((t, i) => {
@@ -103,6 +110,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
         dropouts: show(t.dropouts),
         rate: t.rate === null ? "—" : formatPercent(t.rate),
         ci: t.ci_low === null || t.ci_high === null ? "—" : `[${formatPercent(t.ci_low)}, ${formatPercent(t.ci_high)}]`,
+        clusteredCi: ((k) => (k && k.ci_low !== null && k.ci_high !== null ? `[${formatPercent(k.ci_low)}, ${formatPercent(k.ci_high)}]` : "—"))(r.clustering.dropout_by_tier.find((k) => k.tier === t.tier)),
       };
     }),
     suppressionNote:
@@ -220,11 +228,28 @@ function methodsText(r: Results): string {
     `Site correlations were pooled on Fisher's z by random-effects meta-analysis (REML, with DerSimonian–Laird for comparison).`,
     `Power was computed by the arctanh approximation (as R's pwr.r.test).`,
     `Therapist nesting was described by intraclass correlations from intercept-only linear mixed models with a random intercept per therapist (REML), and modelled after Baldwin, Wampold and Imel (2007): the last outcome score regressed on early alliance centred on the therapist's mean (within), the therapist's mean early alliance (between) and the first outcome score, with a random therapist intercept, fitted by REML on episodes with a change score; therapist means were taken over those episodes; t tests use Satterthwaite degrees of freedom (as lme4 with lmerTest).`,
+    clusteringMethods(r),
     tierRuleText(r),
     `A tier's dropout rate is the number of episodes discharged as ${listText(s.dropout_reasons)} divided by the episodes discharged on or before the cutoff, with Wilson score ${Math.round(s.confidence_level * 100)}% CIs; episodes still active at the cutoff are left out of the denominator, which can bias the rate when many are still in treatment.`,
   ]
     .filter(Boolean)
     .join(" ");
+}
+
+/** What was done about clients nested in therapists (or sites), and why. */
+function clusteringMethods(r: Results): string {
+  const c = r.clustering;
+  if (c.unit === "none") return "Episodes were treated as independent (config inference.cluster: none), so no interval allows for clients sharing a therapist.";
+  if (c.reason) return `Intervals could not allow for clustering by ${c.unit}: ${c.reason}.`;
+  const unit = unitPlural(r);
+  return (
+    `Because clients of the same ${c.unit} are not independent (Baldwin, Wampold & Imel, 2007), every correlation and dropout rate also has a cluster-aware ${Math.round(r.settings.confidence_level * 100)}% CI that treats the ${c.clusters} ${unit} as the units sampled: ` +
+    `for a correlation, Fisher's z ± t(${c.clusters! - 1}) × its cluster jackknife standard error (leaving out one ${c.unit} at a time, so that each ${c.unit}'s episodes are left out together); for a dropout rate, Wilson's interval on the effective n adjusted for its degrees of freedom (Korn & Graubard, 1998). ` +
+    `The design effect is the ratio of the cluster jackknife variance to the variance from leaving out single episodes, and the effective n is n divided by it (at most n). ` +
+    (c.bootstrap.run ? `A cluster bootstrap that resamples whole ${unit} (${c.bootstrap.b.toLocaleString("en-US")} resamples, seed ${c.bootstrap.seed}; percentile and BCa) is shown beside it; with 30 ${unit} it is slightly too narrow, which is why the jackknife interval is the one cited (docs/clustering.md gives the coverage of each). ` : "") +
+    `Hazard ratios also have cluster-robust (sandwich) standard errors grouped by ${c.unit}, as R's coxph(…, cluster = ${c.unit}) reports them, with CIs and p from those errors times √(G/(G − 1)) and t on G − 1 df (Cameron & Miller, 2015); tiers are also compared by the robust score test of that model, a log-rank test that allows for clustering (Lin & Wei, 1989). ` +
+    `Spearman's ρ is treated as Pearson's r of the whole sample's ranks.`
+  );
 }
 
 function resultsHtml(r: Results): string {
@@ -238,6 +263,7 @@ function resultsHtml(r: Results): string {
     last.estimate !== null ? `Its correlation with the last outcome score was ${apaHtml(last.apa)} (<i>n</i> = ${last.n}).` : "",
     r.partial_correlation.estimate !== null ? `Holding the first outcome score constant, the association with the last outcome was ${apaHtml(r.partial_correlation.apa)}.` : "",
     r.bootstrap ? `The bootstrap BCa 95% CI of the correlation with outcome change was ${ciText(r.bootstrap.bca.ci_low, r.bootstrap.bca.ci_high)}.` : "",
+    clusteredSentence(r),
     benchmarkSentence(r),
     r.sites.reml ? `Pooled over ${r.sites.reml.k} sites (REML), r = ${noLeadingZero(r.sites.reml.r)}, 95% CI ${ciText(r.sites.reml.ci_low, r.sites.reml.ci_high)}, <i>I</i>² = ${r.sites.reml.i2.toFixed(1)}%.` : "",
     therapistSentence(r),
@@ -245,6 +271,13 @@ function resultsHtml(r: Results): string {
   ]
     .filter(Boolean)
     .join(" ");
+}
+
+function clusteredSentence(r: Results): string {
+  const row = clusterRow(r, "primary", "early_alliance", "outcome_change", "pearson");
+  if (!row || row.ci_low === null || row.ci_high === null) return "";
+  const deff = row.design_effect === null ? "" : `, design effect ${row.design_effect.toFixed(2)}`;
+  return `Allowing for clients nested in ${row.clusters} ${unitPlural(r)}, its 95% CI was ${ciText(row.ci_low, row.ci_high)}${deff}.`;
 }
 
 function benchmarkSentence(r: Results): string {

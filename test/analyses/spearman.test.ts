@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { spearman } from "../../analyses/spearman.ts";
-import { averageRanks } from "../../analyses/rank.ts";
+import { averageRanks, averageRanksTyped } from "../../analyses/rank.ts";
 import { MPG, WT } from "./mtcars.ts";
 
 // Expected values: test/reference/analyses-reference.out (R, stats::cor.test and base::rank).
@@ -22,5 +22,12 @@ describe("spearman", () => {
 describe("averageRanks", () => {
   it("gives tied values the mean of their ranks, as rank(c(10, 20, 20, 5)) in R", () => {
     expect(averageRanks([10, 20, 20, 5])).toEqual([2, 3.5, 3.5, 1]);
+  });
+
+  it("gives the same ranks for a typed column, into the buffer given", () => {
+    const into = new Float64Array(6);
+    const ranks = averageRanksTyped(Float64Array.of(10, 20, 20, 5), into);
+    expect(Array.from(ranks)).toEqual([2, 3.5, 3.5, 1]);
+    expect(ranks.buffer).toBe(into.buffer);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wilson } from "../../analyses/wilson.ts";
+import { wilson, wilsonEffective } from "../../analyses/wilson.ts";
 
 // Expected values: test/reference/analyses-reference.out, R's prop.test(x, n, correct = FALSE)$conf.int.
 describe("wilson", () => {
@@ -36,5 +36,20 @@ describe("wilson", () => {
 
   it("refuses an empty denominator", () => {
     expect(() => wilson(0, 0)).toThrow(RangeError);
+  });
+});
+
+describe("wilsonEffective", () => {
+  it("is wilson's interval when the effective n is the whole n (prop.test(81, 263, correct = FALSE))", () => {
+    const w = wilsonEffective(81 / 263, 263);
+    expect(w.ci_low).toBeCloseTo(wilson(81, 263).ci_low, 14);
+    expect(w.ci_high).toBeCloseTo(wilson(81, 263).ci_high, 14);
+  });
+
+  it("widens as the effective n shrinks, around the same rate", () => {
+    const w = wilsonEffective(81 / 263, 263 / 2.5);
+    expect(w.rate).toBe(81 / 263);
+    expect(w.ci_low).toBeLessThan(wilson(81, 263).ci_low);
+    expect(w.ci_high).toBeGreaterThan(wilson(81, 263).ci_high);
   });
 });

@@ -214,6 +214,21 @@ describe("the demo recovers its documented true parameters (data/demo/README.md,
 });
 
 describe("the demo report", () => {
+  it("shows the therapist ICCs, the design effects and the cluster-aware intervals that results.json carries", () => {
+    const c = results.clustering;
+    expect(c.unit).toBe("therapist");
+    expect(c.clusters).toBe(30);
+    expect(html).toContain("Clients nested in therapists: cluster-aware intervals");
+    expect(html).toContain("Design effect of a mean");
+    const primary = c.correlations.find((k) => k.family === "primary" && k.y === "outcome_change" && k.method === "pearson")!;
+    const ci = `[${primary.ci_low!.toFixed(2).replace(/^0/, "")}, ${primary.ci_high!.toFixed(2).replace(/^0/, "")}]`;
+    expect(html).toContain(`Allowing for clients nested in 30 therapists, its 95% CI was ${ci}, design effect ${primary.design_effect!.toFixed(2)}.`);
+    for (const d of c.icc_design_effects) expect(html).toContain(d.design_effect!.toFixed(2));
+    expect(html).toContain("95% CI, cluster-robust");
+    expect(html).toContain("Log-rank test allowing for clustering by therapist (robust score test)");
+    expect(results.retention.hazard_ratios.every((h) => h.robust !== null)).toBe(true);
+  });
+
   it("hides reliable-change counts so that none can be recovered from its row's n or its column's total", () => {
     const rows = results.predictors.reliable_change!.rows;
     const grid = rows.map((r) => [r.n, r.recovered, r.improved, r.unchanged, r.deteriorated]);

@@ -39,6 +39,7 @@ for (cut_text in c("2025-12-31", "2025-06-30")) {
   ptt <- prop.trend.test(x, n)
   cx <- coxph(Surv(time, status) ~ tier, data = a, ties = "efron")
   ci <- exp(confint(cx))
+  cxr <- coxph(Surv(time, status) ~ tier, data = a, ties = "efron", cluster = Clinician)
   zph <- cox.zph(cx)
   a$state <- factor(ifelse(a$closed, ifelse(a$dropout, "dropout", a$DischargeReason), "censor"),
                     levels = c("censor", "dropout", "completed", "transferred"))
@@ -63,6 +64,10 @@ for (cut_text in c("2025-12-31", "2025-06-30")) {
     cox = list(terms = v(names(coef(cx))), coef = v(coef(cx)), se = v(sqrt(diag(vcov(cx)))), hr = v(exp(coef(cx))),
                lower = v(ci[, 1]), upper = v(ci[, 2]), p = v(summary(cx)$coefficients[, "Pr(>|z|)"]), loglik = v(cx$loglik),
                r_call = "coxph(Surv(time, dropout) ~ tier, ties = 'efron')"),
+    cox_robust = list(se = v(sqrt(diag(vcov(cxr)))), lower = v(exp(confint(cxr))[, 1]), upper = v(exp(confint(cxr))[, 2]),
+                      p = v(summary(cxr)$coefficients[, "Pr(>|z|)"]), robust_score = cxr$rscore,
+                      robust_score_p = pchisq(cxr$rscore, length(tiers) - 1, lower.tail = FALSE), clusters = length(unique(a$Clinician)),
+                      r_call = "coxph(Surv(time, dropout) ~ tier, ties = 'efron', cluster = Clinician); robust se, CI, p and rscore"),
     zph = list(chisq = v(zph$table[, "chisq"]), df = v(zph$table[, "df"]), p = v(zph$table[, "p"]), rows = v(rownames(zph$table)),
                r_call = "cox.zph(fit) (transform = 'km')"),
     aalen_johansen = ajs)

@@ -3,6 +3,7 @@
  * and at a mid-study cutoff. Expected values: test/reference/survival-reference-<cutoff>.json,
  * written by test/reference/survival-reference.R (each block names its R call).
  */
+import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import { describe, expect, it } from "vitest";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import type { Study } from "../../pipeline/config/study.ts";
@@ -109,6 +110,22 @@ for (const ref of [late, mid] as Reference[]) {
         expect(t.p / ref.cox.p[j]!).toBeCloseTo(1, 6);
       });
       close(r.cox!.loglik[1], ref.cox.loglik[1]!, 8);
+    });
+
+    it(`matches ${ref.cox_robust.r_call}: robust SEs grouped by therapist, and the robust log-rank`, () => {
+      const g = ref.cox_robust.clusters;
+      r.cox!.terms.forEach((t, j) => {
+        close(t.robust!.se, ref.cox_robust.se[j]!, 8);
+        // The CI: R's coef and robust se with √(G/(G − 1)) and qt(.975, G − 1) (R's own uses qnorm, which undercovers with 30 therapists).
+        const s = ref.cox_robust.se[j]! * Math.sqrt(g / (g - 1));
+        const q = tQuantile(0.975, g - 1);
+        close(t.robust!.lower, Math.exp(ref.cox.coef[j]! - q * s), 8);
+        close(t.robust!.upper, Math.exp(ref.cox.coef[j]! + q * s), 8);
+        expect(t.robust!.df).toBe(g - 1);
+      });
+      close(r.logrank_robust!.chisq, ref.cox_robust.robust_score, 8);
+      expect(r.logrank_robust!.p / ref.cox_robust.robust_score_p).toBeCloseTo(1, 6);
+      expect(r.logrank_robust!.clusters).toBe(ref.cox_robust.clusters);
     });
 
     it(`matches ${ref.zph.r_call}: the global test of proportional hazards`, () => {

@@ -71,6 +71,22 @@ describe("small-cell suppression in results.json", () => {
     expect(results.retention.hazard_ratios.every((h) => h.suppressed)).toBe(true);
   });
 
+  it("withholds a tier's cluster-aware rate, design effect and effective n with its counts (together they give n back)", () => {
+    const spread = (eps: DerivedEpisode[]) => eps.map((e, i) => ({ ...e, therapist_id: `T${i % 5}` }));
+    const clustered = resultsFor(spread([...episodes("low", 25, 8, 3), ...episodes("moderate", 32, 40, 12), ...episodes("high", 38, 30, 0)]));
+    const row = (t: string) => clustered.clustering.dropout_by_tier.find((r) => r.tier === t)!;
+    expect(clustered.clustering.clusters).toBe(5);
+    expect(row("low")).toEqual({ tier: "low", rate: null, ci_low: null, ci_high: null, design_effect: null, effective_n: null, suppressed: true });
+    expect(row("moderate")).toMatchObject({ rate: 0.3, suppressed: false });
+    expect(row("moderate").ci_low).not.toBeNull();
+  });
+
+  it("withholds a correlation's cluster-aware interval with the correlation", () => {
+    const small = resultsFor(episodes("moderate", 32, 8, 2).map((e, i) => ({ ...e, therapist_id: `T${i % 4}` })));
+    expect(small.clustering.correlations.length).toBeGreaterThan(0);
+    expect(small.clustering.correlations.every((c) => c.suppressed && c.estimate === null && c.effective_n === null && c.apa === "suppressed (small cell)")).toBe(true);
+  });
+
   it("withholds a correlation whose n is below the minimum cell size", () => {
     const small = resultsFor(episodes("moderate", 32, 8, 2));
     expect(small.correlations.every((c) => c.suppressed && c.estimate === null && c.n === null)).toBe(true);

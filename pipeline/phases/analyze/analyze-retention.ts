@@ -14,6 +14,8 @@ import { survivalQuantile, type SurvivalQuantile } from "../../../analyses/survi
 import { logRank, logRankTrend, type LogRank } from "../../../analyses/log-rank.ts";
 import { cochranArmitage } from "../../../analyses/cochran-armitage.ts";
 import { coxEfron } from "../../../analyses/cox-efron.ts";
+import { coxRobust, coxRobustScore, robustWald } from "../../../analyses/cox-robust.ts";
+import { chiSquareTail } from "../../../analyses/chi-square-tail.ts";
 import { SingularMatrixError } from "../../../analyses/matrix-errors.ts";
 import { coxZph } from "../../../analyses/cox-zph.ts";
 import { cumulativeIncidence } from "../../../analyses/cumulative-incidence.ts";
@@ -23,7 +25,9 @@ import { daysBetween } from "../../dates.ts";
 import type { DerivedEpisode } from "../handoff.ts";
 
 /** The fields of an episode that analyzeRetention reads. */
-export type RetentionEpisode = Pick<DerivedEpisode, "tier" | "days_in_treatment" | "dropout" | "closed" | "discharge_reason" | "admit_date" | "dropout_by">;
+export type RetentionEpisode = Pick<DerivedEpisode, "tier" | "days_in_treatment" | "dropout" | "closed" | "discharge_reason" | "admit_date" | "dropout_by"> &
+  /** The clustering unit's fields (inference.cluster); without them the robust Cox and log-rank are not given. */
+  Partial<Pick<DerivedEpisode, "therapist_id" | "site">>;
 
 export const CAUSES = ["dropout", "completion", "other"] as const;
 export type Cause = (typeof CAUSES)[number];
@@ -68,10 +72,15 @@ export interface CoxTerm {
   lower: number;
   upper: number;
   p: number;
+  /**
+   * The cluster-robust (sandwich) se grouped by inference.cluster, as coxph(..., cluster =) reports it; the
+   * CI and p use it with the small-sample factor √(G/(G − 1)) and t on G − 1 df (see analyses/cox-robust.ts, robustWald). Null for unit none.
+   */
+  robust: { se: number; lower: number; upper: number; p: number; df: number } | null;
 }
 
 /** The tests across tiers, each of which may be not estimable. */
-export type RetentionTest = "logrank" | "logrank_trend" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards";
+export type RetentionTest = "logrank" | "logrank_trend" | "logrank_robust" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards";
 
 export interface RetentionAnalysis {
   conf_type: "log-log" | "log";
@@ -83,6 +92,8 @@ export interface RetentionAnalysis {
   retention: RetentionAt[];
   logrank: ({ chisq: number; df: number; p: number } & Pick<LogRank, "observed" | "expected">) | null;
   logrank_trend: { chisq: number; df: 1; p: number } | null;
+  /** The cluster-robust counterpart of the log-rank test: coxph's robust score test of the tier model (Lin & Wei 1989); null for unit none or when not estimable. */
+  logrank_robust: { chisq: number; df: number; p: number; clusters: number } | null;
   cochran_armitage: { x: number[]; n: number[]; chisq: number; df: 1; p: number } | null;
   /** Hazard ratios against the reference, and the global test of proportional hazards (cox.zph). */
   cox: { terms: CoxTerm[]; loglik: [number, number]; zph: { chisq: number; df: number; p: number } | null } | null;
@@ -159,7 +170,9 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
     !caX.some((x, i) => x > 0 && x < caN[i]!) ? (dropouts === 0 ? "no closed episode was a dropout" : "every closed episode was a dropout") :
     null;
   const cochran = caWhyNot === null ? { x: caX, n: caN, ...cochranArmitage(caX, caN, scores) } : because("cochran_armitage", caWhyNot);
-  const cox = none !== null ? because("hazard_ratios", none) : coxByTier(analysed, tiers, study.tiers.reference, time, event, because);
+  const clusters = clusterKeys(analysed, study);
+  const cox = none !== null ? because("hazard_ratios", none) : coxByTier(analysed, tiers, study.tiers.reference, time, event, clusters, because);
+  const robustLogRank = clusters === null ? null : none !== null ? because("logrank_robust", none) : logRankRobust(analysed, present, time, event, clusters, because);
   if (cox && cox.zph === null) because("proportional_hazards", "its information matrix is singular");
   if (!cox) because("proportional_hazards", "there are no hazard ratios to test");
 
@@ -172,6 +185,7 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
     retention,
     logrank: lr && { chisq: lr.chisq!, df: lr.df!, p: lr.p!, observed: lr.observed, expected: lr.expected },
     logrank_trend: trend,
+    logrank_robust: robustLogRank,
     cochran_armitage: cochran,
     cox,
     incidence: labels.map((tier) => tierIncidence(tier, inTier(tier), causeOf, days)),
@@ -180,7 +194,7 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
 }
 
 /** Hazard ratios of each tier against the reference (Efron ties), and their proportional-hazards test; null with a reason when not estimable. */
-function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], reference: string, time: number[], event: boolean[], because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["cox"] {
+function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], reference: string, time: number[], event: boolean[], clusters: string[] | null, because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["cox"] {
   const others = tiers.map((t) => t.tier).filter((t) => t !== reference);
   const eventsIn = (t: string) => tiers.find((x) => x.tier === t)!.dropouts;
   const missing = [reference, ...others].filter((t) => eventsIn(t) === 0);
@@ -204,11 +218,42 @@ function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], referenc
     if (!(e instanceof SingularMatrixError)) throw e;
     zph = null;
   }
+  const robust = clusters && coxRobust(time, event, x, clusters, fit.coef, fit.variance);
+  const robustTerm = (j: number) => {
+    const se = robust?.se[j];
+    if (!robust || se === undefined || !Number.isFinite(se)) return null;
+    return { se, ...robustWald(fit.coef[j]!, se, robust.clusters) };
+  };
   return {
-    terms: others.map((tier, j) => ({ tier, coef: fit.coef[j]!, se: fit.se[j]!, hr: fit.hr[j]!, lower: fit.lower[j]!, upper: fit.upper[j]!, p: fit.p[j]! })),
+    terms: others.map((tier, j) => ({ tier, coef: fit.coef[j]!, se: fit.se[j]!, hr: fit.hr[j]!, lower: fit.lower[j]!, upper: fit.upper[j]!, p: fit.p[j]!, robust: robustTerm(j) })),
     loglik: fit.loglik,
     zph,
   };
+}
+
+/**
+ * Each analysed episode's cluster (inference.cluster), or null when the unit is none, an episode lacks
+ * the field, or there are fewer than 3 clusters (too few for a sandwich variance).
+ */
+function clusterKeys(analysed: RetentionEpisode[], study: Study): string[] | null {
+  const unit = study.inference.cluster;
+  if (unit === "none") return null;
+  const keys = analysed.map((e) => (unit === "therapist" ? e.therapist_id : e.site));
+  if (keys.some((k) => k === undefined)) return null;
+  return new Set(keys).size >= 3 ? (keys as string[]) : null;
+}
+
+/** The robust score test of the tier model at β = 0: the log-rank test that allows for clusters. */
+function logRankRobust(analysed: RetentionEpisode[], present: string[], time: number[], event: boolean[], clusters: string[], because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["logrank_robust"] {
+  const others = present.slice(1);
+  const x = analysed.map((e) => others.map((t) => (e.tier === t ? 1 : 0)));
+  try {
+    const { chisq, df } = coxRobustScore(time, event, x, clusters);
+    return { chisq, df, p: chiSquareTail(chisq, df), clusters: new Set(clusters).size };
+  } catch (e) {
+    if (e instanceof SingularMatrixError) return because("logrank_robust", "the clusters' score sums are collinear (too few clusters with dropouts)");
+    throw e;
+  }
 }
 
 /** |log HR| beyond which a fitted coefficient is taken as infinite (HR above 3 million). */

@@ -21,6 +21,7 @@ import type { CorrelationY } from "../../results.ts";
 import type { DerivedEpisode } from "../handoff.ts";
 import { analyzeTherapists, type TherapistAnalysis } from "./analyze-therapists.ts";
 import { analyzePredictors, type PredictorAnalysis } from "./analyze-predictors.ts";
+import { analyzeClustering, type ClusterAnalysis } from "./analyze-clustering.ts";
 
 export const CONFIDENCE_LEVEL = 0.95;
 /** At most this many bins in the binned scatter. */
@@ -79,6 +80,8 @@ export interface Analysis {
   predictors: PredictorAnalysis;
   /** Therapist ICCs and the within/between-therapist mixed model. */
   therapists: TherapistAnalysis;
+  /** Cluster-aware intervals of every correlation and tier dropout rate (inference.cluster). */
+  clustering: ClusterAnalysis;
   dropout_by_tier: ExactTier[];
   fitted_line: { n: number; intercept: number; slope: number } | null;
   binned_scatter: Bin[];
@@ -99,6 +102,7 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
   for (const c of family) c.p_holm = c.result ? adjusted[k++]! : null;
   const change = pairwiseComplete(early, analysed.map((e) => e.outcome_change));
   const bins = Math.min(MAX_SCATTER_BINS, Math.floor(change.x.length / study.minCellSize));
+  const predictors = analyzePredictors(analysed, study, CONFIDENCE_LEVEL);
   return {
     episodes_analyzed: analysed.length,
     excluded_no_alliance: episodes.length - analysed.length,
@@ -120,7 +124,8 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
     },
     sites: siteAnalysis(analysed),
     therapists: analyzeTherapists(analysed),
-    predictors: analyzePredictors(analysed, study, CONFIDENCE_LEVEL),
+    predictors,
+    clustering: analyzeClustering(analysed, study, predictors, CONFIDENCE_LEVEL),
     bootstrap: change.x.length >= 4 && change.x.length <= study.bootstrap.maxN ? safeBootstrap(change.x, change.y, study) : null,
     dropout_by_tier: study.tiers.labels.map((tier) => tierDropout(tier, analysed.filter((e) => e.tier === tier))),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,

@@ -22,15 +22,17 @@ export interface RetentionColumns {
   discharge_reason: Coded;
   admit_date: Coded;
   dropout_by: Coded;
+  therapist_id: Coded;
+  site: Coded;
 }
 
-function code(episodes: readonly RetentionEpisode[], field: "tier" | "discharge_reason" | "admit_date" | "dropout_by"): Coded {
+function code(episodes: readonly RetentionEpisode[], field: "tier" | "discharge_reason" | "admit_date" | "dropout_by" | "therapist_id" | "site"): Coded {
   const index = new Map<string, number>();
   const values: string[] = [];
   const codes = new Int32Array(episodes.length);
   for (let i = 0; i < episodes.length; i++) {
     const v = episodes[i]![field];
-    if (v === null) {
+    if (v === null || v === undefined) {
       codes[i] = -1;
       continue;
     }
@@ -57,12 +59,12 @@ export function retentionColumns(episodes: readonly RetentionEpisode[]): Retenti
     days[i] = e.days_in_treatment;
     flags[i] = (e.dropout ? 1 : 0) | (e.closed ? 2 : 0);
   }
-  return { n, days, flags, tier: code(episodes, "tier"), discharge_reason: code(episodes, "discharge_reason"), admit_date: code(episodes, "admit_date"), dropout_by: code(episodes, "dropout_by") };
+  return { n, days, flags, tier: code(episodes, "tier"), discharge_reason: code(episodes, "discharge_reason"), admit_date: code(episodes, "admit_date"), dropout_by: code(episodes, "dropout_by"), therapist_id: code(episodes, "therapist_id"), site: code(episodes, "site") };
 }
 
 /** The buffers of packed columns, to transfer rather than copy them to a worker. */
 export const columnBuffers = (c: RetentionColumns): ArrayBuffer[] =>
-  [c.days, c.flags, c.tier.codes, c.discharge_reason.codes, c.admit_date.codes, c.dropout_by.codes].map((a) => a.buffer as ArrayBuffer);
+  [c.days, c.flags, c.tier.codes, c.discharge_reason.codes, c.admit_date.codes, c.dropout_by.codes, c.therapist_id.codes, c.site.codes].map((a) => a.buffer as ArrayBuffer);
 
 /** Unpacks packed columns into episodes with the fields retention reads. */
 export function episodesFromColumns(c: RetentionColumns): RetentionEpisode[] {
@@ -77,6 +79,8 @@ export function episodesFromColumns(c: RetentionColumns): RetentionEpisode[] {
       discharge_reason: text(c.discharge_reason, i),
       admit_date: c.admit_date.values[c.admit_date.codes[i]!]!,
       dropout_by: text(c.dropout_by, i) as DerivedEpisode["dropout_by"],
+      therapist_id: text(c.therapist_id, i) ?? undefined,
+      site: text(c.site, i) ?? undefined,
     };
   }
   return out;

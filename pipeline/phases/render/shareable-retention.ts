@@ -65,12 +65,17 @@ export function shareableRetention(r: RetentionAnalysis, cells: Counter): Retent
     }),
     logrank: chi(r.logrank, analysedN),
     logrank_trend: chi(r.logrank_trend, analysedN),
+    logrank_robust: r.logrank_robust && { ...chi(r.logrank_robust, analysedN)!, clusters: r.logrank_robust.clusters },
     cochran_armitage: chi(r.cochran_armitage, closedN),
     hazard_ratios: (r.cox?.terms ?? []).map((h) => {
       const hidden = tierHidden(h.tier) || tierHidden(r.reference);
       return hidden
-        ? { tier: h.tier, reference: r.reference, hr: null, ci_low: null, ci_high: null, p: null, apa: "suppressed (small cell)", suppressed: true }
-        : { tier: h.tier, reference: r.reference, hr: h.hr, ci_low: h.lower, ci_high: h.upper, p: h.p, apa: apaHazardRatio(h.hr, h.lower, h.upper, h.p), suppressed: false };
+        ? { tier: h.tier, reference: r.reference, hr: null, ci_low: null, ci_high: null, p: null, apa: "suppressed (small cell)", robust: null, suppressed: true }
+        : {
+            tier: h.tier, reference: r.reference, hr: h.hr, ci_low: h.lower, ci_high: h.upper, p: h.p, apa: apaHazardRatio(h.hr, h.lower, h.upper, h.p),
+            robust: h.robust && { se: h.robust.se, df: h.robust.df, ci_low: h.robust.lower, ci_high: h.robust.upper, p: h.robust.p, apa: apaHazardRatio(h.hr, h.robust.lower, h.robust.upper, h.robust.p) },
+            suppressed: false,
+          };
     }),
     proportional_hazards: chi(r.cox?.zph ?? null, analysedN),
     not_estimable: r.not_estimable.map((x) => ({ ...x })),

@@ -20,6 +20,7 @@ import type { IngestedFile } from "../handoff.ts";
 import type { ValidationOutput } from "../handoff.ts";
 import type { RetentionAnalysis } from "../handoff.ts";
 import { shareableRetention, type Counter } from "./shareable-retention.ts";
+import { shareableClustering } from "./shareable-clustering.ts";
 
 export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: text("X_NO_ALLIANCE_RATING", {}) } as const;
 
@@ -225,6 +226,7 @@ function buildResults([study, ingest, validation, analysis, retention, provenanc
     },
     predictors,
     therapists: shareableTherapists(analysis.therapists, cells),
+    clustering: shareableClustering(analysis, cells),
     dropout_by_tier,
     fitted_line: line,
     binned_scatter: binned.map((b) => ({

@@ -1,0 +1,227 @@
+/**
+ * Cluster-aware intervals: episodes share therapists (or sites), so they are not independent, and an
+ * interval that treats them as independent is too narrow when therapists differ (Baldwin, Wampold &
+ * Imel 2007). For every correlation in the report (the four of early alliance with outcome, the
+ * partial, the secondary family and rater agreement) and every tier's dropout rate this gives:
+ *   - the cluster jackknife interval (leave one therapist out, Fisher z, t on G − 1 df): the report's
+ *     cluster-aware interval, whose coverage is in docs/clustering.md;
+ *   - the design effect and effective n (cluster against independent-case jackknife variance);
+ *   - the seeded cluster bootstrap's percentile and BCa intervals, when there are at most
+ *     inference.bootstrap_max_clusters clusters.
+ * Spearman's ρ is handled as Pearson's r of the ranks in the whole sample (ranks held fixed in the
+ * resamples). A dropout rate's interval is Wilson's on its effective n adjusted for G − 1 degrees of
+ * freedom (analyses/clustered-proportion.ts). Pure: no I/O.
+ */
+import { blockScratch, clusterBootstrap, clusterJackknife, partialBlock, pearsonBlock, type BlockScratch } from "../../../analyses/cluster-bootstrap.ts";
+import { clusteredProportion } from "../../../analyses/clustered-proportion.ts";
+import { averageRanksTyped } from "../../../analyses/rank.ts";
+import type { ClusterUnit, Study } from "../../config/study.ts";
+import type { DerivedEpisode } from "../handoff.ts";
+import { PREDICTORS, type PredictorAnalysis } from "./analyze-predictors.ts";
+
+/** Fewer clusters than this and no cluster-aware interval is given. */
+export const MIN_CLUSTERS = 3;
+
+export type ClusterFamily = "primary" | "partial" | "secondary" | "rater_agreement";
+
+export interface ClusterCorrelation {
+  family: ClusterFamily;
+  x: string;
+  y: string;
+  method: "pearson" | "spearman" | "partial";
+  n: number;
+  /** Clusters with at least one of the correlation's episodes. */
+  clusters: number;
+  estimate: number | null;
+  /** The cluster jackknife interval; null (with `reason`) when not estimable. */
+  ci: [number, number] | null;
+  /** Cluster jackknife standard error of Fisher z. */
+  se_z: number | null;
+  design_effect: number | null;
+  /** n / design effect, at most n. */
+  effective_n: number | null;
+  bootstrap: { percentile: [number, number]; bca: [number, number]; undefined_replicates: number } | null;
+  reason?: string;
+}
+
+export interface ClusterTierRate {
+  tier: string;
+  closed: number;
+  dropouts: number;
+  clusters: number;
+  rate: number | null;
+  /** Wilson's interval on the effective n; null when no episode of the tier is closed. */
+  ci: [number, number] | null;
+  design_effect: number | null;
+  effective_n: number | null;
+}
+
+export interface ClusterAnalysis {
+  unit: ClusterUnit;
+  /** Distinct clusters among the analysed episodes (0 when the unit is none). */
+  clusters: number;
+  /** Σm² / Σm over the clusters' episode counts m: the cluster size in Kish's design effect 1 + (m − 1)·ICC. */
+  mean_cluster_size: number | null;
+  /** The cluster bootstrap's B and seed, and whether it ran (at most bootstrap_max_clusters clusters). */
+  bootstrap: { b: number; seed: number; max_clusters: number; run: boolean };
+  correlations: ClusterCorrelation[];
+  dropout_by_tier: ClusterTierRate[];
+  /** Why there are no cluster-aware intervals (unit none, or fewer than MIN_CLUSTERS clusters). */
+  reason?: string;
+}
+
+/** Each analysed episode's cluster as 0 … G − 1 (null for unit none). */
+export function clusterIds(analysed: readonly DerivedEpisode[], unit: ClusterUnit): { ids: Int32Array; clusters: number } | null {
+  if (unit === "none") return null;
+  const index = new Map<string, number>();
+  const ids = new Int32Array(analysed.length);
+  for (let i = 0; i < analysed.length; i++) {
+    const key = unit === "therapist" ? analysed[i]!.therapist_id : analysed[i]!.site;
+    let g = index.get(key);
+    if (g === undefined) index.set(key, (g = index.size));
+    ids[i] = g;
+  }
+  return { ids, clusters: index.size };
+}
+
+/**
+ * @example analyzeClustering(analysed, study, predictors).correlations[0] // early × change, Pearson, with its cluster-aware CI
+ */
+export function analyzeClustering(analysed: DerivedEpisode[], study: Study, predictors: PredictorAnalysis, level: number): ClusterAnalysis {
+  const unit = study.inference.cluster;
+  const cluster = clusterIds(analysed, unit);
+  const g = cluster?.clusters ?? 0;
+  const run = g >= MIN_CLUSTERS && g <= study.inference.bootstrapMaxClusters;
+  const base = { unit, clusters: g, bootstrap: { b: study.bootstrap.b, seed: study.bootstrap.seed, max_clusters: study.inference.bootstrapMaxClusters, run } };
+  if (!cluster || g < MIN_CLUSTERS) {
+    return { ...base, mean_cluster_size: null, correlations: [], dropout_by_tier: [], reason: !cluster ? "the config sets inference.cluster to none" : `fewer than ${MIN_CLUSTERS} ${unit}s` };
+  }
+  const sizes = new Float64Array(g);
+  for (const c of cluster.ids) sizes[c]!++;
+  const meanSize = sizes.reduce((a, m) => a + m * m, 0) / analysed.length;
+
+  const specs: { family: ClusterFamily; x: string; y: string; method: ClusterCorrelation["method"]; z?: string }[] = [];
+  for (const y of ["outcome_change", "outcome_last"]) for (const method of ["pearson", "spearman"] as const) specs.push({ family: "primary", x: "early_alliance", y, method });
+  specs.push({ family: "partial", x: "early_alliance", y: "outcome_last", method: "partial", z: "outcome_first" });
+  for (const c of predictors.correlations) if (c.result) specs.push({ family: "secondary", x: c.x, y: c.y, method: "pearson" });
+  for (const c of study.allianceComponents) if (c.kind === "rater") specs.push({ family: "rater_agreement", x: "early_alliance", y: `early_${c.key}`, method: "pearson" });
+
+  const columns = scoreColumns(analysed, [...new Set(specs.flatMap((s) => [s.x, s.y, ...(s.z ? [s.z] : [])]))], predictors.residualized_fit);
+  const col = (name: string) => columns.get(name)!;
+
+  // One correlation at a time, each in the same buffers (see BlockScratch); a secondary row on the same
+  // scores as a primary one (early alliance × change, × last) is the same interval, computed once.
+  const space = workspace(analysed.length);
+  const done = new Map<string, Omit<ClusterCorrelation, "family">>();
+  const correlations = specs.map((s): ClusterCorrelation => {
+    const key = `${s.x}|${s.y}|${s.method}|${s.z ?? ""}`;
+    let row = done.get(key);
+    if (!row) done.set(key, (row = clusterCorrelation(s, col, cluster.ids, g, space, run ? study.bootstrap : null, level)));
+    return { family: s.family, ...row };
+  });
+
+  const dropout_by_tier = study.tiers.labels.map((tier): ClusterTierRate => {
+    const events: number[] = [];
+    const ids: number[] = [];
+    analysed.forEach((e, i) => {
+      if (e.tier !== tier || !e.closed) return;
+      events.push(e.dropout ? 1 : 0);
+      ids.push(cluster.ids[i]!);
+    });
+    const closed = events.length;
+    const dropouts = events.reduce((a, v) => a + v, 0);
+    const clusters = new Set(ids).size;
+    if (closed === 0) return { tier, closed, dropouts, clusters, rate: null, ci: null, design_effect: null, effective_n: null };
+    return { tier, closed, dropouts, clusters, ...clusteredProportion(events, ids, g, level) };
+  });
+  return { ...base, mean_cluster_size: meanSize, correlations, dropout_by_tier };
+}
+
+/**
+ * Each named score of every episode as a typed column, NaN where missing, in one pass over the episodes
+ * (a million boxed numbers per column, or a pass per column, is seconds of garbage collection).
+ */
+function scoreColumns(analysed: readonly DerivedEpisode[], names: string[], fit: PredictorAnalysis["residualized_fit"]): Map<string, Float64Array> {
+  const n = analysed.length;
+  const out = names.map(() => new Float64Array(n));
+  const component = names.map((name) => (name.startsWith("early_") && !PREDICTORS.includes(name as (typeof PREDICTORS)[number]) ? name.slice("early_".length) : null));
+  for (let i = 0; i < n; i++) {
+    const e = analysed[i]!;
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k]!;
+      let v: number | null | undefined;
+      if (name === "outcome_residualized") v = fit && e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null ? e.outcome_last - fit.intercept - fit.slope * e.outcome_first : null;
+      else if (component[k] !== null) v = e.early_components[component[k]!];
+      else v = e[name as keyof DerivedEpisode] as number | null;
+      out[k]![i] = v ?? NaN;
+    }
+  }
+  return new Map(names.map((name, k) => [name, out[k]!]));
+}
+
+/** Buffers of one correlation's complete cases, reused from one correlation to the next. */
+interface Workspace {
+  values: [Float64Array, Float64Array, Float64Array];
+  ranks: [Float64Array, Float64Array];
+  cid: Int32Array;
+  scratch: BlockScratch;
+}
+
+const workspace = (n: number): Workspace => ({
+  values: [new Float64Array(n), new Float64Array(n), new Float64Array(n)],
+  ranks: [new Float64Array(n), new Float64Array(n)],
+  cid: new Int32Array(n),
+  scratch: blockScratch(n),
+});
+
+/** One correlation's cluster-aware interval on its complete cases, or the reason there is none. */
+function clusterCorrelation(
+  s: { x: string; y: string; method: ClusterCorrelation["method"]; z?: string },
+  col: (name: string) => Float64Array,
+  ids: Int32Array,
+  g: number,
+  space: Workspace,
+  bootstrap: { b: number; seed: number } | null,
+  level: number,
+): Omit<ClusterCorrelation, "family"> {
+  const [a, b, c] = [col(s.x), col(s.y), s.z ? col(s.z) : undefined];
+  const [va, vb, vc] = space.values;
+  let n = 0;
+  for (let i = 0; i < ids.length; i++) {
+    // x === x: not NaN (missing)
+    if (a[i] === a[i] && b[i] === b[i] && (c === undefined || c[i] === c[i])) {
+      va[n] = a[i]!;
+      vb[n] = b[i]!;
+      if (c) vc[n] = c[i]!;
+      space.cid[n++] = ids[i]!;
+    }
+  }
+  const cid = space.cid.subarray(0, n);
+  const seen = new Uint8Array(g);
+  let clusters = 0;
+  for (const k of cid) if (!seen[k]) (seen[k] = 1), clusters++;
+  const head = { x: s.x, y: s.y, method: s.method, n, clusters };
+  const none = { estimate: null, ci: null, se_z: null, design_effect: null, effective_n: null, bootstrap: null };
+  const least = s.method === "partial" ? 5 : 4;
+  if (n < least) return { ...head, ...none, reason: `fewer than ${least} episodes with ${s.method === "partial" ? "all three scores" : "both scores"}` };
+  if (clusters < MIN_CLUSTERS) return { ...head, ...none, reason: `fewer than ${MIN_CLUSTERS} clusters` };
+  const [x, y] = [va.subarray(0, n), vb.subarray(0, n)];
+  const block =
+    s.method === "partial" ? partialBlock(x, y, vc.subarray(0, n), cid, g, space.scratch)
+    : s.method === "spearman" ? pearsonBlock(averageRanksTyped(x, space.ranks[0]), averageRanksTyped(y, space.ranks[1]), cid, g, space.scratch)
+    : pearsonBlock(x, y, cid, g, space.scratch);
+  const jack = clusterJackknife(block, level);
+  if (!jack) return { ...head, ...none, reason: "a variable is constant, or too few clusters vary" };
+  const boot = bootstrap ? clusterBootstrap([block], bootstrap.b, bootstrap.seed, level)[0] : null;
+  return {
+    ...head,
+    estimate: jack.estimate,
+    ci: jack.ci,
+    se_z: jack.se,
+    design_effect: jack.design_effect,
+    // n / design effect, at most n: a design effect below 1 (the cluster jackknife narrower than the
+    // independent-case one) is reported as it is, but does not make the sample count for more than it is.
+    effective_n: jack.design_effect ? n / Math.max(1, jack.design_effect) : null,
+    bootstrap: boot ? { percentile: boot.percentile, bca: boot.bca, undefined_replicates: boot.undefined_replicates } : null,
+  };
+}

@@ -168,6 +168,8 @@ export interface ClusterCorrelationRow {
   x: string;
   y: string;
   method: "pearson" | "spearman" | "partial";
+  /** Episodes in the correlation: the n of the row it belongs to (withheld with it). */
+  n: number | null;
   /** Clusters with at least one of the correlation's episodes. */
   clusters: number;
   estimate: number | null;

@@ -10,7 +10,7 @@ export interface ClusteringView {
   shown: boolean;
   textHtml: string;
   icc: { variable: string; icc: string; designEffect: string }[];
-  rows: { correlation: string; estimate: string; independent: string; clustered: string; percentile: string; bca: string; designEffect: string; effectiveN: string }[];
+  rows: { correlation: string; n: string; estimate: string; independent: string; clustered: string; percentile: string; bca: string; designEffect: string; effectiveN: string }[];
   note: string;
 }
 
@@ -29,7 +29,7 @@ export function clusterRow(r: Results, family: ClusterCorrelationRow["family"], 
   return r.clustering.correlations.find((c) => c.family === family && c.x === x && c.y === y && c.method === method);
 }
 
-export function buildClusteringView(r: Results): ClusteringView {
+export function buildClusteringView(r: Results, show: (n: number | null) => string): ClusteringView {
   const c = r.clustering;
   const unit = unitPlural(r);
   const one = unit === "sites" ? "site" : "therapist";
@@ -53,6 +53,7 @@ export function buildClusteringView(r: Results): ClusteringView {
     .filter((row) => row.family !== "secondary")
     .map((row) => ({
       correlation: label(row),
+      n: show(row.n),
       estimate: row.estimate === null ? "—" : noLeadingZero(row.estimate),
       independent: independent(row),
       clustered: clusteredCi(row),

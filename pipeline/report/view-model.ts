@@ -97,7 +97,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       apaHtml: apaHtml(c.apa),
     })),
     clusteringUnit: unitPlural(r),
-    clustering: buildClusteringView(r),
+    clustering: buildClusteringView(r, show),
     powerText: powerText(r),
     sites: sitesView(r, show),
     dropout: r.dropout_by_tier.map((t, i) => {

@@ -84,7 +84,7 @@ describe("small-cell suppression in results.json", () => {
   it("withholds a correlation's cluster-aware interval with the correlation", () => {
     const small = resultsFor(episodes("moderate", 32, 8, 2).map((e, i) => ({ ...e, therapist_id: `T${i % 4}` })));
     expect(small.clustering.correlations.length).toBeGreaterThan(0);
-    expect(small.clustering.correlations.every((c) => c.suppressed && c.estimate === null && c.effective_n === null && c.apa === "suppressed (small cell)")).toBe(true);
+    expect(small.clustering.correlations.every((c) => c.suppressed && c.n === null && c.estimate === null && c.effective_n === null && c.apa === "suppressed (small cell)")).toBe(true);
   });
 
   it("withholds a correlation whose n is below the minimum cell size", () => {

@@ -39,7 +39,7 @@ export function shareableClustering(analysis: Analysis, cells: Counter): Cluster
     correlations: c.correlations.map((row): ClusterCorrelationRow => {
       const hidden = cells.hidden(pathOf(row));
       const shown = !hidden && row.ci !== null && row.estimate !== null;
-      const head = { family: row.family, x: row.x, y: row.y, method: row.method, clusters: row.clusters };
+      const head = { family: row.family, x: row.x, y: row.y, method: row.method, n: hidden ? null : row.n, clusters: row.clusters };
       if (!shown) {
         return { ...head, estimate: null, ci_low: null, ci_high: null, design_effect: null, effective_n: null, bootstrap: null, apa: hidden ? "suppressed (small cell)" : `not estimable: ${row.reason ?? "no interval"}`, suppressed: hidden };
       }

@@ -18,6 +18,9 @@ const VARIABLES = { early_alliance: "Early alliance", outcome_change: "Outcome c
 const Y = { outcome_change: "Outcome change", outcome_last: "Last outcome" } as Record<string, string>;
 const METHOD = { pearson: "r", spearman: "ρ", partial: "partial r" } as const;
 
+/** Below this many clusters the report warns that the cluster-aware intervals rest on few units (the coverage study starts at 10). */
+export const FEW_CLUSTERS = 10;
+
 /** "therapists" or "sites". */
 export const unitPlural = (r: Results) => (r.clustering.unit === "site" ? "sites" : "therapists");
 
@@ -82,7 +85,10 @@ export function buildClusteringView(r: Results, show: (n: number | null) => stri
     ` Cluster-aware intervals leave out one ${one} at a time (cluster jackknife on Fisher's <i>z</i>, <i>t</i> on ${c.clusters! - 1} df); they are the intervals to cite. ` +
     (c.bootstrap.run
       ? `The cluster bootstrap resampled whole ${unit} ${c.bootstrap.b.toLocaleString("en-US")} times from seed ${c.bootstrap.seed}.`
-      : `With more than ${c.bootstrap.max_clusters.toLocaleString("en-US")} ${unit} the cluster bootstrap was not run (inference.bootstrap_max_clusters); the jackknife intervals stand.`);
+      : `With more than ${c.bootstrap.max_clusters.toLocaleString("en-US")} ${unit} the cluster bootstrap was not run (inference.bootstrap_max_clusters); the jackknife intervals stand.`) +
+    (c.clusters! < FEW_CLUSTERS
+      ? ` With only ${c.clusters} ${unit}, these intervals and the robust tests rest on ${c.clusters} units: they are wide, and their coverage has been checked only from ${FEW_CLUSTERS} ${unit} up (docs/clustering.md), so read them with caution.`
+      : "");
   return {
     shown: true,
     textHtml,

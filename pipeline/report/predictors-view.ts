@@ -35,7 +35,8 @@ export function buildPredictorsView(r: Results, show: (n: number | null) => stri
     (subscales.length ? `Each subscale (${joinList(subscales.map((c) => c.label))}) is the early mean of its own ratings, over the same window as the total. ` : "") +
     (raters.length
       ? `The total is rated by the ${p.alliance_rater}; ${joinList(raters.map((c) => c.label.toLowerCase()))} alliance is the early mean of that form's own ratings. ` +
-        "The Fisher-z and bootstrap intervals treat episodes as independent. Clients of the same therapist are not, and a therapist's own ratings share that therapist's leniency, so for them especially those intervals are too narrow: cite the cluster-aware ones. "
+        "The Fisher-z and bootstrap intervals treat episodes as independent. Clients of the same therapist are not, and a therapist's own ratings share that therapist's leniency, so for them especially those intervals are too narrow" +
+        (r.clustering.unit !== "none" && r.clustering.reason === null ? ": cite the cluster-aware ones. " : " (see Therapists). ")
       : "") +
     (unbootstrapped ? `Rows on more than ${p.bootstrap_max_n.toLocaleString("en-US")} episodes were not bootstrapped (config bootstrap.secondary_max_n): at that size the bootstrap and Fisher-z intervals agree. ` : "") +
     (fit ? `Residualized change is the residual of the last outcome regressed on the first (last = ${fit.intercept.toFixed(2)} + ${fit.slope.toFixed(3)} × first, n = ${fit.n}), so it is change not predictable from the starting score. ` : "") +

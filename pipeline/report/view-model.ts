@@ -38,6 +38,8 @@ export interface ReportView {
   correlations: { y: string; method: string; n: string; estimate: string; ci: string; clusteredCi: string; p: string; pHolm: string; apaHtml: string }[];
   /** "therapists" or "sites": what the cluster-aware intervals allow for. */
   clusteringUnit: string;
+  /** Whether the tables carry cluster-aware columns (not for inference.cluster: none, or too few clusters). */
+  clustered: boolean;
   clustering: ClusteringView;
   powerText: string;
   sites: { rows: { site: string; n: string; r: string; ci: string }[]; pooled: { method: string; r: string; ci: string; pi: string; tau2: string; i2: string; q: string }[]; text: string };
@@ -97,6 +99,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       apaHtml: apaHtml(c.apa),
     })),
     clusteringUnit: unitPlural(r),
+    clustered: r.clustering.unit !== "none" && r.clustering.reason === null,
     clustering: buildClusteringView(r, show),
     powerText: powerText(r),
     sites: sitesView(r, show),

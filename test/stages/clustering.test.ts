@@ -126,3 +126,38 @@ describe("the clustering unit in the config", () => {
     expect(analyzeRetention(two, study).logrank_robust).toBeNull();
   });
 });
+
+describe("the report's section on clustering", async () => {
+  const { buildClusteringView } = await import("../../pipeline/report/clustering-view.ts");
+  const golden = (await import("../golden/demo-results.json", { with: { type: "json" } })).default as unknown as import("../../pipeline/results.ts").Results;
+  const show = (n: number | null) => (n === null ? "s" : String(n));
+
+  it("says what the ICC means for the intervals, in one plain sentence, and cites the jackknife interval", () => {
+    const view = buildClusteringView(golden, show);
+    expect(view.textHtml).toMatch(/^Clients share therapists: 2\.1% of the variance in outcome change lay between therapists \(ICC = \.021\)/);
+    expect(view.textHtml).toContain("they are the intervals to cite");
+    expect(view.rows.map((r) => r.correlation)).toEqual(["Outcome change, r", "Outcome change, ρ", "Last outcome, r", "Last outcome, ρ", "Last outcome given first, partial r", "Therapist-rated alliance, r"]);
+  });
+
+  it("warns when the intervals rest on fewer than 10 clusters", () => {
+    const few = { ...golden, clustering: { ...golden.clustering, unit: "site" as const, clusters: 4 } };
+    expect(buildClusteringView(few, show).textHtml).toContain("With only 4 sites, these intervals and the robust tests rest on 4 units");
+    expect(buildClusteringView(golden, show).textHtml).not.toContain("With only");
+  });
+
+  it("shows nothing for unit none: no section, and no cluster-aware column in any table", async () => {
+    const none = {
+      ...golden,
+      clustering: { ...golden.clustering, unit: "none" as const, clusters: null, correlations: [], dropout_by_tier: [], reason: "the config sets inference.cluster to none" },
+      retention: { ...golden.retention, logrank_robust: null, hazard_ratios: golden.retention.hazard_ratios.map((h) => ({ ...h, robust: null })) },
+    };
+    expect(buildClusteringView(none, show).shown).toBe(false);
+    const { buildReportView } = await import("../../pipeline/report/view-model.ts");
+    const { renderHtml } = await import("../../pipeline/report/html.ts");
+    const charts = { scatter: "", dropout: "", km: "", incidence: "", forest: "", benchmarks: "" };
+    const html = renderHtml(buildReportView(none, charts));
+    expect(html).not.toMatch(/cluster-aware|cluster-robust|Clients nested/);
+    expect(html).toContain("Episodes were treated as independent (config inference.cluster: none)");
+    expect(renderHtml(buildReportView(golden, charts))).toContain("95% CI, cluster-aware");
+  });
+});

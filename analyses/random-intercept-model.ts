@@ -62,9 +62,31 @@ export function randomInterceptModel(
   contrasts: readonly Contrast[] = [],
   level = 0.95,
 ): MixedModelFit {
+  const p = names.length;
+  if (x.length !== y.length || x.some((row) => row.length !== p)) {
+    throw new RangeError("randomInterceptModel: y, x and group must have the same length, and x one column per name");
+  }
+  const flat = new Float64Array(y.length * p);
+  x.forEach((row, i) => flat.set(row, i * p));
+  return randomInterceptModelFlat(y, flat, group, names, contrasts, level);
+}
+
+/**
+ * The same model with the fixed-effect design as one flat row-major array (p = names.length values per
+ * row): a million rows as arrays of their own were most of a fit's garbage collection.
+ * @example randomInterceptModelFlat(y, Float64Array.from(y, () => 1), group, ["(Intercept)"]).icc
+ */
+export function randomInterceptModelFlat(
+  y: readonly number[],
+  x: Float64Array,
+  group: readonly string[],
+  names: readonly string[],
+  contrasts: readonly Contrast[] = [],
+  level = 0.95,
+): MixedModelFit {
   const n = y.length;
   const p = names.length;
-  if (x.length !== n || group.length !== n || x.some((row) => row.length !== p)) {
+  if (x.length !== n * p || group.length !== n) {
     throw new RangeError("randomInterceptModel: y, x and group must have the same length, and x one column per name");
   }
   if (n <= p + 1) throw new RangeError(`randomInterceptModel: needs more than ${p + 1} observations, got ${n}`);
@@ -108,9 +130,7 @@ export function randomInterceptModel(
  * @example interceptOnlyIcc([…], […]).icc
  */
 export function interceptOnlyIcc(y: readonly number[], group: readonly string[]): MixedModelFit {
-  // One read-only intercept row shared by every observation: a million [1] arrays were seconds of GC.
-  const intercept = [1] as const;
-  return randomInterceptModel(y, y.map(() => intercept), group, ["(Intercept)"]);
+  return randomInterceptModelFlat(y, new Float64Array(y.length).fill(1), group, ["(Intercept)"]);
 }
 
 /** Each row's group as a number, groups numbered in order of first appearance. */
@@ -142,22 +162,22 @@ interface FlatSums {
 }
 
 /** Each group's sums, in one pass over the rows (each group's rows are added in row order). */
-function groupSums(y: readonly number[], x: readonly (readonly number[])[], groups: GroupCodes, p: number): FlatSums {
+function groupSums(y: readonly number[], x: Float64Array, groups: GroupCodes, p: number): FlatSums {
   const g = groups.count;
   const f: FlatSums = { count: g, m: new Float64Array(g), sx: new Float64Array(g * p), sxx: new Float64Array(g * p * p), sy: new Float64Array(g), sxy: new Float64Array(g * p), syy: new Float64Array(g) };
   const { m, sx, sxx, sy, sxy, syy } = f;
   for (let i = 0; i < y.length; i++) {
     const k = groups.codes[i]!;
-    const xi = x[i]!;
+    const at = i * p;
     const yi = y[i]!;
     m[k]!++;
     sy[k]! += yi;
     syy[k]! += yi * yi;
     for (let a = 0; a < p; a++) {
-      const xa = xi[a]!;
+      const xa = x[at + a]!;
       sx[k * p + a]! += xa;
       sxy[k * p + a]! += xa * yi;
-      for (let b = 0; b < p; b++) sxx[(k * p + a) * p + b]! += xa * xi[b]!;
+      for (let b = 0; b < p; b++) sxx[(k * p + a) * p + b]! += xa * x[at + b]!;
     }
   }
   return f;
@@ -276,7 +296,7 @@ function brent(f: (x: number) => number, a: number, b: number): number {
  */
 function observedInformation(
   sums: FlatSums,
-  x: readonly (readonly number[])[],
+  x: Float64Array,
   y: readonly number[],
   groups: GroupCodes,
   beta: number[],
@@ -327,12 +347,12 @@ function observedInformation(
   const xe = new Float64Array(g * p);
   for (let i = 0; i < y.length; i++) {
     const gi = groups.codes[i]!;
-    const xi = x[i]!;
+    const at = i * p;
     let e = y[i]!;
-    for (let j = 0; j < p; j++) e -= xi[j]! * beta[j]!;
+    for (let j = 0; j < p; j++) e -= x[at + j]! * beta[j]!;
     e1[gi]! += e;
     e2[gi]! += e * e;
-    for (let j = 0; j < p; j++) xe[gi * p + j]! += xi[j]! * e;
+    for (let j = 0; j < p; j++) xe[gi * p + j]! += x[at + j]! * e;
   }
   inverses.forEach(([a, b], gi) => {
     const m = sums.m[gi]!;

@@ -5,7 +5,7 @@
  * fitted by REML with Satterthwaite tests (lme4 + lmerTest). The contextual effect (between − within)
  * says whether the between-therapist slope differs from the within-therapist one. Pure: no I/O.
  */
-import { interceptOnlyIcc, randomInterceptModel, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
+import { interceptOnlyIcc, randomInterceptModelFlat, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
 import type { DerivedEpisode } from "../handoff.ts";
 
 /** Fewer therapists than this and the between-therapist part is not estimated. */
@@ -99,9 +99,13 @@ export function fitWithinBetween(alliance: readonly number[], first: readonly nu
     const a = sums.get(t) ?? [0, 0];
     sums.set(t, [a[0] + alliance[i]!, a[1] + 1]);
   });
-  const x = alliance.map((a, i) => {
+  const x = new Float64Array(alliance.length * 4);
+  alliance.forEach((a, i) => {
     const [s, n] = sums.get(therapist[i]!)!;
-    return [1, a - s / n, s / n, first[i]!];
+    x[i * 4] = 1;
+    x[i * 4 + 1] = a - s / n;
+    x[i * 4 + 2] = s / n;
+    x[i * 4 + 3] = first[i]!;
   });
-  return randomInterceptModel(last, x, therapist, MODEL_TERMS, [{ name: "contextual", weights: [0, -1, 1, 0] }]);
+  return randomInterceptModelFlat(last, x, therapist, MODEL_TERMS, [{ name: "contextual", weights: [0, -1, 1, 0] }]);
 }

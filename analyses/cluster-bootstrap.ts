@@ -20,6 +20,9 @@ import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import { percentileAndBca } from "./bootstrap-correlation.ts";
 import { resampleCounts } from "./seeded-random.ts";
 
+/** Fewer clusters than this and there is no cluster jackknife (nor, in the pipeline, any cluster-aware interval). */
+export const MIN_CLUSTERS = 3;
+
 /** A statistic as per-cluster sums: `sums` holds G rows of `width` values; `statistic` maps summed totals to θ. */
 export interface ClusterBlock {
   /** The clusters that hold at least one of the block's cases. */
@@ -30,12 +33,11 @@ export interface ClusterBlock {
   n: number;
   /** θ from totals, NaN where undefined (a constant variable). */
   statistic: (totals: Float64Array) => number;
-  /** The scale on which θ is near normal: atanh for a correlation, identity for a proportion. */
+  /** The scale on which θ is near normal (atanh for a correlation, identity for a proportion), and back. */
   scale: (theta: number) => number;
+  unscale: (value: number) => number;
   /** Writes case i's own row of sums into `out`: the independent-case jackknife leaves out one case at a time. */
   caseRow: (i: number, out: Float64Array) => void;
-  /** A covariance block's variables, centred (what caseRow reads). */
-  centred?: Float64Array[];
   /** θ with each case left out in turn, passed to `visit` (a block may give a faster loop than caseRow's). */
   eachCaseLeftOut?: (visit: (theta: number) => void) => void;
 }
@@ -50,12 +52,13 @@ export interface ClusterJackknife {
   se_independent: number;
   /** (se / se_independent)²: how much the clustering inflates the variance; null when se_independent is 0. */
   design_effect: number | null;
-  /** n / design_effect. */
+  /**
+   * n / design_effect, at most n: a design effect below 1 (the cluster jackknife narrower than the
+   * independent-case one) is reported as it is, but does not make the sample count for more than it is.
+   */
   effective_n: number | null;
   /** back-transformed θ̂ ± t_{G−1} · se on the normalising scale. */
   ci: [number, number];
-  /** Leave-one-cluster-out estimates (for the BCa acceleration). */
-  leaveOneOut: Float64Array;
 }
 
 export interface ClusterBootstrapInterval {
@@ -113,15 +116,13 @@ function bootstrapOne(block: ClusterBlock, b: number, seed: number, level: numbe
 export function clusterJackknife(block: ClusterBlock, level = 0.95): ClusterJackknife | null {
   const g = block.clusters;
   const estimate = block.statistic(totals(block));
-  if (g < 3 || !Number.isFinite(estimate)) return null;
-  const loo = leaveOneOut(block);
-  const se = jackknifeSe(loo, block.scale);
+  if (g < MIN_CLUSTERS || !Number.isFinite(estimate)) return null;
+  const se = jackknifeSe(leaveOneOut(block), block.scale);
   if (se === null) return null;
   const seIndependent = caseJackknifeSe(block) ?? 0;
   const designEffect = seIndependent > 0 ? (se / seIndependent) ** 2 : null;
   const q = tQuantile((1 + level) / 2, g - 1);
   const centre = block.scale(estimate);
-  const back = block.scale === Math.atanh ? Math.tanh : (v: number) => v;
   return {
     estimate,
     n: block.n,
@@ -129,9 +130,8 @@ export function clusterJackknife(block: ClusterBlock, level = 0.95): ClusterJack
     se,
     se_independent: seIndependent,
     design_effect: designEffect,
-    effective_n: designEffect ? block.n / designEffect : null,
-    ci: [back(centre - q * se), back(centre + q * se)],
-    leaveOneOut: loo,
+    effective_n: designEffect ? block.n / Math.max(1, designEffect) : null,
+    ci: [block.unscale(centre - q * se), block.unscale(centre + q * se)],
   };
 }
 
@@ -141,12 +141,12 @@ export function clusterJackknife(block: ClusterBlock, level = 0.95): ClusterJack
  * @example clusterJackknife(pearsonBlock([1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5], [0, 0, 1, 1, 2, 2], 3))!.estimate // => 0.8286
  */
 export function pearsonBlock(x: ArrayLike<number>, y: ArrayLike<number>, cluster: ArrayLike<number>, clusters: number, scratch?: BlockScratch): ClusterBlock {
-  const block = covarianceBlock([x, y], cluster, clusters, (r) => r(0, 1), scratch);
+  const { block, centred } = covarianceBlock([x, y], cluster, clusters, (r) => r(0, 1), scratch);
   // Leave-one-case-out r in one tight loop over the centred values (as the statistic would, without its calls).
   block.eachCaseLeftOut = (visit) => {
     const t = totals(block);
     const [n, sx, sy, sxx, sxy, syy] = [t[0]!, t[1]!, t[2]!, t[3]!, t[4]!, t[5]!];
-    const [cx, cy] = block.centred as [Float64Array, Float64Array];
+    const [cx, cy] = centred as [Float64Array, Float64Array];
     const m = n - 1;
     for (let i = 0; i < block.n; i++) {
       const a = cx[i]!;
@@ -167,7 +167,7 @@ export function partialBlock(x: ArrayLike<number>, y: ArrayLike<number>, z: Arra
     const rxz = r(0, 2);
     const ryz = r(1, 2);
     return (rxy - rxz * ryz) / Math.sqrt((1 - rxz * rxz) * (1 - ryz * ryz));
-  }, scratch);
+  }, scratch).block;
 }
 
 /**
@@ -189,6 +189,7 @@ export function proportionBlock(events: ArrayLike<number>, trials: ArrayLike<num
     sums,
     statistic: (t) => (t[0]! > 0 ? t[1]! / t[0]! : NaN),
     scale: (v) => v,
+    unscale: (v) => v,
     caseRow: (i, out) => {
       out[0] = trials[i]!;
       out[1] = events[i]!;
@@ -228,9 +229,16 @@ function occupied(cluster: ArrayLike<number>, clusters: number, into?: Int32Arra
 
 /**
  * Sums of a block of variables: per cluster [n, Σv_j, Σv_j v_l (j ≤ l)], the variables centred;
- * `stat` computes θ from the correlations r(j, l) of the summed totals.
+ * `stat` computes θ from the correlations r(j, l) of the summed totals. Returns the centred variables
+ * beside the block, for a faster leave-one-case-out loop.
  */
-function covarianceBlock(columns: ArrayLike<number>[], cluster: ArrayLike<number>, clusters: number, stat: (r: (j: number, l: number) => number) => number, scratch?: BlockScratch): ClusterBlock {
+function covarianceBlock(
+  columns: ArrayLike<number>[],
+  cluster: ArrayLike<number>,
+  clusters: number,
+  stat: (r: (j: number, l: number) => number) => number,
+  scratch?: BlockScratch,
+): { block: ClusterBlock; centred: Float64Array[] } {
   const n = columns[0]!.length;
   const k = columns.length;
   const centred = columns.map((c, j) => {
@@ -279,7 +287,7 @@ function covarianceBlock(columns: ArrayLike<number>[], cluster: ArrayLike<number
   const index = (j: number, l: number) => 1 + k + j * k - (j * (j - 1)) / 2 + (l - j);
   let totals: Float64Array = new Float64Array(width);
   const r = (j: number, l: number) => correlationFrom(totals, index(j, j), index(l, l), index(Math.min(j, l), Math.max(j, l)), 1 + j, 1 + l);
-  return {
+  const block: ClusterBlock = {
     clusters: g,
     width,
     n,
@@ -289,9 +297,10 @@ function covarianceBlock(columns: ArrayLike<number>[], cluster: ArrayLike<number
       return stat(r);
     },
     scale: Math.atanh,
+    unscale: Math.tanh,
     caseRow,
-    centred,
   };
+  return { block, centred };
 }
 
 /** r from covarianceBlock totals, given where Σv_j², Σv_l², Σv_j v_l, Σv_j and Σv_l sit; NaN when either is constant. */

@@ -149,8 +149,8 @@ function scoreResiduals(data: RiskData, beta: readonly number[]): Float64Array {
   return out;
 }
 
-/** Each record's cluster as 0 … G − 1, in the order of `data`. */
-function clusterIndex(data: RiskData, cluster: readonly (string | number)[]): Int32Array {
+/** Each record's cluster as 0 … G − 1, in the order of `data`, and G. */
+function clusterIndex(data: RiskData, cluster: readonly (string | number)[]): { codes: Int32Array; count: number } {
   if (cluster.length !== data.n) throw new RangeError("coxRobust: one cluster id per record");
   const ids = new Map<string | number, number>();
   const out = new Int32Array(data.n);
@@ -160,16 +160,15 @@ function clusterIndex(data: RiskData, cluster: readonly (string | number)[]): In
     if (g === undefined) ids.set(id, (g = ids.size));
     out[r] = g;
   }
-  return out;
+  return { codes: out, count: ids.size };
 }
 
 /** Σ_g u_g u_gᵀ from the residuals summed within clusters. */
-function clusterMeat(data: RiskData, residuals: Float64Array, cluster: Int32Array): { m: Matrix; clusters: number } {
+function clusterMeat(data: RiskData, residuals: Float64Array, cluster: { codes: Int32Array; count: number }): { m: Matrix; clusters: number } {
   const p = data.p;
-  let g = 0;
-  for (let i = 0; i < data.n; i++) g = Math.max(g, cluster[i]! + 1);
+  const g = cluster.count;
   const sums = new Float64Array(g * p);
-  for (let i = 0; i < data.n; i++) for (let j = 0; j < p; j++) sums[cluster[i]! * p + j]! += residuals[i * p + j]!;
+  for (let i = 0; i < data.n; i++) for (let j = 0; j < p; j++) sums[cluster.codes[i]! * p + j]! += residuals[i * p + j]!;
   const m = Matrix.zeros(p, p);
   for (let c = 0; c < g; c++) {
     for (let j = 0; j < p; j++) for (let k = 0; k < p; k++) m.set(j, k, m.get(j, k) + sums[c * p + j]! * sums[c * p + k]!);

@@ -17,17 +17,7 @@ export function wilson(x: number, n: number, level = 0.95): Proportion {
   if (!Number.isInteger(x) || !Number.isInteger(n) || n <= 0 || x < 0 || x > n) {
     throw new RangeError(`wilson: need whole numbers 0 ≤ x ≤ n and n > 0, got x = ${x}, n = ${n}`);
   }
-  const z = normalQuantile((1 + level) / 2, 0, 1);
-  const p = x / n;
-  const z2n = (z * z) / (2 * n);
-  const centre = p + z2n;
-  const spread = z * Math.sqrt((p * (1 - p)) / n + z2n / (2 * n));
-  const denom = 1 + 2 * z2n;
-  return {
-    rate: p,
-    ci_low: x === 0 ? 0 : (centre - spread) / denom,
-    ci_high: x === n ? 1 : (centre + spread) / denom,
-  };
+  return wilsonEffective(x / n, n, level);
 }
 
 /**

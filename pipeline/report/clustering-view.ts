@@ -22,7 +22,10 @@ const METHOD = { pearson: "r", spearman: "ρ", partial: "partial r" } as const;
 export const FEW_CLUSTERS = 10;
 
 /** "therapists" or "sites". */
-export const unitPlural = (r: Results) => (r.clustering.unit === "site" ? "sites" : "therapists");
+export const unitPlural = (unit: Results["clustering"]["unit"]) => (unit === "site" ? "sites" : "therapists");
+
+/** Whether the report has cluster-aware intervals (a clustering unit, and enough clusters). */
+export const hasClusterIntervals = (r: Results) => r.clustering.unit !== "none" && r.clustering.reason === null;
 
 /** A row's cluster-aware interval as "[.22, .33]", "—" when there is none. */
 export const clusteredCi = (row: ClusterCorrelationRow | undefined) => (row ? ciText(row.ci_low, row.ci_high) : "—");
@@ -34,7 +37,7 @@ export function clusterRow(r: Results, family: ClusterCorrelationRow["family"], 
 
 export function buildClusteringView(r: Results, show: (n: number | null) => string): ClusteringView {
   const c = r.clustering;
-  const unit = unitPlural(r);
+  const unit = unitPlural(c.unit);
   const one = unit === "sites" ? "site" : "therapist";
   if (c.unit === "none" || c.reason) {
     return { shown: c.unit !== "none", textHtml: c.unit === "none" ? "" : `No cluster-aware intervals: ${c.reason}.`, icc: [], rows: [], note: "" };

@@ -1,7 +1,7 @@
 /** The report's section on other predictors and outcomes, and reliable change, from results.json alone. */
 import type { Results } from "../results.ts";
 import { apaHtml, ciText, joinList, formatPercent, noLeadingZero, pCell } from "./apa.ts";
-import { clusteredCi, clusterRow, unitPlural } from "./clustering-view.ts";
+import { clusteredCi, clusterRow, hasClusterIntervals, unitPlural } from "./clustering-view.ts";
 
 const X_LABELS: Record<string, string> = { early_alliance: "Early", mean_alliance: "Mean, all sessions", last_alliance: "Last rating" };
 const NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
@@ -36,7 +36,7 @@ export function buildPredictorsView(r: Results, show: (n: number | null) => stri
     (raters.length
       ? `The total is rated by the ${p.alliance_rater}; ${joinList(raters.map((c) => c.label.toLowerCase()))} alliance is the early mean of that form's own ratings. ` +
         "The Fisher-z and bootstrap intervals treat episodes as independent. Clients of the same therapist are not, and a therapist's own ratings share that therapist's leniency, so for them especially those intervals are too narrow" +
-        (r.clustering.unit !== "none" && r.clustering.reason === null ? ": cite the cluster-aware ones. " : " (see Therapists). ")
+        (hasClusterIntervals(r) ? ": cite the cluster-aware ones. " : " (see Therapists). ")
       : "") +
     (unbootstrapped ? `Rows on more than ${p.bootstrap_max_n.toLocaleString("en-US")} episodes were not bootstrapped (config bootstrap.secondary_max_n): at that size the bootstrap and Fisher-z intervals agree. ` : "") +
     (fit ? `Residualized change is the residual of the last outcome regressed on the first (last = ${fit.intercept.toFixed(2)} + ${fit.slope.toFixed(3)} × first, n = ${fit.n}), so it is change not predictable from the starting score. ` : "") +
@@ -56,7 +56,7 @@ export function buildPredictorsView(r: Results, show: (n: number | null) => stri
   const raterRows = r.clustering.correlations.filter((k) => k.family === "rater_agreement");
   const agreement = p.rater_agreement.map((g, i) => {
     const k = raterRows[i];
-    const clustered = k && k.ci_low !== null ? `; allowing for clients nested in ${k.clusters} ${unitPlural(r)}, 95% CI ${ciText(k.ci_low, k.ci_high)}${k.design_effect !== null ? ` (design effect ${k.design_effect.toFixed(2)})` : ""}` : "";
+    const clustered = k && k.ci_low !== null ? `; allowing for clients nested in ${k.clusters} ${unitPlural(r.clustering.unit)}, 95% CI ${ciText(k.ci_low, k.ci_high)}${k.design_effect !== null ? ` (design effect ${k.design_effect.toFixed(2)})` : ""}` : "";
     return { lead: `Agreement of ${g.rater}-rated with ${p.alliance_rater}-rated early alliance:`, html: apaHtml(g.apa) + clustered };
   });
   return { rows, text, reliable, agreement };

@@ -8,7 +8,7 @@ import { apaHtml, ciText, formatP, joinList, formatPercent, noLeadingZero, pCell
 import { buildRetentionView, type RetentionView } from "./retention-view.ts";
 import { buildTherapistView, type TherapistView } from "./therapist-view.ts";
 import { buildPredictorsView } from "./predictors-view.ts";
-import { buildClusteringView, clusteredCi, clusterRow, unitPlural, type ClusteringView } from "./clustering-view.ts";
+import { buildClusteringView, clusteredCi, clusterRow, hasClusterIntervals, unitPlural, type ClusteringView } from "./clustering-view.ts";
 
 /**
  * How a withheld count is printed. Not "<11": a count is also withheld when it would let a small one be
@@ -98,8 +98,8 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       pHolm: c.p_holm === null ? "—" : pCell(c.p_holm),
       apaHtml: apaHtml(c.apa),
     })),
-    clusteringUnit: unitPlural(r),
-    clustered: r.clustering.unit !== "none" && r.clustering.reason === null,
+    clusteringUnit: unitPlural(r.clustering.unit),
+    clustered: hasClusterIntervals(r),
     clustering: buildClusteringView(r, show),
     powerText: powerText(r),
     sites: sitesView(r, show),
@@ -244,7 +244,7 @@ function clusteringMethods(r: Results): string {
   const c = r.clustering;
   if (c.unit === "none") return "Episodes were treated as independent (config inference.cluster: none), so no interval allows for clients sharing a therapist.";
   if (c.reason) return `Intervals could not allow for clustering by ${c.unit}: ${c.reason}.`;
-  const unit = unitPlural(r);
+  const unit = unitPlural(c.unit);
   return (
     `Because clients of the same ${c.unit} are not independent (Baldwin, Wampold & Imel, 2007), every correlation and dropout rate also has a cluster-aware ${Math.round(r.settings.confidence_level * 100)}% CI that treats the ${c.clusters} ${unit} as the units sampled: ` +
     `for a correlation, Fisher's z ± t(${c.clusters! - 1}) × its cluster jackknife standard error (leaving out one ${c.unit} at a time, so that each ${c.unit}'s episodes are left out together); for a dropout rate, Wilson's interval on the effective n adjusted for its degrees of freedom (Korn & Graubard, 1998). ` +
@@ -280,7 +280,7 @@ function clusteredSentence(r: Results): string {
   const row = clusterRow(r, "primary", "early_alliance", "outcome_change", "pearson");
   if (!row || row.ci_low === null || row.ci_high === null) return "";
   const deff = row.design_effect === null ? "" : `, design effect ${row.design_effect.toFixed(2)}`;
-  return `Allowing for clients nested in ${row.clusters} ${unitPlural(r)}, its 95% CI was ${ciText(row.ci_low, row.ci_high)}${deff}.`;
+  return `Allowing for clients nested in ${row.clusters} ${unitPlural(r.clustering.unit)}, its 95% CI was ${ciText(row.ci_low, row.ci_high)}${deff}.`;
 }
 
 function benchmarkSentence(r: Results): string {

@@ -12,15 +12,13 @@
  * resamples). A dropout rate's interval is Wilson's on its effective n adjusted for G − 1 degrees of
  * freedom (analyses/clustered-proportion.ts). Pure: no I/O.
  */
-import { blockScratch, clusterBootstrap, clusterJackknife, partialBlock, pearsonBlock, type BlockScratch } from "../../../analyses/cluster-bootstrap.ts";
+import { blockScratch, clusterBootstrap, clusterJackknife, MIN_CLUSTERS, partialBlock, pearsonBlock, type BlockScratch } from "../../../analyses/cluster-bootstrap.ts";
 import { clusteredProportion } from "../../../analyses/clustered-proportion.ts";
 import { averageRanksTyped } from "../../../analyses/rank.ts";
 import type { ClusterUnit, Study } from "../../config/study.ts";
 import type { DerivedEpisode } from "../handoff.ts";
 import { PREDICTORS, type PredictorAnalysis } from "./analyze-predictors.ts";
 
-/** Fewer clusters than this and no cluster-aware interval is given. */
-export const MIN_CLUSTERS = 3;
 
 export type ClusterFamily = "primary" | "partial" | "secondary" | "rater_agreement";
 
@@ -197,19 +195,17 @@ function clusterCorrelation(
     }
   }
   const cid = space.cid.subarray(0, n);
-  const seen = new Uint8Array(g);
-  let clusters = 0;
-  for (const k of cid) if (!seen[k]) (seen[k] = 1), clusters++;
-  const head = { x: s.x, y: s.y, method: s.method, n, clusters };
   const none = { estimate: null, ci: null, se_z: null, design_effect: null, effective_n: null, bootstrap: null };
   const least = s.method === "partial" ? 5 : 4;
-  if (n < least) return { ...head, ...none, reason: `fewer than ${least} episodes with ${s.method === "partial" ? "all three scores" : "both scores"}` };
-  if (clusters < MIN_CLUSTERS) return { ...head, ...none, reason: `fewer than ${MIN_CLUSTERS} clusters` };
+  if (n < least) return { x: s.x, y: s.y, method: s.method, n, clusters: new Set(cid).size, ...none, reason: `fewer than ${least} episodes with ${s.method === "partial" ? "all three scores" : "both scores"}` };
   const [x, y] = [va.subarray(0, n), vb.subarray(0, n)];
   const block =
     s.method === "partial" ? partialBlock(x, y, vc.subarray(0, n), cid, g, space.scratch)
     : s.method === "spearman" ? pearsonBlock(averageRanksTyped(x, space.ranks[0]), averageRanksTyped(y, space.ranks[1]), cid, g, space.scratch)
     : pearsonBlock(x, y, cid, g, space.scratch);
+  // The block's clusters are those holding one of the correlation's episodes.
+  const head = { x: s.x, y: s.y, method: s.method, n, clusters: block.clusters };
+  if (block.clusters < MIN_CLUSTERS) return { ...head, ...none, reason: `fewer than ${MIN_CLUSTERS} clusters` };
   const jack = clusterJackknife(block, level);
   if (!jack) return { ...head, ...none, reason: "a variable is constant, or too few clusters vary" };
   const boot = bootstrap ? clusterBootstrap([block], bootstrap.b, bootstrap.seed, level)[0] : null;
@@ -219,9 +215,7 @@ function clusterCorrelation(
     ci: jack.ci,
     se_z: jack.se,
     design_effect: jack.design_effect,
-    // n / design effect, at most n: a design effect below 1 (the cluster jackknife narrower than the
-    // independent-case one) is reported as it is, but does not make the sample count for more than it is.
-    effective_n: jack.design_effect ? n / Math.max(1, jack.design_effect) : null,
+    effective_n: jack.effective_n,
     bootstrap: boot ? { percentile: boot.percentile, bca: boot.bca, undefined_replicates: boot.undefined_replicates } : null,
   };
 }

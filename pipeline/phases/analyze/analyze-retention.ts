@@ -16,6 +16,7 @@ import { cochranArmitage } from "../../../analyses/cochran-armitage.ts";
 import { coxEfron } from "../../../analyses/cox-efron.ts";
 import { coxRobust, coxRobustScore, robustWald } from "../../../analyses/cox-robust.ts";
 import { chiSquareTail } from "../../../analyses/chi-square-tail.ts";
+import { MIN_CLUSTERS } from "../../../analyses/cluster-bootstrap.ts";
 import { SingularMatrixError } from "../../../analyses/matrix-errors.ts";
 import { coxZph } from "../../../analyses/cox-zph.ts";
 import { cumulativeIncidence } from "../../../analyses/cumulative-incidence.ts";
@@ -233,14 +234,14 @@ function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], referenc
 
 /**
  * Each analysed episode's cluster (inference.cluster), or null when the unit is none, an episode lacks
- * the field, or there are fewer than 3 clusters (too few for a sandwich variance).
+ * the field, or there are fewer than MIN_CLUSTERS clusters (too few for a sandwich variance).
  */
 function clusterKeys(analysed: RetentionEpisode[], study: Study): string[] | null {
   const unit = study.inference.cluster;
   if (unit === "none") return null;
   const keys = analysed.map((e) => (unit === "therapist" ? e.therapist_id : e.site));
   if (keys.some((k) => k === undefined)) return null;
-  return new Set(keys).size >= 3 ? (keys as string[]) : null;
+  return new Set(keys).size >= MIN_CLUSTERS ? (keys as string[]) : null;
 }
 
 /** The robust score test of the tier model at β = 0: the log-rank test that allows for clusters. */

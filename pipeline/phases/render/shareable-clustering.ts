@@ -5,6 +5,7 @@
  * not of clients, and are shown.
  */
 import { ciText, noLeadingZero } from "../../report/apa.ts";
+import { unitPlural } from "../../report/clustering-view.ts";
 import type { ClusterCorrelationRow, ClusteringResults } from "../../results.ts";
 import type { Analysis } from "../handoff.ts";
 import type { Counter } from "./shareable-retention.ts";
@@ -14,15 +15,16 @@ const SYMBOL = { pearson: "r", spearman: "rs", partial: "pr" } as const;
 export function shareableClustering(analysis: Analysis, cells: Counter): ClusteringResults {
   const c = analysis.clustering;
   const secondary = analysis.predictors.correlations;
-  let rater = 0;
+  // Rater rows come in the order of predictors.rater_agreement (both follow the config's raters).
+  const raters = c.correlations.filter((k) => k.family === "rater_agreement");
   // The path of the count that the row's own row in the report shows.
   const pathOf = (row: Analysis["clustering"]["correlations"][number]): string => {
     if (row.family === "primary") return `correlations[${analysis.correlations.findIndex((k) => k.y === row.y && k.method === row.method)}].n`;
     if (row.family === "partial") return "partial_correlation.n";
     if (row.family === "secondary") return `predictors.correlations[${secondary.findIndex((k) => k.x === row.x && k.y === row.y)}].n`;
-    return `predictors.rater_agreement[${rater++}].n`;
+    return `predictors.rater_agreement[${raters.indexOf(row)}].n`;
   };
-  const unitName = c.unit === "site" ? "sites" : "therapists";
+  const unitName = unitPlural(c.unit);
   const icc = analysis.therapists.icc;
   return {
     unit: c.unit,

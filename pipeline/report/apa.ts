@@ -30,6 +30,9 @@ export function formatPercent(rate: number, digits = 1): string {
   return `${(100 * rate).toFixed(digits)}%`;
 }
 
+/** The symbol each correlation is reported under. */
+export const CORRELATION_SYMBOL = { pearson: "r", spearman: "rs", partial: "partial r" } as const;
+
 /**
  * APA text of a correlation.
  * @example apaCorrelation({ method: "pearson", df: 118, estimate: 0.32, ci_low: 0.15, ci_high: 0.47, p: 0.0003 }, 0.95)
@@ -39,7 +42,7 @@ export function apaCorrelation(
   c: { method: "pearson" | "spearman" | "partial"; df: number; estimate: number; ci_low: number | null; ci_high: number | null; p: number },
   level: number,
 ): string {
-  const symbol = { pearson: "r", spearman: "rs", partial: "partial r" }[c.method];
+  const symbol = CORRELATION_SYMBOL[c.method];
   const ci = c.ci_low !== null && c.ci_high !== null ? `, ${Math.round(level * 100)}% CI [${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]` : "";
   return `${symbol}(${c.df}) = ${noLeadingZero(c.estimate)}${ci}, ${formatP(c.p)}`;
 }

@@ -4,13 +4,11 @@
  * n and a design effect together give n back). Counts of clusters are counts of therapists or sites,
  * not of clients, and are shown.
  */
-import { ciText, noLeadingZero } from "../../report/apa.ts";
+import { ciText, CORRELATION_SYMBOL, noLeadingZero } from "../../report/apa.ts";
 import { unitPlural } from "../../report/clustering-view.ts";
 import type { ClusterCorrelationRow, ClusteringResults } from "../../results.ts";
 import type { Analysis } from "../handoff.ts";
 import type { Counter } from "./shareable-retention.ts";
-
-const SYMBOL = { pearson: "r", spearman: "rs", partial: "pr" } as const;
 
 export function shareableClustering(analysis: Analysis, cells: Counter): ClusteringResults {
   const c = analysis.clustering;
@@ -58,7 +56,7 @@ export function shareableClustering(analysis: Analysis, cells: Counter): Cluster
           bca: { ci_low: row.bootstrap.bca[0], ci_high: row.bootstrap.bca[1] },
           undefined_replicates: row.bootstrap.undefined_replicates,
         },
-        apa: `${SYMBOL[row.method]} = ${noLeadingZero(row.estimate!)}, 95% CI ${ciText(row.ci![0], row.ci![1])}${deff} (${row.clusters} ${unitName})`,
+        apa: `${CORRELATION_SYMBOL[row.method]} = ${noLeadingZero(row.estimate!)}, 95% CI ${ciText(row.ci![0], row.ci![1])}${deff} (${row.clusters} ${unitName})`,
         suppressed: false,
       };
     }),

@@ -29,7 +29,7 @@ import { analyze } from "./phases/analyze/analyze.ts";
 import { analyzeRetentionInBackground } from "./phases/analyze/retention-in-background.ts";
 import { exactResults, shareableResults } from "./phases/render/shareable.ts";
 import { readClientIds, type ClientIds } from "./privacy/client-ids.ts";
-import { RELEASE_CHECKS, type ReleaseRules } from "./privacy/release-check.ts";
+import { preloadPdfReader, RELEASE_CHECKS, type ReleaseRules } from "./privacy/release-check.ts";
 import { buildReportView } from "./report/view-model.ts";
 import { renderHtml } from "./report/html.ts";
 import { reportTables } from "./report/tables.ts";
@@ -129,7 +129,9 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const notices: Problem[] = [];
     if (options.pdf !== false) {
       progress.begin("pdf");
-      const pdf = await printWith(printer!, html);
+      const printing = printWith(printer!, html);
+      preloadPdfReader(); // while the browser prints: the release check reads the PDF next
+      const pdf = await printing;
       if (pdf.ok) {
         writeFileSync(join(outDir, "report.pdf"), pdf.value.bytes);
         files.push("report.pdf");

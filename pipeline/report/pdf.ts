@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch } from "puppeteer-core";
+import { launch, type Page } from "puppeteer-core";
 import { forgetLeftover, ownPrefix, TEMP_PREFIXES, trackLeftover } from "../leftovers.ts";
 import { findBrowser, INSTALL_BROWSER_HINT } from "./find-browser.js";
 import { problem } from "../messages.ts";
@@ -63,17 +63,28 @@ export async function openPrinter(browserPath: string | null = findBrowser()): P
     removeProfile();
     throw e;
   }
+  const readyPage = async (page: Page | null): Promise<ReadyPage> => {
+    const tab = page ?? (await browser.newPage());
+    const blockedRequests: string[] = [];
+    await tab.setRequestInterception(true);
+    tab.on("request", (req) => {
+      if (req.url().startsWith("data:") || req.url() === "about:blank") return void req.continue();
+      blockedRequests.push(req.url());
+      void req.abort();
+    });
+    return { page: tab, blockedRequests };
+  };
+  // A tab made ready while the run is still busy elsewhere (the data phases, on a small study, leave
+  // the browser's core idle): opening it and turning on request interception took about 0.35 s on
+  // the demo, which the first print would otherwise wait for. Later prints open tabs of their own.
+  let spare: Promise<ReadyPage> | null = browser.pages().then((open) => readyPage(open[0] ?? null));
+  spare.catch(() => {}); // a spare that failed is replaced by a new tab when printing
   return ok({
     async print(html: string): Promise<PdfOutput> {
-      const page = await browser.newPage();
+      const taken = spare;
+      spare = null;
+      const { page, blockedRequests } = (await taken?.catch(() => null)) ?? (await readyPage(null));
       try {
-        const blockedRequests: string[] = [];
-        await page.setRequestInterception(true);
-        page.on("request", (req) => {
-          if (req.url().startsWith("data:") || req.url() === "about:blank") return void req.continue();
-          blockedRequests.push(req.url());
-          void req.abort();
-        });
         await page.setContent(html, { waitUntil: "load" });
         const bytes = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true });
         return { bytes, blockedRequests };
@@ -86,6 +97,12 @@ export async function openPrinter(browserPath: string | null = findBrowser()): P
       removeProfile();
     },
   });
+}
+
+/** A browser tab that refuses every request but the page's own data: URLs, and the URLs it refused. */
+interface ReadyPage {
+  page: Page;
+  blockedRequests: string[];
 }
 
 /** Print one page to PDF with its own browser. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { printPdf } from "../../pipeline/report/pdf.ts";
+import { openPrinter, printPdf } from "../../pipeline/report/pdf.ts";
 import { findBrowser, INSTALL_BROWSER_HINT } from "../../pipeline/report/find-browser.js";
 
 describe("PDF printing", () => {
@@ -15,5 +15,22 @@ describe("PDF printing", () => {
 
   it("finds nothing when neither the environment nor PATH has a browser", () => {
     expect(findBrowser({ PATH: "/nonexistent" })).toBeNull();
+  });
+
+  const browser = findBrowser();
+  it.skipIf(browser === null)("refuses every request but the page's own data, in the first tab (made ready at launch) and in later ones", async () => {
+    const opened = await openPrinter(browser);
+    if (!opened.ok) throw new Error("no printer");
+    try {
+      const page = (src: string) => `<!doctype html><p>report</p><img src="${src}">`;
+      const inline = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+      const [first, second] = await Promise.all([opened.value.print(page("http://example.invalid/a.png")), opened.value.print(page("http://example.invalid/b.png"))]);
+      const third = await opened.value.print(page(inline));
+      expect([first.blockedRequests, second.blockedRequests].flat().sort()).toEqual(["http://example.invalid/a.png", "http://example.invalid/b.png"]);
+      expect(third.blockedRequests).toEqual([]);
+      for (const pdf of [first, second, third]) expect(Buffer.from(pdf.bytes.subarray(0, 5)).toString()).toBe("%PDF-");
+    } finally {
+      await opened.value.close();
+    }
   });
 });

@@ -57,7 +57,7 @@ export interface Contrast {
 export function randomInterceptModel(
   y: readonly number[],
   x: readonly (readonly number[])[],
-  group: readonly string[],
+  group: GroupLabels,
   names: readonly string[],
   contrasts: readonly Contrast[] = [],
   level = 0.95,
@@ -77,9 +77,9 @@ export function randomInterceptModel(
  * @example randomInterceptModelFlat(y, Float64Array.from(y, () => 1), group, ["(Intercept)"]).icc
  */
 export function randomInterceptModelFlat(
-  y: readonly number[],
+  y: ArrayLike<number>,
   x: Float64Array,
-  group: readonly string[],
+  group: GroupLabels,
   names: readonly string[],
   contrasts: readonly Contrast[] = [],
   level = 0.95,
@@ -129,19 +129,46 @@ export function randomInterceptModelFlat(
  * Intraclass correlation by REML: σ²_g / (σ²_g + σ²) of lmer(y ~ 1 + (1 | group)).
  * @example interceptOnlyIcc([…], […]).icc
  */
-export function interceptOnlyIcc(y: readonly number[], group: readonly string[]): MixedModelFit {
+export function interceptOnlyIcc(y: ArrayLike<number>, group: GroupLabels): MixedModelFit {
   return randomInterceptModelFlat(y, new Float64Array(y.length).fill(1), group, ["(Intercept)"]);
 }
 
+/**
+ * Each row's group: its label, or a number standing for it (≥ 0; e.g. the therapist's code in a list
+ * of all therapists, so that a million labels need not be looked up for every model). Either way the
+ * groups are numbered in order of first appearance among the rows given, so a fit sums them in the
+ * same order and gives the same result to the last bit.
+ */
+export type GroupLabels = readonly string[] | Int32Array;
+
 /** Each row's group as a number, groups numbered in order of first appearance. */
-interface GroupCodes {
+export interface GroupCodes {
   codes: Int32Array;
   count: number;
 }
 
-function groupCodes(group: readonly string[]): GroupCodes {
-  const numbers = new Map<string, number>();
+/**
+ * Each row's group numbered 0, 1, … in order of first appearance.
+ * @example groupCodes(["b", "a", "b"]) // => { codes: Int32Array [0, 1, 0], count: 2 }
+ */
+export function groupCodes(group: GroupLabels): GroupCodes {
   const codes = new Int32Array(group.length);
+  if (group instanceof Int32Array) {
+    let max = -1;
+    for (let i = 0; i < group.length; i++) {
+      if (!(group[i]! >= 0)) throw new RangeError("randomInterceptModel: group numbers must be 0 or more");
+      if (group[i]! > max) max = group[i]!;
+    }
+    const numbers = new Int32Array(max + 1).fill(-1);
+    let count = 0;
+    for (let i = 0; i < group.length; i++) {
+      const g = group[i]!;
+      if (numbers[g] === -1) numbers[g] = count++;
+      codes[i] = numbers[g]!;
+    }
+    return { codes, count };
+  }
+  const numbers = new Map<string, number>();
   group.forEach((g, i) => {
     let code = numbers.get(g);
     if (code === undefined) numbers.set(g, (code = numbers.size));
@@ -162,7 +189,7 @@ interface FlatSums {
 }
 
 /** Each group's sums, in one pass over the rows (each group's rows are added in row order). */
-function groupSums(y: readonly number[], x: Float64Array, groups: GroupCodes, p: number): FlatSums {
+function groupSums(y: ArrayLike<number>, x: Float64Array, groups: GroupCodes, p: number): FlatSums {
   const g = groups.count;
   const f: FlatSums = { count: g, m: new Float64Array(g), sx: new Float64Array(g * p), sxx: new Float64Array(g * p * p), sy: new Float64Array(g), sxy: new Float64Array(g * p), syy: new Float64Array(g) };
   const { m, sx, sxx, sy, sxy, syy } = f;
@@ -297,7 +324,7 @@ function brent(f: (x: number) => number, a: number, b: number): number {
 function observedInformation(
   sums: FlatSums,
   x: Float64Array,
-  y: readonly number[],
+  y: ArrayLike<number>,
   groups: GroupCodes,
   beta: number[],
   phi: Matrix,

@@ -110,3 +110,20 @@ describe("edge cases", () => {
     expect(() => randomInterceptModel([1, 3, 2, 5, 4, 6], x, ["a", "a", "b", "b", "c", "c"], ["1", "x", "2x"])).toThrow(/collinear/);
   });
 });
+
+describe("groups given as numbers", () => {
+  it("fits exactly as with the groups' names, whatever the numbers (groups are summed in order of first appearance either way)", () => {
+    // Numbers as a therapist's code in a list of all therapists: sparse, not in order of appearance.
+    const names = [...new Set(CHICK)];
+    const number = new Map(names.map((c, k) => [c, 1000 - 7 * k]));
+    const byName = interceptOnlyIcc(WEIGHT, CHICK);
+    const byNumber = interceptOnlyIcc(WEIGHT, Int32Array.from(CHICK, (c) => number.get(c)!));
+    expect(byNumber).toEqual(byName);
+    const x = WEIGHT.map((_, i) => [1, within[i]!, between[i]!]);
+    expect(randomInterceptModel(WEIGHT, x, Int32Array.from(CHICK, (c) => number.get(c)!), ["1", "w", "b"])).toEqual(randomInterceptModel(WEIGHT, x, CHICK, ["1", "w", "b"]));
+  });
+
+  it("refuses a negative group number", () => {
+    expect(() => interceptOnlyIcc([1, 2, 3, 4], Int32Array.from([0, 0, -1, 1]))).toThrow(/0 or more/);
+  });
+});

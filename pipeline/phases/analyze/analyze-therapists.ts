@@ -5,7 +5,7 @@
  * fitted by REML with Satterthwaite tests (lme4 + lmerTest). The contextual effect (between − within)
  * says whether the between-therapist slope differs from the within-therapist one. Pure: no I/O.
  */
-import { interceptOnlyIcc, randomInterceptModelFlat, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
+import { groupCodes, interceptOnlyIcc, randomInterceptModelFlat, type GroupLabels, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
 import type { DerivedEpisode } from "../handoff.ts";
 
 /** Fewer therapists than this and the between-therapist part is not estimated. */
@@ -48,12 +48,14 @@ export interface TherapistAnalysis {
 export const MODEL_TERMS = ["(Intercept)", "alliance_within", "alliance_between", "outcome_first"] as const;
 
 export function analyzeTherapists(analysed: DerivedEpisode[]): TherapistAnalysis {
-  const icc = (["early_alliance", "outcome_change", "outcome_last"] as const).map((v) => therapistIcc(v, analysed));
-  const rows = analysed.filter((e) => e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null);
-  const therapists = new Set(rows.map((e) => e.therapist_id)).size;
-  if (therapists < MIN_THERAPISTS) return { icc, model: null, reason: `fewer than ${MIN_THERAPISTS} therapists with episodes in the model` };
+  // Each episode's therapist as a number, once: the four models then read numbers, not a million names each.
+  const therapist = groupCodes(analysed.map((e) => e.therapist_id));
+  const icc = (["early_alliance", "outcome_change", "outcome_last"] as const).map((v) => therapistIcc(v, analysed, therapist));
+  const rows = therapistRows(analysed, therapist, (e) => e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null);
+  if (rows.therapists < MIN_THERAPISTS) return { icc, model: null, reason: `fewer than ${MIN_THERAPISTS} therapists with episodes in the model` };
   try {
-    const fit = fitWithinBetween(rows.map((e) => e.early_alliance!), rows.map((e) => e.outcome_first!), rows.map((e) => e.outcome_last!), rows.map((e) => e.therapist_id));
+    const column = (pick: (e: DerivedEpisode) => number | null) => Float64Array.from(rows.index, (i) => pick(analysed[i]!)!);
+    const fit = fitWithinBetween(column((e) => e.early_alliance), column((e) => e.outcome_first), column((e) => e.outcome_last), rows.groups);
     return {
       icc,
       model: {
@@ -72,15 +74,31 @@ export function analyzeTherapists(analysed: DerivedEpisode[]): TherapistAnalysis
   }
 }
 
-function therapistIcc(variable: IccVariable, analysed: DerivedEpisode[]): TherapistIcc {
-  const rows = analysed.filter((e) => e[variable] !== null);
-  const therapists = new Set(rows.map((e) => e.therapist_id)).size;
-  const base = { variable, n: rows.length, therapists };
-  if (therapists < MIN_THERAPISTS || rows.length <= therapists) {
+/** The episodes a model takes (their places in `analysed`), their therapists' numbers and how many therapists they have. */
+function therapistRows(analysed: readonly DerivedEpisode[], therapist: { codes: Int32Array; count: number }, keep: (e: DerivedEpisode) => boolean): { index: Int32Array; groups: Int32Array; therapists: number } {
+  const picked: number[] = [];
+  for (let i = 0; i < analysed.length; i++) if (keep(analysed[i]!)) picked.push(i);
+  const index = Int32Array.from(picked);
+  const groups = index.map((i) => therapist.codes[i]!);
+  const seen = new Uint8Array(therapist.count);
+  let therapists = 0;
+  for (const g of groups) {
+    if (seen[g]) continue;
+    seen[g] = 1;
+    therapists++;
+  }
+  return { index, groups, therapists };
+}
+
+function therapistIcc(variable: IccVariable, analysed: DerivedEpisode[], therapist: { codes: Int32Array; count: number }): TherapistIcc {
+  const rows = therapistRows(analysed, therapist, (e) => e[variable] !== null);
+  const { therapists } = rows;
+  const base = { variable, n: rows.index.length, therapists };
+  if (therapists < MIN_THERAPISTS || rows.index.length <= therapists) {
     return { ...base, icc: null, var_therapist: null, var_residual: null, singular: false, reason: `needs at least ${MIN_THERAPISTS} therapists and more episodes than therapists` };
   }
   try {
-    const fit = interceptOnlyIcc(rows.map((e) => e[variable]!), rows.map((e) => e.therapist_id));
+    const fit = interceptOnlyIcc(Float64Array.from(rows.index, (i) => analysed[i]![variable]!), rows.groups);
     return { ...base, icc: fit.icc, var_therapist: fit.var_group, var_residual: fit.var_residual, singular: fit.singular };
   } catch (e) {
     return { ...base, icc: null, var_therapist: null, var_residual: null, singular: false, reason: (e as Error).message };
@@ -93,19 +111,21 @@ function therapistIcc(variable: IccVariable, analysed: DerivedEpisode[]): Therap
  * contrast. Shared by the stage and the demo's population values (data/demo/population.ts).
  * @example fitWithinBetween(alliance, first, last, therapist).coefficients[1] // alliance_within
  */
-export function fitWithinBetween(alliance: readonly number[], first: readonly number[], last: readonly number[], therapist: readonly string[]): MixedModelFit {
-  const sums = new Map<string, [number, number]>();
-  therapist.forEach((t, i) => {
-    const a = sums.get(t) ?? [0, 0];
-    sums.set(t, [a[0] + alliance[i]!, a[1] + 1]);
-  });
+export function fitWithinBetween(alliance: ArrayLike<number>, first: ArrayLike<number>, last: ArrayLike<number>, therapist: GroupLabels): MixedModelFit {
+  const { codes, count } = groupCodes(therapist);
+  const sum = new Float64Array(count);
+  const size = new Float64Array(count);
+  for (let i = 0; i < codes.length; i++) {
+    sum[codes[i]!]! += alliance[i]!;
+    size[codes[i]!]!++;
+  }
   const x = new Float64Array(alliance.length * 4);
-  alliance.forEach((a, i) => {
-    const [s, n] = sums.get(therapist[i]!)!;
+  for (let i = 0; i < alliance.length; i++) {
+    const mean = sum[codes[i]!]! / size[codes[i]!]!;
     x[i * 4] = 1;
-    x[i * 4 + 1] = a - s / n;
-    x[i * 4 + 2] = s / n;
+    x[i * 4 + 1] = alliance[i]! - mean;
+    x[i * 4 + 2] = mean;
     x[i * 4 + 3] = first[i]!;
-  });
-  return randomInterceptModelFlat(last, x, therapist, MODEL_TERMS, [{ name: "contextual", weights: [0, -1, 1, 0] }]);
+  }
+  return randomInterceptModelFlat(last, x, codes, MODEL_TERMS, [{ name: "contextual", weights: [0, -1, 1, 0] }]);
 }

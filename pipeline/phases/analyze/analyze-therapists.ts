@@ -5,7 +5,7 @@
  * fitted by REML with Satterthwaite tests (lme4 + lmerTest). The contextual effect (between − within)
  * says whether the between-therapist slope differs from the within-therapist one. Pure: no I/O.
  */
-import { groupCodes, interceptOnlyIcc, randomInterceptModelFlat, type GroupLabels, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
+import { groupCodes, interceptOnlyIcc, randomInterceptModelFlat, type GroupCodes, type GroupLabels, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
 import type { DerivedEpisode } from "../handoff.ts";
 
 /** Fewer therapists than this and the between-therapist part is not estimated. */
@@ -49,13 +49,14 @@ export const MODEL_TERMS = ["(Intercept)", "alliance_within", "alliance_between"
 
 export function analyzeTherapists(analysed: DerivedEpisode[]): TherapistAnalysis {
   // Each episode's therapist as a number, once: the four models then read numbers, not a million names each.
-  const therapist = groupCodes(analysed.map((e) => e.therapist_id));
+  const names = new Array<string>(analysed.length);
+  for (let i = 0; i < analysed.length; i++) names[i] = analysed[i]!.therapist_id;
+  const therapist = groupCodes(names);
   const icc = (["early_alliance", "outcome_change", "outcome_last"] as const).map((v) => therapistIcc(v, analysed, therapist));
   const rows = therapistRows(analysed, therapist, (e) => e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null);
   if (rows.therapists < MIN_THERAPISTS) return { icc, model: null, reason: `fewer than ${MIN_THERAPISTS} therapists with episodes in the model` };
   try {
-    const column = (pick: (e: DerivedEpisode) => number | null) => Float64Array.from(rows.index, (i) => pick(analysed[i]!)!);
-    const fit = fitWithinBetween(column((e) => e.early_alliance), column((e) => e.outcome_first), column((e) => e.outcome_last), rows.groups);
+    const fit = fitWithinBetween(column(analysed, rows.index, "early_alliance"), column(analysed, rows.index, "outcome_first"), column(analysed, rows.index, "outcome_last"), rows.groups);
     return {
       icc,
       model: {
@@ -75,14 +76,17 @@ export function analyzeTherapists(analysed: DerivedEpisode[]): TherapistAnalysis
 }
 
 /** The episodes a model takes (their places in `analysed`), their therapists' numbers and how many therapists they have. */
-function therapistRows(analysed: readonly DerivedEpisode[], therapist: { codes: Int32Array; count: number }, keep: (e: DerivedEpisode) => boolean): { index: Int32Array; groups: Int32Array; therapists: number } {
-  const picked: number[] = [];
-  for (let i = 0; i < analysed.length; i++) if (keep(analysed[i]!)) picked.push(i);
-  const index = Int32Array.from(picked);
-  const groups = index.map((i) => therapist.codes[i]!);
+function therapistRows(analysed: readonly DerivedEpisode[], therapist: GroupCodes, keep: (e: DerivedEpisode) => boolean): { index: Int32Array; groups: Int32Array; therapists: number } {
+  const all = new Int32Array(analysed.length);
+  let n = 0;
+  for (let i = 0; i < analysed.length; i++) if (keep(analysed[i]!)) all[n++] = i;
+  const index = all.subarray(0, n);
+  const groups = new Int32Array(n);
   const seen = new Uint8Array(therapist.count);
   let therapists = 0;
-  for (const g of groups) {
+  for (let k = 0; k < n; k++) {
+    const g = therapist.codes[index[k]!]!;
+    groups[k] = g;
     if (seen[g]) continue;
     seen[g] = 1;
     therapists++;
@@ -90,15 +94,22 @@ function therapistRows(analysed: readonly DerivedEpisode[], therapist: { codes: 
   return { index, groups, therapists };
 }
 
-function therapistIcc(variable: IccVariable, analysed: DerivedEpisode[], therapist: { codes: Int32Array; count: number }): TherapistIcc {
-  const rows = therapistRows(analysed, therapist, (e) => e[variable] !== null);
+/** One field of the episodes at `index`, as numbers (a null, which the models' rows never hold, as 0). */
+function column(analysed: readonly DerivedEpisode[], index: Int32Array, field: IccVariable | "outcome_first"): Float64Array {
+  const out = new Float64Array(index.length);
+  for (let k = 0; k < index.length; k++) out[k] = analysed[index[k]!]![field] ?? 0;
+  return out;
+}
+
+function therapistIcc(variable: IccVariable, analysed: DerivedEpisode[], therapist: GroupCodes): TherapistIcc {
+  const rows = variable === "early_alliance" ? therapistRows(analysed, therapist, (e) => e.early_alliance !== null) : variable === "outcome_change" ? therapistRows(analysed, therapist, (e) => e.outcome_change !== null) : therapistRows(analysed, therapist, (e) => e.outcome_last !== null);
   const { therapists } = rows;
   const base = { variable, n: rows.index.length, therapists };
   if (therapists < MIN_THERAPISTS || rows.index.length <= therapists) {
     return { ...base, icc: null, var_therapist: null, var_residual: null, singular: false, reason: `needs at least ${MIN_THERAPISTS} therapists and more episodes than therapists` };
   }
   try {
-    const fit = interceptOnlyIcc(Float64Array.from(rows.index, (i) => analysed[i]![variable]!), rows.groups);
+    const fit = interceptOnlyIcc(column(analysed, rows.index, variable), rows.groups);
     return { ...base, icc: fit.icc, var_therapist: fit.var_group, var_residual: fit.var_residual, singular: fit.singular };
   } catch (e) {
     return { ...base, icc: null, var_therapist: null, var_residual: null, singular: false, reason: (e as Error).message };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { spearman } from "../../analyses/spearman.ts";
+import fc from "fast-check";
 import { averageRanks, averageRanksTyped } from "../../analyses/rank.ts";
 import { MPG, WT } from "./mtcars.ts";
 
@@ -29,5 +30,19 @@ describe("averageRanks", () => {
     const ranks = averageRanksTyped(Float64Array.of(10, 20, 20, 5), into);
     expect(Array.from(ranks)).toEqual([2, 3.5, 3.5, 1]);
     expect(ranks.buffer).toBe(into.buffer);
+  });
+
+  it("is R's definition for any values: the values below, plus the mean place among the equal ones (-0 equals 0)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double({ noNaN: true }), fc.constantFrom(-0, Infinity, -Infinity)), { maxLength: 60 }), (values) => {
+        const expected = values.map((v) => values.filter((w) => w < v).length + (values.filter((w) => w === v).length + 1) / 2);
+        expect(averageRanks(values)).toEqual(expected);
+        expect(Array.from(averageRanksTyped(Float64Array.from(values)))).toEqual(expected);
+      }),
+    );
+  });
+
+  it("ranks a NaN last, after every number (the analyses pass no NaN; this keeps the result defined)", () => {
+    expect(averageRanks([3, NaN, 1, NaN])).toEqual([2, 4, 1, 4]);
   });
 });

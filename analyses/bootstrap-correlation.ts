@@ -63,16 +63,23 @@ export function bootstrapCorrelations(
   // A resample is held as how often each case was drawn, so every sum is one sequential pass over
   // the cases (fast, and the same whichever other pairs share the resample).
   const counts = new Int32Array(n);
+  // One pair of two columns (the primary correlation): every sum of a resample in one pass, the
+  // same additions in the same order as the general loop, so the same replicates to the last bit.
+  const onePair = k === 2 && m === 1 && pairs[0]![0] === 0 && pairs[0]![1] === 1;
+  const five = new Float64Array(5);
   let state = seed >>> 0; // mulberry32, as seededUniform: b·n draws
   for (let r = 0; r < b; r++) {
     state = resampleCounts(counts, state);
-    for (let v = 0; v < k; v++) [sum[v], squares[v]] = weightedSums(counts, centred[v]!);
+    if (onePair) {
+      pairSums(counts, centred[0]!, centred[1]!, five);
+      [sum[0], squares[0], sum[1], squares[1]] = [five[0]!, five[1]!, five[2]!, five[3]!];
+    } else for (let v = 0; v < k; v++) [sum[v], squares[v]] = weightedSums(counts, centred[v]!);
     for (let p = 0; p < m; p++) {
       const [i, j] = pairs[p]!;
       const vx = squares[i]! - (sum[i]! * sum[i]!) / n;
       const vy = squares[j]! - (sum[j]! * sum[j]!) / n;
       // A resample with a constant variable has no r; it is left out and counted.
-      if (vx > 0 && vy > 0) reps[p]!.push(Math.max(-1, Math.min(1, (weightedProduct(counts, centred[i]!, centred[j]!) - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy))));
+      if (vx > 0 && vy > 0) reps[p]!.push(Math.max(-1, Math.min(1, ((onePair ? five[4]! : weightedProduct(counts, centred[i]!, centred[j]!)) - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy))));
     }
   }
   return pairs.map(([i, j], p) => intervals(columns[i]!, columns[j]!, estimates[p]!, reps[p]!, b, seed, level));
@@ -88,6 +95,29 @@ function weightedSums(w: Int32Array, x: Float64Array): [number, number] {
     ss += wx * x[i]!;
   }
   return [s, ss];
+}
+
+/** Σwx, Σwx², Σwy, Σwy² and Σwxy over the cases, into `out`: weightedSums of x and of y and weightedProduct of x and y, in one pass. */
+function pairSums(w: Int32Array, x: Float64Array, y: Float64Array, out: Float64Array): void {
+  let sx = 0;
+  let sxx = 0;
+  let sy = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const wx = w[i]! * x[i]!;
+    const wy = w[i]! * y[i]!;
+    sx += wx;
+    sxx += wx * x[i]!;
+    sy += wy;
+    syy += wy * y[i]!;
+    sxy += wx * y[i]!;
+  }
+  out[0] = sx;
+  out[1] = sxx;
+  out[2] = sy;
+  out[3] = syy;
+  out[4] = sxy;
 }
 
 /** Σwxy over the cases. */

@@ -27,6 +27,7 @@ import { validate } from "./phases/validate/validate.ts";
 import { derive } from "./phases/derive/derive.ts";
 import { analyze } from "./phases/analyze/analyze.ts";
 import { analyzeRetentionInBackground } from "./phases/analyze/retention-in-background.ts";
+import { primaryBootstrapInBackground } from "./phases/analyze/bootstrap-in-background.ts";
 import { exactResults, shareableResults } from "./phases/render/shareable.ts";
 import { readClientIds, type ClientIds } from "./privacy/client-ids.ts";
 import { preloadPdfReader, RELEASE_CHECKS, type ReleaseRules } from "./privacy/release-check.ts";
@@ -102,10 +103,13 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
 
     // 4 analyze
     progress.begin("analyze");
-    // Retention runs on a worker thread (for large studies) while the main thread runs the rest.
+    // Retention and the primary bootstrap run on worker threads (for large studies) while the main thread runs the rest.
     const retentionDone = analyzeRetentionInBackground(episodes, tiered);
     retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
-    const analysis = analyze(episodes, tiered);
+    const bootstrapDone = primaryBootstrapInBackground(episodes, tiered);
+    bootstrapDone?.catch(() => {}); // awaited below, as retentionDone
+    const analysis = analyze(episodes, tiered, { bootstrapElsewhere: bootstrapDone !== null });
+    if (bootstrapDone) analysis.bootstrap = await bootstrapDone;
     const retention = await retentionDone;
     keep("04-analysis.json", () => ({ ...analysis, retention }));
     progress.end("analyze");

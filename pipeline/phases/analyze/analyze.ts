@@ -87,7 +87,15 @@ export interface Analysis {
   binned_scatter: Bin[];
 }
 
-export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
+export interface AnalyzeOptions {
+  /**
+   * The primary bootstrap is computed elsewhere (primaryBootstrapInBackground): analyze leaves
+   * `bootstrap` null, and the caller sets it.
+   */
+  bootstrapElsewhere?: boolean;
+}
+
+export function analyze(episodes: DerivedEpisode[], study: Study, options: AnalyzeOptions = {}): Analysis {
   const analysed = episodes.filter((e) => e.early_alliance !== null);
   const withEarly = { outcome_change: completePairs(analysed, "outcome_change"), outcome_last: completePairs(analysed, "outcome_last") };
   const correlations: ExactCorrelation[] = [];
@@ -126,7 +134,7 @@ export function analyze(episodes: DerivedEpisode[], study: Study): Analysis {
     therapists: analyzeTherapists(analysed),
     predictors,
     clustering: analyzeClustering(analysed, study, predictors, CONFIDENCE_LEVEL),
-    bootstrap: change.x.length >= 4 && change.x.length <= study.bootstrap.maxN ? safeBootstrap(change.x, change.y, study) : null,
+    bootstrap: options.bootstrapElsewhere ? null : primaryBootstrap(change, study),
     dropout_by_tier: study.tiers.labels.map((tier) => tierDropout(tier, analysed.filter((e) => e.tier === tier))),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,
     binned_scatter: bins >= 2 ? binnedMeans(change.x, change.y, bins, CONFIDENCE_LEVEL) : [],
@@ -169,9 +177,22 @@ function correlate(y: CorrelationY, method: "pearson" | "spearman", xs: number[]
   }
 }
 
-function safeBootstrap(x: number[], y: number[], study: Study): BootstrapInterval | null {
+/**
+ * The pairs of the primary correlation, early alliance × outcome change, in episode order: what
+ * analyze correlates and bootstraps.
+ */
+export function primaryPairs(episodes: readonly DerivedEpisode[]): { x: number[]; y: number[] } {
+  return completePairs(episodes, "outcome_change");
+}
+
+/** Whether the primary correlation is bootstrapped: at least 4 pairs, and at most bootstrap.max_n. */
+export const bootstrapsPrimary = (pairs: number, study: Study): boolean => pairs >= 4 && pairs <= study.bootstrap.maxN;
+
+/** The primary correlation's bootstrap intervals; null when it is not bootstrapped, or a variable is constant. */
+export function primaryBootstrap(pairs: { x: number[]; y: number[] }, study: Study): BootstrapInterval | null {
+  if (!bootstrapsPrimary(pairs.x.length, study)) return null;
   try {
-    return bootstrapCorrelation(x, y, study.bootstrap.b, study.bootstrap.seed, CONFIDENCE_LEVEL);
+    return bootstrapCorrelation(pairs.x, pairs.y, study.bootstrap.b, study.bootstrap.seed, CONFIDENCE_LEVEL);
   } catch {
     return null; // a constant variable: no correlation to resample
   }

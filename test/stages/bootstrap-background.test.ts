@@ -1,0 +1,52 @@
+/**
+ * The primary bootstrap on a worker thread (primaryBootstrapInBackground) gives exactly what analyze
+ * gives in place; the worker runner (inBackground) does the work in place when no worker can do it.
+ * The expected values are analyze's own results on the demo study's episodes.
+ */
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../pipeline/phases/analyze/analyze.ts";
+import { primaryBootstrapInBackground } from "../../pipeline/phases/analyze/bootstrap-in-background.ts";
+import { inBackground } from "../../pipeline/phases/analyze/in-background.ts";
+import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
+import { DEMO_CONFIG } from "../../pipeline/cli.ts";
+import { deriveAll } from "../helpers/run-stages.ts";
+
+async function demo() {
+  const loaded = loadStudyConfig(DEMO_CONFIG);
+  if (!loaded.ok) throw new Error("demo config invalid");
+  return { study: loaded.value, episodes: await deriveAll(loaded.value) };
+}
+
+describe("the primary bootstrap on a worker thread", () => {
+  it("gives the intervals analyze gives in place, to the last bit", async () => {
+    const { study, episodes } = await demo();
+    const inPlace = analyze(episodes, study);
+    const later = primaryBootstrapInBackground(episodes, study, 0);
+    expect(later).not.toBeNull();
+    const elsewhere = analyze(episodes, study, { bootstrapElsewhere: true });
+    expect(elsewhere.bootstrap).toBeNull();
+    expect(inPlace.bootstrap).not.toBeNull();
+    expect(await later).toEqual(inPlace.bootstrap);
+    expect({ ...elsewhere, bootstrap: await later }).toEqual(inPlace);
+  });
+
+  it("leaves a small study's bootstrap to analyze, and one above bootstrap.max_n to nobody", async () => {
+    const { study, episodes } = await demo();
+    expect(primaryBootstrapInBackground(episodes, study)).toBeNull(); // the demo's 523 pairs: in place
+    const capped = { ...study, bootstrap: { ...study.bootstrap, maxN: 100 } };
+    expect(primaryBootstrapInBackground(episodes, capped, 0)).toBeNull();
+    expect(analyze(episodes, capped).bootstrap).toBeNull();
+  });
+});
+
+describe("inBackground", () => {
+  it("does the work in place when the worker cannot start (no such module)", async () => {
+    const missing = new URL("./no-such-worker.mjs", import.meta.url);
+    expect(await inBackground(missing, {}, () => 42)).toBe(42);
+  });
+
+  it("does the work in place when the worker cannot be given its data", async () => {
+    const script = new URL("../../pipeline/phases/analyze/bootstrap-worker.mjs", import.meta.url);
+    expect(await inBackground(script, { workerData: { f: () => 0 } }, () => "here")).toBe("here");
+  });
+});

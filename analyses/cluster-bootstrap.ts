@@ -19,6 +19,7 @@
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import { percentileAndBca } from "./bootstrap-correlation.ts";
 import { resampleCounts } from "./seeded-random.ts";
+import { renumber } from "./renumber.ts";
 
 /** Fewer clusters than this and there is no cluster jackknife (nor, in the pipeline, any cluster-aware interval). */
 export const MIN_CLUSTERS = 3;
@@ -176,7 +177,9 @@ export function partialBlock(x: ArrayLike<number>, y: ArrayLike<number>, z: Arra
  */
 export function proportionBlock(events: ArrayLike<number>, trials: ArrayLike<number>, cluster: ArrayLike<number>, clusters: number): ClusterBlock {
   const n = events.length;
-  const { id, g } = occupied(cluster, clusters);
+  // The clusters that hold at least one of the block's cases, renumbered 0 … G − 1 in order: a
+  // statistic on a subset is resampled and jackknifed over the clusters it has, not every cluster.
+  const { id, g } = renumber(cluster, clusters);
   const sums = new Float64Array(g * 2);
   for (let i = 0; i < n; i++) {
     sums[id[i]! * 2]! += trials[i]!;
@@ -211,23 +214,6 @@ export interface BlockScratch {
 export const blockScratch = (n: number): BlockScratch => ({ centred: [new Float64Array(n), new Float64Array(n), new Float64Array(n)], id: new Int32Array(n) });
 
 /**
- * The clusters that hold at least one of the block's cases, renumbered 0 … G − 1 in the order of the
- * given ids: a statistic on a subset (the episodes with both scores) is resampled and jackknifed over
- * the clusters it has, not over every cluster of the study.
- */
-function occupied(cluster: ArrayLike<number>, clusters: number, into?: Int32Array): { id: Int32Array; g: number } {
-  const map = new Int32Array(clusters).fill(-1);
-  const id = into ? into.subarray(0, cluster.length) : new Int32Array(cluster.length);
-  let g = 0;
-  for (let i = 0; i < cluster.length; i++) {
-    const c = cluster[i]!;
-    if (map[c] === -1) map[c] = g++;
-    id[i] = map[c]!;
-  }
-  return { id, g };
-}
-
-/**
  * Sums of a block of variables: per cluster [n, Σv_j, Σv_j v_l (j ≤ l)], the variables centred;
  * `stat` computes θ from the correlations r(j, l) of the summed totals. Returns the centred variables
  * beside the block, for a faster leave-one-case-out loop.
@@ -259,7 +245,7 @@ function covarianceBlock(
       for (let l = j; l < k; l++) out[v++] = a * centred[l]![i]!;
     }
   };
-  const { id, g } = occupied(cluster, clusters, scratch?.id);
+  const { id, g } = renumber(cluster, clusters, scratch?.id);
   const sums = new Float64Array(g * width);
   if (k === 2) {
     // The common case, unrolled: [n, Σx, Σy, Σx², Σxy, Σy²].

@@ -17,6 +17,7 @@
 import { CholeskyDecomposition, Matrix } from "ml-matrix";
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+import { renumber } from "./renumber.ts";
 
 export interface MixedCoefficient {
   name: string;
@@ -159,14 +160,8 @@ export function groupCodes(group: GroupLabels): GroupCodes {
       if (!(group[i]! >= 0)) throw new RangeError("randomInterceptModel: group numbers must be 0 or more");
       if (group[i]! > max) max = group[i]!;
     }
-    const numbers = new Int32Array(max + 1).fill(-1);
-    let count = 0;
-    for (let i = 0; i < group.length; i++) {
-      const g = group[i]!;
-      if (numbers[g] === -1) numbers[g] = count++;
-      codes[i] = numbers[g]!;
-    }
-    return { codes, count };
+    const { id, g } = renumber(group, max + 1, codes);
+    return { codes: id, count: g };
   }
   const numbers = new Map<string, number>();
   group.forEach((g, i) => {

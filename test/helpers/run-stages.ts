@@ -4,6 +4,8 @@ import { closeDb, openDb } from "../../pipeline/db.ts";
 import { ingest } from "../../pipeline/phases/read/read.ts";
 import { validate } from "../../pipeline/phases/validate/validate.ts";
 import { derive } from "../../pipeline/phases/derive/derive.ts";
+import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
+import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { atFileEnd } from "./cleanup.ts";
 
 /** ingest → validate, listing every finding (notes too); the database stays open until the test file has run (or closeDb). */
@@ -27,6 +29,13 @@ export async function deriveStudy(study: Study) {
 /** The derived episodes only. */
 export async function deriveAll(study: Study) {
   return (await deriveStudy(study)).episodes;
+}
+
+/** The demo study's config and its derived episodes. */
+export async function demoStudyAndEpisodes() {
+  const loaded = loadStudyConfig(DEMO_CONFIG);
+  if (!loaded.ok) throw new Error("demo config invalid");
+  return { study: loaded.value, episodes: await deriveAll(loaded.value) };
 }
 
 /** The problems of whichever phase refused the files: read's, or validate's errors. */

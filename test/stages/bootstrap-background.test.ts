@@ -7,15 +7,9 @@ import { describe, expect, it } from "vitest";
 import { analyze } from "../../pipeline/phases/analyze/analyze.ts";
 import { primaryBootstrapInBackground } from "../../pipeline/phases/analyze/bootstrap-in-background.ts";
 import { inBackground } from "../../pipeline/phases/analyze/in-background.ts";
-import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
-import { DEMO_CONFIG } from "../../pipeline/cli.ts";
-import { deriveAll } from "../helpers/run-stages.ts";
+import { demoStudyAndEpisodes } from "../helpers/run-stages.ts";
 
-async function demo() {
-  const loaded = loadStudyConfig(DEMO_CONFIG);
-  if (!loaded.ok) throw new Error("demo config invalid");
-  return { study: loaded.value, episodes: await deriveAll(loaded.value) };
-}
+const demo = demoStudyAndEpisodes;
 
 describe("the primary bootstrap on a worker thread", () => {
   it("gives the intervals analyze gives in place, to the last bit", async () => {

@@ -12,15 +12,9 @@ vi.mock("../../pipeline/phases/analyze/analyze-retention.ts", async (original) =
 });
 import { analyzeRetentionInBackground } from "../../pipeline/phases/analyze/retention-in-background.ts";
 import { episodesFromColumns, retentionColumns } from "../../pipeline/phases/analyze/retention-columns.ts";
-import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
-import { DEMO_CONFIG } from "../../pipeline/cli.ts";
-import { deriveAll } from "../helpers/run-stages.ts";
+import { demoStudyAndEpisodes } from "../helpers/run-stages.ts";
 
-async function demoEpisodes() {
-  const loaded = loadStudyConfig(DEMO_CONFIG);
-  if (!loaded.ok) throw new Error("demo config invalid");
-  return { study: loaded.value, episodes: await deriveAll(loaded.value) };
-}
+const demoEpisodes = demoStudyAndEpisodes;
 
 describe("retention on a worker thread", () => {
   it("packs and unpacks the fields retention reads without change", async () => {

@@ -12,7 +12,7 @@ import { inBackground } from "./in-background.ts";
 /**
  * Episodes from which retention goes to a worker thread. Starting one from the compiled code takes
  * about 0.25 s, and packing the episodes for it more; at 100,000 episodes that cost more than it
- * saved (analyze 2.8–3.4 s against 2.8–2.9 s in place), at 1.31 million it saves about 3.4 s
+ * saved (analyze 2.8–4.4 s in five runs, against 2.8–2.9 s in place), at 1.31 million it saves about 3.4 s
  * (analyze 8.2 s against 11.6 s).
  */
 export const BACKGROUND_MIN_EPISODES = 500_000;

@@ -64,14 +64,14 @@ export const TABLES = {
     },
     also: "therapist_id VARCHAR when sessions name one; item_<i> DOUBLE per alliance item; <component key> DOUBLE per subscale or rater column; <field>_text VARCHAR for each field typed from text",
   },
-  /** The session records of a CSV as the typed reader read them, in file order (r_sessions numbers them by rowid); absent when the sessions were typed from text. */
+  /** The session records of a CSV as the typed reader read them, in file order (r_sessions numbers them by rowid, and adds the columns a CSV leaves null: src_slot, conflict_row, and episode_key without an episode id column); absent when the sessions were typed from text. */
   sessionRows: {
     name: "r_sessions_rows",
     kind: "table",
     createdBy: "read",
     droppedBy: "derive",
-    columns: { src_slot: "INTEGER", client_id: "VARCHAR", episode_key: "VARCHAR", session_date: "DATE", alliance: "DOUBLE", outcome: "DOUBLE", conflict_row: "INTEGER" },
-    also: "as r_sessions, but src_row",
+    columns: { client_id: "VARCHAR", session_date: "DATE", alliance: "DOUBLE", outcome: "DOUBLE" },
+    also: "the mapped fields of r_sessions (as r_sessions: items, components, therapist_id, <field>_text), and episode_key VARCHAR when the config names an episode id column",
   },
   /** The distinct client ids of the sessions file, with their rows: for the identifier guard, the flow and the release check. */
   sessionClients: { name: "r_session_clients", kind: "table", createdBy: "read", droppedBy: "derive", columns: { client_id: "VARCHAR", n: "BIGINT" } },
@@ -104,10 +104,13 @@ export const TABLES = {
   },
 } as const satisfies Record<string, TableDeclaration>;
 
-/** Drops the tables a phase is declared to drop (views and tables alike); absent ones are skipped. */
-export async function dropTablesOf(db: Db, phase: Phase): Promise<void> {
+/**
+ * Drops the tables a phase is declared to drop (views and tables alike), but those it still reads
+ * (`keep`); absent ones are skipped.
+ */
+export async function dropTablesOf(db: Db, phase: Phase, keep: readonly TableDeclaration[] = []): Promise<void> {
   for (const t of Object.values(TABLES) as TableDeclaration[]) {
-    if (t.droppedBy !== phase) continue;
+    if (t.droppedBy !== phase || keep.includes(t)) continue;
     await db.run(`DROP VIEW IF EXISTS ${sqlIdent(t.name)}`).catch(() => {});
     await db.run(`DROP TABLE IF EXISTS ${sqlIdent(t.name)}`).catch(() => {});
   }

@@ -100,6 +100,9 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
   const perEpisode = `SELECT ep, n_sessions, last_session, len(early_alliance) AS early_alliance_n, round(mean_alliance, ${MEAN_DIGITS}) AS mean_alliance,
       last_alliance, outcome_first, outcome_last, outcome_n, ${["alliance", ...keys].map((k) => `${early(k)} AS early_${k}`).join(", ")}
     FROM ${TABLES.sessionSummary.name} a`;
+  // Derive reads only the episodes and the summary of their sessions: the sessions themselves (half a
+  // gigabyte for ten million) go first, so that the episodes table is not built beside them.
+  await dropTablesOf(db, "derive", [TABLES.typedEpisodes, TABLES.sessionSummary]);
   // Fixed cut points and a tier column give the tier in the same pass; quantiles need the scores first (assignTiers).
   const tierNow = study.tiers.method === "quantiles" ? null : tierSql(study, study.tiers.cutPoints);
   await db.run(`

@@ -217,7 +217,10 @@ async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedF
     // cells); the file's other columns are read only by the guard, whose pass checks theirs.
     const clientCol = study.columns.sessions.client_id;
     const rows = TABLES.sessionRows.name;
-    await db.run(`CREATE OR REPLACE TABLE ${rows} AS SELECT NULL::INTEGER AS src_slot, ${fields.join(", ")}, NULL::INTEGER AS conflict_row FROM ${srcTable(role)}`);
+    // Only what the file holds: the columns that are null on every row of a CSV (src_slot,
+    // conflict_row, and episode_key without an episode id column) are added by the view. Stored,
+    // they took 230 MB of ten million sessions, at the run's peak.
+    await db.run(`CREATE OR REPLACE TABLE ${rows} AS SELECT ${(key ? fields : fields.slice(0, -1)).join(", ")} FROM ${srcTable(role)}`);
     if (await rejected()) {
       await db.run(`DROP TABLE ${rows}`);
       return ok("rejects");
@@ -236,7 +239,7 @@ async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedF
     }
     if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
     // With no row rejected, a row's place in the table is its line in the file, less the header's.
-    const numbered = `SELECT (rowid + 2)::INTEGER AS src_row, * FROM ${rows}`;
+    const numbered = `SELECT (rowid + 2)::INTEGER AS src_row, NULL::INTEGER AS src_slot, *${key ? "" : ", NULL::VARCHAR AS episode_key"}, NULL::INTEGER AS conflict_row FROM ${rows}`;
     if (editable) await db.run(`CREATE OR REPLACE TABLE ${REL.sessions} AS ${numbered}; DROP TABLE ${rows}`);
     else await db.run(`CREATE OR REPLACE VIEW ${REL.sessions} AS ${numbered}`);
     await db.run(`DROP VIEW ${srcTable(role)}`);

@@ -90,7 +90,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const validated = await validate(db, study, ingested.value, { listAll: internal !== null, progress });
     keep("02-validation.json", () => (validated.ok ? validated.value : { errors: validated.problems }));
     if (!validated.ok) return validated;
-    const clientIdsRead = await readClientIds(db);
+    const clientIdsRead = await readClientIds(db, "validated");
 
     // 3 derive
     progress.begin("derive", () => Number(db.progress.rows_processed));

@@ -6,6 +6,7 @@
  * order and hand each the previous one's output.
  *
  *   read ──r_episodes, r_sessions(_rows), r_session_clients──▶ validate ──t_episodes, v_links, v_session_agg──▶ derive
+ *   (validate drops r_episodes once t_episodes holds it; the other read tables last until derive)
  *
  * The typed data handed on in JS (derived episodes as columns, the analysis) are declared in
  * handoff.ts.
@@ -27,12 +28,17 @@ export interface TableDeclaration {
 }
 
 export const TABLES = {
-  /** One row per episode record, typed: read straight from the file (CSV), or typed from its text (other formats, long and wide layouts). */
+  /**
+   * One row per episode record, typed: read straight from the file (CSV), or typed from its text
+   * (other formats, long and wide layouts). Validate drops it once t_episodes holds it; a quarterly
+   * batch, which deletes a failing site's records and validates again, keeps it until derive
+   * (ValidateOptions.keepEpisodes).
+   */
   episodes: {
     name: "r_episodes",
     kind: "table",
     createdBy: "read",
-    droppedBy: "derive",
+    droppedBy: "validate",
     columns: {
       src_row: "INTEGER",
       src_slot: "INTEGER",

@@ -63,8 +63,14 @@ export function clientIds(ids: Iterable<string>): ClientIds {
 /** No ids: for commands whose outputs come from no client data (alliance meta). */
 export const NO_CLIENT_IDS: ClientIds = { size: 0, skipped: 0, has: () => false };
 
-/** The client ids of both files (r_episodes and r_session_clients, phases/tables.ts), read before derive drops them. */
-export async function readClientIds(db: Db): Promise<ClientIds> {
-  const c = await queryColumns(db, `(SELECT client_id FROM ${TABLES.episodes.name} WHERE client_id IS NOT NULL UNION SELECT client_id FROM ${TABLES.sessionClients.name} WHERE client_id IS NOT NULL)`, ["client_id"]);
+/**
+ * The client ids of both files, for the release check: the sessions' from r_session_clients, the
+ * episodes' from r_episodes as read or, once validate has typed them (and dropped r_episodes), from
+ * t_episodes, which holds the same ids (phases/tables.ts). A run reads them after validate, so that a
+ * million ids are not held in memory beside validate's largest query.
+ */
+export async function readClientIds(db: Db, episodes: "read" | "validated" = "read"): Promise<ClientIds> {
+  const fromEpisodes = episodes === "read" ? `SELECT client_id FROM ${TABLES.episodes.name}` : `SELECT client_id_text AS client_id FROM ${TABLES.typedEpisodes.name}`;
+  const c = await queryColumns(db, `(SELECT client_id FROM (${fromEpisodes}) WHERE client_id IS NOT NULL UNION SELECT client_id FROM ${TABLES.sessionClients.name} WHERE client_id IS NOT NULL)`, ["client_id"]);
   return clientIds(c.client_id as string[]);
 }

@@ -104,7 +104,7 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
     const ingested = await ingest(db, asOf, { editable: true });
     if (!ingested.ok) return ingested;
     ids = await readClientIds(db);
-    let validated = await validate(db, asOf, ingested.value);
+    let validated = await validate(db, asOf, ingested.value, { keepEpisodes: true });
     const leftOut: { group: string; errors: number }[] = [];
     for (let round = 0; !validated.ok && round < 20; round++) {
       const bySite = await errorsBySite(db, asOf, validated.problems);
@@ -114,7 +114,7 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
         failed.push({ group: site, problems });
       }
       await dropSites(db, asOf, [...bySite.keys()]);
-      validated = await validate(db, asOf, ingested.value);
+      validated = await validate(db, asOf, ingested.value, { keepEpisodes: true });
     }
     if (!validated.ok) return validated;
     if (internal) writeJson(join(internal, "02-validation.json"), validated.value);

@@ -30,11 +30,11 @@ async function isolate(episodeLines = EPISODES, sessionLines = SESSIONS) {
   const db = await openDb();
   const ingested = await ingest(db, study, { editable: true });
   if (!ingested.ok) throw new Error("ingest failed");
-  const first = await validate(db, study, ingested.value);
+  const first = await validate(db, study, ingested.value, { keepEpisodes: true });
   if (first.ok) throw new Error("the broken admission date should fail validation");
   const bySite = await errorsBySite(db, study, first.problems);
   await dropSites(db, study, [...(bySite?.keys() ?? [])]);
-  const second = await validate(db, study, ingested.value);
+  const second = await validate(db, study, ingested.value, { keepEpisodes: true });
   const { episodes } = await derive(db, study);
   closeDb(db);
   return { bySite, second, episodes };

@@ -6,8 +6,13 @@ import { describe, expect, it } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { releaseCheck, type ReleaseRules } from "../../pipeline/privacy/release-check.ts";
-import { clientIds } from "../../pipeline/privacy/client-ids.ts";
+import { clientIds, readClientIds } from "../../pipeline/privacy/client-ids.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
+import { closeDb, openDb, queryRows } from "../../pipeline/db.ts";
+import { ingest } from "../../pipeline/phases/read/read.ts";
+import { validate } from "../../pipeline/phases/validate/validate.ts";
+import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
+import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 
 const rules: ReleaseRules = { kind: "research", minCellSize: 11, clientIds: clientIds(["C00012", "AB-77", "123456", "42"]), allowedDates: new Set(["2025-12-31", "2026-01-15"]) };
 
@@ -49,5 +54,27 @@ describe("the release check", () => {
 
   it("does not look for counts in the findings of alliance validate, which point at rows", async () => {
     expect(await check({ "validation.html": '<td class="num count">3</td>' }, { ...rules, kind: "validation" })).toEqual([]);
+  });
+});
+
+describe("the client ids the release check looks for", () => {
+  it("are the same read from the episodes as read and, after validate has dropped them, from the typed episodes", async () => {
+    const loaded = loadStudyConfig(DEMO_CONFIG);
+    if (!loaded.ok) throw new Error("demo config invalid");
+    const db = await openDb();
+    try {
+      const ingested = await ingest(db, loaded.value);
+      if (!ingested.ok) throw new Error("demo read");
+      const asRead = await readClientIds(db);
+      const episodes = (await queryRows<{ id: string }>(db, "SELECT DISTINCT client_id AS id FROM r_episodes")).map((r) => r.id);
+      await validate(db, loaded.value, ingested.value);
+      expect((await queryRows(db, "SELECT table_name FROM information_schema.tables WHERE table_name = 'r_episodes'")).length).toBe(0);
+      const validated = await readClientIds(db, "validated");
+      expect(validated.size).toBe(asRead.size);
+      expect(asRead.size).toBeGreaterThanOrEqual(episodes.length);
+      for (const id of episodes) expect(validated.has(id)).toBe(true);
+    } finally {
+      closeDb(db);
+    }
   });
 });

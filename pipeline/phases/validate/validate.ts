@@ -20,7 +20,7 @@ import { type Db, queryRows, sqlString } from "../../db.ts";
 import { fail, ok, type Problem, type Result } from "../../problem.ts";
 import { SILENT, type Progress } from "../../progress.ts";
 import { subscaleSql, totalSql } from "../../instruments/score-sql.ts";
-import { TABLES } from "../tables.ts";
+import { dropTablesOf, TABLES } from "../tables.ts";
 import { cellsOf, componentScoreRules, itemScoreRules, RULES, ruleValue, warningRules, type Cells, type Rule, type Severity } from "./validation-rules.ts";
 
 /** Failing rows listed per rule; the count is always complete. */
@@ -70,6 +70,12 @@ export interface ValidateOptions {
   /** List the rows of warnings and notes too (alliance validate, kept working files); errors are always listed. */
   listAll?: boolean;
   progress?: Progress;
+  /**
+   * Keep the episodes as read (r_episodes) until derive: a quarterly batch deletes a failing site's
+   * records from them and validates again. Otherwise validate drops them once it has typed them
+   * (t_episodes holds every column): at a million episodes they were 120 MB at the run's peak.
+   */
+  keepEpisodes?: boolean;
 }
 
 /**
@@ -90,6 +96,7 @@ export async function checkRules(db: Db, study: Study, read: ReadFacts, options:
   const cells = { episodes: cellsFor(read, "episodes"), sessions: cellsFor(read, "sessions") };
   await buildEpisodes(db, study, read, cells.episodes);
   await buildLinks(db, study);
+  if (!options.keepEpisodes) await dropTablesOf(db, "validate");
   const rules = studyRules(study);
   const n = new Map<Rule, number>();
   // Episodes: one scan of their table.

@@ -96,8 +96,8 @@ export const TABLES = {
     kind: "table",
     createdBy: "validate",
     droppedBy: "derive",
-    columns: { ep: "INTEGER", client_id: "VARCHAR", admit_date: "DATE", discharge_date: "DATE", episode_therapist: "VARCHAR", ep_excluded: "BOOLEAN" },
-    also: "episode_key VARCHAR (by key), or from_date and to_date DATE (by date)",
+    columns: { ep: "INTEGER", client_id: "VARCHAR", admit_date: "DATE", discharge_date: "DATE" },
+    also: "episode_key VARCHAR (by key), or from_date and to_date DATE (by date); episode_therapist VARCHAR when the sessions name a therapist",
   },
   /** Per episode (ep = its src_row), the sessions validate kept, summarised as derive needs them. */
   sessionSummary: {

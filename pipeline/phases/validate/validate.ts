@@ -171,7 +171,8 @@ async function buildEpisodes(db: Db, study: Study, read: ReadFacts, cells: Cells
  */
 async function buildLinks(db: Db, study: Study): Promise<void> {
   const e = `(SELECT * FROM ${TABLES.typedEpisodes.name} WHERE NOT id_repeated)`;
-  const fields = "src_row AS ep, client_id_text AS client_id, admit_date, discharge_date, therapist_id_text AS episode_therapist, (admit_date > DATE " + sqlString(study.cutoffDate) + ") AS ep_excluded";
+  // The episode's therapist only when the sessions name one too (the rule that compares them).
+  const fields = `src_row AS ep, client_id_text AS client_id, admit_date, discharge_date${study.columns.sessions.therapist_id !== undefined ? ", therapist_id_text AS episode_therapist" : ""}`;
   if (linksByKey(study)) {
     await db.run(`CREATE OR REPLACE TEMP TABLE ${TABLES.links.name} AS SELECT ${fields}, episode_key FROM ${e}`);
     return;
@@ -213,7 +214,7 @@ export function linkedSessions(study: Study, read: ReadFacts, sessionsWhere = ""
   return `(SELECT s.* EXCLUDE (${replaced.join(", ")}),
       s.client_id AS client_id_text, ${therapist} AS therapist_id_text, ${score}
       ${fromItems.map((c) => `${subscales[c.name]} AS ${c.key}, `).join("")}
-      l.ep AS episode_row, l.admit_date AS episode_admit, l.discharge_date AS episode_discharge, l.episode_therapist, l.ep_excluded
+      l.ep AS episode_row, l.admit_date AS episode_admit, l.discharge_date AS episode_discharge, ${study.columns.sessions.therapist_id !== undefined ? "l.episode_therapist" : "NULL::VARCHAR AS episode_therapist"}
     FROM ${TABLES.sessions.name} s ${join}${sessionsWhere ? ` WHERE ${sessionsWhere}` : ""})`;
 }
 

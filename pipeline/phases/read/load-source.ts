@@ -14,8 +14,6 @@ import type { InputFormat } from "../../config/types.ts";
 import type { InputSource } from "../../config/study.ts";
 import { type Db, queryRows, sqlIdent, sqlString } from "../../db.ts";
 import { detectDelimiter, detectFormat, isUtf8 } from "./detect-format.ts";
-import { readXlsx } from "./read-xlsx.ts";
-import { readSav } from "./read-sav.ts";
 import { columnNames, firstRecord } from "./csv-header.ts";
 import { problem } from "../../messages.ts";
 import { fail, ok, type Problem, type Result } from "../../problem.ts";
@@ -121,9 +119,12 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
     await asText(db, table, `read_json(${path}, format = ${sqlString(format === "json" ? "array" : "newline_delimited")}, records = true, sample_size = -1)`);
   } else if (format === "xlsx") {
     if (source.sheet !== null) read_as.sheet = source.sheet;
+    // The spreadsheet and SPSS readers load only for their files: the first took 50 ms at every start.
+    const { readXlsx } = await import("./read-xlsx.ts");
     await readXlsx(db, source.path, source.sheet, table);
     rowUnit = "row";
   } else {
+    const { readSav } = await import("./read-sav.ts");
     await readSav(db, source.path, labelled, table);
   }
   const all = (await queryRows<{ column_name: string }>(db, `SELECT column_name FROM (DESCRIBE ${table})`)).map((r) => r.column_name);

@@ -16,6 +16,7 @@
 import { Matrix } from "ml-matrix";
 import { safeInverse } from "./matrix-errors.ts";
 import { riskData, type RiskData } from "./efron-risk-sets.ts";
+import { groupCodes, type GroupCodes } from "./renumber.ts";
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 
@@ -46,7 +47,8 @@ export function coxRobust(
 }
 
 /**
- * The robust score test of β = 0 (coxph's "Robust" score test), on as many df as x has columns.
+ * The robust score test of β = 0 (coxph's "Robust" score test), on as many df as x has columns, and
+ * the clusters it was taken over.
  * @example coxRobustScore(time, event, x, litter).chisq // 5.88026 for rats, rx
  */
 export function coxRobustScore(
@@ -54,7 +56,7 @@ export function coxRobustScore(
   event: readonly boolean[],
   x: readonly (readonly number[])[],
   cluster: readonly (string | number)[],
-): { chisq: number; df: number } {
+): { chisq: number; df: number; clusters: number } {
   const data = riskData(time, event, x);
   const p = data.p;
   const residuals = scoreResiduals(data, new Array<number>(p).fill(0));
@@ -62,7 +64,7 @@ export function coxRobustScore(
   const u = new Array<number>(p).fill(0);
   for (let i = 0; i < data.n; i++) for (let j = 0; j < p; j++) u[j]! += residuals[i * p + j]!;
   const uu = Matrix.columnVector(u);
-  return { chisq: uu.transpose().mmul(safeInverse(meat.m)).mmul(uu).get(0, 0), df: p };
+  return { chisq: uu.transpose().mmul(safeInverse(meat.m)).mmul(uu).get(0, 0), df: p, clusters: meat.clusters };
 }
 
 /**
@@ -150,21 +152,13 @@ function scoreResiduals(data: RiskData, beta: readonly number[]): Float64Array {
 }
 
 /** Each record's cluster as 0 … G − 1, in the order of `data`, and G. */
-function clusterIndex(data: RiskData, cluster: readonly (string | number)[]): { codes: Int32Array; count: number } {
+function clusterIndex(data: RiskData, cluster: readonly (string | number)[]): GroupCodes {
   if (cluster.length !== data.n) throw new RangeError("coxRobust: one cluster id per record");
-  const ids = new Map<string | number, number>();
-  const out = new Int32Array(data.n);
-  for (let r = 0; r < data.n; r++) {
-    const id = cluster[data.order[r]!]!;
-    let g = ids.get(id);
-    if (g === undefined) ids.set(id, (g = ids.size));
-    out[r] = g;
-  }
-  return { codes: out, count: ids.size };
+  return groupCodes(Array.from(data.order, (i) => cluster[i]!));
 }
 
 /** Σ_g u_g u_gᵀ from the residuals summed within clusters. */
-function clusterMeat(data: RiskData, residuals: Float64Array, cluster: { codes: Int32Array; count: number }): { m: Matrix; clusters: number } {
+function clusterMeat(data: RiskData, residuals: Float64Array, cluster: GroupCodes): { m: Matrix; clusters: number } {
   const p = data.p;
   const g = cluster.count;
   const sums = new Float64Array(g * p);

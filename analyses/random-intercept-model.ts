@@ -17,7 +17,7 @@
 import { CholeskyDecomposition, Matrix } from "ml-matrix";
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
-import { renumber } from "./renumber.ts";
+import { groupCodes, type GroupCodes, type GroupLabels } from "./renumber.ts";
 
 export interface MixedCoefficient {
   name: string;
@@ -132,44 +132,6 @@ export function randomInterceptModelFlat(
  */
 export function interceptOnlyIcc(y: ArrayLike<number>, group: GroupLabels): MixedModelFit {
   return randomInterceptModelFlat(y, new Float64Array(y.length).fill(1), group, ["(Intercept)"]);
-}
-
-/**
- * Each row's group: its label, or a number standing for it (≥ 0; e.g. the therapist's code in a list
- * of all therapists, so that a million labels need not be looked up for every model). Either way the
- * groups are numbered in order of first appearance among the rows given, so a fit sums them in the
- * same order and gives the same result to the last bit.
- */
-export type GroupLabels = readonly string[] | Int32Array;
-
-/** Each row's group as a number, groups numbered in order of first appearance. */
-export interface GroupCodes {
-  codes: Int32Array;
-  count: number;
-}
-
-/**
- * Each row's group numbered 0, 1, … in order of first appearance.
- * @example groupCodes(["b", "a", "b"]) // => { codes: Int32Array [0, 1, 0], count: 2 }
- */
-export function groupCodes(group: GroupLabels): GroupCodes {
-  const codes = new Int32Array(group.length);
-  if (group instanceof Int32Array) {
-    let max = -1;
-    for (let i = 0; i < group.length; i++) {
-      if (!(group[i]! >= 0)) throw new RangeError("randomInterceptModel: group numbers must be 0 or more");
-      if (group[i]! > max) max = group[i]!;
-    }
-    const { id, g } = renumber(group, max + 1, codes);
-    return { codes: id, count: g };
-  }
-  const numbers = new Map<string, number>();
-  group.forEach((g, i) => {
-    let code = numbers.get(g);
-    if (code === undefined) numbers.set(g, (code = numbers.size));
-    codes[i] = code;
-  });
-  return { codes, count: numbers.size };
 }
 
 /** Every group's sums, in flat arrays (group g's entries at g, g·p + a and g·p² + a·p + b). */

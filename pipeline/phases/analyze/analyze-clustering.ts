@@ -15,9 +15,11 @@
 import { blockScratch, clusterBootstrap, clusterJackknife, MIN_CLUSTERS, partialBlock, pearsonBlock, type BlockScratch } from "../../../analyses/cluster-bootstrap.ts";
 import { clusteredProportion } from "../../../analyses/clustered-proportion.ts";
 import { averageRanksTyped } from "../../../analyses/rank.ts";
+import { groupCodes, type GroupCodes } from "../../../analyses/renumber.ts";
 import type { ClusterUnit, Study } from "../../config/study.ts";
 import type { DerivedEpisode } from "../handoff.ts";
-import { PREDICTORS, type PredictorAnalysis } from "./analyze-predictors.ts";
+import { PREDICTORS, residualized, type PredictorAnalysis } from "./analyze-predictors.ts";
+import { therapistCodes } from "./analyze-therapists.ts";
 
 
 export type ClusterFamily = "primary" | "partial" | "secondary" | "rater_agreement";
@@ -68,26 +70,19 @@ export interface ClusterAnalysis {
   reason?: string;
 }
 
-/** Each analysed episode's cluster as 0 … G − 1 (null for unit none). */
-export function clusterIds(analysed: readonly DerivedEpisode[], unit: ClusterUnit): { ids: Int32Array; clusters: number } | null {
+/** Each analysed episode's cluster as 0 … G − 1 (null for unit none); `therapist` is therapistCodes(analysed), when the caller has it. */
+export function clusterIds(analysed: readonly DerivedEpisode[], unit: ClusterUnit, therapist?: GroupCodes): { ids: Int32Array; clusters: number } | null {
   if (unit === "none") return null;
-  const index = new Map<string, number>();
-  const ids = new Int32Array(analysed.length);
-  for (let i = 0; i < analysed.length; i++) {
-    const key = unit === "therapist" ? analysed[i]!.therapist_id : analysed[i]!.site;
-    let g = index.get(key);
-    if (g === undefined) index.set(key, (g = index.size));
-    ids[i] = g;
-  }
-  return { ids, clusters: index.size };
+  const { codes, count } = unit === "therapist" ? (therapist ?? therapistCodes(analysed)) : groupCodes(analysed.map((e) => e.site));
+  return { ids: codes, clusters: count };
 }
 
 /**
  * @example analyzeClustering(analysed, study, predictors).correlations[0] // early × change, Pearson, with its cluster-aware CI
  */
-export function analyzeClustering(analysed: DerivedEpisode[], study: Study, predictors: PredictorAnalysis, level: number): ClusterAnalysis {
+export function analyzeClustering(analysed: DerivedEpisode[], study: Study, predictors: PredictorAnalysis, level: number, therapist?: GroupCodes): ClusterAnalysis {
   const unit = study.inference.cluster;
-  const cluster = clusterIds(analysed, unit);
+  const cluster = clusterIds(analysed, unit, therapist);
   const g = cluster?.clusters ?? 0;
   const run = g >= MIN_CLUSTERS && g <= study.inference.bootstrapMaxClusters;
   const base = { unit, clusters: g, bootstrap: { b: study.bootstrap.b, seed: study.bootstrap.seed, max_clusters: study.inference.bootstrapMaxClusters, run } };
@@ -148,7 +143,7 @@ function scoreColumns(analysed: readonly DerivedEpisode[], names: string[], fit:
     for (let k = 0; k < names.length; k++) {
       const name = names[k]!;
       let v: number | null | undefined;
-      if (name === "outcome_residualized") v = fit && e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null ? e.outcome_last - fit.intercept - fit.slope * e.outcome_first : null;
+      if (name === "outcome_residualized") v = residualized(e, fit);
       else if (component[k] !== null) v = e.early_components[component[k]!];
       else v = e[name as keyof DerivedEpisode] as number | null;
       out[k]![i] = v ?? NaN;

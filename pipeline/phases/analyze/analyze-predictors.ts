@@ -61,7 +61,7 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
   const withChange = analysed.filter((e) => e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null);
   const fit = withChange.length >= 3 ? linearFit(withChange.map((e) => e.outcome_first!), withChange.map((e) => e.outcome_last!)) : null;
   // The residualized change of each analysed episode (null without a change score), aligned with `analysed`.
-  const residual = analysed.map((e) => (fit && e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null ? e.outcome_last - fit.intercept - fit.slope * e.outcome_first : null));
+  const residual = analysed.map((e) => residualized(e, fit));
   const predictors: Predictor[] = [...PREDICTORS, ...study.allianceComponents.map((c) => `early_${c.key}` as const)];
   // Each score as a column aligned with `analysed`, read once (a million episodes × 24 rows otherwise
   // spend seconds in property lookups).
@@ -111,6 +111,15 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
         return { rater: c.name, n: both.x.length, result };
       }),
   };
+}
+
+/**
+ * An episode's residualized change: its last outcome less the one lm(last ~ first) predicts from its
+ * first; null without a change score (or without the fit).
+ * @example residualized({ outcome_change: 4, outcome_first: 20, outcome_last: 24 }, { intercept: 5, slope: 0.9 }) // => 1
+ */
+export function residualized(e: Pick<DerivedEpisode, "outcome_change" | "outcome_first" | "outcome_last">, fit: { intercept: number; slope: number } | null): number | null {
+  return fit && e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null ? e.outcome_last - fit.intercept - fit.slope * e.outcome_first : null;
 }
 
 /** One alliance component's early score of every episode (null without a rating). */

@@ -249,8 +249,8 @@ function logRankRobust(analysed: RetentionEpisode[], present: string[], time: nu
   const others = present.slice(1);
   const x = analysed.map((e) => others.map((t) => (e.tier === t ? 1 : 0)));
   try {
-    const { chisq, df } = coxRobustScore(time, event, x, clusters);
-    return { chisq, df, p: chiSquareTail(chisq, df), clusters: new Set(clusters).size };
+    const { chisq, df, clusters: g } = coxRobustScore(time, event, x, clusters);
+    return { chisq, df, p: chiSquareTail(chisq, df), clusters: g };
   } catch (e) {
     if (e instanceof SingularMatrixError) return because("logrank_robust", "the clusters' score sums are collinear (too few clusters with dropouts)");
     throw e;

@@ -5,7 +5,8 @@
  * fitted by REML with Satterthwaite tests (lme4 + lmerTest). The contextual effect (between − within)
  * says whether the between-therapist slope differs from the within-therapist one. Pure: no I/O.
  */
-import { groupCodes, interceptOnlyIcc, randomInterceptModelFlat, type GroupCodes, type GroupLabels, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
+import { interceptOnlyIcc, randomInterceptModelFlat, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
+import { groupCodes, type GroupCodes, type GroupLabels } from "../../../analyses/renumber.ts";
 import type { DerivedEpisode } from "../handoff.ts";
 
 /** Fewer therapists than this and the between-therapist part is not estimated. */
@@ -47,11 +48,18 @@ export interface TherapistAnalysis {
 
 export const MODEL_TERMS = ["(Intercept)", "alliance_within", "alliance_between", "outcome_first"] as const;
 
-export function analyzeTherapists(analysed: DerivedEpisode[]): TherapistAnalysis {
-  // Each episode's therapist as a number, once: the four models then read numbers, not a million names each.
+/**
+ * Each episode's therapist as a number (in order of first appearance), once: the four models, and the
+ * cluster-aware intervals by therapist, then read numbers, not a million names each.
+ */
+export function therapistCodes(analysed: readonly DerivedEpisode[]): GroupCodes {
   const names = new Array<string>(analysed.length);
   for (let i = 0; i < analysed.length; i++) names[i] = analysed[i]!.therapist_id;
-  const therapist = groupCodes(names);
+  return groupCodes(names);
+}
+
+/** The ICCs and the within/between model; `therapist` is therapistCodes(analysed), when the caller has it. */
+export function analyzeTherapists(analysed: DerivedEpisode[], therapist: GroupCodes = therapistCodes(analysed)): TherapistAnalysis {
   const icc = (["early_alliance", "outcome_change", "outcome_last"] as const).map((v) => therapistIcc(v, analysed, therapist));
   const rows = therapistRows(analysed, therapist, (e) => e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null);
   if (rows.therapists < MIN_THERAPISTS) return { icc, model: null, reason: `fewer than ${MIN_THERAPISTS} therapists with episodes in the model` };

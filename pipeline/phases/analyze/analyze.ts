@@ -19,7 +19,7 @@ import type { CorrelationEstimate } from "../../../analyses/correlation-result.t
 import type { Study } from "../../config/study.ts";
 import type { CorrelationY } from "../../results.ts";
 import type { DerivedEpisode } from "../handoff.ts";
-import { analyzeTherapists, type TherapistAnalysis } from "./analyze-therapists.ts";
+import { analyzeTherapists, therapistCodes, type TherapistAnalysis } from "./analyze-therapists.ts";
 import { analyzePredictors, type PredictorAnalysis } from "./analyze-predictors.ts";
 import { analyzeClustering, type ClusterAnalysis } from "./analyze-clustering.ts";
 
@@ -111,6 +111,8 @@ export function analyze(episodes: DerivedEpisode[], study: Study, options: Analy
   const change = withEarly.outcome_change;
   const bins = Math.min(MAX_SCATTER_BINS, Math.floor(change.x.length / study.minCellSize));
   const predictors = analyzePredictors(analysed, study, CONFIDENCE_LEVEL);
+  // The therapist models and the cluster-aware intervals (by therapist) number the therapists alike: once.
+  const therapist = therapistCodes(analysed);
   return {
     episodes_analyzed: analysed.length,
     excluded_no_alliance: episodes.length - analysed.length,
@@ -131,9 +133,9 @@ export function analyze(episodes: DerivedEpisode[], study: Study, options: Analy
       pairs_needed_for_benchmark: Math.ceil(pairsNeeded(PRIMARY_BENCHMARK.r)),
     },
     sites: siteAnalysis(analysed),
-    therapists: analyzeTherapists(analysed),
+    therapists: analyzeTherapists(analysed, therapist),
     predictors,
-    clustering: analyzeClustering(analysed, study, predictors, CONFIDENCE_LEVEL),
+    clustering: analyzeClustering(analysed, study, predictors, CONFIDENCE_LEVEL, therapist),
     bootstrap: options.bootstrapElsewhere ? null : primaryBootstrap(change, study),
     dropout_by_tier: study.tiers.labels.map((tier) => tierDropout(tier, analysed.filter((e) => e.tier === tier))),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,

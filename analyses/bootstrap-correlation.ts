@@ -16,7 +16,7 @@ export interface BootstrapInterval {
   estimate: number;
   b: number;
   seed: number;
-  /** Resamples whose r was undefined (a constant variable) and were left out. */
+  /** Resamples whose statistic was undefined (r of a constant variable) and were left out. */
   undefined_replicates: number;
   percentile: [number, number];
   bca: [number, number];
@@ -66,20 +66,18 @@ export function bootstrapCorrelations(
   // One pair of two columns (the primary correlation): every sum of a resample in one pass, the
   // same additions in the same order as the general loop, so the same replicates to the last bit.
   const onePair = k === 2 && m === 1 && pairs[0]![0] === 0 && pairs[0]![1] === 1;
-  const five = new Float64Array(5);
+  let product = 0; // Σwxy of the one pair
   let state = seed >>> 0; // mulberry32, as seededUniform: b·n draws
   for (let r = 0; r < b; r++) {
     state = resampleCounts(counts, state);
-    if (onePair) {
-      pairSums(counts, centred[0]!, centred[1]!, five);
-      [sum[0], squares[0], sum[1], squares[1]] = [five[0]!, five[1]!, five[2]!, five[3]!];
-    } else for (let v = 0; v < k; v++) [sum[v], squares[v]] = weightedSums(counts, centred[v]!);
+    if (onePair) product = pairSums(counts, centred[0]!, centred[1]!, sum, squares);
+    else for (let v = 0; v < k; v++) [sum[v], squares[v]] = weightedSums(counts, centred[v]!);
     for (let p = 0; p < m; p++) {
       const [i, j] = pairs[p]!;
       const vx = squares[i]! - (sum[i]! * sum[i]!) / n;
       const vy = squares[j]! - (sum[j]! * sum[j]!) / n;
       // A resample with a constant variable has no r; it is left out and counted.
-      if (vx > 0 && vy > 0) reps[p]!.push(Math.max(-1, Math.min(1, ((onePair ? five[4]! : weightedProduct(counts, centred[i]!, centred[j]!)) - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy))));
+      if (vx > 0 && vy > 0) reps[p]!.push(Math.max(-1, Math.min(1, ((onePair ? product : weightedProduct(counts, centred[i]!, centred[j]!)) - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy))));
     }
   }
   return pairs.map(([i, j], p) => intervals(columns[i]!, columns[j]!, estimates[p]!, reps[p]!, b, seed, level));
@@ -97,8 +95,11 @@ function weightedSums(w: Int32Array, x: Float64Array): [number, number] {
   return [s, ss];
 }
 
-/** Σwx, Σwx², Σwy, Σwy² and Σwxy over the cases, into `out`: weightedSums of x and of y and weightedProduct of x and y, in one pass. */
-function pairSums(w: Int32Array, x: Float64Array, y: Float64Array, out: Float64Array): void {
+/**
+ * weightedSums of x and of y, into sum[0], squares[0], sum[1], squares[1], and weightedProduct of x and y
+ * (returned), in one pass, each with the same additions in the same order.
+ */
+function pairSums(w: Int32Array, x: Float64Array, y: Float64Array, sum: Float64Array, squares: Float64Array): number {
   let sx = 0;
   let sxx = 0;
   let sy = 0;
@@ -113,11 +114,11 @@ function pairSums(w: Int32Array, x: Float64Array, y: Float64Array, out: Float64A
     syy += wy * y[i]!;
     sxy += wx * y[i]!;
   }
-  out[0] = sx;
-  out[1] = sxx;
-  out[2] = sy;
-  out[3] = syy;
-  out[4] = sxy;
+  sum[0] = sx;
+  squares[0] = sxx;
+  sum[1] = sy;
+  squares[1] = syy;
+  return sxy;
 }
 
 /** Σwxy over the cases. */

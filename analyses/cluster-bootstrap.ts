@@ -17,7 +17,7 @@
  * @example clusterBootstrap([pearsonBlock(x, y, therapistIndex, 30)], 2000, 1)[0]!.percentile // [lower, upper]
  */
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
-import { percentileAndBca } from "./bootstrap-correlation.ts";
+import { percentileAndBca, type BootstrapInterval } from "./bootstrap-correlation.ts";
 import { resampleCounts } from "./seeded-random.ts";
 import { renumber } from "./renumber.ts";
 
@@ -62,17 +62,9 @@ export interface ClusterJackknife {
   ci: [number, number];
 }
 
-export interface ClusterBootstrapInterval {
-  estimate: number;
-  b: number;
-  seed: number;
+/** The intervals of bootstrapCorrelation, for any block's statistic, and the clusters resampled. */
+export interface ClusterBootstrapInterval extends BootstrapInterval {
   clusters: number;
-  /** Replicates whose statistic was undefined (e.g. a constant variable) and were left out. */
-  undefined_replicates: number;
-  percentile: [number, number];
-  bca: [number, number];
-  bias_correction: number;
-  acceleration: number;
 }
 
 /**

@@ -5,7 +5,7 @@
  * another phase's internals; the drivers (pipeline/run.ts, quarterly/run-report.ts) call phases in
  * order and hand each the previous one's output.
  *
- *   read ──r_episodes, r_sessions(_rows), r_session_clients──▶ validate ──t_episodes, v_links, v_session_agg──▶ derive
+ *   read ──r_episodes, r_sessions(_rows), r_session_clients──▶ validate ──t_episodes(_rows), v_links, v_session_agg──▶ derive
  *   (validate drops r_episodes once t_episodes holds it; the other read tables last until derive)
  *
  * The typed data handed on in JS (derived episodes as columns, the analysis) are declared in
@@ -79,16 +79,32 @@ export const TABLES = {
     columns: { client_id: "VARCHAR", session_date: "DATE", alliance: "DOUBLE", outcome: "DOUBLE" },
     also: "the mapped fields of r_sessions (as r_sessions: items, components, therapist_id, <field>_text), and episode_key VARCHAR when the config names an episode id column",
   },
-  /** The distinct client ids of the sessions file, with their rows: for the identifier guard, the flow and the release check. */
-  sessionClients: { name: "r_session_clients", kind: "table", createdBy: "read", droppedBy: "derive", columns: { client_id: "VARCHAR", n: "BIGINT" } },
-  /** Episodes as validate types and checks them: r_episodes' columns and what the rules need. */
+  /**
+   * The client ids of the sessions file that no episode record has (read counts and guards all of
+   * them, with their rows, first): with the episodes' ids, every client id of the study, for the
+   * release check.
+   */
+  sessionClients: { name: "r_session_clients", kind: "table", createdBy: "read", droppedBy: "derive", columns: { client_id: "VARCHAR" } },
+  /**
+   * Episodes as validate types and checks them: r_episodes' columns and what the rules need. A view
+   * over t_episodes_rows that adds the columns null on every record.
+   */
   typedEpisodes: {
     name: "t_episodes",
+    kind: "table or view",
+    createdBy: "validate",
+    droppedBy: "derive",
+    columns: { id_repeated: "BOOLEAN", first_row: "INTEGER", previous_discharge: "DATE", previous_row: "INTEGER", excluded_code: "VARCHAR" },
+    also: "every column of r_episodes (client_id, site, therapist_id, discharge_reason as <field>_text), and tier_text VARCHAR",
+  },
+  /** What t_episodes stores: its columns but those null on every record (src_slot, conflict_row, episode_key, tier_text, when they are). */
+  typedEpisodeRows: {
+    name: "t_episodes_rows",
     kind: "table",
     createdBy: "validate",
     droppedBy: "derive",
     columns: { id_repeated: "BOOLEAN", first_row: "INTEGER", previous_discharge: "DATE", previous_row: "INTEGER", excluded_code: "VARCHAR" },
-    also: "every column of r_episodes",
+    also: "the columns of t_episodes that are not null on every record",
   },
   /** The episode each session belongs to: by key (client and episode id), or by date (the client's episode from its admission to the next one's). Temporary; the quarterly batch reads it to leave a site's sessions out. */
   links: {

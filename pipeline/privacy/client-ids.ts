@@ -64,8 +64,8 @@ export function clientIds(ids: Iterable<string>): ClientIds {
 export const NO_CLIENT_IDS: ClientIds = { size: 0, skipped: 0, has: () => false };
 
 /**
- * The client ids of both files, for the release check: the sessions' from r_session_clients, the
- * episodes' from r_episodes as read or, once validate has typed them (and dropped r_episodes), from
+ * The client ids of both files, for the release check: those only the sessions have, from
+ * r_session_clients, and the episodes' from r_episodes as read or, once validate has typed them (and dropped r_episodes), from
  * t_episodes, which holds the same ids (phases/tables.ts). A run reads them after validate, so that a
  * million ids are not held in memory beside validate's largest query.
  */

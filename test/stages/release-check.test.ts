@@ -13,6 +13,7 @@ import { ingest } from "../../pipeline/phases/read/read.ts";
 import { validate } from "../../pipeline/phases/validate/validate.ts";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
+import { writeTinyStudy } from "../helpers/tiny-study.ts";
 
 const rules: ReleaseRules = { kind: "research", minCellSize: 11, clientIds: clientIds(["C00012", "AB-77", "123456", "42"]), allowedDates: new Set(["2025-12-31", "2026-01-15"]) };
 
@@ -73,6 +74,23 @@ describe("the client ids the release check looks for", () => {
       expect(validated.size).toBe(asRead.size);
       expect(asRead.size).toBeGreaterThanOrEqual(episodes.length);
       for (const id of episodes) expect(validated.has(id)).toBe(true);
+    } finally {
+      closeDb(db);
+    }
+  });
+
+  it("include a client whom only the sessions file names, before validate and after it", async () => {
+    const { study } = writeTinyStudy(["C1,North,T1,2025-01-06,2025-03-01,completed"], ["C1,2025-01-07,33,20", "Q-ONLY-7,2025-01-08,30,21"]);
+    const db = await openDb();
+    try {
+      const ingested = await ingest(db, study);
+      if (!ingested.ok) throw new Error("tiny study read");
+      const asRead = await readClientIds(db);
+      expect([asRead.size, asRead.has("C1"), asRead.has("Q-ONLY-7")]).toEqual([2, true, true]);
+      // The session's client has no episode: a warning that excludes the session, not an error.
+      await validate(db, study, ingested.value);
+      const validated = await readClientIds(db, "validated");
+      expect([validated.size, validated.has("C1"), validated.has("Q-ONLY-7")]).toEqual([2, true, true]);
     } finally {
       closeDb(db);
     }

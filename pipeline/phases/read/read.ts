@@ -126,6 +126,7 @@ export async function ingest(db: Db, study: Study, options: IngestOptions = {}):
     if (n === 0) return fail(problem("E_FILE_EMPTY", { role: study.layout === "tables" ? role : study.layout }, { file: basename(source.path) }));
     files.push({ role, path: source.path, sha256: await checksums.get(sourceOf(role))!, rows: n + (unreadable.get(role)?.length ?? 0), columns: file.columns, format: file.format, read_as: file.read_as, dropped_columns: file.dropped, row_unit: file.row_unit });
   }
+  await keepSessionOnlyClients(db);
   progress.end("read", `${files.map((f) => `${f.rows.toLocaleString("en-US")} ${f.role}`).join(", ")}`);
   return ok({ files, layout: study.layout, textBacked, unreadable: [...unreadable.values()].flat() });
 }
@@ -316,7 +317,17 @@ async function typeTextTable(db: Db, study: Study, role: TableRole, from: string
   return backed;
 }
 
-/** The distinct client ids of a sessions relation and their rows (r_session_clients). */
+/**
+ * Once the sessions are counted and guarded, r_session_clients keeps only the ids that no episode
+ * record has: with the episodes' own, they are every client id of the study (the release check's).
+ * A million ids held until derive were 28 MB at the run's peak, in validate.
+ */
+async function keepSessionOnlyClients(db: Db): Promise<void> {
+  const c = TABLES.sessionClients.name;
+  await db.run(`CREATE OR REPLACE TABLE ${c} AS SELECT c.client_id FROM ${c} c ANTI JOIN ${REL.episodes} e ON e.client_id = c.client_id WHERE c.client_id IS NOT NULL`);
+}
+
+/** The distinct client ids of a sessions relation and their rows (r_session_clients, until keepSessionOnlyClients). */
 async function sessionClients(db: Db, relation: string): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE ${TABLES.sessionClients.name} AS SELECT client_id, count(*) AS n FROM ${relation} GROUP BY 1`);
 }

@@ -13,7 +13,7 @@
  * output folder is built from results.json's suppressed numbers.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { PACKAGE } from "./root.ts";
 import type { Study } from "./config/study.ts";
@@ -73,11 +73,17 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
   const runAt = (options.now ?? new Date()).toISOString();
   const progress = options.progress ?? SILENT;
   // The browser starts, and the chart modules load, while the data phases run (DuckDB works on
-  // threads of its own): on a small study they are most of the run's time.
-  const printer = options.pdf !== false ? import("./report/pdf.ts").then((m) => m.openPrinter()) : null;
-  printer?.catch(() => {}); // awaited below (or closed in finally)
-  const charts = import("./report/charts.ts");
-  charts.catch(() => {});
+  // threads of its own): on a small study they are most of the run's time. A large study starts them
+  // once validate, the peak of its memory, is over (see REPORT_TOOLS_AFTER_VALIDATE).
+  const tools: { printer: Promise<Result<Printer>> | null; charts: Promise<typeof import("./report/charts.ts")> | null } = { printer: null, charts: null };
+  const startReportTools = () => {
+    tools.printer = options.pdf !== false ? import("./report/pdf.ts").then((m) => m.openPrinter()) : null;
+    tools.printer?.catch(() => {}); // awaited below (or closed in finally)
+    tools.charts = import("./report/charts.ts");
+    tools.charts.catch(() => {});
+  };
+  const toolsLater = inputBytes(study) > REPORT_TOOLS_AFTER_VALIDATE;
+  if (!toolsLater) startReportTools();
   const db = await openDb({ progress: progress !== SILENT });
   try {
     // 1 read
@@ -90,6 +96,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const validated = await validate(db, study, ingested.value, { listAll: internal !== null, progress });
     keep("02-validation.json", () => (validated.ok ? validated.value : { errors: validated.problems }));
     if (!validated.ok) return validated;
+    if (toolsLater) startReportTools();
     const clientIdsRead = await readClientIds(db, "validated");
 
     // 3 derive
@@ -126,14 +133,14 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
       writeFileSync(join(outDir, "tables", name), text);
       files.push(`tables/${name}`);
     }
-    const html = renderHtml(buildReportView(results, await (await charts).renderCharts(results)));
+    const html = renderHtml(buildReportView(results, await (await tools.charts!).renderCharts(results)));
     writeFileSync(join(outDir, "report.html"), html);
     files.push("report.html");
     progress.end("render");
     const notices: Problem[] = [];
     if (options.pdf !== false) {
       progress.begin("pdf");
-      const printing = printWith(printer!, html);
+      const printing = printWith(tools.printer!, html);
       preloadPdfReader(); // while the browser prints: the release check reads the PDF next
       const pdf = await printing;
       if (pdf.ok) {
@@ -149,10 +156,25 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     return ok({ outDir, results, files, notices, release });
   } finally {
     // The browser closes while the database does (each takes about 0.1 s on the demo).
-    const closing = printer?.then((opened) => (opened.ok ? opened.value.close() : undefined)).catch(() => {});
+    const closing = tools.printer?.then((opened) => (opened.ok ? opened.value.close() : undefined)).catch(() => {});
     closeDb(db);
     await closing;
   }
+}
+
+/**
+ * Input files (episodes and sessions, in bytes) above which the chart modules load and the browser
+ * starts after validate rather than at the start of the run. They hold about 47 MB of the run's own
+ * memory (charts 29 MB, the PDF modules 18 MB), which at a million episodes (343 MB of CSV) sat beside
+ * validate's per-episode pass, the run's peak; there, derive and analyze take long enough to hide the
+ * start. The demo (0.2 MB) and a 100,000-episode study (33 MB) still start them at once, where
+ * overlapping read and validate is what they gain.
+ */
+export const REPORT_TOOLS_AFTER_VALIDATE = 64 * 1024 * 1024;
+
+/** The size of a study's input files, in bytes (one file, in the long and wide layouts, counted once). */
+function inputBytes(study: Study): number {
+  return [...new Set(Object.values(study.files))].reduce((n, path) => n + (existsSync(path) ? statSync(path).size : 0), 0);
 }
 
 /**

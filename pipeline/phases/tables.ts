@@ -94,8 +94,9 @@ export const TABLES = {
     kind: "table or view",
     createdBy: "validate",
     droppedBy: "derive",
-    columns: { id_repeated: "BOOLEAN", first_row: "INTEGER", previous_discharge: "DATE", previous_row: "INTEGER", excluded_code: "VARCHAR" },
-    also: "every column of r_episodes (client_id, site, therapist_id, discharge_reason as <field>_text), and tier_text VARCHAR",
+    columns: { excluded_code: "ENUM of the episodes' warning codes" },
+    also:
+      "every column of r_episodes (client_id, site, therapist_id, discharge_reason as <field>_text), and tier_text VARCHAR; until validate has counted and listed the episodes' rules, id_repeated BOOLEAN, first_row INTEGER, previous_discharge DATE and previous_row INTEGER",
   },
   /** What t_episodes stores: its columns but those null on every record (src_slot, conflict_row, episode_key, tier_text, when they are). */
   typedEpisodeRows: {
@@ -103,7 +104,7 @@ export const TABLES = {
     kind: "table",
     createdBy: "validate",
     droppedBy: "derive",
-    columns: { id_repeated: "BOOLEAN", first_row: "INTEGER", previous_discharge: "DATE", previous_row: "INTEGER", excluded_code: "VARCHAR" },
+    columns: { excluded_code: "ENUM of the episodes' warning codes" },
     also: "the columns of t_episodes that are not null on every record",
   },
   /** The episode each session belongs to: by key (client and episode id), or by date (the client's episode from its admission to the next one's). Temporary; the quarterly batch reads it to leave a site's sessions out. */

@@ -336,10 +336,14 @@ async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: R
   return { counts: out, excluded };
 }
 
-/** SQL: an episode's excluded_code, the first warning rule (in order) that applies, or NULL. */
+/**
+ * SQL: an episode's excluded_code, the first warning rule (in order) that applies, or NULL. An ENUM
+ * of the episodes' warning codes, stored in a byte: as text it took 16 MB of a million episodes.
+ */
 function excludedCode(study: Study, cells: Cells): string {
   const rules = warningRules("episodes");
-  return rules.length ? `CASE ${rules.map((r) => `WHEN ${r.when(study, cells)} THEN ${sqlString(r.code)}`).join(" ")} END` : "NULL::VARCHAR";
+  if (!rules.length) return "NULL::VARCHAR";
+  return `(CASE ${rules.map((r) => `WHEN ${r.when(study, cells)} THEN ${sqlString(r.code)}`).join(" ")} END)::ENUM(${rules.map((r) => sqlString(r.code)).join(", ")})`;
 }
 
 /** The first failing rows of some rules of one table, in one scan (sessions: one pass over them). */

@@ -65,9 +65,9 @@ export const NO_CLIENT_IDS: ClientIds = { size: 0, skipped: 0, has: () => false 
 
 /**
  * The client ids of both files, for the release check: those only the sessions have, from
- * r_session_clients, and the episodes' from r_episodes as read or, once validate has typed them (and dropped r_episodes), from
- * t_episodes, which holds the same ids (phases/tables.ts). A run reads them after validate, so that a
- * million ids are not held in memory beside validate's largest query.
+ * r_session_clients, and the episodes' from r_episodes as read or, once validate has typed them
+ * (and dropped r_episodes), from t_episodes, which holds the same ids (phases/tables.ts). A run reads
+ * them after validate, so that a million ids are not held in memory beside validate's largest query.
  */
 export async function readClientIds(db: Db, episodes: "read" | "validated" = "read"): Promise<ClientIds> {
   const fromEpisodes = episodes === "read" ? `SELECT client_id FROM ${TABLES.episodes.name}` : `SELECT client_id_text AS client_id FROM ${TABLES.typedEpisodes.name}`;

@@ -110,7 +110,7 @@ function column(analysed: readonly DerivedEpisode[], index: Int32Array, field: I
 }
 
 function therapistIcc(variable: IccVariable, analysed: DerivedEpisode[], therapist: GroupCodes): TherapistIcc {
-  const rows = variable === "early_alliance" ? therapistRows(analysed, therapist, (e) => e.early_alliance !== null) : variable === "outcome_change" ? therapistRows(analysed, therapist, (e) => e.outcome_change !== null) : therapistRows(analysed, therapist, (e) => e.outcome_last !== null);
+  const rows = therapistRows(analysed, therapist, (e) => e[variable] !== null);
   const { therapists } = rows;
   const base = { variable, n: rows.index.length, therapists };
   if (therapists < MIN_THERAPISTS || rows.index.length <= therapists) {

@@ -25,7 +25,7 @@ import { ingest } from "./phases/read/read.ts";
 import { SILENT, type Progress } from "./progress.ts";
 import { validate } from "./phases/validate/validate.ts";
 import { derive } from "./phases/derive/derive.ts";
-import { analyze } from "./phases/analyze/analyze.ts";
+import { analyze, primaryPairs } from "./phases/analyze/analyze.ts";
 import { analyzeRetentionInBackground } from "./phases/analyze/retention-in-background.ts";
 import { primaryBootstrapInBackground } from "./phases/analyze/bootstrap-in-background.ts";
 import { exactResults, shareableResults } from "./phases/render/shareable.ts";
@@ -113,9 +113,11 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     // Retention and the primary bootstrap run on worker threads (for large studies) while the main thread runs the rest.
     const retentionDone = analyzeRetentionInBackground(episodes, tiered);
     retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
-    const bootstrapDone = primaryBootstrapInBackground(episodes, tiered);
+    // The primary pairs are read once, for the bootstrap's worker and for analyze.
+    const primary = primaryPairs(episodes);
+    const bootstrapDone = primaryBootstrapInBackground(primary, tiered);
     bootstrapDone?.catch(() => {}); // awaited below, as retentionDone
-    const analysis = analyze(episodes, tiered, { bootstrapElsewhere: bootstrapDone !== null });
+    const analysis = analyze(episodes, tiered, { bootstrapElsewhere: bootstrapDone !== null, primaryPairs: primary });
     if (bootstrapDone) analysis.bootstrap = await bootstrapDone;
     const retention = await retentionDone;
     keep("04-analysis.json", () => ({ ...analysis, retention }));

@@ -4,7 +4,7 @@
  * The expected values are analyze's own results on the demo study's episodes.
  */
 import { describe, expect, it } from "vitest";
-import { analyze } from "../../pipeline/phases/analyze/analyze.ts";
+import { analyze, primaryPairs } from "../../pipeline/phases/analyze/analyze.ts";
 import { primaryBootstrapInBackground } from "../../pipeline/phases/analyze/bootstrap-in-background.ts";
 import { inBackground } from "../../pipeline/phases/analyze/in-background.ts";
 import { demoStudyAndEpisodes } from "../helpers/run-stages.ts";
@@ -15,9 +15,10 @@ describe("the primary bootstrap on a worker thread", () => {
   it("gives the intervals analyze gives in place, to the last bit", async () => {
     const { study, episodes } = await demo();
     const inPlace = analyze(episodes, study);
-    const later = primaryBootstrapInBackground(episodes, study, 0);
+    const pairs = primaryPairs(episodes);
+    const later = primaryBootstrapInBackground(pairs, study, 0);
     expect(later).not.toBeNull();
-    const elsewhere = analyze(episodes, study, { bootstrapElsewhere: true });
+    const elsewhere = analyze(episodes, study, { bootstrapElsewhere: true, primaryPairs: pairs });
     expect(elsewhere.bootstrap).toBeNull();
     expect(inPlace.bootstrap).not.toBeNull();
     expect(await later).toEqual(inPlace.bootstrap);
@@ -26,9 +27,9 @@ describe("the primary bootstrap on a worker thread", () => {
 
   it("leaves a small study's bootstrap to analyze, and one above bootstrap.max_n to nobody", async () => {
     const { study, episodes } = await demo();
-    expect(primaryBootstrapInBackground(episodes, study)).toBeNull(); // the demo's 523 pairs: in place
+    expect(primaryBootstrapInBackground(primaryPairs(episodes), study)).toBeNull(); // the demo's 523 pairs: in place
     const capped = { ...study, bootstrap: { ...study.bootstrap, maxN: 100 } };
-    expect(primaryBootstrapInBackground(episodes, capped, 0)).toBeNull();
+    expect(primaryBootstrapInBackground(primaryPairs(episodes), capped, 0)).toBeNull();
     expect(analyze(episodes, capped).bootstrap).toBeNull();
   });
 });

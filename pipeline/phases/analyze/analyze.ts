@@ -93,11 +93,13 @@ export interface AnalyzeOptions {
    * `bootstrap` null, and the caller sets it.
    */
   bootstrapElsewhere?: boolean;
+  /** primaryPairs(episodes), when the caller has them (it read them to hand the bootstrap on): read once. */
+  primaryPairs?: { x: number[]; y: number[] };
 }
 
 export function analyze(episodes: DerivedEpisode[], study: Study, options: AnalyzeOptions = {}): Analysis {
   const analysed = episodes.filter((e) => e.early_alliance !== null);
-  const withEarly = { outcome_change: completePairs(analysed, "outcome_change"), outcome_last: completePairs(analysed, "outcome_last") };
+  const withEarly = { outcome_change: options.primaryPairs ?? completePairs(analysed, "outcome_change"), outcome_last: completePairs(analysed, "outcome_last") };
   const correlations: ExactCorrelation[] = [];
   for (const y of ["outcome_change", "outcome_last"] as const) {
     const pairs = withEarly[y];

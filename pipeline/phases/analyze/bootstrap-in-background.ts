@@ -5,8 +5,7 @@
  */
 import type { Study } from "../../config/study.ts";
 import type { BootstrapInterval } from "../../../analyses/bootstrap-correlation.ts";
-import type { DerivedEpisode } from "../handoff.ts";
-import { bootstrapsPrimary, CONFIDENCE_LEVEL, primaryBootstrap, primaryPairs } from "./analyze.ts";
+import { bootstrapsPrimary, CONFIDENCE_LEVEL, primaryBootstrap } from "./analyze.ts";
 import { inBackground } from "./in-background.ts";
 
 /**
@@ -16,12 +15,12 @@ import { inBackground } from "./in-background.ts";
 export const BOOTSTRAP_BACKGROUND_MIN_PAIRS = 20_000;
 
 /**
- * Starts the primary bootstrap on a worker thread and returns its result to come; null when it is
- * better done in place (too few pairs) or not done at all: then analyze does it, or leaves it out.
- * @example const boot = primaryBootstrapInBackground(episodes, study); const a = analyze(episodes, study, { bootstrapElsewhere: boot !== null }); if (boot) a.bootstrap = await boot
+ * Starts the primary bootstrap of `pairs` (primaryPairs(episodes)) on a worker thread and returns its
+ * result to come; null when it is better done in place (too few pairs) or not done at all: then
+ * analyze does it, or leaves it out.
+ * @example const pairs = primaryPairs(episodes); const boot = primaryBootstrapInBackground(pairs, study); const a = analyze(episodes, study, { bootstrapElsewhere: boot !== null, primaryPairs: pairs }); if (boot) a.bootstrap = await boot
  */
-export function primaryBootstrapInBackground(episodes: readonly DerivedEpisode[], study: Study, minPairs = BOOTSTRAP_BACKGROUND_MIN_PAIRS): Promise<BootstrapInterval | null> | null {
-  const pairs = primaryPairs(episodes);
+export function primaryBootstrapInBackground(pairs: { x: number[]; y: number[] }, study: Study, minPairs = BOOTSTRAP_BACKGROUND_MIN_PAIRS): Promise<BootstrapInterval | null> | null {
   if (pairs.x.length < minPairs || !bootstrapsPrimary(pairs.x.length, study)) return null;
   const x = Float64Array.from(pairs.x);
   const y = Float64Array.from(pairs.y);

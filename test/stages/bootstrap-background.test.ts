@@ -9,11 +9,9 @@ import { primaryBootstrapInBackground } from "../../pipeline/phases/analyze/boot
 import { inBackground } from "../../pipeline/phases/analyze/in-background.ts";
 import { demoStudyAndEpisodes } from "../helpers/run-stages.ts";
 
-const demo = demoStudyAndEpisodes;
-
 describe("the primary bootstrap on a worker thread", () => {
   it("gives the intervals analyze gives in place, to the last bit", async () => {
-    const { study, episodes } = await demo();
+    const { study, episodes } = await demoStudyAndEpisodes();
     const inPlace = analyze(episodes, study);
     const pairs = primaryPairs(episodes);
     const later = primaryBootstrapInBackground(pairs, study, 0);
@@ -26,7 +24,7 @@ describe("the primary bootstrap on a worker thread", () => {
   });
 
   it("leaves a small study's bootstrap to analyze, and one above bootstrap.max_n to nobody", async () => {
-    const { study, episodes } = await demo();
+    const { study, episodes } = await demoStudyAndEpisodes();
     expect(primaryBootstrapInBackground(primaryPairs(episodes), study)).toBeNull(); // the demo's 523 pairs: in place
     const capped = { ...study, bootstrap: { ...study.bootstrap, maxN: 100 } };
     expect(primaryBootstrapInBackground(primaryPairs(episodes), capped, 0)).toBeNull();

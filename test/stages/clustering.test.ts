@@ -4,23 +4,18 @@
  * re-derives the episodes from the raw CSVs and computes each jackknife and Wilson interval in R.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
-import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import type { Study } from "../../pipeline/config/study.ts";
 import { analyze, type Analysis } from "../../pipeline/phases/analyze/analyze.ts";
 import { analyzeRetention } from "../../pipeline/phases/analyze/analyze-retention.ts";
 import type { DerivedEpisode } from "../../pipeline/phases/derive/derive.ts";
-import { deriveAll } from "../helpers/run-stages.ts";
+import { demoStudyAndEpisodes } from "../helpers/run-stages.ts";
 import reference from "../reference/demo-clustering-reference.json" with { type: "json" };
 
 let study: Study;
 let episodes: DerivedEpisode[];
 let result: Analysis;
 beforeAll(async () => {
-  const loaded = loadStudyConfig(DEMO_CONFIG);
-  if (!loaded.ok) throw new Error("demo config invalid");
-  study = loaded.value;
-  episodes = await deriveAll(study);
+  ({ study, episodes } = await demoStudyAndEpisodes());
   result = analyze(episodes, study);
 }, 60_000);
 

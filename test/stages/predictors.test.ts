@@ -11,15 +11,13 @@ import { analyzePredictors, type PredictorAnalysis } from "../../pipeline/phases
 import { analyze } from "../../pipeline/phases/analyze/analyze.ts";
 import { powerText } from "../../pipeline/report/view-model.ts";
 import type { Results } from "../../pipeline/results.ts";
-import { deriveAll } from "../helpers/run-stages.ts";
+import { deriveAll, demoStudyAndEpisodes } from "../helpers/run-stages.ts";
 import reference from "../reference/demo-predictors-reference.json" with { type: "json" };
 
 let result: PredictorAnalysis;
 beforeAll(async () => {
-  const loaded = loadStudyConfig(DEMO_CONFIG);
-  if (!loaded.ok) throw new Error("demo config invalid");
-  const analysed = (await deriveAll(loaded.value)).filter((e) => e.early_alliance !== null);
-  result = analyzePredictors(analysed, loaded.value, 0.95);
+  const { study, episodes } = await demoStudyAndEpisodes();
+  result = analyzePredictors(episodes.filter((e) => e.early_alliance !== null), study, 0.95);
 }, 60_000);
 
 describe("alliance predictors × outcomes on the demo", () => {

@@ -4,11 +4,9 @@
  * is demo-therapists-reference.json, where each expected value sits beside its R call.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
-import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { analyzeTherapists, type TherapistAnalysis } from "../../pipeline/phases/analyze/analyze-therapists.ts";
 import type { DerivedEpisode } from "../../pipeline/phases/derive/derive.ts";
-import { deriveAll } from "../helpers/run-stages.ts";
+import { demoStudyAndEpisodes } from "../helpers/run-stages.ts";
 import reference from "../reference/demo-therapists-reference.json" with { type: "json" };
 
 /** a and b agree to 6 significant digits (R's optimiser stops within ~1e-6 of the optimum). */
@@ -18,9 +16,7 @@ const sig6p = (a: number, b: number) => (b < 1e-10 ? sig6(Math.log10(a), Math.lo
 let analysed: DerivedEpisode[];
 let result: TherapistAnalysis;
 beforeAll(async () => {
-  const loaded = loadStudyConfig(DEMO_CONFIG);
-  if (!loaded.ok) throw new Error("demo config invalid");
-  analysed = (await deriveAll(loaded.value)).filter((e) => e.early_alliance !== null);
+  analysed = (await demoStudyAndEpisodes()).episodes.filter((e) => e.early_alliance !== null);
   result = analyzeTherapists(analysed);
 }, 60_000);
 

@@ -16,7 +16,7 @@
 import { Matrix } from "ml-matrix";
 import { safeInverse } from "./matrix-errors.ts";
 import { riskData, type RiskData } from "./efron-risk-sets.ts";
-import { groupCodes, type GroupCodes } from "./renumber.ts";
+import { groupCodes, type GroupCodes, type GroupLabels } from "./renumber.ts";
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 
@@ -29,13 +29,13 @@ export interface CoxRobust {
 
 /**
  * The robust variance of the fit `coef` (with model-based variance `variance`), clusters given as
- * one id per record (any values; records with the same id form a cluster).
+ * one id per record (any values, or numbers ≥ 0 in an Int32Array; records with the same id form a cluster).
  */
 export function coxRobust(
   time: readonly number[],
   event: readonly boolean[],
   x: readonly (readonly number[])[],
-  cluster: readonly (string | number)[],
+  cluster: GroupLabels,
   coef: readonly number[],
   variance: readonly (readonly number[])[],
 ): CoxRobust {
@@ -55,7 +55,7 @@ export function coxRobustScore(
   time: readonly number[],
   event: readonly boolean[],
   x: readonly (readonly number[])[],
-  cluster: readonly (string | number)[],
+  cluster: GroupLabels,
 ): { chisq: number; df: number; clusters: number } {
   const data = riskData(time, event, x);
   const p = data.p;
@@ -151,10 +151,14 @@ function scoreResiduals(data: RiskData, beta: readonly number[]): Float64Array {
   return out;
 }
 
-/** Each record's cluster as 0 … G − 1, in the order of `data`, and G. */
-function clusterIndex(data: RiskData, cluster: readonly (string | number)[]): GroupCodes {
+/**
+ * Each record's cluster as 0 … G − 1, in the order of `data`, and G. Labels are numbered once in the
+ * records' own order; numbers (an Int32Array) need no lookup, only renumbering in the order of `data`.
+ */
+function clusterIndex(data: RiskData, cluster: GroupLabels): GroupCodes {
   if (cluster.length !== data.n) throw new RangeError("coxRobust: one cluster id per record");
-  return groupCodes(Array.from(data.order, (i) => cluster[i]!));
+  const codes = cluster instanceof Int32Array ? cluster : groupCodes(cluster).codes;
+  return groupCodes(Int32Array.from(data.order, (i) => codes[i]!));
 }
 
 /** Σ_g u_g u_gᵀ from the residuals summed within clusters. */

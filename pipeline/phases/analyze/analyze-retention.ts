@@ -23,6 +23,7 @@ import { cumulativeIncidence } from "../../../analyses/cumulative-incidence.ts";
 import { wilson, type Proportion } from "../../../analyses/wilson.ts";
 import type { Study } from "../../config/study.ts";
 import { daysBetween } from "../../dates.ts";
+import { groupCodes } from "../../../analyses/renumber.ts";
 import type { DerivedEpisode } from "../handoff.ts";
 
 /** The fields of an episode that analyzeRetention reads. */
@@ -110,39 +111,50 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
   const completion = new Set(study.completionReasons);
   const causeOf = (e: RetentionEpisode): Cause | null => (!e.closed ? null : e.dropout ? "dropout" : completion.has(e.discharge_reason ?? "") ? "completion" : "other");
 
-  const byTier = new Map(labels.map((tier) => [tier, analysed.filter((e) => e.tier === tier)]));
+  // Each episode's place in its tier's list, its cause of ending and the days observed before the
+  // cutoff, each found once (the tables below read them per tier and per day).
+  const rowsOf = new Map(labels.map((tier) => [tier, [] as number[]]));
+  analysed.forEach((e, i) => rowsOf.get(e.tier!)?.push(i));
+  const byTier = new Map(labels.map((tier) => [tier, rowsOf.get(tier)!.map((i) => analysed[i]!)]));
   const inTier = (tier: string) => byTier.get(tier)!;
+  const cause = analysed.map(causeOf);
+  // Days each episode was observed before the cutoff: whether day d of its window is known.
+  // (Admission dates repeat, so each is counted once.)
+  const daysToCutoff = new Map<string, number>();
+  const observedDays = Float64Array.from(analysed, (e) => {
+    let d = daysToCutoff.get(e.admit_date);
+    if (d === undefined) daysToCutoff.set(e.admit_date, (d = daysBetween(e.admit_date, study.cutoffDate)));
+    return d;
+  });
 
   const tiers = labels.map((tier): TierSurvival => {
     const eps = inTier(tier);
+    const rows = rowsOf.get(tier)!;
     const km = kaplanMeier(eps.map((e) => e.days_in_treatment), eps.map((e) => e.dropout), 0.95, study.retention.confType);
     return {
       tier,
       n: eps.length,
       dropouts: km.events,
       censored_active: eps.filter((e) => !e.closed).length,
-      censored_completion: eps.filter((e) => causeOf(e) === "completion").length,
-      censored_other: eps.filter((e) => causeOf(e) === "other").length,
+      censored_completion: rows.filter((i) => cause[i] === "completion").length,
+      censored_other: rows.filter((i) => cause[i] === "other").length,
       steps: km.steps,
       median: survivalQuantile(km),
       at_days: days.map((d) => ({ day: d, ...survivalAt(km, d) })),
     };
   });
 
-  // Days each episode was observed before the cutoff: whether day d of its window is known.
-  // (Admission dates repeat, so each is counted once.)
-  const daysToCutoff = new Map<string, number>();
-  const observedDays = (e: RetentionEpisode): number => {
-    let d = daysToCutoff.get(e.admit_date);
-    if (d === undefined) daysToCutoff.set(e.admit_date, (d = daysBetween(e.admit_date, study.cutoffDate)));
-    return d;
-  };
   const retention = days.flatMap((day) =>
     labels.map((tier): RetentionAt => {
-      const eps = inTier(tier);
-      const observed = eps.filter((e) => observedDays(e) >= day);
-      const retained = observed.filter((e) => e.days_in_treatment >= day || causeOf(e) === "completion").length;
-      return { day, tier, eligible: observed.length, retained, short_followup: eps.length - observed.length, proportion: observed.length ? wilson(retained, observed.length) : null };
+      const rows = rowsOf.get(tier)!;
+      let eligible = 0;
+      let retained = 0;
+      for (const i of rows) {
+        if (observedDays[i]! < day) continue;
+        eligible++;
+        if (analysed[i]!.days_in_treatment >= day || cause[i] === "completion") retained++;
+      }
+      return { day, tier, eligible, retained, short_followup: rows.length - eligible, proportion: eligible ? wilson(retained, eligible) : null };
     }),
   );
 
@@ -189,18 +201,18 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
     logrank_robust: robustLogRank,
     cochran_armitage: cochran,
     cox,
-    incidence: labels.map((tier) => tierIncidence(tier, inTier(tier), causeOf, days)),
+    incidence: labels.map((tier) => tierIncidence(tier, inTier(tier), rowsOf.get(tier)!.map((i) => cause[i]!), days)),
     not_estimable: notEstimable,
   };
 }
 
 /** Hazard ratios of each tier against the reference (Efron ties), and their proportional-hazards test; null with a reason when not estimable. */
-function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], reference: string, time: number[], event: boolean[], clusters: string[] | null, because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["cox"] {
+function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], reference: string, time: number[], event: boolean[], clusters: Int32Array | null, because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["cox"] {
   const others = tiers.map((t) => t.tier).filter((t) => t !== reference);
   const eventsIn = (t: string) => tiers.find((x) => x.tier === t)!.dropouts;
   const missing = [reference, ...others].filter((t) => eventsIn(t) === 0);
   if (missing.length) return because("hazard_ratios", `no episode of the ${missing.join(" or the ")} tier${missing.length > 1 ? "s" : ""} dropped out, so a hazard ratio against it is 0 or infinite`);
-  const x = analysed.map((e) => others.map((t) => (e.tier === t ? 1 : 0)));
+  const x = design(analysed, others);
   let fit: ReturnType<typeof coxEfron>;
   try {
     fit = coxEfron(time, event, x);
@@ -236,18 +248,20 @@ function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], referenc
  * Each analysed episode's cluster (inference.cluster), or null when the unit is none, an episode lacks
  * the field, or there are fewer than MIN_CLUSTERS clusters (too few for a sandwich variance).
  */
-function clusterKeys(analysed: RetentionEpisode[], study: Study): string[] | null {
+function clusterKeys(analysed: RetentionEpisode[], study: Study): Int32Array | null {
   const unit = study.inference.cluster;
   if (unit === "none") return null;
   const keys = analysed.map((e) => (unit === "therapist" ? e.therapist_id : e.site));
   if (keys.some((k) => k === undefined)) return null;
-  return new Set(keys).size >= MIN_CLUSTERS ? (keys as string[]) : null;
+  // Numbered once here: the robust Cox fit and score test then read numbers, not a million names each.
+  const { codes, count } = groupCodes(keys as string[]);
+  return count >= MIN_CLUSTERS ? codes : null;
 }
 
 /** The robust score test of the tier model at β = 0: the log-rank test that allows for clusters. */
-function logRankRobust(analysed: RetentionEpisode[], present: string[], time: number[], event: boolean[], clusters: string[], because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["logrank_robust"] {
+function logRankRobust(analysed: RetentionEpisode[], present: string[], time: number[], event: boolean[], clusters: Int32Array, because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["logrank_robust"] {
   const others = present.slice(1);
-  const x = analysed.map((e) => others.map((t) => (e.tier === t ? 1 : 0)));
+  const x = design(analysed, others);
   try {
     const { chisq, df, clusters: g } = coxRobustScore(time, event, x, clusters);
     return { chisq, df, p: chiSquareTail(chisq, df), clusters: g };
@@ -257,12 +271,29 @@ function logRankRobust(analysed: RetentionEpisode[], present: string[], time: nu
   }
 }
 
+/**
+ * The tier model's design: one indicator column per tier in `tiers`. The hazard ratios and the robust
+ * log-rank test usually take the same tiers: they then share one design, and the Cox fit's sorted
+ * records (riskData keeps them per design array) serve both.
+ */
+function design(analysed: RetentionEpisode[], tiers: string[]): number[][] {
+  const key = tiers.join("\u0000");
+  const made = designs.get(analysed);
+  if (made?.key === key) return made.x;
+  const x = analysed.map((e) => tiers.map((t) => (e.tier === t ? 1 : 0)));
+  designs.set(analysed, { key, x });
+  return x;
+}
+
+const designs = new WeakMap<readonly RetentionEpisode[], { key: string; x: number[][] }>();
+
 /** |log HR| beyond which a fitted coefficient is taken as infinite (HR above 3 million). */
 const MAX_LOG_HAZARD_RATIO = 15;
 
-function tierIncidence(tier: string, eps: RetentionEpisode[], causeOf: (e: RetentionEpisode) => Cause | null, days: number[]): TierIncidence {
+/** The cumulative incidence of each cause in one tier; `causes` are its episodes' causes of ending (null while active). */
+function tierIncidence(tier: string, eps: RetentionEpisode[], causes: (Cause | null)[], days: number[]): TierIncidence {
   const time = eps.map((e) => e.days_in_treatment);
-  const cif = cumulativeIncidence(time, eps.map(causeOf), CAUSES);
+  const cif = cumulativeIncidence(time, causes, CAUSES);
   const sorted = Float64Array.from(time).sort();
   const nRisk = cif.times.map((t) => sorted.length - lowerBound(sorted, t));
   const incidence = Object.fromEntries(CAUSES.map((c, k) => [c, cif.incidence[k]!])) as Record<Cause, number[]>;

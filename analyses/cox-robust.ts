@@ -158,7 +158,9 @@ function scoreResiduals(data: RiskData, beta: readonly number[]): Float64Array {
 function clusterIndex(data: RiskData, cluster: GroupLabels): GroupCodes {
   if (cluster.length !== data.n) throw new RangeError("coxRobust: one cluster id per record");
   const codes = cluster instanceof Int32Array ? cluster : groupCodes(cluster).codes;
-  return groupCodes(Int32Array.from(data.order, (i) => codes[i]!));
+  const inOrder = new Int32Array(data.n); // a loop: Int32Array.from with a function is several times slower
+  for (let r = 0; r < data.n; r++) inOrder[r] = codes[data.order[r]!]!;
+  return groupCodes(inOrder);
 }
 
 /** Σ_g u_g u_gᵀ from the residuals summed within clusters. */

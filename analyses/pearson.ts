@@ -38,18 +38,22 @@ export function correlationCoefficient(x: readonly number[], y: readonly number[
 /**
  * r of x and y over the indices where both are present (pairwise complete), with no copies of the
  * columns: two passes, centred sums (correlationCoefficient is this with every value present).
+ * A value is missing when it is null or NaN (typed columns mark a missing value NaN).
  * Throws when either variable is constant on those indices.
  * @example pairwiseCorrelation([1, null, 2, 3], [1, 5, 3, 2]) // => { n: 3, r: 0.5 }
+ * @example pairwiseCorrelation(Float64Array.of(1, NaN, 2, 3), Float64Array.of(1, 5, 3, 2)) // => { n: 3, r: 0.5 }
  */
-export function pairwiseCorrelation(x: readonly (number | null)[], y: readonly (number | null)[]): { n: number; r: number } {
+export function pairwiseCorrelation(x: ArrayLike<number | null>, y: ArrayLike<number | null>): { n: number; r: number } {
   let n = 0;
   let mx = 0;
   let my = 0;
   for (let i = 0; i < x.length; i++) {
-    if (x[i] === null || y[i] === null) continue;
+    const a = x[i];
+    const b = y[i];
+    if (a === undefined || b === undefined || a === null || b === null || a !== a || b !== b) continue;
     n++;
-    mx += x[i]!;
-    my += y[i]!;
+    mx += a;
+    my += b;
   }
   mx /= n;
   my /= n;
@@ -57,9 +61,11 @@ export function pairwiseCorrelation(x: readonly (number | null)[], y: readonly (
   let sxx = 0;
   let syy = 0;
   for (let i = 0; i < x.length; i++) {
-    if (x[i] === null || y[i] === null) continue;
-    const dx = x[i]! - mx;
-    const dy = y[i]! - my;
+    const a = x[i];
+    const b = y[i];
+    if (a === undefined || b === undefined || a === null || b === null || a !== a || b !== b) continue;
+    const dx = a - mx;
+    const dy = b - my;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;

@@ -102,8 +102,8 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     // 3 derive
     progress.begin("derive", () => Number(db.progress.rows_processed));
     const { episodes, tierCutPoints } = await derive(db, study, internal ? join(internal, "03-derived-episodes.csv") : undefined);
-    progress.end("derive", `${episodes.length.toLocaleString("en-US")} episodes`);
-    const empty = nothingToAnalyse(episodes, ingested.value, study);
+    progress.end("derive", `${episodes.n.toLocaleString("en-US")} episodes`);
+    const empty = nothingToAnalyse(episodes.early_alliance, ingested.value, study);
     if (empty) return fail(empty);
     // From here on the tier rule carries the cut points actually used (e.g. computed quantiles).
     const tiered: Study = { ...study, tiers: { ...study.tiers, cutPoints: tierCutPoints } };
@@ -181,14 +181,15 @@ function inputBytes(study: Study): number {
 
 /**
  * Why no episode can be analysed, or null when some can: a report on none would show only empty
- * tables, so the run stops and says why instead.
+ * tables, so the run stops and says why instead. `earlyAlliance` is each derived episode's early
+ * alliance score (NaN without one).
  */
-export function nothingToAnalyse(episodes: readonly { early_alliance: number | null }[], ingested: { files: { role: string; rows: number }[] }, study: Study): Problem | null {
-  if (episodes.some((e) => e.early_alliance !== null)) return null;
+export function nothingToAnalyse(earlyAlliance: Float64Array, ingested: { files: { role: string; rows: number }[] }, study: Study): Problem | null {
+  if (earlyAlliance.some((v) => v === v)) return null; // a score that is not NaN (missing)
   const read = ingested.files.find((f) => f.role === "episodes")?.rows ?? 0;
-  const reason = episodes.length === 0
+  const reason = earlyAlliance.length === 0
     ? `every one of the ${read} episodes was admitted after the data cutoff ${study.cutoffDate}`
-    : `none of the ${episodes.length} episodes admitted by the cutoff ${study.cutoffDate} has an alliance rating on or before it`;
+    : `none of the ${earlyAlliance.length} episodes admitted by the cutoff ${study.cutoffDate} has an alliance rating on or before it`;
   return problem("E_NOTHING_TO_ANALYSE", { reason });
 }
 

@@ -19,6 +19,7 @@ import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { ingest } from "../phases/read/read.ts";
 import { validate } from "../phases/validate/validate.ts";
 import { derive, type DerivedEpisode } from "../phases/derive/derive.ts";
+import { episodeObjects } from "../phases/derive/episode-columns.ts";
 import { buildProvenance, writeJson } from "../run.ts";
 import { openPrinter, type Printer } from "../report/pdf.ts";
 import { renderPage } from "../report/html.ts";
@@ -118,7 +119,7 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
     }
     if (!validated.ok) return validated;
     if (internal) writeJson(join(internal, "02-validation.json"), validated.value);
-    const { episodes } = await derive(db, asOf);
+    const episodes = episodeObjects((await derive(db, asOf)).episodes);
     sites = [...new Set(episodes.map((e) => e.site))].sort();
     batch = batchFigures(asOf, period, episodes, sites, {
       program: study.reporting.branding.programName ?? study.title,

@@ -56,4 +56,9 @@ describe("pairwiseCorrelation (cor(x, y, use = 'pairwise.complete.obs'))", () =>
   it("refuses a variable that is constant on the complete pairs", () => {
     expect(() => pairwiseCorrelation([1, 1, null, 1, 1], [1, 2, 3, 4, 5])).toThrow(/constant/);
   });
+
+  it("reads NaN in a typed column as missing, as null is in an array", () => {
+    const typed = (xs: (number | null)[]) => Float64Array.from(xs, (v) => v ?? NaN);
+    expect(pairwiseCorrelation(typed(wt), typed(mpg))).toEqual(pairwiseCorrelation(wt, mpg));
+  });
 });

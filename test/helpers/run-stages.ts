@@ -4,6 +4,7 @@ import { closeDb, openDb } from "../../pipeline/db.ts";
 import { ingest } from "../../pipeline/phases/read/read.ts";
 import { validate } from "../../pipeline/phases/validate/validate.ts";
 import { derive } from "../../pipeline/phases/derive/derive.ts";
+import { episodeObjects } from "../../pipeline/phases/derive/episode-columns.ts";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { atFileEnd } from "./cleanup.ts";
@@ -17,13 +18,13 @@ export async function ingestAndValidate(study: Study) {
   return { db, ingested, validated: await validate(db, study, ingested.value, { listAll: true }) };
 }
 
-/** ingest → validate → derive; the derived episodes and the tier cut points used. */
+/** ingest → validate → derive; the derived episodes (as objects) and the tier cut points used. */
 export async function deriveStudy(study: Study) {
   const { db, validated } = await ingestAndValidate(study);
   if (!validated?.ok) throw new Error(`validation failed: ${JSON.stringify(validated)}`);
   const derived = await derive(db, study);
   closeDb(db);
-  return derived;
+  return { ...derived, episodes: episodeObjects(derived.episodes) };
 }
 
 /** The derived episodes only. */

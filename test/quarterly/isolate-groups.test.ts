@@ -7,6 +7,7 @@ import { closeDb, openDb } from "../../pipeline/db.ts";
 import { ingest } from "../../pipeline/phases/read/read.ts";
 import { validate } from "../../pipeline/phases/validate/validate.ts";
 import { derive } from "../../pipeline/phases/derive/derive.ts";
+import { episodeObjects } from "../../pipeline/phases/derive/episode-columns.ts";
 import { dropSites, errorsBySite } from "../../pipeline/quarterly/isolate-groups.ts";
 import { writeTinyStudy } from "../helpers/tiny-study.ts";
 
@@ -35,7 +36,7 @@ async function isolate(episodeLines = EPISODES, sessionLines = SESSIONS) {
   const bySite = await errorsBySite(db, study, first.problems);
   await dropSites(db, study, [...(bySite?.keys() ?? [])]);
   const second = await validate(db, study, ingested.value, { keepEpisodes: true });
-  const { episodes } = await derive(db, study);
+  const episodes = episodeObjects((await derive(db, study)).episodes);
   closeDb(db);
   return { bySite, second, episodes };
 }

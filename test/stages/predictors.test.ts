@@ -9,6 +9,7 @@ import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { analyzePredictors, type PredictorAnalysis } from "../../pipeline/phases/analyze/analyze-predictors.ts";
 import { analyze } from "../../pipeline/phases/analyze/analyze.ts";
+import { analysedColumns } from "../../pipeline/phases/analyze/analysis-columns.ts";
 import { powerText } from "../../pipeline/report/view-model.ts";
 import type { Results } from "../../pipeline/results.ts";
 import { deriveAll, demoStudyAndEpisodes } from "../helpers/run-stages.ts";
@@ -17,7 +18,7 @@ import reference from "../reference/demo-predictors-reference.json" with { type:
 let result: PredictorAnalysis;
 beforeAll(async () => {
   const { study, episodes } = await demoStudyAndEpisodes();
-  result = analyzePredictors(episodes.filter((e) => e.early_alliance !== null), study, 0.95);
+  result = analyzePredictors(analysedColumns(episodes, study), study, 0.95);
 }, 60_000);
 
 describe("alliance predictors × outcomes on the demo", () => {
@@ -68,8 +69,7 @@ describe("bootstrap.secondary_max_n", () => {
     const loaded = loadStudyConfig(DEMO_CONFIG);
     if (!loaded.ok) throw new Error("demo config invalid");
     const study = { ...loaded.value, bootstrap: { ...loaded.value.bootstrap, secondaryMaxN: 560 } };
-    const analysed = (await deriveAll(study)).filter((e) => e.early_alliance !== null);
-    const capped = analyzePredictors(analysed, study, 0.95);
+    const capped = analyzePredictors(analysedColumns(await deriveAll(study), study), study, 0.95);
     for (const c of capped.correlations) {
       expect(c.result).not.toBeNull();
       expect(c.bootstrap === null).toBe(c.n > 560); // 570 and 555 on the last outcome: only the latter is bootstrapped

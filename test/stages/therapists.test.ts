@@ -5,6 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyzeTherapists, type TherapistAnalysis } from "../../pipeline/phases/analyze/analyze-therapists.ts";
+import { analysedColumns } from "../../pipeline/phases/analyze/analysis-columns.ts";
+import type { Study } from "../../pipeline/config/study.ts";
 import type { DerivedEpisode } from "../../pipeline/phases/derive/derive.ts";
 import { demoStudyAndEpisodes } from "../helpers/run-stages.ts";
 import reference from "../reference/demo-therapists-reference.json" with { type: "json" };
@@ -14,10 +16,13 @@ const sig6 = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqu
 const sig6p = (a: number, b: number) => (b < 1e-10 ? sig6(Math.log10(a), Math.log10(b)) : sig6(a, b));
 
 let analysed: DerivedEpisode[];
+let study: Study;
 let result: TherapistAnalysis;
 beforeAll(async () => {
-  analysed = (await demoStudyAndEpisodes()).episodes.filter((e) => e.early_alliance !== null);
-  result = analyzeTherapists(analysed);
+  const demo = await demoStudyAndEpisodes();
+  study = demo.study;
+  analysed = demo.episodes.filter((e) => e.early_alliance !== null);
+  result = analyzeTherapists(analysedColumns(analysed, study));
 }, 60_000);
 
 describe("ICCs by therapist on the demo", () => {
@@ -73,7 +78,7 @@ describe(`within/between-therapist model on the demo: ${reference.model.r_call}`
 describe("too few therapists", () => {
   it("does not fit the model with fewer than 3 therapists, and says why", () => {
     const two = analysed.filter((e) => e.therapist_id === "T01" || e.therapist_id === "T02");
-    const r = analyzeTherapists(two);
+    const r = analyzeTherapists(analysedColumns(two, study));
     expect(r.model).toBeNull();
     expect(r.reason).toMatch(/fewer than 3 therapists/);
     expect(r.icc.every((i) => i.icc === null)).toBe(true);

@@ -15,11 +15,9 @@
 import { blockScratch, clusterBootstrap, clusterJackknife, MIN_CLUSTERS, partialBlock, pearsonBlock, type BlockScratch } from "../../../analyses/cluster-bootstrap.ts";
 import { clusteredProportion } from "../../../analyses/clustered-proportion.ts";
 import { averageRanksTyped } from "../../../analyses/rank.ts";
-import { groupCodes, type GroupCodes } from "../../../analyses/renumber.ts";
 import type { ClusterUnit, Study } from "../../config/study.ts";
-import type { DerivedEpisode } from "../handoff.ts";
-import { PREDICTORS, residualized, type PredictorAnalysis } from "./analyze-predictors.ts";
-import { therapistCodes } from "./analyze-therapists.ts";
+import { SCORE_FIELDS, type AnalysisColumns, type ScoreField } from "./analysis-columns.ts";
+import { residualizedColumn, type PredictorAnalysis } from "./analyze-predictors.ts";
 
 
 export type ClusterFamily = "primary" | "partial" | "secondary" | "rater_agreement";
@@ -70,19 +68,19 @@ export interface ClusterAnalysis {
   reason?: string;
 }
 
-/** Each analysed episode's cluster as 0 … G − 1 (null for unit none); `therapist` is therapistCodes(analysed), when the caller has it. */
-export function clusterIds(analysed: readonly DerivedEpisode[], unit: ClusterUnit, therapist?: GroupCodes): { ids: Int32Array; clusters: number } | null {
+/** Each analysed episode's cluster as 0 … G − 1 (null for unit none). */
+export function clusterIds(columns: AnalysisColumns, unit: ClusterUnit): { ids: Int32Array; clusters: number } | null {
   if (unit === "none") return null;
-  const { codes, count } = unit === "therapist" ? (therapist ?? therapistCodes(analysed)) : groupCodes(analysed.map((e) => e.site));
+  const { codes, count } = unit === "therapist" ? columns.therapist : columns.site;
   return { ids: codes, clusters: count };
 }
 
 /**
- * @example analyzeClustering(analysed, study, predictors).correlations[0] // early × change, Pearson, with its cluster-aware CI
+ * @example analyzeClustering(analysisColumns(analysed, [], study.tiers.labels), study, predictors, 0.95).correlations[0] // early × change, Pearson, with its cluster-aware CI
  */
-export function analyzeClustering(analysed: DerivedEpisode[], study: Study, predictors: PredictorAnalysis, level: number, therapist?: GroupCodes): ClusterAnalysis {
+export function analyzeClustering(columns: AnalysisColumns, study: Study, predictors: PredictorAnalysis, level: number): ClusterAnalysis {
   const unit = study.inference.cluster;
-  const cluster = clusterIds(analysed, unit, therapist);
+  const cluster = clusterIds(columns, unit);
   const g = cluster?.clusters ?? 0;
   const run = g >= MIN_CLUSTERS && g <= study.inference.bootstrapMaxClusters;
   const base = { unit, clusters: g, bootstrap: { b: study.bootstrap.b, seed: study.bootstrap.seed, max_clusters: study.inference.bootstrapMaxClusters, run } };
@@ -91,7 +89,7 @@ export function analyzeClustering(analysed: DerivedEpisode[], study: Study, pred
   }
   const sizes = new Float64Array(g);
   for (const c of cluster.ids) sizes[c]!++;
-  const meanSize = sizes.reduce((a, m) => a + m * m, 0) / analysed.length;
+  const meanSize = sizes.reduce((a, m) => a + m * m, 0) / columns.n;
 
   const specs: { family: ClusterFamily; x: string; y: string; method: ClusterCorrelation["method"]; z?: string }[] = [];
   for (const y of ["outcome_change", "outcome_last"]) for (const method of ["pearson", "spearman"] as const) specs.push({ family: "primary", x: "early_alliance", y, method });
@@ -99,12 +97,11 @@ export function analyzeClustering(analysed: DerivedEpisode[], study: Study, pred
   for (const c of predictors.correlations) if (c.result) specs.push({ family: "secondary", x: c.x, y: c.y, method: "pearson" });
   for (const c of study.allianceComponents) if (c.kind === "rater") specs.push({ family: "rater_agreement", x: "early_alliance", y: `early_${c.key}`, method: "pearson" });
 
-  const columns = scoreColumns(analysed, [...new Set(specs.flatMap((s) => [s.x, s.y, ...(s.z ? [s.z] : [])]))], predictors.residualized_fit);
-  const col = (name: string) => columns.get(name)!;
+  const col = scoreColumn(columns, predictors.residualized_fit);
 
   // One correlation at a time, each in the same buffers (see BlockScratch); a secondary row on the same
   // scores as a primary one (early alliance × change, × last) is the same interval, computed once.
-  const space = workspace(analysed.length);
+  const space = workspace(columns.n);
   const done = new Map<string, Omit<ClusterCorrelation, "family">>();
   const correlations = specs.map((s): ClusterCorrelation => {
     const key = `${s.x}|${s.y}|${s.method}|${s.z ?? ""}`;
@@ -113,14 +110,14 @@ export function analyzeClustering(analysed: DerivedEpisode[], study: Study, pred
     return { family: s.family, ...row };
   });
 
-  const dropout_by_tier = study.tiers.labels.map((tier): ClusterTierRate => {
+  const dropout_by_tier = study.tiers.labels.map((tier, t): ClusterTierRate => {
     const events: number[] = [];
     const ids: number[] = [];
-    analysed.forEach((e, i) => {
-      if (e.tier !== tier || !e.closed) return;
-      events.push(e.dropout ? 1 : 0);
+    for (let i = 0; i < columns.n; i++) {
+      if (columns.tier[i] !== t || !columns.closed[i]) continue;
+      events.push(columns.dropout[i]!);
       ids.push(cluster.ids[i]!);
-    });
+    }
     const closed = events.length;
     const dropouts = events.reduce((a, v) => a + v, 0);
     const clusters = new Set(ids).size;
@@ -131,25 +128,18 @@ export function analyzeClustering(analysed: DerivedEpisode[], study: Study, pred
 }
 
 /**
- * Each named score of every episode as a typed column, NaN where missing, in one pass over the episodes
- * (a million boxed numbers per column, or a pass per column, is seconds of garbage collection).
+ * A named score of every episode as a typed column, NaN where missing: a score field, `early_<key>` of
+ * an alliance component, or outcome_residualized (computed once, when first asked for).
  */
-function scoreColumns(analysed: readonly DerivedEpisode[], names: string[], fit: PredictorAnalysis["residualized_fit"]): Map<string, Float64Array> {
-  const n = analysed.length;
-  const out = names.map(() => new Float64Array(n));
-  const component = names.map((name) => (name.startsWith("early_") && !PREDICTORS.includes(name as (typeof PREDICTORS)[number]) ? name.slice("early_".length) : null));
-  for (let i = 0; i < n; i++) {
-    const e = analysed[i]!;
-    for (let k = 0; k < names.length; k++) {
-      const name = names[k]!;
-      let v: number | null | undefined;
-      if (name === "outcome_residualized") v = residualized(e, fit);
-      else if (component[k] !== null) v = e.early_components[component[k]!];
-      else v = e[name as keyof DerivedEpisode] as number | null;
-      out[k]![i] = v ?? NaN;
-    }
-  }
-  return new Map(names.map((name, k) => [name, out[k]!]));
+function scoreColumn(columns: AnalysisColumns, fit: PredictorAnalysis["residualized_fit"]): (name: string) => Float64Array {
+  let residual: Float64Array | null = null;
+  return (name) => {
+    if (name === "outcome_residualized") return (residual ??= residualizedColumn(columns, fit));
+    if ((SCORE_FIELDS as readonly string[]).includes(name)) return columns.score[name as ScoreField];
+    const component = columns.components.get(name.slice("early_".length));
+    if (!name.startsWith("early_") || !component) throw new RangeError(`analyzeClustering: no score named ${name}`);
+    return component;
+  };
 }
 
 /** Buffers of one correlation's complete cases, reused from one correlation to the next. */

@@ -15,6 +15,7 @@ import { jacobsonTruax, type ChangeCategory, type ReliableChange } from "../../.
 import type { CorrelationEstimate } from "../../../analyses/correlation-result.ts";
 import type { Study } from "../../config/study.ts";
 import type { DerivedEpisode } from "../handoff.ts";
+import { rowsWith, type AnalysisColumns } from "./analysis-columns.ts";
 
 export const PREDICTORS = ["early_alliance", "mean_alliance", "last_alliance"] as const;
 export const OUTCOMES = ["outcome_change", "outcome_last", "outcome_residualized"] as const;
@@ -57,21 +58,17 @@ export interface PredictorAnalysis {
   rater_agreement: RaterAgreement[];
 }
 
-export function analyzePredictors(analysed: DerivedEpisode[], study: Study, level: number): PredictorAnalysis {
-  const withChange = analysed.filter((e) => e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null);
-  const fit = withChange.length >= 3 ? linearFit(withChange.map((e) => e.outcome_first!), withChange.map((e) => e.outcome_last!)) : null;
-  // The residualized change of each analysed episode (null without a change score), aligned with `analysed`.
-  const residual = analysed.map((e) => residualized(e, fit));
+export function analyzePredictors(analysed: AnalysisColumns, study: Study, level: number): PredictorAnalysis {
+  const { outcome_first, outcome_last, outcome_change } = analysed.score;
+  const withChange = Array.from(rowsWith(analysed, [outcome_change, outcome_first, outcome_last]));
+  const fit = withChange.length >= 3 ? linearFit(withChange.map((i) => outcome_first[i]!), withChange.map((i) => outcome_last[i]!)) : null;
+  // The residualized change of each analysed episode (NaN without a change score).
+  const residual = residualizedColumn(analysed, fit);
   const predictors: Predictor[] = [...PREDICTORS, ...study.allianceComponents.map((c) => `early_${c.key}` as const)];
-  // Each score as a column aligned with `analysed`, read once (a million episodes × 24 rows otherwise
-  // spend seconds in property lookups).
   const direct = new Set<string>(PREDICTORS);
-  const columns = new Map<string, (number | null)[]>([
-    ...predictors.map((x): [string, (number | null)[]] => [
-      x,
-      direct.has(x) ? analysed.map((e) => e[x as keyof DerivedEpisode] as number | null) : componentColumn(analysed, x.slice("early_".length)),
-    ]),
-    ...OUTCOMES.map((y): [string, (number | null)[]] => [y, y === "outcome_residualized" ? residual : analysed.map((e) => e[y])]),
+  const columns = new Map<string, Float64Array>([
+    ...predictors.map((x): [string, Float64Array] => [x, direct.has(x) ? analysed.score[x as (typeof PREDICTORS)[number]] : analysed.components.get(x.slice("early_".length))!]),
+    ...OUTCOMES.map((y): [string, Float64Array] => [y, y === "outcome_residualized" ? residual : analysed.score[y]]),
   ]);
   const pick = (name: string, rows: number[]) => {
     const col = columns.get(name)!;
@@ -85,7 +82,7 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
       const ys = columns.get(y)!;
       const result = correlate(x, y, xs, ys, level);
       const rows: number[] = [];
-      if (result.result && result.n <= study.bootstrap.secondaryMaxN) for (let i = 0; i < analysed.length; i++) if (xs[i] !== null && ys[i] !== null) rows.push(i);
+      if (result.result && result.n <= study.bootstrap.secondaryMaxN) for (let i = 0; i < analysed.n; i++) if (xs[i] === xs[i] && ys[i] === ys[i]) rows.push(i);
       pairs.push({ x, y, rows });
       return result;
     }),
@@ -97,11 +94,11 @@ export function analyzePredictors(analysed: DerivedEpisode[], study: Study, leve
   return {
     correlations,
     residualized_fit: fit && { n: withChange.length, ...fit },
-    reliable_change: reliableChange(withChange, study),
+    reliable_change: reliableChange(analysed, withChange, study),
     rater_agreement: study.allianceComponents
       .filter((c) => c.kind === "rater")
       .map((c) => {
-        const both = pairwiseComplete(columns.get("early_alliance")!, componentColumn(analysed, c.key));
+        const both = pairwiseComplete(columns.get("early_alliance")!, analysed.components.get(c.key)!);
         let result: CorrelationEstimate | null = null;
         try {
           result = both.x.length >= 4 ? pearson(both.x, both.y, level) : null;
@@ -122,12 +119,25 @@ export function residualized(e: Pick<DerivedEpisode, "outcome_change" | "outcome
   return fit && e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null ? e.outcome_last - fit.intercept - fit.slope * e.outcome_first : null;
 }
 
-/** One alliance component's early score of every episode (null without a rating). */
-const componentColumn = (episodes: DerivedEpisode[], key: string): (number | null)[] => episodes.map((e) => e.early_components[key] ?? null);
+/**
+ * residualized() of every analysed episode, NaN without a change score (or without the fit).
+ * @example residualizedColumn(columns, { intercept: 5, slope: 0.9 })[i] // => 1 for first 20, last 24
+ */
+export function residualizedColumn(analysed: AnalysisColumns, fit: { intercept: number; slope: number } | null): Float64Array {
+  const { outcome_first, outcome_last, outcome_change } = analysed.score;
+  const out = new Float64Array(analysed.n).fill(NaN);
+  if (!fit) return out;
+  for (let i = 0; i < analysed.n; i++) {
+    const first = outcome_first[i]!;
+    const last = outcome_last[i]!;
+    if (outcome_change[i] === outcome_change[i] && first === first && last === last) out[i] = last - fit.intercept - fit.slope * first;
+  }
+  return out;
+}
 
-function correlate(x: Predictor, y: OutcomeVariable, xs: readonly (number | null)[], ys: readonly (number | null)[], level: number): PredictorCorrelation {
+function correlate(x: Predictor, y: OutcomeVariable, xs: Float64Array, ys: Float64Array, level: number): PredictorCorrelation {
   let n = 0;
-  for (let i = 0; i < xs.length; i++) if (xs[i] !== null && ys[i] !== null) n++;
+  for (let i = 0; i < xs.length; i++) if (xs[i] === xs[i] && ys[i] === ys[i]) n++;
   if (n < 4) return { x, y, n, result: null, reason: "fewer than 4 episodes with both scores", p_holm: null, bootstrap: null };
   try {
     return { x, y, n, result: pearsonFromR(pairwiseCorrelation(xs, ys).r, n, level), p_holm: null, bootstrap: null };
@@ -170,20 +180,21 @@ function bootstrapByEpisodeSet(
   }
 }
 
-function reliableChange(withChange: DerivedEpisode[], study: Study): ReliableChangeAnalysis | null {
+function reliableChange(analysed: AnalysisColumns, withChange: number[], study: Study): ReliableChangeAnalysis | null {
   const rc = study.reliableChange;
   if (!rc || withChange.length < 2) return null;
+  const { outcome_first, outcome_last } = analysed.score;
   let jt: ReliableChange;
   try {
-    jt = jacobsonTruax(withChange.map((e) => e.outcome_first!), withChange.map((e) => e.outcome_last!), { reliability: rc.reliability, cutoff: rc.clinicalCutoff, higherIsBetter: study.outcome.higher_is_better });
+    jt = jacobsonTruax(withChange.map((i) => outcome_first[i]!), withChange.map((i) => outcome_last[i]!), { reliability: rc.reliability, cutoff: rc.clinicalCutoff, higherIsBetter: study.outcome.higher_is_better });
   } catch {
     return null; // constant pre scores: no SD to scale change by
   }
-  const by_tier = study.tiers.labels.map((tier) => {
+  const by_tier = study.tiers.labels.map((tier, t) => {
     const counts: Record<ChangeCategory, number> = { recovered: 0, improved: 0, unchanged: 0, deteriorated: 0 };
     let n = 0;
-    withChange.forEach((e, i) => {
-      if (e.tier !== tier) return;
+    withChange.forEach((row, i) => {
+      if (analysed.tier[row] !== t) return;
       counts[jt.categories[i]!]++;
       n++;
     });

@@ -6,8 +6,8 @@
  * says whether the between-therapist slope differs from the within-therapist one. Pure: no I/O.
  */
 import { interceptOnlyIcc, randomInterceptModelFlat, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
-import { groupCodes, type GroupCodes, type GroupLabels } from "../../../analyses/renumber.ts";
-import type { DerivedEpisode } from "../handoff.ts";
+import { groupCodes, type GroupLabels } from "../../../analyses/renumber.ts";
+import { rowsWith, type AnalysisColumns } from "./analysis-columns.ts";
 
 /** Fewer therapists than this and the between-therapist part is not estimated. */
 export const MIN_THERAPISTS = 3;
@@ -48,23 +48,14 @@ export interface TherapistAnalysis {
 
 export const MODEL_TERMS = ["(Intercept)", "alliance_within", "alliance_between", "outcome_first"] as const;
 
-/**
- * Each episode's therapist as a number (in order of first appearance), once: the four models, and the
- * cluster-aware intervals by therapist, then read numbers, not a million names each.
- */
-export function therapistCodes(analysed: readonly DerivedEpisode[]): GroupCodes {
-  const names = new Array<string>(analysed.length);
-  for (let i = 0; i < analysed.length; i++) names[i] = analysed[i]!.therapist_id;
-  return groupCodes(names);
-}
-
-/** The ICCs and the within/between model; `therapist` is therapistCodes(analysed), when the caller has it. */
-export function analyzeTherapists(analysed: DerivedEpisode[], therapist: GroupCodes = therapistCodes(analysed)): TherapistAnalysis {
-  const icc = (["early_alliance", "outcome_change", "outcome_last"] as const).map((v) => therapistIcc(v, analysed, therapist));
-  const rows = therapistRows(analysed, therapist, (e) => e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null);
+/** The ICCs and the within/between model of the analysed episodes (analysisColumns). */
+export function analyzeTherapists(columns: AnalysisColumns): TherapistAnalysis {
+  const { early_alliance, outcome_change, outcome_first, outcome_last } = columns.score;
+  const icc = (["early_alliance", "outcome_change", "outcome_last"] as const).map((v) => therapistIcc(v, columns));
+  const rows = therapistRows(columns, [outcome_change, outcome_first, outcome_last]);
   if (rows.therapists < MIN_THERAPISTS) return { icc, model: null, reason: `fewer than ${MIN_THERAPISTS} therapists with episodes in the model` };
   try {
-    const fit = fitWithinBetween(column(analysed, rows.index, "early_alliance"), column(analysed, rows.index, "outcome_first"), column(analysed, rows.index, "outcome_last"), rows.groups);
+    const fit = fitWithinBetween(pick(early_alliance, rows.index), pick(outcome_first, rows.index), pick(outcome_last, rows.index), rows.groups);
     return {
       icc,
       model: {
@@ -83,12 +74,11 @@ export function analyzeTherapists(analysed: DerivedEpisode[], therapist: GroupCo
   }
 }
 
-/** The episodes a model takes (their places in `analysed`), their therapists' numbers and how many therapists they have. */
-function therapistRows(analysed: readonly DerivedEpisode[], therapist: GroupCodes, keep: (e: DerivedEpisode) => boolean): { index: Int32Array; groups: Int32Array; therapists: number } {
-  const all = new Int32Array(analysed.length);
-  let n = 0;
-  for (let i = 0; i < analysed.length; i++) if (keep(analysed[i]!)) all[n++] = i;
-  const index = all.subarray(0, n);
+/** The episodes a model takes (those with every score given), their therapists' numbers and how many therapists they have. */
+function therapistRows(columns: AnalysisColumns, scores: Float64Array[]): { index: Int32Array; groups: Int32Array; therapists: number } {
+  const index = rowsWith(columns, scores);
+  const n = index.length;
+  const therapist = columns.therapist;
   const groups = new Int32Array(n);
   const seen = new Uint8Array(therapist.count);
   let therapists = 0;
@@ -102,22 +92,22 @@ function therapistRows(analysed: readonly DerivedEpisode[], therapist: GroupCode
   return { index, groups, therapists };
 }
 
-/** One field of the episodes at `index`, as numbers (a null, which the models' rows never hold, as 0). */
-function column(analysed: readonly DerivedEpisode[], index: Int32Array, field: IccVariable | "outcome_first"): Float64Array {
+/** A score of the episodes at `index`. */
+function pick(score: Float64Array, index: Int32Array): Float64Array {
   const out = new Float64Array(index.length);
-  for (let k = 0; k < index.length; k++) out[k] = analysed[index[k]!]![field] ?? 0;
+  for (let k = 0; k < index.length; k++) out[k] = score[index[k]!]!;
   return out;
 }
 
-function therapistIcc(variable: IccVariable, analysed: DerivedEpisode[], therapist: GroupCodes): TherapistIcc {
-  const rows = therapistRows(analysed, therapist, (e) => e[variable] !== null);
+function therapistIcc(variable: IccVariable, columns: AnalysisColumns): TherapistIcc {
+  const rows = therapistRows(columns, [columns.score[variable]]);
   const { therapists } = rows;
   const base = { variable, n: rows.index.length, therapists };
   if (therapists < MIN_THERAPISTS || rows.index.length <= therapists) {
     return { ...base, icc: null, var_therapist: null, var_residual: null, singular: false, reason: `needs at least ${MIN_THERAPISTS} therapists and more episodes than therapists` };
   }
   try {
-    const fit = interceptOnlyIcc(column(analysed, rows.index, variable), rows.groups);
+    const fit = interceptOnlyIcc(pick(columns.score[variable], rows.index), rows.groups);
     return { ...base, icc: fit.icc, var_therapist: fit.var_group, var_residual: fit.var_residual, singular: fit.singular };
   } catch (e) {
     return { ...base, icc: null, var_therapist: null, var_residual: null, singular: false, reason: (e as Error).message };

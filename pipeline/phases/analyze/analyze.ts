@@ -18,8 +18,9 @@ import { bootstrapCorrelation, type BootstrapInterval } from "../../../analyses/
 import type { CorrelationEstimate } from "../../../analyses/correlation-result.ts";
 import type { Study } from "../../config/study.ts";
 import type { CorrelationY } from "../../results.ts";
-import type { DerivedEpisode } from "../handoff.ts";
-import { analyzeTherapists, therapistCodes, type TherapistAnalysis } from "./analyze-therapists.ts";
+import type { DerivedEpisode, EpisodeColumns } from "../handoff.ts";
+import { analyzeTherapists, type TherapistAnalysis } from "./analyze-therapists.ts";
+import { analysedColumns, asColumns, rowsWith, type AnalysisColumns } from "./analysis-columns.ts";
 import { analyzePredictors, type PredictorAnalysis } from "./analyze-predictors.ts";
 import { analyzeClustering, type ClusterAnalysis } from "./analyze-clustering.ts";
 
@@ -97,32 +98,35 @@ export interface AnalyzeOptions {
   primaryPairs?: { x: number[]; y: number[] };
 }
 
-export function analyze(episodes: DerivedEpisode[], study: Study, options: AnalyzeOptions = {}): Analysis {
-  const analysed = episodes.filter((e) => e.early_alliance !== null);
-  const withEarly = { outcome_change: options.primaryPairs ?? completePairs(analysed, "outcome_change"), outcome_last: completePairs(analysed, "outcome_last") };
+export function analyze(episodes: EpisodeColumns | readonly DerivedEpisode[], study: Study, options: AnalyzeOptions = {}): Analysis {
+  // Every analysis below reads the analysed episodes' fields from these columns.
+  const all = asColumns(episodes, study.allianceComponents.map((c) => c.key));
+  const columns = analysedColumns(all, study);
+  const { score } = columns;
+  const withEarly = { outcome_change: options.primaryPairs ?? completePairs(score.early_alliance, score.outcome_change), outcome_last: completePairs(score.early_alliance, score.outcome_last) };
   const correlations: ExactCorrelation[] = [];
   for (const y of ["outcome_change", "outcome_last"] as const) {
     const pairs = withEarly[y];
     for (const method of ["pearson", "spearman"] as const) correlations.push(correlate(y, method, pairs.x, pairs.y));
   }
-  const partial = partialCorrelate(analysed);
+  const partial = partialCorrelate(columns);
   const family = [...correlations, partial];
   const adjusted = holm(family.filter((c) => c.result).map((c) => c.result!.p));
   let k = 0;
   for (const c of family) c.p_holm = c.result ? adjusted[k++]! : null;
   const change = withEarly.outcome_change;
   const bins = Math.min(MAX_SCATTER_BINS, Math.floor(change.x.length / study.minCellSize));
-  const predictors = analyzePredictors(analysed, study, CONFIDENCE_LEVEL);
-  // The therapist models and the cluster-aware intervals (by therapist) number the therapists alike: once.
-  const therapist = therapistCodes(analysed);
+  const predictors = analyzePredictors(columns, study, CONFIDENCE_LEVEL);
+  let closed = 0;
+  for (let i = 0; i < columns.n; i++) closed += columns.closed[i]!;
   return {
-    episodes_analyzed: analysed.length,
-    excluded_no_alliance: episodes.length - analysed.length,
+    episodes_analyzed: columns.n,
+    excluded_no_alliance: all.n - columns.n,
     analysis_sets: {
       with_outcome_change: change.x.length,
-      with_outcome_last: count(analysed, (e) => e.outcome_last !== null),
-      closed: count(analysed, (e) => e.closed),
-      active_at_cutoff: count(analysed, (e) => !e.closed),
+      with_outcome_last: rowsWith(columns, [score.outcome_last]).length,
+      closed,
+      active_at_cutoff: columns.n - closed,
     },
     correlations,
     partial,
@@ -134,36 +138,28 @@ export function analyze(episodes: DerivedEpisode[], study: Study, options: Analy
       benchmark: { short: PRIMARY_BENCHMARK.short, reference: PRIMARY_BENCHMARK.reference, r: PRIMARY_BENCHMARK.r },
       pairs_needed_for_benchmark: Math.ceil(pairsNeeded(PRIMARY_BENCHMARK.r)),
     },
-    sites: siteAnalysis(analysed),
-    therapists: analyzeTherapists(analysed, therapist),
+    sites: siteAnalysis(columns),
+    therapists: analyzeTherapists(columns),
     predictors,
-    clustering: analyzeClustering(analysed, study, predictors, CONFIDENCE_LEVEL, therapist),
+    clustering: analyzeClustering(columns, study, predictors, CONFIDENCE_LEVEL),
     bootstrap: options.bootstrapElsewhere ? null : primaryBootstrap(change, study),
-    dropout_by_tier: study.tiers.labels.map((tier) => tierDropout(tier, analysed.filter((e) => e.tier === tier))),
+    dropout_by_tier: study.tiers.labels.map((tier, t) => tierDropout(tier, t, columns)),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,
     binned_scatter: bins >= 2 ? binnedMeans(change.x, change.y, bins, CONFIDENCE_LEVEL) : [],
   };
 }
 
-/** How many episodes satisfy `test` (without an array of them). */
-function count(episodes: readonly DerivedEpisode[], test: (e: DerivedEpisode) => boolean): number {
-  let n = 0;
-  for (const e of episodes) if (test(e)) n++;
-  return n;
-}
-
 /**
- * Early alliance and an outcome on the episodes that have both (R's pairwise.complete.obs, as
- * pairwiseComplete), read from the episodes in one pass: two arrays of a million fields, nulls among
- * them, were most of the garbage the correlations made.
+ * Early alliance and an outcome where both are present (R's pairwise.complete.obs, as
+ * pairwiseComplete), in episode order.
  */
-function completePairs(analysed: readonly DerivedEpisode[], y: CorrelationY): { x: number[]; y: number[] } {
+function completePairs(alliance: Float64Array, outcome: Float64Array): { x: number[]; y: number[] } {
   const xs: number[] = [];
   const ys: number[] = [];
-  for (const e of analysed) {
-    const a = e.early_alliance;
-    const b = y === "outcome_change" ? e.outcome_change : e.outcome_last;
-    if (a !== null && b !== null && Number.isFinite(a) && Number.isFinite(b)) {
+  for (let i = 0; i < alliance.length; i++) {
+    const a = alliance[i]!;
+    const b = outcome[i]!;
+    if (Number.isFinite(a) && Number.isFinite(b)) {
       xs.push(a);
       ys.push(b);
     }
@@ -185,8 +181,9 @@ function correlate(y: CorrelationY, method: "pearson" | "spearman", xs: number[]
  * The pairs of the primary correlation, early alliance × outcome change, in episode order: what
  * analyze correlates and bootstraps.
  */
-export function primaryPairs(episodes: readonly DerivedEpisode[]): { x: number[]; y: number[] } {
-  return completePairs(episodes, "outcome_change");
+export function primaryPairs(episodes: EpisodeColumns | readonly DerivedEpisode[]): { x: number[]; y: number[] } {
+  const columns = asColumns(episodes, []);
+  return completePairs(columns.early_alliance, columns.outcome_change);
 }
 
 /** Whether the primary correlation is bootstrapped: at least 4 pairs, and at most bootstrap.max_n. */
@@ -203,18 +200,18 @@ export function primaryBootstrap(pairs: { x: number[]; y: number[] }, study: Stu
 }
 
 /** r of early alliance with outcome change in each site (sorted by name), and their random-effects pooling. */
-function siteAnalysis(analysed: DerivedEpisode[]): SiteAnalysis {
+function siteAnalysis(columns: AnalysisColumns): SiteAnalysis {
   // Each site's pairs gathered in one pass (a filter per site was 50 passes over a million episodes).
-  const bySite = new Map<string, { x: (number | null)[]; y: (number | null)[] }>();
-  for (const e of analysed) {
-    let s = bySite.get(e.site);
-    if (!s) bySite.set(e.site, (s = { x: [], y: [] }));
-    s.x.push(e.early_alliance);
-    s.y.push(e.outcome_change);
+  const bySite = columns.siteNames.map(() => ({ x: [] as number[], y: [] as number[] }));
+  const { early_alliance, outcome_change } = columns.score;
+  for (let i = 0; i < columns.n; i++) {
+    const s = bySite[columns.site.codes[i]!]!;
+    s.x.push(early_alliance[i]!);
+    s.y.push(outcome_change[i]!);
   }
-  const sites = [...bySite.keys()].sort();
-  const per_site = sites.map((site) => {
-    const inSite = bySite.get(site)!;
+  const sites = columns.siteNames.map((name, code) => ({ name, code })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const per_site = sites.map(({ name: site, code }) => {
+    const inSite = bySite[code]!;
     const pairs = pairwiseComplete(inSite.x, inSite.y);
     const c = pairs.x.length >= 4 ? correlate("outcome_change", "pearson", pairs.x, pairs.y).result : null;
     return { site, n: pairs.x.length, r: c?.estimate ?? null, ci_low: c?.ci_low ?? null, ci_high: c?.ci_high ?? null };
@@ -225,19 +222,29 @@ function siteAnalysis(analysed: DerivedEpisode[]): SiteAnalysis {
 }
 
 /** Early alliance with the last outcome, controlling for the first outcome (complete cases). */
-function partialCorrelate(analysed: DerivedEpisode[]): ExactCorrelation {
-  const rows = analysed.filter((e) => e.outcome_last !== null && e.outcome_first !== null);
+function partialCorrelate(columns: AnalysisColumns): ExactCorrelation {
+  const { early_alliance, outcome_last, outcome_first } = columns.score;
+  const rows = Array.from(rowsWith(columns, [outcome_last, outcome_first]));
   const base = { y: "outcome_last" as const, method: "partial" as const, n: rows.length, p_holm: null };
   if (rows.length < 5) return { ...base, result: null, reason: "fewer than 5 episodes with alliance and two outcome scores" };
   try {
-    return { ...base, result: partialCorrelation(rows.map((e) => e.early_alliance!), rows.map((e) => e.outcome_last!), rows.map((e) => e.outcome_first!), CONFIDENCE_LEVEL) };
+    return { ...base, result: partialCorrelation(rows.map((i) => early_alliance[i]!), rows.map((i) => outcome_last[i]!), rows.map((i) => outcome_first[i]!), CONFIDENCE_LEVEL) };
   } catch (e) {
     return { ...base, result: null, reason: (e as Error).message };
   }
 }
 
-function tierDropout(tier: string, episodes: DerivedEpisode[]): ExactTier {
-  const closed = episodes.filter((e) => e.closed);
-  const dropouts = closed.filter((e) => e.dropout).length;
-  return { tier, episodes: episodes.length, closed: closed.length, dropouts, rate: closed.length ? wilson(dropouts, closed.length, CONFIDENCE_LEVEL) : null };
+/** Episodes, closed episodes and dropouts of the tier numbered `t`, and the dropout rate. */
+function tierDropout(tier: string, t: number, columns: AnalysisColumns): ExactTier {
+  let episodes = 0;
+  let closed = 0;
+  let dropouts = 0;
+  for (let i = 0; i < columns.n; i++) {
+    if (columns.tier[i] !== t) continue;
+    episodes++;
+    if (!columns.closed[i]) continue;
+    closed++;
+    dropouts += columns.dropout[i]!;
+  }
+  return { tier, episodes, closed, dropouts, rate: closed ? wilson(dropouts, closed, CONFIDENCE_LEVEL) : null };
 }

@@ -5,7 +5,7 @@
  * serialised one by one.
  */
 import type { RetentionEpisode } from "./analyze-retention.ts";
-import type { DerivedEpisode } from "../handoff.ts";
+import type { DerivedEpisode, EpisodeColumns, LabelColumn } from "../handoff.ts";
 
 /** Text fields as codes into their own list of distinct values (-1 for null). */
 interface Coded {
@@ -60,6 +60,18 @@ export function retentionColumns(episodes: readonly RetentionEpisode[]): Retenti
     flags[i] = (e.dropout ? 1 : 0) | (e.closed ? 2 : 0);
   }
   return { n, days, flags, tier: code(episodes, "tier"), discharge_reason: code(episodes, "discharge_reason"), admit_date: code(episodes, "admit_date"), dropout_by: code(episodes, "dropout_by"), therapist_id: code(episodes, "therapist_id"), site: code(episodes, "site") };
+}
+
+/**
+ * Packs the fields retention reads from derive's columns: copies of them, since the copies' buffers
+ * move to the worker and the main thread goes on reading the columns.
+ * @example episodesFromColumns(retentionColumnsOf(columns)) // => the fields of episodeObjects(columns)
+ */
+export function retentionColumnsOf(c: EpisodeColumns): RetentionColumns {
+  const flags = new Uint8Array(c.n);
+  for (let i = 0; i < c.n; i++) flags[i] = c.dropout[i]! | (c.closed[i]! << 1);
+  const copy = (f: LabelColumn): Coded => ({ values: f.values, codes: f.codes.slice() });
+  return { n: c.n, days: c.days_in_treatment.slice(), flags, tier: copy(c.tier), discharge_reason: copy(c.discharge_reason), admit_date: copy(c.admit_date), dropout_by: copy(c.dropout_by), therapist_id: copy(c.therapist_id), site: copy(c.site) };
 }
 
 /** The buffers of packed columns, to transfer rather than copy them to a worker. */

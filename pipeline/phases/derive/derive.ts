@@ -19,7 +19,8 @@
  * Artifact: internal/03-derived-episodes.csv (row-level: internal, never shared).
  */
 import type { Study } from "../../config/study.ts";
-import { type Db, queryColumns, queryRows, secondConnection, sqlString } from "../../db.ts";
+import { type Db, queryRows, queryTyped, secondConnection, sqlString, type TypedKind } from "../../db.ts";
+import { FLAG_FIELDS, LABEL_FIELDS, NUMBER_FIELDS, type EpisodeColumns } from "./episode-columns.ts";
 import { dropTablesOf, TABLES } from "../tables.ts";
 
 /**
@@ -54,9 +55,6 @@ export interface DerivedEpisode {
 
 export const DERIVED_TABLE = "d_episodes";
 
-/** The early components of every episode of a study that has none (read only, like every episode field). */
-const NO_COMPONENTS: Record<string, number | null> = Object.freeze({});
-
 /**
  * Means of ratings are rounded to this many decimal places. A sum of decimal scores carries
  * floating-point noise in its last bit that depends on the order of addition, so without rounding
@@ -72,7 +70,8 @@ export function tierCase(column: string, cutPoints: number[], labels: string[]):
 }
 
 export interface Derived {
-  episodes: DerivedEpisode[];
+  /** The episodes as columns (episodeObjects gives them as objects). */
+  episodes: EpisodeColumns;
   /** The cut points used: the config's, or those computed from the sample quantiles; empty for a tier column. */
   tierCutPoints: number[];
 }
@@ -148,75 +147,28 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
   const writing = artifact === undefined ? null : writeDerivedCsv(db, artifact);
   writing?.catch(() => {}); // awaited below; this only keeps a failure from going unhandled meanwhile
   // The table is in src_row order (written so).
-  const names = (await queryRows<{ name: string }>(db, `SELECT column_name AS name FROM (DESCRIBE ${DERIVED_TABLE})`)).map((r) => r.name).filter((n) => n !== "tier_text" && n !== "client_id");
-  const c = await queryColumns(db, DERIVED_TABLE, names, { labels: LABEL_COLUMNS, dates: DATE_COLUMNS });
-  const src_row_ = c["src_row"] as number[];
-  const site_ = c["site"] as string[];
-  const therapist_id_ = c["therapist_id"] as string[];
-  const admit_date_ = c["admit_date"] as string[];
-  const discharge_date_ = c["discharge_date"] as (string | null)[];
-  const discharge_reason_ = c["discharge_reason"] as (string | null)[];
-  const n_sessions_ = c["n_sessions"] as number[];
-  const early_alliance_ = c["early_alliance"] as (number | null)[];
-  const early_alliance_n_ = c["early_alliance_n"] as number[];
-  const mean_alliance_ = c["mean_alliance"] as (number | null)[];
-  const last_alliance_ = c["last_alliance"] as (number | null)[];
-  const outcome_first_ = c["outcome_first"] as (number | null)[];
-  const outcome_last_ = c["outcome_last"] as (number | null)[];
-  const outcome_n_ = c["outcome_n"] as number[];
-  const outcome_change_ = c["outcome_change"] as (number | null)[];
-  const days_in_treatment_ = c["days_in_treatment"] as number[];
-  const closed_ = c["closed"] as boolean[];
-  const dropout_ = c["dropout"] as boolean[];
-  const dropout_by_ = c["dropout_by"] as DerivedEpisode["dropout_by"][];
-  const tier_ = c["tier"] as (string | null)[];
-  const early_ = keys.map((k) => c[`early_${k}`] as (number | null)[]);
-  // A study without components shares one empty record: a million empty objects were a tenth of the
-  // episodes' memory, and of the garbage collector's work over them.
-  const components = (i: number): Record<string, number | null> => {
-    if (keys.length === 0) return NO_COMPONENTS;
-    const out: Record<string, number | null> = {};
-    for (const [j, k] of keys.entries()) out[k] = early_[j]![i]!;
-    return out;
-  };
-  const episodes = src_row_.map(
-    (src_row, i): DerivedEpisode => ({
-      src_row,
-      site: site_[i]!,
-      therapist_id: therapist_id_[i]!,
-      admit_date: admit_date_[i]!,
-      discharge_date: discharge_date_[i]!,
-      discharge_reason: discharge_reason_[i]!,
-      n_sessions: n_sessions_[i]!,
-      early_alliance: early_alliance_[i]!,
-      early_alliance_n: early_alliance_n_[i]!,
-      mean_alliance: mean_alliance_[i]!,
-      last_alliance: last_alliance_[i]!,
-      outcome_first: outcome_first_[i]!,
-      outcome_last: outcome_last_[i]!,
-      outcome_n: outcome_n_[i]!,
-      outcome_change: outcome_change_[i]!,
-      days_in_treatment: days_in_treatment_[i]!,
-      closed: closed_[i]!,
-      dropout: dropout_[i]!,
-      dropout_by: dropout_by_[i]!,
-      tier: tier_[i]!,
-      early_components: components(i),
-    }),
-  );
+  const kinds: Record<string, TypedKind> = Object.fromEntries([
+    ...NUMBER_FIELDS.map((f) => [f, "number"]),
+    ...LABEL_FIELDS.map((f) => [f, DATE_FIELDS.has(f) ? "date" : "label"]),
+    ...FLAG_FIELDS.map((f) => [f, "flag"]),
+    ...keys.map((k) => [`early_${k}`, "number"]),
+  ]);
+  const c = await queryTyped(db, DERIVED_TABLE, kinds);
+  const episodes = {
+    n: (c["src_row"] as Float64Array).length,
+    components: new Map(keys.map((k) => [k, c[`early_${k}`] as Float64Array])),
+    ...Object.fromEntries([...NUMBER_FIELDS, ...LABEL_FIELDS, ...FLAG_FIELDS].map((f) => [f, c[f]])),
+  } as EpisodeColumns;
   await writing;
   await db.run(`DROP TABLE ${DERIVED_TABLE}`);
   return { episodes, tierCutPoints };
 }
 
-/** Text columns of the derived table with few distinct values (read through a dictionary, which is much faster). */
-const LABEL_COLUMNS = ["site", "therapist_id", "discharge_reason", "dropout_by", "tier"];
-
 /**
  * Date columns of the derived table (YYYY-MM-DD), read as day numbers: through a dictionary, the
  * client rebuilt the hundreds of dates of the dictionary for every chunk of 2,048 rows.
  */
-const DATE_COLUMNS = ["admit_date", "discharge_date"];
+const DATE_FIELDS = new Set<string>(["admit_date", "discharge_date"]);
 
 /** SQL for an episode's tier: from the tier column, or the score by the cut points; none without a rating. */
 function tierSql(study: Study, cuts: number[]): string {

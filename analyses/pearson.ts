@@ -31,7 +31,7 @@ export function pearsonFromR(r: number, n: number, level = 0.95): CorrelationEst
 }
 
 /** r by centred sums (two passes, for accuracy). Throws when either variable is constant. */
-export function correlationCoefficient(x: readonly number[], y: readonly number[]): number {
+export function correlationCoefficient(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return pairwiseCorrelation(x, y).r;
 }
 

@@ -12,10 +12,19 @@ import { averageRanks } from "./rank.ts";
 import type { CorrelationEstimate } from "./correlation-result.ts";
 
 export function spearman(x: readonly number[], y: readonly number[]): CorrelationEstimate {
-  const n = x.length;
-  if (n !== y.length) throw new RangeError(`spearman: x has ${n} values and y has ${y.length}`);
+  return spearmanFromRanks(averageRanks(x), averageRanks(y));
+}
+
+/**
+ * spearman from the average ranks of x and y (averageRanks or averageRanksTyped), for a caller that
+ * has them: the cluster-aware interval of the same ρ ranks the same pairs.
+ * @example spearmanFromRanks([1, 2, 3, 4, 5], [1, 2, 3.5, 5, 3.5]).estimate // => 0.8207826816681233
+ */
+export function spearmanFromRanks(rx: ArrayLike<number>, ry: ArrayLike<number>): CorrelationEstimate {
+  const n = rx.length;
+  if (n !== ry.length) throw new RangeError(`spearman: x has ${n} values and y has ${ry.length}`);
   if (n < 4) throw new RangeError(`spearman: needs at least 4 pairs, got ${n}`);
-  const rho = correlationCoefficient(averageRanks(x), averageRanks(y));
+  const rho = correlationCoefficient(rx, ry);
   const df = n - 2;
   const t = rho / Math.sqrt((1 - rho * rho) / df);
   const p = Math.min(1, 2 * tCdf(-Math.abs(t), df));

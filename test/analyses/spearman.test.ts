@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { spearman } from "../../analyses/spearman.ts";
+import { spearman, spearmanFromRanks } from "../../analyses/spearman.ts";
 import fc from "fast-check";
 import { averageRanks, averageRanksTyped } from "../../analyses/rank.ts";
 import { MPG, WT } from "./mtcars.ts";
@@ -17,6 +17,10 @@ describe("spearman", () => {
   it("gives no confidence interval, as cor.test gives none", () => {
     const r = spearman(WT, MPG);
     expect([r.ci_low, r.ci_high]).toEqual([null, null]);
+  });
+
+  it("gives the same result, to the last bit, from ranks found elsewhere (spearmanFromRanks)", () => {
+    expect(spearmanFromRanks(averageRanksTyped(Float64Array.from(WT)), averageRanks(MPG))).toEqual(spearman(WT, MPG));
   });
 });
 

@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Study } from "../../pipeline/config/study.ts";
 import { analyze, type Analysis } from "../../pipeline/phases/analyze/analyze.ts";
 import { analyzeRetention } from "../../pipeline/phases/analyze/analyze-retention.ts";
+import { analyzeClustering } from "../../pipeline/phases/analyze/analyze-clustering.ts";
+import { analysedColumns } from "../../pipeline/phases/analyze/analysis-columns.ts";
 import type { DerivedEpisode } from "../../pipeline/phases/derive/derive.ts";
 import { demoStudyAndEpisodes } from "../helpers/run-stages.ts";
 import reference from "../reference/demo-clustering-reference.json" with { type: "json" };
@@ -84,6 +86,11 @@ describe("cluster-aware intervals on the demo, therapists as clusters (the defau
     expect(again.correlations.map((k) => k.bootstrap)).toEqual(result.clustering.correlations.map((k) => k.bootstrap));
     const other = analyze(episodes, { ...study, bootstrap: { ...study.bootstrap, seed: study.bootstrap.seed + 1 } }).clustering;
     expect(other.correlations[0]!.bootstrap!.percentile).not.toEqual(result.clustering.correlations[0]!.bootstrap!.percentile);
+  });
+
+  it("gives Spearman's interval from the ranks analyze found, the same as ranking the pairs again", () => {
+    const again = analyzeClustering(analysedColumns(episodes, study), study, result.predictors, 0.95); // no ranks handed on
+    expect(again).toEqual(result.clustering);
   });
 
   it("leaves the bootstrap out above inference.bootstrap_max_clusters, and says so; the jackknife intervals stand", () => {

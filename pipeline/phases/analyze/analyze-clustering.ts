@@ -76,9 +76,22 @@ export function clusterIds(columns: AnalysisColumns, unit: ClusterUnit): { ids: 
 }
 
 /**
+ * Early alliance and an outcome on the episodes with both (in order), and their average ranks: what
+ * analyze ranked for Spearman's ρ, so that its cluster-aware interval need not rank them again.
+ */
+export interface RankedPairs {
+  x: readonly number[];
+  y: readonly number[];
+  rx: Float64Array;
+  ry: Float64Array;
+}
+
+/**
+ * `ranked` holds analyze's ranks of early alliance with each outcome (by the outcome's name), used
+ * when a Spearman correlation's complete cases are those very pairs.
  * @example analyzeClustering(analysisColumns(analysed, [], study.tiers.labels), study, predictors, 0.95).correlations[0] // early × change, Pearson, with its cluster-aware CI
  */
-export function analyzeClustering(columns: AnalysisColumns, study: Study, predictors: PredictorAnalysis, level: number): ClusterAnalysis {
+export function analyzeClustering(columns: AnalysisColumns, study: Study, predictors: PredictorAnalysis, level: number, ranked?: ReadonlyMap<string, RankedPairs>): ClusterAnalysis {
   const unit = study.inference.cluster;
   const cluster = clusterIds(columns, unit);
   const g = cluster?.clusters ?? 0;
@@ -106,7 +119,7 @@ export function analyzeClustering(columns: AnalysisColumns, study: Study, predic
   const correlations = specs.map((s): ClusterCorrelation => {
     const key = `${s.x}|${s.y}|${s.method}|${s.z ?? ""}`;
     let row = done.get(key);
-    if (!row) done.set(key, (row = clusterCorrelation(s, col, cluster.ids, g, space, run ? study.bootstrap : null, level)));
+    if (!row) done.set(key, (row = clusterCorrelation(s, col, cluster.ids, g, space, run ? study.bootstrap : null, level, s.x === "early_alliance" ? ranked?.get(s.y) : undefined)));
     return { family: s.family, ...row };
   });
 
@@ -166,6 +179,7 @@ function clusterCorrelation(
   space: Workspace,
   bootstrap: { b: number; seed: number } | null,
   level: number,
+  ranked?: RankedPairs,
 ): Omit<ClusterCorrelation, "family"> {
   const [a, b, c] = [col(s.x), col(s.y), s.z ? col(s.z) : undefined];
   const [va, vb, vc] = space.values;
@@ -186,6 +200,7 @@ function clusterCorrelation(
   const [x, y] = [va.subarray(0, n), vb.subarray(0, n)];
   const block =
     s.method === "partial" ? partialBlock(x, y, vc.subarray(0, n), cid, g, space.scratch)
+    : s.method === "spearman" && ranked && samePairs(ranked, x, y) ? pearsonBlock(ranked.rx, ranked.ry, cid, g, space.scratch)
     : s.method === "spearman" ? pearsonBlock(averageRanksTyped(x, space.ranks[0]), averageRanksTyped(y, space.ranks[1]), cid, g, space.scratch)
     : pearsonBlock(x, y, cid, g, space.scratch);
   // The block's clusters are those holding one of the correlation's episodes.
@@ -203,4 +218,11 @@ function clusterCorrelation(
     effective_n: jack.effective_n,
     bootstrap: boot ? { percentile: boot.percentile, bca: boot.bca, undefined_replicates: boot.undefined_replicates } : null,
   };
+}
+
+/** Whether the complete cases x, y are the ranked pairs, value for value. */
+function samePairs(ranked: RankedPairs, x: Float64Array, y: Float64Array): boolean {
+  if (ranked.x.length !== x.length) return false;
+  for (let i = 0; i < x.length; i++) if (ranked.x[i] !== x[i] || ranked.y[i] !== y[i]) return false;
+  return true;
 }

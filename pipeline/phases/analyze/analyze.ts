@@ -5,7 +5,8 @@
  */
 import { pairwiseComplete } from "../../../analyses/pairwise-complete.ts";
 import { pearson } from "../../../analyses/pearson.ts";
-import { spearman } from "../../../analyses/spearman.ts";
+import { spearman, spearmanFromRanks } from "../../../analyses/spearman.ts";
+import { averageRanksTyped } from "../../../analyses/rank.ts";
 import { wilson } from "../../../analyses/wilson.ts";
 import { linearFit } from "../../../analyses/linear-fit.ts";
 import { binnedMeans, type Bin } from "../../../analyses/binned-means.ts";
@@ -22,7 +23,7 @@ import type { DerivedEpisode, EpisodeColumns } from "../handoff.ts";
 import { analyzeTherapists, type TherapistAnalysis } from "./analyze-therapists.ts";
 import { analysedColumns, asColumns, rowsWith, type AnalysisColumns } from "./analysis-columns.ts";
 import { analyzePredictors, type PredictorAnalysis } from "./analyze-predictors.ts";
-import { analyzeClustering, type ClusterAnalysis } from "./analyze-clustering.ts";
+import { analyzeClustering, type ClusterAnalysis, type RankedPairs } from "./analyze-clustering.ts";
 
 export const CONFIDENCE_LEVEL = 0.95;
 /** At most this many bins in the binned scatter. */
@@ -105,9 +106,12 @@ export function analyze(episodes: EpisodeColumns | readonly DerivedEpisode[], st
   const { score } = columns;
   const withEarly = { outcome_change: options.primaryPairs ?? completePairs(score.early_alliance, score.outcome_change), outcome_last: completePairs(score.early_alliance, score.outcome_last) };
   const correlations: ExactCorrelation[] = [];
+  // Each primary pair's ranks, found once: Spearman's ρ and its cluster-aware interval read them both.
+  const ranked = new Map<CorrelationY, RankedPairs>();
   for (const y of ["outcome_change", "outcome_last"] as const) {
     const pairs = withEarly[y];
-    for (const method of ["pearson", "spearman"] as const) correlations.push(correlate(y, method, pairs.x, pairs.y));
+    if (pairs.x.length >= 4) ranked.set(y, { ...pairs, rx: averageRanksTyped(new Float64Array(pairs.x)), ry: averageRanksTyped(new Float64Array(pairs.y)) });
+    for (const method of ["pearson", "spearman"] as const) correlations.push(correlate(y, method, pairs.x, pairs.y, ranked.get(y)));
   }
   const partial = partialCorrelate(columns);
   const family = [...correlations, partial];
@@ -141,7 +145,7 @@ export function analyze(episodes: EpisodeColumns | readonly DerivedEpisode[], st
     sites: siteAnalysis(columns),
     therapists: analyzeTherapists(columns),
     predictors,
-    clustering: analyzeClustering(columns, study, predictors, CONFIDENCE_LEVEL),
+    clustering: analyzeClustering(columns, study, predictors, CONFIDENCE_LEVEL, ranked),
     bootstrap: options.bootstrapElsewhere ? null : primaryBootstrap(change, study),
     dropout_by_tier: study.tiers.labels.map((tier, t) => tierDropout(tier, t, columns)),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,
@@ -167,11 +171,12 @@ function completePairs(alliance: Float64Array, outcome: Float64Array): { x: numb
   return { x: xs, y: ys };
 }
 
-function correlate(y: CorrelationY, method: "pearson" | "spearman", xs: number[], ys: number[]): ExactCorrelation {
+function correlate(y: CorrelationY, method: "pearson" | "spearman", xs: number[], ys: number[], ranks?: RankedPairs): ExactCorrelation {
   const n = xs.length;
   if (n < 4) return { y, method, n, result: null, reason: "fewer than 4 episodes with both scores", p_holm: null };
   try {
-    return { y, method, n, result: method === "pearson" ? pearson(xs, ys, CONFIDENCE_LEVEL) : spearman(xs, ys), p_holm: null };
+    const rho = () => (ranks ? spearmanFromRanks(ranks.rx, ranks.ry) : spearman(xs, ys));
+    return { y, method, n, result: method === "pearson" ? pearson(xs, ys, CONFIDENCE_LEVEL) : rho(), p_holm: null };
   } catch (e) {
     return { y, method, n, result: null, reason: (e as Error).message, p_holm: null };
   }

@@ -228,14 +228,16 @@ function readNumbers(vector: DuckDBVector, out: Float64Array, at: number): void 
     for (let i = 0; i < n; i++) out[at + i] = (vector.getItem(i) as number | null) ?? NaN;
     return;
   }
-  const items = v.items;
+  out.set(v.items.subarray(0, n), at);
   const mask = v.validity.data;
-  if (!mask) {
-    out.set(items.subarray(0, n), at);
-    return;
-  }
+  if (!mask) return;
+  // Then NaN where the validity mask says null, a byte (8 rows) at a time: most bytes are all valid.
   const bits = new Uint8Array(mask.buffer, mask.byteOffset, mask.byteLength);
-  for (let i = 0; i < n; i++) out[at + i] = bits[i >> 3]! & (1 << (i & 7)) ? items[i]! : NaN;
+  for (let byte = 0; byte << 3 < n; byte++) {
+    const b = bits[byte]!;
+    if (b === 0xff) continue;
+    for (let j = 0, i = byte << 3; j < 8 && i < n; j++, i++) if (!(b & (1 << j))) out[at + i] = NaN;
+  }
 }
 
 /**

@@ -10,8 +10,8 @@ export type { IngestedFile, IngestOutput } from "./read/read.ts";
 export type { Finding, ValidationOutput } from "./validate/validate.ts";
 export type { DerivedEpisode } from "./derive/derive.ts";
 export type { EpisodeColumns, LabelColumn } from "./derive/episode-columns.ts";
-/** The episodes as objects from their columns, and back (for callers that hold objects: tests, the quarterly reports). */
-export { episodeColumns, episodeObjects } from "./derive/episode-columns.ts";
+/** The episodes as objects from their columns, and back (for callers that hold objects: tests, the quarterly reports); a text field as codes. */
+export { episodeColumns, episodeObjects, labelColumn } from "./derive/episode-columns.ts";
 export type { Analysis, ExactCorrelation } from "./analyze/analyze.ts";
 export type { RetentionAnalysis } from "./analyze/analyze-retention.ts";
 /** Causes of an episode's end (competing risks), in the order the report shows them. */

@@ -5,13 +5,10 @@
  * serialised one by one.
  */
 import type { RetentionEpisode } from "./analyze-retention.ts";
-import type { DerivedEpisode, EpisodeColumns, LabelColumn } from "../handoff.ts";
+import { labelColumn, type DerivedEpisode, type EpisodeColumns, type LabelColumn } from "../handoff.ts";
 
 /** Text fields as codes into their own list of distinct values (-1 for null). */
-interface Coded {
-  values: string[];
-  codes: Int32Array;
-}
+type Coded = LabelColumn;
 
 export interface RetentionColumns {
   n: number;
@@ -24,26 +21,6 @@ export interface RetentionColumns {
   dropout_by: Coded;
   therapist_id: Coded;
   site: Coded;
-}
-
-function code(episodes: readonly RetentionEpisode[], field: "tier" | "discharge_reason" | "admit_date" | "dropout_by" | "therapist_id" | "site"): Coded {
-  const index = new Map<string, number>();
-  const values: string[] = [];
-  const codes = new Int32Array(episodes.length);
-  for (let i = 0; i < episodes.length; i++) {
-    const v = episodes[i]![field];
-    if (v === null || v === undefined) {
-      codes[i] = -1;
-      continue;
-    }
-    let k = index.get(v);
-    if (k === undefined) {
-      index.set(v, (k = values.length));
-      values.push(v);
-    }
-    codes[i] = k;
-  }
-  return { values, codes };
 }
 
 /**
@@ -59,7 +36,7 @@ export function retentionColumns(episodes: readonly RetentionEpisode[]): Retenti
     days[i] = e.days_in_treatment;
     flags[i] = (e.dropout ? 1 : 0) | (e.closed ? 2 : 0);
   }
-  return { n, days, flags, tier: code(episodes, "tier"), discharge_reason: code(episodes, "discharge_reason"), admit_date: code(episodes, "admit_date"), dropout_by: code(episodes, "dropout_by"), therapist_id: code(episodes, "therapist_id"), site: code(episodes, "site") };
+  return { n, days, flags, tier: labelColumn(episodes, (e) => e.tier), discharge_reason: labelColumn(episodes, (e) => e.discharge_reason), admit_date: labelColumn(episodes, (e) => e.admit_date), dropout_by: labelColumn(episodes, (e) => e.dropout_by), therapist_id: labelColumn(episodes, (e) => e.therapist_id), site: labelColumn(episodes, (e) => e.site) };
 }
 
 /**

@@ -81,19 +81,24 @@ export function episodeColumns(episodes: readonly DerivedEpisode[], components: 
     return into;
   };
   const numbers = Object.fromEntries(NUMBER_FIELDS.map((f) => [f, column(new Float64Array(n), (e) => e[f] ?? NaN)])) as Record<NumberField, Float64Array>;
-  const labels = Object.fromEntries(LABEL_FIELDS.map((f) => [f, labelColumn(episodes, f)])) as Record<LabelField, LabelColumn>;
+  const labels = Object.fromEntries(LABEL_FIELDS.map((f) => [f, labelColumn(episodes, (e) => e[f])])) as Record<LabelField, LabelColumn>;
   const flags = Object.fromEntries(FLAG_FIELDS.map((f) => [f, column(new Uint8Array(n), (e) => (e[f] ? 1 : 0))])) as Record<FlagField, Uint8Array>;
   const early = new Map(components.map((k) => [k, column(new Float64Array(n), (e) => e.early_components[k] ?? NaN)]));
   return { n, components: early, ...numbers, ...labels, ...flags };
 }
 
-function labelColumn(episodes: readonly DerivedEpisode[], field: LabelField): LabelColumn {
+/**
+ * A text value of each row as codes into the distinct values, numbered in order of first appearance
+ * (−1 for null or undefined).
+ * @example labelColumn([{ s: "b" }, { s: null }, { s: "a" }, { s: "b" }], (r) => r.s) // => { codes: Int32Array [0, -1, 1, 0], values: ["b", "a"] }
+ */
+export function labelColumn<T>(rows: readonly T[], value: (row: T) => string | null | undefined): LabelColumn {
   const index = new Map<string, number>();
   const values: string[] = [];
-  const codes = new Int32Array(episodes.length);
-  for (let i = 0; i < episodes.length; i++) {
-    const v = episodes[i]![field];
-    if (v === null) {
+  const codes = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const v = value(rows[i]!);
+    if (v === null || v === undefined) {
       codes[i] = -1;
       continue;
     }

@@ -56,6 +56,13 @@ describe("delimited text", () => {
     expect(e!.site).toBe("Montréal");
   });
 
+  it("reads a Latin-1 export that begins with a UTF-8 byte-order mark, the mark not part of the first column's name", async () => {
+    const episodes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(EP.replace("North", "Montréal"), "latin1")]);
+    const { study } = writeStudyFiles({ "episodes.csv": episodes, "sessions.csv": SE(["C1,2025-01-07,33,20"]) });
+    const [e] = await deriveAll(study);
+    expect(e!.site).toBe("Montréal");
+  });
+
   it("reads the configured missing-value codes as empty, and only those", async () => {
     const { study } = writeStudyFiles({ "episodes.csv": EP, "sessions.csv": SE(["C1,2025-01-07,-9,20", "C1,2025-01-14,999,22", "C1,2025-01-21,30,NA"]) }, (c) => (c.values = { missing: ["-9", "999", "NA"] }));
     const [e] = await deriveAll(study);

@@ -60,6 +60,9 @@ function readHead(path: string): Buffer {
   }
 }
 
+/** The bytes of a UTF-8 byte-order mark. */
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /**
  * Loads `source` into `table`. A file with no records, or not text where text is expected, is a
  * problem naming it; a file that cannot be parsed throws (with DuckDB's or the reader's message),
@@ -88,7 +91,10 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
     const delimiter = source.delimiter ?? (format === "tsv" ? "\t" : detectDelimiter(head.toString("latin1")));
     const encoding = source.encoding ?? (isUtf8(head.subarray(0, lastCompleteChar(head))) ? "utf-8" : "latin-1");
     Object.assign(read_as, { delimiter: delimiter === "\t" ? "tab" : delimiter, encoding });
-    const header = firstRecord(encoding === "utf-8" ? head.subarray(0, lastCompleteChar(head)).toString("utf8") : head.toString("latin1"), delimiter);
+    // A UTF-8 byte-order mark before Latin-1 text (an export re-saved, or files joined) is not part of
+    // the first column's name.
+    const latin1 = head.subarray(0, 3).equals(UTF8_BOM) ? head.subarray(3) : head;
+    const header = firstRecord(encoding === "utf-8" ? head.subarray(0, lastCompleteChar(head)).toString("utf8") : latin1.toString("latin1"), delimiter);
     if (header === null) return fail(problem("E_FILE_EMPTY", { role }, { file }));
     const all = columnNames(header);
     rejects = `rejects_${table}`;

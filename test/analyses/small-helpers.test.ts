@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { linearFit } from "../../analyses/linear-fit.ts";
 import { pairwiseComplete } from "../../analyses/pairwise-complete.ts";
 import { cellSuppressor } from "../../analyses/suppress.ts";
-import { binnedMeans } from "../../analyses/binned-means.ts";
+import { binnedMeans, sortedByRanks } from "../../analyses/binned-means.ts";
+import { averageRanks } from "../../analyses/rank.ts";
 import { MPG, WT } from "./mtcars.ts";
 
 describe("linearFit", () => {
@@ -48,5 +49,22 @@ describe("binnedMeans", () => {
     // qt(0.975, 1) in R = 12.706204736174707; sd(c(1, 3)) = sqrt(2)
     expect(bin!.ci_low).toBeCloseTo(2 - 12.706204736174707, 10);
     expect(bin!.ci_high).toBeCloseTo(2 + 12.706204736174707, 10);
+  });
+});
+
+describe("binnedMeans from ranks found elsewhere", () => {
+  // Scores with many ties and negative values, from a fixed seed (Park–Miller).
+  let seed = 7;
+  const draw = () => ((seed = (seed * 16807) % 2147483647) % 41) / 4 - 3;
+  const xs = Array.from({ length: 5000 }, draw);
+  const ys = Array.from({ length: 5000 }, draw);
+
+  it("sorts the pairs by x, then y, as the comparator x[a] − x[b] || y[a] − y[b] does", () => {
+    const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]! || ys[a]! - ys[b]!);
+    expect(sortedByRanks(xs, ys, averageRanks(xs), averageRanks(ys))).toEqual({ x: order.map((i) => xs[i]!), y: order.map((i) => ys[i]!) });
+  });
+
+  it("gives the same bins, to the last bit, as sorting the pairs itself", () => {
+    expect(binnedMeans(xs, ys, 10, 0.95, { x: averageRanks(xs), y: averageRanks(ys) })).toEqual(binnedMeans(xs, ys, 10));
   });
 });

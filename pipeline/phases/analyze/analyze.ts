@@ -149,8 +149,13 @@ export function analyze(episodes: EpisodeColumns | readonly DerivedEpisode[], st
     bootstrap: options.bootstrapElsewhere ? null : primaryBootstrap(change, study),
     dropout_by_tier: study.tiers.labels.map((tier, t) => tierDropout(tier, t, columns)),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,
-    binned_scatter: bins >= 2 ? binnedMeans(change.x, change.y, bins, CONFIDENCE_LEVEL) : [],
+    binned_scatter: bins >= 2 ? binnedMeans(change.x, change.y, bins, CONFIDENCE_LEVEL, primaryRanks(ranked.get("outcome_change"), change)) : [],
   };
+}
+
+/** The ranks found for Spearman's ρ, when they are of these very pairs (the caller's pairs are used as they are). */
+function primaryRanks(ranked: RankedPairs | undefined, pairs: { x: number[]; y: number[] }): { x: Float64Array; y: Float64Array } | undefined {
+  return ranked && ranked.x === pairs.x && ranked.y === pairs.y ? { x: ranked.rx, y: ranked.ry } : undefined;
 }
 
 /**

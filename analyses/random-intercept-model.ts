@@ -196,15 +196,32 @@ function profile(sums: FlatSums, p: number, n: number, lambda: number) {
     shrink[s] = lambda / (1 + lambda * sizes[s]!);
     logs[s] = Math.log1p(lambda * sizes[s]!);
   }
-  for (let k = 0; k < sums.count; k++) {
-    const syk = sy[k]!;
-    const c = shrink[sizeOf[k]!]!;
-    logDetH += logs[sizeOf[k]!]!;
-    wyy += syy[k]! - c * syk * syk;
-    for (let a = 0; a < p; a++) {
-      const sxa = sx[k * p + a]!;
-      wxy[a]! += sxy[k * p + a]! - c * sxa * syk;
-      for (let b = 0; b <= a; b++) wf[a * p + b] = wf[a * p + b]! + sxx[(k * p + a) * p + b]! - c * sxa * sx[k * p + b]!;
+  if (p === 1) {
+    // The intercept-only model (the ICCs): the loop below with its sums in locals, the same operations.
+    let wf0 = 0;
+    let wxy0 = 0;
+    for (let k = 0; k < sums.count; k++) {
+      const syk = sy[k]!;
+      const c = shrink[sizeOf[k]!]!;
+      logDetH += logs[sizeOf[k]!]!;
+      wyy += syy[k]! - c * syk * syk;
+      const sxa = sx[k]!;
+      wxy0 += sxy[k]! - c * sxa * syk;
+      wf0 = wf0 + sxx[k]! - c * sxa * sxa;
+    }
+    wf[0] = wf0;
+    wxy[0] = wxy0;
+  } else {
+    for (let k = 0; k < sums.count; k++) {
+      const syk = sy[k]!;
+      const c = shrink[sizeOf[k]!]!;
+      logDetH += logs[sizeOf[k]!]!;
+      wyy += syy[k]! - c * syk * syk;
+      for (let a = 0; a < p; a++) {
+        const sxa = sx[k * p + a]!;
+        wxy[a]! += sxy[k * p + a]! - c * sxa * syk;
+        for (let b = 0; b <= a; b++) wf[a * p + b] = wf[a * p + b]! + sxx[(k * p + a) * p + b]! - c * sxa * sx[k * p + b]!;
+      }
     }
   }
   const w = new Matrix(p, p);
@@ -319,19 +336,35 @@ function observedInformation(
   const addForm = (target: Float64Array, gi: number, form: [number, number]) => {
     for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) target[a * p + b] = target[a * p + b]! + form[0] * sums.sxx[(gi * p + a) * p + b]! + form[1] * sums.sx[gi * p + a]! * sums.sx[gi * p + b]!;
   };
-  // Each group's V⁻¹ = aI + bJ, computed once.
-  const inverses = Array.from(sums.m, (m): [number, number] => [1 / sigma2, -varGroup / (sigma2 * (sigma2 + m * varGroup))]);
-  inverses.forEach((inv, gi) => {
-    const m = sums.m[gi]!;
+  // A group's V⁻¹ = aI + bJ and the products of it with the basis depend on its size alone: each is
+  // computed once per distinct size (the same values), then added group by group in order.
+  const perSize = Array.from(sums.sizes, (m) => {
+    const inv: [number, number] = [1 / sigma2, -varGroup / (sigma2 * (sigma2 + m * varGroup))];
+    const prods: [number, number][] = [];
+    const dForms: [number, number][] = [];
+    const bForms: [number, number][] = [];
     for (let kk = 0; kk < k; kk++) {
       for (let ll = 0; ll < k; ll++) {
         const prod = mul(mul(mul(inv, basis[kk]!, m), inv, m), basis[ll]!, m);
-        t1[kk]![ll]! += m * prod[0] + m * prod[1];
-        addForm(dSum[kk * k + ll]!, gi, mul(prod, inv, m));
+        prods.push(prod);
+        dForms.push(mul(prod, inv, m));
       }
-      addForm(bSum[kk]!, gi, mul(mul(inv, basis[kk]!, m), inv, m));
+      bForms.push(mul(mul(inv, basis[kk]!, m), inv, m));
     }
+    return { inv, prods, dForms, bForms };
   });
+  for (let gi = 0; gi < sums.count; gi++) {
+    const m = sums.m[gi]!;
+    const forms = perSize[sums.sizeOf[gi]!]!;
+    for (let kk = 0; kk < k; kk++) {
+      for (let ll = 0; ll < k; ll++) {
+        const prod = forms.prods[kk * k + ll]!;
+        t1[kk]![ll]! += m * prod[0] + m * prod[1];
+        addForm(dSum[kk * k + ll]!, gi, forms.dForms[kk * k + ll]!);
+      }
+      addForm(bSum[kk]!, gi, forms.bForms[kk]!);
+    }
+  }
   const asMatrix = (f: Float64Array) => new Matrix(Array.from({ length: p }, (_, a) => Array.from(f.subarray(a * p, a * p + p))));
   for (let kk = 0; kk < k; kk++) {
     bMat[kk] = asMatrix(bSum[kk]!);
@@ -356,7 +389,8 @@ function observedInformation(
     e2[gi]! += e * e;
     for (let j = 0; j < p; j++) xe[gi * p + j]! += x[at + j]! * e;
   }
-  inverses.forEach(([a, b], gi) => {
+  for (let gi = 0; gi < sums.count; gi++) {
+    const [a, b] = perSize[sums.sizeOf[gi]!]!.inv;
     const m = sums.m[gi]!;
     const sx = sums.sx.subarray(gi * p, gi * p + p);
     const sumW = (a + b * m) * e1[gi]!; // Σ w, with w = a·e + b·E
@@ -370,7 +404,7 @@ function observedInformation(
     qq[1]![0]! += c * sumW * sumW;
     qq[0]![1]! += c * sumW * sumW;
     qq[0]![0]! += m * c * sumW * sumW;
-  });
+  }
   const xq = xqSums.map((v) => Matrix.columnVector(v));
   const info = Matrix.zeros(k, k);
   for (let kk = 0; kk < k; kk++) {

@@ -17,6 +17,7 @@ export const NUMBER_FIELDS = [
 ] as const;
 /** The text fields with few distinct values, and the dates (YYYY-MM-DD), each as codes into its values. */
 export const LABEL_FIELDS = ["site", "therapist_id", "admit_date", "discharge_date", "discharge_reason", "dropout_by", "tier"] as const;
+/** The yes/no fields, as 0 and 1. */
 export const FLAG_FIELDS = ["closed", "dropout"] as const;
 
 export type NumberField = (typeof NUMBER_FIELDS)[number];

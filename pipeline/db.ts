@@ -68,47 +68,14 @@ export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 /** A quoted SQL identifier. @example sqlIdent('a"b') // => '"a""b"' */
 export const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
-/** How queryColumns reads some text columns faster than cell by cell. */
-export interface ColumnReading {
-  /**
-   * Text columns that repeat (sites, therapists, reasons): read as codes into their list of distinct
-   * values (a DuckDB ENUM's codes, read as integers; the list read once), however many there are.
-   */
-  labels?: string[];
-  /** Text columns of dates written YYYY-MM-DD: read as day numbers and written back as text in JS. */
-  dates?: string[];
-}
-
 /**
- * Columns of a table, by name, in the table's row order: read column by column, which is many times
- * faster than row objects for large results. Decoding text cell by cell is what makes large reads
- * slow, hence `reading`.
- * @example await queryColumns(db, "t", ["a", "b"], { labels: ["b"] }) // => { a: [1], b: ["x"] }
+ * Columns of a table, by name, in the table's row order, as plain arrays of values: read column by
+ * column, which is many times faster than row objects for large results. For numbers, labels and
+ * dates of many rows, queryTyped reads typed arrays and codes without a value per cell.
+ * @example await queryColumns(db, "t", ["a", "b"]) // => { a: [1], b: ["x"] }
  */
-export async function queryColumns(db: Db, table: string, columns: string[], reading: ColumnReading = {}): Promise<Record<string, unknown[]>> {
-  const { labels = [], dates = [] } = reading;
-  const select: string[] = [];
-  for (const column of columns) {
-    const i = labels.indexOf(column);
-    if (dates.includes(column)) {
-      select.push(`${sqlIdent(column)}::DATE AS ${sqlIdent(column)}`);
-      continue;
-    }
-    if (i < 0) {
-      select.push(sqlIdent(column));
-      continue;
-    }
-    // A column with no values gets an empty ENUM, which reads back as nulls. The codes are read as
-    // integers: read as an ENUM, the client rebuilt the list of values for every chunk of 2,048 rows,
-    // which at 50,000 therapists took most of a minute.
-    await db.run(`CREATE OR REPLACE TYPE query_labels_${i} AS ENUM (SELECT DISTINCT ${sqlIdent(column)} FROM ${table} WHERE ${sqlIdent(column)} IS NOT NULL ORDER BY 1)`);
-    select.push(`enum_code(${sqlIdent(column)}::query_labels_${i})::INTEGER AS ${sqlIdent(column)}`);
-  }
-  const dictionaries = new Map<number, string[]>();
-  for (const [i] of labels.entries()) {
-    const [row] = await queryRows<{ v: string[] | null }>(db, `SELECT enum_range(NULL::query_labels_${i}) AS v`);
-    dictionaries.set(i, row?.v ?? []);
-  }
+export async function queryColumns(db: Db, table: string, columns: string[]): Promise<Record<string, unknown[]>> {
+  const select = columns.map(sqlIdent);
   // Without ORDER BY a table is read in insertion order (the database keeps it: preserve_insertion_order).
   const result = await db.run(`SELECT ${select.join(", ")} FROM ${table}`);
   const chunks = await result.fetchAllChunks();
@@ -120,14 +87,6 @@ export async function queryColumns(db: Db, table: string, columns: string[], rea
     for (const [c, column] of out.entries()) readVector(chunk.getColumnVector(c), column, at);
     at += chunk.rowCount;
   }
-  for (const [c, name] of columns.entries()) if (dates.includes(name)) datesAsText(out[c]!);
-  for (const [c, name] of columns.entries()) {
-    const dictionary = dictionaries.get(labels.indexOf(name));
-    if (!dictionary) continue;
-    const col = out[c]!;
-    for (let k = 0; k < col.length; k++) if (col[k] !== null) col[k] = dictionary[col[k] as number];
-  }
-  for (const [i] of labels.entries()) await db.run(`DROP TYPE IF EXISTS query_labels_${i}`);
   return Object.fromEntries(columns.map((name, i) => [name, out[i]!]));
 }
 
@@ -161,7 +120,9 @@ export async function queryTyped(db: Db, table: string, kinds: Record<string, Ty
     else if (kind === "flag") select.push(`${col}::UTINYINT`);
     else if (kind === "date") select.push(`(${col}::DATE - DATE '1970-01-01')::DOUBLE`);
     else {
-      // Codes of an ENUM of the column's values, read as integers (see queryColumns).
+      // A column with no values gets an empty ENUM, which reads back as nulls. The codes are read as
+      // numbers: read as an ENUM, the client rebuilt the list of values for every chunk of 2,048 rows,
+      // which at 50,000 therapists took most of a minute.
       await db.run(`CREATE OR REPLACE TYPE query_typed_${i} AS ENUM (SELECT DISTINCT ${col} FROM ${table} WHERE ${col} IS NOT NULL ORDER BY 1)`);
       const [row] = await queryRows<{ v: string[] | null }>(db, `SELECT enum_range(NULL::query_typed_${i}) AS v`);
       dictionaries.set(name, row?.v ?? []);
@@ -199,7 +160,11 @@ export async function queryTyped(db: Db, table: string, kinds: Record<string, Ty
   );
 }
 
-/** Day numbers (NaN for null) as a LabelColumn of YYYY-MM-DD text, days numbered in order of first appearance. */
+/**
+ * Day numbers (days since 1970-01-01, NaN for null) as a LabelColumn of YYYY-MM-DD text, days numbered
+ * in order of first appearance; a study has a few hundred distinct dates, so each is formatted once.
+ * Ignoring the time zone is right: a DATE has none.
+ */
 function dayLabels(days: Float64Array): LabelColumn {
   const index = new Map<number, number>();
   const values: string[] = [];
@@ -237,21 +202,6 @@ function readNumbers(vector: DuckDBVector, out: Float64Array, at: number): void 
     const b = bits[byte]!;
     if (b === 0xff) continue;
     for (let j = 0, i = byte << 3; j < 8 && i < n; j++, i++) if (!(b & (1 << j))) out[at + i] = NaN;
-  }
-}
-
-/**
- * Day numbers (days since 1970-01-01) to YYYY-MM-DD, in place; a study has a few hundred distinct
- * dates, so each is formatted once. Ignoring the time zone is right: a DATE has none.
- */
-function datesAsText(column: unknown[]): void {
-  const text = new Map<number, string>();
-  for (let i = 0; i < column.length; i++) {
-    const day = column[i] as number | null;
-    if (day === null) continue;
-    let t = text.get(day);
-    if (t === undefined) text.set(day, (t = new Date(day * 86_400_000).toISOString().slice(0, 10)));
-    column[i] = t;
   }
 }
 

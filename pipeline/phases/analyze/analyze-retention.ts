@@ -184,8 +184,9 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
     null;
   const cochran = caWhyNot === null ? { x: caX, n: caN, ...cochranArmitage(caX, caN, scores) } : because("cochran_armitage", caWhyNot);
   const clusters = clusterKeys(analysed, study);
-  const cox = none !== null ? because("hazard_ratios", none) : coxByTier(analysed, tiers, study.tiers.reference, time, event, clusters, because);
-  const robustLogRank = clusters === null ? null : none !== null ? because("logrank_robust", none) : logRankRobust(analysed, present, time, event, clusters, because);
+  const design = tierDesign(analysed);
+  const cox = none !== null ? because("hazard_ratios", none) : coxByTier(design, tiers, study.tiers.reference, time, event, clusters, because);
+  const robustLogRank = clusters === null ? null : none !== null ? because("logrank_robust", none) : logRankRobust(design, present, time, event, clusters, because);
   if (cox && cox.zph === null) because("proportional_hazards", "its information matrix is singular");
   if (!cox) because("proportional_hazards", "there are no hazard ratios to test");
 
@@ -207,12 +208,12 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
 }
 
 /** Hazard ratios of each tier against the reference (Efron ties), and their proportional-hazards test; null with a reason when not estimable. */
-function coxByTier(analysed: RetentionEpisode[], tiers: TierSurvival[], reference: string, time: number[], event: boolean[], clusters: Int32Array | null, because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["cox"] {
+function coxByTier(design: TierDesign, tiers: TierSurvival[], reference: string, time: number[], event: boolean[], clusters: Int32Array | null, because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["cox"] {
   const others = tiers.map((t) => t.tier).filter((t) => t !== reference);
   const eventsIn = (t: string) => tiers.find((x) => x.tier === t)!.dropouts;
   const missing = [reference, ...others].filter((t) => eventsIn(t) === 0);
   if (missing.length) return because("hazard_ratios", `no episode of the ${missing.join(" or the ")} tier${missing.length > 1 ? "s" : ""} dropped out, so a hazard ratio against it is 0 or infinite`);
-  const x = design(analysed, others);
+  const x = design(others);
   let fit: ReturnType<typeof coxEfron>;
   try {
     fit = coxEfron(time, event, x);
@@ -259,9 +260,9 @@ function clusterKeys(analysed: RetentionEpisode[], study: Study): Int32Array | n
 }
 
 /** The robust score test of the tier model at β = 0: the log-rank test that allows for clusters. */
-function logRankRobust(analysed: RetentionEpisode[], present: string[], time: number[], event: boolean[], clusters: Int32Array, because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["logrank_robust"] {
+function logRankRobust(design: TierDesign, present: string[], time: number[], event: boolean[], clusters: Int32Array, because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["logrank_robust"] {
   const others = present.slice(1);
-  const x = design(analysed, others);
+  const x = design(others);
   try {
     const { chisq, df, clusters: g } = coxRobustScore(time, event, x, clusters);
     return { chisq, df, p: chiSquareTail(chisq, df), clusters: g };
@@ -271,21 +272,23 @@ function logRankRobust(analysed: RetentionEpisode[], present: string[], time: nu
   }
 }
 
-/**
- * The tier model's design: one indicator column per tier in `tiers`. The hazard ratios and the robust
- * log-rank test usually take the same tiers: they then share one design, and the Cox fit's sorted
- * records (riskData keeps them per design array) serve both.
- */
-function design(analysed: RetentionEpisode[], tiers: string[]): number[][] {
-  const key = tiers.join("\u0000");
-  const made = designs.get(analysed);
-  if (made?.key === key) return made.x;
-  const x = analysed.map((e) => tiers.map((t) => (e.tier === t ? 1 : 0)));
-  designs.set(analysed, { key, x });
-  return x;
-}
+/** The tier model's design for the tiers given: one indicator column per tier, a row per episode. */
+type TierDesign = (tiers: string[]) => number[][];
 
-const designs = new WeakMap<readonly RetentionEpisode[], { key: string; x: number[][] }>();
+/**
+ * The designs of one analysis's episodes. The hazard ratios and the robust log-rank test usually
+ * take the same tiers: they then share one design, and the Cox fit's sorted records (riskData keeps
+ * them per design array) serve both.
+ */
+function tierDesign(analysed: readonly RetentionEpisode[]): TierDesign {
+  const made = new Map<string, number[][]>();
+  return (tiers) => {
+    const key = tiers.join("\u0000");
+    let x = made.get(key);
+    if (!x) made.set(key, (x = analysed.map((e) => tiers.map((t) => (e.tier === t ? 1 : 0)))));
+    return x;
+  };
+}
 
 /** |log HR| beyond which a fitted coefficient is taken as infinite (HR above 3 million). */
 const MAX_LOG_HAZARD_RATIO = 15;

@@ -7,6 +7,8 @@
  * References: Aalen & Johansen (1978), Scand J Stat 5:141–150; Putter, Fiocco & Geskus (2007), Stat Med 26:2389–2430.
  * @example cumulativeIncidence([1, 2, 3], ["a", "b", null], ["a", "b"]).at(2) // => { a: 0.333…, b: 0.333… }
  */
+import { ascendingOrder } from "./time-order.ts";
+
 export interface CumulativeIncidence {
   causes: string[];
   times: number[];
@@ -17,7 +19,7 @@ export interface CumulativeIncidence {
 
 /** `cause` is the event type of each record, or null when censored. */
 export function cumulativeIncidence(time: readonly number[], cause: readonly (string | null)[], causes: readonly string[]): CumulativeIncidence {
-  const order = time.map((_, i) => i).sort((a, b) => time[a]! - time[b]!);
+  const order = ascendingOrder(time);
   const index = new Map(causes.map((c, i) => [c, i]));
   let atRisk = time.length;
   let surv = 1;

@@ -4,6 +4,8 @@
  * At a time with d events, for l = 0 … d − 1 the risk-set sums S0, S1, S2 of r = exp(xβ), r·x, r·xxᵀ
  * are taken less l/d of the same sums over the d events (Efron 1977).
  */
+import { descendingOrder } from "./time-order.ts";
+
 export interface EventTime {
   time: number;
   deaths: number;
@@ -58,23 +60,6 @@ function buildRiskData(time: readonly number[], event: readonly boolean[], x: re
     for (let j = 0; j < p; j++) data.x[r * p + j] = x[i]![j]!;
   });
   return data;
-}
-
-/**
- * Indices by descending time. Whole-day times (the usual case) are sorted natively as numbers with
- * the index packed below the time, far faster than a comparator on a million records; other times
- * by comparator. Ties come in a fixed order either way, so a fit is the same on every run.
- */
-function descendingOrder(time: readonly number[]): number[] {
-  const n = time.length;
-  const packable = n < 2 ** 32 && time.every((t) => Number.isInteger(t) && t >= 0 && t < 2 ** 20);
-  if (!packable) return time.map((_, i) => i).sort((a, b) => time[b]! - time[a]! || a - b);
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = time[i]! * 2 ** 32 + (n - 1 - i);
-  keys.sort();
-  const order = new Array<number>(n);
-  for (let r = 0; r < n; r++) order[r] = n - 1 - (keys[n - 1 - r]! % 2 ** 32);
-  return order;
 }
 
 /**

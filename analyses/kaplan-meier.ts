@@ -11,6 +11,7 @@
  * @example kaplanMeier([1, 2, 2, 3], [true, true, false, true]).steps.map((s) => s.surv) // => [0.75, 0.5, 0]
  */
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import { ascendingOrder } from "./time-order.ts";
 
 export type ConfType = "log-log" | "log" | "plain";
 
@@ -36,7 +37,7 @@ export interface KaplanMeier {
 export function kaplanMeier(time: readonly number[], event: readonly boolean[], level = 0.95, confType: ConfType = "log-log"): KaplanMeier {
   if (time.length !== event.length) throw new RangeError("kaplanMeier: time and event differ in length");
   if (time.some((t) => !Number.isFinite(t) || t < 0)) throw new RangeError("kaplanMeier: times must be finite and ≥ 0");
-  const order = time.map((_, i) => i).sort((a, b) => time[a]! - time[b]!);
+  const order = ascendingOrder(time);
   const z = normalQuantile(1 - (1 - level) / 2, 0, 1);
   const steps: KmStep[] = [];
   let atRisk = time.length;

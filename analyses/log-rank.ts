@@ -13,6 +13,7 @@
 import { chiSquareTail } from "./chi-square-tail.ts";
 import { Matrix } from "ml-matrix";
 import { safeInverse } from "./matrix-errors.ts";
+import { ascendingOrder } from "./time-order.ts";
 
 export interface LogRank {
   groups: string[];
@@ -29,7 +30,7 @@ export interface LogRank {
 export function logRank(time: readonly number[], event: readonly boolean[], group: readonly string[], groups: readonly string[] = [...new Set(group)]): LogRank {
   const k = groups.length;
   const index = new Map(groups.map((g, i) => [g, i]));
-  const order = time.map((_, i) => i).sort((a, b) => time[a]! - time[b]!);
+  const order = ascendingOrder(time);
   const atRisk = groups.map((g) => group.filter((x) => x === g).length);
   const n = [...atRisk];
   const observed = new Array<number>(k).fill(0);

@@ -4,6 +4,10 @@
 //   per-client  the query of issue 18: per client, count, first three alliance ratings, first and last outcome, last date
 //   view-join   sessions read typed from the file, joined to their episode by client and dates, summarised per episode in one statement
 //   table-join  sessions typed into a table first, then the same join and summary (the pipeline's formulation)
+//   js-summary  sessions read typed from the file and joined to their episode in DuckDB, the joined rows
+//               streamed out in chunks as typed vectors and summarised per episode in JavaScript arrays
+//   js-table    the same from a typed table of the sessions
+//   js-fetch    js-summary's rows fetched from DuckDB and nothing done with them: what handing them over costs
 import { DuckDBInstance } from "@duckdb/node-api";
 
 const [step, dir] = process.argv.slice(2);
@@ -36,4 +40,81 @@ else if (step === "view-join") {
   await links();
   await db.run(`CREATE TABLE s AS SELECT * FROM ${typed}`);
   await db.run(`CREATE TABLE per_episode AS SELECT ep, ${summary("kept")} FROM ${joined("s")} GROUP BY ep`);
+} else if (step === "js-fetch") {
+  await links();
+  const result = await db.stream(`SELECT coalesce(ep, 0)::INTEGER, (d - DATE '1970-01-01')::INTEGER, coalesce(a, 'NaN'::DOUBLE), coalesce(o, 'NaN'::DOUBLE), coalesce(kept, FALSE)::UTINYINT FROM ${joined(typed)}`);
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) for (let c = 0; c < 5; c++) chunk.getColumnVector(c);
+} else if (step === "js-summary" || step === "js-table") {
+  await links();
+  let from = typed;
+  if (step === "js-table") {
+    await db.run(`CREATE TABLE s AS SELECT * FROM ${typed}`);
+    from = "s";
+  }
+  const n = (await db.runAndReadAll("SELECT max(ep)::INTEGER + 1 AS n FROM links")).getRows()[0]?.[0];
+  await summariseInJs(await db.stream(`SELECT coalesce(ep, 0)::INTEGER, (d - DATE '1970-01-01')::INTEGER, coalesce(a, 'NaN'::DOUBLE), coalesce(o, 'NaN'::DOUBLE), coalesce(kept, FALSE)::UTINYINT FROM ${joined(from)}`), Number(n));
 } else throw new Error(`unknown step ${step}`);
+
+/**
+ * The per-episode summary of `summary("kept")` over streamed chunks (episode, day, alliance, outcome,
+ * kept): count, last day, mean alliance, first and last outcome by day, the first three alliance
+ * ratings by day and their mean. Returns the episodes summarised.
+ * @param {import("@duckdb/node-api").DuckDBResult} result
+ * @param {number} episodes
+ */
+async function summariseInJs(result, episodes) {
+  const n = new Int32Array(episodes), last = new Int32Array(episodes).fill(-2147483648), sum = new Float64Array(episodes), rated = new Int32Array(episodes);
+  const firstDay = new Int32Array(episodes).fill(2147483647), firstO = new Float64Array(episodes), lastDay = new Int32Array(episodes).fill(-2147483648), lastO = new Float64Array(episodes);
+  const early = new Uint8Array(episodes), eDay = new Int32Array(3 * episodes), eA = new Float64Array(3 * episodes);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    /** @type {(c: number) => any} */
+    const items = (c) => /** @type {any} */ (chunk.getColumnVector(c)).items;
+    /** @type {Int32Array} */ const ep = items(0);
+    /** @type {Int32Array} */ const day = items(1);
+    /** @type {Float64Array} */ const a = items(2);
+    /** @type {Float64Array} */ const o = items(3);
+    /** @type {Uint8Array} */ const kept = items(4);
+    for (let i = 0; i < chunk.rowCount; i++) {
+      if (!kept[i]) continue;
+      const e = /** @type {number} */ (ep[i]), d = /** @type {number} */ (day[i]), x = /** @type {number} */ (a[i]), y = /** @type {number} */ (o[i]);
+      n[e] = /** @type {number} */ (n[e]) + 1;
+      if (d > /** @type {number} */ (last[e])) last[e] = d;
+      if (x === x) {
+        sum[e] = /** @type {number} */ (sum[e]) + x;
+        rated[e] = /** @type {number} */ (rated[e]) + 1;
+        // Insert into the first three by day.
+        let k = /** @type {number} */ (early[e]);
+        if (k < 3 || d < /** @type {number} */ (eDay[3 * e + 2])) {
+          if (k === 3) k = 2;
+          let j = k;
+          while (j > 0 && /** @type {number} */ (eDay[3 * e + j - 1]) > d) {
+            eDay[3 * e + j] = /** @type {number} */ (eDay[3 * e + j - 1]);
+            eA[3 * e + j] = /** @type {number} */ (eA[3 * e + j - 1]);
+            j--;
+          }
+          eDay[3 * e + j] = d;
+          eA[3 * e + j] = x;
+          early[e] = k + 1;
+        }
+      }
+      if (y === y) {
+        if (d < /** @type {number} */ (firstDay[e])) { firstDay[e] = d; firstO[e] = y; }
+        if (d > /** @type {number} */ (lastDay[e])) { lastDay[e] = d; lastO[e] = y; }
+      }
+    }
+  }
+  let summarised = 0;
+  const mean = new Float64Array(episodes), earlyMean = new Float64Array(episodes);
+  for (let e = 0; e < episodes; e++) {
+    const k = /** @type {number} */ (early[e]);
+    if (n[e] === 0) continue;
+    summarised++;
+    mean[e] = rated[e] ? /** @type {number} */ (sum[e]) / /** @type {number} */ (rated[e]) : NaN;
+    let s = 0;
+    for (let j = 0; j < k; j++) s += /** @type {number} */ (eA[3 * e + j]);
+    earlyMean[e] = k ? s / k : NaN;
+  }
+  return summarised;
+}

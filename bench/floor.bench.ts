@@ -17,7 +17,7 @@ import { cachedStudy } from "./study-cache.ts";
 
 const { values } = parseArgs({ options: { ...SHAPE_OPTIONS, runs: { type: "string", default: "3" } } });
 const STEP = fileURLToPath(new URL("./floor-step.mjs", import.meta.url));
-const STEPS = ["scan", "per-client", "view-join", "table-join"];
+const STEPS = ["scan", "per-client", "view-join", "table-join", "js-summary", "js-table", "js-fetch"];
 const dir = cachedStudy(shapeFrom(values));
 
 function once(step: string): { seconds: number; peakMb: number } {

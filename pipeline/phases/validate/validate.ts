@@ -267,7 +267,8 @@ async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: R
   const tracksTherapist = study.columns.sessions.therapist_id !== undefined;
   const scores = ["alliance", ...study.allianceComponents.map((c) => c.key)];
   const window = study.earlyWindow;
-  const dayBit = "1::UBIGINT << (((session_date - DATE '2000-01-01') % 64 + 64) % 64)::INTEGER";
+  // The day mod 64 (`& 63` is the remainder in [0, 64) for days before 2000 too).
+  const dayBit = "1::UBIGINT << ((session_date - DATE '2000-01-01') & 63)";
   const aggregates = (k: string) => [
     `count(*) FILTER (WHERE ${k}) AS n_kept`,
     `max(session_date) FILTER (WHERE ${k}) AS last_session`,

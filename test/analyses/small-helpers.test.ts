@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { linearRegression } from "simple-statistics";
 import { linearFit } from "../../analyses/linear-fit.ts";
 import { pairwiseComplete } from "../../analyses/pairwise-complete.ts";
 import { cellSuppressor } from "../../analyses/suppress.ts";
@@ -11,6 +12,16 @@ describe("linearFit", () => {
     const fit = linearFit(WT, MPG);
     expect(fit.intercept).toBeCloseTo(37.285126167342028, 10);
     expect(fit.slope).toBeCloseTo(-5.3444715727226786, 10);
+  });
+
+  it("gives simple-statistics' linearRegression line to the bit, from arrays or typed columns", () => {
+    let s = 7;
+    const next = () => (s = (s * 16807) % 2147483647) / 2147483647;
+    const x = Array.from({ length: 10_000 }, () => Math.round(next() * 400) / 10);
+    const y = x.map((v) => Math.round(v * 0.6 + next() * 20 - 10));
+    const { m, b } = linearRegression(x.map((v, i) => [v, y[i]!]));
+    expect(linearFit(x, y)).toEqual({ intercept: b, slope: m });
+    expect(linearFit(Float64Array.from(x), Float64Array.from(y))).toEqual({ intercept: b, slope: m });
   });
 });
 

@@ -61,7 +61,7 @@ export interface PredictorAnalysis {
 export function analyzePredictors(analysed: AnalysisColumns, study: Study, level: number): PredictorAnalysis {
   const { outcome_first, outcome_last, outcome_change } = analysed.score;
   const withChange = Array.from(rowsWith(analysed, [outcome_change, outcome_first, outcome_last]));
-  const fit = withChange.length >= 3 ? linearFit(withChange.map((i) => outcome_first[i]!), withChange.map((i) => outcome_last[i]!)) : null;
+  const fit = withChange.length >= 3 ? linearFit(valuesAt(outcome_first, withChange), valuesAt(outcome_last, withChange)) : null;
   // The residualized change of each analysed episode (NaN without a change score).
   const residual = residualizedColumn(analysed, fit);
   const predictors: Predictor[] = [...PREDICTORS, ...study.allianceComponents.map((c) => `early_${c.key}` as const)];
@@ -178,6 +178,13 @@ function bootstrapByEpisodeSet(
       // fewer than 4 episodes: no intervals for this set
     }
   }
+}
+
+/** A column's values at the rows given, in their order. @example valuesAt(Float64Array.of(5, 6, 7), [2, 0]) // => Float64Array [7, 5] */
+function valuesAt(column: Float64Array, rows: readonly number[]): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]!]!;
+  return out;
 }
 
 function reliableChange(analysed: AnalysisColumns, withChange: number[], study: Study): ReliableChangeAnalysis | null {

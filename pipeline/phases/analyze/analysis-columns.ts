@@ -122,3 +122,14 @@ export function rowsWith(columns: AnalysisColumns, scores: readonly Float64Array
   }
   return all.subarray(0, m);
 }
+
+/**
+ * A column's values at the rows given, in their order, as a typed column (for the analyses that read
+ * a subset of the episodes: no array of a million numbers built one by one).
+ * @example valuesAt(Float64Array.of(5, 6, 7), [2, 0]) // => Float64Array [7, 5]
+ */
+export function valuesAt(column: Float64Array, rows: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]!]!;
+  return out;
+}

@@ -15,7 +15,7 @@ import { jacobsonTruax, type ChangeCategory, type ReliableChange } from "../../.
 import type { CorrelationEstimate } from "../../../analyses/correlation-result.ts";
 import type { Study } from "../../config/study.ts";
 import type { DerivedEpisode } from "../handoff.ts";
-import { rowsWith, type AnalysisColumns } from "./analysis-columns.ts";
+import { rowsWith, valuesAt, type AnalysisColumns } from "./analysis-columns.ts";
 
 export const PREDICTORS = ["early_alliance", "mean_alliance", "last_alliance"] as const;
 export const OUTCOMES = ["outcome_change", "outcome_last", "outcome_residualized"] as const;
@@ -178,13 +178,6 @@ function bootstrapByEpisodeSet(
       // fewer than 4 episodes: no intervals for this set
     }
   }
-}
-
-/** A column's values at the rows given, in their order. @example valuesAt(Float64Array.of(5, 6, 7), [2, 0]) // => Float64Array [7, 5] */
-function valuesAt(column: Float64Array, rows: readonly number[]): Float64Array {
-  const out = new Float64Array(rows.length);
-  for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]!]!;
-  return out;
 }
 
 function reliableChange(analysed: AnalysisColumns, withChange: number[], study: Study): ReliableChangeAnalysis | null {

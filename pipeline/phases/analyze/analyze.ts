@@ -21,7 +21,7 @@ import type { Study } from "../../config/study.ts";
 import type { CorrelationY } from "../../results.ts";
 import type { DerivedEpisode, EpisodeColumns } from "../handoff.ts";
 import { analyzeTherapists, type TherapistAnalysis } from "./analyze-therapists.ts";
-import { analysedColumns, asColumns, rowsWith, type AnalysisColumns } from "./analysis-columns.ts";
+import { analysedColumns, asColumns, rowsWith, valuesAt, type AnalysisColumns } from "./analysis-columns.ts";
 import { analyzePredictors, type PredictorAnalysis } from "./analyze-predictors.ts";
 import { analyzeClustering, type ClusterAnalysis, type RankedPairs } from "./analyze-clustering.ts";
 
@@ -238,11 +238,11 @@ function siteAnalysis(columns: AnalysisColumns): SiteAnalysis {
 /** Early alliance with the last outcome, controlling for the first outcome (complete cases). */
 function partialCorrelate(columns: AnalysisColumns): ExactCorrelation {
   const { early_alliance, outcome_last, outcome_first } = columns.score;
-  const rows = Array.from(rowsWith(columns, [outcome_last, outcome_first]));
+  const rows = rowsWith(columns, [outcome_last, outcome_first]);
   const base = { y: "outcome_last" as const, method: "partial" as const, n: rows.length, p_holm: null };
   if (rows.length < 5) return { ...base, result: null, reason: "fewer than 5 episodes with alliance and two outcome scores" };
   try {
-    return { ...base, result: partialCorrelation(rows.map((i) => early_alliance[i]!), rows.map((i) => outcome_last[i]!), rows.map((i) => outcome_first[i]!), CONFIDENCE_LEVEL) };
+    return { ...base, result: partialCorrelation(valuesAt(early_alliance, rows), valuesAt(outcome_last, rows), valuesAt(outcome_first, rows), CONFIDENCE_LEVEL) };
   } catch (e) {
     return { ...base, result: null, reason: (e as Error).message };
   }

@@ -53,7 +53,7 @@ function buildRiskData(time: readonly number[], event: readonly boolean[], x: re
   const n = time.length;
   const p = x[0]?.length ?? 0;
   const order = descendingOrder(time);
-  const data: RiskData = { n, p, time: new Float64Array(n), event: new Uint8Array(n), x: new Float64Array(n * p), order: Int32Array.from(order) };
+  const data: RiskData = { n, p, time: new Float64Array(n), event: new Uint8Array(n), x: new Float64Array(n * p), order };
   order.forEach((i, r) => {
     data.time[r] = time[i]!;
     data.event[r] = event[i] ? 1 : 0;

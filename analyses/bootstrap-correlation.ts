@@ -34,6 +34,59 @@ export function bootstrapCorrelation(x: readonly number[], y: readonly number[],
 }
 
 /**
+ * The replicates `from` … `to` − 1 of bootstrapCorrelation(x, y, b, seed): r of each resample, NaN
+ * where a variable is constant in it. Any range can be computed on its own, on another thread, and
+ * gives the same numbers as the whole run: a resample's draws start where the stream of the ones
+ * before it ends, and mulberry32's state only adds a constant per draw, so the state of draw k is
+ * found without drawing the k before it.
+ * @example bootstrapInterval(x, y, [bootstrapReplicates(x, y, 1, 0, 1000), bootstrapReplicates(x, y, 1, 1000, 2000)], 2000, 1) // => bootstrapCorrelation(x, y, 2000, 1)
+ */
+export function bootstrapReplicates(x: ArrayLike<number>, y: ArrayLike<number>, seed: number, from: number, to: number): Float64Array {
+  const n = x.length;
+  if (n < 4 || y.length !== n) throw new RangeError("bootstrapReplicates: needs two equal-length arrays of at least 4 pairs");
+  const [cx, cy] = [centre(x), centre(y)];
+  const sum = new Float64Array(2);
+  const squares = new Float64Array(2);
+  const counts = new Int32Array(n);
+  const out = new Float64Array(to - from);
+  // The state after from · n draws, modulo 2^32 as the stream keeps it.
+  let state = ((seed >>> 0) + Math.imul(Math.imul(from, n), MULBERRY32_STEP)) >>> 0;
+  for (let r = from; r < to; r++) {
+    state = resampleCounts(counts, state);
+    const product = pairSums(counts, cx, cy, sum, squares);
+    const vx = squares[0]! - (sum[0]! * sum[0]!) / n;
+    const vy = squares[1]! - (sum[1]! * sum[1]!) / n;
+    out[r - from] = vx > 0 && vy > 0 ? Math.max(-1, Math.min(1, (product - (sum[0]! * sum[1]!) / n) / Math.sqrt(vx * vy))) : NaN;
+  }
+  return out;
+}
+
+/**
+ * bootstrapCorrelation's intervals from its replicates, computed in ranges (bootstrapReplicates) and
+ * given in the order of the ranges; the same result, to the last bit.
+ */
+export function bootstrapInterval(x: readonly number[], y: readonly number[], ranges: readonly Float64Array[], b: number, seed: number, level = 0.95): BootstrapInterval {
+  if (ranges.reduce((a, range) => a + range.length, 0) !== b) throw new RangeError("bootstrapInterval: the ranges do not hold b replicates");
+  const reps: number[] = [];
+  for (const range of ranges) for (const r of range) if (r === r) reps.push(r);
+  return intervals(x, y, correlationCoefficient(x, y), reps, b, seed, level);
+}
+
+/** What mulberry32 (seededUniform, resampleCounts) adds to its state for each draw. */
+const MULBERRY32_STEP = 0x6d2b79f5;
+
+/** A column less its mean (a loop: Float64Array.from with a function is several times slower). */
+function centre(col: ArrayLike<number>): Float64Array {
+  const n = col.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += col[i]!;
+  const mean = s / n;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = col[i]! - mean;
+  return out;
+}
+
+/**
  * Bootstrap intervals for several correlations among variables measured on the same cases, from
  * one set of resamples: each resample draws its case indices once and every pair's r is computed
  * on it. A pair's interval is exactly what bootstrapCorrelation gives it alone with the same seed
@@ -53,12 +106,7 @@ export function bootstrapCorrelations(
   const m = pairs.length;
   const estimates = pairs.map(([i, j]) => correlationCoefficient(columns[i]!, columns[j]!));
   // Centre each column once so the sums of each resample keep their precision.
-  const centred = columns.map((col) => {
-    const mean = col.reduce((a, x) => a + x, 0) / n;
-    const out = new Float64Array(n); // a loop: Float64Array.from with a function is several times slower
-    for (let i = 0; i < n; i++) out[i] = col[i]! - mean;
-    return out;
-  });
+  const centred = columns.map(centre);
   const sum = new Float64Array(k);
   const squares = new Float64Array(k);
   const reps: number[][] = pairs.map(() => []);

@@ -110,15 +110,17 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
 
     // 4 analyze
     progress.begin("analyze");
-    // Retention and the primary bootstrap run on worker threads (for large studies) while the main thread runs the rest.
-    const retentionDone = analyzeRetentionInBackground(episodes, tiered);
-    retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
+    // The primary bootstrap and retention run on worker threads (for large studies) while the main
+    // thread runs the rest. The bootstrap's worker starts first: a retention analysed in place (a
+    // smaller study) runs before analyze, and the worker draws meanwhile.
     // The primary pairs are read once, for the bootstrap's worker and for analyze.
     const primary = primaryPairs(episodes);
-    const bootstrapDone = primaryBootstrapInBackground(primary, tiered);
-    bootstrapDone?.catch(() => {}); // awaited below, as retentionDone
-    const analysis = analyze(episodes, tiered, { bootstrapElsewhere: bootstrapDone !== null, primaryPairs: primary });
-    if (bootstrapDone) analysis.bootstrap = await bootstrapDone;
+    const bootstrap = primaryBootstrapInBackground(primary, tiered);
+    const retentionDone = analyzeRetentionInBackground(episodes, tiered);
+    retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
+    const analysis = analyze(episodes, tiered, { bootstrapElsewhere: bootstrap !== null, primaryPairs: primary });
+    // This thread draws the bootstrap's blocks the worker has not reached.
+    if (bootstrap) analysis.bootstrap = await bootstrap.finish();
     const retention = await retentionDone;
     keep("04-analysis.json", () => ({ ...analysis, retention }));
     progress.end("analyze");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapCorrelation, bootstrapCorrelations, normInter } from "../../analyses/bootstrap-correlation.ts";
+import { bootstrapCorrelation, bootstrapCorrelations, bootstrapInterval, bootstrapReplicates, normInter } from "../../analyses/bootstrap-correlation.ts";
 import { MPG, WT } from "./mtcars.ts";
 
 // Expected values: test/reference/bootstrap-reference.out (R boot 1.3-28: boot(), empinf(type = "jack"),
@@ -43,6 +43,29 @@ describe("bootstrapCorrelations (several pairs from one set of resamples)", () =
 
   it("refuses columns of different lengths", () => {
     expect(() => bootstrapCorrelations([WT, MPG.slice(1)], [[0, 1]])).toThrow(RangeError);
+  });
+});
+
+describe("bootstrapReplicates (any range of the replicates, on its own)", () => {
+  it("gives bootstrapCorrelation's intervals, to the last bit, however the replicates are cut into ranges", () => {
+    const whole = bootstrapCorrelation(WT, MPG, 500, 9);
+    for (const cuts of [[0, 500], [0, 250, 500], [0, 1, 137, 499, 500]]) {
+      const ranges = cuts.slice(1).map((to, k) => bootstrapReplicates(WT, MPG, 9, cuts[k]!, to));
+      expect(bootstrapInterval(WT, MPG, ranges, 500, 9)).toEqual(whole);
+    }
+  });
+
+  it("finds a range's starting state without drawing the ones before, across the 2^32 wrap of the stream", () => {
+    // 400,000 resamples of 32 cars: 12.8 million draws of step 0x6d2b79f5 wrap the 32-bit state thousands of times.
+    const late = bootstrapReplicates(WT, MPG, 5, 400_000, 400_003);
+    const drawn = bootstrapReplicates(WT, MPG, 5, 0, 400_003).subarray(400_000);
+    expect(Array.from(late)).toEqual(Array.from(drawn));
+  });
+
+  it("marks a resample with a constant variable NaN, and refuses ranges that do not add up to B", () => {
+    const constant = bootstrapReplicates([1, 1, 1, 2], [1, 2, 3, 4], 1, 0, 200);
+    expect(constant.some(Number.isNaN)).toBe(true);
+    expect(() => bootstrapInterval(WT, MPG, [bootstrapReplicates(WT, MPG, 9, 0, 100)], 500, 9)).toThrow(RangeError);
   });
 });
 

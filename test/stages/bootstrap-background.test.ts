@@ -1,6 +1,7 @@
 /**
  * The primary bootstrap on a worker thread (primaryBootstrapInBackground) gives exactly what analyze
- * gives in place; the worker runner (inBackground) does the work in place when no worker can do it.
+ * gives in place, whichever thread draws which block of its replicates; the worker runner
+ * (inBackground) does the work in place when no worker can do it.
  * The expected values are analyze's own results on the demo study's episodes.
  */
 import { describe, expect, it } from "vitest";
@@ -19,8 +20,20 @@ describe("the primary bootstrap on a worker thread", () => {
     const elsewhere = analyze(episodes, study, { bootstrapElsewhere: true, primaryPairs: pairs });
     expect(elsewhere.bootstrap).toBeNull();
     expect(inPlace.bootstrap).not.toBeNull();
-    expect(await later).toEqual(inPlace.bootstrap);
-    expect({ ...elsewhere, bootstrap: await later }).toEqual(inPlace);
+    const bootstrap = await later!.finish();
+    expect(bootstrap).toEqual(inPlace.bootstrap);
+    expect({ ...elsewhere, bootstrap }).toEqual(inPlace);
+  });
+
+  it("gives the same intervals, to the last bit, however the blocks fall between the threads", async () => {
+    const { study, episodes } = await demoStudyAndEpisodes();
+    const inPlace = analyze(episodes, study);
+    const pairs = primaryPairs(episodes);
+    // Finished at once: this thread draws most blocks. Finished after a wait: the worker has drawn them.
+    for (const blocks of [1, 7, 2000]) expect(await primaryBootstrapInBackground(pairs, study, 0, blocks)!.finish()).toEqual(inPlace.bootstrap);
+    const waited = primaryBootstrapInBackground(pairs, study, 0, 7)!;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await waited.finish()).toEqual(inPlace.bootstrap);
   });
 
   it("leaves a small study's bootstrap to analyze, and one above bootstrap.max_n to nobody", async () => {

@@ -133,7 +133,14 @@ export function analyzeClustering(columns: AnalysisColumns, study: Study, predic
     }
     const closed = events.length;
     const dropouts = events.reduce((a, v) => a + v, 0);
-    const clusters = new Set(ids).size;
+    // The clusters among them, counted by marking each (a Set of 50,000 numbers took 0.1 s a tier).
+    const seen = new Uint8Array(g);
+    let clusters = 0;
+    for (const c of ids) {
+      if (seen[c]) continue;
+      seen[c] = 1;
+      clusters++;
+    }
     if (closed === 0) return { tier, closed, dropouts, clusters, rate: null, ci: null, design_effect: null, effective_n: null };
     return { tier, closed, dropouts, clusters, ...clusteredProportion(events, ids, g, level) };
   });

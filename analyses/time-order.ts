@@ -3,8 +3,7 @@
  * usual case) are placed by a counting sort: one count per day, then each record in index order into
  * its day's next place, far faster than sorting a million records; other times by comparator. Ties
  * come first index first either way, so the order, and every sum taken along it, is the same on every
- * run and by either path. The order is an Int32Array: a plain array of a million numbers, made at its
- * full length, is a dictionary in V8 (every write a hash insert).
+ * run and by either path.
  */
 
 /** Whether times are whole numbers in [0, 2^20) (days: a counting sort's table is then at most 4 MB). */

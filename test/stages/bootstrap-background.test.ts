@@ -52,7 +52,7 @@ describe("inBackground", () => {
   });
 
   it("does the work in place when the worker cannot be given its data", async () => {
-    const script = new URL("../../pipeline/phases/analyze/bootstrap-worker.mjs", import.meta.url);
+    const script = new URL("../../pipeline/phases/analyze/retention-worker.mjs", import.meta.url);
     expect(await inBackground(script, { workerData: { f: () => 0 } }, () => "here")).toBe("here");
   });
 });

@@ -8,7 +8,7 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
 /**
  * Starts `script` (a worker module next to the caller) with `options` and resolves with the first
  * message it posts; `inPlace` gives the result when the worker gives none.
- * @example const done = inBackground(new URL("./bootstrap-worker.mjs", import.meta.url), { workerData }, () => compute()); … ; await done
+ * @example const done = inBackground(new URL("./retention-worker.mjs", import.meta.url), { workerData }, () => compute()); … ; await done
  */
 export function inBackground<T>(script: URL, options: WorkerOptions, inPlace: () => T): Promise<T> {
   const here = () => new Promise<T>((resolve) => resolve(inPlace()));

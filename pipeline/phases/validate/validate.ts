@@ -164,8 +164,7 @@ async function buildEpisodes(db: Db, study: Study, read: ReadFacts, cells: Cells
     SELECT e.*, e.src_row <> f.first_row AS id_repeated, f.first_row, p.previous_discharge, p.previous_row
     FROM e
     JOIN firsts f ON f.client_id_text IS NOT DISTINCT FROM e.client_id_text AND f.identity IS NOT DISTINCT FROM e.${episodeIdentity}
-    LEFT JOIN previous p ON p.src_row = e.src_row)
-    ORDER BY src_row`);
+    LEFT JOIN previous p ON p.src_row = e.src_row)`);
   await db.run(`CREATE OR REPLACE VIEW ${TABLES.typedEpisodes.name} AS SELECT *${empty.map(([c, type]) => `, NULL::${type} AS ${c}`).join("")} FROM ${TABLES.typedEpisodeRows.name}`);
 }
 

@@ -36,6 +36,17 @@ describe("the primary bootstrap on a worker thread", () => {
     expect(await waited.finish()).toEqual(inPlace.bootstrap);
   });
 
+  it("draws on the main thread the blocks a worker claimed but did not draw, and all of them when no worker starts", async () => {
+    const { study, episodes } = await demoStudyAndEpisodes();
+    const inPlace = analyze(episodes, study);
+    const pairs = primaryPairs(episodes);
+    const stopping = primaryBootstrapInBackground(pairs, study, 0, 7, new URL("../fixtures/workers/claims-and-stops.mjs", import.meta.url))!;
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the worker has claimed its two blocks and exited
+    expect(await stopping.finish()).toEqual(inPlace.bootstrap);
+    const missing = primaryBootstrapInBackground(pairs, study, 0, 7, new URL("./no-such-worker.mjs", import.meta.url))!;
+    expect(await missing.finish()).toEqual(inPlace.bootstrap);
+  });
+
   it("leaves a small study's bootstrap to analyze, and one above bootstrap.max_n to nobody", async () => {
     const { study, episodes } = await demoStudyAndEpisodes();
     expect(primaryBootstrapInBackground(primaryPairs(episodes), study)).toBeNull(); // the demo's 523 pairs: in place

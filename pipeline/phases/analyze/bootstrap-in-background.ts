@@ -36,7 +36,14 @@ export interface BackgroundBootstrap {
  * better done in place (too few pairs) or not done at all: then analyze does it, or leaves it out.
  * @example const pairs = primaryPairs(episodes); const boot = primaryBootstrapInBackground(pairs, study); const a = analyze(episodes, study, { bootstrapElsewhere: boot !== null, primaryPairs: pairs }); if (boot) a.bootstrap = await boot.finish()
  */
-export function primaryBootstrapInBackground(pairs: { x: number[]; y: number[] }, study: Study, minPairs = BOOTSTRAP_BACKGROUND_MIN_PAIRS, blocks = BOOTSTRAP_BLOCKS): BackgroundBootstrap | null {
+export function primaryBootstrapInBackground(
+  pairs: { x: number[]; y: number[] },
+  study: Study,
+  minPairs = BOOTSTRAP_BACKGROUND_MIN_PAIRS,
+  blocks = BOOTSTRAP_BLOCKS,
+  /** The worker's module (a test gives one that fails, or stops after claiming a block). */
+  script = new URL("./bootstrap-worker.mjs", import.meta.url),
+): BackgroundBootstrap | null {
   const n = pairs.x.length;
   if (n < minPairs || !bootstrapsPrimary(n, study)) return null;
   const { b, seed } = study.bootstrap;
@@ -51,7 +58,7 @@ export function primaryBootstrapInBackground(pairs: { x: number[]; y: number[] }
     next: new Int32Array(new SharedArrayBuffer(4)),
     state: new Int32Array(new SharedArrayBuffer(4 * count)),
   };
-  const worker = startWorker({ x: Float64Array.from(pairs.x), y: Float64Array.from(pairs.y), seed, b, ...shared });
+  const worker = startWorker(script, { x: Float64Array.from(pairs.x), y: Float64Array.from(pairs.y), seed, b, ...shared });
   const allDrawn = () => shared.state.every((_, k) => Atomics.load(shared.state, k) === DRAWN);
   return {
     async finish() {
@@ -67,10 +74,10 @@ export function primaryBootstrapInBackground(pairs: { x: number[]; y: number[] }
 }
 
 /** Starts the worker: `stopped` resolves once it has drawn its blocks, failed or exited; stop() ends it. */
-function startWorker(workerData: { x: Float64Array; y: Float64Array; seed: number; b: number } & SharedBlocks): { stopped: Promise<void>; stop(): void } {
+function startWorker(script: URL, workerData: { x: Float64Array; y: Float64Array; seed: number; b: number } & SharedBlocks): { stopped: Promise<void>; stop(): void } {
   let worker: Worker;
   try {
-    worker = new Worker(new URL("./bootstrap-worker.mjs", import.meta.url), { workerData, transferList: [workerData.x.buffer as ArrayBuffer, workerData.y.buffer as ArrayBuffer] });
+    worker = new Worker(script, { workerData, transferList: [workerData.x.buffer as ArrayBuffer, workerData.y.buffer as ArrayBuffer] });
   } catch {
     return { stopped: Promise.resolve(), stop: () => {} };
   }

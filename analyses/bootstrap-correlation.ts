@@ -29,8 +29,9 @@ export interface BootstrapInterval {
  * @example bootstrapCorrelation(wt, mpg, 2000, 1).bca // [lower, upper]
  */
 export function bootstrapCorrelation(x: readonly number[], y: readonly number[], b = 2000, seed = 1, level = 0.95): BootstrapInterval {
-  if (x.length !== y.length) throw new RangeError("bootstrapCorrelation: needs two equal-length arrays of at least 4 pairs");
-  return bootstrapCorrelations([x, y], [[0, 1]], b, seed, level)[0]!;
+  if (x.length !== y.length || x.length < 4) throw new RangeError("bootstrapCorrelation: needs two equal-length arrays of at least 4 pairs");
+  correlationCoefficient(x, y); // throws when a variable is constant, before any resample is drawn
+  return bootstrapInterval(x, y, [bootstrapReplicates(x, y, seed, 0, b)], b, seed, level);
 }
 
 /**
@@ -111,23 +112,20 @@ export function bootstrapCorrelations(
   const squares = new Float64Array(k);
   const reps: number[][] = pairs.map(() => []);
   // A resample is held as how often each case was drawn, so every sum is one sequential pass over
-  // the cases (fast, and the same whichever other pairs share the resample).
+  // the cases (fast, and the same whichever other pairs share the resample). A single pair (the
+  // primary correlation) goes through bootstrapReplicates, whose one pass makes the same additions
+  // in the same order, so the same replicates to the last bit.
   const counts = new Int32Array(n);
-  // One pair of two columns (the primary correlation): every sum of a resample in one pass, the
-  // same additions in the same order as the general loop, so the same replicates to the last bit.
-  const onePair = k === 2 && m === 1 && pairs[0]![0] === 0 && pairs[0]![1] === 1;
-  let product = 0; // Σwxy of the one pair
   let state = seed >>> 0; // mulberry32, as seededUniform: b·n draws
   for (let r = 0; r < b; r++) {
     state = resampleCounts(counts, state);
-    if (onePair) product = pairSums(counts, centred[0]!, centred[1]!, sum, squares);
-    else for (let v = 0; v < k; v++) [sum[v], squares[v]] = weightedSums(counts, centred[v]!);
+    for (let v = 0; v < k; v++) [sum[v], squares[v]] = weightedSums(counts, centred[v]!);
     for (let p = 0; p < m; p++) {
       const [i, j] = pairs[p]!;
       const vx = squares[i]! - (sum[i]! * sum[i]!) / n;
       const vy = squares[j]! - (sum[j]! * sum[j]!) / n;
       // A resample with a constant variable has no r; it is left out and counted.
-      if (vx > 0 && vy > 0) reps[p]!.push(Math.max(-1, Math.min(1, ((onePair ? product : weightedProduct(counts, centred[i]!, centred[j]!)) - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy))));
+      if (vx > 0 && vy > 0) reps[p]!.push(Math.max(-1, Math.min(1, (weightedProduct(counts, centred[i]!, centred[j]!) - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy))));
     }
   }
   return pairs.map(([i, j], p) => intervals(columns[i]!, columns[j]!, estimates[p]!, reps[p]!, b, seed, level));

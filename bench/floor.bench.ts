@@ -3,6 +3,7 @@
  * pipeline: each formulation of bench/floor-step.mjs in a fresh process, timed from outside with its
  * peak memory (/usr/bin/time), medians over the runs.
  *   npm run bench:floor -- --episodes 1000000 --therapists 50000 --sites 50 --order shuffled --runs 3
+ * `--steps one-pass,one-pass-file` runs only those formulations.
  * The study is the one `npm run bench` generates for the same shape (bench/study-cache.ts).
  */
 import { execFileSync } from "node:child_process";
@@ -15,19 +16,22 @@ import { median } from "simple-statistics";
 import { SHAPE_OPTIONS, shapeFrom } from "./shape-options.ts";
 import { cachedStudy } from "./study-cache.ts";
 
-const { values } = parseArgs({ options: { ...SHAPE_OPTIONS, runs: { type: "string", default: "3" } } });
+const { values } = parseArgs({ options: { ...SHAPE_OPTIONS, runs: { type: "string", default: "3" }, steps: { type: "string" } } });
 const STEP = fileURLToPath(new URL("./floor-step.mjs", import.meta.url));
 const dir = cachedStudy(shapeFrom(values));
 // The issue's per-client query was first timed on sessions in client order; "per-client-sorted" runs it
 // on a copy of the sessions sorted by client and date (made once, untimed), to show what the order costs.
 const sorted = mkdtempSync(join(tmpdir(), "alliance-floor-sorted-"));
-execFileSync(process.execPath, [STEP, "sort", dir, sorted], { stdio: "inherit" });
+const chosen = values.steps?.split(",") ?? null;
+if (!chosen || chosen.includes("per-client-sorted")) execFileSync(process.execPath, [STEP, "sort", dir, sorted], { stdio: "inherit" });
 /** Each formulation: its name, its step in floor-step.mjs, and the study folder it reads. */
-const STEPS: [string, string, string][] = [
+const ALL_STEPS: [string, string, string][] = [
   ...["scan", "per-client"].map((s): [string, string, string] => [s, s, dir]),
   ["per-client-sorted", "per-client", sorted],
-  ...["view-join", "table-join", "js-summary", "js-table", "js-fetch", "one-pass"].map((s): [string, string, string] => [s, s, dir]),
+  ...["view-join", "table-join", "js-summary", "js-table", "js-fetch", "one-pass", "one-pass-file"].map((s): [string, string, string] => [s, s, dir]),
 ];
+const STEPS = chosen ? ALL_STEPS.filter(([name]) => chosen.includes(name)) : ALL_STEPS;
+if (chosen && STEPS.length !== chosen.length) throw new Error(`--steps takes some of ${ALL_STEPS.map(([name]) => name).join(", ")}`);
 
 function once(step: string, from: string): { seconds: number; peakMb: number } {
   const tmp = mkdtempSync(join(tmpdir(), "alliance-floor-"));

@@ -21,8 +21,9 @@ const STEP = fileURLToPath(new URL("./floor-step.mjs", import.meta.url));
 const dir = cachedStudy(shapeFrom(values));
 // The issue's per-client query was first timed on sessions in client order; "per-client-sorted" runs it
 // on a copy of the sessions sorted by client and date (made once, untimed), to show what the order costs.
-const sorted = mkdtempSync(join(tmpdir(), "alliance-floor-sorted-"));
 const chosen = values.steps?.split(",") ?? null;
+const sorted = mkdtempSync(join(tmpdir(), "alliance-floor-sorted-"));
+process.on("exit", () => rmSync(sorted, { recursive: true, force: true }));
 if (!chosen || chosen.includes("per-client-sorted")) execFileSync(process.execPath, [STEP, "sort", dir, sorted], { stdio: "inherit" });
 /** Each formulation: its name, its step in floor-step.mjs, and the study folder it reads. */
 const ALL_STEPS: [string, string, string][] = [
@@ -47,4 +48,3 @@ for (const [name, step, from] of STEPS) {
   const runs = Array.from({ length: Number(values.runs) }, () => once(step, from));
   console.log(`${name.padEnd(18)} ${median(runs.map((r) => r.seconds)).toFixed(2).padStart(6)} s  ${String(median(runs.map((r) => r.peakMb))).padStart(6)} MB`);
 }
-rmSync(sorted, { recursive: true, force: true });

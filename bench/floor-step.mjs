@@ -83,17 +83,13 @@ async function onePass(fromFile) {
   /** @param {string} from */
   const flagged = (from) => `(SELECT *, ${rules.map((r, i) => `coalesce(${r}, FALSE) AS c${i}`).join(", ")}, NOT (${rules.map((_, i) => `c${i}`).join(" OR ")}) AS ok FROM ${from})`;
   const packed = rules.map((_, i) => `(c${i}::BIGINT << ${8 * i})`).join(" + ");
-  /** @param {string} k */
-  const agg = (k) => `count(*) FILTER (WHERE ${k}) AS n, max(d) FILTER (WHERE ${k}) AS last_session, avg(a) FILTER (WHERE ${k}) AS mean_alliance,
-    arg_min(o, d) FILTER (WHERE ${k} AND o IS NOT NULL) AS outcome_first, arg_max(o, d) FILTER (WHERE ${k} AND o IS NOT NULL) AS outcome_last,
-    arg_min(a, d, 3) FILTER (WHERE ${k} AND a IS NOT NULL) AS early`;
   if (!fromFile) await db.run(`CREATE TABLE s AS SELECT * FROM ${typed}`);
   const numbered = fromFile ? `(SELECT row_number() OVER () AS src_row, * FROM ${typed})` : "(SELECT rowid AS src_row, * FROM s)";
   await db.run(`CREATE TABLE pass AS SELECT ep, sum(${packed}) AS rule_counts, count(d)::INTEGER AS n_dated,
-      bit_count(bit_or(1::UBIGINT << ((d - DATE '2000-01-01') & 63)))::INTEGER AS day_bits, ${agg("ok")}
+      bit_count(bit_or(1::UBIGINT << ((d - DATE '2000-01-01') & 63)))::INTEGER AS day_bits, ${summary("ok")}
     FROM ${flagged(joined(fromFile ? typed : "s"))} GROUP BY ep`);
   await db.run(`CREATE TABLE twice AS SELECT ep FROM pass WHERE ep IS NULL OR day_bits < n_dated`);
-  await db.run(`CREATE TABLE recount AS SELECT ep, ${agg("ok AND NOT duplicate")}, count(*) FILTER (WHERE duplicate) AS duplicates
+  await db.run(`CREATE TABLE recount AS SELECT ep, ${summary("ok AND NOT duplicate")}, count(*) FILTER (WHERE duplicate) AS duplicates
     FROM (SELECT *, d IS NOT NULL AND row_number() OVER (PARTITION BY ep, client, d ORDER BY src_row) > 1 AS duplicate
           FROM ${flagged(joined(`(SELECT * FROM ${numbered} WHERE client IN (SELECT l.client FROM links l JOIN twice t ON t.ep = l.ep))`))}
           WHERE ep IN (SELECT ep FROM twice)) GROUP BY ep`);

@@ -102,6 +102,17 @@ export interface LabelColumn {
  * text written YYYY-MM-DD) into a LabelColumn, a date's values written YYYY-MM-DD.
  */
 export type TypedKind = "number" | "flag" | "label" | "date";
+
+/** A day number no DATE has (DuckDB's dates lie strictly between ±2^31 days): a null date as read. */
+const NO_DAY = -(2 ** 31);
+
+/** The array queryTyped reads each kind into, and what a null becomes there. */
+const READ_INTO = {
+  number: { array: Float64Array, nullAs: NaN },
+  flag: { array: Uint8Array, nullAs: 0 },
+  label: { array: Int32Array, nullAs: -1 },
+  date: { array: Int32Array, nullAs: NO_DAY },
+} as const;
 export type TypedColumn = Float64Array | Uint8Array | LabelColumn;
 
 /**
@@ -135,14 +146,11 @@ export async function queryTyped(db: Db, table: string, kinds: Record<string, Ty
   for (const [i, name] of names.entries()) if (kinds[name] === "label") await db.run(`DROP TYPE IF EXISTS query_typed_${i}`);
   // The result is held whole: its chunks are taken in order, without an await per chunk.
   const total = result.rowCount;
-  const read = names.map((name) => (kinds[name] === "number" ? new Float64Array(total) : kinds[name] === "flag" ? new Uint8Array(total) : new Int32Array(total)));
+  const read = names.map((name) => new READ_INTO[kinds[name]!].array(total));
   let at = 0;
   for (let k = 0; k < result.chunkCount; k++) {
     const chunk = result.getChunk(k);
-    for (const [c, column] of read.entries()) {
-      const kind = kinds[names[c]!]!;
-      readValues(chunk.getColumnVector(c), column, at, kind === "number" ? NaN : kind === "flag" ? 0 : kind === "label" ? -1 : NO_DAY);
-    }
+    for (const [c, column] of read.entries()) readValues(chunk.getColumnVector(c), column, at, READ_INTO[kinds[names[c]!]!].nullAs);
     at += chunk.rowCount;
   }
   return Object.fromEntries(
@@ -155,9 +163,6 @@ export async function queryTyped(db: Db, table: string, kinds: Record<string, Ty
     }),
   );
 }
-
-/** A day number no DATE has (DuckDB's dates lie strictly between ±2^31 days): a null date as read. */
-const NO_DAY = -(2 ** 31);
 
 /**
  * Day numbers (days since 1970-01-01, NO_DAY for null) as a LabelColumn of YYYY-MM-DD text, days

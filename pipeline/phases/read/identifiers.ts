@@ -171,12 +171,14 @@ export async function findIdentifiers(db: Db, table: string, columns: string[], 
       ...(conditional ? [{ kind: conditional.kind, sql: conditional.valueSql("v") }] : []),
       ...VALUE_RULES.map((r) => ({ kind: r.kind, sql: `regexp_matches(v, ${sqlString(r.re)})` })),
     ];
-    const count = (c: { sql: string }, i: number) => `count(*) FILTER (WHERE ${c.sql})::INTEGER AS m${i}`;
-    // The column-name rule's test sees every distinct value; the value patterns, names and dates only
-    // those that may match them (MAY_MATCH). Each count FILTER costs a pass over the values it sees.
-    const everyValue = ["count(*)::INTEGER AS n_values", ...(conditional ? [count(checks[0]!, 0)] : [])];
+    const counts = checks.map((c, i) => `count(*) FILTER (WHERE ${c.sql})::INTEGER AS m${i}`);
+    // The column-name rule's test (the first check, if any) sees every distinct value; the value
+    // patterns, names and dates only those that may match them (MAY_MATCH). Each count FILTER costs a
+    // pass over the values it sees.
+    const seenWhole = conditional ? 1 : 0; // how many checks see every value
+    const everyValue = ["count(*)::INTEGER AS n_values", ...counts.slice(0, seenWhole)];
     const mayMatch = [
-      ...checks.map((c, i) => (conditional && i === 0 ? null : count(c, i))).filter((c) => c !== null),
+      ...counts.slice(seenWhole),
       `count(${dateYearSql("v")})::INTEGER AS n_dates, median(${dateYearSql("v")})::DOUBLE AS median_year`,
       `count(*) FILTER (WHERE regexp_full_match(trim(v), ${sqlString(PERSON_NAME_RE)}))::INTEGER AS n_names`,
     ];

@@ -9,12 +9,13 @@ import { validateCommand } from "./commands/validate.ts";
 import { initCommand } from "./commands/init.ts";
 import { reportCommand } from "./commands/report.ts";
 import { metaCommand } from "./commands/meta.ts";
+import { appCommand } from "./commands/app.ts";
 
 export { DEMO_CONFIG } from "./commands/run.ts";
 export type { Io } from "./commands/command.ts";
 
 /** Every command, in the order `alliance --help` lists them. */
-export const COMMANDS: readonly Command[] = [runStudyCommand, validateCommand, initCommand, demoCommand, reportCommand, metaCommand];
+export const COMMANDS: readonly Command[] = [appCommand, runStudyCommand, validateCommand, initCommand, demoCommand, reportCommand, metaCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

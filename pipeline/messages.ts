@@ -256,6 +256,52 @@ export const MESSAGES = {
     text: (a) => `the run was interrupted (${a.signal}) before it finished, so nothing of it was published`,
     fix: () => "Run the command again; the previous outputs were left as they were.",
   }),
+  // ── The app (alliance app: pipeline/app/) ────────────────────────────────────────────────────
+  /** --port names a port that another program already uses. */
+  E_APP_PORT_IN_USE: entry<{ port: number }>({
+    text: (a) => `port ${a.port} is already in use, so the app cannot listen on it`,
+    fix: () => "Leave out --port to take a free port, or give another one.",
+  }),
+  /** The workspace folder cannot be made or written. */
+  E_APP_WORKSPACE: entry<{ reason: string }>({
+    text: (a) => `the app's workspace cannot be used (${a.reason})`,
+    fix: () => "Give --workspace a folder you may write to, on a disk with room.",
+  }),
+  /** A request sent to another host name than the app's loopback address (DNS rebinding; answered 403). */
+  E_APP_HOST: entry<{ host: string }>({
+    text: (a) => `the request was sent to host "${a.host}", not to this app`,
+    fix: () => "Open the address that `alliance app` printed (127.0.0.1 or localhost with its port).",
+  }),
+  /** A request from a page of another origin (answered 403; the app sends no CORS headers). */
+  E_APP_ORIGIN: entry<{ origin: string }>({
+    text: (a) => `a page of another origin (${a.origin}) may not use this app`,
+    fix: () => "Use the app from its own page.",
+  }),
+  /** An /api request without the app's token (answered 401). */
+  E_APP_TOKEN: entry({
+    text: () => "this request has no valid token",
+    fix: () => "Open the address with ?token=… that `alliance app` printed, or send `Authorization: Bearer <token>`.",
+  }),
+  /** An upload larger than the app's limit (answered 413). */
+  E_APP_UPLOAD_TOO_LARGE: entry<{ limitMb: number }>({
+    text: (a) => `the file is larger than the app's upload limit of ${a.limitMb} MB`,
+    fix: () => "Start the app with a larger --upload-limit (in MB), or split the export.",
+  }),
+  /** A study, run or file the app does not have (answered 404). */
+  E_APP_NOT_FOUND: entry<{ what: string }>({
+    text: (a) => `there is no ${a.what}`,
+    fix: () => "Check the id in the address; a deleted study's files are gone.",
+  }),
+  /** A request the app cannot act on as sent (answered 400 or 409). */
+  E_APP_REQUEST: entry<{ reason: string }>({
+    text: (a) => a.reason,
+    fix: () => "See docs/app.md for what each route takes.",
+  }),
+  /** The config is not yet complete: a run or validation needs one that passes every check (answered 409). */
+  E_APP_CONFIG_INCOMPLETE: entry<{ todos: string[] }>({
+    text: (a) => `the study's config is not complete yet${a.todos.length ? ` (to fill in: ${a.todos.join(", ")})` : ""}`,
+    fix: () => "Complete the mapping step (or PUT a config that passes) before validating or running.",
+  }),
   // ── The release check (privacy/release-check.ts): nothing is published until it passes ─────────
   /** A value of the client-id column in a file about to be published; the value is never shown. */
   E_RELEASE_CLIENT_ID: entry<{ distinct: number }>({

@@ -50,6 +50,11 @@ export interface RunOptions {
   pdf?: boolean;
   /** Says what each phase did and how long it took (pipeline/progress.ts); silent by default. */
   progress?: Progress;
+  /**
+   * A browser already running, to print the PDF with (the app keeps one warm between runs); the run
+   * neither starts nor closes it. Without it the run starts its own and closes it at the end.
+   */
+  printer?: Printer;
 }
 
 export interface RunSummary {
@@ -77,7 +82,8 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
   // once validate, the peak of its memory, is over (see REPORT_TOOLS_AFTER_VALIDATE).
   const tools: { printer: Promise<Result<Printer>> | null; charts: Promise<typeof import("./report/charts.ts")> | null } = { printer: null, charts: null };
   const startReportTools = () => {
-    tools.printer = options.pdf !== false ? import("./report/pdf.ts").then((m) => m.openPrinter()) : null;
+    if (options.pdf === false) tools.printer = null;
+    else tools.printer = options.printer ? Promise.resolve(ok(options.printer)) : import("./report/pdf.ts").then((m) => m.openPrinter());
     tools.printer?.catch(() => {}); // awaited below (or closed in finally)
     tools.charts = import("./report/charts.ts");
     tools.charts.catch(() => {});
@@ -160,7 +166,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     return ok({ outDir, results, files, notices, release });
   } finally {
     // The browser closes while the database does (each takes about 0.1 s on the demo).
-    const closing = tools.printer?.then((opened) => (opened.ok ? opened.value.close() : undefined)).catch(() => {});
+    const closing = options.printer ? undefined : tools.printer?.then((opened) => (opened.ok ? opened.value.close() : undefined)).catch(() => {});
     closeDb(db);
     await closing;
   }

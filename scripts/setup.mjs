@@ -4,6 +4,7 @@
 // not `npm ci`, which in npm 11 rejects the lockfiles npm 11 writes when optional
 // platform packages are involved)
 // the compiled JavaScript in dist/ that `alliance` runs (when the sources changed since the last build),
+// the app's page in dist/ui, built from ui/ by Vite (likewise),
 // and the system Chromium for PDF output (apt-get, when absent and we may install it).
 // When everything is present it only reads two small files and returns.
 import { createHash } from "node:crypto";
@@ -12,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findBrowser, INSTALL_BROWSER_HINT } from "../pipeline/report/find-browser.js";
-import { build, isBuilt } from "./compiled.mjs";
+import { build, buildUi, isBuilt, isUiBuilt } from "./compiled.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** @param {string} line */
@@ -21,6 +22,7 @@ const say = (line) => console.error(`[setup] ${line}`);
 checkNode();
 ensureDependencies();
 ensureBuild();
+ensureUi();
 ensureBrowser();
 
 function checkNode() {
@@ -53,6 +55,15 @@ function ensureBuild() {
   say("compiling the TypeScript sources into dist/ (tsc -p tsconfig.build.json)…");
   if (!build(root)) {
     say("the build failed; see the messages above.");
+    process.exit(1);
+  }
+}
+
+function ensureUi() {
+  if (isUiBuilt(root)) return;
+  say("building the app's page into dist/ui (vite build)…");
+  if (!buildUi(root)) {
+    say("the page's build failed; see the messages above.");
     process.exit(1);
   }
 }

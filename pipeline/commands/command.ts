@@ -11,14 +11,15 @@
  * A study too large for the machine (DuckDB out of memory) is a coded refusal, not a stack trace.
  */
 import { chmodSync, mkdirSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { formatProblem, type Problem } from "../problem.ts";
 import { outOfMemoryProblem, problem } from "../messages.ts";
 import { onEarlyStop, sweepLeftovers } from "../leftovers.ts";
 import { progressOn, SILENT, type Progress } from "../progress.ts";
 import { stageOutput, type Owned, type StagedOutput } from "../output/staged-output.ts";
-import { releaseCheck, type ReleaseRules } from "../privacy/release-check.ts";
+import type { ReleaseRules } from "../privacy/release-check.ts";
+import { publishChecked } from "../output/publish.ts";
 
 export interface Io {
   out: (line: string) => void;
@@ -137,19 +138,14 @@ export async function runCommand(command: Command, args: string[], io: Io): Prom
   }
   // The release check reads what is about to be published; nothing is, unless it passes.
   const release = outcome.value.release;
-  if (release) {
-    ctx.progress.begin("check");
-    const checked = await Promise.all(staged.map((s) => releaseCheck(s.dir, release)));
-    ctx.progress.end("check", "release check of the outputs");
-    const found = checked.flatMap((r, i) => r.problems.map((p) => ({ ...p, where: { ...p.where, file: join(shown(staged[i]!.target), p.where?.file ?? "") } })));
-    if (found.length) {
-      for (const s of staged) s.discard();
-      printProblems(io, `the release check found ${count(found, "problem")}; nothing was published`, found);
-      for (const s of staged) io.err(`alliance: the previous outputs in ${shown(s.target)} were left as they were`);
-      return 1;
-    }
+  if (release) ctx.progress.begin("check");
+  const found = await publishChecked(staged, release, (s) => shown(s.target));
+  if (release) ctx.progress.end("check", "release check of the outputs");
+  if (found.length) {
+    printProblems(io, `the release check found ${count(found, "problem")}; nothing was published`, found);
+    for (const s of staged) io.err(`alliance: the previous outputs in ${shown(s.target)} were left as they were`);
+    return 1;
   }
-  for (const s of staged) s.commit();
   for (const n of outcome.value.notices ?? []) io.err(`alliance: note: ${formatProblem(n)}`);
   for (const line of outcome.value.stdout) io.out(line);
   for (const f of outcome.value.failures ?? []) printProblems(io, f.headline, f.problems);

@@ -11,6 +11,7 @@ import { slashedDateSql } from "../dates.ts";
 import { problem } from "../messages.ts";
 import { fail, ok, type Result } from "../problem.ts";
 import { loadSource, type LoadedFile } from "../phases/read/load-source.ts";
+import type { InputSource } from "../config/study.ts";
 import { findItemGroup } from "./item-groups.ts";
 import { findIdentifiers, nameWords } from "../phases/read/identifiers.ts";
 
@@ -33,6 +34,7 @@ interface Profile {
 
 interface Table {
   file: string;
+  source: InputSource;
   loaded: LoadedFile;
   rows: number;
   profiles: Profile[];
@@ -42,29 +44,46 @@ const TODO = "TODO";
 
 export async function runInit(paths: string[], out: string | null): Promise<Result<{ path: string; blanks: string[] }>> {
   for (const p of paths) if (!existsSync(p)) return fail(problem("E_FILE_UNREADABLE", { role: "data", reason: "it does not exist" }, { file: p }));
+  const configPath = resolve(out ?? join(dirname(resolve(paths[0]!)), "study.yaml"));
+  const sources = paths.map((p): InputSource => ({ path: resolve(p), format: null, sheet: null, delimiter: null, encoding: null }));
+  const proposal = await proposeStudy(sources, dirname(configPath));
+  if (!proposal.ok) return proposal;
+  writeFileSync(configPath, proposal.value.text);
+  return ok({ path: configPath, blanks: proposal.value.blanks });
+}
+
+/** What init proposes for some files: the commented config text, its blanks, and the columns it proposes to drop. */
+export interface Proposal {
+  text: string;
+  blanks: string[];
+  flagged: { column: string; kind: string }[];
+}
+
+/**
+ * Reads one or two data files, each as its source says (format, delimiter, encoding; null = detect),
+ * and proposes a config for them, with file paths relative to `configDir`. Writes nothing: `alliance
+ * init` writes the text, and the app keeps it in its workspace.
+ */
+export async function proposeStudy(sources: InputSource[], configDir: string): Promise<Result<Proposal>> {
   const db = await openDb();
   try {
     const tables: Table[] = [];
     const flagged: { column: string; kind: string }[] = [];
-    for (const [i, p] of paths.entries()) {
-      const source = { path: resolve(p), format: null, sheet: null, delimiter: null, encoding: null };
+    for (const [i, source] of sources.entries()) {
       let loaded: LoadedFile;
       try {
         const read = await loadSource(db, source, `t${i}`, [], new Set());
         if (!read.ok) return read;
         loaded = read.value;
       } catch (e) {
-        return fail(problem("E_FILE_UNPARSEABLE", { format: null, detail: (e as Error).message }, { file: basename(p) }));
+        return fail(problem("E_FILE_UNPARSEABLE", { format: null, detail: (e as Error).message }, { file: basename(source.path) }));
       }
       const ids = await findIdentifiers(db, `t${i}`, loaded.columns, { isStaffOrPlace: namedStaffOrPlace });
       flagged.push(...ids.map((f) => ({ column: f.column, kind: f.kind })));
       const keep = loaded.columns.filter((c) => !ids.some((f) => f.column === c));
-      tables.push({ file: resolve(p), loaded, rows: loaded.rows!, profiles: await profileColumns(db, `t${i}`, keep) });
+      tables.push({ file: source.path, source, loaded, rows: loaded.rows!, profiles: await profileColumns(db, `t${i}`, keep) });
     }
-    const configPath = resolve(out ?? join(dirname(resolve(paths[0]!)), "study.yaml"));
-    const { text, blanks } = proposeConfig(tables, flagged, dirname(configPath));
-    writeFileSync(configPath, text);
-    return ok({ path: configPath, blanks });
+    return ok({ ...proposeConfig(tables, flagged, configDir), flagged });
   } finally {
     closeDb(db);
   }

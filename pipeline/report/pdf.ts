@@ -45,6 +45,8 @@ export interface PdfOutput {
 export interface Printer {
   print(html: string): Promise<PdfOutput>;
   close(): Promise<void>;
+  /** Whether the browser is still running (the app starts a new one when it has died). */
+  alive(): boolean;
 }
 
 /** Start the browser; pages may be printed concurrently. Close it when done. */
@@ -93,9 +95,10 @@ export async function openPrinter(browserPath: string | null = findBrowser()): P
       }
     },
     async close() {
-      await browser.close();
+      await browser.close().catch(() => {}); // a browser that died is already closed
       removeProfile();
     },
+    alive: () => browser.connected,
   });
 }
 

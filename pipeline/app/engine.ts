@@ -171,6 +171,8 @@ export function createEngine(options: { pdf: boolean }) {
     },
     /** Whether a run of the study is queued or running. */
     busy: (studyId: string) => [...runs.values()].some((r) => r.study === studyId && (r.status === "queued" || r.status === "running")),
+    /** The warm browser's process id, or null when none runs (for tests of a browser that dies). */
+    browserPid: async () => ((printer ? await printer : null)?.pid() ?? null),
     /** Starts the browser ahead of the first run. */
     warm: () => (options.pdf ? warmPrinter().then(() => undefined) : Promise.resolve()),
     async close() {

@@ -47,6 +47,8 @@ export interface Printer {
   close(): Promise<void>;
   /** Whether the browser is still running (the app starts a new one when it has died). */
   alive(): boolean;
+  /** The browser's process id (for tests of a browser that dies). */
+  pid(): number | null;
 }
 
 /** Start the browser; pages may be printed concurrently. Close it when done. */
@@ -99,6 +101,7 @@ export async function openPrinter(browserPath: string | null = findBrowser()): P
       removeProfile();
     },
     alive: () => browser.connected,
+    pid: () => browser.process()?.pid ?? null,
   });
 }
 

@@ -20,7 +20,7 @@ import { startApp, type RunningApp } from "../pipeline/app/server.ts";
 import { SHAPE_OPTIONS, shapeFrom } from "./shape-options.ts";
 import { cachedStudy } from "./study-cache.ts";
 
-const { values } = parseArgs({ options: { ...SHAPE_OPTIONS, runs: { type: "string", default: "5" } } });
+const { values } = parseArgs({ options: { ...SHAPE_OPTIONS, runs: { type: "string", default: "5" }, "no-cli": { type: "boolean", default: false } } });
 const BIN = fileURLToPath(new URL("../bin/alliance.mjs", import.meta.url));
 const RUNS = Number(values.runs);
 
@@ -41,6 +41,9 @@ async function addStudy(app: RunningApp, dir: string): Promise<string> {
   return made.id;
 }
 
+/** Each phase's seconds in the app's runs (from their `end` events), for the breakdown. */
+const phases = new Map<string, number[]>();
+
 /** One run in the app: from the request to the `done` event, in seconds. */
 async function appRun(app: RunningApp, id: string): Promise<number> {
   const started = performance.now();
@@ -51,6 +54,7 @@ async function appRun(app: RunningApp, id: string): Promise<number> {
   if (!/event: done\n/.test(text)) throw new Error(`the app's run failed: ${text.slice(-500)}`);
   const record = await api(app, "GET", `/api/studies/${id}/runs/${run}`);
   if (!record.files.includes("report.pdf")) throw new Error("the app's run wrote no PDF");
+  for (const e of record.events as { type: string; phase: string; seconds: number }[]) if (e.type === "end") phases.set(e.phase, [...(phases.get(e.phase) ?? []), e.seconds]);
   return seconds;
 }
 
@@ -80,15 +84,17 @@ try {
   for (const s of studies) {
     const id = await addStudy(app, s.dir);
     await appRun(app, id); // the first run warms the app: modules loaded, Chromium started
+    phases.clear();
     const warm: number[] = [];
     const cli: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       warm.push(await appRun(app, id));
-      cli.push(cliRun(s.dir));
+      if (!values["no-cli"]) cli.push(cliRun(s.dir));
     }
     console.log(`${s.name}`);
     console.log(`  app, warm:  ${fmt(warm)}`);
-    console.log(`  CLI:        ${fmt(cli)}`);
+    if (cli.length) console.log(`  CLI:        ${fmt(cli)}`);
+    console.log(`  app's phases, medians: ${[...phases].map(([p, xs]) => `${p} ${median(xs).toFixed(2)}`).join(", ")}`);
   }
 } finally {
   await app.close();

@@ -60,7 +60,7 @@ export function createEngine(options: { pdf: boolean }) {
     if (current?.alive()) return current;
     if (current) await current.close();
     printer = import("../report/pdf.ts").then(async (m) => {
-      const opened = await m.openPrinter().catch(() => null);
+      const opened = await m.openPrinter(undefined, { reuseTabs: true }).catch(() => null);
       return opened?.ok ? opened.value : null;
     });
     return printer;

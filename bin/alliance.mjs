@@ -15,5 +15,17 @@ const load = (name) => import(pathToFileURL(compiled ? join(root, "dist", "pipel
 // have moved row-level data, and the staging folder of outputs not yet published.
 const { removeAtExit } = await load("leftovers");
 removeAtExit();
+// No stack trace reaches a user: an error nobody caught (a bug, or a library's stray rejection) is
+// printed as a coded problem, and the process exits 1 (ALLIANCE_DEBUG=1 prints the stack too).
+const [{ problem }, { formatProblem }] = await Promise.all([load("messages"), load("problem")]);
+/** @param {unknown} e */
+const crash = (e) => {
+  const detail = e instanceof Error ? e.message.split("\n")[0] : String(e);
+  process.stderr.write(`alliance: ${formatProblem(problem("E_INTERNAL_ERROR", { detail }))}\n`);
+  if (process.env.ALLIANCE_DEBUG) console.error(e);
+  process.exit(1);
+};
+process.on("uncaughtException", crash);
+process.on("unhandledRejection", crash);
 const { main } = await load("cli");
 process.exitCode = await main(process.argv.slice(2));

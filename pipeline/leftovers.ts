@@ -15,6 +15,8 @@ import { join } from "node:path";
 
 const open = new Set<string>();
 const atStop: ((signal: NodeJS.Signals) => void)[] = [];
+/** Processes this one started and must not leave running (the browser that prints the PDF). */
+const children = new Set<number>();
 
 /** Folder-name prefixes in the system's temporary folder, each followed by `<pid>-`. */
 export const TEMP_PREFIXES = { spill: "alliance-duckdb-", browser: "alliance-chromium-" } as const;
@@ -35,6 +37,16 @@ export function forgetLeftover(dir: string): void {
   open.delete(dir);
 }
 
+/** Registers a process to end should the run stop early, until forgetProcess. */
+export function trackProcess(pid: number): void {
+  children.add(pid);
+}
+
+/** Removes a process from the registry (its owner closed it). */
+export function forgetProcess(pid: number): void {
+  children.delete(pid);
+}
+
 /** Something else to do when the run stops early (e.g. say that the previous outputs were kept). */
 export function onEarlyStop(task: (signal: NodeJS.Signals) => void): void {
   atStop.push(task);
@@ -45,22 +57,40 @@ const removeAll = () => {
   open.clear();
 };
 
+/** Exit statuses of the stop signals, as a shell reports a process they ended: 128 + the signal's number. */
+export const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
 /**
  * When the process exits (an uncaught error included) or gets SIGINT, SIGTERM or SIGHUP, removes
- * every registered folder; a signal then ends the process as it would have (exit status 128 + its
- * number).
+ * every registered folder and ends every registered process; on a signal it first runs the stop
+ * tasks (saying what was kept), then exits at once with 128 + the signal's number (130, 143, 129).
+ * Nothing is published after that, and no library's own handler (the browser driver has one) can
+ * keep the process alive.
  * @example removeAtExit() // once, at the CLI's start
  */
 export function removeAtExit(): void {
   process.once("exit", removeAll);
+  process.once("exit", endChildren);
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
       for (const task of atStop.splice(0)) task(signal);
+      endChildren();
       removeAll();
-      process.kill(process.pid, signal);
+      process.exit(SIGNAL_EXIT[signal]);
     });
   }
 }
+
+const endChildren = () => {
+  for (const pid of children) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  children.clear();
+};
 
 /**
  * Whether a process is running. A process of another user counts as running (we may not signal it).

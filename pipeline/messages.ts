@@ -59,6 +59,11 @@ export const MESSAGES = {
     text: (a) => `holds bytes that are not valid ${a.encoding} text`,
     fix: (a) => `Save the file as UTF-8, or name its encoding under files in the config (encoding: latin-1${a.encoding === "latin-1" ? " is what was tried" : ""}).`,
   }),
+  /** Two columns of a file's header have the same name (letter case aside): which one is meant is ambiguous. */
+  E_COLUMN_DUPLICATE: entry<{ name: string; first: string; second: string }>({
+    text: (a) => `has two columns named "${a.name}": ${a.first} and ${a.second}`,
+    fix: (a) => `Rename one of them in the file (for example the ${a.second} to "${a.name}_2"), so that each column has a name of its own.`,
+  }),
   /** A column the config maps is not in the file. */
   E_COLUMN_MISSING: entry<{ field: string; column: string; present: string[] }>({
     text: (a) => `has no column "${a.column}" (the config maps ${a.field} to it)`,
@@ -237,14 +242,35 @@ export const MESSAGES = {
     text: (a) => `the report tried to load ${a.urls.join(", ")}`,
     fix: () => "Report this as a bug: reports must load nothing.",
   }),
-  E_REPORT_FAILED: entry<{ detail: string }>({
-    text: (a) => `the report could not be written: ${a.detail}`,
-    fix: () => "Report this as a bug, with the message.",
-  }),
-  /** The output folder (or its parent) cannot be written. */
+  /** The output folder (or its parent) cannot be written: no permission, a read-only disk, a full disk, a file-size limit. */
   E_OUTPUT_UNWRITABLE: entry<{ reason: string }>({
     text: (a) => `the output folder cannot be written (${a.reason})`,
     fix: () => "Give --out a folder you may write to, on a disk with room.",
+  }),
+  /** The branding logo is not an image (by its bytes), is too large, or cannot be read. */
+  E_LOGO: entry<{ why: string }>({
+    text: (a) => `the logo cannot be used: ${a.why}`,
+    fix: () => "Give reporting.branding.logo a PNG, JPEG or SVG image of at most 512 KB; an SVG may hold no script and refer to nothing outside itself.",
+  }),
+  /** --previous names something that is not a published quarterly results.json or batch folder. */
+  E_PREVIOUS_UNREADABLE: entry<{ why: string }>({
+    text: (a) => `--previous cannot be used: ${a.why}`,
+    fix: () => "Give --previous the results.json of the program's last published report, or the folder of that batch.",
+  }),
+  /** --out is a file, or lies under one. */
+  E_OUTPUT_NOT_FOLDER: entry<{ why: string }>({
+    text: (a) => `the output location is not a folder: ${a.why}`,
+    fix: () => "Give --out a folder (new or existing), not a file or a path under a file.",
+  }),
+  /** The disk of the output folder has less room than the outputs need. */
+  E_OUTPUT_NO_ROOM: entry<{ free: string; need: string }>({
+    text: (a) => `the output folder's disk has ${a.free} free, and the outputs need about ${a.need}`,
+    fix: () => "Free some room on that disk, or give --out a folder on another disk.",
+  }),
+  /** An error the program did not expect: a bug. No stack trace is shown unless ALLIANCE_DEBUG=1. */
+  E_INTERNAL_ERROR: entry<{ detail: string }>({
+    text: (a) => `the command failed unexpectedly (${a.detail}); the previous outputs were left as they were`,
+    fix: () => "Report this as a bug with the message; ALLIANCE_DEBUG=1 prints the details.",
   }),
   /** --keep-internal names a folder inside the output folder, which users share. */
   E_INTERNAL_INSIDE_OUTPUT: entry<{ out: string }>({

@@ -41,3 +41,14 @@ export function formatProblem(p: Problem): string {
   const fix = p.fix ? ` Fix: ${p.fix}` : "";
   return `${place ? place + ": " : ""}${p.message}${fix} [${p.code}]`;
 }
+
+/**
+ * Problems thrown rather than returned, from deep in a step that cannot return a Result (the staging
+ * of outputs, say); the command's scaffold turns them into a coded refusal, never a stack trace.
+ * @example throw new ProblemError([problem("E_OUTPUT_NOT_FOLDER", { path: "out", why: "it is a file" })])
+ */
+export class ProblemError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => p.message).join("; "));
+  }
+}

@@ -11,9 +11,10 @@
  * A study too large for the machine (DuckDB out of memory) is a coded refusal, not a stack trace.
  */
 import { chmodSync, mkdirSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { formatProblem, type Problem } from "../problem.ts";
+import { formatProblem, ProblemError, type Problem } from "../problem.ts";
+import { isInside, isWriteFailure, writeFailure } from "../output/location.ts";
 import { outOfMemoryProblem, problem } from "../messages.ts";
 import { onEarlyStop, sweepLeftovers } from "../leftovers.ts";
 import { progressOn, SILENT, type Progress } from "../progress.ts";
@@ -125,10 +126,7 @@ export async function runCommand(command: Command, args: string[], io: Io): Prom
     outcome = await command.run(values, positionals, ctx);
   } catch (e) {
     for (const s of staged) s.discard();
-    // A study too large for the machine is the user's to act on, not a crash; other errors are bugs and propagate.
-    const oom = outOfMemoryProblem(e);
-    if (!oom) throw e;
-    outcome = refused("the run stopped: out of memory", [oom]);
+    outcome = refusalOf(e, staged.map((s) => s.target));
   }
   if (!outcome.ok) {
     for (const s of staged) s.discard();
@@ -152,6 +150,23 @@ export async function runCommand(command: Command, args: string[], io: Io): Prom
   return outcome.value.failures?.length ? 1 : 0;
 }
 
+/**
+ * What the user is told of an error thrown during a command, instead of a stack trace: the problems
+ * a step threw, DuckDB out of memory, a file or folder that could not be written (with the system's
+ * reason), or else an internal error, a bug, whose stack only ALLIANCE_DEBUG=1 prints.
+ */
+export function refusalOf(e: unknown, targets: readonly string[] = []): Outcome {
+  if (e instanceof ProblemError) return refused(`${count(e.problems, "problem")}; nothing was published`, e.problems);
+  const oom = outOfMemoryProblem(e);
+  if (oom) return refused("the run stopped: out of memory", [oom]);
+  if (isWriteFailure(e)) {
+    const path = (e as NodeJS.ErrnoException).path ?? targets[0];
+    return refused("the outputs could not be written; nothing was published", [problem("E_OUTPUT_UNWRITABLE", { reason: writeFailure(e) }, path ? { file: shown(path) } : undefined)]);
+  }
+  if (process.env.ALLIANCE_DEBUG) console.error(e);
+  return refused("the command failed unexpectedly", [problem("E_INTERNAL_ERROR", { detail: e instanceof Error ? e.message.split("\n")[0]! : String(e) })]);
+}
+
 /** `alliance <command> --help`. */
 export function helpText(c: Command): string {
   return `alliance ${c.name} — ${c.summary}\n\nUsage: ${c.usage}\n\n${c.help}`;
@@ -171,8 +186,8 @@ function internalDir(values: Values, outDir: string): { ok: true; dir: string | 
   if (typeof keep !== "string") return { ok: true, dir: null };
   const dir = resolve(keep);
   const out = resolve(outDir);
-  const rel = relative(out, dir);
-  if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) return { ok: false, problem: problem("E_INTERNAL_INSIDE_OUTPUT", { out: shown(out) }, { key: "--keep-internal" }) };
+  // Compared as the disk sees them: a link into the output folder is inside it.
+  if (isInside(dir, out)) return { ok: false, problem: problem("E_INTERNAL_INSIDE_OUTPUT", { out: shown(out) }, { key: "--keep-internal" }) };
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);

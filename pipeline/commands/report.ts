@@ -1,7 +1,7 @@
 /** `alliance report`: quarterly reports for a program and, with --by site, each of its sites. */
-import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { loadStudyConfig } from "../config/load-config.ts";
+import { checkLogo, checkTemplates } from "../config/branding-files.ts";
 import { count, done, KEEP_INTERNAL, refused, runTime, shown, type Command } from "./command.ts";
 
 export const reportCommand: Command = {
@@ -27,16 +27,19 @@ every report was written, 1 when any could not be (each named, with its problems
   check(v) {
     if (typeof v.config !== "string" || typeof v.period !== "string") return "--config <file> and --period <P> are required";
     if (v.by !== undefined && v.by !== "site") return `--by takes "site" (got "${String(v.by)}")`;
-    if (typeof v.previous === "string" && !existsSync(v.previous)) return `--previous ${v.previous} does not exist`;
     return null;
   },
   async run(v, _p, ctx) {
     const configPath = v.config as string;
     const study = loadStudyConfig(configPath);
     if (!study.ok) return refused(`the config ${configPath} has ${count(study.problems, "problem")}`, study.problems);
-    const { runQuarterly, resolvePeriod } = await import("../quarterly/run-report.ts");
+    const { runQuarterly, resolvePeriod, checkPrevious } = await import("../quarterly/run-report.ts");
     const period = resolvePeriod(study.value, v.period as string);
     if (!period.ok) return refused(`${count(period.problems, "problem")}; no report was written`, period.problems);
+    // Every file the batch reads besides the data is checked before any work, so that none can fail it halfway.
+    const { branding } = study.value.reporting;
+    const inputs = [typeof v.previous === "string" ? checkPrevious(v.previous) : null, branding.logo ? checkLogo(branding.logo) : null, branding.templates ? checkTemplates(branding.templates) : null].filter((p) => p !== null);
+    if (inputs.length) return refused(`${count(inputs, "problem")}; no report was written, and the published batch was left as it was`, inputs);
     const outDir = resolve(typeof v.out === "string" ? v.out : join("reports", study.value.name, period.value.label));
     const internal = ctx.internalDir(v, outDir);
     if (!internal.ok) return refused("--keep-internal cannot be used so", [internal.problem]);

@@ -4,8 +4,8 @@
  * written as blanks marked TODO, so `alliance validate` names them. Columns the identifier guard
  * flags are proposed for privacy.drop_columns, by name only.
  */
-import { existsSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { constants, copyFileSync, existsSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { closeDb, type Db, openDb, queryRows, sqlIdent } from "../db.ts";
 import { slashedDateSql } from "../dates.ts";
 import { problem } from "../messages.ts";
@@ -42,14 +42,36 @@ interface Table {
 
 const TODO = "TODO";
 
-export async function runInit(paths: string[], out: string | null): Promise<Result<{ path: string; blanks: string[] }>> {
+/**
+ * Proposes a config for the files and writes it. A config that already exists is the user's work and
+ * is never replaced unasked: the proposal goes beside it (study.proposed.yaml), or, with `force`, the
+ * existing file is first kept as a backup (study.yaml.bak).
+ */
+export async function runInit(paths: string[], out: string | null, force = false): Promise<Result<{ path: string; blanks: string[]; kept: string | null; backup: string | null }>> {
   for (const p of paths) if (!existsSync(p)) return fail(problem("E_FILE_UNREADABLE", { role: "data", reason: "it does not exist" }, { file: p }));
-  const configPath = resolve(out ?? join(dirname(resolve(paths[0]!)), "study.yaml"));
+  const wanted = resolve(out ?? join(dirname(resolve(paths[0]!)), "study.yaml"));
   const sources = paths.map((p): InputSource => ({ path: resolve(p), format: null, sheet: null, delimiter: null, encoding: null }));
-  const proposal = await proposeStudy(sources, dirname(configPath));
+  const proposal = await proposeStudy(sources, dirname(wanted));
   if (!proposal.ok) return proposal;
-  writeFileSync(configPath, proposal.value.text);
-  return ok({ path: configPath, blanks: proposal.value.blanks });
+  const exists = existsSync(wanted);
+  const backup = exists && force ? freeName(`${wanted}.bak`) : null;
+  const path = exists && !force ? freeName(wanted.replace(/(\.ya?ml)?$/i, ".proposed$1")) : wanted;
+  if (backup) copyFileSync(wanted, backup, constants.COPYFILE_EXCL);
+  writeFileSync(path, proposal.value.text, { flag: exists && !force ? "wx" : "w" });
+  return ok({ path, blanks: proposal.value.blanks, kept: exists && !force ? wanted : null, backup });
+}
+
+/**
+ * The path itself when nothing is there, else the first of path-2, path-3, … that is free (before the extension).
+ * @example freeName("/s/study.proposed.yaml") // => "/s/study.proposed-2.yaml" when the first exists
+ */
+function freeName(path: string): string {
+  if (!existsSync(path)) return path;
+  const ext = extname(path);
+  for (let i = 2; ; i++) {
+    const next = `${path.slice(0, path.length - ext.length)}-${i}${ext}`;
+    if (!existsSync(next)) return next;
+  }
 }
 
 /** What init proposes for some files: the commented config text, its blanks, and the columns it proposes to drop. */

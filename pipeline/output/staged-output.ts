@@ -12,8 +12,12 @@
  * say): only the entries a command owns are replaced, and owned entries the new run did not write
  * (a PDF from an earlier run, say) are removed, so nothing stale looks current.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { problem } from "../messages.ts";
+import { ProblemError } from "../problem.ts";
+import { checkOutputLocation, realPath, ROOM_PER_REPORT, writeFailure } from "./location.ts";
 import { forgetLeftover, isRunning, trackLeftover } from "../leftovers.ts";
 
 export interface StagedOutput {
@@ -34,7 +38,16 @@ export type Owned = string;
 
 const JOURNAL = ".commit.json";
 const PREVIOUS = ".previous";
-const stagingPrefix = (target: string) => `.${basename(target)}.alliance-staging-`;
+/**
+ * The start of a staging folder's name: `.<target>.alliance-staging-`, with a long target name cut
+ * short and a hash of it added, so that the name stays within what a disk allows (255 bytes).
+ * @example stagingPrefix("/r/demo") // => ".demo.alliance-staging-"
+ */
+export const stagingPrefix = (target: string): string => {
+  const name = basename(target);
+  const short = Buffer.byteLength(name) <= 64 ? name : `${Buffer.from(name).subarray(0, 40).toString("utf8").replace(/\uFFFD+$/, "")}~${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+  return `.${short}.alliance-staging-`;
+};
 
 interface Journal {
   target: string;
@@ -50,12 +63,21 @@ const matches = (name: string, owns: readonly Owned[]) => owns.some((o) => (o.en
  * @param owns the entries of the target this command replaces
  * @example const out = stageOutput("reports/demo", ["report.html", "results.json", "tables"]); writeFileSync(out.path("results.json"), "{}"); out.commit() // => ["results.json"]
  */
-export function stageOutput(target: string, owns: readonly Owned[]): StagedOutput {
-  const abs = resolve(target);
+export function stageOutput(target: string, owns: readonly Owned[], need = ROOM_PER_REPORT): StagedOutput {
+  // The staging folder goes beside the real target (links resolved), so that it is on the same disk
+  // and its entries move in by rename.
+  const abs = realPath(target);
   const parent = dirname(abs);
-  mkdirSync(parent, { recursive: true });
-  recoverStaging(parent);
-  const dir = mkdtempSync(join(parent, `${stagingPrefix(abs)}${process.pid}-`));
+  const unusable = checkOutputLocation(abs, `${stagingPrefix(abs)}${process.pid}-check-`, need);
+  if (unusable) throw new ProblemError([unusable]);
+  let dir: string;
+  try {
+    mkdirSync(parent, { recursive: true });
+    recoverStaging(parent);
+    dir = mkdtempSync(join(parent, `${stagingPrefix(abs)}${process.pid}-`));
+  } catch (e) {
+    throw new ProblemError([problem("E_OUTPUT_UNWRITABLE", { reason: writeFailure(e) }, { file: target })]);
+  }
   trackLeftover(dir);
   let done = false;
   return {
@@ -72,17 +94,17 @@ export function stageOutput(target: string, owns: readonly Owned[]): StagedOutpu
       const incoming = readdirSync(dir).filter((n) => n !== JOURNAL && n !== PREVIOUS);
       const stray = incoming.filter((n) => !matches(n, owns));
       if (stray.length) throw new Error(`stageOutput: ${stray.join(", ")} written but not owned`);
-      mkdirSync(abs, { recursive: true });
-      writeFileSync(join(dir, JOURNAL), JSON.stringify({ target: abs, incoming } satisfies Journal));
       try {
+        mkdirSync(abs, { recursive: true });
+        writeFileSync(join(dir, JOURNAL), JSON.stringify({ target: abs, incoming } satisfies Journal));
         mkdirSync(join(dir, PREVIOUS));
-        for (const name of readdirSync(abs)) if (matches(name, owns)) renameSync(join(abs, name), join(dir, PREVIOUS, name));
-        for (const name of incoming) renameSync(join(dir, name), join(abs, name));
+        for (const name of readdirSync(abs)) if (matches(name, owns)) move(join(abs, name), join(dir, PREVIOUS, name));
+        for (const name of incoming) move(join(dir, name), join(abs, name));
       } catch (e) {
-        rollBack(dir, abs);
+        rollBack(dir);
         rmSync(dir, { recursive: true, force: true });
         forgetLeftover(dir);
-        throw e;
+        throw new ProblemError([problem("E_OUTPUT_UNWRITABLE", { reason: writeFailure(e) }, { file: target })]);
       }
       // The journal goes first: from here on the new outputs are in place, whatever is left to remove.
       unlinkSync(join(dir, JOURNAL));
@@ -116,22 +138,43 @@ export function recoverStaging(parent: string): string[] {
     const pid = Number(m[2]);
     if (pid === process.pid || isRunning(pid)) continue;
     const dir = join(parent, name);
-    rollBack(dir, join(parent, m[1]!));
+    rollBack(dir);
     rmSync(dir, { recursive: true, force: true });
     removed.push(dir);
   }
   return removed;
 }
 
-/** Undoes a commit that did not finish: takes out the new entries moved in, and puts the previous ones back. */
-function rollBack(dir: string, target: string): void {
+/**
+ * Undoes a commit that did not finish: takes out the new entries moved in, and puts the previous ones
+ * back, in the target its journal names.
+ */
+function rollBack(dir: string): void {
   const journalPath = join(dir, JOURNAL);
   if (!existsSync(journalPath)) return; // no commit began: the target was never touched
   const journal = JSON.parse(readFileSync(journalPath, "utf8")) as Journal;
+  const target = journal.target;
   for (const entry of journal.incoming) {
     if (!existsSync(join(dir, entry)) && existsSync(join(target, entry))) rmSync(join(target, entry), { recursive: true, force: true });
   }
   const previous = join(dir, PREVIOUS);
-  if (existsSync(previous)) for (const entry of readdirSync(previous)) renameSync(join(previous, entry), join(target, entry));
+  if (existsSync(previous)) for (const entry of readdirSync(previous)) move(join(previous, entry), join(target, entry));
   unlinkSync(journalPath);
+}
+
+/**
+ * Moves an entry by rename; where the rename would cross disks (the target is a mount point, say),
+ * copies it beside its destination first and renames that into place, so that the destination never
+ * holds half an entry.
+ */
+function move(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+    const near = `${to}.alliance-copy-${process.pid}`;
+    cpSync(from, near, { recursive: true });
+    renameSync(near, to);
+    rmSync(from, { recursive: true, force: true });
+  }
 }

@@ -54,7 +54,7 @@ export async function releaseCheck(dir: string, rules: ReleaseRules): Promise<Re
     const path = join(dir, file);
     const text = await readableText(path);
     if (text === null) continue;
-    problems.push(...idsAndDates(file, text, rules));
+    problems.push(...idsAndDates(file, file.endsWith(".html") || file.endsWith(".svg") ? withEmbedded(text) : text, rules));
     if (rules.minCellSize === null || rules.kind === "validation") continue;
     const min = rules.minCellSize;
     if (file.endsWith(".json")) {
@@ -125,6 +125,28 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
 const WORDS = /[\p{L}\p{N}_-]+/gu;
 const ISO_DATE = /(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)/g;
 const SLASHED_DATE = /(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?![\d/.])/g;
+
+/** A data: URI (base64 or not) in a page: what a reader's browser decodes and shows. */
+const DATA_URI = /data:([\w.+-]+\/[\w.+-]+)?((?:;[\w-]+=[\w.-]+)*)(;base64)?,([A-Za-z0-9+/=%._~!$&'()*,;:@-]*)/g;
+
+/**
+ * A page's text with what it embeds decoded and added: each data: URI's content (base64 or
+ * percent-encoded), read as text, so that a client id or a date hidden in an embedded file (a
+ * "logo" that is really a data file) is found like any other.
+ * @example withEmbedded('<img src="data:text/plain;base64,QzAwMDAx">').includes("C00001") // => true
+ */
+export function withEmbedded(html: string): string {
+  const decoded: string[] = [];
+  for (const m of html.matchAll(DATA_URI)) {
+    const payload = m[4] ?? "";
+    try {
+      decoded.push(m[3] ? Buffer.from(payload, "base64").toString("latin1") : decodeURIComponent(payload));
+    } catch {
+      decoded.push(payload);
+    }
+  }
+  return decoded.length ? `${html}\n${decoded.join("\n")}` : html;
+}
 
 function idsAndDates(file: string, text: string, rules: ReleaseRules): Problem[] {
   const out: Problem[] = [];

@@ -4,8 +4,10 @@
  * Built from the suppressed results.json only.
  */
 import { releaseCheckText } from "../report/view-model.ts";
-import { extname } from "node:path";
 import { readFileSync } from "node:fs";
+import { logoType } from "../config/branding-files.ts";
+import { problem } from "../messages.ts";
+import { ProblemError } from "../problem.ts";
 import { ciText, joinList, noLeadingZero } from "../report/apa.ts";
 import type { QuarterlyCharts } from "./quarterly-charts.ts";
 import type { Change, FigureValue, QuarterlyResults } from "./quarterly-results.ts";
@@ -173,10 +175,12 @@ export function buildQuarterlyView(r: QuarterlyResults, charts: QuarterlyCharts,
   };
 }
 
-/** The logo as a data: URI, so the page stays self-contained. */
+/** The logo as a data: URI, so the page stays self-contained; its type from its bytes (checked before the run). */
 function logoDataUri(path: string): string {
-  const type = { ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg" }[extname(path).toLowerCase()] ?? "application/octet-stream";
-  return `data:${type};base64,${readFileSync(path).toString("base64")}`;
+  const bytes = readFileSync(path);
+  const type = logoType(bytes);
+  if (!type.ok) throw new ProblemError([problem("E_LOGO", { why: type.why }, { file: path, key: "reporting.branding.logo" })]);
+  return `data:${type.type};base64,${bytes.toString("base64")}`;
 }
 
 export type QuarterlyView = ReturnType<typeof buildQuarterlyView>;

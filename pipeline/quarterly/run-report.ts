@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import type { Study } from "../config/study.ts";
 import { closeDb, openDb } from "../db.ts";
 import { problem } from "../messages.ts";
-import { fail, ok, type Problem, type Result } from "../problem.ts";
+import { fail, ok, ProblemError, type Problem, type Result } from "../problem.ts";
 import { ingest } from "../phases/read/read.ts";
 import { validate } from "../phases/validate/validate.ts";
 import { derive, type DerivedEpisode } from "../phases/derive/derive.ts";
@@ -31,6 +31,7 @@ import type { QuarterlyResults } from "./quarterly-results.ts";
 import { renderQuarterlyCharts } from "./quarterly-charts.ts";
 import { buildQuarterlyView } from "./quarterly-view.ts";
 import { dropSites, errorsBySite } from "./isolate-groups.ts";
+import { folderNames } from "./group-folders.ts";
 import { NO_CLIENT_IDS, readClientIds, type ClientIds } from "../privacy/client-ids.ts";
 import type { ReleaseRules } from "../privacy/release-check.ts";
 import type { Provenance } from "../results.ts";
@@ -71,8 +72,6 @@ export interface BatchOutcome {
   /** What the release check must look for in the batch before it is published. */
   release: ReleaseRules;
 }
-
-const slug = (group: string) => (group === PROGRAM ? "program" : `site-${group.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "unnamed"}`);
 
 /** The period a --period text names (2026Q3, FY2027Q1, 2026-08, FY2027 or latest), refused when it ends after the cutoff. */
 export function resolvePeriod(study: Study, text: string): Result<Period> {
@@ -141,20 +140,21 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
     else notices.push(...opened.problems);
   }
   const written: ReportWritten[] = [];
+  const folders = folderNames(groups);
+  // A report that cannot be written stops the batch: it is published whole or not at all.
   try {
     await pool(groups, options.concurrency ?? 3, async (group) => {
-      try {
-        written.push(await renderOne(batch, group, join(outDir, slug(group)), readPrevious(options.previous, group), printer, runAt));
-      } catch (e) {
-        failed.push({ group: group || "program", problems: [problem("E_REPORT_FAILED", { detail: (e as Error).message })] });
-      }
+      written.push(await renderOne(batch, group, join(outDir, folders.get(group)!), readPrevious(options.previous, group, folders.get(group)!), printer, runAt));
     });
+  } catch (e) {
+    if (e instanceof ProblemError) return fail(...e.problems);
+    throw e;
   } finally {
     await printer?.close();
   }
   const order = (g: string) => groups.indexOf(g);
   written.sort((a, b) => order(a.group) - order(b.group));
-  writeFileSync(join(outDir, "index.html"), renderPage("quarterly-index.hbs", indexView(batch, written, failed, runAt)));
+  writeFileSync(join(outDir, "index.html"), renderPage("quarterly-index.hbs", indexView(batch, written, failed, runAt, folders)));
   const dates = [study.cutoffDate, runAt.slice(0, 10), ...[...batch.periods, ...(batch.yearEarlier ? [batch.yearEarlier] : []), period].flatMap((p) => [p.start, p.end]), ...(batch.funnel ? [batch.funnel.window.start, batch.funnel.window.end] : [])];
   const release: ReleaseRules = { kind: "quarterly", minCellSize: study.minCellSize, clientIds: ids, allowedDates: new Set(dates) };
   return ok({ outDir, period, written, failed: failed.map((f) => ({ ...f, group: f.group || "program" })), notices, release });
@@ -222,23 +222,52 @@ async function renderOne(batch: BatchFigures, group: string, dir: string, previo
   return { group, label: results.group.label, dir, files };
 }
 
-/** The previous results.json for a group: --previous names the program's file, or the previous batch's folder. */
-function readPrevious(previous: string | null, group: string): QuarterlyResults | null {
-  if (!previous) return null;
-  const path = existsSync(previous) && statSync(previous).isDirectory() ? join(previous, slug(group), "results.json") : group === PROGRAM ? previous : null;
-  if (!path || !existsSync(path)) return null;
-  const parsed = JSON.parse(readFileSync(path, "utf8")) as QuarterlyResults;
-  return parsed.kind === "quarterly" ? parsed : null;
+/** A published quarterly results.json, or why it is not one. */
+function readQuarterly(path: string): { ok: true; results: QuarterlyResults } | { ok: false; why: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, why: code ? `${path} cannot be read (${code})` : `${path} is not JSON` };
+  }
+  return typeof parsed === "object" && parsed !== null && (parsed as { kind?: string }).kind === "quarterly" ? { ok: true, results: parsed as QuarterlyResults } : { ok: false, why: `${path} is not a quarterly report's results.json` };
 }
 
-function indexView(batch: BatchFigures, written: ReportWritten[], failed: BatchOutcome["failed"], runAt: string) {
+/**
+ * Checks --previous before any work: the program's published results.json, or a batch's folder
+ * holding program/results.json.
+ * @example checkPrevious("reports/demo/2025Q4") // => null when reports/demo/2025Q4/program/results.json is a quarterly results.json
+ */
+export function checkPrevious(previous: string): Problem | null {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(previous).isDirectory();
+  } catch (e) {
+    return problem("E_PREVIOUS_UNREADABLE", { why: `${previous} cannot be read (${(e as NodeJS.ErrnoException).code ?? "?"})` }, { file: previous, key: "--previous" });
+  }
+  const read = readQuarterly(isFolder ? join(previous, "program", "results.json") : previous);
+  return read.ok ? null : problem("E_PREVIOUS_UNREADABLE", { why: read.why }, { file: previous, key: "--previous" });
+}
+
+/** The previous results.json for a group: --previous names the program's file, or the previous batch's folder (checked by checkPrevious). */
+function readPrevious(previous: string | null, group: string, folder: string): QuarterlyResults | null {
+  if (!previous) return null;
+  const path = statSync(previous).isDirectory() ? join(previous, folder, "results.json") : group === PROGRAM ? previous : null;
+  if (!path || !existsSync(path)) return null;
+  const read = readQuarterly(path);
+  if (!read.ok) throw new ProblemError([problem("E_PREVIOUS_UNREADABLE", { why: read.why }, { file: path, key: "--previous" })]);
+  return read.results;
+}
+
+function indexView(batch: BatchFigures, written: ReportWritten[], failed: BatchOutcome["failed"], runAt: string, folders: Map<string, string>) {
   return {
     title: `${batch.program}: quarterly reports, ${batch.period.title}`,
     program: batch.program,
     periodTitle: batch.period.title,
     cutoffDate: batch.cutoff,
     generatedAt: runAt.slice(0, 10),
-    reports: written.map((w) => ({ label: w.group === PROGRAM ? "Program (all sites)" : w.label, folder: slug(w.group), pdf: w.files.includes("report.pdf") })),
+    reports: written.map((w) => ({ label: w.group === PROGRAM ? "Program (all sites)" : w.label, folder: folders.get(w.group)!, pdf: w.files.includes("report.pdf") })),
     failed: failed.map((f) => ({ group: f.group || "program", reason: f.problems[0]?.message ?? "", errors: f.problems.length })),
   };
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, type Page } from "puppeteer-core";
-import { forgetLeftover, ownPrefix, TEMP_PREFIXES, trackLeftover } from "../leftovers.ts";
+import { forgetLeftover, forgetProcess, ownPrefix, TEMP_PREFIXES, trackLeftover, trackProcess } from "../leftovers.ts";
 import { findBrowser, INSTALL_BROWSER_HINT } from "./find-browser.js";
 import { problem } from "../messages.ts";
 import { fail, ok, type Result } from "../problem.ts";
@@ -66,11 +66,14 @@ export async function openPrinter(browserPath: string | null = findBrowser(), op
   };
   let browser: Awaited<ReturnType<typeof launch>>;
   try {
-    browser = await launch({ executablePath: browserPath, headless: true, args: CHROMIUM_ARGS, pipe: true, userDataDir: profile });
+    // The CLI's own signal handlers end a run (leftovers.ts); the driver's would keep it alive.
+    browser = await launch({ executablePath: browserPath, headless: true, args: CHROMIUM_ARGS, pipe: true, userDataDir: profile, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   } catch (e) {
     removeProfile();
     throw e;
   }
+  const pid = browser.process()?.pid ?? null;
+  if (pid !== null) trackProcess(pid);
   const readyPage = async (page: Page | null): Promise<ReadyPage> => {
     const tab = page ?? (await browser.newPage());
     const blockedRequests: string[] = [];
@@ -112,10 +115,11 @@ export async function openPrinter(browserPath: string | null = findBrowser(), op
     },
     async close() {
       await browser.close().catch(() => {}); // a browser that died is already closed
+      if (pid !== null) forgetProcess(pid);
       removeProfile();
     },
     alive: () => browser.connected,
-    pid: () => browser.process()?.pid ?? null,
+    pid: () => pid,
   });
 }
 

@@ -116,7 +116,7 @@ async function checkStudy(shape: StudyShape): Promise<void> {
   expect(q.code, context).toBeOneOf([0, 1]);
   const codes = (q.stderr.join("\n").match(/\[([EWNX]_[A-Z_]+)\]/g) ?? []).map((c) => c.slice(1, -1));
   if (q.code === 1) expect(codes.length, context).toBeGreaterThan(0);
-  expect(codes.filter((c) => !(c in MESSAGES) || c === "E_REPORT_FAILED"), context).toEqual([]);
+  expect(codes.filter((c) => !(c in MESSAGES) || c === "E_INTERNAL_ERROR"), context).toEqual([]);
   if (q.code === 0) {
     for (const f of filesUnder(join(dir, "quarterly")).filter((f) => f.endsWith("results.json"))) {
       expect(quarterlySchemaErrors(JSON.parse(readFileSync(join(dir, "quarterly", f), "utf8"))), `${f}: ${context}`).toEqual([]);

@@ -50,3 +50,37 @@ export function columnNames(fields: readonly string[]): string[] {
     return name;
   });
 }
+
+/**
+ * The spreadsheet letter of a column's position (1-based).
+ * @example columnLetter(28) // => "AB"
+ */
+export function columnLetter(position: number): string {
+  let n = position;
+  let out = "";
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    out = String.fromCharCode(65 + r) + out;
+    n = Math.floor((n - 1) / 26);
+  }
+  return out;
+}
+
+/**
+ * Header fields whose names repeat (trimmed, letter case aside, as the database compares names): the
+ * name and the 1-based positions of its first two columns.
+ * @example duplicateNames(["id", "Site", "site "]) // => [{ name: "Site", positions: [2, 3] }]
+ */
+export function duplicateNames(fields: readonly string[]): { name: string; positions: [number, number] }[] {
+  const first = new Map<string, number>();
+  const out: { name: string; positions: [number, number] }[] = [];
+  fields.forEach((raw, i) => {
+    const name = raw.trim();
+    if (name === "") return;
+    const key = name.toLowerCase();
+    const seen = first.get(key);
+    if (seen === undefined) first.set(key, i + 1);
+    else if (!out.some((d) => d.name.toLowerCase() === key)) out.push({ name: fields[seen - 1]!.trim(), positions: [seen, i + 1] });
+  });
+  return out;
+}

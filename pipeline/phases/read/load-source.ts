@@ -14,7 +14,7 @@ import type { InputFormat } from "../../config/types.ts";
 import type { InputSource } from "../../config/study.ts";
 import { type Db, queryRows, sqlIdent, sqlString } from "../../db.ts";
 import { detectDelimiter, detectFormat, isUtf8 } from "./detect-format.ts";
-import { columnNames, firstRecord } from "./csv-header.ts";
+import { columnLetter, columnNames, duplicateNames, firstRecord } from "./csv-header.ts";
 import { problem } from "../../messages.ts";
 import { fail, ok, type Problem, type Result } from "../../problem.ts";
 
@@ -96,6 +96,8 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
     const latin1 = head.subarray(0, 3).equals(UTF8_BOM) ? head.subarray(3) : head;
     const header = firstRecord(encoding === "utf-8" ? head.subarray(0, lastCompleteChar(head)).toString("utf8") : latin1.toString("latin1"), delimiter);
     if (header === null) return fail(problem("E_FILE_EMPTY", { role }, { file }));
+    const twice = duplicateNames(header);
+    if (twice.length) return fail(...twice.map((d) => duplicateProblem(d, file)));
     const all = columnNames(header);
     rejects = `rejects_${table}`;
     const declared = `{${all.map((c) => `${sqlString(c)}: ${sqlString(typed?.types[c] ?? "VARCHAR")}`).join(", ")}}`;
@@ -127,7 +129,8 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
     if (source.sheet !== null) read_as.sheet = source.sheet;
     // The spreadsheet and SPSS readers load only for their files: the first took 50 ms at every start.
     const { readXlsx } = await import("./read-xlsx.ts");
-    await readXlsx(db, source.path, source.sheet, table);
+    const read = await readXlsx(db, source.path, source.sheet, table);
+    if (read.duplicates.length) return fail(...read.duplicates.map((d) => duplicateProblem(d, file)));
     rowUnit = "row";
   } else {
     const { readSav } = await import("./read-sav.ts");
@@ -236,4 +239,10 @@ function lastCompleteChar(head: Buffer): number {
     if ((b & 0x80) === 0) break;
   }
   return end;
+}
+
+/** The problem of a header naming two columns alike, each named by position and spreadsheet letter. */
+function duplicateProblem(d: { name: string; positions: [number, number] }, file: string): Problem {
+  const [a, b] = d.positions.map((p) => `column ${p} (${columnLetter(p)})`) as [string, string];
+  return problem("E_COLUMN_DUPLICATE", { name: d.name, first: a, second: b }, { file, row: 1, column: d.name });
 }

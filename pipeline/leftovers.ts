@@ -53,7 +53,15 @@ export function onEarlyStop(task: (signal: NodeJS.Signals) => void): void {
 }
 
 const removeAll = () => {
-  for (const dir of open) rmSync(dir, { recursive: true, force: true });
+  for (const dir of open) {
+    try {
+      // A browser just ended may still be writing into its profile: retried, and never thrown from a
+      // stop handler (a folder still left is swept by the next run).
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 40 });
+    } catch {
+      // swept by the next run (sweepLeftovers)
+    }
+  }
   open.clear();
 };
 

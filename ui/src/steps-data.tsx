@@ -108,11 +108,20 @@ export function ConfirmReading({ study, onConfirmed }: { study: Study; onConfirm
   const [previews, setPreviews] = useState<Record<string, Preview>>({});
   const [problems, setProblems] = useState<Problem[]>([]);
   useEffect(() => {
+    // Choices changed quickly (by the arrow keys, say) send several requests: only the answers to the
+    // latest choices are shown, whatever order they come back in.
+    let stale = false;
     for (const f of study.files) {
       const r = readings[f.id]!;
       const q = new URLSearchParams({ decimal_mark: values.decimal_mark, date_format: values.date_format, ...(r.delimiter ? { delimiter: r.delimiter } : {}), ...(r.encoding ? { encoding: r.encoding } : {}) });
-      api.get<Preview>(`/api/studies/${study.id}/files/${f.id}/preview?${q}`).then((p) => setPreviews((old) => ({ ...old, [f.id]: p })), (e) => setProblems(problemsOf(e)));
+      api.get<Preview>(`/api/studies/${study.id}/files/${f.id}/preview?${q}`).then(
+        (p) => stale || setPreviews((old) => ({ ...old, [f.id]: p })),
+        (e) => stale || setProblems(problemsOf(e)),
+      );
     }
+    return () => {
+      stale = true;
+    };
   }, [readings, values]);
   const bad = Object.values(previews).reduce((n, p) => n + p.rows.reduce((m, r) => m + r.cells.filter((c) => !c.ok).length, 0), 0);
   const confirm = async () => {

@@ -27,10 +27,13 @@ export interface Identity {
   total: number;
 }
 
-/** The hidden cells (indices) that the visible cells and the identities determine. */
+/**
+ * The hidden cells (indices) that the visible cells and the identities determine, in increasing order.
+ * @example determinedCells([true, false, true], [{ parts: [0, 1], total: 2 }]) // => [] (two unknowns, one identity)
+ */
 export function determinedCells(hidden: readonly boolean[], identities: readonly Identity[]): number[] {
-  const unknowns: number[] = [];
   const column = new Map<number, number>();
+  const unknowns: number[] = [];
   hidden.forEach((h, i) => {
     if (h) {
       column.set(i, unknowns.length);
@@ -38,50 +41,82 @@ export function determinedCells(hidden: readonly boolean[], identities: readonly
     }
   });
   if (!unknowns.length) return [];
-  const rows: number[][] = [];
+  const rows: Map<number, number>[] = [];
   for (const c of identities) {
-    const v = new Array<number>(unknowns.length).fill(0);
-    let any = false;
-    for (const p of c.parts) {
-      const k = column.get(p);
-      if (k !== undefined) {
-        v[k]! += 1;
-        any = true;
-      }
-    }
-    const t = column.get(c.total);
-    if (t !== undefined) {
-      v[t]! -= 1;
-      any = true;
-    }
-    if (any) rows.push(v);
+    const v = new Map<number, number>();
+    const add = (cell: number, by: number) => {
+      const k = column.get(cell);
+      if (k !== undefined) v.set(k, (v.get(k) ?? 0) + by);
+    };
+    for (const p of c.parts) add(p, 1);
+    add(c.total, -1);
+    for (const [k, x] of v) if (x === 0) v.delete(k);
+    if (v.size) rows.push(v);
   }
-  return reducedPivots(rows, unknowns.length).map((k) => unknowns[k]!);
+  return reducedPivots(rows).map((k) => unknowns[k]!);
 }
 
 const EPS = 1e-9;
 
-/** Columns whose reduced row-echelon row is a unit vector (Gauss–Jordan with partial pivoting). */
-function reducedPivots(m: number[][], columns: number): number[] {
-  const pivotRow: { column: number; row: number[] }[] = [];
-  let rest = m;
-  for (let c = 0; c < columns && rest.length; c++) {
-    let best = -1;
-    for (let r = 0; r < rest.length; r++) if (Math.abs(rest[r]![c]!) > EPS && (best < 0 || Math.abs(rest[r]![c]!) > Math.abs(rest[best]![c]!))) best = r;
-    if (best < 0) continue;
-    const pivot = rest[best]!;
-    const scale = pivot[c]!;
-    for (let j = 0; j < columns; j++) pivot[j]! /= scale;
-    const eliminate = (row: number[]) => {
-      const f = row[c]!;
-      if (Math.abs(f) > EPS) for (let j = 0; j < columns; j++) row[j]! -= f * pivot[j]!;
-    };
-    rest = rest.filter((_, r) => r !== best);
-    for (const row of rest) eliminate(row);
-    for (const p of pivotRow) eliminate(p.row);
-    pivotRow.push({ column: c, row: pivot });
+/**
+ * The columns whose row in the reduced row-echelon form is a unit vector: Gauss–Jordan elimination on
+ * sparse rows (column → coefficient), so that its cost follows the identities' non-zero entries
+ * rather than rows × columns. The shortest rows are taken first, and in each the pivot is the largest
+ * entry, then the column in the fewest rows (which keeps fill-in low); a pivot's column is removed
+ * from every other row, so each pivot's column is zero elsewhere, and a column is determined exactly
+ * when its pivot row has no other entry (whatever order the pivots were taken in). Rows change in place.
+ */
+function reducedPivots(rows: Map<number, number>[]): number[] {
+  const where = new Map<number, Set<number>>();
+  rows.forEach((r, i) => {
+    for (const c of r.keys()) {
+      const set = where.get(c);
+      if (set) set.add(i);
+      else where.set(c, new Set([i]));
+    }
+  });
+  const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.size - rows[b]!.size || a - b);
+  const pivots: { row: number; column: number }[] = [];
+  for (const i of order) {
+    const row = rows[i]!;
+    if (row.size === 0) continue;
+    const column = pivotColumn(row, where);
+    const scale = row.get(column)!;
+    for (const [c, v] of row) row.set(c, v / scale);
+    for (const k of [...where.get(column)!]) if (k !== i) eliminate(rows[k]!, k, row, column, where);
+    pivots.push({ row: i, column });
   }
-  return pivotRow.filter((p) => p.row.every((v, j) => j === p.column || Math.abs(v) <= EPS)).map((p) => p.column);
+  return pivots
+    .filter((p) => rows[p.row]!.size === 1)
+    .map((p) => p.column)
+    .sort((a, b) => a - b);
+}
+
+/** A row's pivot: its largest entry; among equal ones the column in the fewest rows, then the lowest. */
+function pivotColumn(row: Map<number, number>, where: Map<number, Set<number>>): number {
+  let best = -1;
+  let bestAbs = 0;
+  let bestRows = Infinity;
+  for (const [c, v] of row) {
+    const a = Math.abs(v);
+    const n = where.get(c)!.size;
+    if (a > bestAbs + EPS || (Math.abs(a - bestAbs) <= EPS && (n < bestRows || (n === bestRows && c < best)))) [best, bestAbs, bestRows] = [c, a, n];
+  }
+  return best;
+}
+
+/** other −= other[column] × pivot (whose entry at column is 1), keeping the column → rows index. */
+function eliminate(other: Map<number, number>, k: number, pivot: Map<number, number>, column: number, where: Map<number, Set<number>>): void {
+  const f = other.get(column)!;
+  for (const [c, v] of pivot) {
+    const next = (other.get(c) ?? 0) - f * v;
+    if (Math.abs(next) <= EPS) {
+      if (other.delete(c)) where.get(c)!.delete(k);
+    } else {
+      if (!other.has(c)) where.get(c)!.add(k);
+      other.set(c, next);
+    }
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Benchmark of `alliance run` on a generated study of a given shape.
  *   npm run bench -- --episodes 1000000 --therapists 50000 --sites 50 --order shuffled [--runs 3] [--no-pdf]
+ * (`npm run bench -- --groups` times quarterly batches against the number of sites: groups.bench.ts)
  * (every shape option: bench/shape-options.ts). The study's files are written once, into a cache
  * folder in the system's temporary directory that later runs of the same shape reuse. Each run is the
  * real command (`node bin/alliance.mjs run`, as a user runs it) in a fresh process: its phases' times
@@ -19,6 +20,11 @@ import { SHAPE_OPTIONS, shapeFrom } from "./shape-options.ts";
 import { cachedStudy } from "./study-cache.ts";
 import { phaseTimes } from "./phase-lines.ts";
 
+// `--groups`: the quarterly batches against the number of sites instead (bench/groups.bench.ts).
+if (process.argv.includes("--groups")) {
+  await import("./groups.bench.ts");
+  process.exit(0);
+}
 const { values } = parseArgs({ options: { ...SHAPE_OPTIONS, "no-pdf": { type: "boolean", default: false }, runs: { type: "string", default: "1" } } });
 const BIN = fileURLToPath(new URL("../bin/alliance.mjs", import.meta.url));
 

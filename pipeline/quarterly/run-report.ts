@@ -174,7 +174,9 @@ function batchFigures(study: Study, period: Period, episodes: DerivedEpisode[], 
   const earlier = before.end >= dataStart ? before : null;
   const all = [...periods, ...(earlier && !periods.some((p) => p.label === earlier.label) ? [earlier] : [])];
   const lowest = study.tiers.labels[0]!;
-  const bySite = new Map(sites.map((s) => [s, episodes.filter((e) => e.site === s)]));
+  // Grouped in one pass: a filter per site costs sites × episodes (20,000 sites: 4 × 10^8 tests).
+  const bySite = new Map<string, DerivedEpisode[]>(sites.map((s) => [s, []]));
+  for (const e of episodes) bySite.get(e.site)?.push(e);
   const groupEpisodes = new Map<string, DerivedEpisode[]>([[PROGRAM, episodes], ...bySite]);
   const figures = new Map<string, Map<string, PeriodFigures>>();
   for (const [g, eps] of groupEpisodes) {

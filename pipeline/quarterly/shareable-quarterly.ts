@@ -171,6 +171,21 @@ function pChartOf(trends: TrendPeriod[]): PChartResults {
   return { center: chart.center, points, signals, rules };
 }
 
+/** Each batch's funnel, computed once: every report of the batch reads it. */
+const funnels = new WeakMap<BatchFigures, FunnelResults | null>();
+
+/**
+ * The funnel a group's report shows: the program's shows every site; a site's shows its own point
+ * against the same limits (the program's report has the others), so that a batch's outputs grow
+ * with the number of sites, not with its square.
+ */
+function funnelFor(batch: BatchFigures, min: number, group: string): FunnelResults | null {
+  if (!funnels.has(batch)) funnels.set(batch, funnelOf(batch, min));
+  const all = funnels.get(batch)!;
+  if (!all || group === PROGRAM) return all;
+  return { ...all, points: all.points.filter((p) => p.group === group) };
+}
+
 function funnelOf(batch: BatchFigures, min: number): FunnelResults | null {
   if (!batch.funnel) return null;
   const { counts, mask, window } = batch.funnel;
@@ -232,7 +247,7 @@ export function quarterlyResults(batch: BatchFigures, group: string, previous: Q
   const admissions = byPeriod.get(period.label)!.counts;
   const hidden = batch.masks.get(period.label)!.get(group)!;
   const trendWithheld = trends.flatMap((t) => t.figures).filter((f) => f.status === "withheld").length;
-  const funnel = funnelOf(batch, study.minCellSize);
+  const funnel = funnelFor(batch, study.minCellSize, group);
   const funnelWithheld = funnel?.points.filter((p) => p.withheld).length ?? 0;
   const showCount = (n: number) => (isSmallCell(n, study.minCellSize) ? null : n);
   return {

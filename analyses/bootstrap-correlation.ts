@@ -28,8 +28,15 @@ export interface BootstrapInterval {
  * Seeded bootstrap intervals for r(x, y).
  * @example bootstrapCorrelation(wt, mpg, 2000, 1).bca // [lower, upper]
  */
-export function bootstrapCorrelation(x: readonly number[], y: readonly number[], b = 2000, seed = 1, level = 0.95): BootstrapInterval {
-  if (x.length !== y.length || x.length < 4) throw new RangeError("bootstrapCorrelation: needs two equal-length arrays of at least 4 pairs");
+export function bootstrapCorrelation(
+  x: readonly number[],
+  y: readonly number[],
+  b = 2000,
+  seed = 1,
+  level = 0.95,
+): BootstrapInterval {
+  if (x.length !== y.length || x.length < 4)
+    throw new RangeError("bootstrapCorrelation: needs two equal-length arrays of at least 4 pairs");
   correlationCoefficient(x, y); // throws when a variable is constant, before any resample is drawn
   return bootstrapInterval(x, y, [bootstrapReplicates(x, y, seed, 0, b)], b, seed, level);
 }
@@ -42,9 +49,16 @@ export function bootstrapCorrelation(x: readonly number[], y: readonly number[],
  * found without drawing the k before it.
  * @example bootstrapInterval(x, y, [bootstrapReplicates(x, y, 1, 0, 1000), bootstrapReplicates(x, y, 1, 1000, 2000)], 2000, 1) // => bootstrapCorrelation(x, y, 2000, 1)
  */
-export function bootstrapReplicates(x: ArrayLike<number>, y: ArrayLike<number>, seed: number, from: number, to: number): Float64Array {
+export function bootstrapReplicates(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  seed: number,
+  from: number,
+  to: number,
+): Float64Array {
   const n = x.length;
-  if (n < 4 || y.length !== n) throw new RangeError("bootstrapReplicates: needs two equal-length arrays of at least 4 pairs");
+  if (n < 4 || y.length !== n)
+    throw new RangeError("bootstrapReplicates: needs two equal-length arrays of at least 4 pairs");
   const [cx, cy] = [centre(x), centre(y)];
   const sum = new Float64Array(2);
   const squares = new Float64Array(2);
@@ -57,7 +71,8 @@ export function bootstrapReplicates(x: ArrayLike<number>, y: ArrayLike<number>, 
     const product = pairSums(counts, cx, cy, sum, squares);
     const vx = squares[0]! - (sum[0]! * sum[0]!) / n;
     const vy = squares[1]! - (sum[1]! * sum[1]!) / n;
-    out[r - from] = vx > 0 && vy > 0 ? Math.max(-1, Math.min(1, (product - (sum[0]! * sum[1]!) / n) / Math.sqrt(vx * vy))) : NaN;
+    out[r - from] =
+      vx > 0 && vy > 0 ? Math.max(-1, Math.min(1, (product - (sum[0]! * sum[1]!) / n) / Math.sqrt(vx * vy))) : NaN;
   }
   return out;
 }
@@ -66,8 +81,16 @@ export function bootstrapReplicates(x: ArrayLike<number>, y: ArrayLike<number>, 
  * bootstrapCorrelation's intervals from its replicates, computed in ranges (bootstrapReplicates) and
  * given in the order of the ranges; the same result, to the last bit.
  */
-export function bootstrapInterval(x: readonly number[], y: readonly number[], ranges: readonly Float64Array[], b: number, seed: number, level = 0.95): BootstrapInterval {
-  if (ranges.reduce((a, range) => a + range.length, 0) !== b) throw new RangeError("bootstrapInterval: the ranges do not hold b replicates");
+export function bootstrapInterval(
+  x: readonly number[],
+  y: readonly number[],
+  ranges: readonly Float64Array[],
+  b: number,
+  seed: number,
+  level = 0.95,
+): BootstrapInterval {
+  if (ranges.reduce((a, range) => a + range.length, 0) !== b)
+    throw new RangeError("bootstrapInterval: the ranges do not hold b replicates");
   const reps: number[] = [];
   for (const range of ranges) for (const r of range) if (r === r) reps.push(r);
   return intervals(x, y, correlationCoefficient(x, y), reps, b, seed, level);
@@ -102,7 +125,8 @@ export function bootstrapCorrelations(
   level = 0.95,
 ): BootstrapInterval[] {
   const n = columns[0]?.length ?? 0;
-  if (n < 4 || columns.some((c) => c.length !== n)) throw new RangeError("bootstrapCorrelations: needs equal-length columns of at least 4 cases");
+  if (n < 4 || columns.some((c) => c.length !== n))
+    throw new RangeError("bootstrapCorrelations: needs equal-length columns of at least 4 cases");
   const k = columns.length;
   const m = pairs.length;
   const estimates = pairs.map(([i, j]) => correlationCoefficient(columns[i]!, columns[j]!));
@@ -125,7 +149,16 @@ export function bootstrapCorrelations(
       const vx = squares[i]! - (sum[i]! * sum[i]!) / n;
       const vy = squares[j]! - (sum[j]! * sum[j]!) / n;
       // A resample with a constant variable has no r; it is left out and counted.
-      if (vx > 0 && vy > 0) reps[p]!.push(Math.max(-1, Math.min(1, (weightedProduct(counts, centred[i]!, centred[j]!) - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy))));
+      if (vx > 0 && vy > 0)
+        reps[p]!.push(
+          Math.max(
+            -1,
+            Math.min(
+              1,
+              (weightedProduct(counts, centred[i]!, centred[j]!) - (sum[i]! * sum[j]!) / n) / Math.sqrt(vx * vy),
+            ),
+          ),
+        );
     }
   }
   return pairs.map(([i, j], p) => intervals(columns[i]!, columns[j]!, estimates[p]!, reps[p]!, b, seed, level));
@@ -176,10 +209,25 @@ function weightedProduct(w: Int32Array, x: Float64Array, y: Float64Array): numbe
   return s;
 }
 
-function intervals(x: readonly number[], y: readonly number[], estimate: number, reps: number[], b: number, seed: number, level: number): BootstrapInterval {
+function intervals(
+  x: readonly number[],
+  y: readonly number[],
+  estimate: number,
+  reps: number[],
+  b: number,
+  seed: number,
+  level: number,
+): BootstrapInterval {
   reps.sort((p, q) => p - q);
   const acceleration = jackknifeAcceleration(x, y, estimate);
-  return { estimate, b, seed, undefined_replicates: b - reps.length, ...percentileAndBca(reps, estimate, acceleration, level), acceleration };
+  return {
+    estimate,
+    b,
+    seed,
+    undefined_replicates: b - reps.length,
+    ...percentileAndBca(reps, estimate, acceleration, level),
+    acceleration,
+  };
 }
 
 /**
@@ -189,7 +237,12 @@ function intervals(x: readonly number[], y: readonly number[], estimate: number,
  * percentile interval stands in.
  * @example percentileAndBca(sortedReps, r, a, 0.95).bca // [lower, upper]
  */
-export function percentileAndBca(sorted: readonly number[], estimate: number, acceleration: number, level: number): { percentile: [number, number]; bca: [number, number]; bias_correction: number } {
+export function percentileAndBca(
+  sorted: readonly number[],
+  estimate: number,
+  acceleration: number,
+  level: number,
+): { percentile: [number, number]; bca: [number, number]; bias_correction: number } {
   const alpha = [(1 - level) / 2, (1 + level) / 2];
   const w = normalQuantile(sorted.filter((r) => r < estimate).length / sorted.length, 0, 1);
   const percentile: [number, number] = [normInter(sorted, alpha[0]!), normInter(sorted, alpha[1]!)];
@@ -222,7 +275,11 @@ function jackknifeAcceleration(x: readonly number[], y: readonly number[], estim
   const my = y.reduce((a, v) => a + v, 0) / n;
   const cx = x.map((v) => v - mx);
   const cy = y.map((v) => v - my);
-  let sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    syy = 0,
+    sxy = 0;
   for (let i = 0; i < n; i++) {
     sx += cx[i]!;
     sy += cy[i]!;

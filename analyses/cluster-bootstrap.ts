@@ -71,7 +71,12 @@ export interface ClusterBootstrapInterval extends BootstrapInterval {
  * Seeded cluster-bootstrap intervals for several statistics, each resampling its own clusters from the
  * same seed (its interval does not depend on which others are resampled with it); null where θ̂ is undefined.
  */
-export function clusterBootstrap(blocks: readonly ClusterBlock[], b = 2000, seed = 1, level = 0.95): (ClusterBootstrapInterval | null)[] {
+export function clusterBootstrap(
+  blocks: readonly ClusterBlock[],
+  b = 2000,
+  seed = 1,
+  level = 0.95,
+): (ClusterBootstrapInterval | null)[] {
   return blocks.map((block) => bootstrapOne(block, b, seed, level));
 }
 
@@ -133,7 +138,13 @@ export function clusterJackknife(block: ClusterBlock, level = 0.95): ClusterJack
  * `cluster` holds each case's cluster as 0 … clusters − 1.
  * @example clusterJackknife(pearsonBlock([1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5], [0, 0, 1, 1, 2, 2], 3))!.estimate // => 0.8286
  */
-export function pearsonBlock(x: ArrayLike<number>, y: ArrayLike<number>, cluster: ArrayLike<number>, clusters: number, scratch?: BlockScratch): ClusterBlock {
+export function pearsonBlock(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  cluster: ArrayLike<number>,
+  clusters: number,
+  scratch?: BlockScratch,
+): ClusterBlock {
   const { block, centred } = covarianceBlock([x, y], cluster, clusters, (r) => r(0, 1), scratch);
   // Leave-one-case-out r in one tight loop over the centred values (as the statistic would, without its calls).
   block.eachCaseLeftOut = (visit) => {
@@ -154,20 +165,38 @@ export function pearsonBlock(x: ArrayLike<number>, y: ArrayLike<number>, cluster
 }
 
 /** The partial correlation of x and y given z (Pearson, as analyses/partial-correlation.ts), as per-cluster sums. */
-export function partialBlock(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>, cluster: ArrayLike<number>, clusters: number, scratch?: BlockScratch): ClusterBlock {
-  return covarianceBlock([x, y, z], cluster, clusters, (r) => {
-    const rxy = r(0, 1);
-    const rxz = r(0, 2);
-    const ryz = r(1, 2);
-    return (rxy - rxz * ryz) / Math.sqrt((1 - rxz * rxz) * (1 - ryz * ryz));
-  }, scratch).block;
+export function partialBlock(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  z: ArrayLike<number>,
+  cluster: ArrayLike<number>,
+  clusters: number,
+  scratch?: BlockScratch,
+): ClusterBlock {
+  return covarianceBlock(
+    [x, y, z],
+    cluster,
+    clusters,
+    (r) => {
+      const rxy = r(0, 1);
+      const rxz = r(0, 2);
+      const ryz = r(1, 2);
+      return (rxy - rxz * ryz) / Math.sqrt((1 - rxz * rxz) * (1 - ryz * ryz));
+    },
+    scratch,
+  ).block;
 }
 
 /**
  * The proportion Σevents / Σtrials (a dropout rate among closed episodes) as per-cluster sums.
  * @example proportionBlock([1, 0, 0], [1, 1, 1], [0, 0, 1], 2) // θ = 1/3
  */
-export function proportionBlock(events: ArrayLike<number>, trials: ArrayLike<number>, cluster: ArrayLike<number>, clusters: number): ClusterBlock {
+export function proportionBlock(
+  events: ArrayLike<number>,
+  trials: ArrayLike<number>,
+  cluster: ArrayLike<number>,
+  clusters: number,
+): ClusterBlock {
   const n = events.length;
   // The clusters that hold at least one of the block's cases, renumbered 0 … G − 1 in order: a
   // statistic on a subset is resampled and jackknifed over the clusters it has, not every cluster.
@@ -203,7 +232,10 @@ export interface BlockScratch {
 }
 
 /** Scratch buffers for blocks of up to n cases. */
-export const blockScratch = (n: number): BlockScratch => ({ centred: [new Float64Array(n), new Float64Array(n), new Float64Array(n)], id: new Int32Array(n) });
+export const blockScratch = (n: number): BlockScratch => ({
+  centred: [new Float64Array(n), new Float64Array(n), new Float64Array(n)],
+  id: new Int32Array(n),
+});
 
 /**
  * Sums of a block of variables: per cluster [n, Σv_j, Σv_j v_l (j ≤ l)], the variables centred;
@@ -264,7 +296,8 @@ function covarianceBlock(
   // The cross product of variables j ≤ l sits after n and the k sums, row by row of the upper triangle.
   const index = (j: number, l: number) => 1 + k + j * k - (j * (j - 1)) / 2 + (l - j);
   let totals: Float64Array = new Float64Array(width);
-  const r = (j: number, l: number) => correlationFrom(totals, index(j, j), index(l, l), index(Math.min(j, l), Math.max(j, l)), 1 + j, 1 + l);
+  const r = (j: number, l: number) =>
+    correlationFrom(totals, index(j, j), index(l, l), index(Math.min(j, l), Math.max(j, l)), 1 + j, 1 + l);
   const block: ClusterBlock = {
     clusters: g,
     width,
@@ -293,7 +326,8 @@ function correlationFrom(t: Float64Array, jj: number, ll: number, jl: number, sj
 /** The totals over all clusters. */
 function totals(block: ClusterBlock): Float64Array {
   const t = new Float64Array(block.width);
-  for (let c = 0; c < block.clusters; c++) for (let v = 0; v < block.width; v++) t[v]! += block.sums[c * block.width + v]!;
+  for (let c = 0; c < block.clusters; c++)
+    for (let v = 0; v < block.width; v++) t[v]! += block.sums[c * block.width + v]!;
   return t;
 }
 
@@ -352,7 +386,15 @@ class Welford {
   }
 }
 
-function intervals(estimate: number, sorted: number[], loo: Float64Array, b: number, seed: number, clusters: number, level: number): ClusterBootstrapInterval {
+function intervals(
+  estimate: number,
+  sorted: number[],
+  loo: Float64Array,
+  b: number,
+  seed: number,
+  clusters: number,
+  level: number,
+): ClusterBootstrapInterval {
   // BCa acceleration from the leave-one-cluster-out values, L_g = (G − 1)(θ̂ − θ₍₋g₎).
   let s2 = 0;
   let s3 = 0;
@@ -363,5 +405,13 @@ function intervals(estimate: number, sorted: number[], loo: Float64Array, b: num
     s3 += l * l * l;
   }
   const acceleration = s2 > 0 ? s3 / (6 * s2 ** 1.5) : 0;
-  return { estimate, b, seed, clusters, undefined_replicates: b - sorted.length, ...percentileAndBca(sorted, estimate, acceleration, level), acceleration };
+  return {
+    estimate,
+    b,
+    seed,
+    clusters,
+    undefined_replicates: b - sorted.length,
+    ...percentileAndBca(sorted, estimate, acceleration, level),
+    acceleration,
+  };
 }

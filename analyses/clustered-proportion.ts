@@ -20,10 +20,23 @@ import tQuantile from "@stdlib/stats-base-dists-t-quantile";
  * (n / design effect, at most n). With fewer than 3 clusters (no jackknife) Wilson's interval on n stands.
  * @example clusteredProportion([1, 0, 1, 1], [0, 0, 1, 2], 3).ci // => [0.123, 0.985]: Wilson on n* = 4 / 0.790 · (1.96 / 4.30)² = 1.05
  */
-export function clusteredProportion(events: readonly number[], cluster: ArrayLike<number>, clusters: number, level = 0.95): { rate: number; ci: [number, number]; design_effect: number | null; effective_n: number | null } {
+export function clusteredProportion(
+  events: readonly number[],
+  cluster: ArrayLike<number>,
+  clusters: number,
+  level = 0.95,
+): { rate: number; ci: [number, number]; design_effect: number | null; effective_n: number | null } {
   const n = events.length;
   const x = events.reduce((a, v) => a + v, 0);
-  const jack = clusterJackknife(proportionBlock(events, events.map(() => 1), cluster, clusters), level);
+  const jack = clusterJackknife(
+    proportionBlock(
+      events,
+      events.map(() => 1),
+      cluster,
+      clusters,
+    ),
+    level,
+  );
   if (!jack) {
     const w = wilson(x, n, level);
     return { rate: x / n, ci: [w.ci_low, w.ci_high], design_effect: null, effective_n: null };
@@ -33,4 +46,3 @@ export function clusteredProportion(events: readonly number[], cluster: ArrayLik
   const w = wilsonEffective(x / n, (n / (deff || 1)) * df, level);
   return { rate: x / n, ci: [w.ci_low, w.ci_high], design_effect: deff, effective_n: jack.effective_n ?? n };
 }
-

@@ -7,8 +7,13 @@
  */
 import { chiSquareTail } from "./chi-square-tail.ts";
 
-export function cochranArmitage(x: readonly number[], n: readonly number[], scores: readonly number[] = x.map((_, i) => i + 1)): { chisq: number; df: 1; p: number } {
-  if (x.length !== n.length || x.length !== scores.length || x.length < 2) throw new RangeError("cochranArmitage: x, n and scores need the same length ≥ 2");
+export function cochranArmitage(
+  x: readonly number[],
+  n: readonly number[],
+  scores: readonly number[] = x.map((_, i) => i + 1),
+): { chisq: number; df: 1; p: number } {
+  if (x.length !== n.length || x.length !== scores.length || x.length < 2)
+    throw new RangeError("cochranArmitage: x, n and scores need the same length ≥ 2");
   const total = n.reduce((a, b) => a + b, 0);
   const pBar = x.reduce((a, b) => a + b, 0) / total;
   const sBar = n.reduce((acc, ni, i) => acc + ni * scores[i]!, 0) / total;

@@ -20,14 +20,20 @@ export function rowsAndColumns(rows: number, columns: number): Cell[][] {
 }
 
 /** A mask of the cells to withhold: true = suppressed. */
-export function complementarySuppression(counts: readonly (readonly number[])[], lines: readonly Cell[][], minCellSize: number): boolean[][] {
+export function complementarySuppression(
+  counts: readonly (readonly number[])[],
+  lines: readonly Cell[][],
+  minCellSize: number,
+): boolean[][] {
   const hidden = counts.map((row) => row.map((n) => n > 0 && n < minCellSize));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const line of lines) {
       const lone = line.filter(([i, j]) => hidden[i]![j]!);
       if (lone.length !== 1) continue;
-      const candidates = line.filter(([i, j]) => !hidden[i]![j]! && counts[i]![j]! > 0).sort(([a, b], [c, d]) => counts[a]![b]! - counts[c]![d]!);
+      const candidates = line
+        .filter(([i, j]) => !hidden[i]![j]! && counts[i]![j]! > 0)
+        .sort(([a, b], [c, d]) => counts[a]![b]! - counts[c]![d]!);
       const pick = candidates[0];
       if (!pick) continue; // the rest of the line is zeros: the hidden cell equals the total, which is already hidden or zero
       hidden[pick[0]]![pick[1]] = true;

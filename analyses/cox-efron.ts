@@ -33,10 +33,17 @@ export interface CoxFit {
   events: number;
 }
 
-export function coxEfron(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[], level = 0.95, maxIter = 30): CoxFit {
+export function coxEfron(
+  time: readonly number[],
+  event: readonly boolean[],
+  x: readonly (readonly number[])[],
+  level = 0.95,
+  maxIter = 30,
+): CoxFit {
   const n = time.length;
   const p = x[0]?.length ?? 0;
-  if (n !== event.length || n !== x.length || p === 0) throw new RangeError("coxEfron: time, event and x must have the same length, x at least one column");
+  if (n !== event.length || n !== x.length || p === 0)
+    throw new RangeError("coxEfron: time, event and x must have the same length, x at least one column");
   const data = riskData(time, event, x);
   let beta = new Array<number>(p).fill(0);
   let { loglik, grad, info } = efronTerms(beta);

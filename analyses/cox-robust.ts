@@ -74,7 +74,12 @@ export function coxRobustScore(
  * that covered 92–93.5% in the coverage study (docs/clustering.md), this 93.5–95%.
  * @example robustWald(0.7137, 0.2710, 100) // rats by litter: { lower: 1.189, upper: 3.505, p: 0.0102, df: 99 }
  */
-export function robustWald(b: number, se: number, g: number, level = 0.95): { lower: number; upper: number; p: number; df: number } {
+export function robustWald(
+  b: number,
+  se: number,
+  g: number,
+  level = 0.95,
+): { lower: number; upper: number; p: number; df: number } {
   const df = g - 1;
   const s = se * Math.sqrt(g / df);
   const q = tQuantile((1 + level) / 2, df);
@@ -99,7 +104,7 @@ function scoreResiduals(data: RiskData, beta: readonly number[]): Float64Array {
   const blocks: { h: number; hx: number[]; hd: number; hxd: number[]; mean: number[] }[] = [];
   let s0 = 0;
   const s1 = new Array<number>(p).fill(0);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const start = i;
     const t = time[i]!;
     let d = 0;
@@ -114,7 +119,13 @@ function scoreResiduals(data: RiskData, beta: readonly number[]): Float64Array {
         for (let j = 0; j < p; j++) d1[j]! += risk[i]! * x[i * p + j]!;
       }
     }
-    const block = { h: 0, hx: new Array<number>(p).fill(0), hd: 0, hxd: new Array<number>(p).fill(0), mean: new Array<number>(p).fill(0) };
+    const block = {
+      h: 0,
+      hx: new Array<number>(p).fill(0),
+      hd: 0,
+      hxd: new Array<number>(p).fill(0),
+      mean: new Array<number>(p).fill(0),
+    };
     for (let l = 0; l < d; l++) {
       const f = l / d;
       const h = 1 / (s0 - f * d0);
@@ -168,10 +179,12 @@ function clusterMeat(data: RiskData, residuals: Float64Array, cluster: GroupCode
   const p = data.p;
   const g = cluster.count;
   const sums = new Float64Array(g * p);
-  for (let i = 0; i < data.n; i++) for (let j = 0; j < p; j++) sums[cluster.codes[i]! * p + j]! += residuals[i * p + j]!;
+  for (let i = 0; i < data.n; i++)
+    for (let j = 0; j < p; j++) sums[cluster.codes[i]! * p + j]! += residuals[i * p + j]!;
   const m = Matrix.zeros(p, p);
   for (let c = 0; c < g; c++) {
-    for (let j = 0; j < p; j++) for (let k = 0; k < p; k++) m.set(j, k, m.get(j, k) + sums[c * p + j]! * sums[c * p + k]!);
+    for (let j = 0; j < p; j++)
+      for (let k = 0; k < p; k++) m.set(j, k, m.get(j, k) + sums[c * p + j]! * sums[c * p + k]!);
   }
   return { m, clusters: g };
 }

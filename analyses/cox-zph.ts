@@ -13,7 +13,12 @@ import { kaplanMeier } from "./kaplan-meier.ts";
 import { efronEventTimes, riskData } from "./efron-risk-sets.ts";
 import { chiSquareTail } from "./chi-square-tail.ts";
 
-export function coxZph(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[], beta: readonly number[]): { chisq: number; df: number; p: number } {
+export function coxZph(
+  time: readonly number[],
+  event: readonly boolean[],
+  x: readonly (readonly number[])[],
+  beta: readonly number[],
+): { chisq: number; df: number; p: number } {
   const p = beta.length;
   const steps = kaplanMeier(time, event).steps;
   const eventTimes = efronEventTimes(riskData(time, event, x), beta);
@@ -43,6 +48,8 @@ export function coxZph(time: readonly number[], event: readonly boolean[], x: re
       }
     }
   }
-  const chisq = safeSolve(info, Matrix.columnVector(u)).to1DArray().reduce((acc, w, i) => acc + w * u[i]!, 0);
+  const chisq = safeSolve(info, Matrix.columnVector(u))
+    .to1DArray()
+    .reduce((acc, w, i) => acc + w * u[i]!, 0);
   return { chisq, df: p, p: chiSquareTail(chisq, p) };
 }

@@ -18,7 +18,11 @@ export interface CumulativeIncidence {
 }
 
 /** `cause` is the event type of each record, or null when censored. */
-export function cumulativeIncidence(time: readonly number[], cause: readonly (string | null)[], causes: readonly string[]): CumulativeIncidence {
+export function cumulativeIncidence(
+  time: readonly number[],
+  cause: readonly (string | null)[],
+  causes: readonly string[],
+): CumulativeIncidence {
   const order = ascendingOrder(time);
   const index = new Map(causes.map((c, i) => [c, i]));
   let atRisk = time.length;
@@ -26,7 +30,7 @@ export function cumulativeIncidence(time: readonly number[], cause: readonly (st
   const times: number[] = [];
   const incidence = causes.map(() => [] as number[]);
   const running = causes.map(() => 0);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const t = time[order[i]!]!;
     const d = causes.map(() => 0);
     let leaving = 0;
@@ -34,7 +38,8 @@ export function cumulativeIncidence(time: readonly number[], cause: readonly (st
       const c = cause[order[i]!];
       if (c !== null && c !== undefined) {
         const k = index.get(c);
-        if (k === undefined) throw new RangeError(`cumulativeIncidence: cause "${c}" is not among ${causes.join(", ")}`);
+        if (k === undefined)
+          throw new RangeError(`cumulativeIncidence: cause "${c}" is not among ${causes.join(", ")}`);
         d[k]!++;
       }
       leaving++;

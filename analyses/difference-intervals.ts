@@ -37,11 +37,15 @@ export function proportionDifference(x1: number, n1: number, x2: number, n2: num
  * t.test(x, y)$conf.int. Takes each group's mean, sample SD and size (n ≥ 2).
  * @example meanDifference({ mean: 5, sd: 1, n: 10 }, { mean: 4, sd: 2, n: 12 })
  */
-export function meanDifference(a: { mean: number; sd: number; n: number }, b: { mean: number; sd: number; n: number }, level = 0.95): Difference {
+export function meanDifference(
+  a: { mean: number; sd: number; n: number },
+  b: { mean: number; sd: number; n: number },
+  level = 0.95,
+): Difference {
   const va = (a.sd * a.sd) / a.n;
   const vb = (b.sd * b.sd) / b.n;
   const se = Math.sqrt(va + vb);
-  const df = (va + vb) ** 2 / (va * va / (a.n - 1) + vb * vb / (b.n - 1));
+  const df = (va + vb) ** 2 / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
   const half = tQuantile((1 + level) / 2, df) * se;
   const d = a.mean - b.mean;
   return { estimate: d, ci_low: d - half, ci_high: d + half };
@@ -56,7 +60,11 @@ export function correlationDifference(r1: number, n1: number, r2: number, n2: nu
   const [l1, u1] = fisherZInterval(r1, n1 - 3, level);
   const [l2, u2] = fisherZInterval(r2, n2 - 3, level);
   const d = r1 - r2;
-  return { estimate: d, ci_low: d - Math.sqrt((r1 - l1) ** 2 + (u2 - r2) ** 2), ci_high: d + Math.sqrt((u1 - r1) ** 2 + (r2 - l2) ** 2) };
+  return {
+    estimate: d,
+    ci_low: d - Math.sqrt((r1 - l1) ** 2 + (u2 - r2) ** 2),
+    ci_high: d + Math.sqrt((u1 - r1) ** 2 + (r2 - l2) ** 2),
+  };
 }
 
 /**
@@ -65,7 +73,11 @@ export function correlationDifference(r1: number, n1: number, r2: number, n2: nu
  * times surv) (Klein & Moeschberger 2003, §7.8).
  * @example survivalDifference({ surv: 0.8, se: 0.04 }, { surv: 0.7, se: 0.05 })
  */
-export function survivalDifference(a: { surv: number; se: number }, b: { surv: number; se: number }, level = 0.95): Difference {
+export function survivalDifference(
+  a: { surv: number; se: number },
+  b: { surv: number; se: number },
+  level = 0.95,
+): Difference {
   const half = zOf(level) * Math.sqrt(a.se ** 2 + b.se ** 2);
   const d = a.surv - b.surv;
   return { estimate: d, ci_low: d - half, ci_high: d + half };

@@ -37,7 +37,11 @@ export interface RiskData {
  * The records by descending time (build once per fit: every Newton step walks them in this order,
  * and reading them in sequence from flat arrays is several times faster than through an index).
  */
-export function riskData(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[]): RiskData {
+export function riskData(
+  time: readonly number[],
+  event: readonly boolean[],
+  x: readonly (readonly number[])[],
+): RiskData {
   // A fit and its proportional-hazards test pass the same arrays: sort them once.
   const last = built.get(x);
   if (last && last.time === time && last.event === event) return last.data;
@@ -49,11 +53,22 @@ export function riskData(time: readonly number[], event: readonly boolean[], x: 
 /** The last RiskData built from each covariate array (the arrays are read-only to the analyses). */
 const built = new WeakMap<object, { time: readonly number[]; event: readonly boolean[]; data: RiskData }>();
 
-function buildRiskData(time: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[]): RiskData {
+function buildRiskData(
+  time: readonly number[],
+  event: readonly boolean[],
+  x: readonly (readonly number[])[],
+): RiskData {
   const n = time.length;
   const p = x[0]?.length ?? 0;
   const order = descendingOrder(time);
-  const data: RiskData = { n, p, time: new Float64Array(n), event: new Uint8Array(n), x: new Float64Array(n * p), order };
+  const data: RiskData = {
+    n,
+    p,
+    time: new Float64Array(n),
+    event: new Uint8Array(n),
+    x: new Float64Array(n * p),
+    order,
+  };
   order.forEach((i, r) => {
     data.time[r] = time[i]!;
     data.event[r] = event[i] ? 1 : 0;
@@ -78,7 +93,7 @@ export function efronEventTimes(data: RiskData, beta: readonly number[]): EventT
   const s2 = zeros2();
   const a1 = zeros();
   const out: EventTime[] = [];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const t = time[i]!;
     let d = 0;
     let d0 = 0;

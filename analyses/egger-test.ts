@@ -28,7 +28,11 @@ export function eggerTest(y: readonly number[], v: readonly number[], level = 0.
   const se = v.map(Math.sqrt);
   const w = v.map((vi) => 1 / vi);
   // Weighted normal equations for y = a + b·se.
-  let sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let sw = 0,
+    sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let i = 0; i < k; i++) {
     sw += w[i]!;
     sx += w[i]! * se[i]!;
@@ -48,5 +52,14 @@ export function eggerTest(y: readonly number[], v: readonly number[], level = 0.
   const aSe = Math.sqrt((sigma2 * sxx) / det);
   const t = b / bSe;
   const q = tQuantile(1 - (1 - level) / 2, df);
-  return { k, bias: b, bias_se: bSe, t, df, p: Math.min(1, 2 * tCdf(-Math.abs(t), df)), limit_estimate: a, limit_ci: [a - q * aSe, a + q * aSe] };
+  return {
+    k,
+    bias: b,
+    bias_se: bSe,
+    t,
+    df,
+    p: Math.min(1, 2 * tCdf(-Math.abs(t), df)),
+    limit_estimate: a,
+    limit_ci: [a - q * aSe, a + q * aSe],
+  };
 }

@@ -19,7 +19,9 @@ export interface FunnelLimit {
 /** The exact-binomial limit at tail probability p (0 < p < 1). */
 export function binomialLimit(theta: number, n: number, p: number): number {
   if (!(theta >= 0 && theta <= 1) || !Number.isInteger(n) || n < 1 || !(p > 0 && p < 1)) {
-    throw new RangeError(`binomialLimit: need 0 ≤ θ ≤ 1, whole n ≥ 1 and 0 < p < 1; got θ = ${theta}, n = ${n}, p = ${p}`);
+    throw new RangeError(
+      `binomialLimit: need 0 ≤ θ ≤ 1, whole n ≥ 1 and 0 < p < 1; got θ = ${theta}, n = ${n}, p = ${p}`,
+    );
   }
   if (theta === 0 || theta === 1) return theta;
   let r = 0;

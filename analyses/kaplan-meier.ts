@@ -34,7 +34,12 @@ export interface KaplanMeier {
   confType: ConfType;
 }
 
-export function kaplanMeier(time: readonly number[], event: readonly boolean[], level = 0.95, confType: ConfType = "log-log"): KaplanMeier {
+export function kaplanMeier(
+  time: readonly number[],
+  event: readonly boolean[],
+  level = 0.95,
+  confType: ConfType = "log-log",
+): KaplanMeier {
   if (time.length !== event.length) throw new RangeError("kaplanMeier: time and event differ in length");
   if (time.some((t) => !Number.isFinite(t) || t < 0)) throw new RangeError("kaplanMeier: times must be finite and ≥ 0");
   const order = ascendingOrder(time);
@@ -44,7 +49,7 @@ export function kaplanMeier(time: readonly number[], event: readonly boolean[], 
   let surv = 1;
   let greenwood = 0;
   let events = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const t = time[order[i]!]!;
     let d = 0;
     let c = 0;
@@ -58,7 +63,15 @@ export function kaplanMeier(time: readonly number[], event: readonly boolean[], 
       greenwood += atRisk === d ? Infinity : d / (atRisk * (atRisk - d));
     }
     const stdErr = Math.sqrt(greenwood);
-    steps.push({ time: t, n_risk: atRisk, n_event: d, n_censor: c, surv, std_err: stdErr, ...confidenceInterval(surv, stdErr, z, confType) });
+    steps.push({
+      time: t,
+      n_risk: atRisk,
+      n_event: d,
+      n_censor: c,
+      surv,
+      std_err: stdErr,
+      ...confidenceInterval(surv, stdErr, z, confType),
+    });
     events += d;
     atRisk -= d + c;
   }
@@ -66,10 +79,17 @@ export function kaplanMeier(time: readonly number[], event: readonly boolean[], 
 }
 
 /** Pointwise interval for S with standard error `se` of −log S (survfit_confint with logse = TRUE). */
-export function confidenceInterval(s: number, se: number, z: number, confType: ConfType): { lower: number | null; upper: number | null } {
+export function confidenceInterval(
+  s: number,
+  se: number,
+  z: number,
+  confType: ConfType,
+): { lower: number | null; upper: number | null } {
   if (confType === "plain") {
     const half = z * se * s;
-    return Number.isFinite(half) ? { lower: Math.max(0, s - half), upper: Math.min(1, s + half) } : { lower: null, upper: null };
+    return Number.isFinite(half)
+      ? { lower: Math.max(0, s - half), upper: Math.min(1, s + half) }
+      : { lower: null, upper: null };
   }
   if (confType === "log") {
     if (s === 0 || !Number.isFinite(se)) return { lower: null, upper: null };
@@ -82,7 +102,10 @@ export function confidenceInterval(s: number, se: number, z: number, confType: C
 }
 
 /** The estimate in force at day t (the last step at or before t), as summary(fit, times = t, extend = TRUE). */
-export function survivalAt(km: KaplanMeier, t: number): { time: number; surv: number; std_err: number; lower: number | null; upper: number | null; n_risk: number } {
+export function survivalAt(
+  km: KaplanMeier,
+  t: number,
+): { time: number; surv: number; std_err: number; lower: number | null; upper: number | null; n_risk: number } {
   let last: KmStep | undefined;
   for (const s of km.steps) {
     if (s.time > t) break;

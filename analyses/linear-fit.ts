@@ -7,7 +7,8 @@
  * @example linearFit([1, 2, 3], [2, 4, 6]) // => { intercept: 0, slope: 2 }
  */
 export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): { intercept: number; slope: number } {
-  if (x.length !== y.length || x.length < 2) throw new RangeError("linearFit: needs two equal-length arrays of at least 2 values");
+  if (x.length !== y.length || x.length < 2)
+    throw new RangeError("linearFit: needs two equal-length arrays of at least 2 values");
   const n = x.length;
   let sumX = 0;
   let sumY = 0;

@@ -27,7 +27,12 @@ export interface LogRank {
   p: number | null;
 }
 
-export function logRank(time: readonly number[], event: readonly boolean[], group: readonly string[], groups: readonly string[] = [...new Set(group)]): LogRank {
+export function logRank(
+  time: readonly number[],
+  event: readonly boolean[],
+  group: readonly string[],
+  groups: readonly string[] = [...new Set(group)],
+): LogRank {
   const k = groups.length;
   const index = new Map(groups.map((g, i) => [g, i]));
   const order = ascendingOrder(time);
@@ -36,13 +41,14 @@ export function logRank(time: readonly number[], event: readonly boolean[], grou
   const observed = new Array<number>(k).fill(0);
   const expected = new Array<number>(k).fill(0);
   const variance = groups.map(() => new Array<number>(k).fill(0));
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const t = time[order[i]!]!;
     const deaths = new Array<number>(k).fill(0);
     const leaving = new Array<number>(k).fill(0);
     while (i < order.length && time[order[i]!] === t) {
       const g = index.get(group[order[i]!]!);
-      if (g === undefined) throw new RangeError(`logRank: group "${group[order[i]!]}" is not among ${groups.join(", ")}`);
+      if (g === undefined)
+        throw new RangeError(`logRank: group "${group[order[i]!]}" is not among ${groups.join(", ")}`);
       if (event[order[i]!]) deaths[g]!++;
       leaving[g]!++;
       i++;
@@ -55,7 +61,8 @@ export function logRank(time: readonly number[], event: readonly boolean[], grou
         expected[g]! += (d * atRisk[g]!) / total;
         if (total > 1) {
           const f = (d * (total - d)) / (total - 1);
-          for (let h = 0; h < k; h++) variance[g]![h]! += f * (atRisk[g]! / total) * ((g === h ? 1 : 0) - atRisk[h]! / total);
+          for (let h = 0; h < k; h++)
+            variance[g]![h]! += f * (atRisk[g]! / total) * ((g === h ? 1 : 0) - atRisk[h]! / total);
         }
       }
     }
@@ -73,10 +80,14 @@ export function logRank(time: readonly number[], event: readonly boolean[], grou
 }
 
 /** Log-rank test for trend across the groups in their given order, with scores w (default 1…k). */
-export function logRankTrend(test: LogRank, scores: readonly number[] = test.groups.map((_, i) => i + 1)): { chisq: number; df: 1; p: number } | null {
+export function logRankTrend(
+  test: LogRank,
+  scores: readonly number[] = test.groups.map((_, i) => i + 1),
+): { chisq: number; df: 1; p: number } | null {
   const u = scores.reduce((acc, w, g) => acc + w * (test.observed[g]! - test.expected[g]!), 0);
   let vw = 0;
-  for (let g = 0; g < scores.length; g++) for (let h = 0; h < scores.length; h++) vw += scores[g]! * test.variance[g]![h]! * scores[h]!;
+  for (let g = 0; g < scores.length; g++)
+    for (let h = 0; h < scores.length; h++) vw += scores[g]! * test.variance[g]![h]! * scores[h]!;
   if (!(vw > 0)) return null;
   const chisq = (u * u) / vw;
   return { chisq, df: 1, p: chiSquareTail(chisq, 1) };

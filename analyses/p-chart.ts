@@ -20,8 +20,10 @@ export interface PChart {
 }
 
 export function pChart(x: readonly number[], n: readonly number[]): PChart {
-  if (x.length !== n.length || x.length === 0) throw new RangeError("pChart: need one count and one denominator per subgroup");
-  if (n.some((v, i) => !Number.isInteger(v) || v < 1 || !Number.isInteger(x[i]) || x[i]! < 0 || x[i]! > v)) throw new RangeError("pChart: need whole 0 ≤ x ≤ n, n ≥ 1");
+  if (x.length !== n.length || x.length === 0)
+    throw new RangeError("pChart: need one count and one denominator per subgroup");
+  if (n.some((v, i) => !Number.isInteger(v) || v < 1 || !Number.isInteger(x[i]) || x[i]! < 0 || x[i]! > v))
+    throw new RangeError("pChart: need whole 0 ≤ x ≤ n, n ≥ 1");
   const center = x.reduce((a, b) => a + b, 0) / n.reduce((a, b) => a + b, 0);
   const points = x.map((xi, i) => {
     const half = 3 * Math.sqrt((center * (1 - center)) / n[i]!);

@@ -3,7 +3,10 @@
  * cor(x, y, use = "pairwise.complete.obs") does.
  * @example pairwiseComplete([1, null, 3], [4, 5, null]) // => { x: [1], y: [4] }
  */
-export function pairwiseComplete(x: ArrayLike<number | null>, y: ArrayLike<number | null>): { x: number[]; y: number[] } {
+export function pairwiseComplete(
+  x: ArrayLike<number | null>,
+  y: ArrayLike<number | null>,
+): { x: number[]; y: number[] } {
   if (x.length !== y.length) throw new RangeError(`pairwiseComplete: lengths differ (${x.length} vs ${y.length})`);
   const outX: number[] = [];
   const outY: number[] = [];

@@ -12,7 +12,12 @@ import { fisherZInterval } from "./fisher-z-interval.ts";
 import { correlationCoefficient } from "./pearson.ts";
 import type { CorrelationEstimate } from "./correlation-result.ts";
 
-export function partialCorrelation(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>, level = 0.95): CorrelationEstimate {
+export function partialCorrelation(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  z: ArrayLike<number>,
+  level = 0.95,
+): CorrelationEstimate {
   const n = x.length;
   if (y.length !== n || z.length !== n) throw new RangeError("partialCorrelation: x, y and z differ in length");
   if (n < 5) throw new RangeError(`partialCorrelation: needs at least 5 cases, got ${n}`);

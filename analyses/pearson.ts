@@ -43,7 +43,10 @@ export function correlationCoefficient(x: ArrayLike<number>, y: ArrayLike<number
  * @example pairwiseCorrelation([1, null, 2, 3], [1, 5, 3, 2]) // => { n: 3, r: 0.5 }
  * @example pairwiseCorrelation(Float64Array.of(1, NaN, 2, 3), Float64Array.of(1, 5, 3, 2)) // => { n: 3, r: 0.5 }
  */
-export function pairwiseCorrelation(x: ArrayLike<number | null>, y: ArrayLike<number | null>): { n: number; r: number } {
+export function pairwiseCorrelation(
+  x: ArrayLike<number | null>,
+  y: ArrayLike<number | null>,
+): { n: number; r: number } {
   let n = 0;
   let mx = 0;
   let my = 0;

@@ -35,10 +35,16 @@ export interface RandomEffects {
   q_p: number;
 }
 
-export function randomEffects(r: readonly number[], n: readonly number[], method: TauMethod = "REML", level = 0.95): RandomEffects {
+export function randomEffects(
+  r: readonly number[],
+  n: readonly number[],
+  method: TauMethod = "REML",
+  level = 0.95,
+): RandomEffects {
   const k = r.length;
   if (k < 2 || n.length !== k) throw new RangeError("randomEffects: needs at least 2 studies, with an n for each r");
-  if (n.some((ni) => ni <= 3)) throw new RangeError("randomEffects: each study needs n > 3 for the variance of Fisher's z");
+  if (n.some((ni) => ni <= 3))
+    throw new RangeError("randomEffects: each study needs n > 3 for the variance of Fisher's z");
   const y = r.map((ri) => Math.atanh(ri));
   const v = n.map((ni) => 1 / (ni - 3));
   const w = v.map((vi) => 1 / vi);

@@ -54,7 +54,6 @@ export interface Contrast {
   weights: number[];
 }
 
-
 export function randomInterceptModel(
   y: readonly number[],
   x: readonly (readonly number[])[],
@@ -111,12 +110,26 @@ export function randomInterceptModelFlat(
     const df = satterthwaite(cv, phi, info, variance, n - p);
     const t = estimate / se;
     const half = tq(df) * se;
-    return { name, estimate, se, df, t, p: Math.min(1, 2 * tCdf(-Math.abs(t), df)), ci_low: estimate - half, ci_high: estimate + half };
+    return {
+      name,
+      estimate,
+      se,
+      df,
+      t,
+      p: Math.min(1, 2 * tCdf(-Math.abs(t), df)),
+      ci_low: estimate - half,
+      ci_high: estimate + half,
+    };
   };
   return {
     n,
     groups: groups.count,
-    coefficients: names.map((name, j) => test(name, names.map((_, k) => (k === j ? 1 : 0)))),
+    coefficients: names.map((name, j) =>
+      test(
+        name,
+        names.map((_, k) => (k === j ? 1 : 0)),
+      ),
+    ),
     contrasts: contrasts.map((c) => test(c.name, c.weights)),
     var_group: varGroup,
     var_residual: sigma2,
@@ -151,7 +164,17 @@ interface FlatSums {
 /** Each group's sums, in one pass over the rows (each group's rows are added in row order). */
 function groupSums(y: ArrayLike<number>, x: Float64Array, groups: GroupCodes, p: number): FlatSums {
   const g = groups.count;
-  const f: FlatSums = { count: g, m: new Float64Array(g), sx: new Float64Array(g * p), sxx: new Float64Array(g * p * p), sy: new Float64Array(g), sxy: new Float64Array(g * p), syy: new Float64Array(g), sizes: new Float64Array(0), sizeOf: new Int32Array(g) };
+  const f: FlatSums = {
+    count: g,
+    m: new Float64Array(g),
+    sx: new Float64Array(g * p),
+    sxx: new Float64Array(g * p * p),
+    sy: new Float64Array(g),
+    sxy: new Float64Array(g * p),
+    syy: new Float64Array(g),
+    sizes: new Float64Array(0),
+    sizeOf: new Int32Array(g),
+  };
   const { m, sx, sxx, sy, sxy, syy } = f;
   for (let i = 0; i < y.length; i++) {
     const k = groups.codes[i]!;
@@ -220,7 +243,8 @@ function profile(sums: FlatSums, p: number, n: number, lambda: number) {
       for (let a = 0; a < p; a++) {
         const sxa = sx[k * p + a]!;
         wxy[a]! += sxy[k * p + a]! - c * sxa * syk;
-        for (let b = 0; b <= a; b++) wf[a * p + b] = wf[a * p + b]! + sxx[(k * p + a) * p + b]! - c * sxa * sx[k * p + b]!;
+        for (let b = 0; b <= a; b++)
+          wf[a * p + b] = wf[a * p + b]! + sxx[(k * p + a) * p + b]! - c * sxa * sx[k * p + b]!;
       }
     }
   }
@@ -230,7 +254,9 @@ function profile(sums: FlatSums, p: number, n: number, lambda: number) {
   const chol = new CholeskyDecomposition(w);
   const l = chol.lowerTriangularMatrix;
   // A pivot that is tiny next to its column's own sum of squares means a column is a combination of others.
-  const collinear = !chol.isPositiveDefinite() || Array.from({ length: p }, (_, j) => l.get(j, j) ** 2 <= 1e-10 * w.get(j, j)).some(Boolean);
+  const collinear =
+    !chol.isPositiveDefinite() ||
+    Array.from({ length: p }, (_, j) => l.get(j, j) ** 2 <= 1e-10 * w.get(j, j)).some(Boolean);
   if (collinear) return { ok: false as const, crit: Infinity, r: NaN, beta: [] as number[], winv: w };
   const beta = chol.solve(Matrix.columnVector(wxy)).to1DArray();
   const r = wyy - beta.reduce((s, b, j) => s + b * wxy[j]!, 0);
@@ -293,14 +319,23 @@ function brent(f: (x: number) => number, a: number, b: number): number {
     if (fu <= fx) {
       if (u < x) b = x;
       else a = x;
-      v = w; fv = fw; w = x; fw = fx; x = u; fx = fu;
+      v = w;
+      fv = fw;
+      w = x;
+      fw = fx;
+      x = u;
+      fx = fu;
     } else {
       if (u < x) a = u;
       else b = u;
       if (fu <= fw || w === x) {
-        v = w; fv = fw; w = u; fw = fu;
+        v = w;
+        fv = fw;
+        w = u;
+        fw = fu;
       } else if (fu <= fv || v === x || v === w) {
-        v = u; fv = fu;
+        v = u;
+        fv = fu;
       }
     }
   }
@@ -325,16 +360,30 @@ function observedInformation(
 ) {
   const p = beta.length;
   const k = 2; // 0 = group, 1 = residual
-  const basis: [number, number][] = [[0, 1], [1, 0]]; // V_g = J, V_e = I as (a, b) ↔ aI + bJ
-  const mul = (u: [number, number], v: [number, number], m: number): [number, number] => [u[0] * v[0], u[0] * v[1] + u[1] * v[0] + m * u[1] * v[1]];
-  const t1 = [[0, 0], [0, 0]];
+  const basis: [number, number][] = [
+    [0, 1],
+    [1, 0],
+  ]; // V_g = J, V_e = I as (a, b) ↔ aI + bJ
+  const mul = (u: [number, number], v: [number, number], m: number): [number, number] => [
+    u[0] * v[0],
+    u[0] * v[1] + u[1] * v[0] + m * u[1] * v[1],
+  ];
+  const t1 = [
+    [0, 0],
+    [0, 0],
+  ];
   const d = Array.from({ length: k }, () => Array.from({ length: k }, () => Matrix.zeros(p, p)));
   const bMat = Array.from({ length: k }, () => Matrix.zeros(p, p));
   // Plain arrays while summing over the groups (tens of thousands); matrices once summed.
   const dSum = Array.from({ length: k * k }, () => new Float64Array(p * p));
   const bSum = Array.from({ length: k }, () => new Float64Array(p * p));
   const addForm = (target: Float64Array, gi: number, form: [number, number]) => {
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) target[a * p + b] = target[a * p + b]! + form[0] * sums.sxx[(gi * p + a) * p + b]! + form[1] * sums.sx[gi * p + a]! * sums.sx[gi * p + b]!;
+    for (let a = 0; a < p; a++)
+      for (let b = 0; b < p; b++)
+        target[a * p + b] =
+          target[a * p + b]! +
+          form[0] * sums.sxx[(gi * p + a) * p + b]! +
+          form[1] * sums.sx[gi * p + a]! * sums.sx[gi * p + b]!;
   };
   // A group's V⁻¹ = aI + bJ and the products of it with the basis depend on its size alone: each is
   // computed once per distinct size (the same values), then added group by group in order.
@@ -365,7 +414,8 @@ function observedInformation(
       addForm(bSum[kk]!, gi, forms.bForms[kk]!);
     }
   }
-  const asMatrix = (f: Float64Array) => new Matrix(Array.from({ length: p }, (_, a) => Array.from(f.subarray(a * p, a * p + p))));
+  const asMatrix = (f: Float64Array) =>
+    new Matrix(Array.from({ length: p }, (_, a) => Array.from(f.subarray(a * p, a * p + p))));
   for (let kk = 0; kk < k; kk++) {
     bMat[kk] = asMatrix(bSum[kk]!);
     for (let ll = 0; ll < k; ll++) d[kk]![ll] = asMatrix(dSum[kk * k + ll]!);
@@ -375,7 +425,10 @@ function observedInformation(
   // With V⁻¹ = aI + bJ, XᵀV⁻¹q_k and q_kᵀV⁻¹q_l need only each group's residual sums
   // E = Σe, Σe² and Σxe (e = y − Xβ̂), taken in one pass over the rows.
   const xqSums = [new Array<number>(p).fill(0), new Array<number>(p).fill(0)];
-  const qq = [[0, 0], [0, 0]];
+  const qq = [
+    [0, 0],
+    [0, 0],
+  ];
   const g = groups.count;
   const e1 = new Float64Array(g);
   const e2 = new Float64Array(g);
@@ -425,7 +478,13 @@ function trace2(a: Matrix, b: Matrix): number {
 }
 
 /** Satterthwaite df for cᵀβ̂; at a boundary fit (σ²_g = 0) only σ² varies. */
-function satterthwaite(c: Matrix, phi: Matrix, inf: ReturnType<typeof observedInformation>, variance: number, fallback: number): number {
+function satterthwaite(
+  c: Matrix,
+  phi: Matrix,
+  inf: ReturnType<typeof observedInformation>,
+  variance: number,
+  fallback: number,
+): number {
   const g = inf.bMat.map((b) => c.transpose().mmul(phi).mmul(b).mmul(phi).mmul(c).get(0, 0));
   let denom: number;
   if (inf.boundary) {

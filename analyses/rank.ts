@@ -18,7 +18,7 @@ export function averageRanksTyped(values: ArrayLike<number>, into?: Float64Array
   const { hi, lo, index, m } = sortedKeys(values);
   for (let i = 0; i < n; i++) out[i] = n;
   // Each run of equal keys (equal values) takes the mean of the places it spans.
-  for (let start = 0; start < m; ) {
+  for (let start = 0; start < m;) {
     let end = start;
     while (end + 1 < m && hi[end + 1] === hi[start] && lo[end + 1] === lo[start]) end++;
     const rank = (start + end) / 2 + 1;

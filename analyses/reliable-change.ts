@@ -28,8 +28,10 @@ export function jacobsonTruax(
   post: readonly number[],
   o: { reliability: number; cutoff: number | null; higherIsBetter: boolean; sdPre?: number },
 ): ReliableChange {
-  if (pre.length !== post.length || pre.length < 2) throw new RangeError("jacobsonTruax: needs paired pre and post scores, at least 2");
-  if (!(o.reliability > 0 && o.reliability < 1)) throw new RangeError("jacobsonTruax: reliability must lie between 0 and 1");
+  if (pre.length !== post.length || pre.length < 2)
+    throw new RangeError("jacobsonTruax: needs paired pre and post scores, at least 2");
+  if (!(o.reliability > 0 && o.reliability < 1))
+    throw new RangeError("jacobsonTruax: reliability must lie between 0 and 1");
   const sd = o.sdPre ?? sampleStandardDeviation([...pre]);
   const se = sd * Math.sqrt(1 - o.reliability);
   const sDiff = Math.sqrt(2 * se * se);
@@ -38,7 +40,14 @@ export function jacobsonTruax(
   const counts: Record<ChangeCategory, number> = { recovered: 0, improved: 0, unchanged: 0, deteriorated: 0 };
   const categories = pre.map((p, i) => {
     const rc = (sign * (post[i]! - p)) / sDiff;
-    const c: ChangeCategory = rc > 1.96 ? (o.cutoff !== null && clinical(p) && !clinical(post[i]!) ? "recovered" : "improved") : rc < -1.96 ? "deteriorated" : "unchanged";
+    const c: ChangeCategory =
+      rc > 1.96
+        ? o.cutoff !== null && clinical(p) && !clinical(post[i]!)
+          ? "recovered"
+          : "improved"
+        : rc < -1.96
+          ? "deteriorated"
+          : "unchanged";
     counts[c]++;
     return c;
   });

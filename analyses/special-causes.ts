@@ -39,7 +39,8 @@ export interface SpecialCause {
 export function specialCauses(series: readonly ChartPoint[]): SpecialCause[] {
   const found: SpecialCause[] = [];
   series.forEach((s, i) => {
-    if (s.value !== null && (s.value > s.upper || s.value < s.lower)) found.push({ rule: "beyond_limits", points: [i] });
+    if (s.value !== null && (s.value > s.upper || s.value < s.lower))
+      found.push({ rule: "beyond_limits", points: [i] });
   });
   found.push(...runs(series, (s) => Math.sign(s.value! - s.center), SHIFT_LENGTH, "shift"));
   found.push(...trends(series));
@@ -49,16 +50,24 @@ export function specialCauses(series: readonly ChartPoint[]): SpecialCause[] {
       const outer = window.filter((k) => {
         const s = series[k]!;
         if (s.value === null) return false;
-        return side > 0 ? s.value > s.center + (2 / 3) * (s.upper - s.center) : s.value < s.center - (2 / 3) * (s.center - s.lower);
+        return side > 0
+          ? s.value > s.center + (2 / 3) * (s.upper - s.center)
+          : s.value < s.center - (2 / 3) * (s.center - s.lower);
       });
-      if (outer.length >= 2 && !found.some((f) => f.rule === "two_of_three" && f.points.some((k) => outer.includes(k)))) found.push({ rule: "two_of_three", points: outer });
+      if (outer.length >= 2 && !found.some((f) => f.rule === "two_of_three" && f.points.some((k) => outer.includes(k))))
+        found.push({ rule: "two_of_three", points: outer });
     }
   }
   return found;
 }
 
 /** Maximal runs of points on one side of the center line (sign ±1; zeros skipped) of at least `min` points. */
-function runs(series: readonly ChartPoint[], side: (s: ChartPoint) => number, min: number, rule: SpecialCauseRule): SpecialCause[] {
+function runs(
+  series: readonly ChartPoint[],
+  side: (s: ChartPoint) => number,
+  min: number,
+  rule: SpecialCauseRule,
+): SpecialCause[] {
   const out: SpecialCause[] = [];
   let current: number[] = [];
   let sign = 0;

@@ -100,13 +100,20 @@ function pivotColumn(row: Map<number, number>, where: Map<number, Set<number>>):
   for (const [c, v] of row) {
     const a = Math.abs(v);
     const n = where.get(c)!.size;
-    if (a > bestAbs + EPS || (Math.abs(a - bestAbs) <= EPS && (n < bestRows || (n === bestRows && c < best)))) [best, bestAbs, bestRows] = [c, a, n];
+    if (a > bestAbs + EPS || (Math.abs(a - bestAbs) <= EPS && (n < bestRows || (n === bestRows && c < best))))
+      [best, bestAbs, bestRows] = [c, a, n];
   }
   return best;
 }
 
 /** other −= other[column] × pivot (whose entry at column is 1), keeping the column → rows index. */
-function eliminate(other: Map<number, number>, k: number, pivot: Map<number, number>, column: number, where: Map<number, Set<number>>): void {
+function eliminate(
+  other: Map<number, number>,
+  k: number,
+  pivot: Map<number, number>,
+  column: number,
+  where: Map<number, Set<number>>,
+): void {
   const f = other.get(column)!;
   for (const [c, v] of pivot) {
     const next = (other.get(c) ?? 0) - f * v;
@@ -126,7 +133,14 @@ function eliminate(other: Map<number, number>, k: number, pivot: Map<number, num
  * @param cost how much is lost by withholding each cell (default 1): the cheapest cell that breaks a
  *   recovery is withheld first, then the smallest
  */
-export function protectCells(values: readonly number[], identities: readonly Identity[], minCellSize: number, preset: readonly boolean[] = [], kept: readonly boolean[] = [], cost: readonly number[] = []): boolean[] {
+export function protectCells(
+  values: readonly number[],
+  identities: readonly Identity[],
+  minCellSize: number,
+  preset: readonly boolean[] = [],
+  kept: readonly boolean[] = [],
+  cost: readonly number[] = [],
+): boolean[] {
   const hidden = values.map((n, i) => (n > 0 && n < minCellSize) || (preset[i] ?? false));
   const withCell = new Map<number, Identity[]>();
   for (const c of identities) for (const i of [...c.parts, c.total]) withCell.set(i, [...(withCell.get(i) ?? []), c]);
@@ -153,7 +167,10 @@ export function protectCells(values: readonly number[], identities: readonly Ide
   // Greedy choices can leave cells withheld that later ones made needless: show again, most costly
   // first, every secondary cell whose showing exposes nothing.
   if (!safe()) return hidden;
-  const secondary = hidden.map((h, i) => i).filter((i) => hidden[i] && !primary[i]).sort((a, b) => -order(a, b));
+  const secondary = hidden
+    .map((h, i) => i)
+    .filter((i) => hidden[i] && !primary[i])
+    .sort((a, b) => -order(a, b));
   for (const i of secondary) {
     hidden[i] = false;
     if (!safe()) hidden[i] = true;
@@ -161,9 +178,13 @@ export function protectCells(values: readonly number[], identities: readonly Ide
   return hidden;
 }
 
-
 /** Visible non-zero cells of the identities reached from `start` through hidden cells. */
-function linkedCandidates(start: number, withCell: Map<number, Identity[]>, hidden: readonly boolean[], values: readonly number[]): number[] {
+function linkedCandidates(
+  start: number,
+  withCell: Map<number, Identity[]>,
+  hidden: readonly boolean[],
+  values: readonly number[],
+): number[] {
   const seenCells = new Set([start]);
   const seenLines = new Set<Identity>();
   const found = new Set<number>();
@@ -171,7 +192,8 @@ function linkedCandidates(start: number, withCell: Map<number, Identity[]>, hidd
   while (frontier.length) {
     const lines = frontier.flatMap((c) => withCell.get(c) ?? []).filter((l) => !seenLines.has(l));
     for (const l of lines) seenLines.add(l);
-    for (const line of lines) for (const i of [...line.parts, line.total]) if (!hidden[i] && values[i]! > 0) found.add(i);
+    for (const line of lines)
+      for (const i of [...line.parts, line.total]) if (!hidden[i] && values[i]! > 0) found.add(i);
     frontier = [...new Set(lines.flatMap((l) => [...l.parts, l.total]))].filter((c) => hidden[c] && !seenCells.has(c));
     for (const c of frontier) seenCells.add(c);
   }
@@ -188,8 +210,10 @@ export interface Constraint {
 /** The constraints of an r × c table whose last row and last column are totals. */
 export function marginConstraints(rows: number, columns: number): Constraint[] {
   const out: Constraint[] = [];
-  for (let i = 0; i < rows; i++) out.push({ parts: Array.from({ length: columns - 1 }, (_, j) => [i, j] as const), total: [i, columns - 1] });
-  for (let j = 0; j < columns; j++) out.push({ parts: Array.from({ length: rows - 1 }, (_, i) => [i, j] as const), total: [rows - 1, j] });
+  for (let i = 0; i < rows; i++)
+    out.push({ parts: Array.from({ length: columns - 1 }, (_, j) => [i, j] as const), total: [i, columns - 1] });
+  for (let j = 0; j < columns; j++)
+    out.push({ parts: Array.from({ length: rows - 1 }, (_, i) => [i, j] as const), total: [rows - 1, j] });
   return out;
 }
 
@@ -217,7 +241,11 @@ export function recoverableCells(hidden: readonly (readonly boolean[])[], constr
 }
 
 /** A mask of a table's cells to withhold (true = suppressed) such that no hidden cell is recoverable. */
-export function suppressTable(counts: readonly (readonly number[])[], constraints: readonly Constraint[], minCellSize: number): boolean[][] {
+export function suppressTable(
+  counts: readonly (readonly number[])[],
+  constraints: readonly Constraint[],
+  minCellSize: number,
+): boolean[][] {
   const { identities } = flatten(counts, constraints);
   const flat = protectCells(counts.flat(), identities, minCellSize);
   let k = 0;

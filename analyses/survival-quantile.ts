@@ -49,11 +49,13 @@ function findQuantile(x: number[], y: (number | null)[], p: number): number | nu
     .map((v, i) => [v, i] as const)
     .filter((k): k is readonly [number, number] => k[0] !== null)
     .sort((a, b) => a[0] - b[0]);
-  const firstAtLeast = (shift: number) => (p < knots[0]![0] + shift ? null : (knots.find(([v]) => v + shift >= p)?.[1] ?? null));
+  const firstAtLeast = (shift: number) =>
+    p < knots[0]![0] + shift ? null : (knots.find(([v]) => v + shift >= p)?.[1] ?? null);
   const i1 = firstAtLeast(TOLERANCE);
   const i2 = firstAtLeast(-TOLERANCE);
   const last = keptY[keptY.length - 1];
-  if (i1 !== null && last !== null && last !== undefined && Math.abs(p - last) < TOLERANCE) return (keptX[i1]! + xmax) / 2;
+  if (i1 !== null && last !== null && last !== undefined && Math.abs(p - last) < TOLERANCE)
+    return (keptX[i1]! + xmax) / 2;
   if (i1 === null || i2 === null) return null;
   return (keptX[i1]! + keptX[i2]!) / 2;
 }

@@ -27,11 +27,16 @@ export function wilson(x: number, n: number, level = 0.95): Proportion {
  * @example wilsonEffective(0.3, 100) // the interval wilson(30, 100) gives
  */
 export function wilsonEffective(p: number, nEffective: number, level = 0.95): Proportion {
-  if (!(p >= 0 && p <= 1) || !(nEffective > 0)) throw new RangeError(`wilsonEffective: need 0 ≤ p ≤ 1 and n > 0, got p = ${p}, n = ${nEffective}`);
+  if (!(p >= 0 && p <= 1) || !(nEffective > 0))
+    throw new RangeError(`wilsonEffective: need 0 ≤ p ≤ 1 and n > 0, got p = ${p}, n = ${nEffective}`);
   const z = normalQuantile((1 + level) / 2, 0, 1);
   const n = nEffective;
   const z2n = (z * z) / (2 * n);
   const spread = z * Math.sqrt((p * (1 - p)) / n + z2n / (2 * n));
   const denom = 1 + 2 * z2n;
-  return { rate: p, ci_low: p === 0 ? 0 : (p + z2n - spread) / denom, ci_high: p === 1 ? 1 : (p + z2n + spread) / denom };
+  return {
+    rate: p,
+    ci_low: p === 0 ? 0 : (p + z2n - spread) / denom,
+    ci_high: p === 1 ? 1 : (p + z2n + spread) / denom,
+  };
 }

@@ -20,12 +20,21 @@ import { startApp, type RunningApp } from "../pipeline/app/server.ts";
 import { SHAPE_OPTIONS, shapeFrom } from "./shape-options.ts";
 import { cachedStudy } from "./study-cache.ts";
 
-const { values } = parseArgs({ options: { ...SHAPE_OPTIONS, runs: { type: "string", default: "5" }, "no-cli": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { ...SHAPE_OPTIONS, runs: { type: "string", default: "5" }, "no-cli": { type: "boolean", default: false } },
+});
 const BIN = fileURLToPath(new URL("../bin/alliance.mjs", import.meta.url));
 const RUNS = Number(values.runs);
 
 async function api(app: RunningApp, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`http://127.0.0.1:${app.port}${path}`, { method, headers: { authorization: `Bearer ${app.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`http://127.0.0.1:${app.port}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${app.token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -33,8 +42,13 @@ async function api(app: RunningApp, method: string, path: string, body?: unknown
 /** Adds the study (its two files and study.yaml) to the app; returns its id. */
 async function addStudy(app: RunningApp, dir: string): Promise<string> {
   const form = new FormData();
-  for (const name of ["episodes.csv", "sessions.csv", "study.yaml"]) form.append("files", new Blob([readFileSync(join(dir, name))]), name);
-  const res = await fetch(`http://127.0.0.1:${app.port}/api/studies`, { method: "POST", headers: { authorization: `Bearer ${app.token}` }, body: form });
+  for (const name of ["episodes.csv", "sessions.csv", "study.yaml"])
+    form.append("files", new Blob([readFileSync(join(dir, name))]), name);
+  const res = await fetch(`http://127.0.0.1:${app.port}/api/studies`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${app.token}` },
+    body: form,
+  });
   const made = (await res.json()) as { id: string; restored: boolean };
   if (!made.restored) throw new Error("the study's config was not restored");
   await api(app, "PUT", `/api/studies/${made.id}/reading`, {});
@@ -48,13 +62,16 @@ const phases = new Map<string, number[]>();
 async function appRun(app: RunningApp, id: string): Promise<number> {
   const started = performance.now();
   const { run } = await api(app, "POST", `/api/studies/${id}/runs`, {});
-  const res = await fetch(`http://127.0.0.1:${app.port}/api/studies/${id}/runs/${run}/events`, { headers: { authorization: `Bearer ${app.token}` } });
+  const res = await fetch(`http://127.0.0.1:${app.port}/api/studies/${id}/runs/${run}/events`, {
+    headers: { authorization: `Bearer ${app.token}` },
+  });
   const text = await res.text();
   const seconds = (performance.now() - started) / 1000;
   if (!/event: done\n/.test(text)) throw new Error(`the app's run failed: ${text.slice(-500)}`);
   const record = await api(app, "GET", `/api/studies/${id}/runs/${run}`);
   if (!record.files.includes("report.pdf")) throw new Error("the app's run wrote no PDF");
-  for (const e of record.events as { type: string; phase: string; seconds: number }[]) if (e.type === "end") phases.set(e.phase, [...(phases.get(e.phase) ?? []), e.seconds]);
+  for (const e of record.events as { type: string; phase: string; seconds: number }[])
+    if (e.type === "end") phases.set(e.phase, [...(phases.get(e.phase) ?? []), e.seconds]);
   return seconds;
 }
 
@@ -62,19 +79,29 @@ async function appRun(app: RunningApp, id: string): Promise<number> {
 function cliRun(dir: string): number {
   const out = mkdtempSync(join(tmpdir(), "alliance-bench-app-cli-"));
   const started = performance.now();
-  const run = spawnSync(process.execPath, [BIN, "run", "--config", join(dir, "study.yaml"), "--out", join(out, "report"), "--quiet"], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const run = spawnSync(
+    process.execPath,
+    [BIN, "run", "--config", join(dir, "study.yaml"), "--out", join(out, "report"), "--quiet"],
+    { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" },
+  );
   const seconds = (performance.now() - started) / 1000;
   rmSync(out, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(`the CLI's run failed: ${run.stderr}`);
   return seconds;
 }
 
-const fmt = (xs: number[]) => `median ${median(xs).toFixed(2)} s (min ${Math.min(...xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)})`;
+const fmt = (xs: number[]) =>
+  `median ${median(xs).toFixed(2)} s (min ${Math.min(...xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)})`;
 
-const studies: { name: string; dir: string }[] = [{ name: "demo (600 episodes)", dir: fileURLToPath(new URL("../data/demo", import.meta.url)) }];
+const studies: { name: string; dir: string }[] = [
+  { name: "demo (600 episodes)", dir: fileURLToPath(new URL("../data/demo", import.meta.url)) },
+];
 if (values.episodes !== undefined) {
   const shape = shapeFrom(values);
-  studies.push({ name: `${shape.episodes.toLocaleString("en-US")} episodes, ${shape.therapists} therapists, ${shape.sites} sites, ${shape.order}`, dir: cachedStudy(shape) });
+  studies.push({
+    name: `${shape.episodes.toLocaleString("en-US")} episodes, ${shape.therapists} therapists, ${shape.sites} sites, ${shape.order}`,
+    dir: cachedStudy(shape),
+  });
 }
 
 const workspace = mkdtempSync(join(tmpdir(), "alliance-bench-app-"));

@@ -77,7 +77,10 @@ function main(): void {
         const study = simulate(G, icc, sigma, u, normal);
         const within = (lo: number, hi: number, v: number) => lo <= v && v <= hi;
         // Correlation and agreement: Fisher z (naive), cluster jackknife (the report's), cluster bootstrap.
-        for (const [key, y, truth] of [["r(alliance, outcome)", study.y, truthR], ["agreement r(client, therapist)", study.t, truthAgreement]] as const) {
+        for (const [key, y, truth] of [
+          ["r(alliance, outcome)", study.y, truthR],
+          ["agreement r(client, therapist)", study.t, truthAgreement],
+        ] as const) {
           const r = correlationCoefficient(study.x, y);
           const [lo, hi] = fisherZInterval(r, study.x.length - 3);
           count(key, "naive", within(lo, hi, truth));
@@ -96,7 +99,11 @@ function main(): void {
           const x = events.reduce((a, v) => a + v, 0);
           const naive = wilson(x, rows.length);
           count(`dropout rate, ${tier}`, "naive", within(naive.ci_low, naive.ci_high, truthRate[k]!));
-          const clustered = clusteredProportion(events, rows.map((i) => study.therapist[i]!), G);
+          const clustered = clusteredProportion(
+            events,
+            rows.map((i) => study.therapist[i]!),
+            G,
+          );
           count(`dropout rate, ${tier}`, "clustered", within(clustered.ci[0], clustered.ci[1], truthRate[k]!));
         });
         // Hazard ratios against the low tier: model-based (naive) Wald CI, and the robust one (sandwich by
@@ -114,9 +121,19 @@ function main(): void {
       }
       for (const [key, h] of Object.entries(hit)) {
         const pct = (v: number | undefined) => (v === undefined ? "—" : ((100 * v) / REPS).toFixed(1));
-        rows.push([key, noLeadingZeroIcc(icc), String(G), pct(h.naive), pct(h.clustered), pct(h.percentile), pct(h.bca)]);
+        rows.push([
+          key,
+          noLeadingZeroIcc(icc),
+          String(G),
+          pct(h.naive),
+          pct(h.clustered),
+          pct(h.percentile),
+          pct(h.bca),
+        ]);
       }
-      process.stderr.write(`ICC ${icc}, ${G} therapists: done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+      process.stderr.write(
+        `ICC ${icc}, ${G} therapists: done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+      );
     }
   }
   print(rows);
@@ -136,7 +153,11 @@ interface Study {
 /** The marginal log hazard ratios (moderate, high vs low) the Cox model estimates, from one very large study. */
 function marginalLogHr(icc: number, u: () => number, normal: () => number): number[] {
   const big = simulate(40_000, icc, Math.sqrt((icc / (1 - icc)) * (Math.PI ** 2 / 3)), u, normal);
-  return coxEfron(big.time, big.event, big.tier.map((t) => [t === 1 ? 1 : 0, t === 2 ? 1 : 0])).coef;
+  return coxEfron(
+    big.time,
+    big.event,
+    big.tier.map((t) => [t === 1 ? 1 : 0, t === 2 ? 1 : 0]),
+  ).coef;
 }
 
 function simulate(G: number, icc: number, sigma: number, u: () => number, normal: () => number): Study {
@@ -177,7 +198,7 @@ function expectedExpit(a: number, sigma: number): number {
   let s = 0;
   for (let i = 0; i <= steps; i++) {
     const z = -8 + (16 * i) / steps;
-    const w = (i === 0 || i === steps ? 0.5 : 1) * Math.exp(-z * z / 2);
+    const w = (i === 0 || i === steps ? 0.5 : 1) * Math.exp((-z * z) / 2);
     s += w / (1 + Math.exp(-(a + sigma * z)));
   }
   return (s * (16 / steps)) / Math.sqrt(2 * Math.PI);
@@ -186,8 +207,18 @@ function expectedExpit(a: number, sigma: number): number {
 const noLeadingZeroIcc = (v: number) => (v === 0 ? "0" : String(v).replace(/^0/, ""));
 
 function print(rows: string[][]): void {
-  const head = ["Interval", "ICC", "Therapists", "Naive", "Cluster-aware", "Cluster bootstrap, percentile", "Cluster bootstrap, BCa"];
-  const sorted = [...rows].sort((a, b) => a[0]!.localeCompare(b[0]!) || Number(a[1]) - Number(b[1]) || Number(a[2]) - Number(b[2]));
+  const head = [
+    "Interval",
+    "ICC",
+    "Therapists",
+    "Naive",
+    "Cluster-aware",
+    "Cluster bootstrap, percentile",
+    "Cluster bootstrap, BCa",
+  ];
+  const sorted = [...rows].sort(
+    (a, b) => a[0]!.localeCompare(b[0]!) || Number(a[1]) - Number(b[1]) || Number(a[2]) - Number(b[2]),
+  );
   if (MARKDOWN) {
     console.log(`| ${head.join(" | ")} |`);
     console.log(`|${head.map((_, i) => (i < 1 ? "---" : "---:")).join("|")}|`);
@@ -196,7 +227,9 @@ function print(rows: string[][]): void {
     console.log(head.join("\t"));
     for (const r of sorted) console.log(r.join("\t"));
   }
-  console.log(`\n${REPS} studies per scenario, B = ${B}, seed ${SEED}; Monte Carlo SE of a coverage near 95%: ${(100 * Math.sqrt(0.95 * 0.05 / REPS)).toFixed(2)} points.`);
+  console.log(
+    `\n${REPS} studies per scenario, B = ${B}, seed ${SEED}; Monte Carlo SE of a coverage near 95%: ${(100 * Math.sqrt((0.95 * 0.05) / REPS)).toFixed(2)} points.`,
+  );
 }
 
 main();

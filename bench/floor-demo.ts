@@ -27,11 +27,15 @@ const cli = join(root, "bin", "alliance.mjs");
 const step = join(root, "bench", "floor-pdf-step.mjs");
 const work = mkdtempSync(join(tmpdir(), "alliance-floor-demo-"));
 const html = join(work, "report", "report.html");
-execFileSync(process.execPath, [cli, "demo", "--no-pdf", "--quiet", "--out", join(work, "report")], { stdio: ["ignore", "ignore", "inherit"] });
+execFileSync(process.execPath, [cli, "demo", "--no-pdf", "--quiet", "--out", join(work, "report")], {
+  stdio: ["ignore", "ignore", "inherit"],
+});
 
 function once(args: string[]): { wall: number; cpu: number } {
   const timeFile = join(work, "time.txt");
-  execFileSync("/usr/bin/time", ["-f", "%e %U %S", "-o", timeFile, process.execPath, ...args], { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("/usr/bin/time", ["-f", "%e %U %S", "-o", timeFile, process.execPath, ...args], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const [wall, user, sys] = readFileSync(timeFile, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
   return { wall: wall!, cpu: user! + sys! };
 }
@@ -51,9 +55,13 @@ for (const [name, args] of FORMULATIONS) {
   const runs = Array.from({ length: Number(values.runs) }, () => once(args));
   cpu.set(name, median(runs.map((r) => r.cpu)));
   wall.set(name, median(runs.map((r) => r.wall)));
-  console.log(`${name.padEnd(12)} wall ${wall.get(name)!.toFixed(2).padStart(5)} s  cpu ${cpu.get(name)!.toFixed(2).padStart(5)} s`);
+  console.log(
+    `${name.padEnd(12)} wall ${wall.get(name)!.toFixed(2).padStart(5)} s  cpu ${cpu.get(name)!.toFixed(2).padStart(5)} s`,
+  );
 }
-console.log(`demo's CPU over ${cpus().length} cores: no run of it can take less than ${(cpu.get("demo")! / cpus().length).toFixed(2)} s of wall time`);
+console.log(
+  `demo's CPU over ${cpus().length} cores: no run of it can take less than ${(cpu.get("demo")! / cpus().length).toFixed(2)} s of wall time`,
+);
 // Any run with a PDF does at least what "start" and "print" do: however they overlap, it takes the longer
 // of print's wall time and their CPU shared over the cores, before a single rule, analysis or chart.
 const floor = Math.max(wall.get("print")!, (cpu.get("start")! + cpu.get("print")!) / cpus().length);

@@ -11,11 +11,18 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const [step, htmlPath] = process.argv.slice(2);
-const dist = (/** @type {string} */ path) => import(fileURLToPath(new URL(`../dist/pipeline/report/${path}`, import.meta.url)));
+const dist = (/** @type {string} */ path) =>
+  import(fileURLToPath(new URL(`../dist/pipeline/report/${path}`, import.meta.url)));
 if (step === "cli") {
   const [{ CHROMIUM_ARGS }, { findBrowser }] = await Promise.all([dist("pdf.js"), dist("find-browser.js")]);
   const work = mkdtempSync(join(tmpdir(), "alliance-floor-cli-"));
-  const args = ["--headless", ...CHROMIUM_ARGS, `--user-data-dir=${join(work, "profile")}`, "--no-pdf-header-footer", `--print-to-pdf=${join(work, "report.pdf")}`];
+  const args = [
+    "--headless",
+    ...CHROMIUM_ARGS,
+    `--user-data-dir=${join(work, "profile")}`,
+    "--no-pdf-header-footer",
+    `--print-to-pdf=${join(work, "report.pdf")}`,
+  ];
   execFileSync(findBrowser(), [...args, pathToFileURL(String(htmlPath)).href], { stdio: "ignore" });
   rmSync(work, { recursive: true, force: true });
   process.exit(0);

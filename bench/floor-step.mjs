@@ -28,16 +28,21 @@ const summary = (k) =>
    arg_min(o, d) FILTER (WHERE ${k} AND o IS NOT NULL) AS outcome_first, arg_max(o, d) FILTER (WHERE ${k} AND o IS NOT NULL) AS outcome_last,
    arg_min(a, d, 3) FILTER (WHERE ${k} AND a IS NOT NULL) AS early`;
 async function links() {
-  await db.run(`CREATE TABLE episodes AS SELECT row_number() OVER () AS ep, ClientID AS client, AdmitDate::DATE AS admit, DischargeDate::DATE AS discharge FROM read_csv('${dir}/episodes.csv', all_varchar = true)`);
+  await db.run(
+    `CREATE TABLE episodes AS SELECT row_number() OVER () AS ep, ClientID AS client, AdmitDate::DATE AS admit, DischargeDate::DATE AS discharge FROM read_csv('${dir}/episodes.csv', all_varchar = true)`,
+  );
   await db.run(`CREATE TABLE links AS SELECT ep, client, admit, discharge,
       CASE WHEN lag(ep) OVER w IS NULL THEN DATE '0001-01-01' ELSE admit END AS from_date, coalesce(lead(admit) OVER w, DATE '9999-12-31') AS to_date
     FROM episodes WINDOW w AS (PARTITION BY client ORDER BY admit, ep)`);
 }
 /** @param {string} from */
-const joined = (from) => `(SELECT s.*, l.ep, l.admit, l.discharge, (s.d >= l.admit AND (l.discharge IS NULL OR s.d <= l.discharge)) AS kept
+const joined = (
+  from,
+) => `(SELECT s.*, l.ep, l.admit, l.discharge, (s.d >= l.admit AND (l.discharge IS NULL OR s.d <= l.discharge)) AS kept
   FROM ${from} s LEFT JOIN links l ON l.client = s.client AND s.d >= l.from_date AND s.d < l.to_date)`;
 const typed = `(SELECT ClientID AS client, SessionDate AS d, SRS_Total AS a, ORS_Total AS o FROM ${sessions})`;
-if (step === "scan") await db.run(`SELECT count(*), count(SessionDate), sum(SRS_Total), sum(ORS_Total) FROM ${sessions}`);
+if (step === "scan")
+  await db.run(`SELECT count(*), count(SessionDate), sum(SRS_Total), sum(ORS_Total) FROM ${sessions}`);
 else if (step === "per-client")
   await db.run(`CREATE TABLE per_client AS SELECT ClientID, count(*) AS n, arg_min(SRS_Total, SessionDate, 3) FILTER (WHERE SRS_Total IS NOT NULL) AS early,
     arg_min(ORS_Total, SessionDate) FILTER (WHERE ORS_Total IS NOT NULL) AS first, arg_max(ORS_Total, SessionDate) FILTER (WHERE ORS_Total IS NOT NULL) AS last, max(SessionDate) AS last_session
@@ -51,8 +56,11 @@ else if (step === "view-join") {
   await db.run(`CREATE TABLE per_episode AS SELECT ep, ${summary("kept")} FROM ${joined("s")} GROUP BY ep`);
 } else if (step === "js-fetch") {
   await links();
-  const result = await db.stream(`SELECT coalesce(ep, 0)::INTEGER, (d - DATE '1970-01-01')::INTEGER, coalesce(a, 'NaN'::DOUBLE), coalesce(o, 'NaN'::DOUBLE), coalesce(kept, FALSE)::UTINYINT FROM ${joined(typed)}`);
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) for (let c = 0; c < 5; c++) chunk.getColumnVector(c);
+  const result = await db.stream(
+    `SELECT coalesce(ep, 0)::INTEGER, (d - DATE '1970-01-01')::INTEGER, coalesce(a, 'NaN'::DOUBLE), coalesce(o, 'NaN'::DOUBLE), coalesce(kept, FALSE)::UTINYINT FROM ${joined(typed)}`,
+  );
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk())
+    for (let c = 0; c < 5; c++) chunk.getColumnVector(c);
 } else if (step === "js-summary" || step === "js-table") {
   await links();
   let from = typed;
@@ -61,12 +69,19 @@ else if (step === "view-join") {
     from = "s";
   }
   const n = (await db.runAndReadAll("SELECT max(ep)::INTEGER + 1 AS n FROM links")).getRows()[0]?.[0];
-  await summariseInJs(await db.stream(`SELECT coalesce(ep, 0)::INTEGER, (d - DATE '1970-01-01')::INTEGER, coalesce(a, 'NaN'::DOUBLE), coalesce(o, 'NaN'::DOUBLE), coalesce(kept, FALSE)::UTINYINT FROM ${joined(from)}`), Number(n));
+  await summariseInJs(
+    await db.stream(
+      `SELECT coalesce(ep, 0)::INTEGER, (d - DATE '1970-01-01')::INTEGER, coalesce(a, 'NaN'::DOUBLE), coalesce(o, 'NaN'::DOUBLE), coalesce(kept, FALSE)::UTINYINT FROM ${joined(from)}`,
+    ),
+    Number(n),
+  );
 } else if (step === "one-pass" || step === "one-pass-file") {
   await links();
   await onePass(step === "one-pass-file");
 } else if (step === "sort") {
-  await db.run(`COPY (SELECT * FROM read_csv('${dir}/sessions.csv', all_varchar = true) ORDER BY ClientID, SessionDate) TO '${process.argv[4]}/sessions.csv' (HEADER)`);
+  await db.run(
+    `COPY (SELECT * FROM read_csv('${dir}/sessions.csv', all_varchar = true) ORDER BY ClientID, SessionDate) TO '${process.argv[4]}/sessions.csv' (HEADER)`,
+  );
 } else throw new Error(`unknown step ${step}`);
 
 /**
@@ -77,14 +92,23 @@ else if (step === "view-join") {
 async function onePass(fromFile) {
   const cutoff = "DATE '2025-06-30'";
   const rules = [
-    "client IS NULL", "d IS NULL", "a < 0 OR a > 40", "o < 0 OR o > 40",
-    "ep IS NULL", `admit > ${cutoff}`, `d > ${cutoff}`, "d < admit OR d > discharge",
+    "client IS NULL",
+    "d IS NULL",
+    "a < 0 OR a > 40",
+    "o < 0 OR o > 40",
+    "ep IS NULL",
+    `admit > ${cutoff}`,
+    `d > ${cutoff}`,
+    "d < admit OR d > discharge",
   ];
   /** @param {string} from */
-  const flagged = (from) => `(SELECT *, ${rules.map((r, i) => `coalesce(${r}, FALSE) AS c${i}`).join(", ")}, NOT (${rules.map((_, i) => `c${i}`).join(" OR ")}) AS ok FROM ${from})`;
+  const flagged = (from) =>
+    `(SELECT *, ${rules.map((r, i) => `coalesce(${r}, FALSE) AS c${i}`).join(", ")}, NOT (${rules.map((_, i) => `c${i}`).join(" OR ")}) AS ok FROM ${from})`;
   const packed = rules.map((_, i) => `(c${i}::BIGINT << ${8 * i})`).join(" + ");
   if (!fromFile) await db.run(`CREATE TABLE s AS SELECT * FROM ${typed}`);
-  const numbered = fromFile ? `(SELECT row_number() OVER () AS src_row, * FROM ${typed})` : "(SELECT rowid AS src_row, * FROM s)";
+  const numbered = fromFile
+    ? `(SELECT row_number() OVER () AS src_row, * FROM ${typed})`
+    : "(SELECT rowid AS src_row, * FROM s)";
   await db.run(`CREATE TABLE pass AS SELECT ep, sum(${packed}) AS rule_counts, count(d)::INTEGER AS n_dated,
       bit_count(bit_or(1::UBIGINT << ((d - DATE '2000-01-01') & 63)))::INTEGER AS day_bits, ${summary("ok")}
     FROM ${flagged(joined(fromFile ? typed : "s"))} GROUP BY ep`);
@@ -109,9 +133,17 @@ async function onePass(fromFile) {
  * @param {number} episodes
  */
 async function summariseInJs(result, episodes) {
-  const n = new Int32Array(episodes), last = new Int32Array(episodes).fill(-2147483648), sum = new Float64Array(episodes), rated = new Int32Array(episodes);
-  const firstDay = new Int32Array(episodes).fill(2147483647), firstO = new Float64Array(episodes), lastDay = new Int32Array(episodes).fill(-2147483648), lastO = new Float64Array(episodes);
-  const early = new Uint8Array(episodes), eDay = new Int32Array(3 * episodes), eA = new Float64Array(3 * episodes);
+  const n = new Int32Array(episodes),
+    last = new Int32Array(episodes).fill(-2147483648),
+    sum = new Float64Array(episodes),
+    rated = new Int32Array(episodes);
+  const firstDay = new Int32Array(episodes).fill(2147483647),
+    firstO = new Float64Array(episodes),
+    lastDay = new Int32Array(episodes).fill(-2147483648),
+    lastO = new Float64Array(episodes);
+  const early = new Uint8Array(episodes),
+    eDay = new Int32Array(3 * episodes),
+    eA = new Float64Array(3 * episodes);
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
@@ -124,7 +156,10 @@ async function summariseInJs(result, episodes) {
     /** @type {Uint8Array} */ const kept = items(4);
     for (let i = 0; i < chunk.rowCount; i++) {
       if (!kept[i]) continue;
-      const e = /** @type {number} */ (ep[i]), d = /** @type {number} */ (day[i]), x = /** @type {number} */ (a[i]), y = /** @type {number} */ (o[i]);
+      const e = /** @type {number} */ (ep[i]),
+        d = /** @type {number} */ (day[i]),
+        x = /** @type {number} */ (a[i]),
+        y = /** @type {number} */ (o[i]);
       n[e] = /** @type {number} */ (n[e]) + 1;
       if (d > /** @type {number} */ (last[e])) last[e] = d;
       if (x === x) {
@@ -146,13 +181,20 @@ async function summariseInJs(result, episodes) {
         }
       }
       if (y === y) {
-        if (d < /** @type {number} */ (firstDay[e])) { firstDay[e] = d; firstO[e] = y; }
-        if (d > /** @type {number} */ (lastDay[e])) { lastDay[e] = d; lastO[e] = y; }
+        if (d < /** @type {number} */ (firstDay[e])) {
+          firstDay[e] = d;
+          firstO[e] = y;
+        }
+        if (d > /** @type {number} */ (lastDay[e])) {
+          lastDay[e] = d;
+          lastO[e] = y;
+        }
       }
     }
   }
   let summarised = 0;
-  const mean = new Float64Array(episodes), earlyMean = new Float64Array(episodes);
+  const mean = new Float64Array(episodes),
+    earlyMean = new Float64Array(episodes);
   for (let e = 0; e < episodes; e++) {
     const k = /** @type {number} */ (early[e]);
     if (n[e] === 0) continue;

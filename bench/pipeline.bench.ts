@@ -25,7 +25,9 @@ if (process.argv.includes("--groups")) {
   await import("./groups.bench.ts");
   process.exit(0);
 }
-const { values } = parseArgs({ options: { ...SHAPE_OPTIONS, "no-pdf": { type: "boolean", default: false }, runs: { type: "string", default: "1" } } });
+const { values } = parseArgs({
+  options: { ...SHAPE_OPTIONS, "no-pdf": { type: "boolean", default: false }, runs: { type: "string", default: "1" } },
+});
 const BIN = fileURLToPath(new URL("../bin/alliance.mjs", import.meta.url));
 
 interface RunTimes {
@@ -39,7 +41,20 @@ interface RunTimes {
 function runOnce(dir: string): RunTimes {
   const out = mkdtempSync(join(tmpdir(), "alliance-bench-out-"));
   const timeFile = join(out, "time.txt");
-  const args = ["-f", "%M", "-o", timeFile, process.execPath, BIN, "run", "--config", join(dir, "study.yaml"), "--out", join(out, "report"), ...(values["no-pdf"] ? ["--no-pdf"] : [])];
+  const args = [
+    "-f",
+    "%M",
+    "-o",
+    timeFile,
+    process.execPath,
+    BIN,
+    "run",
+    "--config",
+    join(dir, "study.yaml"),
+    "--out",
+    join(out, "report"),
+    ...(values["no-pdf"] ? ["--no-pdf"] : []),
+  ];
   const started = performance.now();
   const run = spawnSync("/usr/bin/time", args, { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
   if (run.status !== 0) {
@@ -60,15 +75,27 @@ const dir = cachedStudy(shape);
 const rows = countLines(join(dir, "episodes.csv")) + countLines(join(dir, "sessions.csv"));
 const runs = Array.from({ length: Number(values.runs) }, () => runOnce(dir));
 
-const line = (name: string, seconds: number) => console.log(`${name.padEnd(16)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString("en-US").padStart(12)} rows/s`);
+const line = (name: string, seconds: number) =>
+  console.log(
+    `${name.padEnd(16)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds)
+      .toLocaleString("en-US")
+      .padStart(12)} rows/s`,
+  );
 console.log(`shape: ${JSON.stringify(shape)}`);
-console.log(`${rows.toLocaleString("en-US")} input rows (episodes + sessions), ${runs.length} run${runs.length > 1 ? "s, medians" : ""}${values["no-pdf"] ? ", no PDF" : ""}`);
+console.log(
+  `${rows.toLocaleString("en-US")} input rows (episodes + sessions), ${runs.length} run${runs.length > 1 ? "s, medians" : ""}${values["no-pdf"] ? ", no PDF" : ""}`,
+);
 for (const p of Object.keys(runs[0]!.phases)) line(p, median(runs.map((r) => r.phases[p] ?? 0)));
-line("CSV → derived", median(runs.map((r) => ["read", "validate", "derive"].reduce((a, p) => a + (r.phases[p] ?? 0), 0))));
+line(
+  "CSV → derived",
+  median(runs.map((r) => ["read", "validate", "derive"].reduce((a, p) => a + (r.phases[p] ?? 0), 0))),
+);
 line("whole run", median(runs.map((r) => r.wall)));
 // In both units, since a target of "1.5 GB" reads either way: MiB (2^20 bytes) and decimal GB (10^9).
 // The peak varies between runs (DuckDB's threads share its aggregations out differently), so the range too.
 const peaks = runs.map((r) => r.peakKib);
 const peak = median(peaks);
 const gb = (kib: number) => ((kib * 1024) / 1e9).toFixed(3);
-console.log(`peak RSS         ${Math.round(peak / 1024)} MiB = ${gb(peak)} GB (${peak.toLocaleString("en-US")} KiB)${runs.length > 1 ? `; runs ${gb(Math.min(...peaks))}–${gb(Math.max(...peaks))} GB` : ""}`);
+console.log(
+  `peak RSS         ${Math.round(peak / 1024)} MiB = ${gb(peak)} GB (${peak.toLocaleString("en-US")} KiB)${runs.length > 1 ? `; runs ${gb(Math.min(...peaks))}–${gb(Math.max(...peaks))} GB` : ""}`,
+);

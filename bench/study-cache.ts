@@ -14,7 +14,9 @@ export function cachedStudy(shape: StudyShape): string {
   const key = createHash("sha256").update(JSON.stringify(shape)).digest("hex").slice(0, 12);
   const dir = join(tmpdir(), `alliance-bench-${shape.episodes}-${key}`);
   if (!existsSync(join(dir, "study.yaml"))) {
-    console.log(`generating ${shape.episodes.toLocaleString("en-US")} episodes into ${dir} (once; later runs reuse it)`);
+    console.log(
+      `generating ${shape.episodes.toLocaleString("en-US")} episodes into ${dir} (once; later runs reuse it)`,
+    );
     const written = writeStudy(shape, dir);
     console.log(`  ${written.sessions.toLocaleString("en-US")} sessions`);
   }

@@ -8,7 +8,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 const file = process.argv[2];
 if (!file) throw new Error("usage: bench/without-additions.ts <results.json>");
-const r = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> & { retention?: { logrank_robust?: unknown; hazard_ratios?: { robust?: unknown }[]; not_estimable?: { test: string }[] } };
+const r = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> & {
+  retention?: { logrank_robust?: unknown; hazard_ratios?: { robust?: unknown }[]; not_estimable?: { test: string }[] };
+};
 delete r.schema_version;
 delete r.clustering;
 if (r.retention) {

@@ -10,7 +10,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const compiled = isBuilt(root);
 if (!compiled) (await import("tsx/esm/api")).register();
 /** @param {string} name a module of pipeline/ */
-const load = (name) => import(pathToFileURL(compiled ? join(root, "dist", "pipeline", `${name}.js`) : join(root, "pipeline", `${name}.ts`)).href);
+const load = (name) =>
+  import(
+    pathToFileURL(compiled ? join(root, "dist", "pipeline", `${name}.js`) : join(root, "pipeline", `${name}.ts`)).href
+  );
 // A run that stops early (interrupted, or by an error) removes the folders it made: where DuckDB may
 // have moved row-level data, and the staging folder of outputs not yet published.
 const { removeAtExit } = await load("leftovers");

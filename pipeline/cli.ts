@@ -15,7 +15,15 @@ export { DEMO_CONFIG } from "./commands/run.ts";
 export type { Io } from "./commands/command.ts";
 
 /** Every command, in the order `alliance --help` lists them. */
-export const COMMANDS: readonly Command[] = [appCommand, runStudyCommand, validateCommand, initCommand, demoCommand, reportCommand, metaCommand];
+export const COMMANDS: readonly Command[] = [
+  appCommand,
+  runStudyCommand,
+  validateCommand,
+  initCommand,
+  demoCommand,
+  reportCommand,
+  metaCommand,
+];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

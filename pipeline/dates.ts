@@ -30,4 +30,5 @@ export function addDays(d: string, n: number): string {
  * identifier guard counts as a full date.
  * @example slashedDateSql("v") // => "regexp_full_match(v, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}')"
  */
-export const slashedDateSql = (text: string): string => `regexp_full_match(${text}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}')`;
+export const slashedDateSql = (text: string): string =>
+  `regexp_full_match(${text}, '\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{4}')`;

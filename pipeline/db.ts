@@ -22,10 +22,15 @@ export async function openDb(options: { progress?: boolean } = {}): Promise<Db> 
   const spill = mkdtempSync(join(tmpdir(), ownPrefix(TEMP_PREFIXES.spill)));
   trackLeftover(spill);
   try {
-    const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "true", allocator_background_threads: "true", temp_directory: spill });
+    const instance = await DuckDBInstance.create(":memory:", {
+      preserve_insertion_order: "true",
+      allocator_background_threads: "true",
+      temp_directory: spill,
+    });
     const db = await instance.connect();
     // Query progress (rows read so far) for the live line on a terminal, never printed by DuckDB itself.
-    if (options.progress) await db.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0");
+    if (options.progress)
+      await db.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false; SET progress_bar_time = 0");
     instances.set(db, { instance, spill });
     return db;
   } catch (e) {
@@ -120,7 +125,11 @@ export type TypedColumn = Float64Array | Uint8Array | LabelColumn;
  * of its own, so a million rows make no garbage (queryColumns gives plain arrays of values).
  * @example await queryTyped(db, "t", { x: "number", site: "label" }) // => { x: Float64Array [2.5, NaN], site: { codes: Int32Array [0, 0], values: ["North"] } }
  */
-export async function queryTyped(db: Db, table: string, kinds: Record<string, TypedKind>): Promise<Record<string, TypedColumn>> {
+export async function queryTyped(
+  db: Db,
+  table: string,
+  kinds: Record<string, TypedKind>,
+): Promise<Record<string, TypedColumn>> {
   const names = Object.keys(kinds);
   const dictionaries = new Map<string, string[]>();
   const select: string[] = [];
@@ -136,21 +145,25 @@ export async function queryTyped(db: Db, table: string, kinds: Record<string, Ty
       // A column with no values gets an empty ENUM, which reads back as nulls. The codes are read as
       // numbers: read as an ENUM, the client rebuilt the list of values for every chunk of 2,048 rows,
       // which at 50,000 therapists took most of a minute.
-      await db.run(`CREATE OR REPLACE TYPE query_typed_${i} AS ENUM (SELECT DISTINCT ${col} FROM ${table} WHERE ${col} IS NOT NULL ORDER BY 1)`);
+      await db.run(
+        `CREATE OR REPLACE TYPE query_typed_${i} AS ENUM (SELECT DISTINCT ${col} FROM ${table} WHERE ${col} IS NOT NULL ORDER BY 1)`,
+      );
       const [row] = await queryRows<{ v: string[] | null }>(db, `SELECT enum_range(NULL::query_typed_${i}) AS v`);
       dictionaries.set(name, row?.v ?? []);
       select.push(`enum_code(${col}::query_typed_${i})::INTEGER`);
     }
   }
   const result = await db.run(`SELECT ${select.join(", ")} FROM ${table}`);
-  for (const [i, name] of names.entries()) if (kinds[name] === "label") await db.run(`DROP TYPE IF EXISTS query_typed_${i}`);
+  for (const [i, name] of names.entries())
+    if (kinds[name] === "label") await db.run(`DROP TYPE IF EXISTS query_typed_${i}`);
   // The result is held whole: its chunks are taken in order, without an await per chunk.
   const total = result.rowCount;
   const read = names.map((name) => new READ_INTO[kinds[name]!].array(total));
   let at = 0;
   for (let k = 0; k < result.chunkCount; k++) {
     const chunk = result.getChunk(k);
-    for (const [c, column] of read.entries()) readValues(chunk.getColumnVector(c), column, at, READ_INTO[kinds[names[c]!]!].nullAs);
+    for (const [c, column] of read.entries())
+      readValues(chunk.getColumnVector(c), column, at, READ_INTO[kinds[names[c]!]!].nullAs);
     at += chunk.rowCount;
   }
   return Object.fromEntries(
@@ -194,7 +207,12 @@ function dayLabels(days: Int32Array): LabelColumn {
  * Float64Array, an INTEGER one into an Int32Array, a UTINYINT one into a Uint8Array (through getItem
  * when the vector's internals differ).
  */
-function readValues(vector: DuckDBVector, out: Float64Array | Int32Array | Uint8Array, at: number, nullAs: number): void {
+function readValues(
+  vector: DuckDBVector,
+  out: Float64Array | Int32Array | Uint8Array,
+  at: number,
+  nullAs: number,
+): void {
   const v = vector as unknown as VectorInternals;
   const n = vector.itemCount;
   if (!(v.items instanceof out.constructor) || v.validity?.offset !== 0) {
@@ -229,7 +247,15 @@ interface VectorInternals {
 function readVector(vector: DuckDBVector, out: unknown[], at: number): void {
   const v = vector as unknown as VectorInternals;
   const n = vector.itemCount;
-  const fast = (v.items instanceof Float64Array || v.items instanceof Int32Array || v.items instanceof Int16Array || v.items instanceof Uint8Array || v.items instanceof Uint16Array || v.items instanceof Uint32Array || v.items instanceof Int8Array) && v.validity?.offset === 0;
+  const fast =
+    (v.items instanceof Float64Array ||
+      v.items instanceof Int32Array ||
+      v.items instanceof Int16Array ||
+      v.items instanceof Uint8Array ||
+      v.items instanceof Uint16Array ||
+      v.items instanceof Uint32Array ||
+      v.items instanceof Int8Array) &&
+    v.validity?.offset === 0;
   if (!fast) {
     for (let i = 0; i < n; i++) out[at + i] = vector.getItem(i);
     return;
@@ -240,6 +266,7 @@ function readVector(vector: DuckDBVector, out: unknown[], at: number): void {
   const mask = v.validity!.data;
   const bits = mask ? new Uint8Array(mask.buffer, mask.byteOffset, mask.byteLength) : null;
   const labels = v.enumType?.values;
-  if (labels) for (let i = 0; i < n; i++) out[at + i] = bits && !(bits[i >> 3]! & (1 << (i & 7))) ? null : labels[items[i]!];
+  if (labels)
+    for (let i = 0; i < n; i++) out[at + i] = bits && !(bits[i >> 3]! & (1 << (i & 7))) ? null : labels[items[i]!];
   else for (let i = 0; i < n; i++) out[at + i] = bits && !(bits[i >> 3]! & (1 << (i & 7))) ? null : items[i];
 }

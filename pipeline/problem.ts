@@ -21,7 +21,7 @@ export interface Problem {
   fix?: string;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false, problems: Problem[] };
+export type Result<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = <T = never>(...problems: Problem[]): Result<T> => ({ ok: false, problems });
@@ -34,7 +34,12 @@ export const fail = <T = never>(...problems: Problem[]): Result<T> => ({ ok: fal
 export function formatProblem(p: Problem): string {
   const w = p.where;
   const place = w
-    ? [w.file, w.row !== undefined ? `row ${w.row}` : undefined, w.column !== undefined ? `column ${w.column}` : undefined, w.key !== undefined ? `key ${w.key}` : undefined]
+    ? [
+        w.file,
+        w.row !== undefined ? `row ${w.row}` : undefined,
+        w.column !== undefined ? `column ${w.column}` : undefined,
+        w.key !== undefined ? `key ${w.key}` : undefined,
+      ]
         .filter((x) => x !== undefined)
         .join(", ")
     : "";

@@ -34,7 +34,14 @@ export interface Results {
   /** Power and sensitivity of the primary correlation (added in 1.2.0). */
   power: PowerResults;
   /** Seeded bootstrap 95% CIs of early alliance × outcome change (added in 1.2.0); null below 4 pairs, above `bootstrap_max_n` pairs, or a small cell. */
-  bootstrap: { y: "outcome_change"; b: number; seed: number; undefined_replicates: number; percentile: { ci_low: number; ci_high: number }; bca: { ci_low: number; ci_high: number } } | null;
+  bootstrap: {
+    y: "outcome_change";
+    b: number;
+    seed: number;
+    undefined_replicates: number;
+    percentile: { ci_low: number; ci_high: number };
+    bca: { ci_low: number; ci_high: number };
+  } | null;
   /** The primary correlation is bootstrapped on at most this many pairs (config bootstrap.max_n; added in 1.5.0). */
   bootstrap_max_n: number;
   /** Early alliance × outcome change by site, pooled by random-effects meta-analysis (added in 1.2.0). */
@@ -82,13 +89,25 @@ export interface Settings {
   /** As in the config (early_window when the config gives it; the window used is early_alliance_window). */
   alliance: AllianceSettings;
   /** As in the config; reliability and clinical_cutoff only when the config gives them. */
-  outcome: { measure: string; min: number; max: number; higher_is_better: boolean; reliability?: number; clinical_cutoff?: number };
+  outcome: {
+    measure: string;
+    min: number;
+    max: number;
+    higher_is_better: boolean;
+    reliability?: number;
+    clinical_cutoff?: number;
+  };
   dropout_reasons: string[];
   completion_reasons: string[];
   cutoff_date: string;
   early_alliance_window: number;
   /** How tiers were formed: the score, the method, and for quantiles the number of groups or for a column its name. */
-  tier_rule: { by: "early_alliance" | "mean_alliance" | "last_alliance"; method: "cut_points" | "quantiles" | "column"; quantiles: number | null; column: string | null };
+  tier_rule: {
+    by: "early_alliance" | "mean_alliance" | "last_alliance";
+    method: "cut_points" | "quantiles" | "column";
+    quantiles: number | null;
+    column: string | null;
+  };
   /** Each tier's score range (the cut points used, computed ones included); null bounds for tiers from a column. */
   tiers: { label: string; from: number | null; below: number | null }[];
   confidence_level: number;
@@ -153,7 +172,11 @@ export interface ClusteringResults {
   /** Σm²/Σm over the clusters' episode counts m: the m of Kish's design effect 1 + (m − 1)·ICC. */
   mean_cluster_size: number | null;
   /** For unit therapist: the therapist ICC of each variable and the design effect of a mean it implies, 1 + (m − 1)·ICC. */
-  icc_design_effects: { variable: "early_alliance" | "outcome_change" | "outcome_last"; icc: number | null; design_effect: number | null }[];
+  icc_design_effects: {
+    variable: "early_alliance" | "outcome_change" | "outcome_last";
+    icc: number | null;
+    design_effect: number | null;
+  }[];
   /** B and seed of the cluster bootstrap (those of `bootstrap`), its cluster limit, and whether it ran. */
   bootstrap: { b: number; seed: number; max_clusters: number; run: boolean };
   correlations: ClusterCorrelationRow[];
@@ -181,7 +204,11 @@ export interface ClusterCorrelationRow {
   /** n / design effect, at most n. */
   effective_n: number | null;
   /** The cluster bootstrap's intervals; null when it did not run. */
-  bootstrap: { percentile: { ci_low: number; ci_high: number }; bca: { ci_low: number; ci_high: number }; undefined_replicates: number } | null;
+  bootstrap: {
+    percentile: { ci_low: number; ci_high: number };
+    bca: { ci_low: number; ci_high: number };
+    undefined_replicates: number;
+  } | null;
   /** e.g. "r = .27, 95% CI [.22, .33], design effect 1.42 (30 therapists)". */
   apa: string;
   /** As the row it belongs to. */
@@ -246,7 +273,11 @@ export interface RetentionResults {
   /** Aalen–Johansen cumulative incidence of dropout, completion and other discharge. */
   cumulative_incidence: IncidenceRow[];
   /** Each test across tiers that could not be done (its field above is null or empty), with the plain reason (added in 2.0.0). */
-  not_estimable: { test: "logrank" | "logrank_trend" | "logrank_robust" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards"; reason: string }[];
+  not_estimable: {
+    test:
+      "logrank" | "logrank_trend" | "logrank_robust" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards";
+    reason: string;
+  }[];
 }
 
 export interface CensoringRow {
@@ -334,7 +365,14 @@ export interface PowerResults {
 }
 
 export interface SiteResults {
-  per_site: { site: string; n: number | null; r: number | null; ci_low: number | null; ci_high: number | null; suppressed: boolean }[];
+  per_site: {
+    site: string;
+    n: number | null;
+    r: number | null;
+    ci_low: number | null;
+    ci_high: number | null;
+    suppressed: boolean;
+  }[];
   reml: PooledCorrelation | null;
   dl: PooledCorrelation | null;
 }
@@ -400,7 +438,17 @@ export interface BenchmarkResults {
   /** Early alliance × outcome change (Pearson), or null when suppressed or not estimable. */
   this_study: { r: number; ci_low: number; ci_high: number; n: number } | null;
   /** From data/benchmarks/alliance-outcome.json; each with where its numbers were checked. */
-  published: { id: string; short: string; reference: string; r: number; ci_low: number | null; ci_high: number | null; k: number; n: string | null; checked: string }[];
+  published: {
+    id: string;
+    short: string;
+    reference: string;
+    r: number;
+    ci_low: number | null;
+    ci_high: number | null;
+    k: number;
+    n: string | null;
+    checked: string;
+  }[];
 }
 
 export interface PredictorResults {
@@ -416,7 +464,16 @@ export interface PredictorResults {
    */
   correlations: PredictorCorrelationRow[];
   /** Pearson r of each other rater's early alliance with the alliance column's, on episodes with both. */
-  rater_agreement: { rater: string; n: number | null; estimate: number | null; ci_low: number | null; ci_high: number | null; df: number | null; p: number | null; apa: string }[];
+  rater_agreement: {
+    rater: string;
+    n: number | null;
+    estimate: number | null;
+    ci_low: number | null;
+    ci_high: number | null;
+    df: number | null;
+    p: number | null;
+    apa: string;
+  }[];
   /** lm(outcome_last ~ outcome_first) whose residuals are the residualized change; null when not fitted or a small cell. */
   residualized_fit: { n: number; intercept: number; slope: number } | null;
   /** Jacobson–Truax categories; null when the config gives no outcome reliability. */
@@ -449,5 +506,12 @@ export interface ReliableChangeResults {
   /** Smallest change in points that counts as reliable: 1.96·√2·SD·√(1 − reliability). */
   threshold_points: number;
   /** Counts withheld below the minimum cell size are null. */
-  rows: { tier: string | null; n: number | null; recovered: number | null; improved: number | null; unchanged: number | null; deteriorated: number | null }[];
+  rows: {
+    tier: string | null;
+    n: number | null;
+    recovered: number | null;
+    improved: number | null;
+    unchanged: number | null;
+    deteriorated: number | null;
+  }[];
 }

@@ -20,4 +20,7 @@ function findRoot(from: string): string {
 export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** The project's name and version (package.json), for provenance. */
-export const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string };
+export const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+};

@@ -74,16 +74,26 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
   const keep = (name: string, value: () => unknown) => {
     if (internal) writeJson(join(internal, name), value());
   };
-  if (internal) writeFileSync(join(internal, "README.txt"), "Internal working files of the run. They hold row-level data: do not share this folder.\n");
+  if (internal)
+    writeFileSync(
+      join(internal, "README.txt"),
+      "Internal working files of the run. They hold row-level data: do not share this folder.\n",
+    );
   const runAt = (options.now ?? new Date()).toISOString();
   const progress = options.progress ?? SILENT;
   // The browser starts, and the chart modules load, while the data phases run (DuckDB works on
   // threads of its own): on a small study they are most of the run's time. A large study starts them
   // once validate, the peak of its memory, is over (see REPORT_TOOLS_AFTER_VALIDATE).
-  const tools: { printer: Promise<Result<Printer>> | null; charts: Promise<typeof import("./report/charts.ts")> | null } = { printer: null, charts: null };
+  const tools: {
+    printer: Promise<Result<Printer>> | null;
+    charts: Promise<typeof import("./report/charts.ts")> | null;
+  } = { printer: null, charts: null };
   const startReportTools = () => {
     if (options.pdf === false) tools.printer = null;
-    else tools.printer = options.printer ? Promise.resolve(ok(options.printer)) : import("./report/pdf.ts").then((m) => m.openPrinter());
+    else
+      tools.printer = options.printer
+        ? Promise.resolve(ok(options.printer))
+        : import("./report/pdf.ts").then((m) => m.openPrinter());
     tools.printer?.catch(() => {}); // awaited below (or closed in finally)
     tools.charts = import("./report/charts.ts");
     tools.charts.catch(() => {});
@@ -107,7 +117,11 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
 
     // 3 derive
     progress.begin("derive", () => Number(db.progress.rows_processed));
-    const { episodes, tierCutPoints } = await derive(db, study, internal ? join(internal, "03-derived-episodes.csv") : undefined);
+    const { episodes, tierCutPoints } = await derive(
+      db,
+      study,
+      internal ? join(internal, "03-derived-episodes.csv") : undefined,
+    );
     progress.end("derive", `${episodes.n.toLocaleString("en-US")} episodes`);
     const empty = nothingToAnalyse(episodes.early_alliance, ingested.value, study);
     if (empty) return fail(empty);
@@ -135,7 +149,9 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     progress.begin("render");
     const provenance = await buildProvenance(db, study, ingested.value.files, runAt, clientIdsRead);
     const results = shareableResults(tiered, ingested.value, validated.value, analysis, retention, provenance);
-    keep("05-exact-results.json", () => exactResults(tiered, ingested.value, validated.value, analysis, retention, provenance));
+    keep("05-exact-results.json", () =>
+      exactResults(tiered, ingested.value, validated.value, analysis, retention, provenance),
+    );
     const files = ["results.json"];
     writeJson(join(outDir, "results.json"), results);
     mkdirSync(join(outDir, "tables"));
@@ -162,11 +178,18 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
       } else notices.push(...pdf.problems);
       progress.end("pdf");
     }
-    const release: ReleaseRules = { kind: "research", minCellSize: study.minCellSize, clientIds: clientIdsRead, allowedDates: new Set([study.cutoffDate, runAt.slice(0, 10)]) };
+    const release: ReleaseRules = {
+      kind: "research",
+      minCellSize: study.minCellSize,
+      clientIds: clientIdsRead,
+      allowedDates: new Set([study.cutoffDate, runAt.slice(0, 10)]),
+    };
     return ok({ outDir, results, files, notices, release });
   } finally {
     // The browser closes while the database does (each takes about 0.1 s on the demo).
-    const closing = options.printer ? undefined : tools.printer?.then((opened) => (opened.ok ? opened.value.close() : undefined)).catch(() => {});
+    const closing = options.printer
+      ? undefined
+      : tools.printer?.then((opened) => (opened.ok ? opened.value.close() : undefined)).catch(() => {});
     closeDb(db);
     await closing;
   }
@@ -184,7 +207,10 @@ export const REPORT_TOOLS_AFTER_VALIDATE = 64 * 1024 * 1024;
 
 /** The size of a study's input files, in bytes (one file, in the long and wide layouts, counted once). */
 function inputBytes(study: Study): number {
-  return [...new Set(Object.values(study.files))].reduce((n, path) => n + (existsSync(path) ? statSync(path).size : 0), 0);
+  return [...new Set(Object.values(study.files))].reduce(
+    (n, path) => n + (existsSync(path) ? statSync(path).size : 0),
+    0,
+  );
 }
 
 /**
@@ -192,16 +218,27 @@ function inputBytes(study: Study): number {
  * tables, so the run stops and says why instead. `earlyAlliance` is each derived episode's early
  * alliance score (NaN without one).
  */
-export function nothingToAnalyse(earlyAlliance: Float64Array, ingested: { files: { role: string; rows: number }[] }, study: Study): Problem | null {
+export function nothingToAnalyse(
+  earlyAlliance: Float64Array,
+  ingested: { files: { role: string; rows: number }[] },
+  study: Study,
+): Problem | null {
   if (earlyAlliance.some((v) => v === v)) return null; // a score that is not NaN (missing)
   const read = ingested.files.find((f) => f.role === "episodes")?.rows ?? 0;
-  const reason = earlyAlliance.length === 0
-    ? `every one of the ${read} episodes was admitted after the data cutoff ${study.cutoffDate}`
-    : `none of the ${earlyAlliance.length} episodes admitted by the cutoff ${study.cutoffDate} has an alliance rating on or before it`;
+  const reason =
+    earlyAlliance.length === 0
+      ? `every one of the ${read} episodes was admitted after the data cutoff ${study.cutoffDate}`
+      : `none of the ${earlyAlliance.length} episodes admitted by the cutoff ${study.cutoffDate} has an alliance rating on or before it`;
   return problem("E_NOTHING_TO_ANALYSE", { reason });
 }
 
-export async function buildProvenance(db: Parameters<typeof queryRows>[0], study: Study, files: { role: "episodes" | "sessions"; path: string; sha256: string; rows: number }[], runAt: string, ids: ClientIds): Promise<Provenance> {
+export async function buildProvenance(
+  db: Parameters<typeof queryRows>[0],
+  study: Study,
+  files: { role: "episodes" | "sessions"; path: string; sha256: string; rows: number }[],
+  runAt: string,
+  ids: ClientIds,
+): Promise<Provenance> {
   const [{ v }] = (await queryRows<{ v: string }>(db, "SELECT version() AS v")) as [{ v: string }];
   return {
     package: pkg.name,
@@ -210,7 +247,10 @@ export async function buildProvenance(db: Parameters<typeof queryRows>[0], study
     node_version: process.versions.node,
     duckdb_version: v,
     inputs: files.map((f) => ({ role: f.role, file: basename(f.path), sha256: f.sha256, rows: f.rows })),
-    config: { file: basename(study.configPath), sha256: createHash("sha256").update(readFileSync(study.configPath)).digest("hex") },
+    config: {
+      file: basename(study.configPath),
+      sha256: createHash("sha256").update(readFileSync(study.configPath)).digest("hex"),
+    },
     release_check: { checks: RELEASE_CHECKS, plain_number_ids_not_checked: ids.skipped > 0 },
   };
 }
@@ -220,7 +260,10 @@ export function writeJson(path: string, value: unknown): void {
 }
 
 /** Prints the report with the browser started at the beginning of the run (or says why there is no PDF). */
-async function printWith(printer: Promise<Result<Printer>>, html: string): Promise<Result<{ bytes: Uint8Array; blockedRequests: string[] }>> {
+async function printWith(
+  printer: Promise<Result<Printer>>,
+  html: string,
+): Promise<Result<{ bytes: Uint8Array; blockedRequests: string[] }>> {
   const opened = await printer;
   if (!opened.ok) return fail(problem("W_NO_BROWSER", { hint: INSTALL_BROWSER_HINT, file: "the PDF" }));
   return ok(await opened.value.print(html));

@@ -29,14 +29,21 @@ export function sourceStamp(root) {
 /** Whether dist/ was built from the sources as they are now. @param {string} root */
 export function isBuilt(root) {
   const stamp = join(root, STAMP);
-  return existsSync(join(root, "dist", "pipeline", "cli.js")) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === sourceStamp(root);
+  return (
+    existsSync(join(root, "dist", "pipeline", "cli.js")) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, "utf8").trim() === sourceStamp(root)
+  );
 }
 
 /** Compiles the sources into dist/ (tsc -p tsconfig.build.json); returns whether it succeeded. @param {string} root */
 export function build(root) {
   const stamp = sourceStamp(root);
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  const result = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { cwd: root, stdio: "inherit" });
+  const result = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (result.status !== 0) return false;
   writeFileSync(join(root, STAMP), stamp + "\n");
   return true;
@@ -63,14 +70,21 @@ function uiStamp(root) {
 /** Whether dist/ui (the app's page) was built from ui/ as it is now. @param {string} root */
 export function isUiBuilt(root) {
   const stamp = join(root, UI_STAMP);
-  return existsSync(join(root, "dist", "ui", "index.html")) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === uiStamp(root);
+  return (
+    existsSync(join(root, "dist", "ui", "index.html")) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, "utf8").trim() === uiStamp(root)
+  );
 }
 
 /** Builds the app's page with Vite (ui/vite.config.ts) into dist/ui; returns whether it succeeded. @param {string} root */
 export function buildUi(root) {
   const stamp = uiStamp(root);
   const vite = join(root, "node_modules", "vite", "bin", "vite.js");
-  const result = spawnSync(process.execPath, [vite, "build", "--config", join(root, "ui", "vite.config.ts")], { cwd: root, stdio: "inherit" });
+  const result = spawnSync(process.execPath, [vite, "build", "--config", join(root, "ui", "vite.config.ts")], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (result.status !== 0) return false;
   writeFileSync(join(root, UI_STAMP), stamp + "\n");
   return true;

@@ -10,7 +10,9 @@ export const CONFIG_SCHEMA_PATH = fileURLToPath(new URL("../schema/study-config.
 
 export const RESULTS_SCHEMA_PATH = fileURLToPath(new URL("../schema/results.schema.json", import.meta.url));
 
-export const QUARTERLY_RESULTS_SCHEMA_PATH = fileURLToPath(new URL("../schema/quarterly-results.schema.json", import.meta.url));
+export const QUARTERLY_RESULTS_SCHEMA_PATH = fileURLToPath(
+  new URL("../schema/quarterly-results.schema.json", import.meta.url),
+);
 
 /** The config schema as JSON text, exactly as it is committed. */
 export const generateConfigSchemaText = (): string =>
@@ -22,7 +24,11 @@ export const generateResultsSchemaText = (): string =>
 
 /** The schema of a quarterly report's results.json (`alliance report`) as JSON text, exactly as it is committed. */
 export const generateQuarterlyResultsSchemaText = (): string =>
-  schemaText("../pipeline/quarterly/quarterly-results.ts", "QuarterlyResults", "Alliance pipeline quarterly report results.json");
+  schemaText(
+    "../pipeline/quarterly/quarterly-results.ts",
+    "QuarterlyResults",
+    "Alliance pipeline quarterly report results.json",
+  );
 
 function schemaText(source: string, type: string, title: string): string {
   const schema = createGenerator({

@@ -26,7 +26,12 @@ function importsOf(file: string): string[] {
 
 describe("the phases", () => {
   it("each have a folder under pipeline/phases/", () => {
-    expect(readdirSync(PHASES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()).toEqual([...PHASES].sort());
+    expect(
+      readdirSync(PHASES_DIR, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual([...PHASES].sort());
   });
 
   it("import no other phase's modules, only tables.ts and handoff.ts beside their own", () => {
@@ -51,7 +56,10 @@ describe("the phases", () => {
     if (!study.ok) throw new Error("demo config");
     const db = await openDb();
     try {
-      const present = async () => (await queryRows<{ n: string }>(db, "SELECT table_name AS n FROM information_schema.tables ORDER BY 1")).map((r) => r.n);
+      const present = async () =>
+        (await queryRows<{ n: string }>(db, "SELECT table_name AS n FROM information_schema.tables ORDER BY 1")).map(
+          (r) => r.n,
+        );
       const declared = (after: Phase[]) =>
         Object.values(TABLES)
           .filter((t) => after.includes(t.createdBy) && !after.includes(t.droppedBy))

@@ -18,8 +18,19 @@ describe("the embedded demo study", () => {
     expect(study.episodes).toHaveLength(600);
     expect(new Set(study.episodes.map((e) => e.Site)).size).toBe(4);
     expect(new Set(study.episodes.map((e) => e.Clinician)).size).toBe(30);
-    const quarters = new Set(study.episodes.map((e) => `${e.AdmitDate.slice(0, 4)}Q${Math.ceil(Number(e.AdmitDate.slice(5, 7)) / 3)}`));
-    expect([...quarters].sort()).toEqual(["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4"]);
+    const quarters = new Set(
+      study.episodes.map((e) => `${e.AdmitDate.slice(0, 4)}Q${Math.ceil(Number(e.AdmitDate.slice(5, 7)) / 3)}`),
+    );
+    expect([...quarters].sort()).toEqual([
+      "2024Q1",
+      "2024Q2",
+      "2024Q3",
+      "2024Q4",
+      "2025Q1",
+      "2025Q2",
+      "2025Q3",
+      "2025Q4",
+    ]);
   });
 
   it("has every kind of discharge: completed, dropout, left against advice, transferred, and active", () => {

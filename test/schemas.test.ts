@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { CONFIG_SCHEMA_PATH, generateConfigSchemaText, generateQuarterlyResultsSchemaText, generateResultsSchemaText, QUARTERLY_RESULTS_SCHEMA_PATH, RESULTS_SCHEMA_PATH } from "../scripts/schemas.ts";
+import {
+  CONFIG_SCHEMA_PATH,
+  generateConfigSchemaText,
+  generateQuarterlyResultsSchemaText,
+  generateResultsSchemaText,
+  QUARTERLY_RESULTS_SCHEMA_PATH,
+  RESULTS_SCHEMA_PATH,
+} from "../scripts/schemas.ts";
 
 describe("JSON Schemas generated from the TypeScript types", () => {
   it("ships a config schema in step with pipeline/config/types.ts (run `npm run schema` when this fails)", () => {

@@ -9,6 +9,11 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/",
   esbuild: { jsx: "automatic", jsxImportSource: "preact" },
-  build: { outDir: fileURLToPath(new URL("../dist/ui", import.meta.url)), emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 2000 },
+  build: {
+    outDir: fileURLToPath(new URL("../dist/ui", import.meta.url)),
+    emptyOutDir: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 2000,
+  },
   logLevel: "warn",
 });

@@ -26,11 +26,18 @@ export function coverage(studies: number, firstSeed: number) {
   return {
     studies,
     share_with_every_truth_covered: all / studies,
-    quantities: Object.fromEntries(keys.map((k) => [k, { truth: TRUTH[k], mean_estimate: +(sums[k] / studies).toFixed(4), coverage: hits[k] / studies }])),
+    quantities: Object.fromEntries(
+      keys.map((k) => [
+        k,
+        { truth: TRUTH[k], mean_estimate: +(sums[k] / studies).toFixed(4), coverage: hits[k] / studies },
+      ]),
+    ),
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { studies: { type: "string", default: "200" }, "first-seed": { type: "string", default: "1001" } } });
+  const { values } = parseArgs({
+    options: { studies: { type: "string", default: "200" }, "first-seed": { type: "string", default: "1001" } },
+  });
   console.log(JSON.stringify(coverage(Number(values.studies), Number(values["first-seed"])), null, 2));
 }

@@ -69,7 +69,13 @@ export const DEMO_PARAMETERS = {
   leftAgainstAdviceShare: 0.3,
 } as const;
 
-type Widen<T> = T extends number ? number : T extends string ? string : T extends readonly (infer U)[] ? readonly Widen<U>[] : T;
+type Widen<T> = T extends number
+  ? number
+  : T extends string
+    ? string
+    : T extends readonly (infer U)[]
+      ? readonly Widen<U>[]
+      : T;
 /** The parameters' shape, so a variant (e.g. more therapists, for population values) can be passed. */
 export type DemoParameters = { readonly [K in keyof typeof DEMO_PARAMETERS]: Widen<(typeof DEMO_PARAMETERS)[K]> };
 
@@ -103,8 +109,25 @@ export interface SessionRow {
 }
 
 /** The sessions file's columns, in order. */
-export const SESSION_COLUMNS = ["ClientID", "SessionDate", "SRS_Relationship", "SRS_Goals", "SRS_Approach", "SRS_Overall", "SRS_Total", "ORS_Total", "SRS_Therapist"] as const;
-export const EPISODE_COLUMNS = ["ClientID", "Site", "Clinician", "AdmitDate", "DischargeDate", "DischargeReason"] as const;
+export const SESSION_COLUMNS = [
+  "ClientID",
+  "SessionDate",
+  "SRS_Relationship",
+  "SRS_Goals",
+  "SRS_Approach",
+  "SRS_Overall",
+  "SRS_Total",
+  "ORS_Total",
+  "SRS_Therapist",
+] as const;
+export const EPISODE_COLUMNS = [
+  "ClientID",
+  "Site",
+  "Clinician",
+  "AdmitDate",
+  "DischargeDate",
+  "DischargeReason",
+] as const;
 
 /** What the generator knew about each episode, for computing population values. */
 export interface LatentEpisode {
@@ -121,10 +144,18 @@ export interface DemoStudy {
 const clampRound = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(x)));
 
 /** Generate a study of n episodes from the model; the same seed always gives the same rows. */
-export function generateDemoStudy(n: number = DEMO_PARAMETERS.episodes, seed: number = DEMO_PARAMETERS.seed, p: DemoParameters = DEMO_PARAMETERS): DemoStudy {
+export function generateDemoStudy(
+  n: number = DEMO_PARAMETERS.episodes,
+  seed: number = DEMO_PARAMETERS.seed,
+  p: DemoParameters = DEMO_PARAMETERS,
+): DemoStudy {
   const rng = createRandom(seed);
   const therapists = p.sites.flatMap((site, s) =>
-    Array.from({ length: p.therapistsPerSite[s]! }, () => ({ site, effect: rng.normal(0, p.allianceTherapistSd), leniency: rng.normal(0, p.therapistLeniencySd) })),
+    Array.from({ length: p.therapistsPerSite[s]! }, () => ({
+      site,
+      effect: rng.normal(0, p.allianceTherapistSd),
+      leniency: rng.normal(0, p.therapistLeniencySd),
+    })),
   );
   const therapistIds = therapists.map((_, i) => `T${String(i + 1).padStart(2, "0")}`);
   const latentSd = Math.hypot(p.allianceTherapistSd, p.allianceClientSd);
@@ -165,13 +196,25 @@ export function generateDemoStudy(n: number = DEMO_PARAMETERS.episodes, seed: nu
 
 const ITEMS = ["SRS_Relationship", "SRS_Goals", "SRS_Approach", "SRS_Overall"] as const;
 
-function simulateCourse(rng: Random, p: DemoParameters, clientId: string, admit: string, latentAlliance: number, z: number, leniency: number) {
+function simulateCourse(
+  rng: Random,
+  p: DemoParameters,
+  clientId: string,
+  admit: string,
+  latentAlliance: number,
+  z: number,
+  leniency: number,
+) {
   const rows: SessionRow[] = [];
   if (rng.chance(p.noFirstSessionShare)) {
     return { rows, discharge: addDays(admit, rng.int(14, 30)), reason: REASONS.droppedOut };
   }
   const itemLatent = ITEMS.map(() => latentAlliance / 4 + rng.normal(0, p.itemClientSd));
-  const therapistLatent = p.therapistRatingMean + p.therapistRatingSlope * (latentAlliance - p.allianceMean) + leniency + rng.normal(0, p.therapistDisagreementSd);
+  const therapistLatent =
+    p.therapistRatingMean +
+    p.therapistRatingSlope * (latentAlliance - p.allianceMean) +
+    leniency +
+    rng.normal(0, p.therapistDisagreementSd);
   const intake = rng.normal(p.outcomeIntakeMean, p.outcomeIntakeSd);
   const gain = p.gainMean + p.gainPerAllianceSd * z + rng.normal(0, p.gainSd);
   const planned = rng.int(p.plannedWeeksMin, p.plannedWeeksMax);
@@ -183,12 +226,28 @@ function simulateCourse(rng: Random, p: DemoParameters, clientId: string, admit:
     const date = addDays(firstSession, 7 * week);
     if (week === 0 || rng.chance(p.attendProbability)) {
       // Items in tenths (an SRS mark is read to 0.1 cm), so the total is their exact sum.
-      const tenths = rng.chance(p.allianceMissingProbability) ? null : itemLatent.map((m) => clampRound(10 * rng.normal(m, p.itemSessionSd), 0, 100));
-      const items = Object.fromEntries(ITEMS.map((name, i) => [name, tenths ? tenths[i]! / 10 : null])) as Record<(typeof ITEMS)[number], number | null>;
+      const tenths = rng.chance(p.allianceMissingProbability)
+        ? null
+        : itemLatent.map((m) => clampRound(10 * rng.normal(m, p.itemSessionSd), 0, 100));
+      const items = Object.fromEntries(ITEMS.map((name, i) => [name, tenths ? tenths[i]! / 10 : null])) as Record<
+        (typeof ITEMS)[number],
+        number | null
+      >;
       const expected = intake + gain * (1 - Math.exp(-week / p.gainWeeks));
-      const ors = rng.chance(p.outcomeMissingProbability) ? null : clampRound(rng.normal(expected, p.outcomeSessionSd), 0, 40);
-      const byTherapist = rng.chance(p.therapistRatingShare) ? clampRound(rng.normal(therapistLatent, p.therapistRatingSessionSd), 0, 40) : null;
-      rows.push({ ClientID: clientId, SessionDate: date, ...items, SRS_Total: tenths ? tenths.reduce((a, b) => a + b, 0) / 10 : null, ORS_Total: ors, SRS_Therapist: byTherapist });
+      const ors = rng.chance(p.outcomeMissingProbability)
+        ? null
+        : clampRound(rng.normal(expected, p.outcomeSessionSd), 0, 40);
+      const byTherapist = rng.chance(p.therapistRatingShare)
+        ? clampRound(rng.normal(therapistLatent, p.therapistRatingSessionSd), 0, 40)
+        : null;
+      rows.push({
+        ClientID: clientId,
+        SessionDate: date,
+        ...items,
+        SRS_Total: tenths ? tenths.reduce((a, b) => a + b, 0) / 10 : null,
+        ORS_Total: ors,
+        SRS_Therapist: byTherapist,
+      });
       lastDate = date;
     }
     if (week === planned - 1) break;
@@ -201,6 +260,7 @@ function simulateCourse(rng: Random, p: DemoParameters, clientId: string, admit:
       break;
     }
   }
-  const closeAfter = reason === REASONS.droppedOut ? rng.int(14, 30) : reason === REASONS.transferred ? rng.int(0, 7) : rng.int(0, 3);
+  const closeAfter =
+    reason === REASONS.droppedOut ? rng.int(14, 30) : reason === REASONS.transferred ? rng.int(0, 7) : rng.int(0, 3);
   return { rows, discharge: addDays(lastDate, closeAfter), reason };
 }

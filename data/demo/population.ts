@@ -13,7 +13,13 @@ import { DEMO_PARAMETERS, generateDemoStudy, type DemoStudy } from "./model.ts";
 const DROPOUT = new Set(["dropped out", "left against advice"]);
 
 /** The demo's subscale (SRS item) and therapist-rated columns, as study.yaml names them. */
-export const COMPONENTS = { bond: "SRS_Relationship", goals: "SRS_Goals", task: "SRS_Approach", overall: "SRS_Overall", therapist: "SRS_Therapist" } as const;
+export const COMPONENTS = {
+  bond: "SRS_Relationship",
+  goals: "SRS_Goals",
+  task: "SRS_Approach",
+  overall: "SRS_Overall",
+  therapist: "SRS_Therapist",
+} as const;
 export type Component = keyof typeof COMPONENTS;
 
 export interface PopulationValues {
@@ -33,7 +39,13 @@ export interface PopulationValues {
    * a study with 300 times as many therapists: the between slope depends on caseload, because a
    * therapist's mean early alliance is estimated from their own clients.
    */
-  therapists: { episodes: number; therapists: number; icc_early_alliance: number; alliance_within: number; alliance_between: number };
+  therapists: {
+    episodes: number;
+    therapists: number;
+    icc_early_alliance: number;
+    alliance_within: number;
+    alliance_between: number;
+  };
 }
 
 /** Early alliance, outcome change and dropout per episode under the contract's rules. */
@@ -48,8 +60,13 @@ export function deriveReference(study: DemoStudy, cutoff: string = DEMO_PARAMETE
   }
   return study.episodes.map((e) => {
     const sessions = (byClient.get(e.ClientID) ?? []).slice().sort((a, b) => (a.SessionDate < b.SessionDate ? -1 : 1));
-    const firstThree = (column: keyof (typeof sessions)[number]) => sessions.map((s) => s[column] as number | null).filter((x): x is number => x !== null).slice(0, 3);
-    const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e10) / 1e10 : null); // as derive's MEAN_DIGITS
+    const firstThree = (column: keyof (typeof sessions)[number]) =>
+      sessions
+        .map((s) => s[column] as number | null)
+        .filter((x): x is number => x !== null)
+        .slice(0, 3);
+    const mean = (xs: number[]) =>
+      xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e10) / 1e10 : null; // as derive's MEAN_DIGITS
     const alliance = firstThree("SRS_Total");
     const outcomes = sessions.map((s) => s.ORS_Total).filter((x): x is number => x !== null);
     const early = mean(alliance);
@@ -57,7 +74,9 @@ export function deriveReference(study: DemoStudy, cutoff: string = DEMO_PARAMETE
     return {
       days_in_treatment: daysBetween(e.AdmitDate, closed ? e.DischargeDate : cutoff),
       early_alliance: early,
-      early_components: Object.fromEntries(Object.entries(COMPONENTS).map(([name, column]) => [name, mean(firstThree(column))])) as Record<Component, number | null>,
+      early_components: Object.fromEntries(
+        Object.entries(COMPONENTS).map(([name, column]) => [name, mean(firstThree(column))]),
+      ) as Record<Component, number | null>,
       outcome_last: outcomes.length ? outcomes[outcomes.length - 1]! : null,
       outcome_change: outcomes.length >= 2 ? outcomes[outcomes.length - 1]! - outcomes[0]! : null,
       closed,
@@ -78,11 +97,17 @@ export function populationValues(n = 600_000, seed = 1): PopulationValues {
   const rows = deriveReference(study).map((r, i) => ({ ...r, therapist: study.episodes[i]!.Clinician }));
   const pairs = (key: "outcome_change" | "outcome_last") => {
     const ok = rows.filter((r) => r.early_alliance !== null && r[key] !== null);
-    return sampleCorrelation(ok.map((r) => r.early_alliance!), ok.map((r) => r[key]!));
+    return sampleCorrelation(
+      ok.map((r) => r.early_alliance!),
+      ok.map((r) => r[key]!),
+    );
   };
   const component = (name: Component, against: (r: (typeof rows)[number]) => number | null) => {
     const ok = rows.filter((r) => r.early_components[name] !== null && against(r) !== null);
-    return sampleCorrelation(ok.map((r) => r.early_components[name]!), ok.map((r) => against(r)!));
+    return sampleCorrelation(
+      ok.map((r) => r.early_components[name]!),
+      ok.map((r) => against(r)!),
+    );
   };
   const tiers = ["low", "moderate", "high"];
   const analysed = rows.filter((r) => r.tier !== null);
@@ -91,7 +116,9 @@ export function populationValues(n = 600_000, seed = 1): PopulationValues {
     therapists: therapistValues(rows),
     r_early_alliance_outcome_change: pairs("outcome_change"),
     r_early_alliance_outcome_last: pairs("outcome_last"),
-    r_component_outcome_change: Object.fromEntries((Object.keys(COMPONENTS) as Component[]).map((c) => [c, component(c, (r) => r.outcome_change)])) as Record<Component, number>,
+    r_component_outcome_change: Object.fromEntries(
+      (Object.keys(COMPONENTS) as Component[]).map((c) => [c, component(c, (r) => r.outcome_change)]),
+    ) as Record<Component, number>,
     r_therapist_client_agreement: component("therapist", (r) => r.early_alliance),
     dropout_rate_by_tier: Object.fromEntries(
       tiers.map((t) => {
@@ -99,18 +126,40 @@ export function populationValues(n = 600_000, seed = 1): PopulationValues {
         return [t, closed.filter((r) => r.dropout).length / closed.length];
       }),
     ),
-    share_by_tier: Object.fromEntries(tiers.map((t) => [t, analysed.filter((r) => r.tier === t).length / analysed.length])),
+    share_by_tier: Object.fromEntries(
+      tiers.map((t) => [t, analysed.filter((r) => r.tier === t).length / analysed.length]),
+    ),
     hazard_ratio_vs_low: Object.fromEntries(
-      coxEfron(analysed.map((r) => r.days_in_treatment), analysed.map((r) => r.dropout), analysed.map((r) => [r.tier === "moderate" ? 1 : 0, r.tier === "high" ? 1 : 0])).hr.map((hr, j) => [["moderate", "high"][j]!, hr]),
+      coxEfron(
+        analysed.map((r) => r.days_in_treatment),
+        analysed.map((r) => r.dropout),
+        analysed.map((r) => [r.tier === "moderate" ? 1 : 0, r.tier === "high" ? 1 : 0]),
+      ).hr.map((hr, j) => [["moderate", "high"][j]!, hr]),
     ),
   };
 }
 
 /** The ICC and the within/between-therapist model on the scaled-up study (the between slope depends on caseload). */
-function therapistValues(derived: (ReturnType<typeof deriveReference>[number] & { therapist: string })[]): PopulationValues["therapists"] {
+function therapistValues(
+  derived: (ReturnType<typeof deriveReference>[number] & { therapist: string })[],
+): PopulationValues["therapists"] {
   const withAlliance = derived.filter((r) => r.early_alliance !== null);
-  const icc = interceptOnlyIcc(withAlliance.map((r) => r.early_alliance!), withAlliance.map((r) => r.therapist)).icc;
+  const icc = interceptOnlyIcc(
+    withAlliance.map((r) => r.early_alliance!),
+    withAlliance.map((r) => r.therapist),
+  ).icc;
   const rows = withAlliance.filter((r) => r.outcome_change !== null);
-  const fit = fitWithinBetween(rows.map((r) => r.early_alliance!), rows.map((r) => r.outcome_last! - r.outcome_change!), rows.map((r) => r.outcome_last!), rows.map((r) => r.therapist));
-  return { episodes: derived.length, therapists: fit.groups, icc_early_alliance: icc, alliance_within: fit.coefficients[1]!.estimate, alliance_between: fit.coefficients[2]!.estimate };
+  const fit = fitWithinBetween(
+    rows.map((r) => r.early_alliance!),
+    rows.map((r) => r.outcome_last! - r.outcome_change!),
+    rows.map((r) => r.outcome_last!),
+    rows.map((r) => r.therapist),
+  );
+  return {
+    episodes: derived.length,
+    therapists: fit.groups,
+    icc_early_alliance: icc,
+    alliance_within: fit.coefficients[1]!.estimate,
+    alliance_between: fit.coefficients[2]!.estimate,
+  };
 }

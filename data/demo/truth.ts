@@ -40,31 +40,64 @@ export interface Interval {
 /** Each documented quantity's estimate and 95% CI in one study, as the report computes them. */
 export function intervals(study: DemoStudy): Record<Truth, Interval> {
   const rows = deriveReference(study).map((r, i) => ({ ...r, therapist: study.episodes[i]!.Clinician }));
-  const r = (x: (e: (typeof rows)[number]) => number | null, y: (e: (typeof rows)[number]) => number | null): Interval => {
+  const r = (
+    x: (e: (typeof rows)[number]) => number | null,
+    y: (e: (typeof rows)[number]) => number | null,
+  ): Interval => {
     const ok = rows.filter((e) => x(e) !== null && y(e) !== null);
-    const fit = pearson(ok.map((e) => x(e)!), ok.map((e) => y(e)!), 0.95);
+    const fit = pearson(
+      ok.map((e) => x(e)!),
+      ok.map((e) => y(e)!),
+      0.95,
+    );
     return { estimate: fit.estimate, lo: fit.ci_low!, hi: fit.ci_high! };
   };
-  const component = (c: Component) => r((e) => e.early_components[c], (e) => e.outcome_change);
+  const component = (c: Component) =>
+    r(
+      (e) => e.early_components[c],
+      (e) => e.outcome_change,
+    );
   const tiered = rows.filter((e) => e.tier !== null);
   const dropout = (tier: string): Interval => {
     const closed = tiered.filter((e) => e.tier === tier && e.closed);
     const w = wilson(closed.filter((e) => e.dropout).length, closed.length, 0.95);
     return { estimate: w.rate, lo: w.ci_low, hi: w.ci_high };
   };
-  const cox = coxEfron(tiered.map((e) => e.days_in_treatment), tiered.map((e) => e.dropout), tiered.map((e) => [e.tier === "moderate" ? 1 : 0, e.tier === "high" ? 1 : 0]));
+  const cox = coxEfron(
+    tiered.map((e) => e.days_in_treatment),
+    tiered.map((e) => e.dropout),
+    tiered.map((e) => [e.tier === "moderate" ? 1 : 0, e.tier === "high" ? 1 : 0]),
+  );
   const model = rows.filter((e) => e.early_alliance !== null && e.outcome_change !== null);
-  const wb = fitWithinBetween(model.map((e) => e.early_alliance!), model.map((e) => e.outcome_last! - e.outcome_change!), model.map((e) => e.outcome_last!), model.map((e) => e.therapist));
-  const coefficient = (k: number): Interval => ({ estimate: wb.coefficients[k]!.estimate, lo: wb.coefficients[k]!.ci_low, hi: wb.coefficients[k]!.ci_high });
+  const wb = fitWithinBetween(
+    model.map((e) => e.early_alliance!),
+    model.map((e) => e.outcome_last! - e.outcome_change!),
+    model.map((e) => e.outcome_last!),
+    model.map((e) => e.therapist),
+  );
+  const coefficient = (k: number): Interval => ({
+    estimate: wb.coefficients[k]!.estimate,
+    lo: wb.coefficients[k]!.ci_low,
+    hi: wb.coefficients[k]!.ci_high,
+  });
   return {
-    r_change: r((e) => e.early_alliance, (e) => e.outcome_change),
-    r_last: r((e) => e.early_alliance, (e) => e.outcome_last),
+    r_change: r(
+      (e) => e.early_alliance,
+      (e) => e.outcome_change,
+    ),
+    r_last: r(
+      (e) => e.early_alliance,
+      (e) => e.outcome_last,
+    ),
     r_bond_change: component("bond"),
     r_goals_change: component("goals"),
     r_task_change: component("task"),
     r_overall_change: component("overall"),
     r_therapist_change: component("therapist"),
-    r_therapist_client: r((e) => e.early_components.therapist, (e) => e.early_alliance),
+    r_therapist_client: r(
+      (e) => e.early_components.therapist,
+      (e) => e.early_alliance,
+    ),
     dropout_low: dropout("low"),
     dropout_moderate: dropout("moderate"),
     dropout_high: dropout("high"),

@@ -54,7 +54,13 @@ export interface StudyShape {
   format: ExportFormat;
 }
 
-export const PLAIN_FORMAT: ExportFormat = { delimiter: ",", decimalComma: false, bom: false, crlf: false, latin1: false };
+export const PLAIN_FORMAT: ExportFormat = {
+  delimiter: ",",
+  decimalComma: false,
+  bom: false,
+  crlf: false,
+  latin1: false,
+};
 
 /** A demo-like shape: the defaults every other shape changes. */
 export const DEFAULT_SHAPE: StudyShape = {
@@ -84,6 +90,19 @@ export const ADMIT_TO = "2025-12-31";
 export const EXPORT_DATE = "2026-06-30";
 
 /** The config's cutoff_date for each choice. */
-export const CUTOFFS: Record<StudyShape["cutoff"], string> = { before: "2023-06-30", inside: "2025-06-30", after: "2026-12-31" };
+export const CUTOFFS: Record<StudyShape["cutoff"], string> = {
+  before: "2023-06-30",
+  inside: "2025-06-30",
+  after: "2026-12-31",
+};
 
-export const SITE_NAMES = ["Northside", "Riverside", "Eastgate", "Hillcrest", "Lakeview", "Südstadt", "Montréal Est", "Old Town"];
+export const SITE_NAMES = [
+  "Northside",
+  "Riverside",
+  "Eastgate",
+  "Hillcrest",
+  "Lakeview",
+  "Südstadt",
+  "Montréal Est",
+  "Old Town",
+];

@@ -32,7 +32,8 @@ const EXPORT_DAY = daysBetween(ADMIT_FROM, EXPORT_DATE);
 
 /** Dates as text, each day formatted once. */
 const dayText: string[] = [];
-const dateOf = (day: number): string => (dayText[day] ??= new Date((DAY0 + day) * 86_400_000).toISOString().slice(0, 10));
+const dateOf = (day: number): string =>
+  (dayText[day] ??= new Date((DAY0 + day) * 86_400_000).toISOString().slice(0, 10));
 
 export function siteName(i: number): string {
   return i < SITE_NAMES.length ? SITE_NAMES[i]! : `Site ${i + 1}`;
@@ -126,12 +127,15 @@ export function writeStudy(shape: StudyShape, dir: string): WrittenStudy {
   let lastDischarge = -1; // day of the last client's last discharge; -1 while open
   const noRatingSite = shape.siteWithoutRatings ? 0 : -1;
   for (let i = 0; i < shape.episodes; i++) {
-    const readmit = lastClient >= 0 && lastDischarge >= 0 && lastDischarge < ADMIT_DAYS - 7 && rng.chance(shape.readmissionShare);
+    const readmit =
+      lastClient >= 0 && lastDischarge >= 0 && lastDischarge < ADMIT_DAYS - 7 && rng.chance(shape.readmissionShare);
     const client = readmit ? lastClient : clients++;
     const site = pickWeighted(siteWeight, rng.uniform(), siteTotal);
     const pool = bySite[site]!;
     const therapist = pool[Math.floor(rng.uniform() * pool.length)]!;
-    const admit = readmit ? lastDischarge + rng.int(7, Math.min(60, ADMIT_DAYS - lastDischarge)) : rng.int(0, ADMIT_DAYS);
+    const admit = readmit
+      ? lastDischarge + rng.int(7, Math.min(60, ADMIT_DAYS - lastDischarge))
+      : rng.int(0, ADMIT_DAYS);
     const latent = shape.allianceMean + therapistEffect[therapist]! + rng.normal(0, 3.2);
     const z = (latent - shape.allianceMean) / 3.8;
     const discharged = rng.chance(shape.dischargedShare);
@@ -141,7 +145,11 @@ export function writeStudy(shape: StudyShape, dir: string): WrittenStudy {
       const p = 1 / (1 + Math.exp(-(Math.log(shape.dropoutShare / (1 - shape.dropoutShare)) - 0.6 * z)));
       dropout = rng.chance(p);
     } else dropout = discharged && shape.dropoutShare >= 1;
-    const lastWeek = discharged ? (dropout ? Math.max(0, Math.floor(weeks * rng.uniform())) : weeks - 1) : Math.min(weeks * 3, Math.floor((EXPORT_DAY - admit) / 7));
+    const lastWeek = discharged
+      ? dropout
+        ? Math.max(0, Math.floor(weeks * rng.uniform()))
+        : weeks - 1
+      : Math.min(weeks * 3, Math.floor((EXPORT_DAY - admit) / 7));
     const first = admit + rng.int(0, 6);
     const gain = 7 + 2.1 * z + rng.normal(0, 5.5) + 0.5 * therapistEffect[therapist]!;
     const intake = rng.normal(19, 6);
@@ -152,15 +160,34 @@ export function writeStudy(shape: StudyShape, dir: string): WrittenStudy {
       if (w > 0 && !rng.chance(0.88)) continue;
       const missing = site === noRatingSite || rng.chance(shape.missingRatings);
       const alliance = missing ? NaN : Math.round(10 * clamp(latent + rng.normal(0, 2), 0, 40)) / 10;
-      const outcome = rng.chance(0.05) ? NaN : Math.round(clamp(intake + gain * (1 - Math.exp(-w / 4)) + rng.normal(0, 2.5), 0, 40));
-      const extras = Array.from({ length: extra }, () => (missing ? NaN : Math.round(clamp(latent + rng.normal(0, 3), 0, 40))));
+      const outcome = rng.chance(0.05)
+        ? NaN
+        : Math.round(clamp(intake + gain * (1 - Math.exp(-w / 4)) + rng.normal(0, 2.5), 0, 40));
+      const extras = Array.from({ length: extra }, () =>
+        missing ? NaN : Math.round(clamp(latent + rng.normal(0, 3), 0, 40)),
+      );
       push(client, day, alliance, outcome, extras);
       if (rng.chance(shape.duplicateShare)) push(client, day, alliance, outcome, extras);
       lastSession = day;
     }
     const discharge = discharged ? Math.min(lastSession + (dropout ? rng.int(14, 30) : rng.int(0, 3)), EXPORT_DAY) : -1;
-    const reason = !discharged ? "" : dropout ? (rng.chance(0.3) ? "left against advice" : "dropped out") : rng.chance(0.05) ? "transferred" : "completed";
-    episodes.line([`C${String(client + 1).padStart(width, "0")}`, siteName(site), `T${String(therapist + 1).padStart(String(nTherapists).length, "0")}`, dateOf(admit), discharge < 0 ? "" : dateOf(discharge), reason]);
+    const reason = !discharged
+      ? ""
+      : dropout
+        ? rng.chance(0.3)
+          ? "left against advice"
+          : "dropped out"
+        : rng.chance(0.05)
+          ? "transferred"
+          : "completed";
+    episodes.line([
+      `C${String(client + 1).padStart(width, "0")}`,
+      siteName(site),
+      `T${String(therapist + 1).padStart(String(nTherapists).length, "0")}`,
+      dateOf(admit),
+      discharge < 0 ? "" : dateOf(discharge),
+      reason,
+    ]);
     lastClient = client;
     lastDischarge = discharge;
   }
@@ -187,7 +214,12 @@ export function writeStudy(shape: StudyShape, dir: string): WrittenStudy {
   const score = (x: number) => (Number.isNaN(x) ? "" : num(x));
   for (let k = 0; k < nSessions; k++) {
     const i = order[k]!;
-    const cells = [`C${String(sClient[i]! + 1).padStart(width, "0")}`, dateOf(sDay[i]!), score(sAlliance[i]!), score(sOutcome[i]!)];
+    const cells = [
+      `C${String(sClient[i]! + 1).padStart(width, "0")}`,
+      dateOf(sDay[i]!),
+      score(sAlliance[i]!),
+      score(sOutcome[i]!),
+    ];
     for (let e = 0; e < extra; e++) cells.push(score(sExtra[i * extra + e]!));
     sessions.line(cells);
   }
@@ -204,14 +236,23 @@ export function studyConfig(shape: StudyShape, extraNames: string[]): Record<str
     study: { name: "generated", title: "Generated study" },
     files: { episodes: "episodes.csv", sessions: "sessions.csv" },
     columns: {
-      episodes: { client_id: "ClientID", site: "Site", therapist_id: "Clinician", admit_date: "AdmitDate", discharge_date: "DischargeDate", discharge_reason: "DischargeReason" },
+      episodes: {
+        client_id: "ClientID",
+        site: "Site",
+        therapist_id: "Clinician",
+        admit_date: "AdmitDate",
+        discharge_date: "DischargeDate",
+        discharge_reason: "DischargeReason",
+      },
       sessions: { client_id: "ClientID", session_date: "SessionDate", alliance: "SRS_Total", outcome: "ORS_Total" },
     },
     alliance: {
       instrument: "Session Rating Scale (SRS)",
       min: 0,
       max: 40,
-      ...(extraNames.length ? { subscales: extraNames.map((c, k) => ({ name: `extra${k + 1}`, column: c, min: 0, max: 40 })) } : {}),
+      ...(extraNames.length
+        ? { subscales: extraNames.map((c, k) => ({ name: `extra${k + 1}`, column: c, min: 0, max: 40 })) }
+        : {}),
     },
     outcome: { measure: "Outcome Rating Scale (ORS)", min: 0, max: 40, higher_is_better: true },
     dropout_reasons: ["dropped out", "left against advice"],

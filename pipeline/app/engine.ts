@@ -80,12 +80,21 @@ export function createEngine(options: { pdf: boolean }) {
         emit(run, { type: "begin", phase });
       },
       end(phase, detail) {
-        emit(run, { type: "end", phase, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), ...(detail ? { detail } : {}) });
+        emit(run, {
+          type: "end",
+          phase,
+          seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+          ...(detail ? { detail } : {}),
+        });
       },
     };
   };
 
-  async function runStudyIn(studyDir: string, outDir: string, run: RunRecord): Promise<{ files: string[]; notices: Problem[] } | Problem[]> {
+  async function runStudyIn(
+    studyDir: string,
+    outDir: string,
+    run: RunRecord,
+  ): Promise<{ files: string[]; notices: Problem[] } | Problem[]> {
     const study = loadStudyConfig(join(studyDir, "study.yaml"));
     if (!study.ok) return study.problems;
     const out = stageOutput(outDir, RUN_OUTPUTS);
@@ -93,7 +102,13 @@ export function createEngine(options: { pdf: boolean }) {
       const { runStudy } = await import("../run.ts");
       const ready = options.pdf ? await warmPrinter() : null;
       const progress = progressOf(run);
-      const result = await runStudy(study.value, { outDir: out.dir, pdf: options.pdf, now: runTime(), progress, ...(ready ? { printer: ready } : {}) });
+      const result = await runStudy(study.value, {
+        outDir: out.dir,
+        pdf: options.pdf,
+        now: runTime(),
+        progress,
+        ...(ready ? { printer: ready } : {}),
+      });
       if (!result.ok) {
         out.discard();
         return result.problems;
@@ -111,14 +126,29 @@ export function createEngine(options: { pdf: boolean }) {
   }
 
   /** A quarterly batch through the CLI's own command, in this process. */
-  async function runQuarterlyIn(studyDir: string, outDir: string, run: RunRecord, request: { period: string; by: "site" | null }): Promise<{ files: string[]; notices: Problem[] } | Problem[]> {
+  async function runQuarterlyIn(
+    studyDir: string,
+    outDir: string,
+    run: RunRecord,
+    request: { period: string; by: "site" | null },
+  ): Promise<{ files: string[]; notices: Problem[] } | Problem[]> {
     const lines: string[] = [];
     const progress = progressOf(run);
     progress.begin("quarterly");
-    const args = ["--config", join(studyDir, "study.yaml"), "--period", request.period, "--out", outDir, ...(request.by ? ["--by", request.by] : []), ...(options.pdf ? [] : ["--no-pdf"])];
+    const args = [
+      "--config",
+      join(studyDir, "study.yaml"),
+      "--period",
+      request.period,
+      "--out",
+      outDir,
+      ...(request.by ? ["--by", request.by] : []),
+      ...(options.pdf ? [] : ["--no-pdf"]),
+    ];
     const code = await runCliCommand(reportCommand, args, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
     progress.end("quarterly", request.period);
-    if (code !== 0) return [problem("E_APP_REQUEST", { reason: lines.map((l) => l.replace(/^alliance: /, "")).join("\n") })];
+    if (code !== 0)
+      return [problem("E_APP_REQUEST", { reason: lines.map((l) => l.replace(/^alliance: /, "")).join("\n") })];
     return { files: listFiles(outDir), notices: [] };
   }
 
@@ -127,7 +157,18 @@ export function createEngine(options: { pdf: boolean }) {
     /** Queues a run of the study in `studyDir`, published into `<studyDir>/runs/<id>`; returns its record at once. */
     start(studyId: string, studyDir: string, request: RunRequest): RunRecord {
       const id = randomBytes(6).toString("hex");
-      const run: RunRecord = { id, study: studyId, request, status: "queued", events: [], files: [], problems: [], notices: [], started: null, finished: null };
+      const run: RunRecord = {
+        id,
+        study: studyId,
+        request,
+        status: "queued",
+        events: [],
+        files: [],
+        problems: [],
+        notices: [],
+        started: null,
+        finished: null,
+      };
       runs.set(id, run);
       const outDir = join(studyDir, "runs", id);
       queue = queue.then(async () => {
@@ -135,9 +176,16 @@ export function createEngine(options: { pdf: boolean }) {
         run.started = new Date().toISOString();
         let outcome: Awaited<ReturnType<typeof runStudyIn>>;
         try {
-          outcome = request.kind === "study" ? await runStudyIn(studyDir, outDir, run) : await runQuarterlyIn(studyDir, outDir, run, request);
+          outcome =
+            request.kind === "study"
+              ? await runStudyIn(studyDir, outDir, run)
+              : await runQuarterlyIn(studyDir, outDir, run, request);
         } catch (e) {
-          outcome = [problem("E_APP_REQUEST", { reason: `the run failed unexpectedly (${(e as Error).message}); report this as a bug` })];
+          outcome = [
+            problem("E_APP_REQUEST", {
+              reason: `the run failed unexpectedly (${(e as Error).message}); report this as a bug`,
+            }),
+          ];
         }
         run.finished = new Date().toISOString();
         if (Array.isArray(outcome)) {
@@ -160,7 +208,9 @@ export function createEngine(options: { pdf: boolean }) {
       const live = runs.get(id);
       if (live) return live;
       const saved = join(studyDir, "runs", id, ".run.json");
-      return /^[a-f0-9]{12}$/.test(id) && existsSync(saved) ? (JSON.parse(readFileSync(saved, "utf8")) as RunRecord) : null;
+      return /^[a-f0-9]{12}$/.test(id) && existsSync(saved)
+        ? (JSON.parse(readFileSync(saved, "utf8")) as RunRecord)
+        : null;
     },
     /** Calls `listener` with each later event of the run until it ends; returns the unsubscribe. */
     listen(id: string, listener: Listener): () => void {
@@ -170,9 +220,10 @@ export function createEngine(options: { pdf: boolean }) {
       return () => set.delete(listener);
     },
     /** Whether a run of the study is queued or running. */
-    busy: (studyId: string) => [...runs.values()].some((r) => r.study === studyId && (r.status === "queued" || r.status === "running")),
+    busy: (studyId: string) =>
+      [...runs.values()].some((r) => r.study === studyId && (r.status === "queued" || r.status === "running")),
     /** The warm browser's process id, or null when none runs (for tests of a browser that dies). */
-    browserPid: async () => ((printer ? await printer : null)?.pid() ?? null),
+    browserPid: async () => (printer ? await printer : null)?.pid() ?? null,
     /** Starts the browser ahead of the first run. */
     warm: () => (options.pdf ? warmPrinter().then(() => undefined) : Promise.resolve()),
     async close() {
@@ -198,4 +249,3 @@ function listFiles(dir: string): string[] {
   if (existsSync(dir)) visit("");
   return out.sort();
 }
-

@@ -13,9 +13,11 @@ import type { Problem } from "../problem.ts";
 export const TOKEN_COOKIE = "alliance_token";
 
 /** The page's policy: its own scripts and styles only, nothing from any other origin. */
-export const APP_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+export const APP_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 /** A published report shown in the page: self-contained, so it may load nothing at all, and runs no script. */
-export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox; frame-ancestors 'self'";
+export const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox; frame-ancestors 'self'";
 
 /**
  * Whether two tokens are equal, in time that does not depend on where they differ.
@@ -28,7 +30,11 @@ export function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const refuse = (reply: FastifyReply, status: number, p: Problem) => reply.code(status).header("cache-control", "no-store").send({ problems: [p] });
+const refuse = (reply: FastifyReply, status: number, p: Problem) =>
+  reply
+    .code(status)
+    .header("cache-control", "no-store")
+    .send({ problems: [p] });
 
 /** The token a request carries: its bearer header, else its cookie. */
 function tokenOf(req: FastifyRequest): string | undefined {

@@ -11,8 +11,24 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { problem } from "../messages.ts";
 import type { Problem } from "../problem.ts";
 import { loadStudyConfig } from "../config/load-config.ts";
-import { combineValues, columnValues, detectReading, fileRows, previewFile, type FileReading, type ValueReading } from "./reading.ts";
-import { displayName, readState, storedName, writeState, type StoredFile, type StudyState, type Workspace } from "./workspace.ts";
+import {
+  combineValues,
+  columnValues,
+  detectReading,
+  fileRows,
+  previewFile,
+  type FileReading,
+  type ValueReading,
+} from "./reading.ts";
+import {
+  displayName,
+  readState,
+  storedName,
+  writeState,
+  type StoredFile,
+  type StudyState,
+  type Workspace,
+} from "./workspace.ts";
 import { acceptConfig, applyReading, proposeForApp, restoreConfig, savedYaml } from "./study-config.ts";
 import type { Engine, RunRequest } from "./engine.ts";
 import { REPORT_CSP } from "./guards.ts";
@@ -20,15 +36,39 @@ import { OPENAPI } from "./openapi.ts";
 
 const send = (reply: FastifyReply, status: number, problems: Problem[]) => reply.code(status).send({ problems });
 const notFound = (reply: FastifyReply, what: string) => send(reply, 404, [problem("E_APP_NOT_FOUND", { what })]);
-const badRequest = (reply: FastifyReply, reason: string, status = 400) => send(reply, status, [problem("E_APP_REQUEST", { reason })]);
+const badRequest = (reply: FastifyReply, reason: string, status = 400) =>
+  send(reply, status, [problem("E_APP_REQUEST", { reason })]);
 
-const CONTENT_TYPES: Record<string, string> = { html: "text/html; charset=utf-8", pdf: "application/pdf", json: "application/json; charset=utf-8", csv: "text/csv; charset=utf-8", svg: "image/svg+xml" };
+const CONTENT_TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  pdf: "application/pdf",
+  json: "application/json; charset=utf-8",
+  csv: "text/csv; charset=utf-8",
+  svg: "image/svg+xml",
+};
 
 /** What the API shows of a stored file. */
-const fileView = (f: StoredFile) => ({ id: f.id, name: f.name, path: f.stored, format: f.reading.format, rows: f.rows, columns: f.columns, bytes: f.bytes, reading: f.reading });
+const fileView = (f: StoredFile) => ({
+  id: f.id,
+  name: f.name,
+  path: f.stored,
+  format: f.reading.format,
+  rows: f.rows,
+  columns: f.columns,
+  bytes: f.bytes,
+  reading: f.reading,
+});
 
 /** What the API shows of a study's state. */
-const studyView = (s: StudyState) => ({ id: s.id, files: s.files.map(fileView), values: s.values, reading_confirmed: s.readingConfirmed, has_config: s.config !== null, todos: s.todos, flagged: s.flagged });
+const studyView = (s: StudyState) => ({
+  id: s.id,
+  files: s.files.map(fileView),
+  values: s.values,
+  reading_confirmed: s.readingConfirmed,
+  has_config: s.config !== null,
+  todos: s.todos,
+  flagged: s.flagged,
+});
 
 const READING_QUERY = {
   type: "object",
@@ -40,7 +80,12 @@ const READING_QUERY = {
   },
 } as const;
 
-export function registerRoutes(app: FastifyInstance, ws: Workspace, engine: Engine, options: { uploadLimitMb: number }): void {
+export function registerRoutes(
+  app: FastifyInstance,
+  ws: Workspace,
+  engine: Engine,
+  options: { uploadLimitMb: number },
+): void {
   /** The study's folder and state, or a 404 already sent. */
   const studyOf = (id: string, reply: FastifyReply): { dir: string; state: StudyState } | null => {
     const dir = ws.studyDir(id);
@@ -73,14 +118,18 @@ export function registerRoutes(app: FastifyInstance, ws: Workspace, engine: Engi
       }
     } catch (e) {
       ws.deleteStudy(id);
-      if ((e as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") return send(reply, 413, [problem("E_APP_UPLOAD_TOO_LARGE", { limitMb: options.uploadLimitMb })]);
+      if ((e as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE")
+        return send(reply, 413, [problem("E_APP_UPLOAD_TOO_LARGE", { limitMb: options.uploadLimitMb })]);
       throw e;
     }
     const configs = sent.filter((f) => /\.ya?ml$/i.test(f.stored));
     const data = sent.filter((f) => !configs.includes(f));
     if (data.length < 1 || data.length > 2) {
       ws.deleteStudy(id);
-      return badRequest(reply, `add one data file (long or wide layout) or two (episodes and sessions), with a study.yaml if you have one; got ${data.length}`);
+      return badRequest(
+        reply,
+        `add one data file (long or wide layout) or two (episodes and sessions), with a study.yaml if you have one; got ${data.length}`,
+      );
     }
     const files: StoredFile[] = [];
     const found: Partial<ValueReading>[] = [];
@@ -88,12 +137,32 @@ export function registerRoutes(app: FastifyInstance, ws: Workspace, engine: Engi
       const detected = await detectReading(join(dir, f.stored));
       if (!detected.ok) {
         ws.deleteStudy(id);
-        return send(reply, 422, detected.problems.map((p) => ({ ...p, where: { ...p.where, file: f.name } })));
+        return send(
+          reply,
+          422,
+          detected.problems.map((p) => ({ ...p, where: { ...p.where, file: f.name } })),
+        );
       }
-      files.push({ id: `f${i + 1}`, name: f.name, stored: f.stored, bytes: f.bytes, rows: detected.value.rows, columns: detected.value.columns, reading: detected.value.reading });
+      files.push({
+        id: `f${i + 1}`,
+        name: f.name,
+        stored: f.stored,
+        bytes: f.bytes,
+        rows: detected.value.rows,
+        columns: detected.value.columns,
+        reading: detected.value.reading,
+      });
       found.push(detected.value.values);
     }
-    let state: StudyState = { id, files, values: combineValues(found), readingConfirmed: false, config: null, todos: [], flagged: [] };
+    let state: StudyState = {
+      id,
+      files,
+      values: combineValues(found),
+      readingConfirmed: false,
+      config: null,
+      todos: [],
+      flagged: [],
+    };
     // A study.yaml added with its files restores every step.
     const config = configs[0];
     if (config) {
@@ -104,7 +173,9 @@ export function registerRoutes(app: FastifyInstance, ws: Workspace, engine: Engi
       }
     }
     writeState(dir, state);
-    return reply.code(201).send({ id, files: files.map(fileView), values: state.values, restored: state.config !== null });
+    return reply
+      .code(201)
+      .send({ id, files: files.map(fileView), values: state.values, restored: state.config !== null });
   });
 
   app.get<{ Params: { id: string } }>("/api/studies/:id", async (req, reply) => {
@@ -112,26 +183,45 @@ export function registerRoutes(app: FastifyInstance, ws: Workspace, engine: Engi
     return s ? studyView(s.state) : reply;
   });
 
-  app.get<{ Params: { id: string; file: string }; Querystring: Partial<Pick<FileReading, "delimiter" | "encoding"> & ValueReading> }>(
-    "/api/studies/:id/files/:file/preview",
-    { schema: { querystring: READING_QUERY } },
-    async (req, reply) => {
-      const s = studyOf(req.params.id, reply);
-      if (!s) return reply;
-      const f = fileOf(s.state, req.params.file);
-      if (!f) return notFound(reply, `file ${req.params.file}`);
-      const q = req.query;
-      const reading = { format: f.reading.format, delimiter: q.delimiter ?? f.reading.delimiter, encoding: q.encoding ?? f.reading.encoding };
-      const values = { decimal_mark: q.decimal_mark ?? s.state.values.decimal_mark, date_format: q.date_format ?? s.state.values.date_format };
-      const preview = await previewFile(join(s.dir, f.stored), reading, values);
-      if (!preview.ok) return { reading, columns: [], rows: [], problems: preview.problems.map((p) => ({ ...p, where: { ...p.where, file: f.name } })) };
-      return preview.value;
-    },
-  );
+  app.get<{
+    Params: { id: string; file: string };
+    Querystring: Partial<Pick<FileReading, "delimiter" | "encoding"> & ValueReading>;
+  }>("/api/studies/:id/files/:file/preview", { schema: { querystring: READING_QUERY } }, async (req, reply) => {
+    const s = studyOf(req.params.id, reply);
+    if (!s) return reply;
+    const f = fileOf(s.state, req.params.file);
+    if (!f) return notFound(reply, `file ${req.params.file}`);
+    const q = req.query;
+    const reading = {
+      format: f.reading.format,
+      delimiter: q.delimiter ?? f.reading.delimiter,
+      encoding: q.encoding ?? f.reading.encoding,
+    };
+    const values = {
+      decimal_mark: q.decimal_mark ?? s.state.values.decimal_mark,
+      date_format: q.date_format ?? s.state.values.date_format,
+    };
+    const preview = await previewFile(join(s.dir, f.stored), reading, values);
+    if (!preview.ok)
+      return {
+        reading,
+        columns: [],
+        rows: [],
+        problems: preview.problems.map((p) => ({ ...p, where: { ...p.where, file: f.name } })),
+      };
+    return preview.value;
+  });
 
   app.get<{ Params: { id: string; file: string }; Querystring: { from?: number; to?: number } }>(
     "/api/studies/:id/files/:file/rows",
-    { schema: { querystring: { type: "object", properties: { from: { type: "integer", minimum: 1 }, to: { type: "integer", minimum: 1 } } } } },
+    {
+      schema: {
+        querystring: {
+          type: "object",
+          properties: { from: { type: "integer", minimum: 1 }, to: { type: "integer", minimum: 1 } },
+        },
+      },
+    },
     async (req, reply) => {
       const s = studyOf(req.params.id, reply);
       if (!s) return reply;
@@ -157,15 +247,38 @@ export function registerRoutes(app: FastifyInstance, ws: Workspace, engine: Engi
     },
   );
 
-  app.put<{ Params: { id: string }; Body: { files?: Record<string, { delimiter?: string; encoding?: "utf-8" | "latin-1" }>; values?: Partial<ValueReading> } }>(
+  app.put<{
+    Params: { id: string };
+    Body: {
+      files?: Record<string, { delimiter?: string; encoding?: "utf-8" | "latin-1" }>;
+      values?: Partial<ValueReading>;
+    };
+  }>(
     "/api/studies/:id/reading",
     {
       schema: {
         body: {
           type: "object",
           properties: {
-            files: { type: "object", additionalProperties: { type: "object", properties: { delimiter: READING_QUERY.properties.delimiter, encoding: READING_QUERY.properties.encoding }, additionalProperties: false } },
-            values: { type: "object", properties: { decimal_mark: READING_QUERY.properties.decimal_mark, date_format: READING_QUERY.properties.date_format }, additionalProperties: false },
+            files: {
+              type: "object",
+              additionalProperties: {
+                type: "object",
+                properties: {
+                  delimiter: READING_QUERY.properties.delimiter,
+                  encoding: READING_QUERY.properties.encoding,
+                },
+                additionalProperties: false,
+              },
+            },
+            values: {
+              type: "object",
+              properties: {
+                decimal_mark: READING_QUERY.properties.decimal_mark,
+                date_format: READING_QUERY.properties.date_format,
+              },
+              additionalProperties: false,
+            },
           },
           additionalProperties: false,
         },
@@ -183,18 +296,33 @@ export function registerRoutes(app: FastifyInstance, ws: Workspace, engine: Engi
       if (state.config === null) {
         const proposal = await proposeForApp(s.dir, state);
         if (!proposal.ok) return send(reply, 422, proposal.problems);
-        state = { ...state, config: proposal.value.config, todos: proposal.value.todos, flagged: proposal.value.flagged };
+        state = {
+          ...state,
+          config: proposal.value.config,
+          todos: proposal.value.todos,
+          flagged: proposal.value.flagged,
+        };
       } else state = applyReading(state);
       writeState(s.dir, state);
       const accepted = acceptConfig(s.dir, state, state.config);
-      return { ...studyView(state), config: state.config, valid: accepted.ok, problems: accepted.ok ? [] : accepted.problems };
+      return {
+        ...studyView(state),
+        config: state.config,
+        valid: accepted.ok,
+        problems: accepted.ok ? [] : accepted.problems,
+      };
     },
   );
 
   app.get<{ Params: { id: string } }>("/api/studies/:id/config", async (req, reply) => {
     const s = studyOf(req.params.id, reply);
     if (!s) return reply;
-    if (!s.state.config) return badRequest(reply, "confirm how the files read first (PUT /api/studies/{id}/reading): the config is proposed then", 409);
+    if (!s.state.config)
+      return badRequest(
+        reply,
+        "confirm how the files read first (PUT /api/studies/{id}/reading): the config is proposed then",
+        409,
+      );
     const parsed = existsSync(join(s.dir, "study.yaml")) ? loadStudyConfig(join(s.dir, "study.yaml")) : null;
     return { config: s.state.config, todos: s.state.todos, flagged: s.state.flagged, valid: parsed?.ok === true };
   });
@@ -214,35 +342,71 @@ export function registerRoutes(app: FastifyInstance, ws: Workspace, engine: Engi
     if (!s) return reply;
     const text = savedYaml(s.state);
     if (text === null) return badRequest(reply, "there is no config yet", 409);
-    return reply.header("content-type", "application/yaml; charset=utf-8").header("content-disposition", 'attachment; filename="study.yaml"').send(text);
+    return reply
+      .header("content-type", "application/yaml; charset=utf-8")
+      .header("content-disposition", 'attachment; filename="study.yaml"')
+      .send(text);
   });
 
   app.post<{ Params: { id: string } }>("/api/studies/:id/validate", async (req, reply) => {
     const s = studyOf(req.params.id, reply);
     if (!s) return reply;
     const study = existsSync(join(s.dir, "study.yaml")) ? loadStudyConfig(join(s.dir, "study.yaml")) : null;
-    if (!study?.ok) return send(reply, 409, [problem("E_APP_CONFIG_INCOMPLETE", { todos: s.state.todos }), ...(study && !study.ok ? study.problems : [])]);
+    if (!study?.ok)
+      return send(reply, 409, [
+        problem("E_APP_CONFIG_INCOMPLETE", { todos: s.state.todos }),
+        ...(study && !study.ok ? study.problems : []),
+      ]);
     const { runValidate } = await import("../validation/run-validate.ts");
     const run = await runValidate(study.value, join(s.dir, "validation"));
     if (!run.ok) return send(reply, 422, run.problems);
     const byStored = (file: string | undefined) => s.state.files.find((f) => f.stored.endsWith(`/${file}`));
     const findings = run.value.report.findings.slice(0, 5000).map((f) => {
       const stored = byStored(f.where?.file);
-      return { code: f.code, severity: f.severity, file: stored?.name ?? f.where?.file ?? null, file_id: stored?.id ?? null, row: f.where?.row ?? null, column: f.where?.column ?? null, key: f.where?.key ?? null, message: f.message, fix: f.fix ?? "" };
+      return {
+        code: f.code,
+        severity: f.severity,
+        file: stored?.name ?? f.where?.file ?? null,
+        file_id: stored?.id ?? null,
+        row: f.where?.row ?? null,
+        column: f.where?.column ?? null,
+        key: f.where?.key ?? null,
+        message: f.message,
+        fix: f.fix ?? "",
+      };
     });
     const t = run.value.report.totals;
     return { errors: t.error, warnings: t.warning, notes: t.note, findings };
   });
 
-  app.post<{ Params: { id: string }; Body: { kind?: "study" | "quarterly"; period?: string; by?: "site" | null } | null }>(
+  app.post<{
+    Params: { id: string };
+    Body: { kind?: "study" | "quarterly"; period?: string; by?: "site" | null } | null;
+  }>(
     "/api/studies/:id/runs",
-    { schema: { body: { type: ["object", "null"], properties: { kind: { type: "string", enum: ["study", "quarterly"] }, period: { type: "string", pattern: "^(latest|\\d{4}Q[1-4]|FY\\d{4}(Q[1-4])?|\\d{4}-\\d{2})$" }, by: { type: ["string", "null"], enum: ["site", null] } }, additionalProperties: false } } },
+    {
+      schema: {
+        body: {
+          type: ["object", "null"],
+          properties: {
+            kind: { type: "string", enum: ["study", "quarterly"] },
+            period: { type: "string", pattern: "^(latest|\\d{4}Q[1-4]|FY\\d{4}(Q[1-4])?|\\d{4}-\\d{2})$" },
+            by: { type: ["string", "null"], enum: ["site", null] },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
     async (req, reply) => {
       const s = studyOf(req.params.id, reply);
       if (!s) return reply;
-      if (!existsSync(join(s.dir, "study.yaml"))) return send(reply, 409, [problem("E_APP_CONFIG_INCOMPLETE", { todos: s.state.todos })]);
+      if (!existsSync(join(s.dir, "study.yaml")))
+        return send(reply, 409, [problem("E_APP_CONFIG_INCOMPLETE", { todos: s.state.todos })]);
       const body = req.body ?? {};
-      const request: RunRequest = body.kind === "quarterly" ? { kind: "quarterly", period: body.period ?? "latest", by: body.by ?? null } : { kind: "study" };
+      const request: RunRequest =
+        body.kind === "quarterly"
+          ? { kind: "quarterly", period: body.period ?? "latest", by: body.by ?? null }
+          : { kind: "study" };
       const run = engine.start(s.state.id, s.dir, request);
       return reply.code(202).send({ run: run.id });
     },
@@ -262,7 +426,12 @@ export function registerRoutes(app: FastifyInstance, ws: Workspace, engine: Engi
     if (!run || run.study !== s.state.id) return notFound(reply, `run ${req.params.run}`);
     reply.hijack();
     const out = reply.raw;
-    out.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-content-type-options": "nosniff" });
+    out.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+      "x-content-type-options": "nosniff",
+    });
     const write = (e: { type: string }) => out.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
     const ended = () => run.status === "done" || run.status === "failed";
     // The events so far, then each later one as it comes (replay and subscription happen in one tick).
@@ -278,30 +447,36 @@ export function registerRoutes(app: FastifyInstance, ws: Workspace, engine: Engi
     req.raw.on("close", stop);
   });
 
-  app.get<{ Params: { id: string; run: string; "*": string } }>("/api/studies/:id/runs/:run/files/*", async (req, reply) => {
-    const s = studyOf(req.params.id, reply);
-    if (!s) return reply;
-    const run = engine.find(s.dir, req.params.run);
-    if (!run || run.study !== s.state.id || run.status !== "done") return notFound(reply, `published run ${req.params.run}`);
-    const wanted = req.params["*"];
-    // Only a file the run published (and the release check passed) is served; the name is looked up, not joined blindly.
-    if (!run.files.includes(wanted)) return notFound(reply, `file ${wanted} in run ${run.id}`);
-    const root = realpathSync(join(s.dir, "runs", run.id));
-    const path = resolve(root, wanted);
-    if (!path.startsWith(root + sep) || !existsSync(path) || realpathSync(path) !== path) return notFound(reply, `file ${wanted}`);
-    const ext = wanted.split(".").pop() ?? "";
-    reply.header("content-type", CONTENT_TYPES[ext] ?? "application/octet-stream");
-    if (ext === "html") reply.header("content-security-policy", REPORT_CSP);
-    if (req.query && (req.query as Record<string, unknown>).download !== undefined) reply.header("content-disposition", `attachment; filename="${relative(root, path).replace(/[\\/]/g, "-")}"`);
-    return reply.send(readFileSync(path));
-  });
+  app.get<{ Params: { id: string; run: string; "*": string } }>(
+    "/api/studies/:id/runs/:run/files/*",
+    async (req, reply) => {
+      const s = studyOf(req.params.id, reply);
+      if (!s) return reply;
+      const run = engine.find(s.dir, req.params.run);
+      if (!run || run.study !== s.state.id || run.status !== "done")
+        return notFound(reply, `published run ${req.params.run}`);
+      const wanted = req.params["*"];
+      // Only a file the run published (and the release check passed) is served; the name is looked up, not joined blindly.
+      if (!run.files.includes(wanted)) return notFound(reply, `file ${wanted} in run ${run.id}`);
+      const root = realpathSync(join(s.dir, "runs", run.id));
+      const path = resolve(root, wanted);
+      if (!path.startsWith(root + sep) || !existsSync(path) || realpathSync(path) !== path)
+        return notFound(reply, `file ${wanted}`);
+      const ext = wanted.split(".").pop() ?? "";
+      reply.header("content-type", CONTENT_TYPES[ext] ?? "application/octet-stream");
+      if (ext === "html") reply.header("content-security-policy", REPORT_CSP);
+      if (req.query && (req.query as Record<string, unknown>).download !== undefined)
+        reply.header("content-disposition", `attachment; filename="${relative(root, path).replace(/[\\/]/g, "-")}"`);
+      return reply.send(readFileSync(path));
+    },
+  );
 
   app.delete<{ Params: { id: string } }>("/api/studies/:id", async (req, reply) => {
     const s = studyOf(req.params.id, reply);
     if (!s) return reply;
-    if (engine.busy(s.state.id)) return badRequest(reply, "a run of this study is under way; delete it when the run has ended", 409);
+    if (engine.busy(s.state.id))
+      return badRequest(reply, "a run of this study is under way; delete it when the run has ended", 409);
     ws.deleteStudy(s.state.id);
     return reply.code(204).send();
   });
-
 }

@@ -71,14 +71,19 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       reply.setCookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: "strict", path: "/" });
       return reply.redirect("/");
     }
-    if (!existsSync(join(UI_DIR, "index.html"))) return reply.code(503).type("text/plain").send("The page is not built: run `npm run setup`.");
+    if (!existsSync(join(UI_DIR, "index.html")))
+      return reply.code(503).type("text/plain").send("The page is not built: run `npm run setup`.");
     return reply.header("cache-control", "no-store").sendFile("index.html");
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
     const status = error.statusCode ?? 500;
-    if (status === 413 || error.code === "FST_REQ_FILE_TOO_LARGE") return reply.code(413).send({ problems: [problem("E_APP_UPLOAD_TOO_LARGE", { limitMb: uploadLimitMb })] });
-    if (status < 500) return reply.code(status).send({ problems: [problem("E_APP_REQUEST", { reason: error.message })] });
-    return reply.code(500).send({ problems: [problem("E_APP_REQUEST", { reason: `the app failed (${error.message}); report this as a bug` })] });
+    if (status === 413 || error.code === "FST_REQ_FILE_TOO_LARGE")
+      return reply.code(413).send({ problems: [problem("E_APP_UPLOAD_TOO_LARGE", { limitMb: uploadLimitMb })] });
+    if (status < 500)
+      return reply.code(status).send({ problems: [problem("E_APP_REQUEST", { reason: error.message })] });
+    return reply.code(500).send({
+      problems: [problem("E_APP_REQUEST", { reason: `the app failed (${error.message}); report this as a bug` })],
+    });
   });
   port = await listen(app, options.port);
   const url = `http://127.0.0.1:${port}/?token=${token}`;

@@ -16,12 +16,18 @@ import { problem } from "../messages.ts";
 import type { StoredFile, StudyState } from "./workspace.ts";
 
 const ROLES = ["episodes", "sessions", "long", "wide"] as const;
-const YAML_HEADER = "# Saved by `alliance app`. Run it beside its files: alliance run --config study.yaml (docs/config.md)\n";
+const YAML_HEADER =
+  "# Saved by `alliance app`. Run it beside its files: alliance run --config study.yaml (docs/config.md)\n";
 
 /** The config entry of a stored file, with the reading the user confirmed. */
 export function fileEntry(f: StoredFile, path = f.stored): InputFileOptions {
   const text = f.reading.format === "csv" || f.reading.format === "tsv";
-  return { path, format: f.reading.format, ...(text && f.reading.delimiter ? { delimiter: f.reading.delimiter } : {}), ...(text && f.reading.encoding ? { encoding: f.reading.encoding } : {}) };
+  return {
+    path,
+    format: f.reading.format,
+    ...(text && f.reading.delimiter ? { delimiter: f.reading.delimiter } : {}),
+    ...(text && f.reading.encoding ? { encoding: f.reading.encoding } : {}),
+  };
 }
 
 const pathOf = (f: InputFile): string => (typeof f === "string" ? f : f.path);
@@ -35,7 +41,11 @@ function withReading(config: StudyConfigFile, state: StudyState): StudyConfigFil
     const stored = state.files.find((f) => f.stored === pathOf(entry));
     files[role] = stored ? fileEntry(stored) : entry;
   }
-  return { ...config, files, values: { ...config.values, decimal_mark: state.values.decimal_mark, date_format: state.values.date_format } };
+  return {
+    ...config,
+    files,
+    values: { ...config.values, decimal_mark: state.values.decimal_mark, date_format: state.values.date_format },
+  };
 }
 
 /**
@@ -43,10 +53,24 @@ function withReading(config: StudyConfigFile, state: StudyState): StudyConfigFil
  * columns init takes for identifiers are not dropped here but kept aside: validation names them and
  * the user drops each with a click, so that no column leaves the study without the user's word.
  */
-export async function proposeForApp(dir: string, state: StudyState): Promise<Result<{ config: StudyConfigFile; todos: string[]; flagged: StudyState["flagged"] }>> {
+export async function proposeForApp(
+  dir: string,
+  state: StudyState,
+): Promise<Result<{ config: StudyConfigFile; todos: string[]; flagged: StudyState["flagged"] }>> {
   const data = state.files.filter((f) => !/\.ya?ml$/i.test(f.stored));
-  const sources = data.map((f): InputSource => ({ path: join(dir, f.stored), format: f.reading.format, sheet: null, delimiter: f.reading.delimiter, encoding: f.reading.encoding }));
-  if (sources.length < 1 || sources.length > 2) return fail(problem("E_APP_REQUEST", { reason: `a study takes one data file (long or wide layout) or two (episodes and sessions); ${sources.length} were added` }));
+  const sources = data.map((f): InputSource => ({
+    path: join(dir, f.stored),
+    format: f.reading.format,
+    sheet: null,
+    delimiter: f.reading.delimiter,
+    encoding: f.reading.encoding,
+  }));
+  if (sources.length < 1 || sources.length > 2)
+    return fail(
+      problem("E_APP_REQUEST", {
+        reason: `a study takes one data file (long or wide layout) or two (episodes and sessions); ${sources.length} were added`,
+      }),
+    );
   const proposal = await proposeStudy(sources, dir);
   if (!proposal.ok) return proposal;
   const raw = parseYaml(proposal.value.text) as StudyConfigFile;
@@ -67,16 +91,35 @@ export function applyReading(state: StudyState): StudyState {
  * writes study.yaml in the study's folder, which runs read.
  */
 export function acceptConfig(dir: string, state: StudyState, config: unknown): Result<StudyConfigFile> {
-  if (typeof config !== "object" || config === null || Array.isArray(config)) return fail(problem("E_APP_REQUEST", { reason: "the config must be a JSON object (see schema/study-config.schema.json)" }));
+  if (typeof config !== "object" || config === null || Array.isArray(config))
+    return fail(
+      problem("E_APP_REQUEST", { reason: "the config must be a JSON object (see schema/study-config.schema.json)" }),
+    );
   const c = config as StudyConfigFile;
   const stored = new Set(state.files.map((f) => f.stored));
   const problems: Problem[] = [];
   for (const role of ROLES) {
     const entry = c.files?.[role];
-    if (entry !== undefined && !stored.has(pathOf(entry))) problems.push(problem("E_APP_REQUEST", { reason: `files.${role} must name one of the study's uploaded files (${[...stored].join(", ")})` }, { key: `files.${role}` }));
+    if (entry !== undefined && !stored.has(pathOf(entry)))
+      problems.push(
+        problem(
+          "E_APP_REQUEST",
+          { reason: `files.${role} must name one of the study's uploaded files (${[...stored].join(", ")})` },
+          { key: `files.${role}` },
+        ),
+      );
   }
   if (c.reporting?.branding?.logo !== undefined || c.reporting?.branding?.templates !== undefined) {
-    problems.push(problem("E_APP_REQUEST", { reason: "reporting.branding.logo and reporting.branding.templates name files on the machine, which the app does not read; use the CLI for them" }, { key: "reporting.branding" }));
+    problems.push(
+      problem(
+        "E_APP_REQUEST",
+        {
+          reason:
+            "reporting.branding.logo and reporting.branding.templates name files on the machine, which the app does not read; use the CLI for them",
+        },
+        { key: "reporting.branding" },
+      ),
+    );
   }
   if (problems.length) return fail(...problems);
   const text = configYaml(c);
@@ -125,9 +168,17 @@ export function restoreConfig(text: string, state: StudyState): StudyState | nul
     if (entry === undefined) continue;
     const stored = files.find((f) => f.name === basename(pathOf(entry)));
     if (!stored) return null;
-    if (typeof entry !== "string") stored.reading = { format: entry.format ?? stored.reading.format, delimiter: entry.delimiter ?? stored.reading.delimiter, encoding: entry.encoding ?? stored.reading.encoding };
+    if (typeof entry !== "string")
+      stored.reading = {
+        format: entry.format ?? stored.reading.format,
+        delimiter: entry.delimiter ?? stored.reading.delimiter,
+        encoding: entry.encoding ?? stored.reading.encoding,
+      };
     mapped[role] = typeof entry === "string" ? stored.stored : { ...entry, path: stored.stored };
   }
-  const values = { decimal_mark: config.values?.decimal_mark ?? ".", date_format: config.values?.date_format ?? "iso" } as const;
+  const values = {
+    decimal_mark: config.values?.decimal_mark ?? ".",
+    date_format: config.values?.date_format ?? "iso",
+  } as const;
   return { ...state, files, values, config: { ...config, files: mapped }, todos: [] };
 }

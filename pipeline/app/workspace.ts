@@ -46,7 +46,19 @@ export interface StudyState {
 
 const ID = /^[a-f0-9]{16}$/;
 /** Extensions kept on a stored upload (so that detection by name works as for the CLI); others are dropped. */
-const KEPT_EXTENSIONS = new Set([".csv", ".tsv", ".tab", ".txt", ".xlsx", ".sav", ".parquet", ".json", ".ndjson", ".yaml", ".yml"]);
+const KEPT_EXTENSIONS = new Set([
+  ".csv",
+  ".tsv",
+  ".tab",
+  ".txt",
+  ".xlsx",
+  ".sav",
+  ".parquet",
+  ".json",
+  ".ndjson",
+  ".yaml",
+  ".yml",
+]);
 
 /**
  * The folder of a workspace, made with mode 0700. Throws (with the system's code) when it cannot be.
@@ -100,7 +112,10 @@ export function storedName(n: number, sentName: string): string {
 export function displayName(sent: string): string {
   const last = sent.split(/[\\/]/).pop() ?? "";
   // eslint-disable-next-line no-control-regex
-  const clean = last.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  const clean = last
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .slice(0, 200);
   return clean === "" || clean === "." || clean === ".." ? "file" : clean;
 }
 

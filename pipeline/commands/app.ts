@@ -22,10 +22,17 @@ export const appCommand: Command = {
 Prints the address to open, with its token; the app listens on this machine only and sends
 nothing anywhere. Stop it with Ctrl-C. See docs/app.md.
 `,
-  options: { port: { type: "string" }, workspace: { type: "string" }, "upload-limit": { type: "string" }, open: { type: "boolean" }, "no-pdf": { type: "boolean" } },
+  options: {
+    port: { type: "string" },
+    workspace: { type: "string" },
+    "upload-limit": { type: "string" },
+    open: { type: "boolean" },
+    "no-pdf": { type: "boolean" },
+  },
   check(v) {
     if (v.port !== undefined && !/^\d{1,5}$/.test(String(v.port))) return "--port takes a number";
-    if (v["upload-limit"] !== undefined && !/^\d+$/.test(String(v["upload-limit"]))) return "--upload-limit takes a whole number of MB";
+    if (v["upload-limit"] !== undefined && !/^\d+$/.test(String(v["upload-limit"])))
+      return "--upload-limit takes a whole number of MB";
     return null;
   },
   async run(v, _p, ctx) {
@@ -34,16 +41,28 @@ nothing anywhere. Stop it with Ctrl-C. See docs/app.md.
     const port = typeof v.port === "string" ? Number(v.port) : null;
     let app;
     try {
-      app = await startApp({ workspace, port, pdf: !v["no-pdf"], ...(typeof v["upload-limit"] === "string" ? { uploadLimitMb: Number(v["upload-limit"]) } : {}) });
+      app = await startApp({
+        workspace,
+        port,
+        pdf: !v["no-pdf"],
+        ...(typeof v["upload-limit"] === "string" ? { uploadLimitMb: Number(v["upload-limit"]) } : {}),
+      });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EADDRINUSE") return refused("the app could not start", [problem("E_APP_PORT_IN_USE", { port: port ?? 0 })]);
-      if (code === "EACCES" || code === "ENOTDIR" || code === "EROFS" || code === "ENOSPC" || code === "EEXIST") return refused("the app could not start", [problem("E_APP_WORKSPACE", { reason: `${code}: ${workspace}` }, { file: workspace })]);
+      if (code === "EADDRINUSE")
+        return refused("the app could not start", [problem("E_APP_PORT_IN_USE", { port: port ?? 0 })]);
+      if (code === "EACCES" || code === "ENOTDIR" || code === "EROFS" || code === "ENOSPC" || code === "EEXIST")
+        return refused("the app could not start", [
+          problem("E_APP_WORKSPACE", { reason: `${code}: ${workspace}` }, { file: workspace }),
+        ]);
       throw e;
     }
     ctx.io.out(`alliance app: open ${app.url}`);
     ctx.io.err(`alliance app: workspace ${app.workspace}; stop with Ctrl-C`);
-    if (v.open) spawn(process.platform === "darwin" ? "open" : "xdg-open", [app.url], { stdio: "ignore", detached: true }).on("error", () => {}).unref();
+    if (v.open)
+      spawn(process.platform === "darwin" ? "open" : "xdg-open", [app.url], { stdio: "ignore", detached: true })
+        .on("error", () => {})
+        .unref();
     void app.engine.warm();
     await new Promise<void>((stop) => {
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop());

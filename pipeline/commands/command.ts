@@ -94,7 +94,12 @@ export async function runCommand(command: Command, args: string[], io: Io): Prom
   let values: Values;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args, options: { ...command.options, help: { type: "boolean", short: "h" } }, allowPositionals: command.positionals ?? false, strict: true }) as { values: Values; positionals: string[] });
+    ({ values, positionals } = parseArgs({
+      args,
+      options: { ...command.options, help: { type: "boolean", short: "h" } },
+      allowPositionals: command.positionals ?? false,
+      strict: true,
+    }) as { values: Values; positionals: string[] });
   } catch (e) {
     io.err(`alliance ${command.name}: ${(e as Error).message}; try \`alliance ${command.name} --help\``);
     return 2;
@@ -115,7 +120,9 @@ export async function runCommand(command: Command, args: string[], io: Io): Prom
     stage(target, owns) {
       const out = stageOutput(target, owns);
       staged.push(out);
-      onEarlyStop((signal) => io.err(`alliance: ${formatProblem(problem("E_INTERRUPTED", { signal }, { file: shown(out.target) }))}`));
+      onEarlyStop((signal) =>
+        io.err(`alliance: ${formatProblem(problem("E_INTERRUPTED", { signal }, { file: shown(out.target) }))}`),
+      );
       return out;
     },
     internalDir: (v, outDir) => internalDir(v, outDir),
@@ -126,7 +133,10 @@ export async function runCommand(command: Command, args: string[], io: Io): Prom
     outcome = await command.run(values, positionals, ctx);
   } catch (e) {
     for (const s of staged) s.discard();
-    outcome = refusalOf(e, staged.map((s) => s.target));
+    outcome = refusalOf(
+      e,
+      staged.map((s) => s.target),
+    );
   }
   if (!outcome.ok) {
     for (const s of staged) s.discard();
@@ -161,10 +171,14 @@ export function refusalOf(e: unknown, targets: readonly string[] = []): Outcome 
   if (oom) return refused("the run stopped: out of memory", [oom]);
   if (isWriteFailure(e)) {
     const path = (e as NodeJS.ErrnoException).path ?? targets[0];
-    return refused("the outputs could not be written; nothing was published", [problem("E_OUTPUT_UNWRITABLE", { reason: writeFailure(e) }, path ? { file: shown(path) } : undefined)]);
+    return refused("the outputs could not be written; nothing was published", [
+      problem("E_OUTPUT_UNWRITABLE", { reason: writeFailure(e) }, path ? { file: shown(path) } : undefined),
+    ]);
   }
   if (process.env.ALLIANCE_DEBUG) console.error(e);
-  return refused("the command failed unexpectedly", [problem("E_INTERNAL_ERROR", { detail: e instanceof Error ? e.message.split("\n")[0]! : String(e) })]);
+  return refused("the command failed unexpectedly", [
+    problem("E_INTERNAL_ERROR", { detail: e instanceof Error ? e.message.split("\n")[0]! : String(e) }),
+  ]);
 }
 
 /** `alliance <command> --help`. */
@@ -175,25 +189,37 @@ export function helpText(c: Command): string {
 export function printProblems(io: Io, headline: string, problems: Problem[]): void {
   io.err(`alliance: ${headline}`);
   for (const p of problems.slice(0, MAX_PRINTED)) io.err(`  ${formatProblem(p)}`);
-  if (problems.length > MAX_PRINTED) io.err(`  … and ${problems.length - MAX_PRINTED} more (\`alliance validate\` lists them all)`);
+  if (problems.length > MAX_PRINTED)
+    io.err(`  … and ${problems.length - MAX_PRINTED} more (\`alliance validate\` lists them all)`);
 }
 
 /** A path as the user should see it: relative to the current folder. */
 export const shown = (path: string): string => relative(process.cwd(), path) || ".";
 
-function internalDir(values: Values, outDir: string): { ok: true; dir: string | null } | { ok: false; problem: Problem } {
+function internalDir(
+  values: Values,
+  outDir: string,
+): { ok: true; dir: string | null } | { ok: false; problem: Problem } {
   const keep = values["keep-internal"];
   if (typeof keep !== "string") return { ok: true, dir: null };
   const dir = resolve(keep);
   const out = resolve(outDir);
   // Compared as the disk sees them: a link into the output folder is inside it.
-  if (isInside(dir, out)) return { ok: false, problem: problem("E_INTERNAL_INSIDE_OUTPUT", { out: shown(out) }, { key: "--keep-internal" }) };
+  if (isInside(dir, out))
+    return { ok: false, problem: problem("E_INTERNAL_INSIDE_OUTPUT", { out: shown(out) }, { key: "--keep-internal" }) };
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
     statSync(dir);
   } catch (e) {
-    return { ok: false, problem: problem("E_OUTPUT_UNWRITABLE", { reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }, { file: dir, key: "--keep-internal" }) };
+    return {
+      ok: false,
+      problem: problem(
+        "E_OUTPUT_UNWRITABLE",
+        { reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message },
+        { file: dir, key: "--keep-internal" },
+      ),
+    };
   }
   return { ok: true, dir };
 }

@@ -17,14 +17,22 @@ beside it, as study.proposed.yaml.
 `,
   options: { out: { type: "string" }, force: { type: "boolean" } },
   positionals: true,
-  check: (_v, files) => (files.length < 1 || files.length > 2 ? "give one data file (long or wide) or two (episodes and sessions)" : null),
+  check: (_v, files) =>
+    files.length < 1 || files.length > 2 ? "give one data file (long or wide) or two (episodes and sessions)" : null,
   async run(v, files) {
     const { runInit } = await import("../init/run-init.ts");
     const run = await runInit(files, typeof v.out === "string" ? v.out : null, v.force === true);
     if (!run.ok) return refused(`${count(run.problems, "problem")}; no config was written`, run.problems);
     const { blanks, kept, backup } = run.value;
-    const beside = kept ? ` beside your ${shown(kept)}, which was left as it was (--force replaces it, keeping a backup)` : "";
+    const beside = kept
+      ? ` beside your ${shown(kept)}, which was left as it was (--force replaces it, keeping a backup)`
+      : "";
     const saved = backup ? `; your previous config was kept as ${shown(backup)}` : "";
-    return done({ release: null, stdout: [`alliance: wrote ${shown(run.value.path)}${beside}${saved}${blanks.length ? `; fill in the ${count(blanks, "blank")} marked TODO: ${blanks.join(", ")}` : ""}`] });
+    return done({
+      release: null,
+      stdout: [
+        `alliance: wrote ${shown(run.value.path)}${beside}${saved}${blanks.length ? `; fill in the ${count(blanks, "blank")} marked TODO: ${blanks.join(", ")}` : ""}`,
+      ],
+    });
   },
 };

@@ -5,7 +5,19 @@
 import { join, resolve } from "node:path";
 import { ROOT } from "../root.ts";
 import { loadStudyConfig } from "../config/load-config.ts";
-import { count, done, KEEP_INTERNAL, QUIET, refused, runTime, shown, type Command, type Context, type Outcome, type Values } from "./command.ts";
+import {
+  count,
+  done,
+  KEEP_INTERNAL,
+  QUIET,
+  refused,
+  runTime,
+  shown,
+  type Command,
+  type Context,
+  type Outcome,
+  type Values,
+} from "./command.ts";
 
 export const DEMO_CONFIG = join(ROOT, "data", "demo", "study.yaml");
 
@@ -20,12 +32,22 @@ async function runConfig(configPath: string, values: Values, ctx: Context): Prom
   if (!internal.ok) return refused("--keep-internal cannot be used so", [internal.problem]);
   const out = ctx.stage(outDir, RUN_OUTPUTS);
   const { runStudy } = await import("../run.ts"); // loaded only when a study runs: keeps --help fast
-  const run = await runStudy(study.value, { outDir: out.dir, internalDir: internal.dir, pdf: !values["no-pdf"], now: runTime(), progress: ctx.progress });
+  const run = await runStudy(study.value, {
+    outDir: out.dir,
+    internalDir: internal.dir,
+    pdf: !values["no-pdf"],
+    now: runTime(),
+    progress: ctx.progress,
+  });
   if (!run.ok) {
     const files = [...new Set(run.problems.map((p) => p.where?.file).filter(Boolean))].join(", ");
     return refused(`${count(run.problems, "error")} in ${files || "the input"}; nothing was analysed`, run.problems);
   }
-  return done({ stdout: [`wrote ${run.value.files.map((f) => `${shown(outDir)}/${f}`).join(", ")}`], notices: run.value.notices, release: run.value.release });
+  return done({
+    stdout: [`wrote ${run.value.files.map((f) => `${shown(outDir)}/${f}`).join(", ")}`],
+    notices: run.value.notices,
+    release: run.value.release,
+  });
 }
 
 const RUN_HELP = `  --config <file>         the study config (YAML); see docs/config.md
@@ -47,7 +69,13 @@ export const runCommand: Command = {
   summary: "validate a study's data and write its report, results.json and tables",
   usage: "alliance run --config <study.yaml> [--out <dir>] [--no-pdf] [--keep-internal <dir>] [--quiet]",
   help: RUN_HELP,
-  options: { config: { type: "string" }, out: { type: "string" }, "no-pdf": { type: "boolean" }, ...KEEP_INTERNAL, ...QUIET },
+  options: {
+    config: { type: "string" },
+    out: { type: "string" },
+    "no-pdf": { type: "boolean" },
+    ...KEEP_INTERNAL,
+    ...QUIET,
+  },
   check: (v) => (typeof v.config === "string" ? null : "--config <file> is required"),
   run: (v, _p, ctx) => runConfig(v.config as string, v, ctx),
 };
@@ -62,7 +90,16 @@ export const demoCommand: Command = {
   --quiet                 no progress on stderr
   -h, --help              this help
 `,
-  options: { out: { type: "string" }, "no-pdf": { type: "boolean" }, config: { type: "string" }, ...KEEP_INTERNAL, ...QUIET },
-  check: (v) => (v.config !== undefined ? "takes no --config (it always runs data/demo/study.yaml); use `alliance run --config <file>`" : null),
+  options: {
+    out: { type: "string" },
+    "no-pdf": { type: "boolean" },
+    config: { type: "string" },
+    ...KEEP_INTERNAL,
+    ...QUIET,
+  },
+  check: (v) =>
+    v.config !== undefined
+      ? "takes no --config (it always runs data/demo/study.yaml); use `alliance run --config <file>`"
+      : null,
   run: (v, _p, ctx) => runConfig(DEMO_CONFIG, v, ctx),
 };

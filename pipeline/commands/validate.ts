@@ -32,6 +32,10 @@ file and row number, never by client id or a person's date. Exit code 0 when the
     const summary = `${plural(totals.error, "error")}, ${plural(totals.warning, "warning")}, ${plural(totals.note, "note")}; wrote ${run.value.files.map((f) => `${shown(outDir)}/${f}`).join(", ")}`;
     const errors = findings.filter((f) => f.severity === "error");
     // The report is published either way: it is what the user needs to fix the errors.
-    return done({ stdout: errors.length ? [] : [`alliance: ${summary}`], failures: errors.length ? [{ headline: summary, problems: errors }] : [], release: run.value.release });
+    return done({
+      stdout: errors.length ? [] : [`alliance: ${summary}`],
+      failures: errors.length ? [{ headline: summary, problems: errors }] : [],
+      release: run.value.release,
+    });
   },
 };

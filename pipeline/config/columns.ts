@@ -13,7 +13,9 @@ export function columnMapping(study: Study, role: TableRole): Record<string, str
   const { episode_id: _e, ...base } = study.columns[role] as unknown as Record<string, string>;
   if (role === "sessions") {
     const items = study.itemScoring?.columns.map((c, i): [string, string] => [itemField(i + 1), c]) ?? [];
-    const components = study.allianceComponents.filter((c) => c.column !== null).map((c): [string, string] => [c.key, c.column!]);
+    const components = study.allianceComponents
+      .filter((c) => c.column !== null)
+      .map((c): [string, string] => [c.key, c.column!]);
     return { ...base, ...Object.fromEntries(items), ...Object.fromEntries(components) };
   }
   return study.tiers.column !== null ? { ...base, tier: study.tiers.column } : base;
@@ -25,7 +27,9 @@ export function columnMapping(study: Study, role: TableRole): Record<string, str
  * @example slotColumn("srs_{i}", 3) // => "srs_3"; slotColumn("wai2_s{s}", 3) // => "wai2_s3"
  */
 export function slotColumn(pattern: string, session: number): string {
-  return pattern.includes("{s}") ? pattern.replaceAll("{s}", String(session)) : pattern.replaceAll("{i}", String(session));
+  return pattern.includes("{s}")
+    ? pattern.replaceAll("{s}", String(session))
+    : pattern.replaceAll("{i}", String(session));
 }
 
 /**
@@ -40,7 +44,13 @@ export function episodeKeyColumn(study: Study, role: TableRole): string | null {
 /** The kind of value a canonical field holds, which decides how it is read and checked. */
 export function fieldKind(field: string): "date" | "score" | "text" {
   if (field.endsWith("_date")) return "date";
-  if (["alliance", "outcome"].includes(field) || field.startsWith("item_") || field.startsWith("subscale_") || field.startsWith("rater_")) return "score";
+  if (
+    ["alliance", "outcome"].includes(field) ||
+    field.startsWith("item_") ||
+    field.startsWith("subscale_") ||
+    field.startsWith("rater_")
+  )
+    return "score";
   return "text";
 }
 
@@ -48,4 +58,5 @@ export function fieldKind(field: string): "date" | "score" | "text" {
  * Whether sessions carry their episode (an episode id, or the long and wide layouts) or are linked to
  * the client's episode whose time they fall in.
  */
-export const linksByKey = (study: Study): boolean => study.layout !== "tables" || study.columns.sessions.episode_id !== undefined;
+export const linksByKey = (study: Study): boolean =>
+  study.layout !== "tables" || study.columns.sessions.episode_id !== undefined;

@@ -117,13 +117,39 @@ export interface AllianceComponent {
 export function allianceComponents(a: AllianceInstrument, scoring: Study["itemScoring"]): AllianceComponent[] {
   const fromItems = scoring
     ? Object.entries(scoring.def.subscales).map(([name, items]): AllianceComponent => {
-        return { key: `subscale_${name}`, configKey: "alliance.items", kind: "subscale", name, label: `${name[0]!.toUpperCase()}${name.slice(1)} (items ${items.join(", ")})`, column: null, ...scoreRange(scoring.def, items.length, scoring.mode) };
+        return {
+          key: `subscale_${name}`,
+          configKey: "alliance.items",
+          kind: "subscale",
+          name,
+          label: `${name[0]!.toUpperCase()}${name.slice(1)} (items ${items.join(", ")})`,
+          column: null,
+          ...scoreRange(scoring.def, items.length, scoring.mode),
+        };
       })
     : [];
   return [
     ...fromItems,
-    ...(a.subscales ?? []).map((s, i): AllianceComponent => ({ key: `subscale_${s.name}`, configKey: `alliance.subscales[${i}]`, kind: "subscale", name: s.name, label: s.label ?? s.name, column: s.column, min: s.min, max: s.max })),
-    ...(a.other_raters ?? []).map((r, i): AllianceComponent => ({ key: `rater_${r.rater}`, configKey: `alliance.other_raters[${i}]`, kind: "rater", name: r.rater, label: `${r.rater[0]!.toUpperCase()}${r.rater.slice(1)}-rated`, column: r.column, min: r.min, max: r.max })),
+    ...(a.subscales ?? []).map((s, i): AllianceComponent => ({
+      key: `subscale_${s.name}`,
+      configKey: `alliance.subscales[${i}]`,
+      kind: "subscale",
+      name: s.name,
+      label: s.label ?? s.name,
+      column: s.column,
+      min: s.min,
+      max: s.max,
+    })),
+    ...(a.other_raters ?? []).map((r, i): AllianceComponent => ({
+      key: `rater_${r.rater}`,
+      configKey: `alliance.other_raters[${i}]`,
+      kind: "rater",
+      name: r.rater,
+      label: `${r.rater[0]!.toUpperCase()}${r.rater.slice(1)}-rated`,
+      column: r.column,
+      min: r.min,
+      max: r.max,
+    })),
   ];
 }
 

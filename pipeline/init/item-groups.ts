@@ -49,13 +49,25 @@ export function findItemGroup(profiles: ItemColumnProfile[]): ItemGroup | null {
   for (const [pattern, members] of groups) {
     const sorted = [...members].sort((a, b) => a.n - b.n);
     if (!sorted.every((m, i) => m.n === i + 1)) continue;
-    const name = pattern.replace("{i}", "").toLowerCase().replace(/[^a-z]/g, "");
+    const name = pattern
+      .replace("{i}", "")
+      .toLowerCase()
+      .replace(/[^a-z]/g, "");
     const lo = Math.min(...sorted.map((m) => m.profile.min ?? Infinity));
     const hi = Math.max(...sorted.map((m) => m.profile.max ?? -Infinity));
-    const fits = (i: BuiltIn) => BUILT_IN_INSTRUMENTS[i].nItems === sorted.length && lo >= BUILT_IN_INSTRUMENTS[i].itemMin && hi <= BUILT_IN_INSTRUMENTS[i].itemMax;
+    const fits = (i: BuiltIn) =>
+      BUILT_IN_INSTRUMENTS[i].nItems === sorted.length &&
+      lo >= BUILT_IN_INSTRUMENTS[i].itemMin &&
+      hi <= BUILT_IN_INSTRUMENTS[i].itemMax;
     const seen = `answers seen ${lo}–${hi}`;
     const columns = sorted.map((m) => m.profile.column);
-    const group = (instrument: BuiltIn, sure: boolean, why: string): ItemGroup => ({ instrument, pattern, columns, sure, why });
+    const group = (instrument: BuiltIn, sure: boolean, why: string): ItemGroup => ({
+      instrument,
+      pattern,
+      columns,
+      sure,
+      why,
+    });
     const named = `${sorted.length} items named ${pattern}, ${seen}`;
     if (name.includes("haq") && fits("haq-ii")) return group("haq-ii", true, named);
     if (name.includes("srs") && fits("srs")) return group("srs", true, named);
@@ -63,8 +75,14 @@ export function findItemGroup(profiles: ItemColumnProfile[]): ItemGroup | null {
     if (name.includes("waisr") && fits("wai-sr")) return group("wai-sr", true, named);
     if (/wais(?!r)/.test(name) && fits("wai-s")) return group("wai-s", true, named);
     // The names say WAI but not which short form: answers above 5 can only be the WAI-S (1–7).
-    if (fits("wai-sr")) return group("wai-sr", false, `12 WAI items, ${seen}: the WAI-SR (1–5) fits, but so would a WAI-S (1–7) whose answers stayed at or below 5`);
-    if (fits("wai-s")) return group("wai-s", false, `12 WAI items, ${seen}: above the WAI-SR's 1–5, so the WAI-S (1–7)`);
+    if (fits("wai-sr"))
+      return group(
+        "wai-sr",
+        false,
+        `12 WAI items, ${seen}: the WAI-SR (1–5) fits, but so would a WAI-S (1–7) whose answers stayed at or below 5`,
+      );
+    if (fits("wai-s"))
+      return group("wai-s", false, `12 WAI items, ${seen}: above the WAI-SR's 1–5, so the WAI-S (1–7)`);
   }
   return null;
 }

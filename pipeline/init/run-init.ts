@@ -47,10 +47,22 @@ const TODO = "TODO";
  * is never replaced unasked: the proposal goes beside it (study.proposed.yaml), or, with `force`, the
  * existing file is first kept as a backup (study.yaml.bak).
  */
-export async function runInit(paths: string[], out: string | null, force = false): Promise<Result<{ path: string; blanks: string[]; kept: string | null; backup: string | null }>> {
-  for (const p of paths) if (!existsSync(p)) return fail(problem("E_FILE_UNREADABLE", { role: "data", reason: "it does not exist" }, { file: p }));
+export async function runInit(
+  paths: string[],
+  out: string | null,
+  force = false,
+): Promise<Result<{ path: string; blanks: string[]; kept: string | null; backup: string | null }>> {
+  for (const p of paths)
+    if (!existsSync(p))
+      return fail(problem("E_FILE_UNREADABLE", { role: "data", reason: "it does not exist" }, { file: p }));
   const wanted = resolve(out ?? join(dirname(resolve(paths[0]!)), "study.yaml"));
-  const sources = paths.map((p): InputSource => ({ path: resolve(p), format: null, sheet: null, delimiter: null, encoding: null }));
+  const sources = paths.map((p): InputSource => ({
+    path: resolve(p),
+    format: null,
+    sheet: null,
+    delimiter: null,
+    encoding: null,
+  }));
   const proposal = await proposeStudy(sources, dirname(wanted));
   if (!proposal.ok) return proposal;
   const exists = existsSync(wanted);
@@ -98,12 +110,24 @@ export async function proposeStudy(sources: InputSource[], configDir: string): P
         if (!read.ok) return read;
         loaded = read.value;
       } catch (e) {
-        return fail(problem("E_FILE_UNPARSEABLE", { format: null, detail: (e as Error).message }, { file: basename(source.path) }));
+        return fail(
+          problem(
+            "E_FILE_UNPARSEABLE",
+            { format: null, detail: (e as Error).message },
+            { file: basename(source.path) },
+          ),
+        );
       }
       const ids = await findIdentifiers(db, `t${i}`, loaded.columns, { isStaffOrPlace: namedStaffOrPlace });
       flagged.push(...ids.map((f) => ({ column: f.column, kind: f.kind })));
       const keep = loaded.columns.filter((c) => !ids.some((f) => f.column === c));
-      tables.push({ file: source.path, source, loaded, rows: loaded.rows!, profiles: await profileColumns(db, `t${i}`, keep) });
+      tables.push({
+        file: source.path,
+        source,
+        loaded,
+        rows: loaded.rows!,
+        profiles: await profileColumns(db, `t${i}`, keep),
+      });
     }
     return ok({ ...proposeConfig(tables, flagged, configDir), flagged });
   } finally {
@@ -127,8 +151,24 @@ async function profileColumns(db: Db, table: string, columns: string[]): Promise
               strftime(max(TRY_CAST(left(${c}, 10) AS DATE)), '%Y-%m-%d') AS max_date
        FROM ${table}`,
     );
-    const values = (await queryRows<{ v: string }>(db, `SELECT DISTINCT ${c} AS v FROM ${table} WHERE ${c} <> '' ORDER BY 1 LIMIT 21`)).map((x) => x.v);
-    out.push({ column, words: nameWords(column), distinct: r!.distinct, nonEmpty: r!.non_empty, isoDates: r!.iso, slashDates: r!.slash, dayFirst: Boolean(r!.day_first), monthFirst: Boolean(r!.month_first), numbers: r!.numbers, min: r!.min, max: r!.max, maxDate: r!.max_date, values });
+    const values = (
+      await queryRows<{ v: string }>(db, `SELECT DISTINCT ${c} AS v FROM ${table} WHERE ${c} <> '' ORDER BY 1 LIMIT 21`)
+    ).map((x) => x.v);
+    out.push({
+      column,
+      words: nameWords(column),
+      distinct: r!.distinct,
+      nonEmpty: r!.non_empty,
+      isoDates: r!.iso,
+      slashDates: r!.slash,
+      dayFirst: Boolean(r!.day_first),
+      monthFirst: Boolean(r!.month_first),
+      numbers: r!.numbers,
+      min: r!.min,
+      max: r!.max,
+      maxDate: r!.max_date,
+      values,
+    });
   }
   return out;
 }
@@ -145,7 +185,8 @@ const THERAPIST_WORDS = ["therapist", "clinician", "counsel", "provider", "staff
  * Whether a column's name marks it as a site or a therapist, which init proposes to map as such: its
  * values are not taken for clients' names (the guard's isStaffOrPlace, before there is a config).
  */
-const namedStaffOrPlace = (column: string) => nameWords(column).some((x) => [...SITE_WORDS, ...THERAPIST_WORDS].some((w) => x.startsWith(w)));
+const namedStaffOrPlace = (column: string) =>
+  nameWords(column).some((x) => [...SITE_WORDS, ...THERAPIST_WORDS].some((w) => x.startsWith(w)));
 
 /** The first column, not yet used, that passes the test. */
 function pick(profiles: Profile[], used: Set<string>, test: (p: Profile) => boolean): string | null {
@@ -163,7 +204,11 @@ const SRS_ITEMS: [string, string, string[]][] = [
   ["overall", "Overall", ["overall"]],
 ];
 
-function proposeConfig(tables: Table[], flagged: { column: string; kind: string }[], configDir: string): { text: string; blanks: string[] } {
+function proposeConfig(
+  tables: Table[],
+  flagged: { column: string; kind: string }[],
+  configDir: string,
+): { text: string; blanks: string[] } {
   const blanks: string[] = [];
   const val = (v: string | null, key: string) => {
     if (v !== null) return JSON.stringify(v);
@@ -171,7 +216,8 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
     return `"" # ${TODO}: name the column`;
   };
   // Two files: the one with more rows per distinct id is the sessions file.
-  const [episodesT, sessionsT] = tables.length === 2 ? [...tables].sort((a, b) => a.rows - b.rows) as [Table, Table] : [tables[0]!, tables[0]!];
+  const [episodesT, sessionsT] =
+    tables.length === 2 ? ([...tables].sort((a, b) => a.rows - b.rows) as [Table, Table]) : [tables[0]!, tables[0]!];
   const layout = tables.length === 2 ? "tables" : "long";
   const usedE = new Set<string>();
   const usedS = new Set<string>();
@@ -183,15 +229,35 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
   const therapist = pick(episodesT.profiles, usedE, (p) => has(p, ...THERAPIST_WORDS) && !isNumber(p));
   const admit = pick(episodesT.profiles, usedE, (p) => isDate(p) && has(p, "admi", "intake", "start", "enrol", "open"));
   const discharge = pick(episodesT.profiles, usedE, (p) => isDate(p) && has(p, "discharge", "end", "exit", "close"));
-  const reason = pick(episodesT.profiles, usedE, (p) => has(p, "reason", "disposition") || (has(p, "discharge") && !isDate(p)));
+  const reason = pick(
+    episodesT.profiles,
+    usedE,
+    (p) => has(p, "reason", "disposition") || (has(p, "discharge") && !isDate(p)),
+  );
   const used = layout === "tables" ? usedS : usedE;
   const sessionsP = sessionsT.profiles;
-  const sessionDate = pick(sessionsP, used, (p) => isDate(p) && has(p, "session", "visit", "appoint", "contact", "date"));
+  const sessionDate = pick(
+    sessionsP,
+    used,
+    (p) => isDate(p) && has(p, "session", "visit", "appoint", "contact", "date"),
+  );
   // Numbered item columns of a known instrument (WAI_1 … WAI_12): the alliance is scored from them.
-  const itemGroup = findItemGroup(sessionsP.filter((p) => !used.has(p.column)).map((p) => ({ column: p.column, numeric: isNumber(p), min: p.min, max: p.max })));
+  const itemGroup = findItemGroup(
+    sessionsP
+      .filter((p) => !used.has(p.column))
+      .map((p) => ({ column: p.column, numeric: isNumber(p), min: p.min, max: p.max })),
+  );
   for (const c of itemGroup?.columns ?? []) used.add(c);
-  const srsItems = SRS_ITEMS.map(([name, label, words]) => ({ name, label, column: pick(sessionsP, used, (p) => isNumber(p) && has(p, "srs") && words.some((w) => has(p, w))) }));
-  const otherRater = pick(sessionsP, used, (p) => isNumber(p) && has(p, "srs", "wai", "alliance", "haq") && has(p, "therapist", "clinician", "observer"));
+  const srsItems = SRS_ITEMS.map(([name, label, words]) => ({
+    name,
+    label,
+    column: pick(sessionsP, used, (p) => isNumber(p) && has(p, "srs") && words.some((w) => has(p, w))),
+  }));
+  const otherRater = pick(
+    sessionsP,
+    used,
+    (p) => isNumber(p) && has(p, "srs", "wai", "alliance", "haq") && has(p, "therapist", "clinician", "observer"),
+  );
   const alliance = pick(sessionsP, used, (p) => isNumber(p) && has(p, "srs", "wai", "alliance", "haq", "calpas"));
   const outcome = pick(sessionsP, used, (p) => isNumber(p) && has(p, "ors", "outcome", "oq", "phq", "score"));
   const allianceP = sessionsP.find((p) => p.column === alliance);
@@ -205,7 +271,14 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
   let dateFormat: string | null = "iso";
   if (slashes) dateFormat = dayFirst && !monthFirst ? "day_first" : monthFirst && !dayFirst ? "us" : null;
   // Sessions and discharges are often entered after the export's cutoff; admissions rarely are.
-  const latest = episodesT.profiles.find((p) => p.column === admit)?.maxDate ?? dates.map((p) => p.maxDate).filter((d): d is string => d !== null).sort().at(-1) ?? null;
+  const latest =
+    episodesT.profiles.find((p) => p.column === admit)?.maxDate ??
+    dates
+      .map((p) => p.maxDate)
+      .filter((d): d is string => d !== null)
+      .sort()
+      .at(-1) ??
+    null;
   const cutoff = latest ? quarterEnd(latest) : null;
   const reasons = episodesT.profiles.find((p) => p.column === reason)?.values ?? [];
   const dropout = reasons.filter((r) => /drop|left|against|ama\b|no.?show|disengag|lost|withdr/i.test(r));
@@ -225,14 +298,25 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
   L("# Proposed by `alliance init` from the data files. Check every line, and fill in each TODO;");
   L("# `alliance validate --config <this file>` then checks the data against the config. See docs/config.md.");
   L("study:");
-  L(`  name: ${JSON.stringify(basename(configDir).replace(/[^A-Za-z0-9_.-]/g, "-").replace(/^[^A-Za-z0-9]+/, "") || "study")}`);
+  L(
+    `  name: ${JSON.stringify(
+      basename(configDir)
+        .replace(/[^A-Za-z0-9_.-]/g, "-")
+        .replace(/^[^A-Za-z0-9]+/, "") || "study",
+    )}`,
+  );
   L(`  title: ${JSON.stringify("Alliance and outcome study")}   # printed on the report`);
   L();
   L("files:");
   if (layout === "tables") {
-    L(`  episodes: ${JSON.stringify(rel(episodesT))}   # ${episodesT.loaded.format}, ${episodesT.rows} rows (fewer rows per client: one per episode)`);
+    L(
+      `  episodes: ${JSON.stringify(rel(episodesT))}   # ${episodesT.loaded.format}, ${episodesT.rows} rows (fewer rows per client: one per episode)`,
+    );
     L(`  sessions: ${JSON.stringify(rel(sessionsT))}   # ${sessionsT.loaded.format}, ${sessionsT.rows} rows`);
-  } else L(`  long: ${JSON.stringify(rel(episodesT))}   # ${episodesT.loaded.format}, ${episodesT.rows} rows; one row per session. For one row per episode with numbered session columns, use wide: instead`);
+  } else
+    L(
+      `  long: ${JSON.stringify(rel(episodesT))}   # ${episodesT.loaded.format}, ${episodesT.rows} rows; one row per session. For one row per episode with numbered session columns, use wide: instead`,
+    );
   L();
   L("# Your column (right) for each field (left), proposed from the column names and their values.");
   L("columns:");
@@ -246,19 +330,29 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
   L("  sessions:");
   L(`    client_id: ${val(clientS, "columns.sessions.client_id")}`);
   L(`    session_date: ${val(sessionDate, "columns.sessions.session_date")}`);
-  if (itemGroup) L(`    # alliance: scored from its items (alliance.items below)${alliance ? `; the file's ${alliance} is not used` : ""}`);
-  else L(`    alliance: ${val(alliance, "columns.sessions.alliance")}   # or score it from its items: see alliance.items in docs/config.md`);
+  if (itemGroup)
+    L(
+      `    # alliance: scored from its items (alliance.items below)${alliance ? `; the file's ${alliance} is not used` : ""}`,
+    );
+  else
+    L(
+      `    alliance: ${val(alliance, "columns.sessions.alliance")}   # or score it from its items: see alliance.items in docs/config.md`,
+    );
   L(`    outcome: ${val(outcome, "columns.sessions.outcome")}`);
   L();
   L("alliance:");
   if (itemGroup) {
     if (!itemGroup.sure) blanks.push("alliance.items.instrument");
     L("  items:   # the total and subscales are scored from the items, with the instrument's published key");
-    L(`    instrument: ${itemGroup.instrument}   # ${itemGroup.why}${itemGroup.sure ? "" : `; ${TODO}: confirm the form you used`}`);
+    L(
+      `    instrument: ${itemGroup.instrument}   # ${itemGroup.why}${itemGroup.sure ? "" : `; ${TODO}: confirm the form you used`}`,
+    );
     L(`    columns: ${JSON.stringify(itemGroup.pattern)}`);
     L("    max_missing: 0   # items of the total that may be unanswered and prorated (0: every item answered)");
   } else {
-    L(`  instrument: ${JSON.stringify(isSrs ? "Session Rating Scale (SRS)" : allianceP ? `${allianceP.column}` : "Alliance")}${isSrs ? "" : `   # ${TODO}: the instrument's name as the report should print it`}`);
+    L(
+      `  instrument: ${JSON.stringify(isSrs ? "Session Rating Scale (SRS)" : allianceP ? `${allianceP.column}` : "Alliance")}${isSrs ? "" : `   # ${TODO}: the instrument's name as the report should print it`}`,
+    );
     if (!isSrs) blanks.push("alliance.instrument");
     L(`  ${range(allianceP, isSrs ? [0, 40] : null, "alliance")}`);
   }
@@ -268,7 +362,10 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
   if (isSrs && items.length && !itemGroup) {
     L("  # The SRS's items (0–10 each), analysed beside the total (Duncan et al., 2003).");
     L("  subscales:");
-    for (const i of items) L(`    - { name: ${i.name}, label: ${JSON.stringify(i.label)}, column: ${JSON.stringify(i.column)}, min: 0, max: 10 }`);
+    for (const i of items)
+      L(
+        `    - { name: ${i.name}, label: ${JSON.stringify(i.label)}, column: ${JSON.stringify(i.column)}, min: 0, max: 10 }`,
+      );
   }
   if (otherRater) {
     const p = sessionsP.find((x) => x.column === otherRater)!;
@@ -276,28 +373,51 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
     L(`  # Another perspective on the alliance: check its instrument name and range.`);
     L("  other_raters:");
     blanks.push("alliance.other_raters[0].instrument");
-    L(`    - { rater: ${perspective}, instrument: ${JSON.stringify(`${perspective[0]!.toUpperCase()}${perspective.slice(1)}-rated alliance (${otherRater})`)}, column: ${JSON.stringify(otherRater)}, min: ${isSrs ? 0 : p.min ?? 0}, max: ${isSrs ? 40 : p.max ?? 1} }   # ${TODO}: name the instrument; check the range`);
+    L(
+      `    - { rater: ${perspective}, instrument: ${JSON.stringify(`${perspective[0]!.toUpperCase()}${perspective.slice(1)}-rated alliance (${otherRater})`)}, column: ${JSON.stringify(otherRater)}, min: ${isSrs ? 0 : (p.min ?? 0)}, max: ${isSrs ? 40 : (p.max ?? 1)} }   # ${TODO}: name the instrument; check the range`,
+    );
   }
   L();
   L("outcome:");
-  L(`  measure: ${JSON.stringify(isOrs ? "Outcome Rating Scale (ORS)" : outcomeP ? outcomeP.column : "Outcome")}${isOrs ? "" : `   # ${TODO}: the measure's name`}`);
+  L(
+    `  measure: ${JSON.stringify(isOrs ? "Outcome Rating Scale (ORS)" : outcomeP ? outcomeP.column : "Outcome")}${isOrs ? "" : `   # ${TODO}: the measure's name`}`,
+  );
   if (!isOrs) blanks.push("outcome.measure");
   L(`  ${range(outcomeP, isOrs ? [0, 40] : null, "outcome")}`);
-  L(`  higher_is_better: ${isOrs ? "true" : `true   # ${TODO}: false when lower scores mean the client is doing better`}`);
+  L(
+    `  higher_is_better: ${isOrs ? "true" : `true   # ${TODO}: false when lower scores mean the client is doing better`}`,
+  );
   if (isOrs) {
     L("  # ORS values from practice material (alpha .93, adult cutoff 25); confirm against Miller et al. (2003).");
     L("  reliability: 0.93");
     L("  clinical_cutoff: 25");
   } else blanks.push("outcome.higher_is_better");
   L();
-  L(`# Discharge reasons seen in ${reason ?? "the data"}: ${reasons.length ? reasons.map((r) => JSON.stringify(r)).join(", ") : "none found"}.`);
-  L(dropout.length ? `dropout_reasons: [${dropout.map((r) => JSON.stringify(r)).join(", ")}]` : `dropout_reasons: [""]   # ${TODO}: the reasons that count as dropout`);
+  L(
+    `# Discharge reasons seen in ${reason ?? "the data"}: ${reasons.length ? reasons.map((r) => JSON.stringify(r)).join(", ") : "none found"}.`,
+  );
+  L(
+    dropout.length
+      ? `dropout_reasons: [${dropout.map((r) => JSON.stringify(r)).join(", ")}]`
+      : `dropout_reasons: [""]   # ${TODO}: the reasons that count as dropout`,
+  );
   if (completion.length) L(`completion_reasons: [${completion.map((r) => JSON.stringify(r)).join(", ")}]`);
-  if (other.length) L(`# Other reasons seen (neither dropout nor completion): ${other.map((r) => JSON.stringify(r)).join(", ")}; list them under other_discharge_reasons to close the list.`);
+  if (other.length)
+    L(
+      `# Other reasons seen (neither dropout nor completion): ${other.map((r) => JSON.stringify(r)).join(", ")}; list them under other_discharge_reasons to close the list.`,
+    );
   L();
-  L(cutoff ? `cutoff_date: "${cutoff}"   # the end of the quarter of the latest admission (${latest}); set it to the date the export was taken` : `cutoff_date: "" # ${TODO}: the data cutoff, YYYY-MM-DD`);
+  L(
+    cutoff
+      ? `cutoff_date: "${cutoff}"   # the end of the quarter of the latest admission (${latest}); set it to the date the export was taken`
+      : `cutoff_date: "" # ${TODO}: the data cutoff, YYYY-MM-DD`,
+  );
   L();
-  L(dateFormat === null ? `values:\n  date_format: iso   # ${TODO}: the files write dates with slashes and no day above 12: say us (MM/DD/YYYY) or day_first (DD/MM/YYYY)` : `values:\n  date_format: ${dateFormat}   # how the files write dates (proposed from their values)`);
+  L(
+    dateFormat === null
+      ? `values:\n  date_format: iso   # ${TODO}: the files write dates with slashes and no day above 12: say us (MM/DD/YYYY) or day_first (DD/MM/YYYY)`
+      : `values:\n  date_format: ${dateFormat}   # how the files write dates (proposed from their values)`,
+  );
   L('  missing: ["NA", "N/A"]   # add your missing-value codes, e.g. "-9", "999"');
   L();
   if (isSrs) {
@@ -312,7 +432,9 @@ function proposeConfig(tables: Table[], flagged: { column: string; kind: string 
   L("  min_cell_size: 11");
   if (flagged.length) {
     L("  # These columns look like direct identifiers (HIPAA Safe Harbor) and are dropped as the files are read:");
-    L(`  drop_columns: [${flagged.map((f) => JSON.stringify(f.column)).join(", ")}]   # ${flagged.map((f) => `${f.column}: ${f.kind}`).join("; ")}`);
+    L(
+      `  drop_columns: [${flagged.map((f) => JSON.stringify(f.column)).join(", ")}]   # ${flagged.map((f) => `${f.column}: ${f.kind}`).join("; ")}`,
+    );
   }
   return { text: lines.join("\n") + "\n", blanks };
 }

@@ -29,7 +29,8 @@ export const BUILT_IN_INSTRUMENTS: Record<Exclude<ItemScoring["instrument"], "cu
     // All twelve items are positively worded; none is reverse-scored.
     reverse: [],
     subscales: { goal: [4, 6, 8, 11], task: [1, 2, 10, 12], bond: [3, 5, 7, 9] },
-    source: "Hatcher & Gillaspy (2006), Psychotherapy Research 16(1):12–25: 12 items, 1–5; Task 1, 2, 10, 12; Bond 3, 5, 7, 9; Goal 4, 6, 8, 11; no reverse-keyed items.",
+    source:
+      "Hatcher & Gillaspy (2006), Psychotherapy Research 16(1):12–25: 12 items, 1–5; Task 1, 2, 10, 12; Bond 3, 5, 7, 9; Goal 4, 6, 8, 11; no reverse-keyed items.",
   },
   "wai-s": {
     name: "Working Alliance Inventory–Short Form (WAI-S)",
@@ -48,7 +49,8 @@ export const BUILT_IN_INSTRUMENTS: Record<Exclude<ItemScoring["instrument"], "cu
     itemMax: 10,
     reverse: [],
     subscales: { bond: [1], goals: [2], task: [3], overall: [4] },
-    source: "Duncan, Miller et al. (2003), Journal of Brief Therapy 3(1):3–12: 4 items (relationship, goals and topics, approach or method, overall), each 0–10; total 0–40.",
+    source:
+      "Duncan, Miller et al. (2003), Journal of Brief Therapy 3(1):3–12: 4 items (relationship, goals and topics, approach or method, overall), each 0–10; total 0–40.",
   },
   "haq-ii": {
     name: "Revised Helping Alliance Questionnaire (HAq-II)",

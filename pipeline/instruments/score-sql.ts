@@ -36,8 +36,18 @@ export function scoreSql(def: InstrumentDefinition, items: number[], mode: "sum"
 
 /** The total over every item. */
 export const totalSql = (r: ItemScoringRule): string =>
-  scoreSql(r.def, Array.from({ length: r.def.nItems }, (_, i) => i + 1), r.mode, r.maxMissing);
+  scoreSql(
+    r.def,
+    Array.from({ length: r.def.nItems }, (_, i) => i + 1),
+    r.mode,
+    r.maxMissing,
+  );
 
 /** Each subscale's score, by subscale name. */
 export const subscaleSql = (r: ItemScoringRule): Record<string, string> =>
-  Object.fromEntries(Object.entries(r.def.subscales).map(([name, items]) => [name, scoreSql(r.def, items, r.mode, r.maxMissingPerSubscale)]));
+  Object.fromEntries(
+    Object.entries(r.def.subscales).map(([name, items]) => [
+      name,
+      scoreSql(r.def, items, r.mode, r.maxMissingPerSubscale),
+    ]),
+  );

@@ -12,29 +12,64 @@ import type { PublishedStudy } from "./read-studies.ts";
 import type { MetaResults, PooledMeta } from "./meta-results.ts";
 
 export function pool(studies: readonly PublishedStudy[], method: TauMethod): PooledMeta {
-  const m = randomEffects(studies.map((s) => s.r), studies.map((s) => s.n), method);
+  const m = randomEffects(
+    studies.map((s) => s.r),
+    studies.map((s) => s.n),
+    method,
+  );
   const p = 2 * normalCdf(-Math.abs(m.z / m.se), 0, 1);
   return {
-    method: m.method, k: m.k, r: m.r, ci_low: m.r_ci[0], ci_high: m.r_ci[1], pi_low: m.r_pi[0], pi_high: m.r_pi[1],
-    tau2: m.tau2, i2: m.i2, q: m.q, q_df: m.q_df, q_p: m.q_p, z: m.z, se: m.se, p,
+    method: m.method,
+    k: m.k,
+    r: m.r,
+    ci_low: m.r_ci[0],
+    ci_high: m.r_ci[1],
+    pi_low: m.r_pi[0],
+    pi_high: m.r_pi[1],
+    tau2: m.tau2,
+    i2: m.i2,
+    q: m.q,
+    q_df: m.q_df,
+    q_p: m.q_p,
+    z: m.z,
+    se: m.se,
+    p,
     apa: `r = ${noLeadingZero(m.r)}, 95% CI [${noLeadingZero(m.r_ci[0])}, ${noLeadingZero(m.r_ci[1])}], ${formatP(p)}`,
   };
 }
 
-export function analyzeMeta(studies: readonly PublishedStudy[], by: string | null): Omit<MetaResults, "schema_version" | "title" | "provenance"> {
+export function analyzeMeta(
+  studies: readonly PublishedStudy[],
+  by: string | null,
+): Omit<MetaResults, "schema_version" | "title" | "provenance"> {
   const reml = pool(studies, "REML");
   const w = studies.map((s) => 1 / (1 / (s.n - 3) + reml.tau2));
   const sw = w.reduce((a, b) => a + b, 0);
   let egger: EggerTest | null = null;
   try {
-    egger = studies.length >= 3 ? eggerTest(studies.map((s) => Math.atanh(s.r)), studies.map((s) => 1 / (s.n - 3))) : null;
+    egger =
+      studies.length >= 3
+        ? eggerTest(
+            studies.map((s) => Math.atanh(s.r)),
+            studies.map((s) => 1 / (s.n - 3)),
+          )
+        : null;
   } catch {
     egger = null; // equal standard errors: asymmetry cannot be tested
   }
   return {
     studies: studies.map((s, i) => {
       const [ci_low, ci_high] = fisherZInterval(s.r, s.n - 3, 0.95);
-      return { study: s.study, year: s.year, n: s.n, r: s.r, ci_low, ci_high, weight_reml: (100 * w[i]!) / sw, moderators: s.moderators };
+      return {
+        study: s.study,
+        year: s.year,
+        n: s.n,
+        r: s.r,
+        ci_low,
+        ci_high,
+        weight_reml: (100 * w[i]!) / sw,
+        moderators: s.moderators,
+      };
     }),
     k: studies.length,
     total_n: studies.reduce((a, s) => a + s.n, 0),
@@ -51,7 +86,13 @@ function subgroups(studies: readonly PublishedStudy[], column: string): NonNulla
     column,
     groups: levels.map((level) => {
       const inLevel = studies.filter((s) => (s.moderators[column] ?? "") === level);
-      return { level, k: inLevel.length, total_n: inLevel.reduce((a, s) => a + s.n, 0), pooled: inLevel.length >= 2 ? pool(inLevel, "REML") : null, r: inLevel.length === 1 ? inLevel[0]!.r : null };
+      return {
+        level,
+        k: inLevel.length,
+        total_n: inLevel.reduce((a, s) => a + s.n, 0),
+        pooled: inLevel.length >= 2 ? pool(inLevel, "REML") : null,
+        r: inLevel.length === 1 ? inLevel[0]!.r : null,
+      };
     }),
   };
 }

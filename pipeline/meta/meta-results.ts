@@ -11,9 +11,25 @@ export interface MetaResults {
   schema_version: string;
   title: string;
   /** release_check: what was verified before the outputs were published (added in 1.1.0). */
-  provenance: { package: string; package_version: string; run_at: string; node_version: string; input: { file: string; sha256: string; studies: number }; release_check: { checks: string[] } };
+  provenance: {
+    package: string;
+    package_version: string;
+    run_at: string;
+    node_version: string;
+    input: { file: string; sha256: string; studies: number };
+    release_check: { checks: string[] };
+  };
   /** Each study with its Fisher-z 95% CI and its share of the REML weight (%). */
-  studies: { study: string; year: number | null; n: number; r: number; ci_low: number; ci_high: number; weight_reml: number; moderators: Record<string, string> }[];
+  studies: {
+    study: string;
+    year: number | null;
+    n: number;
+    r: number;
+    ci_low: number;
+    ci_high: number;
+    weight_reml: number;
+    moderators: Record<string, string>;
+  }[];
   k: number;
   /** Σn over the studies (participants may overlap between studies). */
   total_n: number;
@@ -23,7 +39,10 @@ export interface MetaResults {
   /** Egger's regression test (metafor::regtest(model = "lm")); null below 3 studies or when all n are equal. */
   egger: EggerTest | null;
   /** Pooled REML estimates within each level of the --by column, or null without --by. */
-  subgroups: { column: string; groups: { level: string; k: number; total_n: number; pooled: PooledMeta | null; r: number | null }[] } | null;
+  subgroups: {
+    column: string;
+    groups: { level: string; k: number; total_n: number; pooled: PooledMeta | null; r: number | null }[];
+  } | null;
 }
 
 export interface PooledMeta extends PooledCorrelation {

@@ -35,12 +35,21 @@ export async function readStudies(path: string): Promise<Result<StudyTable>> {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    return fail(problem("E_META_FILE", { detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message, unreadable: true }, { file }));
+    return fail(
+      problem(
+        "E_META_FILE",
+        { detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message, unreadable: true },
+        { file },
+      ),
+    );
   }
   const db = await openDb();
   let rows: Record<string, string | null>[];
   try {
-    rows = await queryRows(db, `SELECT * FROM read_csv(${sqlString(path)}, header = true, all_varchar = true, auto_detect = true)`);
+    rows = await queryRows(
+      db,
+      `SELECT * FROM read_csv(${sqlString(path)}, header = true, all_varchar = true, auto_detect = true)`,
+    );
   } catch (e) {
     return fail(problem("E_META_FILE", { detail: (e as Error).message.split("\n")[0]!, unreadable: false }, { file }));
   } finally {
@@ -66,11 +75,21 @@ export async function readStudies(path: string): Promise<Result<StudyTable>> {
     const year = cYear && raw[cYear] ? Number(raw[cYear]) : null;
     const before = problems.length;
     if (!raw[cStudy!]?.trim()) problems.push(problem("E_META_STUDY", {}, { file, row, column: cStudy! }));
-    if (!(Number.isInteger(n) && n > 3)) problems.push(problem("E_META_N", { value: raw[cN!] ?? "" }, { file, row, column: cN! }));
-    if (!(raw[cR!] !== null && raw[cR!]!.trim() !== "" && r > -1 && r < 1)) problems.push(problem("E_META_R", { value: raw[cR!] ?? "" }, { file, row, column: cR! }));
-    if (year !== null && !Number.isInteger(year)) problems.push(problem("E_META_YEAR", { value: raw[cYear!] ?? "" }, { file, row, column: cYear! }));
+    if (!(Number.isInteger(n) && n > 3))
+      problems.push(problem("E_META_N", { value: raw[cN!] ?? "" }, { file, row, column: cN! }));
+    if (!(raw[cR!] !== null && raw[cR!]!.trim() !== "" && r > -1 && r < 1))
+      problems.push(problem("E_META_R", { value: raw[cR!] ?? "" }, { file, row, column: cR! }));
+    if (year !== null && !Number.isInteger(year))
+      problems.push(problem("E_META_YEAR", { value: raw[cYear!] ?? "" }, { file, row, column: cYear! }));
     if (problems.length > before) return;
-    studies.push({ row, study: raw[cStudy!]!.trim(), year, n, r, moderators: Object.fromEntries(moderatorColumns.map((c) => [c, raw[c] ?? ""])) });
+    studies.push({
+      row,
+      study: raw[cStudy!]!.trim(),
+      year,
+      n,
+      r,
+      moderators: Object.fromEntries(moderatorColumns.map((c) => [c, raw[c] ?? ""])),
+    });
   });
   if (problems.length) return fail(...problems);
   if (studies.length < 2) return fail(problem("E_META_TOO_FEW", { k: studies.length }, { file }));

@@ -35,7 +35,9 @@ export interface MetaOptions {
 /** What the release check verifies of a meta-analysis: its table is of published studies, with no client data. */
 const META_CHECKS = ["no date other than the run date"];
 
-export async function runMeta(o: MetaOptions): Promise<Result<{ results: MetaResults; files: string[]; notices: Problem[]; release: ReleaseRules }>> {
+export async function runMeta(
+  o: MetaOptions,
+): Promise<Result<{ results: MetaResults; files: string[]; notices: Problem[]; release: ReleaseRules }>> {
   const table = await readStudies(o.studiesPath);
   if (!table.ok) return table;
   const { file, sha256, studies, moderatorColumns } = table.value;
@@ -47,13 +49,26 @@ export async function runMeta(o: MetaOptions): Promise<Result<{ results: MetaRes
   const results: MetaResults = {
     schema_version: META_RESULTS_SCHEMA_VERSION,
     title: o.title ?? `Meta-analysis of ${file}`,
-    provenance: { package: pkg.name, package_version: pkg.version, run_at: runAt, node_version: process.versions.node, input: { file, sha256, studies: studies.length }, release_check: { checks: META_CHECKS } },
+    provenance: {
+      package: pkg.name,
+      package_version: pkg.version,
+      run_at: runAt,
+      node_version: process.versions.node,
+      input: { file, sha256, studies: studies.length },
+      release_check: { checks: META_CHECKS },
+    },
     ...analyzeMeta(studies, o.by ?? null),
   };
   const files = ["meta-results.json", "tables/studies.csv"];
   writeFileSync(join(o.outDir, "meta-results.json"), JSON.stringify(results, null, 2) + "\n");
   writeFileSync(join(o.outDir, "tables", "studies.csv"), studiesCsv(results));
-  const html = renderPage("meta.hbs", buildMetaView(results, { forest: await renderSvg(metaForestSpec(results)), funnel: await renderSvg(funnelSpec(results)) }));
+  const html = renderPage(
+    "meta.hbs",
+    buildMetaView(results, {
+      forest: await renderSvg(metaForestSpec(results)),
+      funnel: await renderSvg(funnelSpec(results)),
+    }),
+  );
   writeFileSync(join(o.outDir, "meta.html"), html);
   files.push("meta.html");
   const notices: Problem[] = [];
@@ -65,10 +80,18 @@ export async function runMeta(o: MetaOptions): Promise<Result<{ results: MetaRes
     } else notices.push(...pdf.problems);
   }
   // Published correlations hold no client data: the check looks for dates only.
-  const release: ReleaseRules = { kind: "meta", minCellSize: null, clientIds: NO_CLIENT_IDS, allowedDates: new Set([runAt.slice(0, 10)]) };
+  const release: ReleaseRules = {
+    kind: "meta",
+    minCellSize: null,
+    clientIds: NO_CLIENT_IDS,
+    allowedDates: new Set([runAt.slice(0, 10)]),
+  };
   return ok({ results, files, notices, release });
 }
 
 function studiesCsv(m: MetaResults): string {
-  return toCsv(["study", "year", "n", "r", "ci_low", "ci_high", "weight_reml_percent"], m.studies.map((s) => [s.study, s.year, s.n, s.r, s.ci_low, s.ci_high, s.weight_reml]));
+  return toCsv(
+    ["study", "year", "n", "r", "ci_low", "ci_high", "weight_reml_percent"],
+    m.studies.map((s) => [s.study, s.year, s.n, s.r, s.ci_low, s.ci_high, s.weight_reml]),
+  );
 }

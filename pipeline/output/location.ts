@@ -80,7 +80,11 @@ export function writeFailure(e: unknown): string {
 }
 
 /** Whether an error is a failure to write a file or folder (rather than a bug). */
-export const isWriteFailure = (e: unknown): boolean => typeof e === "object" && e !== null && typeof (e as NodeJS.ErrnoException).syscall === "string" && typeof (e as NodeJS.ErrnoException).code === "string";
+export const isWriteFailure = (e: unknown): boolean =>
+  typeof e === "object" &&
+  e !== null &&
+  typeof (e as NodeJS.ErrnoException).syscall === "string" &&
+  typeof (e as NodeJS.ErrnoException).code === "string";
 
 /**
  * Checks, before any work, that outputs can be published at `target`: it is a folder or can be made

@@ -15,10 +15,16 @@ import type { StagedOutput } from "./staged-output.ts";
  * empty list means the outputs were published.
  * @example await publishChecked([stageOutput("reports/demo", RUN_OUTPUTS)], rules) // => [] (published)
  */
-export async function publishChecked(staged: readonly StagedOutput[], release: ReleaseRules | null, name: (s: StagedOutput) => string = (s) => s.target): Promise<Problem[]> {
+export async function publishChecked(
+  staged: readonly StagedOutput[],
+  release: ReleaseRules | null,
+  name: (s: StagedOutput) => string = (s) => s.target,
+): Promise<Problem[]> {
   if (release) {
     const checked = await Promise.all(staged.map((s) => releaseCheck(s.dir, release)));
-    const found = checked.flatMap((r, i) => r.problems.map((p) => ({ ...p, where: { ...p.where, file: join(name(staged[i]!), p.where?.file ?? "") } })));
+    const found = checked.flatMap((r, i) =>
+      r.problems.map((p) => ({ ...p, where: { ...p.where, file: join(name(staged[i]!), p.where?.file ?? "") } })),
+    );
     if (found.length) {
       for (const s of staged) s.discard();
       return found;
@@ -27,4 +33,3 @@ export async function publishChecked(staged: readonly StagedOutput[], release: R
   for (const s of staged) s.commit();
   return [];
 }
-

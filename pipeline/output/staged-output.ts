@@ -13,7 +13,18 @@
  * (a PDF from an earlier run, say) are removed, so nothing stale looks current.
  */
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { problem } from "../messages.ts";
 import { ProblemError } from "../problem.ts";
@@ -45,7 +56,13 @@ const PREVIOUS = ".previous";
  */
 export const stagingPrefix = (target: string): string => {
   const name = basename(target);
-  const short = Buffer.byteLength(name) <= 64 ? name : `${Buffer.from(name).subarray(0, 40).toString("utf8").replace(/\uFFFD+$/, "")}~${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+  const short =
+    Buffer.byteLength(name) <= 64
+      ? name
+      : `${Buffer.from(name)
+          .subarray(0, 40)
+          .toString("utf8")
+          .replace(/\uFFFD+$/, "")}~${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
   return `.${short}.alliance-staging-`;
 };
 
@@ -55,7 +72,8 @@ interface Journal {
   incoming: string[];
 }
 
-const matches = (name: string, owns: readonly Owned[]) => owns.some((o) => (o.endsWith("*") ? name.startsWith(o.slice(0, -1)) : name === o));
+const matches = (name: string, owns: readonly Owned[]) =>
+  owns.some((o) => (o.endsWith("*") ? name.startsWith(o.slice(0, -1)) : name === o));
 
 /**
  * Opens a staging folder for `target`, first recovering the staging folders beside it of runs whose
@@ -155,7 +173,8 @@ function rollBack(dir: string): void {
   const journal = JSON.parse(readFileSync(journalPath, "utf8")) as Journal;
   const target = journal.target;
   for (const entry of journal.incoming) {
-    if (!existsSync(join(dir, entry)) && existsSync(join(target, entry))) rmSync(join(target, entry), { recursive: true, force: true });
+    if (!existsSync(join(dir, entry)) && existsSync(join(target, entry)))
+      rmSync(join(target, entry), { recursive: true, force: true });
   }
   const previous = join(dir, PREVIOUS);
   if (existsSync(previous)) for (const entry of readdirSync(previous)) move(join(previous, entry), join(target, entry));

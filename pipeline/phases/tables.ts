@@ -84,7 +84,13 @@ export const TABLES = {
    * them, with their rows, first): with the episodes' ids, every client id of the study, for the
    * release check.
    */
-  sessionClients: { name: "r_session_clients", kind: "table", createdBy: "read", droppedBy: "derive", columns: { client_id: "VARCHAR" } },
+  sessionClients: {
+    name: "r_session_clients",
+    kind: "table",
+    createdBy: "read",
+    droppedBy: "derive",
+    columns: { client_id: "VARCHAR" },
+  },
   /**
    * Episodes as validate types and checks them: r_episodes' columns and what the rules need. A view
    * over t_episodes_rows that adds the columns null on every record.
@@ -95,8 +101,7 @@ export const TABLES = {
     createdBy: "validate",
     droppedBy: "derive",
     columns: { excluded_code: "ENUM of the episodes' warning codes" },
-    also:
-      "every column of r_episodes (client_id, site, therapist_id, discharge_reason as <field>_text), and tier_text VARCHAR; until validate has counted and listed the episodes' rules, id_repeated BOOLEAN, first_row INTEGER, previous_discharge DATE and previous_row INTEGER",
+    also: "every column of r_episodes (client_id, site, therapist_id, discharge_reason as <field>_text), and tier_text VARCHAR; until validate has counted and listed the episodes' rules, id_repeated BOOLEAN, first_row INTEGER, previous_discharge DATE and previous_row INTEGER",
   },
   /** What t_episodes stores: its columns but those null on every record (src_slot, conflict_row, episode_key, tier_text, when they are). */
   typedEpisodeRows: {
@@ -122,7 +127,16 @@ export const TABLES = {
     kind: "table",
     createdBy: "validate",
     droppedBy: "derive",
-    columns: { ep: "INTEGER", n_sessions: "BIGINT", last_session: "DATE", mean_alliance: "DOUBLE", last_alliance: "DOUBLE", outcome_first: "DOUBLE", outcome_last: "DOUBLE", outcome_n: "BIGINT" },
+    columns: {
+      ep: "INTEGER",
+      n_sessions: "BIGINT",
+      last_session: "DATE",
+      mean_alliance: "DOUBLE",
+      last_alliance: "DOUBLE",
+      outcome_first: "DOUBLE",
+      outcome_last: "DOUBLE",
+      outcome_n: "BIGINT",
+    },
     also: "early_<score> DOUBLE[] (the first ratings of the early window) for the alliance and each component",
   },
 } as const satisfies Record<string, TableDeclaration>;

@@ -81,7 +81,14 @@ export const NO_CLIENT_IDS: ClientIds = { size: 0, skipped: 0, has: () => false 
  * them after validate, so that a million ids are not held in memory beside validate's largest query.
  */
 export async function readClientIds(db: Db, episodes: "read" | "validated" = "read"): Promise<ClientIds> {
-  const fromEpisodes = episodes === "read" ? `SELECT client_id FROM ${TABLES.episodes.name}` : `SELECT client_id_text AS client_id FROM ${TABLES.typedEpisodes.name}`;
-  const c = await queryColumns(db, `(SELECT client_id FROM (${fromEpisodes}) WHERE client_id IS NOT NULL UNION SELECT client_id FROM ${TABLES.sessionClients.name} WHERE client_id IS NOT NULL)`, ["client_id"]);
+  const fromEpisodes =
+    episodes === "read"
+      ? `SELECT client_id FROM ${TABLES.episodes.name}`
+      : `SELECT client_id_text AS client_id FROM ${TABLES.typedEpisodes.name}`;
+  const c = await queryColumns(
+    db,
+    `(SELECT client_id FROM (${fromEpisodes}) WHERE client_id IS NOT NULL UNION SELECT client_id FROM ${TABLES.sessionClients.name} WHERE client_id IS NOT NULL)`,
+    ["client_id"],
+  );
   return clientIds(c.client_id as string[]);
 }

@@ -60,7 +60,13 @@ export function disclosureModel(r: Results): DisclosureModel {
   const closed = cell("flow.analysis_sets.closed", f.analysis_sets.closed);
   const active = cell("flow.analysis_sets.active_at_cutoff", f.analysis_sets.active_at_cutoff);
   sum("analysed = closed + active", [closed, active], analysed);
-  r.provenance.inputs.forEach((input, i) => same(`the ${input.role} file's rows`, cell(`provenance.inputs[${i}].rows`, input.rows), input.role === "episodes" ? ingested : sessions));
+  r.provenance.inputs.forEach((input, i) =>
+    same(
+      `the ${input.role} file's rows`,
+      cell(`provenance.inputs[${i}].rows`, input.rows),
+      input.role === "episodes" ? ingested : sessions,
+    ),
+  );
 
   // Dropout by tier, and how each tier enters the time-to-dropout analysis.
   const tierEpisodes = r.dropout_by_tier.map((t, i) => cell(`dropout_by_tier[${i}].episodes`, t.episodes));
@@ -87,11 +93,23 @@ export function disclosureModel(r: Results): DisclosureModel {
   ret.retention_at.forEach((x, i) => {
     const t = r.dropout_by_tier.findIndex((d) => d.tier === x.tier);
     cell(`retention.retention_at[${i}].retained`, x.retained);
-    sum(`the ${x.tier} tier at day ${x.day}: eligible + short follow-up = episodes`, [cell(`retention.retention_at[${i}].eligible`, x.eligible), cell(`retention.retention_at[${i}].short_followup`, x.short_followup)], tierEpisodes[t]!);
+    sum(
+      `the ${x.tier} tier at day ${x.day}: eligible + short follow-up = episodes`,
+      [
+        cell(`retention.retention_at[${i}].eligible`, x.eligible),
+        cell(`retention.retention_at[${i}].short_followup`, x.short_followup),
+      ],
+      tierEpisodes[t]!,
+    );
   });
   ret.risk_table.forEach((x, i) => {
     const p = cell(`retention.risk_table[${i}].n_risk`, x.n_risk);
-    if (x.day === 0) same(`the ${x.tier} tier at risk on day 0`, p, tierEpisodes[r.dropout_by_tier.findIndex((d) => d.tier === x.tier)]!);
+    if (x.day === 0)
+      same(
+        `the ${x.tier} tier at risk on day 0`,
+        p,
+        tierEpisodes[r.dropout_by_tier.findIndex((d) => d.tier === x.tier)]!,
+      );
   });
   if (ret.no_show) cell("retention.no_show.dropouts", ret.no_show.dropouts);
 
@@ -100,12 +118,17 @@ export function disclosureModel(r: Results): DisclosureModel {
   if (sites.length) sum("sites sum to the episodes with outcome change", sites, withChange);
   [...r.correlations, r.partial_correlation].forEach((c, i) => {
     const path = cell(i < r.correlations.length ? `correlations[${i}].n` : "partial_correlation.n", c.n);
-    if (c.method !== "partial") same(`the ${c.method} correlation's pairs`, path, c.y === "outcome_change" ? withChange : withLast);
+    if (c.method !== "partial")
+      same(`the ${c.method} correlation's pairs`, path, c.y === "outcome_change" ? withChange : withLast);
   });
   same("the power analysis's pairs", cell("power.n", r.power.n), withChange);
   same("this study's benchmark pairs", cell("benchmarks.this_study.n", r.benchmarks.this_study?.n), withChange);
   same("the fitted line's pairs", cell("fitted_line.n", r.fitted_line?.n), withChange);
-  same("the binned scatter's pairs", cell("binned_scatter", r.binned_scatter.length ? r.binned_scatter.reduce((a, b) => a + b.n, 0) : undefined), withChange);
+  same(
+    "the binned scatter's pairs",
+    cell("binned_scatter", r.binned_scatter.length ? r.binned_scatter.reduce((a, b) => a + b.n, 0) : undefined),
+    withChange,
+  );
 
   // Other predictors and outcomes: early, mean and last alliance are present for every analysed episode.
   const p = r.predictors;
@@ -113,7 +136,8 @@ export function disclosureModel(r: Results): DisclosureModel {
     const path = cell(`predictors.correlations[${i}].n`, c.n);
     // Residualized change exists only once its fit does (3 or more episodes with a change score): a 0 says it does not.
     const residualized = c.y === "outcome_residualized";
-    if (["early_alliance", "mean_alliance", "last_alliance"].includes(c.x) && !(residualized && c.n === 0)) same(`${c.x} × ${c.y} pairs`, path, c.y === "outcome_last" ? withLast : withChange);
+    if (["early_alliance", "mean_alliance", "last_alliance"].includes(c.x) && !(residualized && c.n === 0))
+      same(`${c.x} × ${c.y} pairs`, path, c.y === "outcome_last" ? withLast : withChange);
   });
   p.rater_agreement.forEach((a, i) => cell(`predictors.rater_agreement[${i}].n`, a.n));
   same("the residualized fit's episodes", cell("predictors.residualized_fit.n", p.residualized_fit?.n), withChange);
@@ -129,15 +153,31 @@ export function disclosureModel(r: Results): DisclosureModel {
     const all = grid.find((g) => g.all);
     const tiers = grid.filter((g) => !g.all);
     if (all) {
-      sum("reliable change: tiers sum to all", tiers.map((g) => g.n), all.n);
-      categories.forEach((c, j) => sum(`reliable change: tiers' ${c} sum to all`, tiers.map((g) => g.k[j]!), all.k[j]!));
+      sum(
+        "reliable change: tiers sum to all",
+        tiers.map((g) => g.n),
+        all.n,
+      );
+      categories.forEach((c, j) =>
+        sum(
+          `reliable change: tiers' ${c} sum to all`,
+          tiers.map((g) => g.k[j]!),
+          all.k[j]!,
+        ),
+      );
       same("reliable change: all episodes with a change score", all.n, withChange);
     }
   }
 
   // Therapist nesting.
   const t = r.therapists;
-  t.icc.forEach((row, i) => same(`ICC of ${row.variable}: episodes`, cell(`therapists.icc[${i}].n`, row.n), row.variable === "early_alliance" ? analysed : row.variable === "outcome_change" ? withChange : withLast));
+  t.icc.forEach((row, i) =>
+    same(
+      `ICC of ${row.variable}: episodes`,
+      cell(`therapists.icc[${i}].n`, row.n),
+      row.variable === "early_alliance" ? analysed : row.variable === "outcome_change" ? withChange : withLast,
+    ),
+  );
   same("the within/between model's episodes", cell("therapists.model.n", t.model?.n), withChange);
   return { cells, identities };
 }
@@ -150,7 +190,12 @@ export function disclosureModel(r: Results): DisclosureModel {
  * @example withholdingCost("retention.risk_table[4].n_risk") // => 1
  */
 export function withholdingCost(path: string): number {
-  if (/^(provenance|retention\.risk_table|retention\.no_show|flow\.sessions)|short_followup$|censored_(active|completion|other)$/.test(path)) return 1;
+  if (
+    /^(provenance|retention\.risk_table|retention\.no_show|flow\.sessions)|short_followup$|censored_(active|completion|other)$/.test(
+      path,
+    )
+  )
+    return 1;
   if (/^flow\.excluded/.test(path)) return 2;
   if (/^retention\.retention_at|^predictors\.reliable_change/.test(path)) return 3;
   if (/\.episodes$/.test(path)) return 4;
@@ -169,8 +214,18 @@ export function withholdingCost(path: string): number {
 export function withheldCounts(exact: Results, minCellSize: number): Set<string> {
   const { cells, identities } = disclosureModel(exact);
   const index = new Map(cells.map((c, i) => [c.path, i]));
-  const flat: Identity[] = identities.map((c) => ({ parts: c.parts.map((p) => index.get(p)!), total: index.get(c.total)! }));
-  const hidden = protectCells(cells.map((c) => c.value ?? 0), flat, minCellSize, cells.map((c) => c.value === null), cells.map((c) => !c.absent), cells.map((c) => withholdingCost(c.path)));
+  const flat: Identity[] = identities.map((c) => ({
+    parts: c.parts.map((p) => index.get(p)!),
+    total: index.get(c.total)!,
+  }));
+  const hidden = protectCells(
+    cells.map((c) => c.value ?? 0),
+    flat,
+    minCellSize,
+    cells.map((c) => c.value === null),
+    cells.map((c) => !c.absent),
+    cells.map((c) => withholdingCost(c.path)),
+  );
   return new Set(cells.filter((c, i) => hidden[i] && c.value !== null).map((c) => c.path));
 }
 
@@ -178,8 +233,16 @@ export function withheldCounts(exact: Results, minCellSize: number): Set<string>
 export function recoverableCounts(published: Results): string[] {
   const { cells, identities } = disclosureModel(published);
   const index = new Map(cells.map((c, i) => [c.path, i]));
-  const flat: Identity[] = identities.map((c) => ({ parts: c.parts.map((p) => index.get(p)!), total: index.get(c.total)! }));
-  return determinedCells(cells.map((c) => c.value === null), flat).filter((i) => !cells[i]!.absent).map((i) => cells[i]!.path);
+  const flat: Identity[] = identities.map((c) => ({
+    parts: c.parts.map((p) => index.get(p)!),
+    total: index.get(c.total)!,
+  }));
+  return determinedCells(
+    cells.map((c) => c.value === null),
+    flat,
+  )
+    .filter((i) => !cells[i]!.absent)
+    .map((i) => cells[i]!.path);
 }
 
 /** The declared identities that the counts of an exact (unmasked) results.json do not satisfy: a mistake in the model. */

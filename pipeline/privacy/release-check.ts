@@ -43,7 +43,12 @@ export interface ReleaseOutcome {
 }
 
 /** The checks, as recorded in a passing report's provenance. */
-export const RELEASE_CHECKS = ["no value of the client-id column", "no date tied to a person", "no count from 1 to min_cell_size − 1", "no withheld count recoverable by subtraction"];
+export const RELEASE_CHECKS = [
+  "no value of the client-id column",
+  "no date tied to a person",
+  "no count from 1 to min_cell_size − 1",
+  "no withheld count recoverable by subtraction",
+];
 
 /** Reads every file under `dir` (what is about to be published) and checks it. */
 export async function releaseCheck(dir: string, rules: ReleaseRules): Promise<ReleaseOutcome> {
@@ -54,7 +59,9 @@ export async function releaseCheck(dir: string, rules: ReleaseRules): Promise<Re
     const path = join(dir, file);
     const text = await readableText(path);
     if (text === null) continue;
-    problems.push(...idsAndDates(file, file.endsWith(".html") || file.endsWith(".svg") ? withEmbedded(text) : text, rules));
+    problems.push(
+      ...idsAndDates(file, file.endsWith(".html") || file.endsWith(".svg") ? withEmbedded(text) : text, rules),
+    );
     if (rules.minCellSize === null || rules.kind === "validation") continue;
     const min = rules.minCellSize;
     if (file.endsWith(".json")) {
@@ -64,9 +71,11 @@ export async function releaseCheck(dir: string, rules: ReleaseRules): Promise<Re
         problems.push(...smallQuarterlyCounts(file, json as QuarterlyResults, min));
       } else if (rules.kind === "research" && "flow" in json) {
         const results = json as unknown as Results;
-        for (const c of smallVisibleCounts(results, min)) problems.push(problem("E_RELEASE_SMALL_COUNT", { what: `${c.path} = ${c.value}`, min }, { file }));
+        for (const c of smallVisibleCounts(results, min))
+          problems.push(problem("E_RELEASE_SMALL_COUNT", { what: `${c.path} = ${c.value}`, min }, { file }));
         const recoverable = recoverableCounts(results);
-        if (recoverable.length) problems.push(problem("E_RELEASE_RECOVERABLE", { what: recoverable.join(", ") }, { file }));
+        if (recoverable.length)
+          problems.push(problem("E_RELEASE_RECOVERABLE", { what: recoverable.join(", ") }, { file }));
       }
     } else if (file.endsWith(".csv")) problems.push(...smallCsvCounts(file, text, min));
     else if (file.endsWith(".html")) problems.push(...smallHtmlCounts(file, text, min));
@@ -77,10 +86,12 @@ export async function releaseCheck(dir: string, rules: ReleaseRules): Promise<Re
 }
 
 function listFiles(dir: string, base = dir): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? listFiles(p, base) : [relative(base, p)];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? listFiles(p, base) : [relative(base, p)];
+    });
 }
 
 /** A file's text as a reader gets it; null for an image (a branding logo: no text to read). */
@@ -108,7 +119,13 @@ export function preloadPdfReader(): void {
 /** The text of a PDF's pages, in reading order (Mozilla's PDF.js, as a reader's viewer extracts it). */
 export async function pdfText(bytes: Uint8Array): Promise<string> {
   const pdfjs = await loadPdfReader();
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
+  const doc = await pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: 0,
+  }).promise;
   const pages: string[] = [];
   try {
     for (let i = 1; i <= doc.numPages; i++) {
@@ -207,7 +224,18 @@ function idsAndDates(file: string, text: string, rules: ReleaseRules): Problem[]
 }
 
 /** CSV columns that hold counts of people. */
-const CSV_COUNT_COLUMNS = new Set(["n", "episodes", "closed", "dropouts", "eligible", "retained", "short_followup", "n_risk", "discharges", "admissions"]);
+const CSV_COUNT_COLUMNS = new Set([
+  "n",
+  "episodes",
+  "closed",
+  "dropouts",
+  "eligible",
+  "retained",
+  "short_followup",
+  "n_risk",
+  "discharges",
+  "admissions",
+]);
 
 const small = (v: number, min: number) => Number.isInteger(v) && v >= 1 && v < min;
 
@@ -217,7 +245,8 @@ function smallCsvCounts(file: string, text: string, min: number): Problem[] {
   const found: string[] = [];
   rows.forEach((line, r) => {
     parseCsvLine(line).forEach((cell, c) => {
-      if (CSV_COUNT_COLUMNS.has(columns[c] ?? "") && cell !== "" && small(Number(cell), min)) found.push(`row ${r + 2}, column ${columns[c]} = ${cell}`);
+      if (CSV_COUNT_COLUMNS.has(columns[c] ?? "") && cell !== "" && small(Number(cell), min))
+        found.push(`row ${r + 2}, column ${columns[c]} = ${cell}`);
     });
   });
   return found.map((what) => problem("E_RELEASE_SMALL_COUNT", { what, min }, { file }));
@@ -236,8 +265,13 @@ function smallTextCounts(file: string, text: string, min: number): Problem[] {
 
 /** Table cells the templates mark as counts, and every "n = …" of the page's text and charts. */
 function smallHtmlCounts(file: string, html: string, min: number): Problem[] {
-  const cells = [...html.matchAll(/<td class="[^"]*\bcount\b[^"]*">\s*([\d,]+)/g)].map((m) => Number(m[1]!.replace(/,/g, ""))).filter((v) => small(v, min));
-  return [...cells.map((v) => problem("E_RELEASE_SMALL_COUNT", { what: `a table cell shows ${v}`, min }, { file })), ...smallTextCounts(file, html.replace(/<[^>]*>/g, " "), min)];
+  const cells = [...html.matchAll(/<td class="[^"]*\bcount\b[^"]*">\s*([\d,]+)/g)]
+    .map((m) => Number(m[1]!.replace(/,/g, "")))
+    .filter((v) => small(v, min));
+  return [
+    ...cells.map((v) => problem("E_RELEASE_SMALL_COUNT", { what: `a table cell shows ${v}`, min }, { file })),
+    ...smallTextCounts(file, html.replace(/<[^>]*>/g, " "), min),
+  ];
 }
 
 /**
@@ -252,7 +286,9 @@ function smallQuarterlyCounts(file: string, r: QuarterlyResults, min: number): P
     if (v === null || typeof v !== "object") return;
     const o = v as Record<string, unknown>;
     for (const [k, x] of Object.entries(o)) {
-      const countLike = ["n", "numerator", "discharges", "dropouts", "rows"].includes(k) || (k === "value" && (o.key === "admissions" || o.key === "active"));
+      const countLike =
+        ["n", "numerator", "discharges", "dropouts", "rows"].includes(k) ||
+        (k === "value" && (o.key === "admissions" || o.key === "active"));
       if (countLike && typeof x === "number" && small(x, min)) found.push(`${path}.${k} = ${x}`);
       else walk(x, `${path}.${k}`);
     }
@@ -273,7 +309,8 @@ function recoverableInBatch(reports: { file: string; results: QuarterlyResults }
   // Only a withheld figure's counts are secrets; a figure not yet observable or not estimable is just unknown.
   const cells: { name: string; value: number | null; secret: boolean }[] = [];
   const identities: Identity[] = [];
-  const cell = (name: string, c: { value: number | null | undefined; secret: boolean }) => cells.push({ name, value: c.value ?? null, secret: c.secret }) - 1;
+  const cell = (name: string, c: { value: number | null | undefined; secret: boolean }) =>
+    cells.push({ name, value: c.value ?? null, secret: c.secret }) - 1;
   const countsOf = (r: QuarterlyResults, period: string) => {
     const f = r.trends.find((t) => t.period === period)?.figures ?? [];
     const get = (key: string, field: "value" | "n" | "numerator") => {
@@ -293,10 +330,18 @@ function recoverableInBatch(reports: { file: string; results: QuarterlyResults }
     const total = countsOf(program.results, t.period);
     const parts = sites.map((s) => countsOf(s.results, t.period));
     for (const k of Object.keys(total) as (keyof typeof total)[]) {
-      identities.push({ parts: parts.map((p, i) => cell(`${sites[i]!.file}: ${t.period} ${k}`, p[k])), total: cell(`${program.file}: ${t.period} ${k}`, total[k]) });
+      identities.push({
+        parts: parts.map((p, i) => cell(`${sites[i]!.file}: ${t.period} ${k}`, p[k])),
+        total: cell(`${program.file}: ${t.period} ${k}`, total[k]),
+      });
     }
   }
   // (The funnel shows each site's discharges and dropouts but only the program's rate: no sum to check.)
-  const exposed = determinedCells(cells.map((c) => c.value === null), identities).filter((i) => cells[i]!.secret).map((i) => cells[i]!.name);
+  const exposed = determinedCells(
+    cells.map((c) => c.value === null),
+    identities,
+  )
+    .filter((i) => cells[i]!.secret)
+    .map((i) => cells[i]!.name);
   return exposed.length ? [problem("E_RELEASE_RECOVERABLE", { what: exposed.join(", ") }, { file: program.file })] : [];
 }

@@ -15,7 +15,16 @@ import type { PeriodCounts } from "./period-figures.ts";
  * discharges. Admissions without a rating (admissions − rated) are a data-quality count about the
  * record, not about the client, and are shown as they are; so they are not a cell here.
  */
-export const PERIOD_COLUMNS = ["lowest_tier", "other_tiers", "rated", "admissions", "dropouts", "other_discharges", "discharges", "active"] as const;
+export const PERIOD_COLUMNS = [
+  "lowest_tier",
+  "other_tiers",
+  "rated",
+  "admissions",
+  "dropouts",
+  "other_discharges",
+  "discharges",
+  "active",
+] as const;
 export type PeriodColumn = (typeof PERIOD_COLUMNS)[number];
 const IDENTITIES: [PeriodColumn[], PeriodColumn][] = [
   [["lowest_tier", "other_tiers"], "rated"],
@@ -48,27 +57,48 @@ export function periodCells(c: PeriodCounts): Record<PeriodColumn, number> {
  * Suppress one table: rows are the groups (sites) then the program, which is their total.
  * @param rows group → its cells; the program's row is under PROGRAM
  */
-export function suppressGroups<C extends string>(rows: Map<string, Record<C, number>>, columns: readonly C[], identities: [C[], C][], minCellSize: number): Mask<C> {
+export function suppressGroups<C extends string>(
+  rows: Map<string, Record<C, number>>,
+  columns: readonly C[],
+  identities: [C[], C][],
+  minCellSize: number,
+): Mask<C> {
   const groups = [...rows.keys()].filter((g) => g !== PROGRAM);
   const order = [...groups, PROGRAM];
   const counts = order.map((g) => columns.map((c) => rows.get(g)![c]));
   const col = (c: C) => columns.indexOf(c);
   const constraints: Constraint[] = [];
   order.forEach((_, i) => {
-    for (const [parts, total] of identities) constraints.push({ parts: parts.map((p) => [i, col(p)] as const), total: [i, col(total)] });
+    for (const [parts, total] of identities)
+      constraints.push({ parts: parts.map((p) => [i, col(p)] as const), total: [i, col(total)] });
   });
   if (groups.length) {
-    columns.forEach((_, j) => constraints.push({ parts: groups.map((_, i) => [i, j] as const), total: [order.length - 1, j] }));
+    columns.forEach((_, j) =>
+      constraints.push({ parts: groups.map((_, i) => [i, j] as const), total: [order.length - 1, j] }),
+    );
   }
   const hidden = suppressTable(counts, constraints, minCellSize);
   return new Map(order.map((g, i) => [g, new Set(columns.filter((_, j) => hidden[i]![j]!))]));
 }
 
 export function suppressPeriod(rows: Map<string, PeriodCounts>, minCellSize: number): Mask<PeriodColumn> {
-  return suppressGroups(new Map([...rows].map(([g, c]) => [g, periodCells(c)])), PERIOD_COLUMNS, IDENTITIES, minCellSize);
+  return suppressGroups(
+    new Map([...rows].map(([g, c]) => [g, periodCells(c)])),
+    PERIOD_COLUMNS,
+    IDENTITIES,
+    minCellSize,
+  );
 }
 
-export function suppressFunnel(rows: Map<string, { dropouts: number; discharges: number }>, minCellSize: number): Mask<FunnelColumn> {
-  const cells = new Map([...rows].map(([g, c]) => [g, { dropouts: c.dropouts, other_discharges: c.discharges - c.dropouts, discharges: c.discharges }]));
+export function suppressFunnel(
+  rows: Map<string, { dropouts: number; discharges: number }>,
+  minCellSize: number,
+): Mask<FunnelColumn> {
+  const cells = new Map(
+    [...rows].map(([g, c]) => [
+      g,
+      { dropouts: c.dropouts, other_discharges: c.discharges - c.dropouts, discharges: c.discharges },
+    ]),
+  );
   return suppressGroups(cells, FUNNEL_COLUMNS, [[["dropouts", "other_discharges"], "discharges"]], minCellSize);
 }

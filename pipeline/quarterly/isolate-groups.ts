@@ -15,14 +15,23 @@ import { TABLES } from "../phases/tables.ts";
  * has no site (the batch cannot go on without it). A session's site is that of the episode validate
  * linked it to (a client may have been treated at several sites).
  */
-export async function errorsBySite(db: Db, study: Study, problems: readonly Problem[]): Promise<Map<string, Problem[]> | null> {
+export async function errorsBySite(
+  db: Db,
+  study: Study,
+  problems: readonly Problem[],
+): Promise<Map<string, Problem[]> | null> {
   const episodesFile = basename(study.files.episodes);
   const sessionsFile = basename(study.files.sessions);
   const rows = (file: string) => problems.filter((p) => p.where?.file === file).map((p) => p.where?.row ?? 0);
   // Each record's site, in one query per file.
   const siteOf = (sql: string, wanted: number[]) =>
-    wanted.length ? queryRows<{ row: number; site: string | null }>(db, sql.replace("$ROWS", [...new Set(wanted)].join(", "))) : Promise.resolve([]);
-  const episodeSites = await siteOf(`SELECT src_row AS row, site FROM ${TABLES.episodes.name} WHERE src_row IN ($ROWS)`, rows(episodesFile));
+    wanted.length
+      ? queryRows<{ row: number; site: string | null }>(db, sql.replace("$ROWS", [...new Set(wanted)].join(", ")))
+      : Promise.resolve([]);
+  const episodeSites = await siteOf(
+    `SELECT src_row AS row, site FROM ${TABLES.episodes.name} WHERE src_row IN ($ROWS)`,
+    rows(episodesFile),
+  );
   const sessionSites = await siteOf(
     `SELECT s.src_row AS row, any_value(e.site) AS site FROM ${sessionEpisodeRows(study)} s JOIN ${TABLES.episodes.name} e ON e.src_row = s.episode_row WHERE s.src_row IN ($ROWS) GROUP BY s.src_row`,
     rows(sessionsFile),
@@ -30,7 +39,9 @@ export async function errorsBySite(db: Db, study: Study, problems: readonly Prob
   const byEpisode = new Map(episodeSites.map((r) => [r.row, r.site]));
   const bySession = new Map(sessionSites.map((r) => [r.row, r.site]));
   // (In the long and wide layouts both names are the one file: an episode's row is looked up first.)
-  const siteAt = (file: string | undefined, row: number) => (file === episodesFile ? byEpisode.get(row) : undefined) ?? (file === sessionsFile ? bySession.get(row) : undefined);
+  const siteAt = (file: string | undefined, row: number) =>
+    (file === episodesFile ? byEpisode.get(row) : undefined) ??
+    (file === sessionsFile ? bySession.get(row) : undefined);
   const out = new Map<string, Problem[]>();
   for (const p of problems) {
     const row = p.where?.row;

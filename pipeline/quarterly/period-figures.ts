@@ -52,7 +52,14 @@ export function endDate(e: DerivedEpisode): string | null {
   return e.closed ? addDays(e.admit_date, e.days_in_treatment) : null;
 }
 
-export function periodFigures(episodes: readonly DerivedEpisode[], period: Period, lowestTier: string, days: readonly number[], cutoff: string, confType: "log-log" | "log"): PeriodFigures {
+export function periodFigures(
+  episodes: readonly DerivedEpisode[],
+  period: Period,
+  lowestTier: string,
+  days: readonly number[],
+  cutoff: string,
+  confType: "log-log" | "log",
+): PeriodFigures {
   const admitted = episodes.filter((e) => inPeriod(e.admit_date, period));
   const discharged = episodes.filter((e) => inPeriod(endDate(e), period));
   const active = episodes.filter((e) => e.admit_date <= period.end && (endDate(e) ?? "9999-12-31") >= period.start);
@@ -66,7 +73,14 @@ export function periodFigures(episodes: readonly DerivedEpisode[], period: Perio
     dropouts: discharged.filter((e) => e.dropout).length,
     active: active.length,
   };
-  const km = admitted.length ? kaplanMeier(admitted.map((e) => e.days_in_treatment), admitted.map((e) => e.dropout), 0.95, confType) : null;
+  const km = admitted.length
+    ? kaplanMeier(
+        admitted.map((e) => e.days_in_treatment),
+        admitted.map((e) => e.dropout),
+        0.95,
+        confType,
+      )
+    : null;
   const retention = days.map((day): RetentionFigure => {
     const observed = admitted.filter((e) => addDays(e.admit_date, day) <= cutoff).length;
     if (!km || observed === 0) return { day, observed, n_risk: 0, surv: null, se: null, ci_low: null, ci_high: null };
@@ -77,8 +91,12 @@ export function periodFigures(episodes: readonly DerivedEpisode[], period: Perio
   let correlation: PeriodFigures["correlation"] = null;
   if (pairs.length >= 4) {
     try {
-      const c = pearson(pairs.map((e) => e.early_alliance!), pairs.map((e) => e.outcome_change!));
-      if (Number.isFinite(c.estimate) && c.ci_low !== null && c.ci_high !== null) correlation = { r: c.estimate, n: pairs.length, ci_low: c.ci_low, ci_high: c.ci_high };
+      const c = pearson(
+        pairs.map((e) => e.early_alliance!),
+        pairs.map((e) => e.outcome_change!),
+      );
+      if (Number.isFinite(c.estimate) && c.ci_low !== null && c.ci_high !== null)
+        correlation = { r: c.estimate, n: pairs.length, ci_low: c.ci_low, ci_high: c.ci_high };
     } catch {
       correlation = null; // a constant variable: no correlation to report
     }
@@ -86,7 +104,8 @@ export function periodFigures(episodes: readonly DerivedEpisode[], period: Perio
   return {
     period,
     counts,
-    early_alliance: alliance.length >= 2 ? { mean: mean(alliance), sd: sampleStandardDeviation(alliance), n: alliance.length } : null,
+    early_alliance:
+      alliance.length >= 2 ? { mean: mean(alliance), sd: sampleStandardDeviation(alliance), n: alliance.length } : null,
     retention,
     correlation,
   };

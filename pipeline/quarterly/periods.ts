@@ -26,7 +26,20 @@ export interface Period {
 }
 
 const MONTH_SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const MONTH_LONG = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTH_LONG = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 const ym = (m: number) => ({ year: Math.floor(m / 12), month: m % 12 });
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -38,7 +51,9 @@ function lastDay(m: number): string {
 }
 const monthOf = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1;
 const span = (from: number, to: number) =>
-  ym(from).year === ym(to).year ? `${MONTH_SHORT[ym(from).month]}–${MONTH_SHORT[ym(to).month]} ${ym(to).year}` : `${MONTH_SHORT[ym(from).month]} ${ym(from).year}–${MONTH_SHORT[ym(to).month]} ${ym(to).year}`;
+  ym(from).year === ym(to).year
+    ? `${MONTH_SHORT[ym(from).month]}–${MONTH_SHORT[ym(to).month]} ${ym(to).year}`
+    : `${MONTH_SHORT[ym(from).month]} ${ym(from).year}–${MONTH_SHORT[ym(to).month]} ${ym(to).year}`;
 
 /**
  * The period of a kind that starts in month `startMonth` (months since year 0), labelled for a
@@ -55,14 +70,22 @@ export function periodStarting(kind: PeriodKind, startMonth: number, fyStartMont
   if (kind === "month") return { ...base, label: `${year}-${pad(month + 1)}`, title: `${MONTH_LONG[month]} ${year}` };
   if (kind === "fiscal_year") {
     const fy = fyOf(startMonth);
-    return { ...base, label: `FY${fy}`, title: fyStartMonth === 1 ? `${fy}` : `FY${fy} (${span(startMonth, endMonth)})` };
+    return {
+      ...base,
+      label: `FY${fy}`,
+      title: fyStartMonth === 1 ? `${fy}` : `FY${fy} (${span(startMonth, endMonth)})`,
+    };
   }
   if (fiscal) {
     const fy = fyOf(startMonth);
-    const q = Math.floor((((startMonth - (fyStartMonth - 1)) % 12) + 12) % 12 / 3) + 1;
+    const q = Math.floor(((((startMonth - (fyStartMonth - 1)) % 12) + 12) % 12) / 3) + 1;
     return { ...base, label: `FY${fy}Q${q}`, title: `FY${fy} Q${q} (${span(startMonth, endMonth)})` };
   }
-  return { ...base, label: `${year}Q${Math.floor(month / 3) + 1}`, title: `${year} Q${Math.floor(month / 3) + 1} (${span(startMonth, endMonth)})` };
+  return {
+    ...base,
+    label: `${year}Q${Math.floor(month / 3) + 1}`,
+    title: `${year} Q${Math.floor(month / 3) + 1} (${span(startMonth, endMonth)})`,
+  };
 }
 
 /** The period `steps` periods before p (negative: after). @example shiftPeriod(q("2026Q1"), 1, 1).label // => "2025Q4" */
@@ -112,7 +135,14 @@ export function parsePeriod(text: string, cutoff: string, fyStartMonth: number):
     return ok(periodStarting("quarter", fyFirstMonth + (Number(m[2]) - 1) * 3, fyStartMonth, true));
   }
   if ((m = /^FY\s*(\d{4})$/i.exec(t))) {
-    return ok(periodStarting("fiscal_year", (Number(m[1]) - (fyStartMonth === 1 ? 0 : 1)) * 12 + fyStartMonth - 1, fyStartMonth, true));
+    return ok(
+      periodStarting(
+        "fiscal_year",
+        (Number(m[1]) - (fyStartMonth === 1 ? 0 : 1)) * 12 + fyStartMonth - 1,
+        fyStartMonth,
+        true,
+      ),
+    );
   }
   if ((m = /^(\d{4})-(\d{2})$/.exec(t)) && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
     return ok(periodStarting("month", Number(m[1]) * 12 + Number(m[2]) - 1, fyStartMonth, false));

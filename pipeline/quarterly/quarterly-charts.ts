@@ -16,15 +16,38 @@ export function trendsSpec(r: QuarterlyResults): TopLevelSpec {
       .filter((f) => f.status === "shown" && f.value !== null)
       .map((f) => {
         const k = PERCENT_KEYS(f.key) ? 100 : 1;
-        return { period: t.period, figure: r.cohorts.find((c) => c.key === f.key)!.short, value: f.value! * k, lo: (f.ci_low ?? f.value!) * k, hi: (f.ci_high ?? f.value!) * k };
+        return {
+          period: t.period,
+          figure: r.cohorts.find((c) => c.key === f.key)!.short,
+          value: f.value! * k,
+          lo: (f.ci_low ?? f.value!) * k,
+          hi: (f.ci_high ?? f.value!) * k,
+        };
       }),
   );
   const figures = r.cohorts.map((c) => c.short);
-  const x = { field: "period", type: "ordinal" as const, sort: order, scale: { domain: order }, title: null, axis: { labelAngle: -45, labelFontSize: 10 } };
+  const x = {
+    field: "period",
+    type: "ordinal" as const,
+    sort: order,
+    scale: { domain: order },
+    title: null,
+    axis: { labelAngle: -45, labelFontSize: 10 },
+  };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Trends", subtitle: "Each figure per period with its 95% CI; a missing point is withheld (small cell) or not yet observable" },
-    config: { font: "Liberation Sans, Arial, Helvetica, sans-serif", padding: 8, view: { stroke: "#d0d0d0" }, axis: { labelFontSize: 10, titleFontSize: 11, gridColor: "#eeeeee" }, header: { labelFontSize: 11, labelLimit: 220 } },
+    title: {
+      text: "Trends",
+      subtitle:
+        "Each figure per period with its 95% CI; a missing point is withheld (small cell) or not yet observable",
+    },
+    config: {
+      font: "Liberation Sans, Arial, Helvetica, sans-serif",
+      padding: 8,
+      view: { stroke: "#d0d0d0" },
+      axis: { labelFontSize: 10, titleFontSize: 11, gridColor: "#eeeeee" },
+      header: { labelFontSize: 11, labelLimit: 220 },
+    },
     data: { values: rows },
     facet: { field: "figure", type: "nominal", sort: figures, title: null, header: { labelFontWeight: "bold" } },
     columns: 3,
@@ -32,8 +55,18 @@ export function trendsSpec(r: QuarterlyResults): TopLevelSpec {
       width: 190,
       height: 110,
       layer: [
-        { mark: { type: "rule", color: "#8fb3d9", strokeWidth: 2 }, encoding: { x, y: { field: "lo", type: "quantitative", scale: { zero: false }, title: null }, y2: { field: "hi" } } },
-        { mark: { type: "line", color: "#1f4e79", point: { filled: true, size: 30 } }, encoding: { x, y: { field: "value", type: "quantitative" } } },
+        {
+          mark: { type: "rule", color: "#8fb3d9", strokeWidth: 2 },
+          encoding: {
+            x,
+            y: { field: "lo", type: "quantitative", scale: { zero: false }, title: null },
+            y2: { field: "hi" },
+          },
+        },
+        {
+          mark: { type: "line", color: "#1f4e79", point: { filled: true, size: 30 } },
+          encoding: { x, y: { field: "value", type: "quantitative" } },
+        },
       ],
     },
     resolve: { scale: { y: "independent" } },
@@ -44,20 +77,62 @@ export function trendsSpec(r: QuarterlyResults): TopLevelSpec {
 export function pChartSpec(r: QuarterlyResults): TopLevelSpec {
   const flagged = new Set(r.p_chart.signals.flatMap((s) => s.periods));
   const order = r.p_chart.points.map((p) => p.period);
-  const rows = r.p_chart.points.filter((p) => !p.withheld).map((p) => ({ ...p, signal: flagged.has(p.period) ? "special cause" : "common cause" }));
-  const x = { field: "period", type: "ordinal" as const, sort: order, scale: { domain: order }, title: "Period of discharge", axis: { labelAngle: 0 } };
-  const y = (field: string, title: string | null = null) => ({ field, type: "quantitative" as const, title, axis: { format: ".0%" } });
+  const rows = r.p_chart.points
+    .filter((p) => !p.withheld)
+    .map((p) => ({ ...p, signal: flagged.has(p.period) ? "special cause" : "common cause" }));
+  const x = {
+    field: "period",
+    type: "ordinal" as const,
+    sort: order,
+    scale: { domain: order },
+    title: "Period of discharge",
+    axis: { labelAngle: 0 },
+  };
+  const y = (field: string, title: string | null = null) => ({
+    field,
+    type: "quantitative" as const,
+    title,
+    axis: { format: ".0%" },
+  });
   return {
-    ...chartFrame("Dropout among discharges: p-chart", `Center line ${r.p_chart.center === null ? "—" : (100 * r.p_chart.center).toFixed(1) + "%"}; 3-sigma limits from each period's number of discharges`, 620, 260),
+    ...chartFrame(
+      "Dropout among discharges: p-chart",
+      `Center line ${r.p_chart.center === null ? "—" : (100 * r.p_chart.center).toFixed(1) + "%"}; 3-sigma limits from each period's number of discharges`,
+      620,
+      260,
+    ),
     data: { values: rows },
     layer: [
-      { mark: { type: "line", interpolate: "step", color: "#999999", strokeDash: [5, 3] }, encoding: { x, y: y("upper") } },
-      { mark: { type: "line", interpolate: "step", color: "#999999", strokeDash: [5, 3] }, encoding: { x, y: y("lower") } },
-      ...(r.p_chart.center === null ? [] : [{ mark: { type: "rule" as const, color: "#555555" }, encoding: { y: { datum: r.p_chart.center, type: "quantitative" as const } } }]),
+      {
+        mark: { type: "line", interpolate: "step", color: "#999999", strokeDash: [5, 3] },
+        encoding: { x, y: y("upper") },
+      },
+      {
+        mark: { type: "line", interpolate: "step", color: "#999999", strokeDash: [5, 3] },
+        encoding: { x, y: y("lower") },
+      },
+      ...(r.p_chart.center === null
+        ? []
+        : [
+            {
+              mark: { type: "rule" as const, color: "#555555" },
+              encoding: { y: { datum: r.p_chart.center, type: "quantitative" as const } },
+            },
+          ]),
       { mark: { type: "line", color: "#1f4e79" }, encoding: { x, y: y("rate", "Dropout rate") } },
       {
         mark: { type: "point", filled: true, size: 70 },
-        encoding: { x, y: y("rate"), color: { field: "signal", type: "nominal", title: null, scale: { domain: ["common cause", "special cause"], range: ["#1f4e79", "#d55e00"] }, legend: { orient: "bottom" } } },
+        encoding: {
+          x,
+          y: y("rate"),
+          color: {
+            field: "signal",
+            type: "nominal",
+            title: null,
+            scale: { domain: ["common cause", "special cause"], range: ["#1f4e79", "#d55e00"] },
+            legend: { orient: "bottom" },
+          },
+        },
       },
     ],
   } as TopLevelSpec;
@@ -74,9 +149,19 @@ export function funnelSpec(r: QuarterlyResults): TopLevelSpec | null {
     { n: l.n, v: l.lower998, line: "99.8% limits", side: "lower" },
     { n: l.n, v: l.upper998, line: "99.8% limits", side: "upper" },
   ]);
-  const xN = { field: "n", type: "quantitative" as const, title: "Discharges in the 12 months", scale: { zero: false } };
+  const xN = {
+    field: "n",
+    type: "quantitative" as const,
+    title: "Discharges in the 12 months",
+    scale: { zero: false },
+  };
   return {
-    ...chartFrame("Sites: dropout rate against discharges (funnel plot)", `${f.window.start} to ${f.window.end}; program rate ${(100 * f.target).toFixed(1)}%, limits exact binomial (Spiegelhalter 2005)`, 560, 300),
+    ...chartFrame(
+      "Sites: dropout rate against discharges (funnel plot)",
+      `${f.window.start} to ${f.window.end}; program rate ${(100 * f.target).toFixed(1)}%, limits exact binomial (Spiegelhalter 2005)`,
+      560,
+      300,
+    ),
     layer: [
       {
         data: { values: lines },
@@ -85,18 +170,57 @@ export function funnelSpec(r: QuarterlyResults): TopLevelSpec | null {
           x: xN,
           y: { field: "v", type: "quantitative", title: "Dropout rate", axis: { format: ".0%" } },
           detail: { field: "side" },
-          strokeDash: { field: "line", type: "nominal", title: null, scale: { domain: ["95% limits", "99.8% limits"], range: [[5, 3], [1, 0]] }, legend: { orient: "bottom" } },
+          strokeDash: {
+            field: "line",
+            type: "nominal",
+            title: null,
+            scale: {
+              domain: ["95% limits", "99.8% limits"],
+              range: [
+                [5, 3],
+                [1, 0],
+              ],
+            },
+            legend: { orient: "bottom" },
+          },
           color: { value: "#888888" },
         },
       },
-      { data: { values: [{}] }, mark: { type: "rule", color: "#555555" }, encoding: { y: { datum: f.target, type: "quantitative" } } },
+      {
+        data: { values: [{}] },
+        mark: { type: "rule", color: "#555555" },
+        encoding: { y: { datum: f.target, type: "quantitative" } },
+      },
       {
         // Labels alternate above and below their points (ordered by discharges) so that neighbours do not overlap.
-        data: { values: [...points].sort((a, b) => a.discharges! - b.discharges!).map((p, i) => ({ n: p.discharges, rate: p.rate, group: p.group, above: i % 2 === 0 })) },
+        data: {
+          values: [...points]
+            .sort((a, b) => a.discharges! - b.discharges!)
+            .map((p, i) => ({ n: p.discharges, rate: p.rate, group: p.group, above: i % 2 === 0 })),
+        },
         layer: [
-          { mark: { type: "point", filled: true, size: 80, color: "#1f4e79" }, encoding: { x: { field: "n", type: "quantitative" }, y: { field: "rate", type: "quantitative" } } },
-          { transform: [{ filter: "datum.above" }], mark: { type: "text", dy: -12, fontSize: 12 }, encoding: { x: { field: "n", type: "quantitative" }, y: { field: "rate", type: "quantitative" }, text: { field: "group" } } },
-          { transform: [{ filter: "!datum.above" }], mark: { type: "text", dy: 14, fontSize: 12 }, encoding: { x: { field: "n", type: "quantitative" }, y: { field: "rate", type: "quantitative" }, text: { field: "group" } } },
+          {
+            mark: { type: "point", filled: true, size: 80, color: "#1f4e79" },
+            encoding: { x: { field: "n", type: "quantitative" }, y: { field: "rate", type: "quantitative" } },
+          },
+          {
+            transform: [{ filter: "datum.above" }],
+            mark: { type: "text", dy: -12, fontSize: 12 },
+            encoding: {
+              x: { field: "n", type: "quantitative" },
+              y: { field: "rate", type: "quantitative" },
+              text: { field: "group" },
+            },
+          },
+          {
+            transform: [{ filter: "!datum.above" }],
+            mark: { type: "text", dy: 14, fontSize: 12 },
+            encoding: {
+              x: { field: "n", type: "quantitative" },
+              y: { field: "rate", type: "quantitative" },
+              text: { field: "group" },
+            },
+          },
         ],
       },
     ],
@@ -111,5 +235,9 @@ export interface QuarterlyCharts {
 
 export async function renderQuarterlyCharts(r: QuarterlyResults): Promise<QuarterlyCharts> {
   const funnel = funnelSpec(r);
-  return { trends: await renderSvg(trendsSpec(r)), pChart: await renderSvg(pChartSpec(r)), funnel: funnel ? await renderSvg(funnel) : null };
+  return {
+    trends: await renderSvg(trendsSpec(r)),
+    pChart: await renderSvg(pChartSpec(r)),
+    funnel: funnel ? await renderSvg(funnel) : null,
+  };
 }

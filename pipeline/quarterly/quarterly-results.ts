@@ -10,7 +10,8 @@ export const QUARTERLY_SCHEMA_VERSION = "1.0.0";
 
 export type Cohort = "admitted" | "active" | "discharged";
 
-export type FigureKey = "admissions" | "active" | "early_alliance" | "lowest_tier" | "dropout" | `retention_${number}` | "correlation";
+export type FigureKey =
+  "admissions" | "active" | "early_alliance" | "lowest_tier" | "dropout" | `retention_${number}` | "correlation";
 
 export interface FigureValue {
   key: FigureKey;
@@ -54,7 +55,15 @@ export interface Change {
 export interface PChartResults {
   /** Center line: dropouts ÷ discharges over the periods shown (withheld periods left out of it). */
   center: number | null;
-  points: { period: string; discharges: number | null; dropouts: number | null; rate: number | null; lower: number | null; upper: number | null; withheld: boolean }[];
+  points: {
+    period: string;
+    discharges: number | null;
+    dropouts: number | null;
+    rate: number | null;
+    lower: number | null;
+    upper: number | null;
+    withheld: boolean;
+  }[];
   signals: { rule: string; text: string; periods: string[] }[];
   rules: string[];
 }
@@ -64,7 +73,14 @@ export interface FunnelResults {
   window: { start: string; end: string };
   /** The program's dropout rate over the window: the funnel's centre. */
   target: number | null;
-  points: { group: string; discharges: number | null; dropouts: number | null; rate: number | null; outside: "99.8%" | "95%" | null; withheld: boolean }[];
+  points: {
+    group: string;
+    discharges: number | null;
+    dropouts: number | null;
+    rate: number | null;
+    outside: "99.8%" | "95%" | null;
+    withheld: boolean;
+  }[];
   limits: { n: number; lower95: number; upper95: number; lower998: number; upper998: number }[];
 }
 

@@ -34,7 +34,12 @@ function showInterval(f: { key: string; ci_low: number | null; ci_high: number |
   return `[${showValue(f.key, f.ci_low)}, ${showValue(f.key, f.ci_high)}]`;
 }
 
-const STATUS_TEXT = { withheld: "withheld (small cell)", not_yet_observable: "not yet observable", not_estimable: "not estimable", shown: "" };
+const STATUS_TEXT = {
+  withheld: "withheld (small cell)",
+  not_yet_observable: "not yet observable",
+  not_estimable: "not estimable",
+  shown: "",
+};
 
 function showFigure(f: FigureValue): string {
   return f.status === "shown" ? showValue(f.key, f.value) : STATUS_TEXT[f.status];
@@ -44,7 +49,13 @@ function showFigure(f: FigureValue): string {
 function showDifference(c: Change): string {
   if (c.difference === null) return "";
   const d = c.difference;
-  const size = isShare(c.key) ? `${Math.abs(100 * d).toFixed(1)} percentage points` : c.key === "correlation" ? noLeadingZero(Math.abs(d)) : c.key === "admissions" || c.key === "active" ? String(Math.abs(d)) : Math.abs(d).toFixed(1);
+  const size = isShare(c.key)
+    ? `${Math.abs(100 * d).toFixed(1)} percentage points`
+    : c.key === "correlation"
+      ? noLeadingZero(Math.abs(d))
+      : c.key === "admissions" || c.key === "active"
+        ? String(Math.abs(d))
+        : Math.abs(d).toFixed(1);
   return d === 0 ? "no change" : `${d > 0 ? "up" : "down"} ${size}`;
 }
 
@@ -56,13 +67,22 @@ function changeVerdict(c: Change): string {
 
 function changeInterval(c: Change): string {
   if (c.ci_low === null || c.ci_high === null) return "";
-  const unit = isShare(c.key) ? (v: number) => `${(100 * v).toFixed(1)}` : c.key === "correlation" ? (v: number) => noLeadingZero(v) : (v: number) => v.toFixed(1);
+  const unit = isShare(c.key)
+    ? (v: number) => `${(100 * v).toFixed(1)}`
+    : c.key === "correlation"
+      ? (v: number) => noLeadingZero(v)
+      : (v: number) => v.toFixed(1);
   return `[${unit(c.ci_low)}, ${unit(c.ci_high)}]${isShare(c.key) ? " points" : ""}`;
 }
 
 const KEY_FIGURES = ["admissions", "dropout", "early_alliance", "lowest_tier", "retention_90"];
 
-export function buildQuarterlyView(r: QuarterlyResults, charts: QuarterlyCharts, branding: QuarterlyBranding, generatedAt: string) {
+export function buildQuarterlyView(
+  r: QuarterlyResults,
+  charts: QuarterlyCharts,
+  branding: QuarterlyBranding,
+  generatedAt: string,
+) {
   const current = r.trends[r.trends.length - 1]!;
   const fig = (key: string) => current.figures.find((f) => f.key === key);
   const prevChange = (key: string) => r.changes.find((c) => c.key === key && c.against === "previous");
@@ -89,14 +109,31 @@ export function buildQuarterlyView(r: QuarterlyResults, charts: QuarterlyCharts,
   const ea = fig("early_alliance");
   const where = r.group.value === null ? "the program" : r.group.label;
   if (adm?.status === "shown") {
-    const lowPart = low?.status === "shown" ? `; of the ${low.n} with an alliance rating, ${low.numerator} (${showValue("lowest_tier", low.value)}) began in the lowest alliance tier` : low?.status === "withheld" ? "; how many began in the lowest alliance tier is withheld (small numbers)" : "";
-    sentences.push(`${where[0]!.toUpperCase()}${where.slice(1)} admitted ${adm.value} clients in ${r.period.title}${lowPart}.`);
+    const lowPart =
+      low?.status === "shown"
+        ? `; of the ${low.n} with an alliance rating, ${low.numerator} (${showValue("lowest_tier", low.value)}) began in the lowest alliance tier`
+        : low?.status === "withheld"
+          ? "; how many began in the lowest alliance tier is withheld (small numbers)"
+          : "";
+    sentences.push(
+      `${where[0]!.toUpperCase()}${where.slice(1)} admitted ${adm.value} clients in ${r.period.title}${lowPart}.`,
+    );
   } else sentences.push(`The number of admissions in ${r.period.title} is withheld because it is small.`);
-  if (ea?.status === "shown") sentences.push(`Their mean early alliance was ${showValue("early_alliance", ea.value)} (95% CI ${showInterval(ea)}).`);
+  if (ea?.status === "shown")
+    sentences.push(
+      `Their mean early alliance was ${showValue("early_alliance", ea.value)} (95% CI ${showInterval(ea)}).`,
+    );
   if (drop?.status === "shown") {
     const c = prevChange("dropout");
-    const since = c && c.difference !== null ? (c.supported ? ` That is ${showDifference(c)} since ${previousTitle}, a change the data support.` : ` That is ${showDifference(c)} since ${previousTitle}, within chance variation.`) : "";
-    sentences.push(`Of ${drop.n} clients discharged in the period, ${drop.numerator} (${showValue("dropout", drop.value)}) dropped out.${since}`);
+    const since =
+      c && c.difference !== null
+        ? c.supported
+          ? ` That is ${showDifference(c)} since ${previousTitle}, a change the data support.`
+          : ` That is ${showDifference(c)} since ${previousTitle}, within chance variation.`
+        : "";
+    sentences.push(
+      `Of ${drop.n} clients discharged in the period, ${drop.numerator} (${showValue("dropout", drop.value)}) dropped out.${since}`,
+    );
   } else if (drop) sentences.push(`The dropout rate among this period's discharges is ${STATUS_TEXT[drop.status]}.`);
   const signals = r.p_chart.signals;
   sentences.push(
@@ -106,15 +143,34 @@ export function buildQuarterlyView(r: QuarterlyResults, charts: QuarterlyCharts,
   );
   const outside = r.funnel?.points.filter((p) => p.outside !== null) ?? [];
   if (r.funnel && r.funnel.target !== null) {
-    sentences.push(outside.length ? `Over the last 12 months, ${joinList(outside.map((p) => `${p.group} (${showValue("dropout", p.rate)})`))} lay outside the ${joinList([...new Set(outside.map((p) => p.outside!))])} limits of the funnel plot.` : "Over the last 12 months no site's dropout rate lay outside the funnel plot's 95% limits.");
+    sentences.push(
+      outside.length
+        ? `Over the last 12 months, ${joinList(outside.map((p) => `${p.group} (${showValue("dropout", p.rate)})`))} lay outside the ${joinList([...new Set(outside.map((p) => p.outside!))])} limits of the funnel plot.`
+        : "Over the last 12 months no site's dropout rate lay outside the funnel plot's 95% limits.",
+    );
   }
 
   const quality: string[] = [];
-  const excluded = [...r.data_quality.excluded_episodes.map((e) => ({ ...e, what: "episodes" })), ...r.data_quality.excluded_sessions.map((e) => ({ ...e, what: "session records" }))];
-  for (const e of excluded) quality.push(`${e.n === null ? "Fewer than " + r.suppression.min_cell_size : e.n} ${e.what} excluded: ${e.reason}.`);
-  if (r.data_quality.admissions_without_rating !== null && r.data_quality.admissions_without_rating > 0) quality.push(`${r.data_quality.admissions_without_rating} of this period's admissions have no alliance rating yet.`);
-  for (const g of r.data_quality.groups_left_out) quality.push(`${g.group} is left out of this batch: its records have ${g.errors} validation error${g.errors === 1 ? "" : "s"} to correct.`);
-  if (r.revisions.length) quality.push(`${r.revisions.length} figure${r.revisions.length === 1 ? " has" : "s have"} been revised since the last published report (late data entry); see Revisions.`);
+  const excluded = [
+    ...r.data_quality.excluded_episodes.map((e) => ({ ...e, what: "episodes" })),
+    ...r.data_quality.excluded_sessions.map((e) => ({ ...e, what: "session records" })),
+  ];
+  for (const e of excluded)
+    quality.push(
+      `${e.n === null ? "Fewer than " + r.suppression.min_cell_size : e.n} ${e.what} excluded: ${e.reason}.`,
+    );
+  if (r.data_quality.admissions_without_rating !== null && r.data_quality.admissions_without_rating > 0)
+    quality.push(
+      `${r.data_quality.admissions_without_rating} of this period's admissions have no alliance rating yet.`,
+    );
+  for (const g of r.data_quality.groups_left_out)
+    quality.push(
+      `${g.group} is left out of this batch: its records have ${g.errors} validation error${g.errors === 1 ? "" : "s"} to correct.`,
+    );
+  if (r.revisions.length)
+    quality.push(
+      `${r.revisions.length} figure${r.revisions.length === 1 ? " has" : "s have"} been revised since the last published report (late data entry); see Revisions.`,
+    );
   if (!quality.length) quality.push("No records were excluded.");
 
   const changeRows = r.changes.map((c) => ({
@@ -137,7 +193,10 @@ export function buildQuarterlyView(r: QuarterlyResults, charts: QuarterlyCharts,
       cells: r.trends.map((t) => {
         const f = t.figures.find((x) => x.key === c.key)!;
         const revised = r.revisions.some((v) => v.period === t.period && v.key === c.key);
-        return { text: f.status === "shown" ? showValue(f.key, f.value) : f.status === "withheld" ? "s" : "…", revised };
+        return {
+          text: f.status === "shown" ? showValue(f.key, f.value) : f.status === "withheld" ? "s" : "…",
+          revised,
+        };
       }),
     })),
   };
@@ -149,7 +208,8 @@ export function buildQuarterlyView(r: QuarterlyResults, charts: QuarterlyCharts,
 
   return {
     title: `${r.program}: quarterly report`,
-    groupLabel: r.group.value === null ? "Program report" : `${r.group.by === "site" ? "Site" : r.group.by}: ${r.group.label}`,
+    groupLabel:
+      r.group.value === null ? "Program report" : `${r.group.by === "site" ? "Site" : r.group.by}: ${r.group.label}`,
     program: r.program,
     periodTitle: r.period.title,
     cutoffDate: r.cutoff_date,
@@ -163,9 +223,21 @@ export function buildQuarterlyView(r: QuarterlyResults, charts: QuarterlyCharts,
     charts,
     signals: r.p_chart.signals,
     rules: r.p_chart.rules,
-    funnelPoints: r.funnel?.points.map((p) => ({ group: p.group, discharges: p.discharges ?? "s", dropouts: p.dropouts ?? "s", rate: p.rate === null ? "—" : showValue("dropout", p.rate), outside: p.outside ?? "" })) ?? [],
+    funnelPoints:
+      r.funnel?.points.map((p) => ({
+        group: p.group,
+        discharges: p.discharges ?? "s",
+        dropouts: p.dropouts ?? "s",
+        rate: p.rate === null ? "—" : showValue("dropout", p.rate),
+        outside: p.outside ?? "",
+      })) ?? [],
     funnelWindow: r.funnel?.window ?? null,
-    revisions: r.revisions.map((v) => ({ period: v.period, label: v.label, published: showValue(v.key, v.published), now: showValue(v.key, v.now) })),
+    revisions: r.revisions.map((v) => ({
+      period: v.period,
+      label: v.label,
+      published: showValue(v.key, v.published),
+      now: showValue(v.key, v.now),
+    })),
     minCell: r.suppression.min_cell_size,
     withheld: r.suppression.cells_suppressed,
     footer: branding.footer,
@@ -179,7 +251,8 @@ export function buildQuarterlyView(r: QuarterlyResults, charts: QuarterlyCharts,
 function logoDataUri(path: string): string {
   const bytes = readFileSync(path);
   const type = logoType(bytes);
-  if (!type.ok) throw new ProblemError([problem("E_LOGO", { why: type.why }, { file: path, key: "reporting.branding.logo" })]);
+  if (!type.ok)
+    throw new ProblemError([problem("E_LOGO", { why: type.why }, { file: path, key: "reporting.branding.logo" })]);
   return `data:${type.type};base64,${bytes.toString("base64")}`;
 }
 

@@ -79,7 +79,13 @@ export function resolvePeriod(study: Study, text: string): Result<Period> {
   if (!parsed.ok) return parsed;
   const period = parsed.value;
   if (period.end > study.cutoffDate) {
-    return fail(problem("E_PERIOD_AFTER_CUTOFF", { label: period.label, end: period.end, cutoff: study.cutoffDate }, { key: "--period" }));
+    return fail(
+      problem(
+        "E_PERIOD_AFTER_CUTOFF",
+        { label: period.label, end: period.end, cutoff: study.cutoffDate },
+        { key: "--period" },
+      ),
+    );
   }
   return ok(period);
 }
@@ -92,7 +98,11 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
   const internal = options.internalDir ?? null;
-  if (internal) writeFileSync(join(internal, "README.txt"), "Internal working files of the batch. They hold row-level data: do not share this folder.\n");
+  if (internal)
+    writeFileSync(
+      join(internal, "README.txt"),
+      "Internal working files of the batch. They hold row-level data: do not share this folder.\n",
+    );
   const runAt = (options.now ?? new Date()).toISOString();
   const failed: BatchOutcome["failed"] = [];
 
@@ -125,7 +135,10 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
       exclusions: validated.value.excluded,
       groupsLeftOut: leftOut.sort((a, b) => a.group.localeCompare(b.group)),
       // A file's rows are a count of the program's records: withheld when small, as any count is.
-      provenance: withSmallRowsWithheld(await buildProvenance(db, study, ingested.value.files, runAt, ids), study.minCellSize),
+      provenance: withSmallRowsWithheld(
+        await buildProvenance(db, study, ingested.value.files, runAt, ids),
+        study.minCellSize,
+      ),
     });
   } finally {
     closeDb(db);
@@ -144,7 +157,16 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
   // A report that cannot be written stops the batch: it is published whole or not at all.
   try {
     await pool(groups, options.concurrency ?? 3, async (group) => {
-      written.push(await renderOne(batch, group, join(outDir, folders.get(group)!), readPrevious(options.previous, group, folders.get(group)!), printer, runAt));
+      written.push(
+        await renderOne(
+          batch,
+          group,
+          join(outDir, folders.get(group)!),
+          readPrevious(options.previous, group, folders.get(group)!),
+          printer,
+          runAt,
+        ),
+      );
     });
   } catch (e) {
     if (e instanceof ProblemError) return fail(...e.problems);
@@ -154,22 +176,53 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
   }
   const order = (g: string) => groups.indexOf(g);
   written.sort((a, b) => order(a.group) - order(b.group));
-  writeFileSync(join(outDir, "index.html"), renderPage("quarterly-index.hbs", indexView(batch, written, failed, runAt, folders)));
-  const dates = [study.cutoffDate, runAt.slice(0, 10), ...[...batch.periods, ...(batch.yearEarlier ? [batch.yearEarlier] : []), period].flatMap((p) => [p.start, p.end]), ...(batch.funnel ? [batch.funnel.window.start, batch.funnel.window.end] : [])];
-  const release: ReleaseRules = { kind: "quarterly", minCellSize: study.minCellSize, clientIds: ids, allowedDates: new Set(dates) };
-  return ok({ outDir, period, written, failed: failed.map((f) => ({ ...f, group: f.group || "program" })), notices, release });
+  writeFileSync(
+    join(outDir, "index.html"),
+    renderPage("quarterly-index.hbs", indexView(batch, written, failed, runAt, folders)),
+  );
+  const dates = [
+    study.cutoffDate,
+    runAt.slice(0, 10),
+    ...[...batch.periods, ...(batch.yearEarlier ? [batch.yearEarlier] : []), period].flatMap((p) => [p.start, p.end]),
+    ...(batch.funnel ? [batch.funnel.window.start, batch.funnel.window.end] : []),
+  ];
+  const release: ReleaseRules = {
+    kind: "quarterly",
+    minCellSize: study.minCellSize,
+    clientIds: ids,
+    allowedDates: new Set(dates),
+  };
+  return ok({
+    outDir,
+    period,
+    written,
+    failed: failed.map((f) => ({ ...f, group: f.group || "program" })),
+    notices,
+    release,
+  });
 }
 
 function withSmallRowsWithheld(p: Provenance, min: number): Provenance {
-  return { ...p, inputs: p.inputs.map((f) => ({ ...f, rows: f.rows !== null && isSmallCell(f.rows, min) ? null : f.rows })) };
+  return {
+    ...p,
+    inputs: p.inputs.map((f) => ({ ...f, rows: f.rows !== null && isSmallCell(f.rows, min) ? null : f.rows })),
+  };
 }
 
 /** Exact figures of every group and period, and the batch's suppression masks. */
-function batchFigures(study: Study, period: Period, episodes: DerivedEpisode[], sites: string[], rest: Pick<BatchFigures, "program" | "exclusions" | "groupsLeftOut" | "provenance">): BatchFigures {
+function batchFigures(
+  study: Study,
+  period: Period,
+  episodes: DerivedEpisode[],
+  sites: string[],
+  rest: Pick<BatchFigures, "program" | "exclusions" | "groupsLeftOut" | "provenance">,
+): BatchFigures {
   const fy = study.reporting.fiscalYearStartMonth;
   // Periods that ended before the first admission in the data are not shown as zeros: there are no data for them.
   const dataStart = episodes.reduce((min, e) => (e.admit_date < min ? e.admit_date : min), period.start);
-  const periods = trailingPeriods(period, study.reporting.trendPeriods, fy).filter((p) => p.end >= dataStart || p.label === period.label);
+  const periods = trailingPeriods(period, study.reporting.trendPeriods, fy).filter(
+    (p) => p.end >= dataStart || p.label === period.label,
+  );
   const before = yearEarlier(period, fy);
   const earlier = before.end >= dataStart ? before : null;
   const all = [...periods, ...(earlier && !periods.some((p) => p.label === earlier.label) ? [earlier] : [])];
@@ -180,11 +233,27 @@ function batchFigures(study: Study, period: Period, episodes: DerivedEpisode[], 
   const groupEpisodes = new Map<string, DerivedEpisode[]>([[PROGRAM, episodes], ...bySite]);
   const figures = new Map<string, Map<string, PeriodFigures>>();
   for (const [g, eps] of groupEpisodes) {
-    figures.set(g, new Map(all.map((p) => [p.label, periodFigures(eps, p, lowest, study.retention.days, study.cutoffDate, study.retention.confType)])));
+    figures.set(
+      g,
+      new Map(
+        all.map((p) => [
+          p.label,
+          periodFigures(eps, p, lowest, study.retention.days, study.cutoffDate, study.retention.confType),
+        ]),
+      ),
+    );
   }
-  const masks = new Map<string, Mask<PeriodColumn>>(all.map((p) => [p.label, suppressPeriod(new Map([...figures].map(([g, m]) => [g, m.get(p.label)!.counts])), study.minCellSize)]));
+  const masks = new Map<string, Mask<PeriodColumn>>(
+    all.map((p) => [
+      p.label,
+      suppressPeriod(new Map([...figures].map(([g, m]) => [g, m.get(p.label)!.counts])), study.minCellSize),
+    ]),
+  );
   // Sites are compared over the 12 months to the period's end, so that each has enough discharges.
-  const window: Period = { ...periodStarting("month", period.startMonth + period.months - 12, fy, false), end: period.end };
+  const window: Period = {
+    ...periodStarting("month", period.startMonth + period.months - 12, fy, false),
+    end: period.end,
+  };
   const funnelCounts = new Map(
     [...groupEpisodes].map(([g, eps]) => {
       const out = eps.filter((e) => inPeriod(endDate(e), window));
@@ -200,12 +269,25 @@ function batchFigures(study: Study, period: Period, episodes: DerivedEpisode[], 
     groupBy: "site",
     figures,
     masks,
-    funnel: sites.length ? { window: { start: window.start, end: window.end }, counts: funnelCounts, mask: suppressFunnel(funnelCounts, study.minCellSize) } : null,
+    funnel: sites.length
+      ? {
+          window: { start: window.start, end: window.end },
+          counts: funnelCounts,
+          mask: suppressFunnel(funnelCounts, study.minCellSize),
+        }
+      : null,
     ...rest,
   };
 }
 
-async function renderOne(batch: BatchFigures, group: string, dir: string, previous: QuarterlyResults | null, printer: Printer | null, runAt: string): Promise<ReportWritten> {
+async function renderOne(
+  batch: BatchFigures,
+  group: string,
+  dir: string,
+  previous: QuarterlyResults | null,
+  printer: Printer | null,
+  runAt: string,
+): Promise<ReportWritten> {
   for (const old of ["report.html", "report.pdf", "results.json"]) rmSync(join(dir, old), { force: true });
   mkdirSync(dir, { recursive: true });
   const results = quarterlyResults(batch, group, previous);
@@ -217,7 +299,8 @@ async function renderOne(batch: BatchFigures, group: string, dir: string, previo
   const files = ["results.json", "report.html"];
   if (printer) {
     const pdf = await printer.print(html);
-    if (pdf.blockedRequests.length) throw new Error(`the report tried to load ${pdf.blockedRequests.join(", ")}; reports must load nothing`);
+    if (pdf.blockedRequests.length)
+      throw new Error(`the report tried to load ${pdf.blockedRequests.join(", ")}; reports must load nothing`);
     writeFileSync(join(dir, "report.pdf"), pdf.bytes);
     files.push("report.pdf");
   }
@@ -233,7 +316,9 @@ function readQuarterly(path: string): { ok: true; results: QuarterlyResults } | 
     const code = (e as NodeJS.ErrnoException).code;
     return { ok: false, why: code ? `${path} cannot be read (${code})` : `${path} is not JSON` };
   }
-  return typeof parsed === "object" && parsed !== null && (parsed as { kind?: string }).kind === "quarterly" ? { ok: true, results: parsed as QuarterlyResults } : { ok: false, why: `${path} is not a quarterly report's results.json` };
+  return typeof parsed === "object" && parsed !== null && (parsed as { kind?: string }).kind === "quarterly"
+    ? { ok: true, results: parsed as QuarterlyResults }
+    : { ok: false, why: `${path} is not a quarterly report's results.json` };
 }
 
 /**
@@ -246,7 +331,11 @@ export function checkPrevious(previous: string): Problem | null {
   try {
     isFolder = statSync(previous).isDirectory();
   } catch (e) {
-    return problem("E_PREVIOUS_UNREADABLE", { why: `${previous} cannot be read (${(e as NodeJS.ErrnoException).code ?? "?"})` }, { file: previous, key: "--previous" });
+    return problem(
+      "E_PREVIOUS_UNREADABLE",
+      { why: `${previous} cannot be read (${(e as NodeJS.ErrnoException).code ?? "?"})` },
+      { file: previous, key: "--previous" },
+    );
   }
   const read = readQuarterly(isFolder ? join(previous, "program", "results.json") : previous);
   return read.ok ? null : problem("E_PREVIOUS_UNREADABLE", { why: read.why }, { file: previous, key: "--previous" });
@@ -255,22 +344,41 @@ export function checkPrevious(previous: string): Problem | null {
 /** The previous results.json for a group: --previous names the program's file, or the previous batch's folder (checked by checkPrevious). */
 function readPrevious(previous: string | null, group: string, folder: string): QuarterlyResults | null {
   if (!previous) return null;
-  const path = statSync(previous).isDirectory() ? join(previous, folder, "results.json") : group === PROGRAM ? previous : null;
+  const path = statSync(previous).isDirectory()
+    ? join(previous, folder, "results.json")
+    : group === PROGRAM
+      ? previous
+      : null;
   if (!path || !existsSync(path)) return null;
   const read = readQuarterly(path);
-  if (!read.ok) throw new ProblemError([problem("E_PREVIOUS_UNREADABLE", { why: read.why }, { file: path, key: "--previous" })]);
+  if (!read.ok)
+    throw new ProblemError([problem("E_PREVIOUS_UNREADABLE", { why: read.why }, { file: path, key: "--previous" })]);
   return read.results;
 }
 
-function indexView(batch: BatchFigures, written: ReportWritten[], failed: BatchOutcome["failed"], runAt: string, folders: Map<string, string>) {
+function indexView(
+  batch: BatchFigures,
+  written: ReportWritten[],
+  failed: BatchOutcome["failed"],
+  runAt: string,
+  folders: Map<string, string>,
+) {
   return {
     title: `${batch.program}: quarterly reports, ${batch.period.title}`,
     program: batch.program,
     periodTitle: batch.period.title,
     cutoffDate: batch.cutoff,
     generatedAt: runAt.slice(0, 10),
-    reports: written.map((w) => ({ label: w.group === PROGRAM ? "Program (all sites)" : w.label, folder: folders.get(w.group)!, pdf: w.files.includes("report.pdf") })),
-    failed: failed.map((f) => ({ group: f.group || "program", reason: f.problems[0]?.message ?? "", errors: f.problems.length })),
+    reports: written.map((w) => ({
+      label: w.group === PROGRAM ? "Program (all sites)" : w.label,
+      folder: folders.get(w.group)!,
+      pdf: w.files.includes("report.pdf"),
+    })),
+    failed: failed.map((f) => ({
+      group: f.group || "program",
+      reason: f.problems[0]?.message ?? "",
+      errors: f.problems.length,
+    })),
   };
 }
 

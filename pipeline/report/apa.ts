@@ -6,7 +6,9 @@
 
 /** Two decimals with no leading zero. @example noLeadingZero(0.2834) // => ".28" @example noLeadingZero(-0.05) // => "-.05" */
 export function noLeadingZero(value: number, digits = 2): string {
-  const text = Math.abs(value).toFixed(digits).replace(/^0(?=\.)/, "");
+  const text = Math.abs(value)
+    .toFixed(digits)
+    .replace(/^0(?=\.)/, "");
   return (value < 0 && Number(text) !== 0 ? "-" : "") + text;
 }
 
@@ -39,11 +41,21 @@ export const CORRELATION_SYMBOL = { pearson: "r", spearman: "rs", partial: "part
  * // => "r(118) = .32, 95% CI [.15, .47], p < .001"
  */
 export function apaCorrelation(
-  c: { method: "pearson" | "spearman" | "partial"; df: number; estimate: number; ci_low: number | null; ci_high: number | null; p: number },
+  c: {
+    method: "pearson" | "spearman" | "partial";
+    df: number;
+    estimate: number;
+    ci_low: number | null;
+    ci_high: number | null;
+    p: number;
+  },
   level: number,
 ): string {
   const symbol = CORRELATION_SYMBOL[c.method];
-  const ci = c.ci_low !== null && c.ci_high !== null ? `, ${Math.round(level * 100)}% CI [${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]` : "";
+  const ci =
+    c.ci_low !== null && c.ci_high !== null
+      ? `, ${Math.round(level * 100)}% CI [${noLeadingZero(c.ci_low)}, ${noLeadingZero(c.ci_high)}]`
+      : "";
   return `${symbol}(${c.df}) = ${noLeadingZero(c.estimate)}${ci}, ${formatP(c.p)}`;
 }
 
@@ -69,7 +81,10 @@ export function apaHazardRatio(hr: number, low: number, high: number, p: number)
  * @example apaCoefficient({ estimate: 0.608, se: 0.0788, df: 509.88, t: 7.72, p: 6e-14, ci_low: 0.453, ci_high: 0.763 }, 0.95)
  * // => "b = 0.61, SE = 0.08, t(509.9) = 7.72, p < .001, 95% CI [0.45, 0.76]"
  */
-export function apaCoefficient(c: { estimate: number; se: number; df: number; t: number; p: number; ci_low: number; ci_high: number }, level: number): string {
+export function apaCoefficient(
+  c: { estimate: number; se: number; df: number; t: number; p: number; ci_low: number; ci_high: number },
+  level: number,
+): string {
   const df = Number.isInteger(c.df) ? String(c.df) : c.df.toFixed(1);
   return `b = ${c.estimate.toFixed(2)}, SE = ${c.se.toFixed(2)}, t(${df}) = ${c.t.toFixed(2)}, ${formatP(c.p)}, ${Math.round(level * 100)}% CI [${c.ci_low.toFixed(2)}, ${c.ci_high.toFixed(2)}]`;
 }
@@ -82,7 +97,10 @@ export function apaCoefficient(c: { estimate: number; se: number; df: number; t:
  */
 export function apaHtml(text: string): string {
   return escapeHtml(text)
-    .replace(/^(partial )?r(s?)\(/, (_m, partial: string | undefined, s: string) => `${partial ?? ""}<i>r</i>${s ? "<sub>s</sub>" : ""}(`)
+    .replace(
+      /^(partial )?r(s?)\(/,
+      (_m, partial: string | undefined, s: string) => `${partial ?? ""}<i>r</i>${s ? "<sub>s</sub>" : ""}(`,
+    )
     .replace(/^χ²/, "<i>χ</i>²")
     .replace(/^HR\b/, "<i>HR</i>")
     .replace(/^b = (.*), SE = (.*), t\(/, "<i>b</i> = $1, <i>SE</i> = $2, <i>t</i>(")
@@ -90,7 +108,8 @@ export function apaHtml(text: string): string {
     .replace(/\bp (&lt;|=)/, "<i>p</i> $1");
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
 /**
  * Items as an English list.
@@ -98,5 +117,7 @@ const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;")
  * @example joinList(["a", "b"], "or") // => "a or b"
  */
 export function joinList(items: readonly string[], conjunction = "and"): string {
-  return items.length <= 2 ? items.join(` ${conjunction} `) : `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
+  return items.length <= 2
+    ? items.join(` ${conjunction} `)
+    : `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
 }

@@ -17,7 +17,13 @@ const BASE_CONFIG = {
 
 /** What every chart of the report shares: schema, title block, size and styling. */
 export function chartFrame(text: string, subtitle: string, width: number, height: number) {
-  return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: { text, subtitle }, width, height, config: BASE_CONFIG };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text, subtitle },
+    width,
+    height,
+    config: BASE_CONFIG,
+  };
 }
 
 /**
@@ -38,7 +44,13 @@ function withNamedData(spec: unknown): { named: unknown; values: [string, unknow
     if (typeof node !== "object" || node === null) return node;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node)) {
-      if (k === "data" && typeof v === "object" && v !== null && Array.isArray((v as { values?: unknown }).values) && Object.keys(v).length === 1) {
+      if (
+        k === "data" &&
+        typeof v === "object" &&
+        v !== null &&
+        Array.isArray((v as { values?: unknown }).values) &&
+        Object.keys(v).length === 1
+      ) {
         const name = `inline_${values.length}`;
         values.push([name, (v as { values: unknown[] }).values]);
         out[k] = { name };
@@ -67,4 +79,3 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
     view.finalize();
   }
 }
-

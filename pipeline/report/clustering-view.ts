@@ -10,11 +10,25 @@ export interface ClusteringView {
   shown: boolean;
   textHtml: string;
   icc: { variable: string; icc: string; designEffect: string }[];
-  rows: { correlation: string; n: string; estimate: string; independent: string; clustered: string; percentile: string; bca: string; designEffect: string; effectiveN: string }[];
+  rows: {
+    correlation: string;
+    n: string;
+    estimate: string;
+    independent: string;
+    clustered: string;
+    percentile: string;
+    bca: string;
+    designEffect: string;
+    effectiveN: string;
+  }[];
   note: string;
 }
 
-const VARIABLES = { early_alliance: "Early alliance", outcome_change: "Outcome change", outcome_last: "Last outcome score" } as const;
+const VARIABLES = {
+  early_alliance: "Early alliance",
+  outcome_change: "Outcome change",
+  outcome_last: "Last outcome score",
+} as const;
 const Y = { outcome_change: "Outcome change", outcome_last: "Last outcome" } as Record<string, string>;
 const METHOD = { pearson: "r", spearman: "ρ", partial: "partial r" } as const;
 
@@ -31,7 +45,13 @@ export const hasClusterIntervals = (r: Results) => r.clustering.unit !== "none" 
 export const clusteredCi = (row: ClusterCorrelationRow | undefined) => (row ? ciText(row.ci_low, row.ci_high) : "—");
 
 /** The cluster-aware row of a correlation shown elsewhere in the report. */
-export function clusterRow(r: Results, family: ClusterCorrelationRow["family"], x: string, y: string, method: ClusterCorrelationRow["method"]): ClusterCorrelationRow | undefined {
+export function clusterRow(
+  r: Results,
+  family: ClusterCorrelationRow["family"],
+  x: string,
+  y: string,
+  method: ClusterCorrelationRow["method"],
+): ClusterCorrelationRow | undefined {
   return r.clustering.correlations.find((c) => c.family === family && c.x === x && c.y === y && c.method === method);
 }
 
@@ -40,20 +60,32 @@ export function buildClusteringView(r: Results, show: (n: number | null) => stri
   const unit = unitPlural(c.unit);
   const one = unit === "sites" ? "site" : "therapist";
   if (c.unit === "none" || c.reason) {
-    return { shown: c.unit !== "none", textHtml: c.unit === "none" ? "" : `No cluster-aware intervals: ${c.reason}.`, icc: [], rows: [], note: "" };
+    return {
+      shown: c.unit !== "none",
+      textHtml: c.unit === "none" ? "" : `No cluster-aware intervals: ${c.reason}.`,
+      icc: [],
+      rows: [],
+      note: "",
+    };
   }
   const raters = c.correlations.filter((k) => k.family === "rater_agreement");
   const independent = (row: ClusterCorrelationRow) => {
     if (row.family === "primary" || row.family === "partial") {
-      const main = row.family === "partial" ? r.partial_correlation : r.correlations.find((k) => k.y === row.y && k.method === row.method);
+      const main =
+        row.family === "partial"
+          ? r.partial_correlation
+          : r.correlations.find((k) => k.y === row.y && k.method === row.method);
       return main ? ciText(main.ci_low, main.ci_high) : "—";
     }
     const g = r.predictors.rater_agreement[raters.indexOf(row)];
     return g ? ciText(g.ci_low, g.ci_high) : "—";
   };
   const label = (row: ClusterCorrelationRow) => {
-    if (row.family === "rater_agreement") return `${r.predictors.components.find((k) => `early_${k.key}` === row.y)?.label ?? row.y} alliance, r`;
-    return row.method === "partial" ? "Last outcome given first, partial r" : `${Y[row.y] ?? row.y}, ${METHOD[row.method]}`;
+    if (row.family === "rater_agreement")
+      return `${r.predictors.components.find((k) => `early_${k.key}` === row.y)?.label ?? row.y} alliance, r`;
+    return row.method === "partial"
+      ? "Last outcome given first, partial r"
+      : `${Y[row.y] ?? row.y}, ${METHOD[row.method]}`;
   };
   const rows = c.correlations
     .filter((row) => row.family !== "secondary")
@@ -68,13 +100,19 @@ export function buildClusteringView(r: Results, show: (n: number | null) => stri
       designEffect: row.design_effect === null ? "—" : row.design_effect.toFixed(2),
       effectiveN: row.effective_n === null ? "—" : Math.round(row.effective_n).toLocaleString("en-US"),
     }));
-  const icc = c.icc_design_effects.map((d) => ({ variable: VARIABLES[d.variable], icc: d.icc === null ? "—" : noLeadingZero(d.icc, 3), designEffect: d.design_effect === null ? "—" : d.design_effect.toFixed(2) }));
+  const icc = c.icc_design_effects.map((d) => ({
+    variable: VARIABLES[d.variable],
+    icc: d.icc === null ? "—" : noLeadingZero(d.icc, 3),
+    designEffect: d.design_effect === null ? "—" : d.design_effect.toFixed(2),
+  }));
   const outcome = c.icc_design_effects.find((d) => d.variable === "outcome_change");
-  const primary = c.correlations.find((k) => k.family === "primary" && k.y === "outcome_change" && k.method === "pearson");
+  const primary = c.correlations.find(
+    (k) => k.family === "primary" && k.y === "outcome_change" && k.method === "pearson",
+  );
   const size = c.mean_cluster_size!;
   const iccSentence =
     outcome?.icc != null && outcome.design_effect !== null
-      ? `Clients share therapists: ${formatPercent(Math.max(0, outcome.icc))} of the variance in outcome change lay between therapists (ICC = ${noLeadingZero(outcome.icc, 3)}), and with ${size.toFixed(1)} episodes per therapist (size-weighted mean), a mean of outcome change carries the information of about ${(1 / outcome.design_effect * 100).toFixed(0)} independent episodes per 100 (design effect 1 + (m − 1) × ICC = ${outcome.design_effect.toFixed(2)}). `
+      ? `Clients share therapists: ${formatPercent(Math.max(0, outcome.icc))} of the variance in outcome change lay between therapists (ICC = ${noLeadingZero(outcome.icc, 3)}), and with ${size.toFixed(1)} episodes per therapist (size-weighted mean), a mean of outcome change carries the information of about ${((1 / outcome.design_effect) * 100).toFixed(0)} independent episodes per 100 (design effect 1 + (m − 1) × ICC = ${outcome.design_effect.toFixed(2)}). `
       : `Episodes were grouped in ${c.clusters} ${unit}, ${size.toFixed(1)} per ${one} on average (size-weighted). `;
   const meaning =
     primary && primary.design_effect !== null

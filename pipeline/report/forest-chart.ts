@@ -34,7 +34,10 @@ export interface ForestOptions {
 export function forestChart(rows: ForestRow[], o: ForestOptions): TopLevelSpec {
   const order = rows.map((d) => d.label);
   const values = rows.flatMap((d) => [d.lo ?? d.r, d.hi ?? d.r, d.pilo ?? d.r, d.pihi ?? d.r]);
-  const domain = [Math.min(-0.2, Math.floor(Math.min(...values) * 5) / 5), Math.max(0.6, Math.ceil(Math.max(...values) * 5) / 5)];
+  const domain = [
+    Math.min(-0.2, Math.floor(Math.min(...values) * 5) / 5),
+    Math.max(0.6, Math.ceil(Math.max(...values) * 5) / 5),
+  ];
   const y = { field: "label", type: "nominal" as const, sort: order, title: null, axis: { labelLimit: 400 } };
   const x = { field: "r", type: "quantitative" as const, title: o.xTitle, scale: { domain } };
   const kind = { field: "kind", type: "nominal" as const, legend: null };
@@ -42,10 +45,30 @@ export function forestChart(rows: ForestRow[], o: ForestOptions): TopLevelSpec {
     ...chartFrame(o.title, o.subtitle, o.width ?? 420, (o.rowHeight ?? 34) * Math.max(1, order.length)),
     data: { values: rows },
     layer: [
-      { data: { values: [{ zero: 0 }] }, mark: { type: "rule", color: "#999999", strokeDash: [4, 3] }, encoding: { x: { field: "zero", type: "quantitative" } } },
-      { transform: [{ filter: "isValid(datum.pilo)" }], mark: { type: "rule", color: "#c0504d", strokeWidth: 1, strokeDash: [2, 2] }, encoding: { y, x: { field: "pilo", type: "quantitative" }, x2: { field: "pihi" } } },
-      { transform: [{ filter: "isValid(datum.lo)" }], mark: { type: "rule", color: "#1f1f1f", strokeWidth: 1.5 }, encoding: { y, x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } },
-      { mark: { type: "point", filled: true, size: 90 }, encoding: { y, x, shape: { ...kind, scale: { domain: [...KINDS], range: SHAPES } }, color: { ...kind, scale: { domain: [...KINDS], range: COLOURS } } } },
+      {
+        data: { values: [{ zero: 0 }] },
+        mark: { type: "rule", color: "#999999", strokeDash: [4, 3] },
+        encoding: { x: { field: "zero", type: "quantitative" } },
+      },
+      {
+        transform: [{ filter: "isValid(datum.pilo)" }],
+        mark: { type: "rule", color: "#c0504d", strokeWidth: 1, strokeDash: [2, 2] },
+        encoding: { y, x: { field: "pilo", type: "quantitative" }, x2: { field: "pihi" } },
+      },
+      {
+        transform: [{ filter: "isValid(datum.lo)" }],
+        mark: { type: "rule", color: "#1f1f1f", strokeWidth: 1.5 },
+        encoding: { y, x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } },
+      },
+      {
+        mark: { type: "point", filled: true, size: 90 },
+        encoding: {
+          y,
+          x,
+          shape: { ...kind, scale: { domain: [...KINDS], range: SHAPES } },
+          color: { ...kind, scale: { domain: [...KINDS], range: COLOURS } },
+        },
+      },
     ],
   } as TopLevelSpec;
 }

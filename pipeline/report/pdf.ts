@@ -56,7 +56,10 @@ export interface Printer {
  * @param reuseTabs keep each tab, once printed, for the next print rather than closing it: a browser
  *   kept between runs (the app's) then prints without opening a tab, which took about 0.35 s a print
  */
-export async function openPrinter(browserPath: string | null = findBrowser(), options: { reuseTabs?: boolean } = {}): Promise<Result<Printer>> {
+export async function openPrinter(
+  browserPath: string | null = findBrowser(),
+  options: { reuseTabs?: boolean } = {},
+): Promise<Result<Printer>> {
   if (!browserPath) return fail(problem("W_NO_BROWSER", { hint: INSTALL_BROWSER_HINT, file: "no PDF" }));
   const profile = mkdtempSync(join(tmpdir(), ownPrefix(TEMP_PREFIXES.browser)));
   trackLeftover(profile);
@@ -67,7 +70,16 @@ export async function openPrinter(browserPath: string | null = findBrowser(), op
   let browser: Awaited<ReturnType<typeof launch>>;
   try {
     // The CLI's own signal handlers end a run (leftovers.ts); the driver's would keep it alive.
-    browser = await launch({ executablePath: browserPath, headless: true, args: CHROMIUM_ARGS, pipe: true, userDataDir: profile, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    browser = await launch({
+      executablePath: browserPath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      pipe: true,
+      userDataDir: profile,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
   } catch (e) {
     removeProfile();
     throw e;

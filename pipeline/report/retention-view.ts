@@ -6,12 +6,29 @@ import { apaHtml, formatPercent, pCell } from "./apa.ts";
 export interface RetentionView {
   riskDays: number[];
   riskRows: { tier: string; cells: string[] }[];
-  kmRows: { tier: string; episodes: string; dropouts: string; active: string; completion: string; other: string; median: string; atDays: string[] }[];
+  kmRows: {
+    tier: string;
+    episodes: string;
+    dropouts: string;
+    active: string;
+    completion: string;
+    other: string;
+    median: string;
+    atDays: string[];
+  }[];
   days: number[];
   retentionRows: { tier: string; cells: { eligible: string; rate: string }[] }[];
   shortFollowup: string;
   tests: { name: string; apaHtml: string }[];
-  hazardRows: { tier: string; reference: string; hr: string; ci: string; p: string; robustCi: string; robustP: string }[];
+  hazardRows: {
+    tier: string;
+    reference: string;
+    hr: string;
+    ci: string;
+    p: string;
+    robustCi: string;
+    robustP: string;
+  }[];
   incidenceRows: { tier: string; cause: string; cells: string[] }[];
   summaryHtml: string;
   methods: string;
@@ -22,7 +39,8 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
   const tiers = r.dropout_by_tier.map((t) => t.tier);
   const riskDays = [...new Set(ret.risk_table.map((x) => x.day))];
   const pct = (v: number | null) => (v === null ? "—" : formatPercent(v));
-  const withCi = (v: number | null, lo: number | null, hi: number | null) => (v === null ? "—" : lo === null || hi === null ? pct(v) : `${pct(v)} [${pct(lo)}, ${pct(hi)}]`);
+  const withCi = (v: number | null, lo: number | null, hi: number | null) =>
+    v === null ? "—" : lo === null || hi === null ? pct(v) : `${pct(v)} [${pct(lo)}, ${pct(hi)}]`;
   const days = (v: number | null, withheld: boolean) => (v !== null ? `${v}` : withheld ? "—" : "not reached");
   const whyNot = (key: string) => ret.not_estimable.find((x) => x.test === key)?.reason;
   const test = (name: string, key: string, t: { apa: string } | null) => {
@@ -30,13 +48,22 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
     const reason = whyNot(key);
     return reason ? [{ name, apaHtml: `not estimable: ${Handlebars.escapeExpression(reason)}` }] : [];
   };
-  const eligibleShort = ret.days.map((d) => `${d} days: ${ret.retention_at.filter((x) => x.day === d).map((x) => `${Handlebars.escapeExpression(x.tier)} ${show(x.short_followup)}`).join(", ")}`);
+  const eligibleShort = ret.days.map(
+    (d) =>
+      `${d} days: ${ret.retention_at
+        .filter((x) => x.day === d)
+        .map((x) => `${Handlebars.escapeExpression(x.tier)} ${show(x.short_followup)}`)
+        .join(", ")}`,
+  );
   return {
     riskDays,
-    riskRows: tiers.map((tier) => ({ tier, cells: riskDays.map((d) => {
-      const x = ret.risk_table.find((y) => y.tier === tier && y.day === d);
-      return x ? show(x.n_risk) : "0";
-    }) })),
+    riskRows: tiers.map((tier) => ({
+      tier,
+      cells: riskDays.map((d) => {
+        const x = ret.risk_table.find((y) => y.tier === tier && y.day === d);
+        return x ? show(x.n_risk) : "0";
+      }),
+    })),
     kmRows: ret.kaplan_meier.map((k, i) => {
       const c = ret.censoring[i]!;
       return {
@@ -46,7 +73,9 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
         active: show(c.censored_active),
         completion: show(c.censored_completion),
         other: show(c.censored_other),
-        median: k.suppressed ? "—" : `${days(k.median.estimate, k.median_withheld)} [${days(k.median.ci_low, k.median_withheld)}, ${days(k.median.ci_high, k.median_withheld)}]`,
+        median: k.suppressed
+          ? "—"
+          : `${days(k.median.estimate, k.median_withheld)} [${days(k.median.ci_low, k.median_withheld)}, ${days(k.median.ci_high, k.median_withheld)}]`,
         atDays: k.at_days.map((a) => withCi(a.surv, a.ci_low, a.ci_high)),
       };
     }),
@@ -62,10 +91,20 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
     tests: [
       ...test("Log-rank test across tiers", "logrank", ret.logrank),
       ...test("Log-rank test for trend across ordered tiers", "logrank_trend", ret.logrank_trend),
-      ...(r.clustering.unit === "none" ? [] : test(`Log-rank test allowing for clustering by ${r.clustering.unit} (robust score test)`, "logrank_robust", ret.logrank_robust)),
+      ...(r.clustering.unit === "none"
+        ? []
+        : test(
+            `Log-rank test allowing for clustering by ${r.clustering.unit} (robust score test)`,
+            "logrank_robust",
+            ret.logrank_robust,
+          )),
       ...test("Cochran–Armitage trend in dropout among closed episodes", "cochran_armitage", ret.cochran_armitage),
       ...(ret.hazard_ratios.length ? [] : test("Hazard ratios of the Cox model", "hazard_ratios", null)),
-      ...test("Proportional hazards of the Cox model (scaled Schoenfeld residuals, global)", "proportional_hazards", ret.proportional_hazards),
+      ...test(
+        "Proportional hazards of the Cox model (scaled Schoenfeld residuals, global)",
+        "proportional_hazards",
+        ret.proportional_hazards,
+      ),
     ],
     hazardRows: ret.hazard_ratios.map((h) => ({
       tier: h.tier,
@@ -90,8 +129,12 @@ function summary(r: Results): string {
   const ret = r.retention;
   const parts: string[] = [];
   const logrankWhyNot = ret.not_estimable.find((x) => x.test === "logrank")?.reason;
-  if (ret.logrank) parts.push(`Time to dropout differed across early-alliance tiers, log-rank ${apaHtml(ret.logrank.apa)}${ret.logrank_robust ? `; allowing for clients nested in ${ret.logrank_robust.clusters} ${r.clustering.unit === "site" ? "sites" : "therapists"}, ${apaHtml(ret.logrank_robust.apa)}` : ""}.`);
-  else if (logrankWhyNot) parts.push(`Retention comparisons across tiers are not estimable: ${Handlebars.escapeExpression(logrankWhyNot)}.`);
+  if (ret.logrank)
+    parts.push(
+      `Time to dropout differed across early-alliance tiers, log-rank ${apaHtml(ret.logrank.apa)}${ret.logrank_robust ? `; allowing for clients nested in ${ret.logrank_robust.clusters} ${r.clustering.unit === "site" ? "sites" : "therapists"}, ${apaHtml(ret.logrank_robust.apa)}` : ""}.`,
+    );
+  else if (logrankWhyNot)
+    parts.push(`Retention comparisons across tiers are not estimable: ${Handlebars.escapeExpression(logrankWhyNot)}.`);
   const hrs = ret.hazard_ratios.filter((h) => !h.suppressed);
   if (hrs.length) {
     parts.push(
@@ -108,7 +151,9 @@ function methods(r: Results): string {
   const s = r.settings;
   const completion = s.completion_reasons.map((c) => `“${c}”`).join(", ");
   const noShow = ret.no_show
-    ? [`Dropout also includes the no-show rule: an episode with no session for more than ${ret.no_show.days} days while open counts as a dropout on the day after its last session, whatever its recorded reason (${ret.no_show.dropouts === null ? "a withheld number of" : ret.no_show.dropouts} episode(s) counted this way).`]
+    ? [
+        `Dropout also includes the no-show rule: an episode with no session for more than ${ret.no_show.days} days while open counts as a dropout on the day after its last session, whatever its recorded reason (${ret.no_show.dropouts === null ? "a withheld number of" : ret.no_show.dropouts} episode(s) counted this way).`,
+      ]
     : [];
   return [
     ...noShow,

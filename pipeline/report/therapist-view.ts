@@ -14,7 +14,11 @@ export interface TherapistView {
   fitted: boolean;
 }
 
-const VARIABLE_LABELS = { early_alliance: "Early alliance", outcome_change: "Outcome change", outcome_last: "Last outcome score" } as const;
+const VARIABLE_LABELS = {
+  early_alliance: "Early alliance",
+  outcome_change: "Outcome change",
+  outcome_last: "Last outcome score",
+} as const;
 const TERM_LABELS: Record<string, string> = {
   "(Intercept)": "Intercept",
   alliance_within: "Alliance, within therapist (client − therapist mean)",
@@ -54,9 +58,13 @@ export function buildTherapistView(r: Results, show: (n: number | null) => strin
 function therapistText(r: Results): string {
   const t = r.therapists;
   const alliance = t.icc.find((i) => i.variable === "early_alliance");
-  const share = alliance?.icc != null ? `${(100 * alliance.icc).toFixed(1)}% of the variance in early alliance lay between therapists (ICC = ${noLeadingZero(alliance.icc, 2)}, ${alliance.therapists} therapists). ` : "";
+  const share =
+    alliance?.icc != null
+      ? `${(100 * alliance.icc).toFixed(1)}% of the variance in early alliance lay between therapists (ICC = ${noLeadingZero(alliance.icc, 2)}, ${alliance.therapists} therapists). `
+      : "";
   const m = t.model;
-  if (!m) return `${share}The within/between-therapist model was not fitted: ${Handlebars.escapeExpression(t.reason ?? "not estimable")}.`;
+  if (!m)
+    return `${share}The within/between-therapist model was not fitted: ${Handlebars.escapeExpression(t.reason ?? "not estimable")}.`;
   const coef = (name: string) => m.coefficients.find((c) => c.name === name)!;
   const within = coef("alliance_within");
   const between = coef("alliance_between");
@@ -73,7 +81,9 @@ function therapistText(r: Results): string {
     `a client whose early alliance was one point above their therapist's mean had a last outcome ${Math.abs(within.estimate).toFixed(2)} points ${within.estimate >= 0 ? "higher" : "lower"}, ${apaHtml(within.apa)}; ` +
     `between therapists, one point more in mean alliance went with ${Math.abs(between.estimate).toFixed(2)} points ${between.estimate >= 0 ? "higher" : "lower"}, ${apaHtml(between.apa)}. ` +
     `The difference (between − within) was ${apaHtml(c.apa)}. ${verdict}` +
-    (m.singular ? " The therapist variance was estimated at zero (a boundary fit), so the model reduces to ordinary regression." : "") +
+    (m.singular
+      ? " The therapist variance was estimated at zero (a boundary fit), so the model reduces to ordinary regression."
+      : "") +
     ` Therapist variance of the last outcome after adjustment: ${m.var_therapist.toFixed(2)}; residual: ${m.var_residual.toFixed(2)}.`
   );
 }

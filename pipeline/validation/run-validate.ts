@@ -42,7 +42,11 @@ export interface ValidationReport {
   findings: Finding[];
 }
 
-export async function runValidate(study: Study, outDir: string, now = new Date()): Promise<Result<{ report: ValidationReport; files: string[]; release: ReleaseRules }>> {
+export async function runValidate(
+  study: Study,
+  outDir: string,
+  now = new Date(),
+): Promise<Result<{ report: ValidationReport; files: string[]; release: ReleaseRules }>> {
   const db = await openDb();
   let report: ValidationReport;
   let ids: ClientIds = NO_CLIENT_IDS;
@@ -56,13 +60,22 @@ export async function runValidate(study: Study, outDir: string, now = new Date()
       report = { ...base, files: [], rules, totals: totals(rules), findings };
     } else {
       ids = await readClientIds(db);
-      const { counts, findings } = await checkRules(db, study, ingested.value, { maxListed: VALIDATE_MAX_LISTED, listAll: true });
+      const { counts, findings } = await checkRules(db, study, ingested.value, {
+        maxListed: VALIDATE_MAX_LISTED,
+        listAll: true,
+      });
       const merged: RuleSummary[] = studyRules(study).map((r) => {
         const column = ruleColumn(study, r);
         const n = counts.find((c) => c.code === r.code && c.table === r.table && c.column === column)?.n ?? 0;
         return { code: r.code, severity: r.severity, file: basename(study.files[r.table]), column, n };
       });
-      const files = ingested.value.files.map((f) => ({ role: f.role, file: basename(f.path), format: f.format, rows: f.rows, dropped_columns: f.dropped_columns }));
+      const files = ingested.value.files.map((f) => ({
+        role: f.role,
+        file: basename(f.path),
+        format: f.format,
+        rows: f.rows,
+        dropped_columns: f.dropped_columns,
+      }));
       report = { ...base, files, rules: merged, totals: totals(merged), findings };
     }
   } finally {
@@ -72,7 +85,12 @@ export async function runValidate(study: Study, outDir: string, now = new Date()
   writeJson(join(outDir, "validation.json"), report);
   writeFileSync(join(outDir, "validation.html"), renderPage("validation.hbs", htmlView(report)));
   // Findings point at rows: the check makes sure no client id or person's date slipped into one.
-  const release: ReleaseRules = { kind: "validation", minCellSize: study.minCellSize, clientIds: ids, allowedDates: new Set([study.cutoffDate, now.toISOString().slice(0, 10)]) };
+  const release: ReleaseRules = {
+    kind: "validation",
+    minCellSize: study.minCellSize,
+    clientIds: ids,
+    allowedDates: new Set([study.cutoffDate, now.toISOString().slice(0, 10)]),
+  };
   return ok({ report, files: ["validation.json", "validation.html"], release });
 }
 
@@ -80,7 +98,13 @@ function summarise(findings: Finding[]): RuleSummary[] {
   const by = new Map<string, RuleSummary>();
   for (const f of findings) {
     const k = `${f.code}|${f.where?.file}|${f.where?.column}`;
-    const r = by.get(k) ?? { code: f.code, severity: f.severity, file: f.where?.file ?? "", column: f.where?.column ?? "", n: 0 };
+    const r = by.get(k) ?? {
+      code: f.code,
+      severity: f.severity,
+      file: f.where?.file ?? "",
+      column: f.where?.column ?? "",
+      n: 0,
+    };
     r.n++;
     by.set(k, r);
   }
@@ -108,13 +132,21 @@ function htmlView(r: ValidationReport) {
     runAt: r.run_at,
     files: r.files.map((f) => ({ ...f, rows: count(f.rows) })),
     totals: { error: count(r.totals.error), warning: count(r.totals.warning), note: count(r.totals.note) },
-    verdict: r.totals.error > 0 ? `${r.totals.error} error(s): \`alliance run\` will stop until they are fixed.` : "No errors: `alliance run` will go ahead, leaving out and counting the records that warnings name.",
+    verdict:
+      r.totals.error > 0
+        ? `${r.totals.error} error(s): \`alliance run\` will stop until they are fixed.`
+        : "No errors: `alliance run` will go ahead, leaving out and counting the records that warnings name.",
     rules: r.rules.map((x) => ({ ...x, n: count(x.n), none: x.n === 0 })),
     groups: [...groups.entries()].map(([code, list]) => ({
       code,
       severity: list[0]!.severity,
       fix: list[0]!.fix ?? "",
-      shown: list.slice(0, HTML_MAX_LISTED).map((f) => ({ file: f.where?.file ?? "", row: f.where?.row ?? "", column: f.where?.column ?? "", message: f.message })),
+      shown: list.slice(0, HTML_MAX_LISTED).map((f) => ({
+        file: f.where?.file ?? "",
+        row: f.where?.row ?? "",
+        column: f.where?.column ?? "",
+        message: f.message,
+      })),
       more: list.length > HTML_MAX_LISTED ? count(list.length - HTML_MAX_LISTED) : null,
     })),
   };

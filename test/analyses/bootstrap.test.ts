@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapCorrelation, bootstrapCorrelations, bootstrapInterval, bootstrapReplicates, normInter } from "../../analyses/bootstrap-correlation.ts";
+import {
+  bootstrapCorrelation,
+  bootstrapCorrelations,
+  bootstrapInterval,
+  bootstrapReplicates,
+  normInter,
+} from "../../analyses/bootstrap-correlation.ts";
 import { MPG, WT } from "./mtcars.ts";
 
 // Expected values: test/reference/bootstrap-reference.out (R boot 1.3-28: boot(), empinf(type = "jack"),
@@ -35,7 +41,16 @@ describe("bootstrapCorrelations (several pairs from one set of resamples)", () =
   const HP = MPG.map((m, i) => 300 - 6 * m + 20 * WT[i]! + (i % 5)); // a third variable on the same cars
 
   it("gives each pair exactly the interval bootstrapCorrelation gives it alone with the same seed", () => {
-    const together = bootstrapCorrelations([WT, MPG, HP], [[0, 1], [2, 1], [0, 2]], 500, 9);
+    const together = bootstrapCorrelations(
+      [WT, MPG, HP],
+      [
+        [0, 1],
+        [2, 1],
+        [0, 2],
+      ],
+      500,
+      9,
+    );
     expect(together[0]).toEqual(bootstrapCorrelation(WT, MPG, 500, 9));
     expect(together[1]).toEqual(bootstrapCorrelation(HP, MPG, 500, 9));
     expect(together[2]).toEqual(bootstrapCorrelation(WT, HP, 500, 9));
@@ -49,7 +64,11 @@ describe("bootstrapCorrelations (several pairs from one set of resamples)", () =
 describe("bootstrapReplicates (any range of the replicates, on its own)", () => {
   it("gives bootstrapCorrelation's intervals, to the last bit, however the replicates are cut into ranges", () => {
     const whole = bootstrapCorrelation(WT, MPG, 500, 9);
-    for (const cuts of [[0, 500], [0, 250, 500], [0, 1, 137, 499, 500]]) {
+    for (const cuts of [
+      [0, 500],
+      [0, 250, 500],
+      [0, 1, 137, 499, 500],
+    ]) {
       const ranges = cuts.slice(1).map((to, k) => bootstrapReplicates(WT, MPG, 9, cuts[k]!, to));
       expect(bootstrapInterval(WT, MPG, ranges, 500, 9)).toEqual(whole);
     }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { clusterBootstrap, clusterJackknife, partialBlock, pearsonBlock, proportionBlock } from "../../analyses/cluster-bootstrap.ts";
+import {
+  clusterBootstrap,
+  clusterJackknife,
+  partialBlock,
+  pearsonBlock,
+  proportionBlock,
+} from "../../analyses/cluster-bootstrap.ts";
 import { partialCorrelation } from "../../analyses/partial-correlation.ts";
 import { correlationCoefficient } from "../../analyses/pearson.ts";
 import { CHICK, TIME, WEIGHT } from "./chickweight.ts";
@@ -49,7 +55,12 @@ describe("cluster bootstrap of r(weight, Time) in ChickWeight, chicks as cluster
   });
 
   it("repeats exactly with the same seed, and gives each statistic the same interval alone or with others", () => {
-    const other = pearsonBlock(TIME, WEIGHT.map((w) => Math.log(w)), ids, G);
+    const other = pearsonBlock(
+      TIME,
+      WEIGHT.map((w) => Math.log(w)),
+      ids,
+      G,
+    );
     const together = clusterBootstrap([block, other], 500, 9);
     expect(clusterBootstrap([block], 500, 9)[0]).toEqual(together[0]);
     expect(clusterBootstrap([other], 500, 9)[0]).toEqual(together[1]);
@@ -60,7 +71,14 @@ describe("cluster blocks", () => {
   it("with every case its own cluster, the jackknife's design effect is 1", () => {
     const x = [1, 3, 2, 5, 4, 6, 8, 7];
     const y = [2, 1, 4, 3, 6, 5, 7, 9];
-    const jack = clusterJackknife(pearsonBlock(x, y, x.map((_, i) => i), x.length))!;
+    const jack = clusterJackknife(
+      pearsonBlock(
+        x,
+        y,
+        x.map((_, i) => i),
+        x.length,
+      ),
+    )!;
     expect(jack.design_effect).toBeCloseTo(1, 12);
   });
 
@@ -74,7 +92,12 @@ describe("cluster blocks", () => {
 
   it("takes a proportion as a ratio of cluster sums, with no design effect when every cluster has the same rate", () => {
     const events = [1, 0, 1, 0, 1, 0];
-    const block = proportionBlock(events, events.map(() => 1), [0, 0, 1, 1, 2, 2], 3);
+    const block = proportionBlock(
+      events,
+      events.map(() => 1),
+      [0, 0, 1, 1, 2, 2],
+      3,
+    );
     const jack = clusterJackknife(block)!;
     expect(jack.estimate).toBe(0.5);
     expect(jack.se).toBe(0);

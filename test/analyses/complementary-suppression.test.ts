@@ -50,12 +50,18 @@ describe("complementary suppression", () => {
   });
 
   it("hides nothing when no count is small", () => {
-    const big = table([[20, 30], [40, 50]]);
+    const big = table([
+      [20, 30],
+      [40, 50],
+    ]);
     expect(complementarySuppression(big, rowsAndColumns(3, 3), 11).flat().some(Boolean)).toBe(false);
   });
 
   it("never hides a zero, which identifies no one", () => {
-    const t = table([[0, 5, 30], [20, 40, 12]]);
+    const t = table([
+      [0, 5, 30],
+      [20, 40, 12],
+    ]);
     const h = complementarySuppression(t, rowsAndColumns(t.length, t[0]!.length), 11);
     expect(h[0]![1]).toBe(false);
     expect(recoverable(t, h)).toEqual([]);

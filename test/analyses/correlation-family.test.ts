@@ -5,7 +5,10 @@ import { correlationPower, pairsNeeded, smallestDetectableR } from "../../analys
 import { MPG, WT } from "./mtcars.ts";
 
 // Expected values: test/reference/correlation-family-reference.out (R with psych and pwr).
-const HP = [110, 110, 93, 110, 175, 105, 245, 62, 95, 123, 123, 180, 180, 180, 205, 215, 230, 66, 52, 65, 97, 150, 150, 245, 175, 66, 91, 113, 264, 175, 335, 109];
+const HP = [
+  110, 110, 93, 110, 175, 105, 245, 62, 95, 123, 123, 180, 180, 180, 205, 215, 230, 66, 52, 65, 97, 150, 150, 245, 175,
+  66, 91, 113, 264, 175, 335, 109,
+];
 
 describe("partialCorrelation", () => {
   const r = partialCorrelation(WT, MPG, HP);

@@ -56,7 +56,14 @@ describe("Cox robust standard errors grouped by cluster, survival::rats by litte
   it("with every record its own cluster gives the ordinary (unclustered) sandwich, whatever the ids' order", () => {
     const ids = RATS_TIME.map((_, i) => i);
     const a = coxRobust(RATS_TIME, RATS_EVENT, x1, ids, fit1.coef, fit1.variance).se[0]!;
-    const b = coxRobust(RATS_TIME, RATS_EVENT, x1, ids.map((i) => `r${300 - i}`), fit1.coef, fit1.variance).se[0]!;
+    const b = coxRobust(
+      RATS_TIME,
+      RATS_EVENT,
+      x1,
+      ids.map((i) => `r${300 - i}`),
+      fit1.coef,
+      fit1.variance,
+    ).se[0]!;
     expect(a).toBeCloseTo(b, 12);
   });
 });

@@ -9,7 +9,10 @@ const RI = [0.187, 0.162, 0.34, 0.32, 0.27, 0, 0.175, 0.05, 0.26, 0.01, -0.09, 0
 const NI = [109, 749, 55, 107, 72, 65, 174, 326, 58, 771, 56, 91, 116, 537, 158, 65];
 
 describe("Egger's regression test on dat.molloy2014", () => {
-  const e = eggerTest(RI.map(Math.atanh), NI.map((n) => 1 / (n - 3)));
+  const e = eggerTest(
+    RI.map(Math.atanh),
+    NI.map((n) => 1 / (n - 3)),
+  );
 
   it("matches regtest(model = 'lm'): t = 1.34503, df = 14, p = .199999", () => {
     expect(e.t).toBeCloseTo(1.3450344270499277, 10);

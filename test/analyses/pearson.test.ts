@@ -47,7 +47,10 @@ describe("pairwiseCorrelation (cor(x, y, use = 'pairwise.complete.obs'))", () =>
   });
 
   it("gives the same r, to the last bit, as pearson on the complete pairs", () => {
-    const complete = pearson(WT.filter((_, i) => keep[i]), MPG.filter((_, i) => keep[i]));
+    const complete = pearson(
+      WT.filter((_, i) => keep[i]),
+      MPG.filter((_, i) => keep[i]),
+    );
     const { r, n } = pairwiseCorrelation(wt, mpg);
     expect(r).toBe(complete.estimate);
     expect(pearsonFromR(r, n)).toEqual(complete);

@@ -8,7 +8,13 @@ import { describe, expect, it } from "vitest";
 import { funnelLimits } from "../../analyses/funnel-limits.ts";
 import { pChart } from "../../analyses/p-chart.ts";
 import { specialCauses, type ChartPoint } from "../../analyses/special-causes.ts";
-import { correlationDifference, countDifference, meanDifference, proportionDifference, survivalDifference } from "../../analyses/difference-intervals.ts";
+import {
+  correlationDifference,
+  countDifference,
+  meanDifference,
+  proportionDifference,
+  survivalDifference,
+} from "../../analyses/difference-intervals.ts";
 import { kaplanMeier, survivalAt } from "../../analyses/kaplan-meier.ts";
 import { mean, sampleStandardDeviation } from "simple-statistics";
 import { AML_EVENT, AML_GROUP, AML_TIME } from "./aml.ts";
@@ -51,7 +57,8 @@ describe("p-chart", () => {
 });
 
 describe("special-cause rules (Provost & Murray 2011)", () => {
-  const at = (values: (number | null)[]): ChartPoint[] => values.map((value) => ({ value, center: 0.5, lower: 0.2, upper: 0.8 }));
+  const at = (values: (number | null)[]): ChartPoint[] =>
+    values.map((value) => ({ value, center: 0.5, lower: 0.2, upper: 0.8 }));
   const rules = (values: (number | null)[]) => specialCauses(at(values)).map((s) => `${s.rule}:${s.points.join(",")}`);
 
   it("flags a single point beyond a limit", () => {
@@ -100,7 +107,10 @@ describe("intervals for a change between two periods", () => {
 
   it("difference of means matches R's t.test (Welch)", () => {
     const { x, y } = ref.welch;
-    const d = meanDifference({ mean: mean(x), sd: sampleStandardDeviation(x), n: x.length }, { mean: mean(y), sd: sampleStandardDeviation(y), n: y.length });
+    const d = meanDifference(
+      { mean: mean(x), sd: sampleStandardDeviation(x), n: x.length },
+      { mean: mean(y), sd: sampleStandardDeviation(y), n: y.length },
+    );
     expect(d.estimate).toBeCloseTo(ref.welch.estimate, 12);
     expect(d.ci_low).toBeCloseTo(ref.welch.ci[0]!, 10);
     expect(d.ci_high).toBeCloseTo(ref.welch.ci[1]!, 10);
@@ -115,7 +125,10 @@ describe("intervals for a change between two periods", () => {
   it("difference of Kaplan–Meier survival at a day matches R's survfit Greenwood SEs (aml, week 20)", () => {
     const groups = ["Maintained", "Nonmaintained"].map((g) => {
       const idx = AML_GROUP.map((x, i) => (x === g ? i : -1)).filter((i) => i >= 0);
-      const fit = kaplanMeier(idx.map((i) => AML_TIME[i]!), idx.map((i) => AML_EVENT[i]!));
+      const fit = kaplanMeier(
+        idx.map((i) => AML_TIME[i]!),
+        idx.map((i) => AML_EVENT[i]!),
+      );
       const s = survivalAt(fit, 20);
       return { surv: s.surv, se: s.surv * s.std_err };
     });

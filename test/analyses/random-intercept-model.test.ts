@@ -50,9 +50,13 @@ describe("intercept-only model and ICC (lmer(weight ~ 1 + (1 | Chick)))", () => 
 });
 
 describe("within/between model (lmer(weight ~ time_within + time_mean + (1 | Chick)), summary() with lmerTest)", () => {
-  const fit = randomInterceptModel(WEIGHT, WEIGHT.map((_, i) => [1, within[i]!, between[i]!]), CHICK, ["(Intercept)", "time_within", "time_mean"], [
-    { name: "contextual", weights: [0, -1, 1] },
-  ]);
+  const fit = randomInterceptModel(
+    WEIGHT,
+    WEIGHT.map((_, i) => [1, within[i]!, between[i]!]),
+    CHICK,
+    ["(Intercept)", "time_within", "time_mean"],
+    [{ name: "contextual", weights: [0, -1, 1] }],
+  );
   const want: [string, number, number, number, number, number, number][] = [
     // name, Estimate, Std. Error, df, Pr(>|t|), CI low, CI high (estimate ∓ qt(.975, df)·SE)
     ["(Intercept)", -0.0524774354053, 29.144388159002, 74.8560732431, 0.998568118443, -58.11290562939, 58.0079507586],
@@ -107,7 +111,9 @@ describe("edge cases", () => {
 
   it("refuses collinear fixed effects", () => {
     const x = [1, 2, 3, 4, 5, 6].map((v) => [1, v, 2 * v]);
-    expect(() => randomInterceptModel([1, 3, 2, 5, 4, 6], x, ["a", "a", "b", "b", "c", "c"], ["1", "x", "2x"])).toThrow(/collinear/);
+    expect(() => randomInterceptModel([1, 3, 2, 5, 4, 6], x, ["a", "a", "b", "b", "c", "c"], ["1", "x", "2x"])).toThrow(
+      /collinear/,
+    );
   });
 });
 
@@ -117,10 +123,20 @@ describe("groups given as numbers", () => {
     const names = [...new Set(CHICK)];
     const number = new Map(names.map((c, k) => [c, 1000 - 7 * k]));
     const byName = interceptOnlyIcc(WEIGHT, CHICK);
-    const byNumber = interceptOnlyIcc(WEIGHT, Int32Array.from(CHICK, (c) => number.get(c)!));
+    const byNumber = interceptOnlyIcc(
+      WEIGHT,
+      Int32Array.from(CHICK, (c) => number.get(c)!),
+    );
     expect(byNumber).toEqual(byName);
     const x = WEIGHT.map((_, i) => [1, within[i]!, between[i]!]);
-    expect(randomInterceptModel(WEIGHT, x, Int32Array.from(CHICK, (c) => number.get(c)!), ["1", "w", "b"])).toEqual(randomInterceptModel(WEIGHT, x, CHICK, ["1", "w", "b"]));
+    expect(
+      randomInterceptModel(
+        WEIGHT,
+        x,
+        Int32Array.from(CHICK, (c) => number.get(c)!),
+        ["1", "w", "b"],
+      ),
+    ).toEqual(randomInterceptModel(WEIGHT, x, CHICK, ["1", "w", "b"]));
   });
 
   it("refuses a negative group number", () => {

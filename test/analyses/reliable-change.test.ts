@@ -36,6 +36,8 @@ describe("Jacobson–Truax reliable change", () => {
   });
 
   it("takes the sample SD of the pre scores (n − 1) when none is given: pre 10, 20, 30 → SD 10", () => {
-    expect(jacobsonTruax([10, 20, 30], [10, 20, 30], { reliability: 0.92, cutoff: null, higherIsBetter: true }).s_diff).toBeCloseTo(4, 12);
+    expect(
+      jacobsonTruax([10, 20, 30], [10, 20, 30], { reliability: 0.92, cutoff: null, higherIsBetter: true }).s_diff,
+    ).toBeCloseTo(4, 12);
   });
 });

@@ -52,7 +52,10 @@ describe("cellSuppressor", () => {
 describe("binnedMeans", () => {
   it("cuts sorted x into equal-count bins and averages each (hand-computed)", () => {
     const bins = binnedMeans([4, 3, 2, 1], [7, 5, 3, 1], 2);
-    expect(bins.map((b) => [b.n, b.x, b.y])).toEqual([[2, 1.5, 2], [2, 3.5, 6]]);
+    expect(bins.map((b) => [b.n, b.x, b.y])).toEqual([
+      [2, 1.5, 2],
+      [2, 3.5, 6],
+    ]);
   });
 
   it("gives the t interval of each bin's mean: mean ± qt(.975, 1)·sd/√2 = 2 ± 12.7062·1.41421/1.41421", () => {
@@ -72,10 +75,15 @@ describe("binnedMeans from ranks found elsewhere", () => {
 
   it("sorts the pairs by x, then y, as the comparator x[a] − x[b] || y[a] − y[b] does", () => {
     const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]! || ys[a]! - ys[b]!);
-    expect(sortedByRanks(xs, ys, averageRanks(xs), averageRanks(ys))).toEqual({ x: order.map((i) => xs[i]!), y: order.map((i) => ys[i]!) });
+    expect(sortedByRanks(xs, ys, averageRanks(xs), averageRanks(ys))).toEqual({
+      x: order.map((i) => xs[i]!),
+      y: order.map((i) => ys[i]!),
+    });
   });
 
   it("gives the same bins, to the last bit, as sorting the pairs itself", () => {
-    expect(binnedMeans(xs, ys, 10, 0.95, { x: averageRanks(xs), y: averageRanks(ys) })).toEqual(binnedMeans(xs, ys, 10));
+    expect(binnedMeans(xs, ys, 10, 0.95, { x: averageRanks(xs), y: averageRanks(ys) })).toEqual(
+      binnedMeans(xs, ys, 10),
+    );
   });
 });

@@ -38,18 +38,34 @@ describe("averageRanks", () => {
 
   it("is R's definition for any values: the values below, plus the mean place among the equal ones (-0 equals 0)", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double({ noNaN: true }), fc.constantFrom(-0, Infinity, -Infinity)), { maxLength: 60 }), (values) => {
-        const expected = values.map((v) => values.filter((w) => w < v).length + (values.filter((w) => w === v).length + 1) / 2);
-        expect(averageRanks(values)).toEqual(expected);
-        expect(Array.from(averageRanksTyped(Float64Array.from(values)))).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: -3, max: 3 }),
+            fc.double({ noNaN: true }),
+            fc.constantFrom(-0, Infinity, -Infinity),
+          ),
+          { maxLength: 60 },
+        ),
+        (values) => {
+          const expected = values.map(
+            (v) => values.filter((w) => w < v).length + (values.filter((w) => w === v).length + 1) / 2,
+          );
+          expect(averageRanks(values)).toEqual(expected);
+          expect(Array.from(averageRanksTyped(Float64Array.from(values)))).toEqual(expected);
+        },
+      ),
     );
   });
 
   it("gives the ranks a native sort and a count of the values below each gives, on 100,000 scores of few and of many distinct values", () => {
     let seed = 11;
     const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    for (const draw of [() => Math.round(next() * 915) / 23, () => next() * 200 - 100, () => (next() < 0.05 ? NaN : Math.round(next() * 80) - 40)]) {
+    for (const draw of [
+      () => Math.round(next() * 915) / 23,
+      () => next() * 200 - 100,
+      () => (next() < 0.05 ? NaN : Math.round(next() * 80) - 40),
+    ]) {
       const values = Float64Array.from({ length: 100_000 }, draw);
       const sorted = Float64Array.from(values).sort();
       // How many sorted values are below v (or, with `orEqual`, at most v): a binary search.
@@ -64,7 +80,9 @@ describe("averageRanks", () => {
         return lo;
       };
       // R's average rank: the values below, plus the mean place among the equal ones.
-      const expected = Array.from(values, (v) => (Number.isNaN(v) ? values.length : count(v, false) + (count(v, true) - count(v, false) + 1) / 2));
+      const expected = Array.from(values, (v) =>
+        Number.isNaN(v) ? values.length : count(v, false) + (count(v, true) - count(v, false) + 1) / 2,
+      );
       expect(Array.from(averageRanksTyped(values))).toEqual(expected);
     }
   });

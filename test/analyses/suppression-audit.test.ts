@@ -6,7 +6,12 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { determinedCells, marginConstraints, recoverableCells, suppressTable } from "../../analyses/suppression-audit.ts";
+import {
+  determinedCells,
+  marginConstraints,
+  recoverableCells,
+  suppressTable,
+} from "../../analyses/suppression-audit.ts";
 
 /** body rows + a total column, and a total row. */
 function withMargins(body: number[][]): number[][] {
@@ -17,19 +22,37 @@ const primary = (t: number[][], min = 11) => t.map((r) => r.map((n) => n > 0 && 
 
 describe("suppression audit", () => {
   it("finds a lone small cell recoverable from its row total", () => {
-    const t = withMargins([[4, 30], [25, 40]]);
+    const t = withMargins([
+      [4, 30],
+      [25, 40],
+    ]);
     expect(recoverableCells(primary(t), marginConstraints(3, 3))).toEqual([[0, 0]]);
   });
 
   it("finds a cell recoverable only through a chain of subtractions across lines", () => {
     // Hidden: (0,0), (0,1), (1,1). Column 0 gives (0,0); then row 0 gives (0,1); then column 1 gives (1,1).
-    const hidden = [[true, true, false], [false, true, false], [false, false, false]];
+    const hidden = [
+      [true, true, false],
+      [false, true, false],
+      [false, false, false],
+    ];
     expect(recoverableCells(hidden, marginConstraints(3, 3)).length).toBe(3);
   });
 
   it("finds a bridge between two hidden cycles recoverable, though every line has two hidden cells", () => {
     const hidden = Array.from({ length: 5 }, () => new Array<boolean>(5).fill(false));
-    for (const [i, j] of [[0, 0], [0, 1], [1, 0], [1, 1], [2, 2], [2, 3], [3, 2], [3, 3], [1, 2]] as const) hidden[i]![j] = true;
+    for (const [i, j] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [2, 2],
+      [2, 3],
+      [3, 2],
+      [3, 3],
+      [1, 2],
+    ] as const)
+      hidden[i]![j] = true;
     expect(recoverableCells(hidden, marginConstraints(5, 5))).toEqual([[1, 2]]);
   });
 });
@@ -51,7 +74,8 @@ describe("suppressing a sites × measures table with program totals", () => {
   });
 
   it("hides every small count", () => {
-    for (const [i, row] of t.entries()) for (const [j, n] of row.entries()) if (n > 0 && n < 11) expect(hidden[i]![j]).toBe(true);
+    for (const [i, row] of t.entries())
+      for (const [j, n] of row.entries()) if (n > 0 && n < 11) expect(hidden[i]![j]).toBe(true);
   });
 
   it("leaves no hidden count that the shown counts and totals determine", () => {
@@ -75,7 +99,10 @@ describe("suppressing a sites × measures table with program totals", () => {
  * identities restricted to the hidden cells, with partial pivoting column by column (Hundepool et al.
  * 2012, §4.3), whose unit rows are the determined cells. Random tables of identities, many sizes.
  */
-function denseDetermined(hidden: readonly boolean[], identities: readonly { parts: readonly number[]; total: number }[]): number[] {
+function denseDetermined(
+  hidden: readonly boolean[],
+  identities: readonly { parts: readonly number[]; total: number }[],
+): number[] {
   const unknowns = hidden.flatMap((h, i) => (h ? [i] : []));
   const col = new Map(unknowns.map((c, k) => [c, k]));
   const m = identities
@@ -90,7 +117,8 @@ function denseDetermined(hidden: readonly boolean[], identities: readonly { part
   let rest = m;
   for (let c = 0; c < unknowns.length && rest.length; c++) {
     let best = -1;
-    for (let r = 0; r < rest.length; r++) if (Math.abs(rest[r]![c]!) > 1e-9 && (best < 0 || Math.abs(rest[r]![c]!) > Math.abs(rest[best]![c]!))) best = r;
+    for (let r = 0; r < rest.length; r++)
+      if (Math.abs(rest[r]![c]!) > 1e-9 && (best < 0 || Math.abs(rest[r]![c]!) > Math.abs(rest[best]![c]!))) best = r;
     if (best < 0) continue;
     const p = rest[best]!;
     const s = p[c]!;
@@ -114,7 +142,13 @@ describe("determinedCells (sparse) against the textbook dense elimination", () =
         fc.integer({ min: 1, max: 40 }).chain((n) =>
           fc.record({
             hidden: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
-            identities: fc.array(fc.record({ parts: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: Math.min(n, 6) }), total: fc.integer({ min: 0, max: n - 1 }) }), { maxLength: 30 }),
+            identities: fc.array(
+              fc.record({
+                parts: fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: Math.min(n, 6) }),
+                total: fc.integer({ min: 0, max: n - 1 }),
+              }),
+              { maxLength: 30 },
+            ),
           }),
         ),
         ({ hidden, identities }) => {
@@ -131,11 +165,18 @@ describe("determinedCells (sparse) against the textbook dense elimination", () =
       const columns = 8;
       const cell = (g: number, c: number) => g * columns + c;
       const identities = [];
-      for (let g = 0; g <= groups; g++) identities.push({ parts: [cell(g, 0), cell(g, 1)], total: cell(g, 2) }, { parts: [cell(g, 4), cell(g, 5)], total: cell(g, 6) });
-      for (let c = 0; c < columns; c++) identities.push({ parts: Array.from({ length: groups }, (_, g) => cell(g, c)), total: cell(groups, c) });
+      for (let g = 0; g <= groups; g++)
+        identities.push(
+          { parts: [cell(g, 0), cell(g, 1)], total: cell(g, 2) },
+          { parts: [cell(g, 4), cell(g, 5)], total: cell(g, 6) },
+        );
+      for (let c = 0; c < columns; c++)
+        identities.push({ parts: Array.from({ length: groups }, (_, g) => cell(g, c)), total: cell(groups, c) });
       for (let seed = 1; seed <= 20; seed++) {
-        const hidden = Array.from({ length: (groups + 1) * columns }, (_, i) => ((i * 7919 + seed * 104729) % 10) < 4);
-        expect(determinedCells(hidden, identities), `${groups} groups, seed ${seed}`).toEqual(denseDetermined(hidden, identities));
+        const hidden = Array.from({ length: (groups + 1) * columns }, (_, i) => (i * 7919 + seed * 104729) % 10 < 4);
+        expect(determinedCells(hidden, identities), `${groups} groups, seed ${seed}`).toEqual(
+          denseDetermined(hidden, identities),
+        );
       }
     }
   });

@@ -40,7 +40,11 @@ describe("cochranArmitage", () => {
 });
 
 describe("coxEfron", () => {
-  const fit = coxEfron(AML_TIME, AML_EVENT, AML_GROUP.map((g) => [g === "Nonmaintained" ? 1 : 0]));
+  const fit = coxEfron(
+    AML_TIME,
+    AML_EVENT,
+    AML_GROUP.map((g) => [g === "Nonmaintained" ? 1 : 0]),
+  );
 
   it("matches coxph(Surv(time, status) ~ x, data = aml) with Efron ties: coefficient and SE", () => {
     expect(fit.coef[0]).toBeCloseTo(0.91553257501471763, 9);
@@ -83,7 +87,10 @@ describe("cumulativeIncidence", () => {
     const time = [2, 3, 3, 5, 7, 8, 9, 12];
     const cause = ["drop", "done", null, "drop", "done", "drop", null, "done"];
     const cif = cumulativeIncidence(time, cause, ["drop", "done"]);
-    const km = kaplanMeier(time, cause.map((c) => c !== null));
+    const km = kaplanMeier(
+      time,
+      cause.map((c) => c !== null),
+    );
     km.steps.forEach((s, j) => expect(cif.incidence[0]![j]! + cif.incidence[1]![j]!).toBeCloseTo(1 - s.surv, 14));
   });
 

@@ -51,7 +51,9 @@ describe("descendingOrder", () => {
 
   it("gives the comparator's order on 20,000 tied whole days, and on times it cannot pack", () => {
     const time = days(20_000, 400);
-    expect(Array.from(descendingOrder(time))).toEqual(time.map((_, i) => i).sort((a, b) => time[b]! - time[a]! || a - b));
+    expect(Array.from(descendingOrder(time))).toEqual(
+      time.map((_, i) => i).sort((a, b) => time[b]! - time[a]! || a - b),
+    );
     expect(Array.from(descendingOrder([2.5, -1, 2.5, 7.25]))).toEqual([3, 0, 2, 1]);
   });
 });

@@ -34,7 +34,10 @@ function withoutPaths(text: string) {
 }
 
 async function demoStudy(): Promise<string> {
-  const made = await uploadFiles(app, DEMO_FILES.map((path) => ({ path })));
+  const made = await uploadFiles(
+    app,
+    DEMO_FILES.map((path) => ({ path })),
+  );
   expect(made.status).toBe(201);
   const reading = await call(app, "PUT", `/api/studies/${made.body.id}/reading`, {});
   expect(reading.status).toBe(200);
@@ -43,9 +46,19 @@ async function demoStudy(): Promise<string> {
 
 describe("the app's API", () => {
   it("answers an upload with 201, each file's format, rows, columns and proposed reading", async () => {
-    const made = await uploadFiles(app, DEMO_FILES.map((path) => ({ path })));
+    const made = await uploadFiles(
+      app,
+      DEMO_FILES.map((path) => ({ path })),
+    );
     expect(made.status).toBe(201);
-    expect(made.body.files.map((f: { name: string; format: string; rows: number; reading: object }) => [f.name, f.format, f.rows, f.reading])).toEqual([
+    expect(
+      made.body.files.map((f: { name: string; format: string; rows: number; reading: object }) => [
+        f.name,
+        f.format,
+        f.rows,
+        f.reading,
+      ]),
+    ).toEqual([
       ["episodes.csv", "csv", 600, { format: "csv", delimiter: ",", encoding: "utf-8" }],
       ["sessions.csv", "csv", 4408, { format: "csv", delimiter: ",", encoding: "utf-8" }],
     ]);
@@ -53,7 +66,10 @@ describe("the app's API", () => {
   });
 
   it("proposes the config only once the reading is confirmed, and refuses a config that does not pass with 422 and its codes", async () => {
-    const made = await uploadFiles(app, DEMO_FILES.map((path) => ({ path })));
+    const made = await uploadFiles(
+      app,
+      DEMO_FILES.map((path) => ({ path })),
+    );
     expect((await call(app, "GET", `/api/studies/${made.body.id}/config`)).status).toBe(409);
     const id = await demoStudy();
     const got = await call(app, "GET", `/api/studies/${id}/config`);
@@ -63,7 +79,10 @@ describe("the app's API", () => {
     const put = await call(app, "PUT", `/api/studies/${id}/config`, broken);
     expect(put.status).toBe(422);
     expect(put.body.problems[0].code).toMatch(/^E_CONFIG/);
-    const outside = await call(app, "PUT", `/api/studies/${id}/config`, { ...got.body.config, files: { episodes: "/etc/passwd", sessions: "files/f2.csv" } });
+    const outside = await call(app, "PUT", `/api/studies/${id}/config`, {
+      ...got.body.config,
+      files: { episodes: "/etc/passwd", sessions: "files/f2.csv" },
+    });
     expect(outside.status).toBe(422);
     expect(outside.body.problems[0].where.key).toBe("files.episodes");
   });
@@ -85,26 +104,45 @@ describe("the app's API", () => {
     expect(started.status).toBe(202);
     const run = await waitForRun(app, id, started.body.run);
     expect(run.status).toBe("done");
-    expect(run.events.filter((e: { type: string }) => e.type === "end").map((e: { phase: string }) => e.phase)).toEqual(["read", "validate", "derive", "analyze", "render", "check"]);
+    expect(run.events.filter((e: { type: string }) => e.type === "end").map((e: { phase: string }) => e.phase)).toEqual(
+      ["read", "validate", "derive", "analyze", "render", "check"],
+    );
 
     const dir = tempDir("app-saved-");
     const yaml = await call(app, "GET", `/api/studies/${id}/study.yaml`);
     expect(yaml.status).toBe(200);
     writeFileSync(join(dir, "study.yaml"), yaml.body);
     for (const f of DEMO_FILES) copyFileSync(f, join(dir, f.split("/").pop()!));
-    expect(await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf", "--quiet"], quiet)).toBe(0);
+    expect(
+      await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf", "--quiet"], quiet),
+    ).toBe(0);
 
-    const fromApp = (path: string) => call(app, "GET", `/api/studies/${id}/runs/${run.id}/files/${path}`).then((r) => (typeof r.body === "string" ? r.body : JSON.stringify(r.body, null, 2) + "\n"));
-    expect(withoutPaths(await fromApp("results.json"))).toEqual(withoutPaths(readFileSync(join(dir, "out", "results.json"), "utf8")));
+    const fromApp = (path: string) =>
+      call(app, "GET", `/api/studies/${id}/runs/${run.id}/files/${path}`).then((r) =>
+        typeof r.body === "string" ? r.body : JSON.stringify(r.body, null, 2) + "\n",
+      );
+    expect(withoutPaths(await fromApp("results.json"))).toEqual(
+      withoutPaths(readFileSync(join(dir, "out", "results.json"), "utf8")),
+    );
     const tables = readdirSync(join(dir, "out", "tables")).sort();
-    expect(run.files.filter((f: string) => f.startsWith("tables/")).map((f: string) => f.slice(7)).sort()).toEqual(tables);
-    for (const t of tables) expect(await fromApp(`tables/${t}`)).toBe(readFileSync(join(dir, "out", "tables", t), "utf8"));
+    expect(
+      run.files
+        .filter((f: string) => f.startsWith("tables/"))
+        .map((f: string) => f.slice(7))
+        .sort(),
+    ).toEqual(tables);
+    for (const t of tables)
+      expect(await fromApp(`tables/${t}`)).toBe(readFileSync(join(dir, "out", "tables", t), "utf8"));
   }, 60_000);
 
   it("restores every step from a saved study.yaml added with its files", async () => {
     const id = await demoStudy();
     const config = (await call(app, "GET", `/api/studies/${id}/config`)).body.config;
-    await call(app, "PUT", `/api/studies/${id}/config`, { ...config, study: { ...config.study, title: "Restored study" }, tiers: { ...config.tiers, cut_points: [28, 35] } });
+    await call(app, "PUT", `/api/studies/${id}/config`, {
+      ...config,
+      study: { ...config.study, title: "Restored study" },
+      tiers: { ...config.tiers, cut_points: [28, 35] },
+    });
     const dir = tempDir("app-restore-");
     writeFileSync(join(dir, "study.yaml"), (await call(app, "GET", `/api/studies/${id}/study.yaml`)).body);
     const again = await uploadFiles(app, [...DEMO_FILES.map((path) => ({ path })), { path: join(dir, "study.yaml") }]);
@@ -119,7 +157,9 @@ describe("the app's API", () => {
   it("streams a run's phases as server-sent events ending in done", async () => {
     const id = await demoStudy();
     const { run } = (await call(app, "POST", `/api/studies/${id}/runs`, {})).body;
-    const res = await fetch(`http://127.0.0.1:${app.port}/api/studies/${id}/runs/${run}/events`, { headers: bearer(app) });
+    const res = await fetch(`http://127.0.0.1:${app.port}/api/studies/${id}/runs/${run}/events`, {
+      headers: bearer(app),
+    });
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const text = await res.text();
     expect(text).toMatch(/^event: begin\ndata: \{"type":"begin","phase":"read"\}/);
@@ -128,7 +168,9 @@ describe("the app's API", () => {
 
   it("serves only what a run published, and a quarterly batch through the same runs", async () => {
     const id = await demoStudy();
-    const { run } = (await call(app, "POST", `/api/studies/${id}/runs`, { kind: "quarterly", period: "latest", by: "site" })).body;
+    const { run } = (
+      await call(app, "POST", `/api/studies/${id}/runs`, { kind: "quarterly", period: "latest", by: "site" })
+    ).body;
     const done = await waitForRun(app, id, run);
     expect(done.status).toBe("done");
     expect(done.files).toContain("index.html");
@@ -143,7 +185,8 @@ describe("the app's API", () => {
     expect(doc.body.openapi).toBe("3.1.0");
     for (const [path, methods] of Object.entries(OPENAPI.paths)) {
       const url = path.replace(/\{path\}/, "*").replace(/\{(\w+)\}/g, ":$1");
-      for (const method of Object.keys(methods)) expect(app.app.hasRoute({ method: method.toUpperCase() as "GET", url }), `${method} ${path}`).toBe(true);
+      for (const method of Object.keys(methods))
+        expect(app.app.hasRoute({ method: method.toUpperCase() as "GET", url }), `${method} ${path}`).toBe(true);
     }
   });
 });

@@ -20,12 +20,16 @@ afterAll(async () => {
 });
 
 async function demoStudy(): Promise<string> {
-  const made = await uploadFiles(app, DEMO_FILES.map((path) => ({ path })));
+  const made = await uploadFiles(
+    app,
+    DEMO_FILES.map((path) => ({ path })),
+  );
   await call(app, "PUT", `/api/studies/${made.body.id}/reading`, {});
   return made.body.id;
 }
 
-const run = async (id: string) => waitForRun(app, id, (await call(app, "POST", `/api/studies/${id}/runs`, {})).body.run);
+const run = async (id: string) =>
+  waitForRun(app, id, (await call(app, "POST", `/api/studies/${id}/runs`, {})).body.run);
 
 describe("the app's engine", () => {
   it("keeps one browser between runs, and starts a new one when it has died", async () => {

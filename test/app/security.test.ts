@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 /** A raw request, with whatever Host and Origin headers a hostile page could send. */
-function raw(path: string, headers: Record<string, string>, method = "GET"): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  path: string,
+  headers: Record<string, string>,
+  method = "GET",
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port: app.port, path, method, headers }, (res) => {
       let body = "";
@@ -49,7 +53,10 @@ describe("the app's guards", () => {
   it("refuses an /api request without the token, or with a wrong one (401 E_APP_TOKEN)", async () => {
     const none = await raw("/api/openapi.json", { host: host() });
     expect([none.status, codeOf(none.body)]).toEqual([401, "E_APP_TOKEN"]);
-    const wrong = await raw("/api/openapi.json", { host: host(), authorization: `Bearer ${"0".repeat(app.token.length)}` });
+    const wrong = await raw("/api/openapi.json", {
+      host: host(),
+      authorization: `Bearer ${"0".repeat(app.token.length)}`,
+    });
     expect([wrong.status, codeOf(wrong.body)]).toEqual([401, "E_APP_TOKEN"]);
     const right = await raw("/api/openapi.json", { host: host(), authorization: `Bearer ${app.token}` });
     expect(right.status).toBe(200);
@@ -72,15 +79,29 @@ describe("the app's guards", () => {
       const r = await raw("/api/openapi.json", { host: h, authorization: `Bearer ${app.token}` });
       expect([h, r.status, codeOf(r.body)]).toEqual([h, 403, "E_APP_HOST"]);
     }
-    expect((await raw("/api/openapi.json", { host: `localhost:${app.port}`, authorization: `Bearer ${app.token}` })).status).toBe(200);
+    expect(
+      (await raw("/api/openapi.json", { host: `localhost:${app.port}`, authorization: `Bearer ${app.token}` })).status,
+    ).toBe(200);
   });
 
   it("refuses a request from another Origin with 403 E_APP_ORIGIN, and sends no CORS headers", async () => {
-    const r = await raw("/api/studies", { host: host(), origin: "http://evil.example", authorization: `Bearer ${app.token}` }, "POST");
+    const r = await raw(
+      "/api/studies",
+      { host: host(), origin: "http://evil.example", authorization: `Bearer ${app.token}` },
+      "POST",
+    );
     expect([r.status, codeOf(r.body)]).toEqual([403, "E_APP_ORIGIN"]);
-    const pre = await raw("/api/studies", { host: host(), origin: "http://evil.example", "access-control-request-method": "POST" }, "OPTIONS");
+    const pre = await raw(
+      "/api/studies",
+      { host: host(), origin: "http://evil.example", "access-control-request-method": "POST" },
+      "OPTIONS",
+    );
     expect(Object.keys(pre.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
-    const own = await raw("/api/openapi.json", { host: host(), origin: `http://${host()}`, authorization: `Bearer ${app.token}` });
+    const own = await raw("/api/openapi.json", {
+      host: host(),
+      origin: `http://${host()}`,
+      authorization: `Bearer ${app.token}`,
+    });
     expect(own.status).toBe(200);
     expect(Object.keys(own.headers).filter((h) => h.startsWith("access-control-"))).toEqual([]);
   });
@@ -104,7 +125,10 @@ describe("the app's guards", () => {
     const parent = dirname(app.workspace);
     const outside = () => filesUnder(parent).filter((f) => !f.startsWith("workspace"));
     const before = outside();
-    const r = await uploadFiles(app, [{ path: DEMO_FILES[0]!, name: "../../x.csv" }, { path: DEMO_FILES[1]!, name: "..\\..\\sessions.csv" }]);
+    const r = await uploadFiles(app, [
+      { path: DEMO_FILES[0]!, name: "../../x.csv" },
+      { path: DEMO_FILES[1]!, name: "..\\..\\sessions.csv" },
+    ]);
     expect(r.status).toBe(201);
     expect(r.body.files.map((f: { name: string; path: string }) => [f.name, f.path])).toEqual([
       ["x.csv", "files/f1.csv"],
@@ -119,7 +143,10 @@ describe("the app's guards", () => {
   });
 
   it("leaves no file of a study after DELETE", async () => {
-    const made = await uploadFiles(app, DEMO_FILES.map((path) => ({ path })));
+    const made = await uploadFiles(
+      app,
+      DEMO_FILES.map((path) => ({ path })),
+    );
     const id = made.body.id;
     await call(app, "PUT", `/api/studies/${id}/reading`, {});
     const { run } = (await call(app, "POST", `/api/studies/${id}/runs`, {})).body;

@@ -28,12 +28,20 @@ describe("study config", () => {
 
   it("names a missing key by its full path", () => {
     const [p] = problemsOf((c) => delete c.columns.sessions.session_date);
-    expect(p).toMatchObject({ code: "E_CONFIG_KEY", message: "is missing", where: { file: "study.yaml", key: "columns.sessions.session_date" } });
+    expect(p).toMatchObject({
+      code: "E_CONFIG_KEY",
+      message: "is missing",
+      where: { file: "study.yaml", key: "columns.sessions.session_date" },
+    });
   });
 
   it("asks for the alliance column unless the alliance is scored from items", () => {
     const [p] = problemsOf((c) => delete c.columns.sessions.alliance);
-    expect(p).toMatchObject({ code: "E_CONFIG_VALUE", message: "is missing", where: { key: "columns.sessions.alliance" } });
+    expect(p).toMatchObject({
+      code: "E_CONFIG_VALUE",
+      message: "is missing",
+      where: { key: "columns.sessions.alliance" },
+    });
     expect(p!.fix).toContain("alliance.items");
   });
 

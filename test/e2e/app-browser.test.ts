@@ -8,7 +8,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "puppeteer-core";
 import type { RunningApp } from "../../pipeline/app/server.ts";
-import { chooseByKeyboard, DEMO_FILES, europeanDemo, openBrowser, pressOn, seriousViolations, tabTo, testApp } from "../helpers/app-harness.ts";
+import {
+  chooseByKeyboard,
+  DEMO_FILES,
+  europeanDemo,
+  openBrowser,
+  pressOn,
+  seriousViolations,
+  tabTo,
+  testApp,
+} from "../helpers/app-harness.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 const shots = process.env.APP_SCREENSHOTS;
@@ -76,7 +85,10 @@ describe("alliance app in the browser", () => {
     await lookAt(page, "3-map", violations);
 
     await pressOn(page, "#save-mapping");
-    await page.waitForFunction(() => /0 error\(s\)/.test(document.querySelector("#validate-summary")?.textContent ?? ""), { timeout: 60_000 });
+    await page.waitForFunction(
+      () => /0 error\(s\)/.test(document.querySelector("#validate-summary")?.textContent ?? ""),
+      { timeout: 60_000 },
+    );
     await lookAt(page, "4-validate", violations);
 
     await pressOn(page, "#to-run");
@@ -137,16 +149,30 @@ describe("alliance app in the browser", () => {
     await page.waitForSelector('button[data-drop="Email"]', { timeout: 60_000 });
     await lookAt(page, "eu-4-identifier", violations);
     await pressOn(page, 'button[data-drop="Email"]');
-    await page.waitForFunction(() => !document.querySelector('button[data-drop="Email"]') && /error/.test(document.querySelector("#validate-summary")?.textContent ?? ""), { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        !document.querySelector('button[data-drop="Email"]') &&
+        /error/.test(document.querySelector("#validate-summary")?.textContent ?? ""),
+      { timeout: 60_000 },
+    );
     // The letter in the score is the remaining error, shown at its row and column.
     await page.waitForSelector(".finding-detail .tabulator-cell.bad", { timeout: 30_000 });
-    expect(await page.$eval("#finding-where", (e) => e.textContent)).toBe(`sessions.csv, row ${eu.badRow}, column ${eu.badColumn}`);
-    expect(await page.$$eval(".finding-detail .tabulator-cell.bad", (cells) => cells.map((c) => c.textContent))).toEqual(["3O,5"]);
-    const highlightedRow = await page.$eval(".finding-detail .tabulator-cell.bad", (c) => c.closest(".tabulator-row")?.querySelector(".tabulator-cell")?.textContent);
+    expect(await page.$eval("#finding-where", (e) => e.textContent)).toBe(
+      `sessions.csv, row ${eu.badRow}, column ${eu.badColumn}`,
+    );
+    expect(
+      await page.$$eval(".finding-detail .tabulator-cell.bad", (cells) => cells.map((c) => c.textContent)),
+    ).toEqual(["3O,5"]);
+    const highlightedRow = await page.$eval(
+      ".finding-detail .tabulator-cell.bad",
+      (c) => c.closest(".tabulator-row")?.querySelector(".tabulator-cell")?.textContent,
+    );
     expect(highlightedRow).toBe(String(eu.badRow));
     expect(await page.$eval("#to-run", (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     await lookAt(page, "eu-4-letter-in-score", violations);
-    const states = readdirSync(join(app.workspace, "studies")).map((id) => JSON.parse(readFileSync(join(app.workspace, "studies", id, "state.json"), "utf8")));
+    const states = readdirSync(join(app.workspace, "studies")).map((id) =>
+      JSON.parse(readFileSync(join(app.workspace, "studies", id, "state.json"), "utf8")),
+    );
     const config = states.find((s) => s.values.decimal_mark === ",").config;
     expect(config.privacy.drop_columns).toEqual(["Email"]);
     expect(violations).toEqual({});

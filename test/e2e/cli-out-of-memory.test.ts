@@ -5,7 +5,9 @@
  */
 import { describe, expect, it, vi } from "vitest";
 
-const OUT_OF_MEMORY = new Error("Out of Memory Error: could not allocate block of size 256.0 KiB (18.8 MiB/19.0 MiB used)");
+const OUT_OF_MEMORY = new Error(
+  "Out of Memory Error: could not allocate block of size 256.0 KiB (18.8 MiB/19.0 MiB used)",
+);
 const thrown = { error: OUT_OF_MEMORY };
 vi.mock("../../pipeline/run.ts", () => ({ runStudy: async () => Promise.reject(thrown.error) }));
 import { DEMO_CONFIG, main } from "../../pipeline/cli.ts";

@@ -34,18 +34,24 @@ describe("alliance CLI on malformed demo files", () => {
     const r = alliance("run", "--config", config, "--no-pdf", "--quiet");
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n")[0]).toBe("alliance: 1 error in sessions.csv; nothing was analysed");
-    expect(r.stderr).toContain(`sessions.csv, row 12, column SRS_Relationship: ${text("E_SCORE_NOT_NUMBER", { value: "x", name: "" })}`);
+    expect(r.stderr).toContain(
+      `sessions.csv, row 12, column SRS_Relationship: ${text("E_SCORE_NOT_NUMBER", { value: "x", name: "" })}`,
+    );
   });
 
   it("stops on a missing column, naming file, header row and column", () => {
     const config = brokenDemo("episodes.csv", 1, (l) => l.replace("DischargeReason", "Reason"));
     const r = alliance("run", "--config", config, "--no-pdf");
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`episodes.csv, row 1, column DischargeReason: ${text("E_COLUMN_MISSING", { field: "discharge_reason", column: "DischargeReason", present: [] })}`);
+    expect(r.stderr).toContain(
+      `episodes.csv, row 1, column DischargeReason: ${text("E_COLUMN_MISSING", { field: "discharge_reason", column: "DischargeReason", present: [] })}`,
+    );
   });
 
   it("stops on a discharge before admission, naming file, row and column", () => {
-    const config = brokenDemo("episodes.csv", 5, (l) => l.replace(/,(\d{4}-\d{2}-\d{2}),(\d{4}-\d{2}-\d{2}),/, ",$1,2020-01-01,"));
+    const config = brokenDemo("episodes.csv", 5, (l) =>
+      l.replace(/,(\d{4}-\d{2}-\d{2}),(\d{4}-\d{2}-\d{2}),/, ",$1,2020-01-01,"),
+    );
     const r = alliance("run", "--config", config, "--no-pdf");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`episodes.csv, row 5, column DischargeDate: ${text("E_DISCHARGE_BEFORE_ADMIT", {})}`);
@@ -61,7 +67,6 @@ describe("alliance CLI on malformed demo files", () => {
     expect(r.stderr).toContain("key privacy.min_cell_size: must be a whole number");
   });
 });
-
 
 describe("alliance CLI usage", () => {
   it("prints help for each command and exits 0", () => {
@@ -90,7 +95,10 @@ describe("progress", () => {
     const loud = alliance("demo", "--out", out, "--no-pdf");
     const quiet = alliance("demo", "--out", out, "--no-pdf", "--quiet");
     expect([loud.code, quiet.code]).toEqual([0, 0]);
-    const phases = loud.stderr.trim().split("\n").map((l) => /^alliance: (\S+)\s+\d+\.\d\d s/.exec(l)?.[1]);
+    const phases = loud.stderr
+      .trim()
+      .split("\n")
+      .map((l) => /^alliance: (\S+)\s+\d+\.\d\d s/.exec(l)?.[1]);
     expect(phases).toEqual(["read", "validate", "derive", "analyze", "render", "check"]);
     expect(loud.stderr).toContain("600 episodes, 4,408 sessions");
     expect(quiet.stderr).toBe("");

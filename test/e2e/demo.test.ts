@@ -35,7 +35,13 @@ beforeAll(async () => {
 
 describe("alliance demo", () => {
   it("writes the report, results.json and the CSV tables", () => {
-    for (const f of ["report.html", "results.json", "tables/participant_flow.csv", "tables/correlations.csv", "tables/dropout_by_tier.csv"]) {
+    for (const f of [
+      "report.html",
+      "results.json",
+      "tables/participant_flow.csv",
+      "tables/correlations.csv",
+      "tables/dropout_by_tier.csv",
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
   });
@@ -65,11 +71,22 @@ describe("demo results agree with the independent R recomputation (test/referenc
   it("has the participant flow R counts", () => {
     const f = reference.flow;
     expect(results.flow.episodes_ingested).toBe(f.episodes_ingested);
-    expect(results.flow.excluded).toEqual([{ code: "X_NO_ALLIANCE_RATING", reason: "no alliance rating before the cutoff", n: f.no_alliance, suppressed: false }]);
+    expect(results.flow.excluded).toEqual([
+      {
+        code: "X_NO_ALLIANCE_RATING",
+        reason: "no alliance rating before the cutoff",
+        n: f.no_alliance,
+        suppressed: false,
+      },
+    ]);
     expect(results.flow.episodes_analyzed).toBe(f.episodes_analyzed);
     expect(results.flow.sessions.ingested).toBe(f.sessions_ingested);
     expect(results.flow.sessions.excluded.map((e) => e.n)).toEqual([f.sessions_after_cutoff, f.sessions_duplicate]);
-    expect(results.flow.analysis_sets).toMatchObject({ with_outcome_change: f.with_outcome_change, closed: f.closed, active_at_cutoff: f.active_at_cutoff });
+    expect(results.flow.analysis_sets).toMatchObject({
+      with_outcome_change: f.with_outcome_change,
+      closed: f.closed,
+      active_at_cutoff: f.active_at_cutoff,
+    });
   });
 
   for (const ref of reference.correlations) {
@@ -220,9 +237,13 @@ describe("the demo report", () => {
     expect(c.clusters).toBe(30);
     expect(html).toContain("Clients nested in therapists: cluster-aware intervals");
     expect(html).toContain("Design effect of a mean");
-    const primary = c.correlations.find((k) => k.family === "primary" && k.y === "outcome_change" && k.method === "pearson")!;
+    const primary = c.correlations.find(
+      (k) => k.family === "primary" && k.y === "outcome_change" && k.method === "pearson",
+    )!;
     const ci = `[${primary.ci_low!.toFixed(2).replace(/^0/, "")}, ${primary.ci_high!.toFixed(2).replace(/^0/, "")}]`;
-    expect(html).toContain(`Allowing for clients nested in 30 therapists, its 95% CI was ${ci}, design effect ${primary.design_effect!.toFixed(2)}.`);
+    expect(html).toContain(
+      `Allowing for clients nested in 30 therapists, its 95% CI was ${ci}, design effect ${primary.design_effect!.toFixed(2)}.`,
+    );
     for (const d of c.icc_design_effects) expect(html).toContain(d.design_effect!.toFixed(2));
     expect(html).toContain("95% CI, cluster-robust");
     expect(html).toContain("Log-rank test allowing for clustering by therapist (robust score test)");
@@ -256,7 +277,9 @@ describe("the demo report", () => {
   });
 
   it("shows the number-at-risk table beneath the Kaplan–Meier chart, and retention at 30, 60 and 90 days", () => {
-    expect(html).toMatch(/Time to dropout by early-alliance tier[\s\S]*<\/svg>\s*<table class="risk">[\s\S]*Number at risk/);
+    expect(html).toMatch(
+      /Time to dropout by early-alliance tier[\s\S]*<\/svg>\s*<table class="risk">[\s\S]*Number at risk/,
+    );
     for (const d of [30, 60, 90]) expect(html).toContain(`Day ${d}: n`);
   });
 
@@ -269,7 +292,11 @@ describe("the demo report", () => {
   });
 
   it("contains no client id in any shareable file", () => {
-    const ids = readFileSync(join(DEMO_CONFIG, "..", "episodes.csv"), "utf8").split("\n").slice(1).map((l) => l.split(",")[0]).filter(Boolean);
+    const ids = readFileSync(join(DEMO_CONFIG, "..", "episodes.csv"), "utf8")
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",")[0])
+      .filter(Boolean);
     const shareable = ["report.html", "results.json", ...readdirSync(join(out, "tables")).map((f) => `tables/${f}`)];
     for (const f of shareable) {
       const text = readFileSync(join(out, f), "utf8");

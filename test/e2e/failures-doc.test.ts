@@ -7,7 +7,10 @@ import { describe, expect, it } from "vitest";
 import { MESSAGES } from "../../pipeline/messages.ts";
 import { documentedFailures } from "../helpers/faults.ts";
 
-const tests = readdirSync("test/e2e").filter((f) => f.endsWith("-faults.test.ts")).map((f) => readFileSync(`test/e2e/${f}`, "utf8")).join("\n");
+const tests = readdirSync("test/e2e")
+  .filter((f) => f.endsWith("-faults.test.ts"))
+  .map((f) => readFileSync(`test/e2e/${f}`, "utf8"))
+  .join("\n");
 
 describe("docs/failures.md", () => {
   it("names only codes of the messages module, and exit statuses 0, 1, 129, 130 or 143", () => {
@@ -18,7 +21,9 @@ describe("docs/failures.md", () => {
   });
 
   it("has each of its rows checked by a fault test of that name", () => {
-    const untested = documentedFailures().filter((row) => !tests.includes(`expectAsDocumented("${row.fault}"`) && !tests.includes(`"${row.fault}"]`));
+    const untested = documentedFailures().filter(
+      (row) => !tests.includes(`expectAsDocumented("${row.fault}"`) && !tests.includes(`"${row.fault}"]`),
+    );
     expect(untested.map((r) => r.fault)).toEqual([]);
   });
 });

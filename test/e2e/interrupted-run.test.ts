@@ -17,7 +17,11 @@ const spillFolders = (dir: string) => readdirSync(dir).filter((f) => f.startsWit
 describe("an interrupted run", () => {
   it("removes its database's folder and exits with 130, the status of Ctrl-C", async () => {
     const tmp = tempDir("alliance-interrupt-");
-    const child = spawn(process.execPath, [BIN, "run", "--config", DEMO_CONFIG, "--out", join(tmp, "out"), "--no-pdf"], { env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" });
+    const child = spawn(
+      process.execPath,
+      [BIN, "run", "--config", DEMO_CONFIG, "--out", join(tmp, "out"), "--no-pdf"],
+      { env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" },
+    );
     const ended = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     // Interrupt once the run has opened its database (its folder exists).
     const deadline = Date.now() + 15_000;
@@ -40,7 +44,11 @@ describe("an interrupted run", () => {
       const made = (await import("node:fs")).readdirSync(process.env.TMPDIR).filter((f) => f.startsWith("alliance-duckdb-"));
       if (made.length !== 1) process.exit(3);
       throw new Error("a bug");`;
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, TMPDIR: tmp }, encoding: "utf8", cwd: fileURLToPath(new URL("../..", import.meta.url)) });
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      env: { ...process.env, TMPDIR: tmp },
+      encoding: "utf8",
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("a bug");
     expect(spillFolders(tmp)).toEqual([]);

@@ -114,7 +114,10 @@ describe("family: the output location fails", () => {
     const dir = tempDir("alliance-outfault-");
     for (const f of ["episodes.csv", "sessions.csv"]) cpSync(join("data/demo", f), join(dir, f));
     const name = "a".repeat(240);
-    writeFileSync(join(dir, "study.yaml"), readFileSync(DEMO_CONFIG, "utf8").replace(/^  name: demo$/m, `  name: ${name}`));
+    writeFileSync(
+      join(dir, "study.yaml"),
+      readFileSync(DEMO_CONFIG, "utf8").replace(/^  name: demo$/m, `  name: ${name}`),
+    );
     const r = cli(["run", "--config", join(dir, "study.yaml"), "--no-pdf", "--quiet"], { cwd: dir });
     expectAsDocumented("the study's name is too long for a staging folder's name", r);
     expect(Object.keys(snapshot(join(dir, "reports", name))!)).toContain("results.json");

@@ -16,7 +16,13 @@ describe("reproducibility", () => {
       const run = await runStudy(study.value, { outDir, now, pdf: false });
       expect(run.ok).toBe(true);
     }
-    for (const f of ["results.json", "report.html", "tables/correlations.csv", "tables/dropout_by_tier.csv", "tables/participant_flow.csv"]) {
+    for (const f of [
+      "results.json",
+      "report.html",
+      "tables/correlations.csv",
+      "tables/dropout_by_tier.csv",
+      "tables/participant_flow.csv",
+    ]) {
       expect(readFileSync(join(dirs[1]!, f), "utf8"), f).toBe(readFileSync(join(dirs[0]!, f), "utf8"));
     }
   }, 60_000);

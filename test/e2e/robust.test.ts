@@ -24,7 +24,11 @@ const BIN = fileURLToPath(new URL("../../bin/alliance.mjs", import.meta.url));
 const DEMO_DIR = fileURLToPath(new URL("../../data/demo/", import.meta.url));
 
 function alliance(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: tempDir("alliance-cwd-"), env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    cwd: tempDir("alliance-cwd-"),
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -45,8 +49,10 @@ const codesIn = (stderr: string) => [...stderr.matchAll(/\[([EWNX]_[A-Z_]+)\]/g)
 
 describe("a study in which retention comparisons are not estimable", () => {
   const cases = {
-    "no closed episode is a dropout": (l: string[]) => l.map((line) => line.replace(/,(dropped out|left against advice)$/, ",completed")),
-    "nobody has been discharged yet": (l: string[]) => l.map((line, i) => (i === 0 ? line : line.replace(/,[^,]*,[^,]*$/, ",,"))),
+    "no closed episode is a dropout": (l: string[]) =>
+      l.map((line) => line.replace(/,(dropped out|left against advice)$/, ",completed")),
+    "nobody has been discharged yet": (l: string[]) =>
+      l.map((line, i) => (i === 0 ? line : line.replace(/,[^,]*,[^,]*$/, ",,"))),
   };
   for (const [name, episodes] of Object.entries(cases)) {
     it(`gives a report when ${name}, saying that the comparisons are not estimable and why`, () => {
@@ -59,7 +65,14 @@ describe("a study in which retention comparisons are not estimable", () => {
       expect(results.retention.logrank).toBeNull();
       expect(results.retention.hazard_ratios).toEqual([]);
       const reasons = Object.fromEntries(results.retention.not_estimable.map((x) => [x.test, x.reason]));
-      expect(Object.keys(reasons).sort()).toEqual(["cochran_armitage", "hazard_ratios", "logrank", "logrank_robust", "logrank_trend", "proportional_hazards"]);
+      expect(Object.keys(reasons).sort()).toEqual([
+        "cochran_armitage",
+        "hazard_ratios",
+        "logrank",
+        "logrank_robust",
+        "logrank_trend",
+        "proportional_hazards",
+      ]);
       expect(reasons.logrank_robust).toBe(reasons.logrank);
       expect(reasons.logrank).toMatch(/no analysed episode dropped out/);
       const html = readFileSync(join(out, "report.html"), "utf8");
@@ -81,18 +94,31 @@ describe("files the pipeline cannot read", () => {
   it("names a row with an extra cell and a row with an unclosed quote at their lines", () => {
     // Line 8 gets an extra cell; line 30 opens a quote that never closes.
     const { config } = demoCopy({
-      sessions: (l) => l.map((line, i) => (i === 7 ? `${line},extra` : i === 29 ? line.replace(/,([^,]*)$/, ',"$1') : line)),
+      sessions: (l) =>
+        l.map((line, i) => (i === 7 ? `${line},extra` : i === 29 ? line.replace(/,([^,]*)$/, ',"$1') : line)),
     });
     const r = alliance(["run", "--config", config, "--no-pdf"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`sessions.csv, row 8, column 10: ${text("E_ROW_RAGGED", { expected: 9, found: 10 })}`);
-    expect(r.stderr).toMatch(new RegExp(`sessions\\.csv, row 30, column SRS_Therapist: ${text("E_QUOTE_UNCLOSED", {})}`));
+    expect(r.stderr).toMatch(
+      new RegExp(`sessions\\.csv, row 30, column SRS_Therapist: ${text("E_QUOTE_UNCLOSED", {})}`),
+    );
     expect(codesIn(r.stderr).every((c) => c in MESSAGES)).toBe(true);
   });
 });
 
 /** Every file of a folder, by path, with the SHA-256 of its bytes. */
-const snapshot = (dir: string) => Object.fromEntries(filesUnder(dir).sort().map((f) => [f, createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")]));
+const snapshot = (dir: string) =>
+  Object.fromEntries(
+    filesUnder(dir)
+      .sort()
+      .map((f) => [
+        f,
+        createHash("sha256")
+          .update(readFileSync(join(dir, f)))
+          .digest("hex"),
+      ]),
+  );
 
 describe("a rerun into the folder of an earlier report", () => {
   it("that fails on a config or data error leaves the earlier outputs byte-identical, and says so", () => {
@@ -115,8 +141,13 @@ describe("a rerun into the folder of an earlier report", () => {
     const beforeResults = withoutRunAt(readFileSync(join(out, "results.json"), "utf8"));
     let killed = 0;
     for (const delay of [300, 900, 1500, 2100, 2700]) {
-      const child = spawn(process.execPath, [BIN, "demo", "--out", out, "--no-pdf"], { env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" });
-      const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+      const child = spawn(process.execPath, [BIN, "demo", "--out", out, "--no-pdf"], {
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: "ignore",
+      });
+      const ended = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on("exit", (_code, signal) => resolve(signal)),
+      );
       await new Promise((r) => setTimeout(r, delay));
       child.kill("SIGKILL");
       if ((await ended) === "SIGKILL") {
@@ -138,7 +169,10 @@ describe("a rerun into the folder of an earlier report", () => {
 function isWholeRun(dir: string, before: Record<string, string>, beforeResults: string): boolean {
   if (JSON.stringify(Object.keys(snapshot(dir))) !== JSON.stringify(Object.keys(before))) return false;
   try {
-    return withoutRunAt(readFileSync(join(dir, "results.json"), "utf8")) === beforeResults && readFileSync(join(dir, "report.html"), "utf8").trimEnd().endsWith("</html>");
+    return (
+      withoutRunAt(readFileSync(join(dir, "results.json"), "utf8")) === beforeResults &&
+      readFileSync(join(dir, "report.html"), "utf8").trimEnd().endsWith("</html>")
+    );
   } catch {
     return false;
   }
@@ -149,38 +183,52 @@ const withoutRunAt = (text: string) => text.replace(/"run_at": "[^"]*"/, '"run_a
 
 /** Processes whose command line names `text` (e.g. a browser profile of a killed run). */
 function processesNaming(text: string): number[] {
-  return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(text);
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 describe("a run killed outright", () => {
   const browser = findBrowser();
-  it.runIf(browser !== null || process.env.CI)("leaves no spill folder and no browser of it once the next run has started", async () => {
-    const tmp = tempDir("alliance-kill-");
-    const out = join(tmp, "out");
-    const child = spawn(process.execPath, [BIN, "demo", "--out", out], { env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" });
-    const ended = new Promise((resolve) => child.on("exit", resolve));
-    // Kill it while it prints the PDF: its database's folder and the browser's profile both exist then.
-    const mine = (prefix: string) => readdirSync(tmp).filter((f) => f.startsWith(`${prefix}${child.pid}-`));
-    const deadline = Date.now() + 60_000;
-    while (mine("alliance-chromium-").length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const profile = mine("alliance-chromium-")[0]!;
-    expect(profile).toBeDefined();
-    // Wait for the browser itself to be up.
-    while (processesNaming(profile).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    child.kill("SIGKILL");
-    await ended;
-    // The browser was on a pipe to the killed process: it goes with it.
-    const gone = Date.now() + 10_000;
-    while (processesNaming(profile).length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
-    expect(processesNaming(profile)).toEqual([]);
-    // The next run sweeps what the killed one could not remove.
-    expect(alliance(["validate", "--config", `${DEMO_DIR}study.yaml`, "--out", join(tmp, "validation")], { TMPDIR: tmp }).code).toBe(0);
-    expect(readdirSync(tmp).filter((f) => f.includes(`-${child.pid}-`))).toEqual([]);
-  });
+  it.runIf(browser !== null || process.env.CI)(
+    "leaves no spill folder and no browser of it once the next run has started",
+    async () => {
+      const tmp = tempDir("alliance-kill-");
+      const out = join(tmp, "out");
+      const child = spawn(process.execPath, [BIN, "demo", "--out", out], {
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: "ignore",
+      });
+      const ended = new Promise((resolve) => child.on("exit", resolve));
+      // Kill it while it prints the PDF: its database's folder and the browser's profile both exist then.
+      const mine = (prefix: string) => readdirSync(tmp).filter((f) => f.startsWith(`${prefix}${child.pid}-`));
+      const deadline = Date.now() + 60_000;
+      while (mine("alliance-chromium-").length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      const profile = mine("alliance-chromium-")[0]!;
+      expect(profile).toBeDefined();
+      // Wait for the browser itself to be up.
+      while (processesNaming(profile).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      child.kill("SIGKILL");
+      await ended;
+      // The browser was on a pipe to the killed process: it goes with it.
+      const gone = Date.now() + 10_000;
+      while (processesNaming(profile).length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
+      expect(processesNaming(profile)).toEqual([]);
+      // The next run sweeps what the killed one could not remove.
+      expect(
+        alliance(["validate", "--config", `${DEMO_DIR}study.yaml`, "--out", join(tmp, "validation")], { TMPDIR: tmp })
+          .code,
+      ).toBe(0);
+      expect(readdirSync(tmp).filter((f) => f.includes(`-${child.pid}-`))).toEqual([]);
+    },
+  );
 });

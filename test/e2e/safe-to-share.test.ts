@@ -26,7 +26,11 @@ async function alliance(...args: string[]) {
 }
 
 /** The demo's client ids, from its episodes file (every session's client has an episode). */
-const demoIds = readFileSync(join(DEMO_DIR, "episodes.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]!);
+const demoIds = readFileSync(join(DEMO_DIR, "episodes.csv"), "utf8")
+  .trim()
+  .split("\n")
+  .slice(1)
+  .map((l) => l.split(",")[0]!);
 
 /** The words of every file under a folder, PDFs by their text. */
 async function wordsUnder(dir: string): Promise<Map<string, Set<string>>> {
@@ -45,14 +49,33 @@ describe("the folders `alliance demo`, `alliance run` and `alliance report --by 
     const noPdf = pdf ? [] : ["--no-pdf"];
     expect((await alliance("demo", "--out", folders.demo, ...noPdf)).code).toBe(0);
     expect((await alliance("run", "--config", DEMO_CONFIG, "--out", folders.run, ...noPdf)).code).toBe(0);
-    expect((await alliance("report", "--config", DEMO_CONFIG, "--period", "latest", "--by", "site", "--out", folders.report, ...noPdf)).code).toBe(0);
+    expect(
+      (
+        await alliance(
+          "report",
+          "--config",
+          DEMO_CONFIG,
+          "--period",
+          "latest",
+          "--by",
+          "site",
+          "--out",
+          folders.report,
+          ...noPdf,
+        )
+      ).code,
+    ).toBe(0);
   }, 180_000);
 
   for (const [name, dir] of Object.entries(folders)) {
     it(`${name}: holds no file with a client id (any of the demo's ${demoIds.length}), and no working file`, async () => {
       const words = await wordsUnder(dir);
       expect(words.size).toBeGreaterThan(3);
-      for (const [file, set] of words) expect(demoIds.filter((id) => set.has(id)), file).toEqual([]);
+      for (const [file, set] of words)
+        expect(
+          demoIds.filter((id) => set.has(id)),
+          file,
+        ).toEqual([]);
       expect([...words.keys()].filter((f) => /internal|derived|\.duckdb/.test(f))).toEqual([]);
     });
   }
@@ -73,7 +96,10 @@ describe("a study in which 6 of 572 analysed episodes fall in the low tier", () 
   const out = join(dir, "out");
   let results: Results;
   beforeAll(async () => {
-    expect((await alliance("run", "--config", config, "--out", out, "--no-pdf", "--keep-internal", join(dir, "internal"))).code).toBe(0);
+    expect(
+      (await alliance("run", "--config", config, "--out", out, "--no-pdf", "--keep-internal", join(dir, "internal")))
+        .code,
+    ).toBe(0);
     results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
   }, 60_000);
 
@@ -90,27 +116,48 @@ describe("a study in which 6 of 572 analysed episodes fall in the low tier", () 
 
   it("gives no way to the low tier's episodes or closed by subtracting the other tiers from the totals, in results.json, the CSV or the HTML", () => {
     const tiers = results.dropout_by_tier;
-    const tryEpisodes = (total: number | null, others: (number | null)[]) => (total === null || others.some((x) => x === null) ? null : total - others.reduce<number>((a, b) => a + b!, 0));
+    const tryEpisodes = (total: number | null, others: (number | null)[]) =>
+      total === null || others.some((x) => x === null) ? null : total - others.reduce<number>((a, b) => a + b!, 0);
     // results.json: the flow's totals less the moderate and high tiers.
     expect(tryEpisodes(results.flow.episodes_analyzed, [tiers[1]!.episodes, tiers[2]!.episodes])).toBeNull();
     expect(tryEpisodes(results.flow.analysis_sets.closed, [tiers[1]!.closed, tiers[2]!.closed])).toBeNull();
     // The censoring table gives each tier's episodes as dropouts + censored: no help either.
     const c = results.retention.censoring[0]!;
-    expect([c.episodes, c.dropouts, c.censored_active, c.censored_completion, c.censored_other].some((x) => x === null)).toBe(true);
+    expect(
+      [c.episodes, c.dropouts, c.censored_active, c.censored_completion, c.censored_other].some((x) => x === null),
+    ).toBe(true);
     // The CSV tables: the flow's analysed and the tiers' episodes.
-    const csv = (name: string) => readFileSync(join(out, "tables", name), "utf8").trim().split(/\r?\n/).map((l) => l.split(","));
+    const csv = (name: string) =>
+      readFileSync(join(out, "tables", name), "utf8")
+        .trim()
+        .split(/\r?\n/)
+        .map((l) => l.split(","));
     const flow = csv("participant_flow.csv");
     const analysed = flow.find((r) => r[1] === "analysed")![3]!;
     const byTier = csv("dropout_by_tier.csv").slice(1);
     const num = (s: string) => (s === "" ? null : Number(s));
-    expect(tryEpisodes(num(analysed), byTier.slice(1).map((r) => num(r[1]!)))).toBeNull();
+    expect(
+      tryEpisodes(
+        num(analysed),
+        byTier.slice(1).map((r) => num(r[1]!)),
+      ),
+    ).toBeNull();
     // The HTML: the dropout table's count cells.
     const html = readFileSync(join(out, "report.html"), "utf8");
-    const rows = [...html.matchAll(/<tr><td>(low|moderate|high)<\/td><td>[^<]*<\/td><td class="num count">([^<]*)<\/td><td class="num count">([^<]*)<\/td>/g)].map((m) => ({ tier: m[1], episodes: m[2]!, closed: m[3]! }));
+    const rows = [
+      ...html.matchAll(
+        /<tr><td>(low|moderate|high)<\/td><td>[^<]*<\/td><td class="num count">([^<]*)<\/td><td class="num count">([^<]*)<\/td>/g,
+      ),
+    ].map((m) => ({ tier: m[1], episodes: m[2]!, closed: m[3]! }));
     expect(rows.map((r) => r.tier)).toEqual(["low", "moderate", "high"]);
     expect(rows[0]).toMatchObject({ episodes: "s", closed: "s" });
     const shown = (s: string) => (s === "s" ? null : Number(s.replace(/,/g, "")));
-    expect(tryEpisodes(shown(/Episodes analysed<\/td><td class="num count">([^<]*)</.exec(html)![1]!), rows.slice(1).map((r) => shown(r.episodes)))).toBeNull();
+    expect(
+      tryEpisodes(
+        shown(/Episodes analysed<\/td><td class="num count">([^<]*)</.exec(html)![1]!),
+        rows.slice(1).map((r) => shown(r.episodes)),
+      ),
+    ).toBeNull();
   });
 });
 
@@ -121,28 +168,48 @@ describe("the release check", () => {
     cpSync(BRANDING, dir, { recursive: true });
     for (const f of ["episodes.csv", "sessions.csv"]) cpSync(join(DEMO_DIR, f), join(dir, f));
     const config = join(dir, "study.yaml");
-    writeFileSync(config, readFileSync(config, "utf8").replace(/episodes: [^\n]*\n/, "episodes: episodes.csv\n").replace(/sessions: [^\n]*\n/, "sessions: sessions.csv\n"));
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8")
+        .replace(/episodes: [^\n]*\n/, "episodes: episodes.csv\n")
+        .replace(/sessions: [^\n]*\n/, "sessions: sessions.csv\n"),
+    );
     change(dir);
     return { dir, config };
   }
 
   it("refuses a batch whose footer names a client, naming the file, and publishes nothing", async () => {
-    const { dir, config } = brandedStudy((d) => writeFileSync(join(d, "study.yaml"), readFileSync(join(d, "study.yaml"), "utf8").replace(/footer: "[^"]*"/, 'footer: "Questions about client C00012: call the office"')));
+    const { dir, config } = brandedStudy((d) =>
+      writeFileSync(
+        join(d, "study.yaml"),
+        readFileSync(join(d, "study.yaml"), "utf8").replace(
+          /footer: "[^"]*"/,
+          'footer: "Questions about client C00012: call the office"',
+        ),
+      ),
+    );
     const out = join(dir, "out");
     const r = await alliance("report", "--config", config, "--period", "latest", "--out", out, "--no-pdf");
     expect(r.code).toBe(1);
-    expect(r.output).toMatch(/program\/report\.html: holds a value of the client-id column, so nothing was published .*\[E_RELEASE_CLIENT_ID\]/);
+    expect(r.output).toMatch(
+      /program\/report\.html: holds a value of the client-id column, so nothing was published .*\[E_RELEASE_CLIENT_ID\]/,
+    );
     expect(r.output).not.toContain("C00012");
     expect(existsSync(out)).toBe(false);
   });
 
   it("refuses a batch whose own template shows a small count in a table, naming the file", async () => {
     const { dir, config } = brandedStudy((d) =>
-      writeFileSync(join(d, "partials", "quarterly-footer.hbs"), '<footer class="q-footer"><table><tr><td>Clients seen by the new clinic</td><td class="num count">7</td></tr></table></footer>'),
+      writeFileSync(
+        join(d, "partials", "quarterly-footer.hbs"),
+        '<footer class="q-footer"><table><tr><td>Clients seen by the new clinic</td><td class="num count">7</td></tr></table></footer>',
+      ),
     );
     const r = await alliance("report", "--config", config, "--period", "latest", "--out", join(dir, "out"), "--no-pdf");
     expect(r.code).toBe(1);
-    expect(r.output).toMatch(/program\/report\.html: shows a count below the minimum cell size 11 \(a table cell shows 7\).*\[E_RELEASE_SMALL_COUNT\]/);
+    expect(r.output).toMatch(
+      /program\/report\.html: shows a count below the minimum cell size 11 \(a table cell shows 7\).*\[E_RELEASE_SMALL_COUNT\]/,
+    );
   });
 });
 
@@ -152,13 +219,27 @@ describe("working files", () => {
     const r = await alliance("demo", "--out", join(root, "out"), "--no-pdf", "--keep-internal", join(root, "work"));
     expect(r.code).toBe(0);
     expect(statSync(join(root, "work")).mode & 0o777).toBe(0o700);
-    expect(readdirSync(join(root, "work")).sort()).toEqual(["01-ingest.json", "02-validation.json", "03-derived-episodes.csv", "04-analysis.json", "05-exact-results.json", "README.txt"]);
+    expect(readdirSync(join(root, "work")).sort()).toEqual([
+      "01-ingest.json",
+      "02-validation.json",
+      "03-derived-episodes.csv",
+      "04-analysis.json",
+      "05-exact-results.json",
+      "README.txt",
+    ]);
     expect(readdirSync(join(root, "out")).sort()).toEqual(["report.html", "results.json", "tables"]);
   });
 
   it("are refused inside the output folder", async () => {
     const root = tempDir("alliance-keep-");
-    const r = await alliance("demo", "--out", join(root, "out"), "--no-pdf", "--keep-internal", join(root, "out", "work"));
+    const r = await alliance(
+      "demo",
+      "--out",
+      join(root, "out"),
+      "--no-pdf",
+      "--keep-internal",
+      join(root, "out", "work"),
+    );
     expect(r.code).toBe(1);
     expect(r.output).toContain("[E_INTERNAL_INSIDE_OUTPUT]");
     expect(existsSync(join(root, "out"))).toBe(false);

@@ -14,22 +14,26 @@ describe("family: a signal during the PDF stage", () => {
     ["SIGINT", "Ctrl-C during the PDF of alliance run"],
     ["SIGTERM", "SIGTERM during the PDF of alliance run"],
   ] as const) {
-    it(fault, async () => {
-      const dir = tempDir("alliance-signal-");
-      const out = join(dir, "out");
-      expect(cli(["demo", "--out", out, "--quiet"]).status).toBe(0);
-      const before = snapshot(out);
-      // The render phase's line is printed as the PDF begins.
-      const started = Date.now();
-      const r = await cliSignalled(["run", "--config", DEMO_CONFIG, "--out", out], signal, /alliance: render /m, 150);
-      expect(r.sent).toBe(true);
-      expectAsDocumented(fault, r);
-      expect(r.stderr).toMatch(/nothing of it was published/);
-      expect(Date.now() - started).toBeLessThan(20_000);
-      expect(snapshot(out)).toEqual(before);
-      expect(leftovers(dir)).toEqual([]);
-      expect(browsersOf(r.pid)).toEqual([]);
-    }, 60_000);
+    it(
+      fault,
+      async () => {
+        const dir = tempDir("alliance-signal-");
+        const out = join(dir, "out");
+        expect(cli(["demo", "--out", out, "--quiet"]).status).toBe(0);
+        const before = snapshot(out);
+        // The render phase's line is printed as the PDF begins.
+        const started = Date.now();
+        const r = await cliSignalled(["run", "--config", DEMO_CONFIG, "--out", out], signal, /alliance: render /m, 150);
+        expect(r.sent).toBe(true);
+        expectAsDocumented(fault, r);
+        expect(r.stderr).toMatch(/nothing of it was published/);
+        expect(Date.now() - started).toBeLessThan(20_000);
+        expect(snapshot(out)).toEqual(before);
+        expect(leftovers(dir)).toEqual([]);
+        expect(browsersOf(r.pid)).toEqual([]);
+      },
+      60_000,
+    );
   }
 
   it("Ctrl-C during the PDFs of alliance report --by site", async () => {

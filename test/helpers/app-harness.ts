@@ -15,23 +15,44 @@ export const DEMO_FILES = ["data/demo/episodes.csv", "data/demo/sessions.csv"];
 
 /** Starts the app on a free port with a new workspace. */
 export async function testApp(options: { pdf?: boolean; uploadLimitMb?: number } = {}): Promise<RunningApp> {
-  return startApp({ workspace: join(tempDir("app-ws-"), "workspace"), port: 0, pdf: options.pdf ?? false, ...(options.uploadLimitMb ? { uploadLimitMb: options.uploadLimitMb } : {}) });
+  return startApp({
+    workspace: join(tempDir("app-ws-"), "workspace"),
+    port: 0,
+    pdf: options.pdf ?? false,
+    ...(options.uploadLimitMb ? { uploadLimitMb: options.uploadLimitMb } : {}),
+  });
 }
 
 /** The headers that authorise a script's request. */
 export const bearer = (app: RunningApp) => ({ authorization: `Bearer ${app.token}` });
 
 /** Uploads files through the API as a script would; returns the study's id. */
-export async function uploadFiles(app: RunningApp, paths: { path: string; name?: string }[]): Promise<{ status: number; body: any }> {
+export async function uploadFiles(
+  app: RunningApp,
+  paths: { path: string; name?: string }[],
+): Promise<{ status: number; body: any }> {
   const form = new FormData();
   for (const p of paths) form.append("files", new Blob([readFileSync(p.path)]), p.name ?? p.path.split("/").pop()!);
-  const res = await fetch(`http://127.0.0.1:${app.port}/api/studies`, { method: "POST", headers: bearer(app), body: form });
+  const res = await fetch(`http://127.0.0.1:${app.port}/api/studies`, {
+    method: "POST",
+    headers: bearer(app),
+    body: form,
+  });
   return { status: res.status, body: await res.json() };
 }
 
 /** A JSON request to the app with the token. */
-export async function call(app: RunningApp, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`http://127.0.0.1:${app.port}${path}`, { method, headers: { ...bearer(app), ...(body === undefined ? {} : { "content-type": "application/json" }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+export async function call(
+  app: RunningApp,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`http://127.0.0.1:${app.port}${path}`, {
+    method,
+    headers: { ...bearer(app), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -62,7 +83,13 @@ export function europeanDemo(dir: string): { episodes: string; sessions: string;
     const lines = readFileSync(join("data/demo", file), "utf8").trimEnd().split("\n");
     return lines
       .map((line, i) => {
-        let cells = line.split(",").map((c) => (/^\d{4}-\d{2}-\d{2}$/.test(c) ? `${c.slice(8, 10)}/${c.slice(5, 7)}/${c.slice(0, 4)}` : c.replace(/^(\d+)\.(\d+)$/, "$1,$2")));
+        let cells = line
+          .split(",")
+          .map((c) =>
+            /^\d{4}-\d{2}-\d{2}$/.test(c)
+              ? `${c.slice(8, 10)}/${c.slice(5, 7)}/${c.slice(0, 4)}`
+              : c.replace(/^(\d+)\.(\d+)$/, "$1,$2"),
+          );
         if (extra) cells = extra(cells, i);
         return cells.join(";");
       })
@@ -70,10 +97,16 @@ export function europeanDemo(dir: string): { episodes: string; sessions: string;
   };
   const episodes = join(dir, "episodes.csv");
   const sessions = join(dir, "sessions.csv");
-  writeFileSync(episodes, "\uFEFF" + convert("episodes.csv", (cells, i) => [...cells, i === 0 ? "Email" : `client${i}@example.org`]) + "\r\n");
+  writeFileSync(
+    episodes,
+    "\uFEFF" + convert("episodes.csv", (cells, i) => [...cells, i === 0 ? "Email" : `client${i}@example.org`]) + "\r\n",
+  );
   const header = readFileSync("data/demo/sessions.csv", "utf8").split("\n")[0]!.split(",");
   const total = header.indexOf("SRS_Total");
-  writeFileSync(sessions, convert("sessions.csv", (cells, i) => (i === 3 ? cells.map((c, j) => (j === total ? "3O,5" : c)) : cells)) + "\r\n");
+  writeFileSync(
+    sessions,
+    convert("sessions.csv", (cells, i) => (i === 3 ? cells.map((c, j) => (j === total ? "3O,5" : c)) : cells)) + "\r\n",
+  );
   return { episodes, sessions, badRow: 4, badColumn: "SRS_Total" };
 }
 
@@ -84,7 +117,17 @@ export async function openBrowser(): Promise<Browser> {
   return launch({
     executablePath,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--window-size=1280,900"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+      "--window-size=1280,900",
+    ],
     defaultViewport: { width: 1280, height: 900 },
   });
 }
@@ -126,7 +169,13 @@ export async function seriousViolations(page: Page): Promise<{ id: string; impac
   const result = await page.evaluate(async () => {
     // @ts-expect-error axe is injected above
     const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v: { id: string; impact: string; nodes: { target: string[] }[] }) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+    return r.violations.map((v: { id: string; impact: string; nodes: { target: string[] }[] }) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.target.join(" ")),
+    }));
   });
-  return (result as { id: string; impact: string; nodes: string[] }[]).filter((v) => v.impact === "serious" || v.impact === "critical");
+  return (result as { id: string; impact: string; nodes: string[] }[]).filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
 }

@@ -12,7 +12,15 @@ import { closeDb, openDb, sqlString } from "../../pipeline/db.ts";
 import { writeSav, type SavVariable } from "./write-sav.ts";
 
 export const DEMO_DIR = "data/demo";
-const EXT: Record<InputFormat, string> = { csv: "csv", tsv: "tsv", xlsx: "xlsx", sav: "sav", parquet: "parquet", json: "json", ndjson: "ndjson" };
+const EXT: Record<InputFormat, string> = {
+  csv: "csv",
+  tsv: "tsv",
+  xlsx: "xlsx",
+  sav: "sav",
+  parquet: "parquet",
+  json: "json",
+  ndjson: "ndjson",
+};
 const DATE_COLUMNS = new Set(["AdmitDate", "DischargeDate", "SessionDate"]);
 
 /** The demo CSV's header and rows as text (the demo has no quoted fields). */
@@ -21,7 +29,8 @@ function readDemoCsv(file: string): { header: string[]; rows: (string | null)[][
   return { header: head!.split(","), rows: lines.map((l) => l.split(",").map((v) => (v === "" ? null : v))) };
 }
 
-const isNumeric = (rows: (string | null)[][], j: number) => rows.every((r) => r[j] === null || /^-?\d+(\.\d+)?$/.test(r[j]!));
+const isNumeric = (rows: (string | null)[][], j: number) =>
+  rows.every((r) => r[j] === null || /^-?\d+(\.\d+)?$/.test(r[j]!));
 
 /** Writes <role>.<ext> for both tables into dir. */
 export async function saveDemoAs(format: InputFormat, dir: string): Promise<void> {
@@ -29,7 +38,11 @@ export async function saveDemoAs(format: InputFormat, dir: string): Promise<void
     const { header, rows } = readDemoCsv(`${role}.csv`);
     const out = join(dir, `${role}.${EXT[format]}`);
     if (format === "csv") writeFileSync(out, readFileSync(join(DEMO_DIR, `${role}.csv`)));
-    else if (format === "tsv") writeFileSync(out, [header, ...rows.map((r) => r.map((v) => v ?? ""))].map((r) => r.join("\t")).join("\n") + "\n");
+    else if (format === "tsv")
+      writeFileSync(
+        out,
+        [header, ...rows.map((r) => r.map((v) => v ?? ""))].map((r) => r.join("\t")).join("\n") + "\n",
+      );
     else if (format === "xlsx") await writeXlsx(out, header, rows);
     else if (format === "sav") writeDemoSav(out, header, rows);
     else await viaDuckDb(format, join(DEMO_DIR, `${role}.csv`), out);
@@ -39,7 +52,8 @@ export async function saveDemoAs(format: InputFormat, dir: string): Promise<void
 async function viaDuckDb(format: "parquet" | "json" | "ndjson", csv: string, out: string): Promise<void> {
   const db = await openDb();
   // Typed columns, as a Parquet or JSON export holds them: dates as dates, scores as numbers.
-  const options = format === "parquet" ? "FORMAT parquet" : format === "json" ? "FORMAT json, ARRAY true" : "FORMAT json";
+  const options =
+    format === "parquet" ? "FORMAT parquet" : format === "json" ? "FORMAT json, ARRAY true" : "FORMAT json";
   await db.run(`COPY (SELECT * FROM read_csv(${sqlString(csv)}, header = true)) TO ${sqlString(out)} (${options})`);
   closeDb(db);
 }
@@ -51,7 +65,8 @@ async function writeXlsx(out: string, header: string[], rows: (string | null)[][
     ...rows.map((r) =>
       r.map((v, j) => {
         if (v === null) return null;
-        if (DATE_COLUMNS.has(header[j]!)) return { value: new Date(`${v}T00:00:00Z`), type: Date, format: "yyyy-mm-dd" };
+        if (DATE_COLUMNS.has(header[j]!))
+          return { value: new Date(`${v}T00:00:00Z`), type: Date, format: "yyyy-mm-dd" };
         return numeric[j] ? Number(v) : v;
       }),
     ),
@@ -79,7 +94,20 @@ function writeDemoSav(out: string, header: string[], rows: (string | null)[][]):
   writeSav(
     out,
     vars,
-    rows.map((r) => Object.fromEntries(header.map((name, j) => [name, name === "DischargeReason" ? (r[j] === null ? 9 : codeOf.get(r[j]!)!) : numeric[j] && r[j] !== null ? Number(r[j]) : r[j]!]))),
+    rows.map((r) =>
+      Object.fromEntries(
+        header.map((name, j) => [
+          name,
+          name === "DischargeReason"
+            ? r[j] === null
+              ? 9
+              : codeOf.get(r[j]!)!
+            : numeric[j] && r[j] !== null
+              ? Number(r[j])
+              : r[j]!,
+        ]),
+      ),
+    ),
   );
 }
 
@@ -97,7 +125,9 @@ export function demoConfigFor(format: InputFormat, dir: string, b = 200): string
 export async function saveDemoLong(dir: string): Promise<string> {
   const db = await openDb();
   const csv = (f: string) => `read_csv(${sqlString(join(DEMO_DIR, f))}, header = true, all_varchar = true)`;
-  await db.run(`COPY (SELECT e.*, s.* EXCLUDE (ClientID) FROM ${csv("episodes.csv")} e LEFT JOIN ${csv("sessions.csv")} s USING (ClientID) ORDER BY e.ClientID, s.SessionDate) TO ${sqlString(join(dir, "long.csv"))} (HEADER)`);
+  await db.run(
+    `COPY (SELECT e.*, s.* EXCLUDE (ClientID) FROM ${csv("episodes.csv")} e LEFT JOIN ${csv("sessions.csv")} s USING (ClientID) ORDER BY e.ClientID, s.SessionDate) TO ${sqlString(join(dir, "long.csv"))} (HEADER)`,
+  );
   closeDb(db);
   return writeLayoutConfig(dir, { long: "long.csv" }, (c) => {
     c.columns.sessions.therapist_id = "Clinician";
@@ -108,9 +138,20 @@ export async function saveDemoLong(dir: string): Promise<string> {
 export async function saveDemoWide(dir: string): Promise<string> {
   const db = await openDb();
   const csv = (f: string) => `read_csv(${sqlString(join(DEMO_DIR, f))}, header = true, all_varchar = true)`;
-  const fields = ["SessionDate", "SRS_Relationship", "SRS_Goals", "SRS_Approach", "SRS_Overall", "SRS_Total", "ORS_Total", "SRS_Therapist"];
+  const fields = [
+    "SessionDate",
+    "SRS_Relationship",
+    "SRS_Goals",
+    "SRS_Approach",
+    "SRS_Overall",
+    "SRS_Total",
+    "ORS_Total",
+    "SRS_Therapist",
+  ];
   const slots = Array.from({ length: 17 }, (_, i) => i + 1);
-  const pivot = slots.flatMap((i) => fields.map((f) => `max(CASE WHEN k = ${i} THEN ${f} END) AS ${f}_${i}`)).join(", ");
+  const pivot = slots
+    .flatMap((i) => fields.map((f) => `max(CASE WHEN k = ${i} THEN ${f} END) AS ${f}_${i}`))
+    .join(", ");
   await db.run(`COPY (
     SELECT e.*, w.* EXCLUDE (ClientID) FROM ${csv("episodes.csv")} e
     LEFT JOIN (SELECT ClientID, ${pivot} FROM (SELECT *, row_number() OVER (PARTITION BY ClientID ORDER BY SessionDate) AS k FROM ${csv("sessions.csv")}) GROUP BY ClientID) w USING (ClientID)
@@ -123,7 +164,12 @@ export async function saveDemoWide(dir: string): Promise<string> {
   });
 }
 
-function writeLayoutConfig(dir: string, files: Record<string, string>, change: (c: Record<string, any>) => void, b = 200): string {
+function writeLayoutConfig(
+  dir: string,
+  files: Record<string, string>,
+  change: (c: Record<string, any>) => void,
+  b = 200,
+): string {
   const config = parse(readFileSync(join(DEMO_DIR, "study.yaml"), "utf8")) as Record<string, any>;
   config.files = files;
   config.bootstrap = { b };

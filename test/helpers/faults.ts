@@ -21,8 +21,13 @@ export interface CliResult {
 }
 
 /** The CLI in a child process; `fileSizeKb` sets a file-size limit (ulimit -f), `uid` runs it as that user. */
-export function cli(args: string[], options: { uid?: number; fileSizeKb?: number; env?: Record<string, string>; cwd?: string } = {}): CliResult {
-  const command = options.fileSizeKb ? ["sh", ["-c", `ulimit -f ${options.fileSizeKb}; exec "$0" "$@"`, process.execPath, BIN, ...args]] : [process.execPath, [BIN, ...args]];
+export function cli(
+  args: string[],
+  options: { uid?: number; fileSizeKb?: number; env?: Record<string, string>; cwd?: string } = {},
+): CliResult {
+  const command = options.fileSizeKb
+    ? ["sh", ["-c", `ulimit -f ${options.fileSizeKb}; exec "$0" "$@"`, process.execPath, BIN, ...args]]
+    : [process.execPath, [BIN, ...args]];
   const r = spawnSync(command[0] as string, command[1] as string[], {
     encoding: "utf8",
     cwd: options.cwd ?? ROOT,
@@ -37,7 +42,12 @@ export function cli(args: string[], options: { uid?: number; fileSizeKb?: number
  * (a progress line, e.g. the end of the render phase, when the PDF begins), or a test of its process
  * id polled every 50 ms (e.g. its browser is running).
  */
-export function cliSignalled(args: string[], signal: NodeJS.Signals, when: RegExp | ((pid: number) => boolean), delayMs = 0): Promise<CliResult & { pid: number; sent: boolean }> {
+export function cliSignalled(
+  args: string[],
+  signal: NodeJS.Signals,
+  when: RegExp | ((pid: number) => boolean),
+  delayMs = 0,
+): Promise<CliResult & { pid: number; sent: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -83,10 +93,14 @@ export function snapshot(dir: string): Record<string, string> | null {
 }
 
 /** Staging folders, or copies mid-move, left in a folder. */
-export const leftovers = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((n) => n.includes(".alliance-staging-") || n.includes(".alliance-copy-")) : []);
+export const leftovers = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir).filter((n) => n.includes(".alliance-staging-") || n.includes(".alliance-copy-"))
+    : [];
 
 /** Whether stderr holds a stack frame. */
-export const hasStack = (stderr: string): boolean => /^\s+at\s+\S.*(:\d+:\d+\)?|\(native\))$/m.test(stderr) || /\n\s+at (async )?\S+ \(/.test(stderr);
+export const hasStack = (stderr: string): boolean =>
+  /^\s+at\s+\S.*(:\d+:\d+\)?|\(native\))$/m.test(stderr) || /\n\s+at (async )?\S+ \(/.test(stderr);
 
 /** The codes named on stderr, in order. */
 export const codesOf = (stderr: string): string[] => [...stderr.matchAll(/\[([EWN]_[A-Z_]+)\]/g)].map((m) => m[1]!);
@@ -99,7 +113,11 @@ export function documentedFailures(): { fault: string; code: string | null; exit
     .split("\n")
     .filter((l) => /^\| [^-|]/.test(l) && !l.startsWith("| fault"))
     .map((l) => l.split("|").map((c) => c.trim()))
-    .map((c) => ({ fault: c[1]!.replace(/`/g, ""), code: /^`([EWN]_[A-Z_]+)`$/.exec(c[2]!)?.[1] ?? null, exit: Number(c[3]) }));
+    .map((c) => ({
+      fault: c[1]!.replace(/`/g, ""),
+      code: /^`([EWN]_[A-Z_]+)`$/.exec(c[2]!)?.[1] ?? null,
+      exit: Number(c[3]),
+    }));
 }
 
 /** Asserts that a result is what docs/failures.md says the fault gives: its exit status, its code, no stack trace. */

@@ -15,7 +15,14 @@ export function demoLikeConfig(): Record<string, any> {
     study: { name: "tiny", title: "Tiny test study" },
     files: { episodes: "episodes.csv", sessions: "sessions.csv" },
     columns: {
-      episodes: { client_id: "ClientID", site: "Site", therapist_id: "Clinician", admit_date: "AdmitDate", discharge_date: "DischargeDate", discharge_reason: "DischargeReason" },
+      episodes: {
+        client_id: "ClientID",
+        site: "Site",
+        therapist_id: "Clinician",
+        admit_date: "AdmitDate",
+        discharge_date: "DischargeDate",
+        discharge_reason: "DischargeReason",
+      },
       sessions: { client_id: "ClientID", session_date: "SessionDate", alliance: "SRS_Total", outcome: "ORS_Total" },
     },
     alliance: { instrument: "Session Rating Scale (SRS)", min: 0, max: 40 },
@@ -34,15 +41,29 @@ export interface TinyStudy {
 }
 
 /** Writes the two CSV files (lines without the header) and the config; returns the parsed Study. */
-export function writeTinyStudy(episodes: string[], sessions: string[], change: (c: Record<string, any>) => void = () => {}, headers = { episodes: EPISODE_HEADER, sessions: SESSION_HEADER }): TinyStudy {
-  return writeStudyFiles({ "episodes.csv": [headers.episodes, ...episodes].join("\n") + "\n", "sessions.csv": [headers.sessions, ...sessions].join("\n") + "\n" }, change);
+export function writeTinyStudy(
+  episodes: string[],
+  sessions: string[],
+  change: (c: Record<string, any>) => void = () => {},
+  headers = { episodes: EPISODE_HEADER, sessions: SESSION_HEADER },
+): TinyStudy {
+  return writeStudyFiles(
+    {
+      "episodes.csv": [headers.episodes, ...episodes].join("\n") + "\n",
+      "sessions.csv": [headers.sessions, ...sessions].join("\n") + "\n",
+    },
+    change,
+  );
 }
 
 /**
  * Writes any files (name → text or bytes) and the demo-like config changed by `change`; returns the
  * parsed Study, or throws with the config's problems.
  */
-export function writeStudyFiles(files: Record<string, string | Buffer>, change: (c: Record<string, any>) => void = () => {}): TinyStudy {
+export function writeStudyFiles(
+  files: Record<string, string | Buffer>,
+  change: (c: Record<string, any>) => void = () => {},
+): TinyStudy {
   const dir = tempDir("alliance-test-");
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   const config = demoLikeConfig();

@@ -66,7 +66,8 @@ export function writeSav(path: string, vars: SavVariable[], rows: Record<string,
   vars.forEach((v, i) => {
     index.push(next);
     const width = typeof v.type === "object" ? v.type.string : 0;
-    const fmt = v.type === "date" ? (23 << 16) | (10 << 8) : width ? (1 << 16) | (width << 8) : (5 << 16) | (8 << 8) | 2;
+    const fmt =
+      v.type === "date" ? (23 << 16) | (10 << 8) : width ? (1 << 16) | (width << 8) : (5 << 16) | (8 << 8) | 2;
     o.int(2);
     o.int(width);
     o.int(0); // no variable label

@@ -25,7 +25,11 @@ async function resultsOf(configPath: string): Promise<Record<string, any>> {
 
 /** The config's column names differ between layouts; everything else must not. */
 function withoutColumnNames(r: Record<string, any>): Record<string, any> {
-  const alliance = { ...r.settings.alliance, subscales: r.settings.alliance.subscales?.map(({ column: _c, ...s }: any) => s), other_raters: r.settings.alliance.other_raters?.map(({ column: _c, ...s }: any) => s) };
+  const alliance = {
+    ...r.settings.alliance,
+    subscales: r.settings.alliance.subscales?.map(({ column: _c, ...s }: any) => s),
+    other_raters: r.settings.alliance.other_raters?.map(({ column: _c, ...s }: any) => s),
+  };
   return { ...r, settings: { ...r.settings, alliance } };
 }
 

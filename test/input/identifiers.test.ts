@@ -24,7 +24,7 @@ const alliance = (...args: string[]) => spawnSync(process.execPath, [BIN, ...arg
 /** Made-up identifiers for row i of the demo's episodes (none is a real person's). */
 const identifiers = (i: number) => ({
   contact: `client${i}@example.org`,
-  ref_code: `9${String(i % 100).padStart(2, "0")}-${String(i % 90 + 10)}-${String(1000 + i)}`,
+  ref_code: `9${String(i % 100).padStart(2, "0")}-${String((i % 90) + 10)}-${String(1000 + i)}`,
   patient_name: `Test Person ${i}`,
   born: `19${60 + (i % 30)}-0${1 + (i % 9)}-1${i % 10}`,
 });
@@ -40,13 +40,18 @@ function demoWithIdentifiers(): { dir: string; config: string; values: string[] 
     values.push(...Object.values(id));
     return `${r},${id.contact},${id.ref_code},${id.patient_name},${id.born}`;
   });
-  writeFileSync(join(dir, "episodes.csv"), [`${header},contact,ref_code,patient_name,born`, ...lines].join("\n") + "\n");
+  writeFileSync(
+    join(dir, "episodes.csv"),
+    [`${header},contact,ref_code,patient_name,born`, ...lines].join("\n") + "\n",
+  );
   return { dir, config: join(dir, "study.yaml"), values };
 }
 
 /** Every file under dir, recursively. */
 function allFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? allFiles(join(dir, f)) : [join(dir, f)]));
+  return readdirSync(dir).flatMap((f) =>
+    statSync(join(dir, f)).isDirectory() ? allFiles(join(dir, f)) : [join(dir, f)],
+  );
 }
 
 describe("the identifier guard", () => {
@@ -69,19 +74,40 @@ describe("the identifier guard", () => {
     const dir = tempDir("alliance-ids-");
     cpSync(DEMO_DIR, dir, { recursive: true });
     const [header, ...rows] = readFileSync(join(dir, "episodes.csv"), "utf8").trimEnd().split("\n");
-    writeFileSync(join(dir, "episodes.csv"), [`${header},v17`, ...rows.map((r, i) => `${r},${identifiers(i).born}`)].join("\n") + "\n");
+    writeFileSync(
+      join(dir, "episodes.csv"),
+      [`${header},v17`, ...rows.map((r, i) => `${r},${identifiers(i).born}`)].join("\n") + "\n",
+    );
     const r = alliance("run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf");
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/episodes\.csv, column v17: looks like it holds full dates of birth \(found by its values/);
+    expect(r.stderr).toMatch(
+      /episodes\.csv, column v17: looks like it holds full dates of birth \(found by its values/,
+    );
     expect(r.stderr).not.toMatch(/19[6-8]\d-0\d-1\d/);
   });
 
   it("runs once the config drops those columns, and no output contains them", () => {
     const { dir, config, values } = demoWithIdentifiers();
-    writeFileSync(config, readFileSync(config, "utf8").replace("privacy:\n", "privacy:\n  drop_columns: [contact, ref_code, patient_name, born]\n"));
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8").replace(
+        "privacy:\n",
+        "privacy:\n  drop_columns: [contact, ref_code, patient_name, born]\n",
+      ),
+    );
     const out = join(dir, "out");
     // The row-level working files too (kept outside the output folder only when asked).
-    const r = alliance("run", "--config", config, "--out", out, "--no-pdf", "--keep-internal", join(dir, "internal"), "--quiet");
+    const r = alliance(
+      "run",
+      "--config",
+      config,
+      "--out",
+      out,
+      "--no-pdf",
+      "--keep-internal",
+      join(dir, "internal"),
+      "--quiet",
+    );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const files = [...allFiles(out), ...allFiles(join(dir, "internal"))];
@@ -97,7 +123,10 @@ describe("the identifier guard", () => {
     await db.run("CREATE TABLE t AS SELECT * FROM (VALUES ('1984', '021'), ('1990', '100')) v(birth_year, zip3)");
     expect(await findIdentifiers(db, "t", ["birth_year", "zip3"])).toEqual([]);
     await db.run("INSERT INTO t VALUES ('1990-04-02', '02139')");
-    expect((await findIdentifiers(db, "t", ["birth_year", "zip3"])).map((f) => f.kind)).toEqual(["full dates of birth", "ZIP codes with more than three digits"]);
+    expect((await findIdentifiers(db, "t", ["birth_year", "zip3"])).map((f) => f.kind)).toEqual([
+      "full dates of birth",
+      "ZIP codes with more than three digits",
+    ]);
   });
 
   it("takes a column of full dates lying ten years or more before the admissions for dates of birth, whatever its name", async () => {
@@ -116,9 +145,21 @@ describe("the identifier guard", () => {
 
   it("never takes the study's own date columns, or recent dates, for dates of birth", async () => {
     const db = await testDb();
-    await db.run("CREATE TABLE t AS SELECT * FROM (VALUES ('1991-02-03', '2019-06-01'), ('1992-04-05', '2020-01-01')) v(AdmitDate, referral)");
-    expect(await findIdentifiers(db, "t", ["AdmitDate", "referral"], { studyYear: 1992, isStudyDate: (c) => c === "AdmitDate" })).toEqual([]);
-    expect(await findIdentifiers(db, "t", ["AdmitDate", "referral"], { studyYear: 2024, isStudyDate: (c) => c === "AdmitDate" })).toEqual([]);
+    await db.run(
+      "CREATE TABLE t AS SELECT * FROM (VALUES ('1991-02-03', '2019-06-01'), ('1992-04-05', '2020-01-01')) v(AdmitDate, referral)",
+    );
+    expect(
+      await findIdentifiers(db, "t", ["AdmitDate", "referral"], {
+        studyYear: 1992,
+        isStudyDate: (c) => c === "AdmitDate",
+      }),
+    ).toEqual([]);
+    expect(
+      await findIdentifiers(db, "t", ["AdmitDate", "referral"], {
+        studyYear: 2024,
+        isStudyDate: (c) => c === "AdmitDate",
+      }),
+    ).toEqual([]);
   });
 
   it("finds phone numbers, URLs, IP addresses and street addresses by their values, in any column", async () => {
@@ -139,7 +180,9 @@ describe("the identifier guard", () => {
     expect(nameWords("SiteName")).toEqual(["site", "name"]);
     expect(nameWords("patientName")).toEqual(["patient", "name"]);
     const db = await testDb();
-    await db.run("CREATE TABLE t AS SELECT * FROM (VALUES ('Northside', 'Outpatient', 'T05', 'C00001')) v(SiteName, program_name, Clinician, ClientID)");
+    await db.run(
+      "CREATE TABLE t AS SELECT * FROM (VALUES ('Northside', 'Outpatient', 'T05', 'C00001')) v(SiteName, program_name, Clinician, ClientID)",
+    );
     expect(await findIdentifiers(db, "t", ["SiteName", "program_name", "Clinician", "ClientID"])).toEqual([]);
     await db.run("CREATE TABLE u AS SELECT 'Jane Doe' AS patientName");
     expect((await findIdentifiers(db, "u", ["patientName"])).map((f) => f.kind)).toEqual(["a person's name"]);
@@ -152,28 +195,50 @@ describe("the identifier guard", () => {
  */
 const FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Eve", "Farah", "Gus"];
 const FAMILY = ["Okafor", "Lindqvist", "O'Neil", "Park", "Smith-Jones"];
-const madeUpNames = (n: number) => Array.from({ length: n }, (_, i) => [FIRST[i % 7]!, FAMILY[Math.floor(i / 7) % 5]!] as const);
+const madeUpNames = (n: number) =>
+  Array.from({ length: n }, (_, i) => [FIRST[i % 7]!, FAMILY[Math.floor(i / 7) % 5]!] as const);
 
 /** A one-column table of the given values, each row once. */
 async function columnOf(name: string, values: string[]) {
   const db = await testDb();
-  await db.run(`CREATE TABLE t AS SELECT unnest([${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ")}]) AS "${name}"`);
+  await db.run(
+    `CREATE TABLE t AS SELECT unnest([${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ")}]) AS "${name}"`,
+  );
   return db;
 }
 
 describe("the identifier guard, on persons' names written in a column of another name", () => {
   it("finds them by their values, written First Family", async () => {
-    const db = await columnOf("referred_by", madeUpNames(25).map(([f, l]) => `${f} ${l}`));
-    expect(await findIdentifiers(db, "t", ["referred_by"])).toEqual([{ column: "referred_by", kind: "a person's name", by: "values", matches: 25 }]);
+    const db = await columnOf(
+      "referred_by",
+      madeUpNames(25).map(([f, l]) => `${f} ${l}`),
+    );
+    expect(await findIdentifiers(db, "t", ["referred_by"])).toEqual([
+      { column: "referred_by", kind: "a person's name", by: "values", matches: 25 },
+    ]);
   });
 
   it("finds them written FAMILY, FIRST, as EHR exports often do", async () => {
-    const db = await columnOf("kin", madeUpNames(30).map(([f, l]) => `${l.toUpperCase()}, ${f.toUpperCase()}`));
-    expect((await findIdentifiers(db, "t", ["kin"])).map((f) => [f.kind, f.matches])).toEqual([["a person's name", 30]]);
+    const db = await columnOf(
+      "kin",
+      madeUpNames(30).map(([f, l]) => `${l.toUpperCase()}, ${f.toUpperCase()}`),
+    );
+    expect((await findIdentifiers(db, "t", ["kin"])).map((f) => [f.kind, f.matches])).toEqual([
+      ["a person's name", 30],
+    ]);
   });
 
   it("does not take a few capitalised labels, nor free text, for names", async () => {
-    const labels = ["Drug Court", "Self Referral", "Primary Care", "Family Member", "Emergency Department", "Probation Office", "School Counselor", "Employee Assistance"];
+    const labels = [
+      "Drug Court",
+      "Self Referral",
+      "Primary Care",
+      "Family Member",
+      "Emergency Department",
+      "Probation Office",
+      "School Counselor",
+      "Employee Assistance",
+    ];
     const db = await columnOf("referral", [...labels, ...labels]);
     await db.run(`CREATE TABLE n AS SELECT 'client reports progress, week ' || i AS notes FROM range(40) r(i)`);
     expect(await findIdentifiers(db, "t", ["referral"])).toEqual([]);
@@ -189,8 +254,11 @@ describe("the identifier guard, on persons' names written in a column of another
   });
 
   it("never takes a wide file's numbered therapist columns, mapped by their pattern, for clients' names", async () => {
-    const header = "ClientID,Site,Clinician,AdmitDate,DischargeDate,DischargeReason,SessionDate_1,SRS_Total_1,ORS_Total_1,Clinician_1";
-    const rows = madeUpNames(25).map(([f, l], i) => `C${1000 + i},Northside,T01,2025-01-0${1 + (i % 9)},,,2025-02-01,33,20,${f} ${l}`);
+    const header =
+      "ClientID,Site,Clinician,AdmitDate,DischargeDate,DischargeReason,SessionDate_1,SRS_Total_1,ORS_Total_1,Clinician_1";
+    const rows = madeUpNames(25).map(
+      ([f, l], i) => `C${1000 + i},Northside,T01,2025-01-0${1 + (i % 9)},,,2025-02-01,33,20,${f} ${l}`,
+    );
     const wide = (mapTherapist: boolean) =>
       writeStudyFiles({ "wide.csv": [header, ...rows].join("\n") + "\n" }, (c) => {
         c.files = { wide: "wide.csv" };
@@ -200,6 +268,8 @@ describe("the identifier guard, on persons' names written in a column of another
     expect((await ingestAndValidate(wide(true))).ingested.ok).toBe(true);
     // Unmapped, the same column is refused: the pattern is what spares it.
     const unmapped = (await ingestAndValidate(wide(false))).ingested;
-    expect(unmapped.ok ? [] : unmapped.problems.map((p) => [p.where?.column, p.code])).toEqual([["Clinician_1", "E_IDENTIFIER_COLUMN"]]);
+    expect(unmapped.ok ? [] : unmapped.problems.map((p) => [p.where?.column, p.code])).toEqual([
+      ["Clinician_1", "E_IDENTIFIER_COLUMN"],
+    ]);
   });
 });

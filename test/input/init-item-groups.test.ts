@@ -11,11 +11,19 @@ const items = (name: (i: number) => string, n: number, min: number, max: number)
 
 describe("finding an instrument's item columns", () => {
   it("takes WAISR_1 … WAISR_12 as the WAI-SR, sure of it from the name", () => {
-    expect(findItemGroup(items((i) => `WAISR_${i}`, 12, 1, 5))).toMatchObject({ instrument: "wai-sr", pattern: "WAISR_{i}", sure: true });
+    expect(findItemGroup(items((i) => `WAISR_${i}`, 12, 1, 5))).toMatchObject({
+      instrument: "wai-sr",
+      pattern: "WAISR_{i}",
+      sure: true,
+    });
   });
 
   it("takes twelve WAI items with answers above 5 as the WAI-S (1–7), saying it is a guess", () => {
-    expect(findItemGroup(items((i) => `wai${i}`, 12, 1, 7))).toMatchObject({ instrument: "wai-s", pattern: "wai{i}", sure: false });
+    expect(findItemGroup(items((i) => `wai${i}`, 12, 1, 7))).toMatchObject({
+      instrument: "wai-s",
+      pattern: "wai{i}",
+      sure: false,
+    });
   });
 
   it("takes HAQ_1 … HAQ_19 as the HAq-II", () => {

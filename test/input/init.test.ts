@@ -21,13 +21,22 @@ describe("alliance init", () => {
     const dir = tempDir("alliance-init-");
     for (const f of ["episodes.csv", "sessions.csv"]) copyFileSync(join("data/demo", f), join(dir, f));
     const lines: string[] = [];
-    expect(await main(["init", join(dir, "episodes.csv"), join(dir, "sessions.csv")], { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
+    expect(
+      await main(["init", join(dir, "episodes.csv"), join(dir, "sessions.csv")], {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+      }),
+    ).toBe(0);
     const config = readFileSync(join(dir, "study.yaml"), "utf8");
     expect(config).toContain('admit_date: "AdmitDate"');
     expect(config).toContain('dropout_reasons: ["dropped out", "left against advice"]');
     expect(lines.join("\n")).toContain("TODO"); // the other rater's instrument name is left for the user
-    expect(await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf"], quiet)).toBe(0);
-    expect(await main(["run", "--config", "data/demo/study.yaml", "--out", join(dir, "demo"), "--no-pdf"], quiet)).toBe(0);
+    expect(await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf"], quiet)).toBe(
+      0,
+    );
+    expect(await main(["run", "--config", "data/demo/study.yaml", "--out", join(dir, "demo"), "--no-pdf"], quiet)).toBe(
+      0,
+    );
     expect(numbers(join(dir, "out", "results.json"))).toEqual(numbers(join(dir, "demo", "results.json")));
   }, 120_000);
 
@@ -40,20 +49,33 @@ describe("alliance init", () => {
     const cols = header!.split(",");
     const keep = ["ClientID", "SessionDate", "ORS_Total"].map((c) => cols.indexOf(c));
     const items = Array.from({ length: 12 }, (_, k) => `WAI_${k + 1}`);
-    const text = [[...keep.map((i) => cols[i]), ...items].join(","), ...rows.map((r, n) => {
-      const cells = r.split(",");
-      return [...keep.map((i) => cells[i]), ...items.map((_, k) => 1 + ((n + k * 3) % 5))].join(",");
-    })].join("\n") + "\n";
+    const text =
+      [
+        [...keep.map((i) => cols[i]), ...items].join(","),
+        ...rows.map((r, n) => {
+          const cells = r.split(",");
+          return [...keep.map((i) => cells[i]), ...items.map((_, k) => 1 + ((n + k * 3) % 5))].join(",");
+        }),
+      ].join("\n") + "\n";
     writeFileSync(join(dir, "sessions.csv"), text);
     const lines: string[] = [];
-    expect(await main(["init", join(dir, "episodes.csv"), join(dir, "sessions.csv")], { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
+    expect(
+      await main(["init", join(dir, "episodes.csv"), join(dir, "sessions.csv")], {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+      }),
+    ).toBe(0);
     const config = readFileSync(join(dir, "study.yaml"), "utf8");
     expect(config).toMatch(/instrument: wai-sr +# 12 WAI items, answers seen 1–5.*TODO: confirm the form/);
     expect(config).toContain('columns: "WAI_{i}"');
     expect(config).not.toMatch(/^\s+alliance: "/m);
     expect(lines.join("\n")).toContain("alliance.items.instrument");
-    expect(await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf"], quiet)).toBe(0);
-    expect(readFileSync(join(dir, "out", "results.json"), "utf8")).toContain("Working Alliance Inventory–Short Revised (WAI-SR)");
+    expect(await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf"], quiet)).toBe(
+      0,
+    );
+    expect(readFileSync(join(dir, "out", "results.json"), "utf8")).toContain(
+      "Working Alliance Inventory–Short Revised (WAI-SR)",
+    );
   }, 120_000);
 
   it("marks what it cannot decide as TODO blanks that validate then names", async () => {
@@ -61,7 +83,9 @@ describe("alliance init", () => {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(join(dir, "visits.csv"), "Person,When,Score,Other\nP1,03/04/2025,5,x\nP1,04/05/2025,6,y\n");
     const lines: string[] = [];
-    expect(await main(["init", join(dir, "visits.csv")], { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
+    expect(
+      await main(["init", join(dir, "visits.csv")], { out: (l) => lines.push(l), err: (l) => lines.push(l) }),
+    ).toBe(0);
     const config = readFileSync(join(dir, "study.yaml"), "utf8");
     expect(config).toMatch(/date_format: iso +# TODO/);
     expect(config).toMatch(/site: "" # TODO/);
@@ -78,18 +102,29 @@ describe("alliance init", () => {
     const person = (k: number) => `${first[k % 6]} ${family[Math.floor(k / 6) % 5]}`;
     const [header, ...rows] = readFileSync(join("data/demo", "episodes.csv"), "utf8").trimEnd().split("\n");
     const at = header!.split(",").indexOf("Clinician");
-    const text = [`${header},NextOfKin`, ...rows.map((r, n) => {
-      const cells = r.split(",");
-      cells[at] = person(Number(cells[at]!.slice(1)) - 1);
-      return [...cells, person(n)].join(",");
-    })].join("\n") + "\n";
+    const text =
+      [
+        `${header},NextOfKin`,
+        ...rows.map((r, n) => {
+          const cells = r.split(",");
+          cells[at] = person(Number(cells[at]!.slice(1)) - 1);
+          return [...cells, person(n)].join(",");
+        }),
+      ].join("\n") + "\n";
     writeFileSync(join(dir, "episodes.csv"), text);
     copyFileSync(join("data/demo", "sessions.csv"), join(dir, "sessions.csv"));
     const lines: string[] = [];
-    expect(await main(["init", join(dir, "episodes.csv"), join(dir, "sessions.csv")], { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
+    expect(
+      await main(["init", join(dir, "episodes.csv"), join(dir, "sessions.csv")], {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+      }),
+    ).toBe(0);
     const config = readFileSync(join(dir, "study.yaml"), "utf8");
     expect(config).toContain('therapist_id: "Clinician"');
     expect(config).toContain(`drop_columns: ["NextOfKin"]   # NextOfKin: a person's name`);
-    expect(await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf"], quiet)).toBe(0);
+    expect(await main(["run", "--config", join(dir, "study.yaml"), "--out", join(dir, "out"), "--no-pdf"], quiet)).toBe(
+      0,
+    );
   }, 120_000);
 });

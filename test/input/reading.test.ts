@@ -41,10 +41,17 @@ describe("format detection", () => {
 describe("delimited text", () => {
   it("reads a semicolon file with a byte-order mark, decimal commas and day-first dates when the config declares them", async () => {
     const episodes = "\uFEFF" + EP.replaceAll(",", ";").replace("2025-01-06", "06.01.2025");
-    const sessions = "\uFEFF" + SE(["C1;07/01/2025;33,5;20", "C1;14/01/2025;34,5;22"]).replaceAll(",", ";").replace("ClientID;SessionDate;SRS_Total;ORS_Total", "ClientID;SessionDate;SRS_Total;ORS_Total");
+    const sessions =
+      "\uFEFF" +
+      SE(["C1;07/01/2025;33,5;20", "C1;14/01/2025;34,5;22"])
+        .replaceAll(",", ";")
+        .replace("ClientID;SessionDate;SRS_Total;ORS_Total", "ClientID;SessionDate;SRS_Total;ORS_Total");
     // The scores' decimal commas became semicolons above; write them back.
     const fixed = sessions.replace("33;5", "33,5").replace("34;5", "34,5");
-    const { study } = writeStudyFiles({ "episodes.csv": episodes, "sessions.csv": fixed }, (c) => (c.values = { decimal_mark: ",", date_format: "day_first" }));
+    const { study } = writeStudyFiles(
+      { "episodes.csv": episodes, "sessions.csv": fixed },
+      (c) => (c.values = { decimal_mark: ",", date_format: "day_first" }),
+    );
     const [e] = await deriveAll(study);
     expect(e).toMatchObject({ admit_date: "2025-01-06", n_sessions: 2, early_alliance: 34 });
   });
@@ -57,14 +64,23 @@ describe("delimited text", () => {
   });
 
   it("reads a Latin-1 export that begins with a UTF-8 byte-order mark, the mark not part of the first column's name", async () => {
-    const episodes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(EP.replace("North", "Montréal"), "latin1")]);
+    const episodes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(EP.replace("North", "Montréal"), "latin1"),
+    ]);
     const { study } = writeStudyFiles({ "episodes.csv": episodes, "sessions.csv": SE(["C1,2025-01-07,33,20"]) });
     const [e] = await deriveAll(study);
     expect(e!.site).toBe("Montréal");
   });
 
   it("reads the configured missing-value codes as empty, and only those", async () => {
-    const { study } = writeStudyFiles({ "episodes.csv": EP, "sessions.csv": SE(["C1,2025-01-07,-9,20", "C1,2025-01-14,999,22", "C1,2025-01-21,30,NA"]) }, (c) => (c.values = { missing: ["-9", "999", "NA"] }));
+    const { study } = writeStudyFiles(
+      {
+        "episodes.csv": EP,
+        "sessions.csv": SE(["C1,2025-01-07,-9,20", "C1,2025-01-14,999,22", "C1,2025-01-21,30,NA"]),
+      },
+      (c) => (c.values = { missing: ["-9", "999", "NA"] }),
+    );
     const [e] = await deriveAll(study);
     expect([e!.early_alliance, e!.early_alliance_n, e!.outcome_n]).toEqual([30, 1, 2]);
   });
@@ -86,7 +102,9 @@ describe("a file that cannot be parsed", () => {
       "C1,2025-01-21,33,20,9", // line 5: a fifth cell under a four-column header
       'C1,2025-01-28,"33,20', // line 6: a quote that never closes
     ]);
-    const problems = refusal(await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study));
+    const problems = refusal(
+      await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study),
+    );
     const at = problems.map((p) => [p.where?.row, p.where?.column, p.code]).sort((a, b) => Number(a[0]) - Number(b[0]));
     expect(at).toEqual([
       [3, "SRS_Total", "E_SCORE_NOT_NUMBER"],
@@ -100,16 +118,28 @@ describe("a file that cannot be parsed", () => {
   it("is refused naming the file and the line, whichever stage first reads it", async () => {
     // An opening quote that never closes, after more rows than DuckDB samples to detect the format:
     // the error comes when the file is read in full, not when it is opened.
-    const sessions = SE(["C1,2025-01-07,33,20", ...Array.from({ length: 30_000 }, (_, i) => `C1,2025-02-${String((i % 27) + 1).padStart(2, "0")},33,20`), 'C1,2025-01-14,"34,22']);
-    const problems = refusal(await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study));
+    const sessions = SE([
+      "C1,2025-01-07,33,20",
+      ...Array.from({ length: 30_000 }, (_, i) => `C1,2025-02-${String((i % 27) + 1).padStart(2, "0")},33,20`),
+      'C1,2025-01-14,"34,22',
+    ]);
+    const problems = refusal(
+      await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study),
+    );
     expect(problems).toHaveLength(1);
     // Line 1 is the header, then 30,001 rows: the broken row is line 30,003.
     expect(problems[0]).toMatchObject({ code: "E_QUOTE_UNCLOSED", where: { file: "sessions.csv", row: 30_003 } });
   });
 
   it("does not quote the broken line: no value of the file is printed before the identifier check", async () => {
-    const sessions = SE(["C1,2025-01-07,33,20", ...Array.from({ length: 30_000 }, () => "C1,2025-02-01,33,20"), 'C1,123-45-6789,"34,22']);
-    const problems = refusal(await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study));
+    const sessions = SE([
+      "C1,2025-01-07,33,20",
+      ...Array.from({ length: 30_000 }, () => "C1,2025-02-01,33,20"),
+      'C1,123-45-6789,"34,22',
+    ]);
+    const problems = refusal(
+      await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }).study),
+    );
     expect(problems.map((p) => p.code)).toEqual(["E_QUOTE_UNCLOSED"]);
     expect(JSON.stringify(problems)).not.toContain("123-45-6789");
   });
@@ -117,7 +147,10 @@ describe("a file that cannot be parsed", () => {
 
 describe("dates", () => {
   it("never guesses an ambiguous date: 03/04/2025 is refused until the config says which part is the month", async () => {
-    const files = { "episodes.csv": EP.replace("2025-01-06", "01/06/2025"), "sessions.csv": SE(["C1,2025-01-07,33,20"]) };
+    const files = {
+      "episodes.csv": EP.replace("2025-01-06", "01/06/2025"),
+      "sessions.csv": SE(["C1,2025-01-07,33,20"]),
+    };
     const refused = await ingestAndValidate(writeStudyFiles(files).study);
     const p = !refused.validated!.ok ? refused.validated!.problems[0] : undefined;
     expect(p).toMatchObject({ code: "E_DATE_INVALID", where: { row: 2, column: "AdmitDate" } });
@@ -141,19 +174,34 @@ describe("xlsx", () => {
       ["C1", { value: new Date(Date.UTC(2025, 0, 7)), type: Date, format: "dd/mm/yyyy" }, 33, 20],
       ["C1", { value: new Date(Date.UTC(2025, 0, 14)), type: Date, format: "dd/mm/yyyy" }, "3x", 22],
     ];
-    await writeExcelFile([{ data: [["notes"], ["not the data"]], sheet: "Readme" }, { data: sheet, sheet: "Sessions" }] as never).toFile(`${dir}/sessions.xlsx`);
-    const { study } = writeStudyFiles({ "episodes.csv": EP }, (c) => (c.files.sessions = { path: `${dir}/sessions.xlsx`, sheet: "Sessions" }));
+    await writeExcelFile([
+      { data: [["notes"], ["not the data"]], sheet: "Readme" },
+      { data: sheet, sheet: "Sessions" },
+    ] as never).toFile(`${dir}/sessions.xlsx`);
+    const { study } = writeStudyFiles(
+      { "episodes.csv": EP },
+      (c) => (c.files.sessions = { path: `${dir}/sessions.xlsx`, sheet: "Sessions" }),
+    );
     const { validated } = await ingestAndValidate(study);
     const p = !validated!.ok ? validated!.problems : [];
-    expect(p.map((x) => [x.code, x.where?.file, x.where?.row, x.where?.column])).toEqual([["E_SCORE_NOT_NUMBER", "sessions.xlsx", 3, "SRS_Total"]]);
+    expect(p.map((x) => [x.code, x.where?.file, x.where?.row, x.where?.column])).toEqual([
+      ["E_SCORE_NOT_NUMBER", "sessions.xlsx", 3, "SRS_Total"],
+    ]);
   });
 });
 
 describe("several episodes per client", () => {
-  const episodes = [EPISODE_HEADER, "C1,North,T1,2025-01-06,2025-03-01,completed", "C1,North,T2,2025-06-02,,"].join("\n") + "\n";
+  const episodes =
+    [EPISODE_HEADER, "C1,North,T1,2025-01-06,2025-03-01,completed", "C1,North,T2,2025-06-02,,"].join("\n") + "\n";
 
   it("gives each session to the episode whose dates it falls in (client + admission date)", async () => {
-    const sessions = SE(["C1,2025-01-07,30,20", "C1,2025-02-07,32,24", "C1,2025-06-03,20,10", "C1,2025-06-10,22,12", "C1,2025-06-17,24,15"]);
+    const sessions = SE([
+      "C1,2025-01-07,30,20",
+      "C1,2025-02-07,32,24",
+      "C1,2025-06-03,20,10",
+      "C1,2025-06-10,22,12",
+      "C1,2025-06-17,24,15",
+    ]);
     const eps = await deriveAll(writeStudyFiles({ "episodes.csv": episodes, "sessions.csv": sessions }).study);
     expect(eps.map((e) => [e.admit_date, e.n_sessions, e.early_alliance, e.outcome_change])).toEqual([
       ["2025-01-06", 2, 31, 4],
@@ -162,8 +210,17 @@ describe("several episodes per client", () => {
   });
 
   it("links sessions by episode id when both files carry one", async () => {
-    const ep = episodes.replace(EPISODE_HEADER, `${EPISODE_HEADER},EpisodeID`).replace("completed\n", "completed,E1\n").replace("T2,2025-06-02,,\n", "T2,2025-06-02,,,E2\n");
-    const sessions = [`${SESSION_HEADER},EpisodeID`, "C1,2025-01-07,30,20,E1", "C1,2025-06-03,20,10,E2", "C1,2025-06-10,22,12,E2"].join("\n") + "\n";
+    const ep = episodes
+      .replace(EPISODE_HEADER, `${EPISODE_HEADER},EpisodeID`)
+      .replace("completed\n", "completed,E1\n")
+      .replace("T2,2025-06-02,,\n", "T2,2025-06-02,,,E2\n");
+    const sessions =
+      [
+        `${SESSION_HEADER},EpisodeID`,
+        "C1,2025-01-07,30,20,E1",
+        "C1,2025-06-03,20,10,E2",
+        "C1,2025-06-10,22,12,E2",
+      ].join("\n") + "\n";
     const eps = await deriveAll(
       writeStudyFiles({ "episodes.csv": ep, "sessions.csv": sessions }, (c) => {
         c.columns.episodes.episode_id = "EpisodeID";
@@ -174,13 +231,27 @@ describe("several episodes per client", () => {
   });
 
   it("notes an episode whose therapist changes, once, at the first session with the new therapist", async () => {
-    const sessions = [`${SESSION_HEADER},Therapist`, "C1,2025-01-07,30,20,T1", "C1,2025-01-14,30,20,T9", "C1,2025-01-21,30,20,T9"].join("\n") + "\n";
+    const sessions =
+      [
+        `${SESSION_HEADER},Therapist`,
+        "C1,2025-01-07,30,20,T1",
+        "C1,2025-01-14,30,20,T9",
+        "C1,2025-01-21,30,20,T9",
+      ].join("\n") + "\n";
     const { db, validated } = await ingestAndValidate(
-      writeStudyFiles({ "episodes.csv": EP, "sessions.csv": sessions }, (c) => (c.columns.sessions.therapist_id = "Therapist")).study,
+      writeStudyFiles(
+        { "episodes.csv": EP, "sessions.csv": sessions },
+        (c) => (c.columns.sessions.therapist_id = "Therapist"),
+      ).study,
     );
     const notes = validated!.ok ? validated!.value.findings.filter((f) => f.severity === "note") : [];
-    expect(notes.map((n) => [n.code, n.where?.row, n.where?.column])).toEqual([["N_THERAPIST_CHANGED", 3, "Therapist"]]);
-    const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT sum(n_sessions)::INTEGER AS n FROM ${TABLES.sessionSummary.name}`)) as [{ n: number }];
+    expect(notes.map((n) => [n.code, n.where?.row, n.where?.column])).toEqual([
+      ["N_THERAPIST_CHANGED", 3, "Therapist"],
+    ]);
+    const [{ n }] = (await queryRows<{ n: number }>(
+      db,
+      `SELECT sum(n_sessions)::INTEGER AS n FROM ${TABLES.sessionSummary.name}`,
+    )) as [{ n: number }];
     expect(n).toBe(3);
   });
 });
@@ -188,15 +259,26 @@ describe("several episodes per client", () => {
 describe("a file that is not text, or not text in its encoding", () => {
   it("refuses a spreadsheet saved under a .csv name, naming the file", async () => {
     const zip = Buffer.concat([Buffer.from("PK\x03\x04", "latin1"), Buffer.alloc(64)]);
-    const { ingested } = await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": zip }, (c) => (c.files.sessions = { path: "sessions.csv", format: "csv" })).study);
-    expect(!ingested.ok && ingested.problems.map((p) => [p.code, p.where?.file])).toEqual([["E_FILE_NOT_TEXT", "sessions.csv"]]);
+    const { ingested } = await ingestAndValidate(
+      writeStudyFiles(
+        { "episodes.csv": EP, "sessions.csv": zip },
+        (c) => (c.files.sessions = { path: "sessions.csv", format: "csv" }),
+      ).study,
+    );
+    expect(!ingested.ok && ingested.problems.map((p) => [p.code, p.where?.file])).toEqual([
+      ["E_FILE_NOT_TEXT", "sessions.csv"],
+    ]);
   });
 
   it("names the line of a byte that is not UTF-8, past the part read to detect the encoding", async () => {
     // 40,000 clean rows (more than the 64 KB head), then a row with a Latin-1 é: line 40,002 with the header.
     const rows = Array.from({ length: 40_000 }, (_, i) => `C1,2025-02-${String((i % 27) + 1).padStart(2, "0")},33,20`);
     const bytes = Buffer.concat([Buffer.from(SE(rows)), Buffer.from("C1,2025-01-07,33,20\xe9\n", "latin1")]);
-    const problems = refusal(await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": bytes }).study));
-    expect(problems.map((p) => [p.code, p.where?.file, p.where?.row])).toEqual([["E_ENCODING_INVALID", "sessions.csv", 40_002]]);
+    const problems = refusal(
+      await ingestAndValidate(writeStudyFiles({ "episodes.csv": EP, "sessions.csv": bytes }).study),
+    );
+    expect(problems.map((p) => [p.code, p.where?.file, p.where?.row])).toEqual([
+      ["E_ENCODING_INVALID", "sessions.csv", 40_002],
+    ]);
   });
 });

@@ -66,22 +66,36 @@ const EXPECTED_TABLES: [string, string, number, string][] = [
 /** Runs `alliance validate` and returns its exit code and validation.json. */
 async function validateStudy(configPath: string, dir: string) {
   const lines: string[] = [];
-  const code = await main(["validate", "--config", configPath, "--out", join(dir, "v")], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-  return { code, lines, report: JSON.parse(readFileSync(join(dir, "v", "validation.json"), "utf8")) as ValidationReport, html: readFileSync(join(dir, "v", "validation.html"), "utf8") };
+  const code = await main(["validate", "--config", configPath, "--out", join(dir, "v")], {
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+  });
+  return {
+    code,
+    lines,
+    report: JSON.parse(readFileSync(join(dir, "v", "validation.json"), "utf8")) as ValidationReport,
+    html: readFileSync(join(dir, "v", "validation.html"), "utf8"),
+  };
 }
 
 const placeOf = (r: ValidationReport) => r.findings.map((f) => [f.code, f.where?.file, f.where?.row, f.where?.column]);
 
 describe("alliance validate", () => {
   it("reports every seeded rule of the two-table layout at its row and column, with counts by rule", async () => {
-    const { dir, configPath } = writeStudyFiles({ "episodes.csv": EPISODES.join("\n") + "\n", "sessions.csv": SESSIONS.join("\n") + "\n" }, (c) => {
-      c.columns.sessions.therapist_id = "Therapist";
-      c.tiers = { method: "column", column: "Tier", labels: ["low", "high"] };
-    });
+    const { dir, configPath } = writeStudyFiles(
+      { "episodes.csv": EPISODES.join("\n") + "\n", "sessions.csv": SESSIONS.join("\n") + "\n" },
+      (c) => {
+        c.columns.sessions.therapist_id = "Therapist";
+        c.tiers = { method: "column", column: "Tier", labels: ["low", "high"] };
+      },
+    );
     const { code, report, html, lines } = await validateStudy(configPath, dir);
     expect(code).toBe(1);
     for (const e of EXPECTED_TABLES) expect(placeOf(report)).toContainEqual(e);
-    for (const [c, file, , column] of EXPECTED_TABLES) expect(report.rules.find((r) => r.code === c && r.file === file && r.column === column)!.n).toBeGreaterThanOrEqual(1);
+    for (const [c, file, , column] of EXPECTED_TABLES)
+      expect(
+        report.rules.find((r) => r.code === c && r.file === file && r.column === column)!.n,
+      ).toBeGreaterThanOrEqual(1);
     for (const [c] of EXPECTED_TABLES) expect(html).toContain(c);
     expect(lines[0]).toMatch(/^alliance: \d+ errors, \d+ warnings, 2 notes; wrote /);
     for (const f of report.findings) expect(f.fix).toBeTruthy();

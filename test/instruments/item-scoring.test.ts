@@ -16,23 +16,35 @@ const never = (): never => {
 };
 
 /** One session per answer row; returns the scored alliance and subscales of each, in row order. */
-async function score(items: Record<string, unknown>, answers: (number | "")[][], extra: (c: Record<string, any>) => void = () => {}) {
+async function score(
+  items: Record<string, unknown>,
+  answers: (number | "")[][],
+  extra: (c: Record<string, any>) => void = () => {},
+) {
   const n = answers[0]!.length;
-  const header = ["ClientID", "SessionDate", ...Array.from({ length: n }, (_, i) => `Q${i + 1}`), "ORS_Total"].join(",");
+  const header = ["ClientID", "SessionDate", ...Array.from({ length: n }, (_, i) => `Q${i + 1}`), "ORS_Total"].join(
+    ",",
+  );
   const rows = answers.map((a, k) => ["C1", `2025-01-${String(7 + k).padStart(2, "0")}`, ...a, 20].join(","));
-  const { study } = writeStudyFiles({ "episodes.csv": EP, "sessions.csv": [header, ...rows].join("\n") + "\n" }, (c) => {
-    delete c.columns.sessions.alliance;
-    delete c.alliance.min;
-    delete c.alliance.max;
-    delete c.alliance.instrument;
-    c.alliance.items = { columns: "Q{i}", ...items };
-    c.tiers = { method: "quantiles", quantiles: 2, labels: ["lower", "higher"] };
-    extra(c);
-  });
+  const { study } = writeStudyFiles(
+    { "episodes.csv": EP, "sessions.csv": [header, ...rows].join("\n") + "\n" },
+    (c) => {
+      delete c.columns.sessions.alliance;
+      delete c.alliance.min;
+      delete c.alliance.max;
+      delete c.alliance.instrument;
+      c.alliance.items = { columns: "Q{i}", ...items };
+      c.tiers = { method: "quantiles", quantiles: 2, labels: ["lower", "higher"] };
+      extra(c);
+    },
+  );
   const { db, ingested, validated } = await ingestAndValidate(study);
   if (!validated!.ok) return { problems: validated!.problems, rows: [] as Record<string, number | null>[], study };
   const keys = study.allianceComponents.map((c) => c.key);
-  const rowsOut = await queryRows<Record<string, number | null>>(db, `SELECT alliance${keys.map((k) => `, ${k}`).join("")} FROM ${linkedSessions(study, ingested.ok ? ingested.value : never())} ORDER BY src_row`);
+  const rowsOut = await queryRows<Record<string, number | null>>(
+    db,
+    `SELECT alliance${keys.map((k) => `, ${k}`).join("")} FROM ${linkedSessions(study, ingested.ok ? ingested.value : never())} ORDER BY src_row`,
+  );
   return { problems: [], rows: rowsOut, study };
 }
 
@@ -49,7 +61,9 @@ describe("WAI-SR (Hatcher & Gillaspy 2006)", () => {
   });
 
   it("prorates a total and a subscale with one missing item when the config allows one", async () => {
-    const { rows } = await score({ instrument: "wai-sr", max_missing: 1, max_missing_per_subscale: 1 }, [[...answers.slice(0, 11), ""]]);
+    const { rows } = await score({ instrument: "wai-sr", max_missing: 1, max_missing_per_subscale: 1 }, [
+      [...answers.slice(0, 11), ""],
+    ]);
     // item 12 missing: answered 11 items sum to 45 → 45 / 11 × 12 = 49.0909…;
     // task answered items 1,2,10 = 5+4+5 = 14 → 14 / 3 × 4 = 18.6667; goal and bond unchanged
     expect(rows[0]!.alliance).toBeCloseTo(540 / 11, 9);
@@ -85,7 +99,13 @@ describe("SRS (Duncan, Miller et al. 2003)", () => {
   it("sums its four 0–10 items, each also reported on its own", async () => {
     const { rows } = await score({ instrument: "srs" }, [[8.5, 9, 7, 10]]);
     // 8.5 + 9 + 7 + 10 = 34.5
-    expect(rows[0]).toEqual({ alliance: 34.5, subscale_bond: 8.5, subscale_goals: 9, subscale_task: 7, subscale_overall: 10 });
+    expect(rows[0]).toEqual({
+      alliance: 34.5,
+      subscale_bond: 8.5,
+      subscale_goals: 9,
+      subscale_task: 7,
+      subscale_overall: 10,
+    });
   });
 
   it("refuses an item outside 0–10 at its own column", async () => {
@@ -106,7 +126,16 @@ describe("HAq-II (Luborsky et al. 1996)", () => {
 
 describe("custom instruments from the config", () => {
   it("scores its items with its own range, reverse keys and subscales", async () => {
-    const custom = { instrument: "custom", name: "Three-item alliance check", n_items: 3, item_min: 0, item_max: 4, reverse: [2], subscales: { a: [1, 2], b: [3] }, score: "mean" };
+    const custom = {
+      instrument: "custom",
+      name: "Three-item alliance check",
+      n_items: 3,
+      item_min: 0,
+      item_max: 4,
+      reverse: [2],
+      subscales: { a: [1, 2], b: [3] },
+      score: "mean",
+    };
     const { rows, study } = await score(custom, [[4, 1, 2]]);
     // item 2 reversed: 0 + 4 − 1 = 3; mean of 4, 3, 2 = 3; a = mean(4, 3) = 3.5; b = 2
     expect(rows[0]).toEqual({ alliance: 3, subscale_a: 3.5, subscale_b: 2 });

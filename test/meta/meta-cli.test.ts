@@ -19,14 +19,18 @@ let code: number;
 let m: MetaResults;
 
 beforeAll(async () => {
-  code = await main(["meta", "--studies", "data/meta/molloy2014.csv", "--out", out, "--by", "design", "--no-pdf"], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  code = await main(["meta", "--studies", "data/meta/molloy2014.csv", "--out", out, "--by", "design", "--no-pdf"], {
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+  });
   m = JSON.parse(readFileSync(join(out, "meta-results.json"), "utf8"));
 }, 60_000);
 
 describe("alliance meta reproduces Molloy et al. (2014)", () => {
   it("exits 0 and writes the report, meta-results.json and the study table", () => {
     expect(code, lines.join("\n")).toBe(0);
-    for (const f of ["meta.html", "meta-results.json", "tables/studies.csv"]) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ["meta.html", "meta-results.json", "tables/studies.csv"])
+      expect(existsSync(join(out, f)), f).toBe(true);
   });
 
   it("gives the published pooled r = 0.15, 95% CI 0.09–0.21 over k = 16 studies (abstract)", () => {
@@ -59,7 +63,11 @@ describe("alliance meta reproduces Molloy et al. (2014)", () => {
   });
 
   it("matches the REML weights of weights(res), in percent", () => {
-    const want = [5.67748610502634, 10.5399630851082, 3.64308361922754, 5.61937462131119, 4.4067658999834, 4.10927763956582, 7.13616395280886, 8.88874107099197, 3.78843226689319, 10.5829658346237, 3.69208275960719, 5.11488214321556, 5.8731301081398, 9.97805183261637, 6.84032142131503, 4.10927763956582];
+    const want = [
+      5.67748610502634, 10.5399630851082, 3.64308361922754, 5.61937462131119, 4.4067658999834, 4.10927763956582,
+      7.13616395280886, 8.88874107099197, 3.78843226689319, 10.5829658346237, 3.69208275960719, 5.11488214321556,
+      5.8731301081398, 9.97805183261637, 6.84032142131503, 4.10927763956582,
+    ];
     m.studies.forEach((s, i) => expect(s.weight_reml).toBeCloseTo(want[i]!, 8));
   });
 
@@ -90,14 +98,19 @@ describe("alliance meta refuses a malformed table, naming file, row and column",
     const dir = tempDir("alliance-meta-bad-");
     writeFileSync(join(dir, "studies.csv"), csv);
     const err: string[] = [];
-    const c = await main(["meta", "--studies", join(dir, "studies.csv"), "--out", join(dir, "out"), "--no-pdf", ...extra], { out: () => {}, err: (l) => err.push(l) });
+    const c = await main(
+      ["meta", "--studies", join(dir, "studies.csv"), "--out", join(dir, "out"), "--no-pdf", ...extra],
+      { out: () => {}, err: (l) => err.push(l) },
+    );
     return { c, err: err.join("\n") };
   };
 
   it("names a missing column", async () => {
     const { c, err } = await run("study,n\nA,50\nB,60\n");
     expect(c).toBe(1);
-    expect(err).toContain(`studies.csv, row 1, column r: ${text("E_META_COLUMN", { column: "r", columns: ["study", "n"] })}`);
+    expect(err).toContain(
+      `studies.csv, row 1, column r: ${text("E_META_COLUMN", { column: "r", columns: ["study", "n"] })}`,
+    );
   });
 
   it("names a correlation outside (-1, 1) and an n too small for Fisher's z", async () => {

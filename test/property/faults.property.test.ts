@@ -15,7 +15,17 @@ import { writeStudy } from "../../data/generator/write-study.ts";
 import { DEFAULT_SHAPE } from "../../data/generator/shape.ts";
 import { MESSAGES } from "../../pipeline/messages.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
-import { browsersOf, cli, cliSignalled, codesOf, hasStack, isRoot, leftovers, snapshot, type CliResult } from "../helpers/faults.ts";
+import {
+  browsersOf,
+  cli,
+  cliSignalled,
+  codesOf,
+  hasStack,
+  isRoot,
+  leftovers,
+  snapshot,
+  type CliResult,
+} from "../helpers/faults.ts";
 
 const RUNS = Number(process.env.ALLIANCE_FAULT_RUNS ?? 6);
 
@@ -24,7 +34,15 @@ type Fault = "out-is-file" | "out-under-file" | "read-only" | "file-size-limit" 
 const cases: fc.Arbitrary<Case> = fc.record({
   seed: fc.integer({ min: 1, max: 100_000 }),
   episodes: fc.integer({ min: 30, max: 400 }),
-  fault: fc.constantFrom<Fault>("out-is-file", "out-under-file", "read-only", "file-size-limit", "link-to-other-disk", "signal", "signal"),
+  fault: fc.constantFrom<Fault>(
+    "out-is-file",
+    "out-under-file",
+    "read-only",
+    "file-size-limit",
+    "link-to-other-disk",
+    "signal",
+    "signal",
+  ),
   signal: fc.constantFrom<NodeJS.Signals>("SIGINT", "SIGTERM"),
   delayMs: fc.integer({ min: 0, max: 5000 }),
   pdf: fc.boolean(),
@@ -35,7 +53,10 @@ type Case = { seed: number; episodes: number; fault: Fault; signal: NodeJS.Signa
 async function checkFault(c: Case): Promise<void> {
   const dir = tempDir("alliance-fault-prop-");
   chmodSync(dir, 0o755);
-  const { config } = writeStudy({ ...DEFAULT_SHAPE, seed: c.seed, episodes: c.episodes, sites: 3, therapists: 12 }, join(dir, "study"));
+  const { config } = writeStudy(
+    { ...DEFAULT_SHAPE, seed: c.seed, episodes: c.episodes, sites: 3, therapists: 12 },
+    join(dir, "study"),
+  );
   let out = join(dir, "out");
   const args = (to: string) => ["run", "--config", config, "--out", to, "--quiet", ...(c.pdf ? [] : ["--no-pdf"])];
   const first = cli(args(out));
@@ -82,7 +103,8 @@ async function checkFault(c: Case): Promise<void> {
     for (const code of codes) expect(code in MESSAGES, context).toBe(true);
     if (r.status === 130 || r.status === 143) expect(codes, context).toContain("E_INTERRUPTED");
     if (r.status !== 0 && c.fault !== "out-is-file") expect(snapshot(out), context).toEqual(before);
-    if (r.status === 0 && c.fault !== "link-to-other-disk") expect(Object.keys(snapshot(out) ?? {}), context).toContain("results.json");
+    if (r.status === 0 && c.fault !== "link-to-other-disk")
+      expect(Object.keys(snapshot(out) ?? {}), context).toContain("results.json");
     expect([...leftovers(dir), ...leftovers(join(dir, "links"))], context).toEqual([]);
     if (r.pid !== undefined) expect(browsersOf(r.pid), context).toEqual([]);
   } finally {
@@ -91,11 +113,11 @@ async function checkFault(c: Case): Promise<void> {
 }
 
 describe("faults and signals at random moments", () => {
-  it(
-    "exit 0, 1, 130 or 143 with a code and no stack trace, the previous outputs whole, nothing left behind",
-    async () => {
-      await fc.assert(fc.asyncProperty(cases, checkFault), { numRuns: RUNS, seed: Number(process.env.ALLIANCE_FAULT_SEED ?? Date.now() % 1e9), endOnFailure: true });
-    },
-    240_000,
-  );
+  it("exit 0, 1, 130 or 143 with a code and no stack trace, the previous outputs whole, nothing left behind", async () => {
+    await fc.assert(fc.asyncProperty(cases, checkFault), {
+      numRuns: RUNS,
+      seed: Number(process.env.ALLIANCE_FAULT_SEED ?? Date.now() % 1e9),
+      endOnFailure: true,
+    });
+  }, 240_000);
 });

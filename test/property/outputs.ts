@@ -15,7 +15,9 @@ const validateQuarterly = ajv.compile(quarterlySchema);
 
 /** A quarterly results.json's schema errors, or none. */
 export function quarterlySchemaErrors(results: unknown): string[] {
-  return validateQuarterly(results) ? [] : (validateQuarterly.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+  return validateQuarterly(results)
+    ? []
+    : (validateQuarterly.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
 /** Every file under a folder, as paths relative to it. */
@@ -36,9 +38,29 @@ export function schemaErrors(results: unknown): string[] {
  * is about); `therapists`, `k` (studies or sites pooled) and settings are not such counts.
  */
 export const COUNT_FIELDS = new Set([
-  "n", "episodes", "closed", "dropouts", "eligible", "retained", "short_followup", "n_risk",
-  "censored_active", "censored_completion", "censored_other", "recovered", "improved", "unchanged", "deteriorated",
-  "episodes_analyzed", "with_outcome_change", "with_outcome_last", "active_at_cutoff", "used", "ingested", "episodes_ingested", "rows",
+  "n",
+  "episodes",
+  "closed",
+  "dropouts",
+  "eligible",
+  "retained",
+  "short_followup",
+  "n_risk",
+  "censored_active",
+  "censored_completion",
+  "censored_other",
+  "recovered",
+  "improved",
+  "unchanged",
+  "deteriorated",
+  "episodes_analyzed",
+  "with_outcome_change",
+  "with_outcome_last",
+  "active_at_cutoff",
+  "used",
+  "ingested",
+  "episodes_ingested",
+  "rows",
 ]);
 
 /** Paths in results.json of counts from 1 to min − 1 (which must have been withheld). */
@@ -62,12 +84,15 @@ export function smallCountsInTables(outDir: string, min: number): string[] {
     return found;
   }
   for (const name of tables) {
-    const [header, ...rows] = readFileSync(join(outDir, "tables", name), "utf8").trimEnd().split("\n");
+    const [header, ...rows] = readFileSync(join(outDir, "tables", name), "utf8")
+      .trimEnd()
+      .split("\n");
     const columns = header!.split(",");
     for (const [r, row] of rows.entries()) {
       row.split(",").forEach((cell, c) => {
         const v = Number(cell);
-        if (COUNT_FIELDS.has(columns[c]!) && cell !== "" && Number.isInteger(v) && v >= 1 && v < min) found.push(`${name} row ${r + 2} ${columns[c]} = ${v}`);
+        if (COUNT_FIELDS.has(columns[c]!) && cell !== "" && Number.isInteger(v) && v >= 1 && v < min)
+          found.push(`${name} row ${r + 2} ${columns[c]} = ${v}`);
       });
     }
   }
@@ -82,7 +107,15 @@ interface Exact {
     excluded_no_alliance: number;
     analysis_sets: { closed: number; active_at_cutoff: number };
     dropout_by_tier: { episodes: number; closed: number; dropouts: number }[];
-    retention: { tiers: { n: number; dropouts: number; censored_active: number; censored_completion: number; censored_other: number }[] };
+    retention: {
+      tiers: {
+        n: number;
+        dropouts: number;
+        censored_active: number;
+        censored_completion: number;
+        censored_other: number;
+      }[];
+    };
   };
 }
 
@@ -100,11 +133,13 @@ export function flowGaps(x: Exact): string[] {
   const a = x.analysis;
   const episodes = sum(x.validation.excluded.episodes) + a.excluded_no_alliance + a.episodes_analyzed;
   if (episodes !== rows("episodes")) gaps.push(`episodes: ${rows("episodes")} read ≠ ${episodes} excluded or analysed`);
-  if (a.analysis_sets.closed + a.analysis_sets.active_at_cutoff !== a.episodes_analyzed) gaps.push("closed + active ≠ analysed");
+  if (a.analysis_sets.closed + a.analysis_sets.active_at_cutoff !== a.episodes_analyzed)
+    gaps.push("closed + active ≠ analysed");
   const inTiers = a.dropout_by_tier.reduce((s, t) => s + t.episodes, 0);
   if (inTiers !== a.episodes_analyzed) gaps.push(`tiers hold ${inTiers} of ${a.episodes_analyzed} analysed`);
   for (const t of a.retention.tiers) {
-    if (t.dropouts + t.censored_active + t.censored_completion + t.censored_other !== t.n) gaps.push("a tier's dropouts and censored ≠ its episodes");
+    if (t.dropouts + t.censored_active + t.censored_completion + t.censored_other !== t.n)
+      gaps.push("a tier's dropouts and censored ≠ its episodes");
   }
   return gaps;
 }

@@ -23,40 +23,60 @@ import { MESSAGES } from "../../pipeline/messages.ts";
 import { writeStudy } from "../../data/generator/write-study.ts";
 import { DEFAULT_SHAPE, type StudyShape } from "../../data/generator/shape.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
-import { filesUnder, flowGaps, quarterlySchemaErrors, readExact, schemaErrors, sharedFlowGaps, smallCounts, smallCountsInTables, withoutRunTime } from "./outputs.ts";
+import {
+  filesUnder,
+  flowGaps,
+  quarterlySchemaErrors,
+  readExact,
+  schemaErrors,
+  sharedFlowGaps,
+  smallCounts,
+  smallCountsInTables,
+  withoutRunTime,
+} from "./outputs.ts";
 import { REGRESSIONS } from "./regressions.ts";
 import { identityGaps, recoverableCounts } from "../../pipeline/privacy/disclosure.ts";
 
 /** Studies tried per `npm test` (each run twice); the suite's budget for this file is about a minute. */
 const RUNS = Number(process.env.ALLIANCE_PROPERTY_RUNS ?? 24);
 
-const shapes: fc.Arbitrary<StudyShape> = fc.record({
-  seed: fc.integer({ min: 1, max: 1_000_000 }),
-  // Mostly small studies, where degenerate cells are likely; now and then up to 2,000 episodes.
-  episodes: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 60 }), weight: 3 }, { arbitrary: fc.integer({ min: 0, max: 400 }), weight: 3 }, { arbitrary: fc.integer({ min: 0, max: 2000 }), weight: 1 }),
-  sites: fc.integer({ min: 1, max: 8 }),
-  siteSizes: fc.constantFrom("even" as const, "skewed" as const),
-  therapists: fc.integer({ min: 1, max: 60 }),
-  sessionsPerEpisode: fc.integer({ min: 1, max: 12 }),
-  readmissionShare: fc.constantFrom(0, 0.1, 0.5),
-  order: fc.constantFrom("sorted" as const, "shuffled" as const),
-  extraScores: fc.constantFrom(0, 0, 1),
-  dischargedShare: fc.constantFrom(0, 0.5, 0.85, 1),
-  dropoutShare: fc.constantFrom(0, 0.1, 0.4, 1),
-  missingRatings: fc.constantFrom(0, 0.1, 0.6, 1),
-  siteWithoutRatings: fc.boolean(),
-  allianceMean: fc.constantFrom(20, 33, 39),
-  therapistSd: fc.constantFrom(0, 2),
-  duplicateShare: fc.constantFrom(0, 0.02),
-  cutoff: fc.constantFrom("before" as const, "inside" as const, "after" as const),
-  format: fc.record({
-    delimiter: fc.constantFrom("," as const, ";" as const, "\t" as const),
-    decimalComma: fc.boolean(),
-    bom: fc.boolean(),
-    crlf: fc.boolean(),
-    latin1: fc.boolean(),
-  }),
-}).map((s) => (s.format.decimalComma && s.format.delimiter === "," ? { ...s, format: { ...s.format, delimiter: ";" as const } } : s));
+const shapes: fc.Arbitrary<StudyShape> = fc
+  .record({
+    seed: fc.integer({ min: 1, max: 1_000_000 }),
+    // Mostly small studies, where degenerate cells are likely; now and then up to 2,000 episodes.
+    episodes: fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 60 }), weight: 3 },
+      { arbitrary: fc.integer({ min: 0, max: 400 }), weight: 3 },
+      { arbitrary: fc.integer({ min: 0, max: 2000 }), weight: 1 },
+    ),
+    sites: fc.integer({ min: 1, max: 8 }),
+    siteSizes: fc.constantFrom("even" as const, "skewed" as const),
+    therapists: fc.integer({ min: 1, max: 60 }),
+    sessionsPerEpisode: fc.integer({ min: 1, max: 12 }),
+    readmissionShare: fc.constantFrom(0, 0.1, 0.5),
+    order: fc.constantFrom("sorted" as const, "shuffled" as const),
+    extraScores: fc.constantFrom(0, 0, 1),
+    dischargedShare: fc.constantFrom(0, 0.5, 0.85, 1),
+    dropoutShare: fc.constantFrom(0, 0.1, 0.4, 1),
+    missingRatings: fc.constantFrom(0, 0.1, 0.6, 1),
+    siteWithoutRatings: fc.boolean(),
+    allianceMean: fc.constantFrom(20, 33, 39),
+    therapistSd: fc.constantFrom(0, 2),
+    duplicateShare: fc.constantFrom(0, 0.02),
+    cutoff: fc.constantFrom("before" as const, "inside" as const, "after" as const),
+    format: fc.record({
+      delimiter: fc.constantFrom("," as const, ";" as const, "\t" as const),
+      decimalComma: fc.boolean(),
+      bom: fc.boolean(),
+      crlf: fc.boolean(),
+      latin1: fc.boolean(),
+    }),
+  })
+  .map((s) =>
+    s.format.decimalComma && s.format.delimiter === ","
+      ? { ...s, format: { ...s.format, delimiter: ";" as const } }
+      : s,
+  );
 
 interface Outcome {
   code: number;
@@ -85,7 +105,9 @@ async function checkStudy(shape: StudyShape): Promise<void> {
   for (const k of [1, 2]) {
     const out = join(dir, `out${k}`);
     const internal = join(dir, `internal${k}`);
-    const r = await alliance(["run", "--config", config, "--out", out, "--no-pdf", "--keep-internal", internal], { SOURCE_DATE_EPOCH: "1767225600" });
+    const r = await alliance(["run", "--config", config, "--out", out, "--no-pdf", "--keep-internal", internal], {
+      SOURCE_DATE_EPOCH: "1767225600",
+    });
     const context = `shape ${JSON.stringify(shape)}\n${r.stderr.join("\n")}`;
     expect(r.code, context).toBeOneOf([0, 1]);
     if (r.code === 1) {
@@ -100,26 +122,49 @@ async function checkStudy(shape: StudyShape): Promise<void> {
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     expect(schemaErrors(results), context).toEqual([]);
     expect(flowGaps(readExact(internal)), context).toEqual([]);
-    expect(identityGaps(JSON.parse(readFileSync(join(internal, "05-exact-results.json"), "utf8"))), context).toEqual([]);
+    expect(identityGaps(JSON.parse(readFileSync(join(internal, "05-exact-results.json"), "utf8"))), context).toEqual(
+      [],
+    );
     expect(sharedFlowGaps(results), context).toEqual([]);
     const min = results.suppression.min_cell_size;
     expect(smallCounts(results, min), context).toEqual([]);
     expect(smallCountsInTables(out, min), context).toEqual([]);
     expect(recoverableCounts(results), context).toEqual([]);
-    runs.push(filesUnder(out).sort().map((f) => `${f}\n${withoutRunTime(readFileSync(join(out, f), "utf8"))}`));
+    runs.push(
+      filesUnder(out)
+        .sort()
+        .map((f) => `${f}\n${withoutRunTime(readFileSync(join(out, f), "utf8"))}`),
+    );
   }
   expect(runs[1], `a second run differs: shape ${JSON.stringify(shape)}`).toEqual(runs[0]);
 
   // The quarterly batch of the latest quarter, program and sites, once.
-  const q = await alliance(["report", "--config", config, "--period", "latest", "--by", "site", "--out", join(dir, "quarterly"), "--no-pdf"]);
+  const q = await alliance([
+    "report",
+    "--config",
+    config,
+    "--period",
+    "latest",
+    "--by",
+    "site",
+    "--out",
+    join(dir, "quarterly"),
+    "--no-pdf",
+  ]);
   const context = `quarterly, shape ${JSON.stringify(shape)}\n${q.stderr.join("\n")}`;
   expect(q.code, context).toBeOneOf([0, 1]);
   const codes = (q.stderr.join("\n").match(/\[([EWNX]_[A-Z_]+)\]/g) ?? []).map((c) => c.slice(1, -1));
   if (q.code === 1) expect(codes.length, context).toBeGreaterThan(0);
-  expect(codes.filter((c) => !(c in MESSAGES) || c === "E_INTERNAL_ERROR"), context).toEqual([]);
+  expect(
+    codes.filter((c) => !(c in MESSAGES) || c === "E_INTERNAL_ERROR"),
+    context,
+  ).toEqual([]);
   if (q.code === 0) {
     for (const f of filesUnder(join(dir, "quarterly")).filter((f) => f.endsWith("results.json"))) {
-      expect(quarterlySchemaErrors(JSON.parse(readFileSync(join(dir, "quarterly", f), "utf8"))), `${f}: ${context}`).toEqual([]);
+      expect(
+        quarterlySchemaErrors(JSON.parse(readFileSync(join(dir, "quarterly", f), "utf8"))),
+        `${f}: ${context}`,
+      ).toEqual([]);
     }
   }
 }
@@ -129,11 +174,12 @@ describe("the whole pipeline on generated studies", () => {
     it(`keeps the case fast-check found: ${name}`, () => checkStudy({ ...DEFAULT_SHAPE, ...change }), 60_000);
   }
 
-  it(
-    "exits 0 or with a coded refusal; its flow adds up, shows no small count, fits the schema and reproduces",
-    async () => {
-      await fc.assert(fc.asyncProperty(shapes, checkStudy), { numRuns: RUNS, seed: Number(process.env.ALLIANCE_PROPERTY_SEED ?? 20261205), endOnFailure: false, verbose: 1 });
-    },
-    600_000,
-  );
+  it("exits 0 or with a coded refusal; its flow adds up, shows no small count, fits the schema and reproduces", async () => {
+    await fc.assert(fc.asyncProperty(shapes, checkStudy), {
+      numRuns: RUNS,
+      seed: Number(process.env.ALLIANCE_PROPERTY_SEED ?? 20261205),
+      endOnFailure: false,
+      verbose: 1,
+    });
+  }, 600_000);
 });

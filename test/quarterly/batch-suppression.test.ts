@@ -9,7 +9,14 @@ import { recoverableCells, type Constraint } from "../../analyses/suppression-au
 import { periodFigures, type PeriodCounts } from "../../pipeline/quarterly/period-figures.ts";
 import { parsePeriod } from "../../pipeline/quarterly/periods.ts";
 
-const counts = (admissions: number, rated: number, lowest: number, discharges: number, dropouts: number, active: number): PeriodCounts => ({ admissions, rated, lowest_tier: lowest, discharges, dropouts, active });
+const counts = (
+  admissions: number,
+  rated: number,
+  lowest: number,
+  discharges: number,
+  dropouts: number,
+  active: number,
+): PeriodCounts => ({ admissions, rated, lowest_tier: lowest, discharges, dropouts, active });
 
 describe("a quarter's sites and program, suppressed for the whole batch", () => {
   const sites: [string, PeriodCounts][] = [
@@ -17,7 +24,18 @@ describe("a quarter's sites and program, suppressed for the whole batch", () => 
     ["B", counts(25, 22, 14, 18, 5, 40)],
     ["C", counts(31, 30, 12, 26, 15, 52)],
   ];
-  const total = sites.reduce((t, [, c]) => counts(t.admissions + c.admissions, t.rated + c.rated, t.lowest_tier + c.lowest_tier, t.discharges + c.discharges, t.dropouts + c.dropouts, t.active + c.active), counts(0, 0, 0, 0, 0, 0));
+  const total = sites.reduce(
+    (t, [, c]) =>
+      counts(
+        t.admissions + c.admissions,
+        t.rated + c.rated,
+        t.lowest_tier + c.lowest_tier,
+        t.discharges + c.discharges,
+        t.dropouts + c.dropouts,
+        t.active + c.active,
+      ),
+    counts(0, 0, 0, 0, 0, 0),
+  );
   const rows = new Map<string, PeriodCounts>([...sites, [PROGRAM, total]]);
   const mask = suppressPeriod(rows, 11);
 
@@ -27,8 +45,20 @@ describe("a quarter's sites and program, suppressed for the whole batch", () => 
   const hidden = order.map((g) => cols.map((c) => mask.get(g)!.has(c)));
   const constraints: Constraint[] = [
     ...order.flatMap((_, i) => [
-      { parts: [[i, cols.indexOf("lowest_tier")], [i, cols.indexOf("other_tiers")]] as const, total: [i, cols.indexOf("rated")] as const },
-      { parts: [[i, cols.indexOf("dropouts")], [i, cols.indexOf("other_discharges")]] as const, total: [i, cols.indexOf("discharges")] as const },
+      {
+        parts: [
+          [i, cols.indexOf("lowest_tier")],
+          [i, cols.indexOf("other_tiers")],
+        ] as const,
+        total: [i, cols.indexOf("rated")] as const,
+      },
+      {
+        parts: [
+          [i, cols.indexOf("dropouts")],
+          [i, cols.indexOf("other_discharges")],
+        ] as const,
+        total: [i, cols.indexOf("discharges")] as const,
+      },
     ]),
     ...cols.map((_, j) => ({ parts: [0, 1, 2].map((i) => [i, j] as const), total: [3, j] as const })),
   ].map((c) => ({ parts: [...c.parts], total: c.total }));
@@ -39,10 +69,16 @@ describe("a quarter's sites and program, suppressed for the whole batch", () => 
   });
 
   it("leaves no withheld count that the shown counts, the program totals and the identities give away", () => {
-    const primaryOnly = order.map((g) => cols.map((c) => {
-      const v = { ...rows.get(g)!, other_tiers: rows.get(g)!.rated - rows.get(g)!.lowest_tier, other_discharges: rows.get(g)!.discharges - rows.get(g)!.dropouts }[c as keyof PeriodCounts] as number;
-      return v > 0 && v < 11;
-    }));
+    const primaryOnly = order.map((g) =>
+      cols.map((c) => {
+        const v = {
+          ...rows.get(g)!,
+          other_tiers: rows.get(g)!.rated - rows.get(g)!.lowest_tier,
+          other_discharges: rows.get(g)!.discharges - rows.get(g)!.dropouts,
+        }[c as keyof PeriodCounts] as number;
+        return v > 0 && v < 11;
+      }),
+    );
     expect(recoverableCells(primaryOnly, constraints).length).toBeGreaterThan(0);
     expect(recoverableCells(hidden, constraints)).toEqual([]);
   });

@@ -20,8 +20,11 @@ const EPISODES = [
   "C3,Eastgate,T2,2025-03-03,2025-05-30,dropped out",
 ];
 const SESSIONS = [
-  "C1,2025-01-06,30,20", "C1,2025-01-13,31,21", // Hillcrest
-  "C1,2025-04-07,34,22", "C1,2025-04-14,35,24", "C1,2025-04-21,36,26", // Eastgate
+  "C1,2025-01-06,30,20",
+  "C1,2025-01-13,31,21", // Hillcrest
+  "C1,2025-04-07,34,22",
+  "C1,2025-04-14,35,24",
+  "C1,2025-04-21,36,26", // Eastgate
   "C2,2025-03-10,28,18", // Hillcrest (broken episode)
   "C3,2025-03-03,29,19", // Eastgate
 ];
@@ -50,8 +53,13 @@ describe("leaving a broken site out of a quarterly batch", () => {
   it("keeps the sessions a client had at another site", async () => {
     const { second, episodes } = await isolate();
     expect(second.ok).toBe(true);
-    const eastgate = episodes.filter((e) => e.site === "Eastgate").map((e) => ({ admitted: e.admit_date, n: e.n_sessions }));
-    expect(eastgate).toEqual([{ admitted: "2025-04-07", n: 3 }, { admitted: "2025-03-03", n: 1 }]);
+    const eastgate = episodes
+      .filter((e) => e.site === "Eastgate")
+      .map((e) => ({ admitted: e.admit_date, n: e.n_sessions }));
+    expect(eastgate).toEqual([
+      { admitted: "2025-04-07", n: 3 },
+      { admitted: "2025-03-03", n: 1 },
+    ]);
   });
 
   it("removes the broken site's own sessions rather than leaving them without an episode", async () => {

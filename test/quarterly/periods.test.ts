@@ -10,12 +10,26 @@ const period = (text: string, cutoff = "2026-12-31", fy = 1): Period => {
 
 describe("reporting periods", () => {
   it("reads a calendar quarter", () => {
-    expect(period("2026Q3")).toMatchObject({ kind: "quarter", label: "2026Q3", start: "2026-07-01", end: "2026-09-30", title: "2026 Q3 (Jul–Sep 2026)" });
+    expect(period("2026Q3")).toMatchObject({
+      kind: "quarter",
+      label: "2026Q3",
+      start: "2026-07-01",
+      end: "2026-09-30",
+      title: "2026 Q3 (Jul–Sep 2026)",
+    });
   });
 
   it("labels a July fiscal year's first quarter as the funder does: FY2027 Q1 = July–September 2026", () => {
-    expect(period("FY2027Q1", "2026-12-31", 7)).toMatchObject({ label: "FY2027Q1", start: "2026-07-01", end: "2026-09-30" });
-    expect(period("FY2027", "2026-12-31", 7)).toMatchObject({ kind: "fiscal_year", start: "2026-07-01", end: "2027-06-30" });
+    expect(period("FY2027Q1", "2026-12-31", 7)).toMatchObject({
+      label: "FY2027Q1",
+      start: "2026-07-01",
+      end: "2026-09-30",
+    });
+    expect(period("FY2027", "2026-12-31", 7)).toMatchObject({
+      kind: "fiscal_year",
+      start: "2026-07-01",
+      end: "2027-06-30",
+    });
   });
 
   it("names an October fiscal year for the year it ends in (FY2026 Q1 = Oct–Dec 2025)", () => {
@@ -23,7 +37,12 @@ describe("reporting periods", () => {
   });
 
   it("reads a month, with its last day in a leap year", () => {
-    expect(period("2024-02")).toMatchObject({ kind: "month", start: "2024-02-01", end: "2024-02-29", title: "February 2024" });
+    expect(period("2024-02")).toMatchObject({
+      kind: "month",
+      start: "2024-02-01",
+      end: "2024-02-29",
+      title: "February 2024",
+    });
   });
 
   it("takes as latest the quarter that ends on the cutoff", () => {
@@ -42,7 +61,10 @@ describe("reporting periods", () => {
     const p = period("2026Q1");
     expect(trailingPeriods(p, 3, 1).map((q) => q.label)).toEqual(["2025Q3", "2025Q4", "2026Q1"]);
     expect(yearEarlier(p, 1).label).toBe("2025Q1");
-    expect(trailingPeriods(period("FY2027Q1", "2026-12-31", 7), 2, 7).map((q) => q.label)).toEqual(["FY2026Q4", "FY2027Q1"]);
+    expect(trailingPeriods(period("FY2027Q1", "2026-12-31", 7), 2, 7).map((q) => q.label)).toEqual([
+      "FY2026Q4",
+      "FY2027Q1",
+    ]);
   });
 
   it("refuses what is not a period, naming the forms it takes", () => {

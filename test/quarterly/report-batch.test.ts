@@ -20,7 +20,8 @@ const demo = () => {
   return s.value;
 };
 const tmp = (name: string) => tempDir(`alliance-q-${name}-`);
-const readResults = (dir: string, report = "program") => JSON.parse(readFileSync(join(dir, report, "results.json"), "utf8")) as QuarterlyResults;
+const readResults = (dir: string, report = "program") =>
+  JSON.parse(readFileSync(join(dir, report, "results.json"), "utf8")) as QuarterlyResults;
 const SITES = ["site-eastgate", "site-hillcrest", "site-northside", "site-riverside"];
 
 /** A copy of the demo data whose episodes file is changed by `edit` (CSV lines, header first). */
@@ -37,7 +38,21 @@ describe("alliance report --period latest --by site on the demo", () => {
   const lines: string[] = [];
   let code = -1;
   beforeAll(async () => {
-    code = await main(["report", "--config", DEMO_CONFIG, "--period", "latest", "--by", "site", "--out", out, ...(findBrowser() ? [] : ["--no-pdf"])], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    code = await main(
+      [
+        "report",
+        "--config",
+        DEMO_CONFIG,
+        "--period",
+        "latest",
+        "--by",
+        "site",
+        "--out",
+        out,
+        ...(findBrowser() ? [] : ["--no-pdf"]),
+      ],
+      { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    );
   }, 120_000);
 
   it("exits 0 and names the period it reported: the last complete quarter before the cutoff", () => {
@@ -47,13 +62,15 @@ describe("alliance report --period latest --by site on the demo", () => {
 
   it("writes the program report and one per site, each with HTML, PDF and results.json", () => {
     for (const folder of ["program", ...SITES]) {
-      for (const f of ["report.html", "results.json", ...(findBrowser() ? ["report.pdf"] : [])]) expect(existsSync(join(out, folder, f)), `${folder}/${f}`).toBe(true);
+      for (const f of ["report.html", "results.json", ...(findBrowser() ? ["report.pdf"] : [])])
+        expect(existsSync(join(out, folder, f)), `${folder}/${f}`).toBe(true);
     }
   });
 
   it("writes results.json files that the published quarterly schema accepts", () => {
     const validate = new Ajv({ allErrors: true, strict: false }).compile(quarterlySchema);
-    for (const folder of ["program", ...SITES]) expect(validate(readResults(out, folder)), `${folder}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    for (const folder of ["program", ...SITES])
+      expect(validate(readResults(out, folder)), `${folder}: ${JSON.stringify(validate.errors)}`).toBe(true);
     // The schema is strict: a field it does not describe, or a missing one, is refused.
     expect(validate({ ...readResults(out), extra: 1 })).toBe(false);
     const { trends: _, ...withoutTrends } = readResults(out);
@@ -67,7 +84,13 @@ describe("alliance report --period latest --by site on the demo", () => {
 
   it("opens every report with the board summary, then trends, the p-chart and the funnel plot", () => {
     const html = readFileSync(join(out, "program", "report.html"), "utf8");
-    const order = ["<h2>Summary for the board", "<h2>Trends over the last 8 periods", "<h2>Dropout over time: process-control view", "<h2>Sites side by side", "(funnel plot)"].map((s) => html.indexOf(s));
+    const order = [
+      "<h2>Summary for the board",
+      "<h2>Trends over the last 8 periods",
+      "<h2>Dropout over time: process-control view",
+      "<h2>Sites side by side",
+      "(funnel plot)",
+    ].map((s) => html.indexOf(s));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -75,16 +98,27 @@ describe("alliance report --period latest --by site on the demo", () => {
   it("gives each site report the program's figures beside its own", () => {
     const r = readResults(out, "site-northside");
     expect(r.group).toEqual({ by: "site", value: "Northside", label: "Northside" });
-    expect(r.program_comparison?.find((f) => f.key === "admissions")?.value).toBe(readResults(out).trends.at(-1)!.figures.find((f) => f.key === "admissions")!.value);
+    expect(r.program_comparison?.find((f) => f.key === "admissions")?.value).toBe(
+      readResults(out)
+        .trends.at(-1)!
+        .figures.find((f) => f.key === "admissions")!.value,
+    );
   });
 
   it("withholds the same program figures in every report of the batch", () => {
-    const program = readResults(out).trends.at(-1)!.figures.map((f) => [f.key, f.status]);
-    for (const site of SITES) expect(readResults(out, site).program_comparison!.map((f) => [f.key, f.status])).toEqual(program);
+    const program = readResults(out)
+      .trends.at(-1)!
+      .figures.map((f) => [f.key, f.status]);
+    for (const site of SITES)
+      expect(readResults(out, site).program_comparison!.map((f) => [f.key, f.status])).toEqual(program);
   });
 
   it("puts no row-level value in any shareable file: no client id appears", () => {
-    const ids = readFileSync(resolve(DEMO_CONFIG, "../episodes.csv"), "utf8").split("\n").slice(1, 50).map((l) => l.split(",")[0]!).filter(Boolean);
+    const ids = readFileSync(resolve(DEMO_CONFIG, "../episodes.csv"), "utf8")
+      .split("\n")
+      .slice(1, 50)
+      .map((l) => l.split(",")[0]!)
+      .filter(Boolean);
     for (const folder of ["program", ...SITES]) {
       for (const f of ["report.html", "results.json"]) {
         const text = readFileSync(join(out, folder, f), "utf8");
@@ -98,7 +132,14 @@ describe("reruns", () => {
   it("give results.json files that differ only in the run timestamp", async () => {
     const dirs = [tmp("r1"), tmp("r2")];
     for (const [i, outDir] of dirs.entries()) {
-      const run = await runQuarterly(demo(), { period: "2025Q4", by: "site", outDir, previous: null, pdf: false, now: new Date(Date.UTC(2026, 0, 10 + i)) });
+      const run = await runQuarterly(demo(), {
+        period: "2025Q4",
+        by: "site",
+        outDir,
+        previous: null,
+        pdf: false,
+        now: new Date(Date.UTC(2026, 0, 10 + i)),
+      });
       expect(run.ok).toBe(true);
     }
     for (const folder of ["program", ...SITES]) {
@@ -123,11 +164,15 @@ describe("a site whose records are broken", () => {
   it("still gets every other site's report written, and the command exits 1 naming the broken site", async () => {
     const out = tmp("broken");
     const lines: string[] = [];
-    const code = await main(["report", "--config", config, "--period", "2025Q4", "--by", "site", "--out", out, "--no-pdf"], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    const code = await main(
+      ["report", "--config", config, "--period", "2025Q4", "--by", "site", "--out", out, "--no-pdf"],
+      { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+    );
     expect(code).toBe(1);
     expect(lines.join("\n")).toMatch(/the report for Hillcrest was not written: 1 problem/);
     expect(lines.join("\n")).toMatch(/episodes\.csv, row \d+, column AdmitDate/);
-    for (const folder of ["program", "site-eastgate", "site-northside", "site-riverside"]) expect(existsSync(join(out, folder, "report.html")), folder).toBe(true);
+    for (const folder of ["program", "site-eastgate", "site-northside", "site-riverside"])
+      expect(existsSync(join(out, folder, "report.html")), folder).toBe(true);
     expect(existsSync(join(out, "site-hillcrest"))).toBe(false);
     expect(readResults(out).data_quality.groups_left_out).toEqual([{ group: "Hillcrest", errors: 1 }]);
     expect(readFileSync(join(out, "index.html"), "utf8")).toContain("Hillcrest");
@@ -138,13 +183,35 @@ describe("revisions against the published report", () => {
   it("marks the figures that late data entry changed, with the published and the new value", async () => {
     // Published 2025Q3 report: three 2025Q3 admissions were not yet entered.
     let dropped = 0;
-    const late = demoCopy((lines) => lines.filter((l, i) => i === 0 || !(l.split(",")[3]!.startsWith("2025-08") && dropped++ < 3)));
+    const late = demoCopy((lines) =>
+      lines.filter((l, i) => i === 0 || !(l.split(",")[3]!.startsWith("2025-08") && dropped++ < 3)),
+    );
     const lateStudy = loadStudyConfig(late);
     if (!lateStudy.ok) throw new Error("config");
     const published = tmp("published");
-    expect((await runQuarterly(lateStudy.value, { period: "2025Q3", by: null, outDir: published, previous: null, pdf: false })).ok).toBe(true);
+    expect(
+      (
+        await runQuarterly(lateStudy.value, {
+          period: "2025Q3",
+          by: null,
+          outDir: published,
+          previous: null,
+          pdf: false,
+        })
+      ).ok,
+    ).toBe(true);
     const out = tmp("revised");
-    expect((await runQuarterly(demo(), { period: "2025Q4", by: null, outDir: out, previous: join(published, "program", "results.json"), pdf: false })).ok).toBe(true);
+    expect(
+      (
+        await runQuarterly(demo(), {
+          period: "2025Q4",
+          by: null,
+          outDir: out,
+          previous: join(published, "program", "results.json"),
+          pdf: false,
+        })
+      ).ok,
+    ).toBe(true);
     const revisions = readResults(out).revisions;
     const admissions = revisions.find((r) => r.period === "2025Q3" && r.key === "admissions")!;
     expect(admissions.now! - admissions.published!).toBe(3);
@@ -158,7 +225,9 @@ describe("branding", () => {
     const study = loadStudyConfig("docs/examples/branding/study.yaml");
     if (!study.ok) throw new Error(JSON.stringify(study.problems));
     const out = tmp("brand");
-    expect((await runQuarterly(study.value, { period: "latest", by: null, outDir: out, previous: null, pdf: false })).ok).toBe(true);
+    expect(
+      (await runQuarterly(study.value, { period: "latest", by: null, outDir: out, previous: null, pdf: false })).ok,
+    ).toBe(true);
     const html = readFileSync(join(out, "program", "report.html"), "utf8");
     expect(html).toContain('<img class="logo" src="data:image/svg+xml;base64,');
     expect(html).toContain("--accent: #7a1f5c");
@@ -173,7 +242,9 @@ describe("branding", () => {
 describe("a period near the start of the data", () => {
   it("shows no trend periods before the first admission, and no change against a year with no data", async () => {
     const out = tmp("early");
-    expect((await runQuarterly(demo(), { period: "2024Q2", by: null, outDir: out, previous: null, pdf: false })).ok).toBe(true);
+    expect(
+      (await runQuarterly(demo(), { period: "2024Q2", by: null, outDir: out, previous: null, pdf: false })).ok,
+    ).toBe(true);
     const r = readResults(out);
     expect(r.trends.map((t) => t.period)).toEqual(["2024Q1", "2024Q2"]);
     expect(r.changes.some((c) => c.against === "year_earlier")).toBe(false);

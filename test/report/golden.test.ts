@@ -8,7 +8,14 @@ import { describe, expect, it } from "vitest";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Results } from "../../pipeline/results.ts";
-import { dropoutSpec, forestSpec, incidenceSpec, kaplanMeierSpec, renderCharts, scatterSpec } from "../../pipeline/report/charts.ts";
+import {
+  dropoutSpec,
+  forestSpec,
+  incidenceSpec,
+  kaplanMeierSpec,
+  renderCharts,
+  scatterSpec,
+} from "../../pipeline/report/charts.ts";
 import { renderSvg } from "../../pipeline/report/chart-frame.ts";
 import { buildReportView } from "../../pipeline/report/view-model.ts";
 import { renderHtml } from "../../pipeline/report/html.ts";

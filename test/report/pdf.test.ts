@@ -18,19 +18,29 @@ describe("PDF printing", () => {
   });
 
   const browser = findBrowser();
-  it.skipIf(browser === null)("refuses every request but the page's own data, in the first tab (made ready at launch) and in later ones", async () => {
-    const opened = await openPrinter(browser);
-    if (!opened.ok) throw new Error("no printer");
-    try {
-      const page = (src: string) => `<!doctype html><p>report</p><img src="${src}">`;
-      const inline = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
-      const [first, second] = await Promise.all([opened.value.print(page("http://example.invalid/a.png")), opened.value.print(page("http://example.invalid/b.png"))]);
-      const third = await opened.value.print(page(inline));
-      expect([first.blockedRequests, second.blockedRequests].flat().sort()).toEqual(["http://example.invalid/a.png", "http://example.invalid/b.png"]);
-      expect(third.blockedRequests).toEqual([]);
-      for (const pdf of [first, second, third]) expect(Buffer.from(pdf.bytes.subarray(0, 5)).toString()).toBe("%PDF-");
-    } finally {
-      await opened.value.close();
-    }
-  });
+  it.skipIf(browser === null)(
+    "refuses every request but the page's own data, in the first tab (made ready at launch) and in later ones",
+    async () => {
+      const opened = await openPrinter(browser);
+      if (!opened.ok) throw new Error("no printer");
+      try {
+        const page = (src: string) => `<!doctype html><p>report</p><img src="${src}">`;
+        const inline = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+        const [first, second] = await Promise.all([
+          opened.value.print(page("http://example.invalid/a.png")),
+          opened.value.print(page("http://example.invalid/b.png")),
+        ]);
+        const third = await opened.value.print(page(inline));
+        expect([first.blockedRequests, second.blockedRequests].flat().sort()).toEqual([
+          "http://example.invalid/a.png",
+          "http://example.invalid/b.png",
+        ]);
+        expect(third.blockedRequests).toEqual([]);
+        for (const pdf of [first, second, third])
+          expect(Buffer.from(pdf.bytes.subarray(0, 5)).toString()).toBe("%PDF-");
+      } finally {
+        await opened.value.close();
+      }
+    },
+  );
 });

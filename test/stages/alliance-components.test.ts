@@ -11,9 +11,14 @@ import { deriveAll, ingestAndValidate } from "../helpers/run-stages.ts";
 
 const withComponents = (c: Record<string, any>) => {
   c.alliance.subscales = [{ name: "bond", label: "Bond", column: "Bond", min: 0, max: 10 }];
-  c.alliance.other_raters = [{ rater: "therapist", instrument: "Therapist form", column: "TherapistRating", min: 0, max: 40 }];
+  c.alliance.other_raters = [
+    { rater: "therapist", instrument: "Therapist form", column: "TherapistRating", min: 0, max: 40 },
+  ];
 };
-const HEADERS = { episodes: "ClientID,Site,Clinician,AdmitDate,DischargeDate,DischargeReason", sessions: "ClientID,SessionDate,SRS_Total,ORS_Total,Bond,TherapistRating" };
+const HEADERS = {
+  episodes: "ClientID,Site,Clinician,AdmitDate,DischargeDate,DischargeReason",
+  sessions: "ClientID,SessionDate,SRS_Total,ORS_Total,Bond,TherapistRating",
+};
 const EP = ["C1,North,T1,2025-01-06,2025-03-01,completed", "C2,North,T1,2025-02-03,,"];
 
 function configProblems(change: (c: Record<string, any>) => void) {
@@ -28,7 +33,10 @@ function configProblems(change: (c: Record<string, any>) => void) {
 describe("alliance subscales and other raters in the config", () => {
   it("are keyed subscale_<name> and rater_<perspective>, subscales first", () => {
     const { study } = writeTinyStudy([], [], withComponents, HEADERS);
-    expect(study.allianceComponents.map((c) => [c.key, c.label])).toEqual([["subscale_bond", "Bond"], ["rater_therapist", "Therapist-rated"]]);
+    expect(study.allianceComponents.map((c) => [c.key, c.label])).toEqual([
+      ["subscale_bond", "Bond"],
+      ["rater_therapist", "Therapist-rated"],
+    ]);
     expect(study.allianceRater).toBe("client");
   });
 
@@ -39,7 +47,10 @@ describe("alliance subscales and other raters in the config", () => {
 
   it("refuse a column that another field already uses", () => {
     const [p] = configProblems((c) => (c.alliance.subscales[0].column = "SRS_Total"));
-    expect(p).toMatchObject({ where: { key: "alliance.subscales[0].column" }, message: '"SRS_Total" is already used by columns.sessions.alliance' });
+    expect(p).toMatchObject({
+      where: { key: "alliance.subscales[0].column" },
+      message: '"SRS_Total" is already used by columns.sessions.alliance',
+    });
   });
 
   it("refuse a subscale name that is not a plain lower-case word", () => {
@@ -50,7 +61,9 @@ describe("alliance subscales and other raters in the config", () => {
 
 describe("alliance subscales and other raters in the data", () => {
   it("name file, row and column of a subscale score outside its range", async () => {
-    const { ingested, validated } = await ingestAndValidate(writeTinyStudy(EP, ["C1,2025-01-07,33,20,12,30"], withComponents, HEADERS).study);
+    const { ingested, validated } = await ingestAndValidate(
+      writeTinyStudy(EP, ["C1,2025-01-07,33,20,12,30"], withComponents, HEADERS).study,
+    );
     expect(ingested.ok).toBe(true);
     expect(!validated!.ok && validated!.problems[0]).toMatchObject({
       code: "E_SCORE_OUT_OF_RANGE",
@@ -63,7 +76,7 @@ describe("alliance subscales and other raters in the data", () => {
     const sessions = [
       "C1,2025-01-07,33,20,8,30",
       "C1,2025-01-14,34,22,,28", // no bond rating this week
-      "C1,2025-01-21,35,23,9,",  // no therapist rating
+      "C1,2025-01-21,35,23,9,", // no therapist rating
       "C1,2025-01-28,36,24,6,26",
       "C1,2025-02-04,30,25,10,20",
       "C2,2025-02-04,30,18,,",

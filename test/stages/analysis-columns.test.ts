@@ -9,14 +9,41 @@ import type { Study } from "../../pipeline/config/study.ts";
 import type { DerivedEpisode } from "../../pipeline/phases/derive/derive.ts";
 
 const episode = (over: Partial<DerivedEpisode>): DerivedEpisode => ({
-  src_row: 2, site: "North", therapist_id: "T1", admit_date: "2025-01-06", discharge_date: null, discharge_reason: null,
-  n_sessions: 4, early_alliance: 30, early_alliance_n: 3, mean_alliance: 31, last_alliance: 32, outcome_first: 20,
-  outcome_last: 24, outcome_n: 4, outcome_change: 4, days_in_treatment: 40, closed: false, dropout: false, dropout_by: null,
-  tier: "high", early_components: {}, ...over,
+  src_row: 2,
+  site: "North",
+  therapist_id: "T1",
+  admit_date: "2025-01-06",
+  discharge_date: null,
+  discharge_reason: null,
+  n_sessions: 4,
+  early_alliance: 30,
+  early_alliance_n: 3,
+  mean_alliance: 31,
+  last_alliance: 32,
+  outcome_first: 20,
+  outcome_last: 24,
+  outcome_n: 4,
+  outcome_change: 4,
+  days_in_treatment: 40,
+  closed: false,
+  dropout: false,
+  dropout_by: null,
+  tier: "high",
+  early_components: {},
+  ...over,
 });
 
 const episodes = [
-  episode({ site: "South", therapist_id: "T2", outcome_last: null, outcome_change: null, tier: "low", closed: true, dropout: true, dropout_by: "reason" }),
+  episode({
+    site: "South",
+    therapist_id: "T2",
+    outcome_last: null,
+    outcome_change: null,
+    tier: "low",
+    closed: true,
+    dropout: true,
+    dropout_by: "reason",
+  }),
   episode({ early_components: { bond: 3.5 } }),
   episode({ early_alliance: null, tier: null, site: "East" }),
   episode({ site: "South", tier: "medium", closed: true }),
@@ -64,7 +91,10 @@ describe("analysedColumns", () => {
 
   it("numbers sites and therapists among the analysed episodes only, as their labels would be", () => {
     // East (the third episode's site) has no analysed episode; T2 comes first, as in the objects.
-    const c = analysedColumns([episode({ early_alliance: null, site: "East", therapist_id: "T9" }), ...episodes], study);
+    const c = analysedColumns(
+      [episode({ early_alliance: null, site: "East", therapist_id: "T9" }), ...episodes],
+      study,
+    );
     expect(c.siteNames).toEqual(["South", "North"]);
     expect(Array.from(c.site.codes)).toEqual([0, 1, 0]);
     expect(Array.from(c.therapist.codes)).toEqual([0, 1, 1]);
@@ -73,7 +103,9 @@ describe("analysedColumns", () => {
 
 describe("episodeColumns and episodeObjects", () => {
   it("give back the same episodes, nulls and components included", () => {
-    expect(episodeObjects(episodeColumns(episodes, ["bond"]))).toEqual(episodes.map((e) => ({ ...e, early_components: { bond: e.early_components["bond"] ?? null } })));
+    expect(episodeObjects(episodeColumns(episodes, ["bond"]))).toEqual(
+      episodes.map((e) => ({ ...e, early_components: { bond: e.early_components["bond"] ?? null } })),
+    );
   });
 
   it("share one empty components record when the study has none", () => {

@@ -30,7 +30,8 @@ describe("the primary bootstrap on a worker thread", () => {
     const inPlace = analyze(episodes, study);
     const pairs = primaryPairs(episodes);
     // Finished at once: this thread draws most blocks. Finished after a wait: the worker has drawn them.
-    for (const blocks of [1, 7, 2000]) expect(await primaryBootstrapInBackground(pairs, study, 0, blocks)!.finish()).toEqual(inPlace.bootstrap);
+    for (const blocks of [1, 7, 2000])
+      expect(await primaryBootstrapInBackground(pairs, study, 0, blocks)!.finish()).toEqual(inPlace.bootstrap);
     const waited = primaryBootstrapInBackground(pairs, study, 0, 7)!;
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await waited.finish()).toEqual(inPlace.bootstrap);
@@ -40,7 +41,13 @@ describe("the primary bootstrap on a worker thread", () => {
     const { study, episodes } = await demoStudyAndEpisodes();
     const inPlace = analyze(episodes, study);
     const pairs = primaryPairs(episodes);
-    const stopping = primaryBootstrapInBackground(pairs, study, 0, 7, new URL("../fixtures/workers/claims-and-stops.mjs", import.meta.url))!;
+    const stopping = primaryBootstrapInBackground(
+      pairs,
+      study,
+      0,
+      7,
+      new URL("../fixtures/workers/claims-and-stops.mjs", import.meta.url),
+    )!;
     await new Promise((resolve) => setTimeout(resolve, 1000)); // the worker has claimed its two blocks and exited
     expect(await stopping.finish()).toEqual(inPlace.bootstrap);
     const missing = primaryBootstrapInBackground(pairs, study, 0, 7, new URL("./no-such-worker.mjs", import.meta.url))!;

@@ -21,7 +21,10 @@ beforeAll(async () => {
   result = analyze(episodes, study);
 }, 60_000);
 
-const withCluster = (cluster: Study["inference"]["cluster"], more: Partial<Study["inference"]> = {}): Study => ({ ...study, inference: { ...study.inference, cluster, ...more } });
+const withCluster = (cluster: Study["inference"]["cluster"], more: Partial<Study["inference"]> = {}): Study => ({
+  ...study,
+  inference: { ...study.inference, cluster, ...more },
+});
 
 describe("cluster-aware intervals on the demo, therapists as clusters (the default)", () => {
   it("clusters by therapist unless the config says otherwise", () => {
@@ -32,9 +35,13 @@ describe("cluster-aware intervals on the demo, therapists as clusters (the defau
 
   it("gives every correlation of the report a cluster-aware interval: the four primary, the partial, the secondary family and rater agreement", () => {
     const c = result.clustering.correlations;
-    expect(c.filter((k) => k.family === "primary").map((k) => `${k.y} ${k.method}`)).toEqual(result.correlations.map((k) => `${k.y} ${k.method}`));
+    expect(c.filter((k) => k.family === "primary").map((k) => `${k.y} ${k.method}`)).toEqual(
+      result.correlations.map((k) => `${k.y} ${k.method}`),
+    );
     expect(c.filter((k) => k.family === "partial")).toHaveLength(1);
-    expect(c.filter((k) => k.family === "secondary").map((k) => `${k.x} ${k.y}`)).toEqual(result.predictors.correlations.filter((k) => k.result).map((k) => `${k.x} ${k.y}`));
+    expect(c.filter((k) => k.family === "secondary").map((k) => `${k.x} ${k.y}`)).toEqual(
+      result.predictors.correlations.filter((k) => k.result).map((k) => `${k.x} ${k.y}`),
+    );
     expect(c.filter((k) => k.family === "rater_agreement")).toHaveLength(result.predictors.rater_agreement.length);
     for (const row of c) {
       expect(row.ci, `${row.family} ${row.x} ${row.y}`).not.toBeNull();
@@ -44,16 +51,22 @@ describe("cluster-aware intervals on the demo, therapists as clusters (the defau
   });
 
   it("keeps each correlation's estimate: the cluster-aware row is about the same r as the row it belongs to", () => {
-    const row = (y: string, m: string) => result.clustering.correlations.find((k) => k.family === "primary" && k.y === y && k.method === m)!;
+    const row = (y: string, m: string) =>
+      result.clustering.correlations.find((k) => k.family === "primary" && k.y === y && k.method === m)!;
     for (const c of result.correlations) expect(row(c.y, c.method).estimate).toBeCloseTo(c.result!.estimate, 12);
-    expect(result.clustering.correlations.find((k) => k.family === "partial")!.estimate).toBeCloseTo(result.partial.result!.estimate, 12);
+    expect(result.clustering.correlations.find((k) => k.family === "partial")!.estimate).toBeCloseTo(
+      result.partial.result!.estimate,
+      12,
+    );
     const agreement = result.clustering.correlations.find((k) => k.family === "rater_agreement")!;
     expect(agreement.estimate).toBeCloseTo(result.predictors.rater_agreement[0]!.result!.estimate, 12);
   });
 
   for (const want of reference.correlations) {
     it(`matches R's ${want.r_call}: cluster jackknife CI and design effect`, () => {
-      const got = result.clustering.correlations.find((k) => k.family === "primary" && k.y === want.y && k.method === want.method)!;
+      const got = result.clustering.correlations.find(
+        (k) => k.family === "primary" && k.y === want.y && k.method === want.method,
+      )!;
       expect(got.n).toBe(want.n);
       expect(got.clusters).toBe(want.clusters);
       expect(got.se_z).toBeCloseTo(want.se_z, 10);
@@ -81,11 +94,21 @@ describe("cluster-aware intervals on the demo, therapists as clusters (the defau
   });
 
   it("runs the seeded cluster bootstrap with the config's B and seed, and repeats it exactly", () => {
-    expect(result.clustering.bootstrap).toEqual({ b: study.bootstrap.b, seed: study.bootstrap.seed, max_clusters: study.inference.bootstrapMaxClusters, run: true });
+    expect(result.clustering.bootstrap).toEqual({
+      b: study.bootstrap.b,
+      seed: study.bootstrap.seed,
+      max_clusters: study.inference.bootstrapMaxClusters,
+      run: true,
+    });
     const again = analyze(episodes, study).clustering;
     expect(again.correlations.map((k) => k.bootstrap)).toEqual(result.clustering.correlations.map((k) => k.bootstrap));
-    const other = analyze(episodes, { ...study, bootstrap: { ...study.bootstrap, seed: study.bootstrap.seed + 1 } }).clustering;
-    expect(other.correlations[0]!.bootstrap!.percentile).not.toEqual(result.clustering.correlations[0]!.bootstrap!.percentile);
+    const other = analyze(episodes, {
+      ...study,
+      bootstrap: { ...study.bootstrap, seed: study.bootstrap.seed + 1 },
+    }).clustering;
+    expect(other.correlations[0]!.bootstrap!.percentile).not.toEqual(
+      result.clustering.correlations[0]!.bootstrap!.percentile,
+    );
   });
 
   it("gives Spearman's interval from the ranks analyze found, the same as ranking the pairs again", () => {
@@ -131,27 +154,50 @@ describe("the clustering unit in the config", () => {
 
 describe("the report's section on clustering", async () => {
   const { buildClusteringView } = await import("../../pipeline/report/clustering-view.ts");
-  const golden = (await import("../golden/demo-results.json", { with: { type: "json" } })).default as unknown as import("../../pipeline/results.ts").Results;
+  const golden = (await import("../golden/demo-results.json", { with: { type: "json" } }))
+    .default as unknown as import("../../pipeline/results.ts").Results;
   const show = (n: number | null) => (n === null ? "s" : String(n));
 
   it("says what the ICC means for the intervals, in one plain sentence, and cites the jackknife interval", () => {
     const view = buildClusteringView(golden, show);
-    expect(view.textHtml).toMatch(/^Clients share therapists: 2\.1% of the variance in outcome change lay between therapists \(ICC = \.021\)/);
+    expect(view.textHtml).toMatch(
+      /^Clients share therapists: 2\.1% of the variance in outcome change lay between therapists \(ICC = \.021\)/,
+    );
     expect(view.textHtml).toContain("they are the intervals to cite");
-    expect(view.rows.map((r) => r.correlation)).toEqual(["Outcome change, r", "Outcome change, ρ", "Last outcome, r", "Last outcome, ρ", "Last outcome given first, partial r", "Therapist-rated alliance, r"]);
+    expect(view.rows.map((r) => r.correlation)).toEqual([
+      "Outcome change, r",
+      "Outcome change, ρ",
+      "Last outcome, r",
+      "Last outcome, ρ",
+      "Last outcome given first, partial r",
+      "Therapist-rated alliance, r",
+    ]);
   });
 
   it("warns when the intervals rest on fewer than 10 clusters", () => {
     const few = { ...golden, clustering: { ...golden.clustering, unit: "site" as const, clusters: 4 } };
-    expect(buildClusteringView(few, show).textHtml).toContain("With only 4 sites, these intervals and the robust tests rest on 4 units");
+    expect(buildClusteringView(few, show).textHtml).toContain(
+      "With only 4 sites, these intervals and the robust tests rest on 4 units",
+    );
     expect(buildClusteringView(golden, show).textHtml).not.toContain("With only");
   });
 
   it("shows nothing for unit none: no section, and no cluster-aware column in any table", async () => {
     const none = {
       ...golden,
-      clustering: { ...golden.clustering, unit: "none" as const, clusters: null, correlations: [], dropout_by_tier: [], reason: "the config sets inference.cluster to none" },
-      retention: { ...golden.retention, logrank_robust: null, hazard_ratios: golden.retention.hazard_ratios.map((h) => ({ ...h, robust: null })) },
+      clustering: {
+        ...golden.clustering,
+        unit: "none" as const,
+        clusters: null,
+        correlations: [],
+        dropout_by_tier: [],
+        reason: "the config sets inference.cluster to none",
+      },
+      retention: {
+        ...golden.retention,
+        logrank_robust: null,
+        hazard_ratios: golden.retention.hazard_ratios.map((h) => ({ ...h, robust: null })),
+      },
     };
     expect(buildClusteringView(none, show).shown).toBe(false);
     const { buildReportView } = await import("../../pipeline/report/view-model.ts");

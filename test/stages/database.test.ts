@@ -12,7 +12,8 @@ import { closeDb, type Db, openDb, queryRows } from "../../pipeline/db.ts";
 import { outOfMemoryProblem } from "../../pipeline/messages.ts";
 import { testDb } from "../helpers/test-db.ts";
 
-const spillFolder = async (d: Db) => (await queryRows<{ dir: string }>(d, "SELECT current_setting('temp_directory') AS dir"))[0]!.dir;
+const spillFolder = async (d: Db) =>
+  (await queryRows<{ dir: string }>(d, "SELECT current_setting('temp_directory') AS dir"))[0]!.dir;
 
 /** About 300 MB of text, more than the limits set below. */
 const LARGE_TABLE = "CREATE TABLE big AS SELECT i, repeat('x', 100) || i::VARCHAR AS s FROM range(3000000) r(i)";
@@ -43,7 +44,10 @@ describe("the run's database", () => {
   it("reports DuckDB running out of memory as E_OUT_OF_MEMORY, and other errors as nothing of the kind", async () => {
     const instance = await DuckDBInstance.create(":memory:", { memory_limit: "20MB", temp_directory: "" });
     const small = await instance.connect();
-    const error = await small.run(LARGE_TABLE).then(() => null, (e: unknown) => e);
+    const error = await small.run(LARGE_TABLE).then(
+      () => null,
+      (e: unknown) => e,
+    );
     small.closeSync();
     instance.closeSync();
     expect(outOfMemoryProblem(error)?.code).toBe("E_OUT_OF_MEMORY");

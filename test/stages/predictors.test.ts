@@ -74,7 +74,9 @@ describe("bootstrap.secondary_max_n", () => {
       expect(c.result).not.toBeNull();
       expect(c.bootstrap === null).toBe(c.n > 560); // 570 and 555 on the last outcome: only the latter is bootstrapped
     }
-    expect(capped.correlations.some((c) => c.bootstrap === null) && capped.correlations.some((c) => c.bootstrap !== null)).toBe(true);
+    expect(
+      capped.correlations.some((c) => c.bootstrap === null) && capped.correlations.some((c) => c.bootstrap !== null),
+    ).toBe(true);
   });
 });
 
@@ -86,7 +88,10 @@ describe("Jacobson–Truax reliable change on the demo (reliability .93, cutoff 
 
   it("counts each category overall and by tier as R does", () => {
     const rc = result.reliable_change!;
-    const got = [...rc.by_tier.map((t) => ({ tier: t.tier, n: t.n, ...t.counts })), { tier: "All", n: rc.overall.n, ...rc.overall.counts }];
+    const got = [
+      ...rc.by_tier.map((t) => ({ tier: t.tier, n: t.n, ...t.counts })),
+      { tier: "All", n: rc.overall.n, ...rc.overall.counts },
+    ];
     expect(got).toEqual(reference.reliable_change.rows);
   });
 });
@@ -101,7 +106,13 @@ describe("bootstrap.max_n", () => {
     expect(capped.power.n).toBeGreaterThan(100);
     expect(capped.bootstrap).toBeNull();
     expect(analyze(episodes, loaded.value).bootstrap).not.toBeNull();
-    const text = powerText({ bootstrap: null, bootstrap_max_n: 100, power: { ...capped.power, n: capped.power.n } } as unknown as Results);
-    expect(text).toContain("rests on more than 100 episodes, the most the config bootstraps (bootstrap.max_n), so its Fisher-z CI stands");
+    const text = powerText({
+      bootstrap: null,
+      bootstrap_max_n: 100,
+      power: { ...capped.power, n: capped.power.n },
+    } as unknown as Results);
+    expect(text).toContain(
+      "rests on more than 100 episodes, the most the config bootstraps (bootstrap.max_n), so its Fisher-z CI stands",
+    );
   });
 });

@@ -17,7 +17,17 @@ import { demoStudyAndEpisodes } from "../helpers/run-stages.ts";
 describe("retention on a worker thread", () => {
   it("packs and unpacks the fields retention reads without change", async () => {
     const { episodes } = await demoStudyAndEpisodes();
-    const fields = (e: (typeof episodes)[number]) => ({ tier: e.tier, days_in_treatment: e.days_in_treatment, dropout: e.dropout, closed: e.closed, discharge_reason: e.discharge_reason, admit_date: e.admit_date, dropout_by: e.dropout_by, therapist_id: e.therapist_id, site: e.site });
+    const fields = (e: (typeof episodes)[number]) => ({
+      tier: e.tier,
+      days_in_treatment: e.days_in_treatment,
+      dropout: e.dropout,
+      closed: e.closed,
+      discharge_reason: e.discharge_reason,
+      admit_date: e.admit_date,
+      dropout_by: e.dropout_by,
+      therapist_id: e.therapist_id,
+      site: e.site,
+    });
     expect(episodesFromColumns(retentionColumns(episodes))).toEqual(episodes.map(fields));
   });
 

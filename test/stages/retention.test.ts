@@ -27,7 +27,8 @@ async function retentionAt(cutoff: string, confType: "log-log" | "log" = "log-lo
 }
 
 /** R's JSON has null where R has NA, NaN or Inf. */
-const close = (got: number | null, want: number | null, digits = 10) => (want === null ? expect(got === null || !Number.isFinite(got)).toBe(true) : expect(got).toBeCloseTo(want, digits));
+const close = (got: number | null, want: number | null, digits = 10) =>
+  want === null ? expect(got === null || !Number.isFinite(got)).toBe(true) : expect(got).toBeCloseTo(want, digits);
 
 for (const ref of [late, mid] as Reference[]) {
   describe(`retention analyses with cutoff ${ref.cutoff}, against R survival`, async () => {
@@ -38,7 +39,9 @@ for (const ref of [late, mid] as Reference[]) {
       expect(r.tiers.reduce((a, t) => a + t.n, 0)).toBe(ref.n);
       expect(r.tiers.reduce((a, t) => a + t.dropouts, 0)).toBe(ref.events);
       expect(r.tiers.reduce((a, t) => a + t.censored_active, 0)).toBe(ref.censored_active);
-      expect(r.tiers.reduce((a, t) => a + t.censored_completion + t.censored_other, 0)).toBe(ref.censored_other_discharge);
+      expect(r.tiers.reduce((a, t) => a + t.censored_completion + t.censored_other, 0)).toBe(
+        ref.censored_other_discharge,
+      );
     });
 
     for (const km of ref.km) {
@@ -158,12 +161,15 @@ function valueAt(times: number[], values: number[], t: number): number {
 describe("moving the data cutoff from 2025-12-31 to mid-study (2025-06-30), as the methods text describes", async () => {
   const full = await retentionAt("2025-12-31");
   const mid = await retentionAt("2025-06-30");
-  const share = (r: RetentionAnalysis) => r.tiers.reduce((a, t) => a + t.censored_active, 0) / r.tiers.reduce((a, t) => a + t.n, 0);
+  const share = (r: RetentionAnalysis) =>
+    r.tiers.reduce((a, t) => a + t.censored_active, 0) / r.tiers.reduce((a, t) => a + t.n, 0);
 
   it("says in the methods text what an earlier cutoff does", async () => {
     const { buildRetentionView } = await import("../../pipeline/report/retention-view.ts");
     const golden = (await import("../golden/demo-results.json", { with: { type: "json" } })).default;
-    expect(buildRetentionView(golden as never, String).methods).toContain("Moving the cutoff earlier therefore censors more episodes as active and shortens follow-up, which widens the intervals; it does not by itself bias the estimates");
+    expect(buildRetentionView(golden as never, String).methods).toContain(
+      "Moving the cutoff earlier therefore censors more episodes as active and shortens follow-up, which widens the intervals; it does not by itself bias the estimates",
+    );
   });
 
   it("censors a larger share of episodes as still active", () => {
@@ -192,10 +198,33 @@ describe("moving the data cutoff from 2025-12-31 to mid-study (2025-06-30), as t
 
 describe("retention at a fixed day (hand-worked)", () => {
   const study = demoStudy((s) => ({ ...s, cutoffDate: "2025-12-31", retention: { ...s.retention, days: [30] } }));
-  const episode = (id: string, admit: string, days: number, reason: string | null): import("../../pipeline/phases/derive/derive.ts").DerivedEpisode => ({
-    src_row: 0, site: "N", therapist_id: "T", admit_date: admit, discharge_date: reason ? "x" : null, discharge_reason: reason,
-    n_sessions: 3, early_alliance: 32, early_alliance_n: 3, mean_alliance: 32, last_alliance: 32, outcome_first: null, outcome_last: null, outcome_n: 0, outcome_change: null,
-    days_in_treatment: days, closed: reason !== null, dropout: reason === "dropped out", dropout_by: reason === "dropped out" ? "reason" : null, tier: "moderate", early_components: {},
+  const episode = (
+    id: string,
+    admit: string,
+    days: number,
+    reason: string | null,
+  ): import("../../pipeline/phases/derive/derive.ts").DerivedEpisode => ({
+    src_row: 0,
+    site: "N",
+    therapist_id: "T",
+    admit_date: admit,
+    discharge_date: reason ? "x" : null,
+    discharge_reason: reason,
+    n_sessions: 3,
+    early_alliance: 32,
+    early_alliance_n: 3,
+    mean_alliance: 32,
+    last_alliance: 32,
+    outcome_first: null,
+    outcome_last: null,
+    outcome_n: 0,
+    outcome_change: null,
+    days_in_treatment: days,
+    closed: reason !== null,
+    dropout: reason === "dropped out",
+    dropout_by: reason === "dropped out" ? "reason" : null,
+    tier: "moderate",
+    early_components: {},
   });
   const r = analyzeRetention(
     [

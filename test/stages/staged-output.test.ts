@@ -22,7 +22,12 @@ const read = (dir: string, name: string) => readFileSync(join(dir, name), "utf8"
 
 describe("staged outputs", () => {
   it("replace the entries the command owns, remove its stale ones, and leave the rest of the folder alone", () => {
-    const out = folderWith({ "report.html": "old", "report.pdf": "old pdf", "tables/a.csv": "old", "2025Q4/index.html": "a quarterly batch" });
+    const out = folderWith({
+      "report.html": "old",
+      "report.pdf": "old pdf",
+      "tables/a.csv": "old",
+      "2025Q4/index.html": "a quarterly batch",
+    });
     const staged = stageOutput(out, ["report.html", "report.pdf", "tables"]);
     writeFileSync(staged.path("report.html"), "new");
     writeFileSync(staged.path("tables/b.csv"), "new");
@@ -51,7 +56,10 @@ describe("staged outputs", () => {
     const gone = 2 ** 22 + 7; // above Linux's default pid_max: no running process has it
     const staging = join(out, "..", `.out.alliance-staging-${gone}-abc123`);
     mkdirSync(join(staging, ".previous"), { recursive: true });
-    writeFileSync(join(staging, ".commit.json"), JSON.stringify({ target: out, incoming: ["report.html", "results.json"] }));
+    writeFileSync(
+      join(staging, ".commit.json"),
+      JSON.stringify({ target: out, incoming: ["report.html", "results.json"] }),
+    );
     renameSync(join(out, "report.html"), join(staging, ".previous", "report.html"));
     writeFileSync(join(out, "report.html"), "new");
     writeFileSync(join(staging, "results.json"), "new");

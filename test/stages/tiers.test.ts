@@ -12,19 +12,35 @@ describe("tiers by sample quantiles", () => {
     // Expected: test/reference/demo-reference.R (tier_quantiles).
     const loaded = loadStudyConfig(DEMO_CONFIG);
     if (!loaded.ok) throw new Error("demo config invalid");
-    const study: Study = { ...loaded.value, tiers: { ...loaded.value.tiers, method: "quantiles", quantiles: 3, cutPoints: [], labels: ["T1", "T2", "T3"], reference: "T1" } };
+    const study: Study = {
+      ...loaded.value,
+      tiers: {
+        ...loaded.value.tiers,
+        method: "quantiles",
+        quantiles: 3,
+        cutPoints: [],
+        labels: ["T1", "T2", "T3"],
+        reference: "T1",
+      },
+    };
     const { episodes, tierCutPoints } = await deriveStudy(study);
     expect(tierCutPoints[0]).toBeCloseTo(reference.tier_quantiles.cuts[0]!, 10);
     expect(tierCutPoints[1]).toBeCloseTo(reference.tier_quantiles.cuts[1]!, 10);
-    expect(["T1", "T2", "T3"].map((t) => episodes.filter((e) => e.tier === t).length)).toEqual(reference.tier_quantiles.counts);
+    expect(["T1", "T2", "T3"].map((t) => episodes.filter((e) => e.tier === t).length)).toEqual(
+      reference.tier_quantiles.counts,
+    );
   });
 });
 
 describe("tiers from a column of the data", () => {
   const episodes = ["C1,N,T1,2025-01-01,,,high", "C2,N,T1,2025-01-01,,,low", "C3,N,T1,2025-01-01,,,high"];
   const sessions = ["C1,2025-01-02,20,", "C2,2025-01-02,39,", "C3,2025-01-02,,10"];
-  const headers = { episodes: "ClientID,Site,Clinician,AdmitDate,DischargeDate,DischargeReason,Tier", sessions: "ClientID,SessionDate,SRS_Total,ORS_Total" };
-  const byColumn = (c: Record<string, any>) => (c.tiers = { method: "column", column: "Tier", labels: ["low", "high"] });
+  const headers = {
+    episodes: "ClientID,Site,Clinician,AdmitDate,DischargeDate,DischargeReason,Tier",
+    sessions: "ClientID,SessionDate,SRS_Total,ORS_Total",
+  };
+  const byColumn = (c: Record<string, any>) =>
+    (c.tiers = { method: "column", column: "Tier", labels: ["low", "high"] });
 
   it("takes each episode's tier from the column, whatever its alliance score", async () => {
     const derived = await deriveAll(writeTinyStudy(episodes, sessions, byColumn, headers).study);
@@ -37,9 +53,14 @@ describe("tiers from a column of the data", () => {
   });
 
   it("refuses a label that is not in tiers.labels, naming file, row and column", async () => {
-    const { validated } = await ingestAndValidate(writeTinyStudy([...episodes, "C4,N,T1,2025-01-01,,,medium"], sessions, byColumn, headers).study);
+    const { validated } = await ingestAndValidate(
+      writeTinyStudy([...episodes, "C4,N,T1,2025-01-01,,,medium"], sessions, byColumn, headers).study,
+    );
     expect(validated!.ok).toBe(false);
-    expect(!validated!.ok && validated!.problems[0]).toMatchObject({ code: "E_TIER_UNKNOWN", where: { file: "episodes.csv", row: 5, column: "Tier" } });
+    expect(!validated!.ok && validated!.problems[0]).toMatchObject({
+      code: "E_TIER_UNKNOWN",
+      where: { file: "episodes.csv", row: 5, column: "Tier" },
+    });
   });
 });
 
@@ -63,19 +84,27 @@ describe("tier settings in the config", () => {
   };
 
   it("requires the key of the chosen method", () => {
-    expect(problems((c) => (c.tiers = { method: "quantiles", labels: ["a", "b", "c"] }))).toEqual(["tiers.quantiles: is missing"]);
+    expect(problems((c) => (c.tiers = { method: "quantiles", labels: ["a", "b", "c"] }))).toEqual([
+      "tiers.quantiles: is missing",
+    ]);
     expect(problems((c) => (c.tiers = { method: "column", labels: ["a", "b"] }))).toEqual(["tiers.column: is missing"]);
   });
 
   it("refuses keys of another method, so a half-edited config is caught", () => {
-    expect(problems((c) => (c.tiers = { method: "quantiles", quantiles: 3, cut_points: [30], labels: ["a", "b", "c"] }))).toEqual(["tiers.cut_points: is not used with method quantiles"]);
+    expect(
+      problems((c) => (c.tiers = { method: "quantiles", quantiles: 3, cut_points: [30], labels: ["a", "b", "c"] })),
+    ).toEqual(["tiers.cut_points: is not used with method quantiles"]);
   });
 
   it("wants one label per quantile group", () => {
-    expect(problems((c) => (c.tiers = { method: "quantiles", quantiles: 4, labels: ["a", "b", "c"] }))).toEqual(["tiers.labels: has 3 labels but quantiles: 4 makes 4 tiers"]);
+    expect(problems((c) => (c.tiers = { method: "quantiles", quantiles: 4, labels: ["a", "b", "c"] }))).toEqual([
+      "tiers.labels: has 3 labels but quantiles: 4 makes 4 tiers",
+    ]);
   });
 
   it("wants the reference tier to be one of the labels", () => {
-    expect(problems((c) => (c.tiers.reference = "top"))).toEqual(['tiers.reference: "top" is not one of the tier labels']);
+    expect(problems((c) => (c.tiers.reference = "top"))).toEqual([
+      'tiers.reference: "top" is not one of the tier labels',
+    ]);
   });
 });

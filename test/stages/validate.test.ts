@@ -21,32 +21,53 @@ describe("validate", () => {
 
   it("names file, row and column of a letter in a score (header is row 1)", async () => {
     const [p] = await problems(EP, ["C1,2025-01-07,33,20", "C1,2025-01-14,3x,22", "C2,2025-02-04,30,18"]);
-    expect(p).toMatchObject({ code: "E_SCORE_NOT_NUMBER", where: { file: "sessions.csv", row: 3, column: "SRS_Total" } });
+    expect(p).toMatchObject({
+      code: "E_SCORE_NOT_NUMBER",
+      where: { file: "sessions.csv", row: 3, column: "SRS_Total" },
+    });
     expect(p!.message).toBe(text("E_SCORE_NOT_NUMBER", { value: "3x", name: "" }));
     expect(p!.fix).toMatch(/leave the cell empty/);
   });
 
   it("names a score outside the instrument's range", async () => {
     const [p] = await problems(EP, ["C1,2025-01-07,33,99", ...SE.slice(1)]);
-    expect(p).toMatchObject({ code: "E_SCORE_OUT_OF_RANGE", where: { file: "sessions.csv", row: 2, column: "ORS_Total" } });
+    expect(p).toMatchObject({
+      code: "E_SCORE_OUT_OF_RANGE",
+      where: { file: "sessions.csv", row: 2, column: "ORS_Total" },
+    });
   });
 
   it("names a column the config maps but the file lacks, as row 1", async () => {
-    const study = writeTinyStudy(EP, SE, undefined, { episodes: "ClientID,Site,Clinician,AdmitDate,DischargeDate,DischargeReason", sessions: "ClientID,SessionDate,SRS,ORS_Total" });
+    const study = writeTinyStudy(EP, SE, undefined, {
+      episodes: "ClientID,Site,Clinician,AdmitDate,DischargeDate,DischargeReason",
+      sessions: "ClientID,SessionDate,SRS,ORS_Total",
+    });
     const { ingested } = await ingestAndValidate(study.study);
-    expect(!ingested.ok && ingested.problems[0]).toEqual(problem("E_COLUMN_MISSING", { field: "alliance", column: "SRS_Total", present: ["ClientID", "SessionDate", "SRS", "ORS_Total"] }, { file: "sessions.csv", row: 1, column: "SRS_Total" }));
+    expect(!ingested.ok && ingested.problems[0]).toEqual(
+      problem(
+        "E_COLUMN_MISSING",
+        { field: "alliance", column: "SRS_Total", present: ["ClientID", "SessionDate", "SRS", "ORS_Total"] },
+        { file: "sessions.csv", row: 1, column: "SRS_Total" },
+      ),
+    );
     expect(!ingested.ok && ingested.problems[0]!.where).toEqual({ file: "sessions.csv", row: 1, column: "SRS_Total" });
   });
 
   it("suggests the right spelling when a column differs only in case", async () => {
-    const study = writeTinyStudy(EP, SE, undefined, { episodes: "clientid,Site,Clinician,AdmitDate,DischargeDate,DischargeReason", sessions: "ClientID,SessionDate,SRS_Total,ORS_Total" });
+    const study = writeTinyStudy(EP, SE, undefined, {
+      episodes: "clientid,Site,Clinician,AdmitDate,DischargeDate,DischargeReason",
+      sessions: "ClientID,SessionDate,SRS_Total,ORS_Total",
+    });
     const { ingested } = await ingestAndValidate(study.study);
     expect(!ingested.ok && ingested.problems[0]!.fix).toContain('"clientid"');
   });
 
   it("names a discharge before admission by file, row and column", async () => {
     const [p] = await problems(["C1,North,T1,2025-01-06,2024-12-01,completed", EP[1]!], ["C2,2025-02-04,30,18"]);
-    expect(p).toMatchObject({ code: "E_DISCHARGE_BEFORE_ADMIT", where: { file: "episodes.csv", row: 2, column: "DischargeDate" } });
+    expect(p).toMatchObject({
+      code: "E_DISCHARGE_BEFORE_ADMIT",
+      where: { file: "episodes.csv", row: 2, column: "DischargeDate" },
+    });
   });
 
   it("refuses dates that are not YYYY-MM-DD or not on the calendar", async () => {
@@ -79,11 +100,21 @@ describe("validate", () => {
 
   it("lists every failing cell, not just the first", async () => {
     const found = await problems(EP, ["C1,2025-01-07,x,20", "C1,2025-01-14,y,z"]);
-    expect(found.map((p) => `${p.where?.row}:${p.where?.column}`)).toEqual(["2:SRS_Total", "3:SRS_Total", "3:ORS_Total"]);
+    expect(found.map((p) => `${p.where?.row}:${p.where?.column}`)).toEqual([
+      "2:SRS_Total",
+      "3:SRS_Total",
+      "3:ORS_Total",
+    ]);
   });
 
   it("excludes and counts sessions after the cutoff, duplicates and orphans, each once, by precedence", async () => {
-    const sessions = [...SE, "C1,2025-01-14,34,22", "C9,2025-01-20,30,20", "C2,2026-01-05,30,20", "C2,2025-01-01,30,20"];
+    const sessions = [
+      ...SE,
+      "C1,2025-01-14,34,22",
+      "C9,2025-01-20,30,20",
+      "C2,2026-01-05,30,20",
+      "C2,2025-01-01,30,20",
+    ];
     const { validated } = await ingestAndValidate(writeTinyStudy(EP, sessions).study);
     expect(validated?.ok && validated.value.excluded.sessions).toEqual([
       { code: "W_SESSION_NO_EPISODE", reason: "no matching episode", n: 1 },
@@ -95,13 +126,18 @@ describe("validate", () => {
 
   it("excludes episodes admitted after the cutoff and counts them", async () => {
     const { validated } = await ingestAndValidate(writeTinyStudy([...EP, "C3,North,T1,2026-01-05,,"], SE).study);
-    expect(validated?.ok && validated.value.excluded.episodes).toEqual([{ code: "W_ADMIT_AFTER_CUTOFF", reason: "admitted after the data cutoff", n: 1 }]);
+    expect(validated?.ok && validated.value.excluded.episodes).toEqual([
+      { code: "W_ADMIT_AFTER_CUTOFF", reason: "admitted after the data cutoff", n: 1 },
+    ]);
   });
 });
 
 describe("validate on a large file", () => {
   it("keeps file order through DuckDB's parallel CSV reader, so row numbers stay exact", async () => {
-    const sessions = Array.from({ length: 200_000 }, (_, i) => `C1,2025-01-${String((i % 28) + 1).padStart(2, "0")},${i === 187_654 ? "bad" : 30},20`);
+    const sessions = Array.from(
+      { length: 200_000 },
+      (_, i) => `C1,2025-01-${String((i % 28) + 1).padStart(2, "0")},${i === 187_654 ? "bad" : 30},20`,
+    );
     const [p] = await problems(["C1,N,T1,2025-01-01,,"], sessions);
     expect(p!.where).toEqual({ file: "sessions.csv", row: 187_656, column: "SRS_Total" });
   });

@@ -36,7 +36,14 @@ export function Grid({ label, columns, rows, bad, onRowClick, height }: GridProp
         return text;
       },
     }));
-    const t = new Tabulator(el.current, { data: rows, columns: defs, layout: "fitDataFill", height: height ?? false, renderVertical: "basic", index: "__id" });
+    const t = new Tabulator(el.current, {
+      data: rows,
+      columns: defs,
+      layout: "fitDataFill",
+      height: height ?? false,
+      renderVertical: "basic",
+      index: "__id",
+    });
     // The grid's own scroller takes the focus as a child of role=grid, which ARIA does not allow; the
     // region around it scrolls instead, and takes the focus for keyboard scrolling.
     t.on("tableBuilt", () => el.current?.querySelector(".tabulator-tableholder")?.removeAttribute("tabindex"));

@@ -36,7 +36,12 @@ function App() {
         <ol>
           {STEPS.map((label, i) => (
             <li key={label}>
-              <button class={`step ${i === step ? "current" : ""}`} aria-current={i === step ? "step" : undefined} disabled={i > reached} onClick={() => go(i)}>
+              <button
+                class={`step ${i === step ? "current" : ""}`}
+                aria-current={i === step ? "step" : undefined}
+                disabled={i > reached}
+                onClick={() => go(i)}
+              >
                 {i + 1}. {label}
               </button>
             </li>
@@ -75,7 +80,9 @@ function App() {
             }}
           />
         ) : null}
-        {step === 3 && study && config ? <Validate study={study} config={config} onConfig={setConfig} onValid={() => go(4)} /> : null}
+        {step === 3 && study && config ? (
+          <Validate study={study} config={config} onConfig={setConfig} onValid={() => go(4)} />
+        ) : null}
         {step === 4 && study ? <Run study={study} /> : null}
         {step === 4 && study ? (
           <p>

@@ -23,7 +23,8 @@ export function Problems({ problems }: { problems: Problem[] }) {
   );
 }
 
-const problemsOf = (e: unknown): Problem[] => (e instanceof ApiError ? e.problems : [{ code: "E_PAGE", message: String(e) }]);
+const problemsOf = (e: unknown): Problem[] =>
+  e instanceof ApiError ? e.problems : [{ code: "E_PAGE", message: String(e) }];
 
 export function AddFiles({ onAdded }: { onAdded: (study: Study) => void }) {
   const [files, setFiles] = useState<File[]>([]);
@@ -46,8 +47,8 @@ export function AddFiles({ onAdded }: { onAdded: (study: Study) => void }) {
     <section aria-labelledby="step-files">
       <h2 id="step-files">1. Add your files</h2>
       <p>
-        One export (a row per session, or a row per episode), or two (episodes and sessions): CSV, TSV, Excel, SPSS, Parquet or JSON. Add a
-        <code> study.yaml</code> with them to pick up where you left off.
+        One export (a row per session, or a row per episode), or two (episodes and sessions): CSV, TSV, Excel, SPSS,
+        Parquet or JSON. Add a<code> study.yaml</code> with them to pick up where you left off.
       </p>
       <div
         class={`drop ${over ? "over" : ""}`}
@@ -63,7 +64,12 @@ export function AddFiles({ onAdded }: { onAdded: (study: Study) => void }) {
         }}
       >
         <label for="file-input">Drop files here, or choose them:</label>
-        <input id="file-input" type="file" multiple onChange={(e) => setFiles([...((e.target as HTMLInputElement).files ?? [])])} />
+        <input
+          id="file-input"
+          type="file"
+          multiple
+          onChange={(e) => setFiles([...((e.target as HTMLInputElement).files ?? [])])}
+        />
       </div>
       {files.length ? (
         <ul class="picked" aria-label="Files chosen">
@@ -96,14 +102,33 @@ const DELIMITERS: [string, string][] = [
 
 function previewGrid(p: Preview) {
   const columns = p.columns.map((c, j) => ({ field: `c${j}`, title: `${c.name} (${c.kind})` }));
-  const rows = p.rows.map((r) => Object.fromEntries([["__id", r.row], ["row", r.row], ...r.cells.flatMap((c, j) => [[`c${j}`, c.text], [`c${j}__ok`, c.ok]])]));
+  const rows = p.rows.map((r) =>
+    Object.fromEntries([
+      ["__id", r.row],
+      ["row", r.row],
+      ...r.cells.flatMap((c, j) => [
+        [`c${j}`, c.text],
+        [`c${j}__ok`, c.ok],
+      ]),
+    ]),
+  );
   return { columns: [{ field: "row", title: "row" }, ...columns], rows };
 }
 
 const isBad = (row: Record<string, unknown>, field: string) => row[`${field}__ok`] === false;
 
-export function ConfirmReading({ study, onConfirmed }: { study: Study; onConfirmed: (s: Study & { config: Config }) => void }) {
-  const [readings, setReadings] = useState(() => Object.fromEntries(study.files.map((f) => [f.id, { delimiter: f.reading.delimiter, encoding: f.reading.encoding }])));
+export function ConfirmReading({
+  study,
+  onConfirmed,
+}: {
+  study: Study;
+  onConfirmed: (s: Study & { config: Config }) => void;
+}) {
+  const [readings, setReadings] = useState(() =>
+    Object.fromEntries(
+      study.files.map((f) => [f.id, { delimiter: f.reading.delimiter, encoding: f.reading.encoding }]),
+    ),
+  );
   const [values, setValues] = useState<Values>(study.values);
   const [previews, setPreviews] = useState<Record<string, Preview>>({});
   const [problems, setProblems] = useState<Problem[]>([]);
@@ -113,7 +138,12 @@ export function ConfirmReading({ study, onConfirmed }: { study: Study; onConfirm
     let stale = false;
     for (const f of study.files) {
       const r = readings[f.id]!;
-      const q = new URLSearchParams({ decimal_mark: values.decimal_mark, date_format: values.date_format, ...(r.delimiter ? { delimiter: r.delimiter } : {}), ...(r.encoding ? { encoding: r.encoding } : {}) });
+      const q = new URLSearchParams({
+        decimal_mark: values.decimal_mark,
+        date_format: values.date_format,
+        ...(r.delimiter ? { delimiter: r.delimiter } : {}),
+        ...(r.encoding ? { encoding: r.encoding } : {}),
+      });
       api.get<Preview>(`/api/studies/${study.id}/files/${f.id}/preview?${q}`).then(
         (p) => stale || setPreviews((old) => ({ ...old, [f.id]: p })),
         (e) => stale || setProblems(problemsOf(e)),
@@ -123,10 +153,18 @@ export function ConfirmReading({ study, onConfirmed }: { study: Study; onConfirm
       stale = true;
     };
   }, [readings, values]);
-  const bad = Object.values(previews).reduce((n, p) => n + p.rows.reduce((m, r) => m + r.cells.filter((c) => !c.ok).length, 0), 0);
+  const bad = Object.values(previews).reduce(
+    (n, p) => n + p.rows.reduce((m, r) => m + r.cells.filter((c) => !c.ok).length, 0),
+    0,
+  );
   const confirm = async () => {
     try {
-      const files = Object.fromEntries(Object.entries(readings).map(([id, r]) => [id, { ...(r.delimiter ? { delimiter: r.delimiter } : {}), ...(r.encoding ? { encoding: r.encoding } : {}) }]));
+      const files = Object.fromEntries(
+        Object.entries(readings).map(([id, r]) => [
+          id,
+          { ...(r.delimiter ? { delimiter: r.delimiter } : {}), ...(r.encoding ? { encoding: r.encoding } : {}) },
+        ]),
+      );
       onConfirmed(await api.put(`/api/studies/${study.id}/reading`, { files, values }));
     } catch (e) {
       setProblems(problemsOf(e));
@@ -135,19 +173,34 @@ export function ConfirmReading({ study, onConfirmed }: { study: Study; onConfirm
   return (
     <section aria-labelledby="step-reading">
       <h2 id="step-reading">2. Confirm how your files read</h2>
-      <p>Each choice below is proposed from the file. The first rows are shown exactly as the analysis will read them: a cell in red does not read with these choices.</p>
+      <p>
+        Each choice below is proposed from the file. The first rows are shown exactly as the analysis will read them: a
+        cell in red does not read with these choices.
+      </p>
       <fieldset class="row">
         <legend>For all files</legend>
         <label>
           Decimal mark{" "}
-          <select id="decimal-mark" value={values.decimal_mark} onChange={(e) => setValues({ ...values, decimal_mark: (e.target as HTMLSelectElement).value as Values["decimal_mark"] })}>
+          <select
+            id="decimal-mark"
+            value={values.decimal_mark}
+            onChange={(e) =>
+              setValues({ ...values, decimal_mark: (e.target as HTMLSelectElement).value as Values["decimal_mark"] })
+            }
+          >
             <option value=".">point (34.5)</option>
             <option value=",">comma (34,5)</option>
           </select>
         </label>
         <label>
           Dates{" "}
-          <select id="date-format" value={values.date_format} onChange={(e) => setValues({ ...values, date_format: (e.target as HTMLSelectElement).value as Values["date_format"] })}>
+          <select
+            id="date-format"
+            value={values.date_format}
+            onChange={(e) =>
+              setValues({ ...values, date_format: (e.target as HTMLSelectElement).value as Values["date_format"] })
+            }
+          >
             <option value="iso">year first (2025-03-31)</option>
             <option value="day_first">day first (31/03/2025)</option>
             <option value="us">month first (03/31/2025)</option>
@@ -161,14 +214,26 @@ export function ConfirmReading({ study, onConfirmed }: { study: Study; onConfirm
         return (
           <div class="file" key={f.id}>
             <h3>
-              {f.name} <small>({f.format}, {f.rows.toLocaleString("en-US")} rows)</small>
+              {f.name}{" "}
+              <small>
+                ({f.format}, {f.rows.toLocaleString("en-US")} rows)
+              </small>
             </h3>
             {text ? (
               <fieldset class="row">
                 <legend>How {f.name} is written</legend>
                 <label>
                   Delimiter{" "}
-                  <select id={`delimiter-${f.id}`} value={readings[f.id]!.delimiter ?? ","} onChange={(e) => setReadings({ ...readings, [f.id]: { ...readings[f.id]!, delimiter: (e.target as HTMLSelectElement).value } })}>
+                  <select
+                    id={`delimiter-${f.id}`}
+                    value={readings[f.id]!.delimiter ?? ","}
+                    onChange={(e) =>
+                      setReadings({
+                        ...readings,
+                        [f.id]: { ...readings[f.id]!, delimiter: (e.target as HTMLSelectElement).value },
+                      })
+                    }
+                  >
                     {DELIMITERS.map(([v, l]) => (
                       <option value={v} key={v}>
                         {l}
@@ -178,7 +243,16 @@ export function ConfirmReading({ study, onConfirmed }: { study: Study; onConfirm
                 </label>
                 <label>
                   Encoding{" "}
-                  <select id={`encoding-${f.id}`} value={readings[f.id]!.encoding ?? "utf-8"} onChange={(e) => setReadings({ ...readings, [f.id]: { ...readings[f.id]!, encoding: (e.target as HTMLSelectElement).value as "utf-8" } })}>
+                  <select
+                    id={`encoding-${f.id}`}
+                    value={readings[f.id]!.encoding ?? "utf-8"}
+                    onChange={(e) =>
+                      setReadings({
+                        ...readings,
+                        [f.id]: { ...readings[f.id]!, encoding: (e.target as HTMLSelectElement).value as "utf-8" },
+                      })
+                    }
+                  >
                     <option value="utf-8">UTF-8</option>
                     <option value="latin-1">Latin-1 (Windows)</option>
                   </select>
@@ -186,12 +260,18 @@ export function ConfirmReading({ study, onConfirmed }: { study: Study; onConfirm
               </fieldset>
             ) : null}
             {p?.problems.length ? <Problems problems={p.problems} /> : null}
-            {g ? <Grid label={`First rows of ${f.name}`} columns={g.columns} rows={g.rows} bad={isBad} /> : <p>Reading…</p>}
+            {g ? (
+              <Grid label={`First rows of ${f.name}`} columns={g.columns} rows={g.rows} bad={isBad} />
+            ) : (
+              <p>Reading…</p>
+            )}
           </div>
         );
       })}
       <p id="reading-status" role="status">
-        {bad ? `${bad} cell${bad > 1 ? "s" : ""} in the first rows do not read with these choices.` : "Every cell shown reads with these choices."}
+        {bad
+          ? `${bad} cell${bad > 1 ? "s" : ""} in the first rows do not read with these choices.`
+          : "Every cell shown reads with these choices."}
       </p>
       <Problems problems={problems} />
       <button id="confirm-reading" class="primary" onClick={confirm}>
@@ -215,10 +295,23 @@ const FIELDS: { role: "episodes" | "sessions"; key: string; label: string; optio
   { role: "sessions", key: "outcome", label: "Outcome score" },
 ];
 
-const pathOf = (f: unknown): string | undefined => (typeof f === "string" ? f : (f as { path?: string } | undefined)?.path);
-const list = (text: string) => text.split(",").map((x) => x.trim()).filter(Boolean);
+const pathOf = (f: unknown): string | undefined =>
+  typeof f === "string" ? f : (f as { path?: string } | undefined)?.path;
+const list = (text: string) =>
+  text
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
-export function MapColumns({ study, config: initial, onSaved }: { study: Study; config: Config; onSaved: (c: Config) => void }) {
+export function MapColumns({
+  study,
+  config: initial,
+  onSaved,
+}: {
+  study: Study;
+  config: Config;
+  onSaved: (c: Config) => void;
+}) {
   const [config, setConfig] = useState<Config>(() => structuredClone(initial));
   const [samples, setSamples] = useState<Record<string, Record<string, string[]>>>({});
   const [reasons, setReasons] = useState<string[]>([]);
@@ -230,7 +323,12 @@ export function MapColumns({ study, config: initial, onSaved }: { study: Study; 
   useEffect(() => {
     for (const f of study.files) {
       api.get<Preview>(`/api/studies/${study.id}/files/${f.id}/preview`).then((p) => {
-        const byColumn = Object.fromEntries(p.columns.map((c, j) => [c.name, [...new Set(p.rows.map((r) => r.cells[j]?.text).filter((t): t is string => !!t))].slice(0, 3)]));
+        const byColumn = Object.fromEntries(
+          p.columns.map((c, j) => [
+            c.name,
+            [...new Set(p.rows.map((r) => r.cells[j]?.text).filter((t): t is string => !!t))].slice(0, 3),
+          ]),
+        );
         setSamples((old) => ({ ...old, [f.id]: byColumn }));
       });
     }
@@ -239,14 +337,25 @@ export function MapColumns({ study, config: initial, onSaved }: { study: Study; 
   useEffect(() => {
     if (!reasonColumn) return;
     const f = fileFor("episodes");
-    api.get<{ values: { value: string }[] }>(`/api/studies/${study.id}/files/${f.id}/values?column=${encodeURIComponent(reasonColumn)}`).then((r) => setReasons(r.values.map((v) => v.value)));
+    api
+      .get<{ values: { value: string }[] }>(
+        `/api/studies/${study.id}/files/${f.id}/values?column=${encodeURIComponent(reasonColumn)}`,
+      )
+      .then((r) => setReasons(r.values.map((v) => v.value)));
   }, [reasonColumn]);
   const set = (mutate: (c: Config) => void) => {
     const next = structuredClone(config);
     mutate(next);
     setConfig(next);
   };
-  const reasonKind = (r: string) => ((config.dropout_reasons ?? []).includes(r) ? "dropout" : (config.completion_reasons ?? ["completed"]).includes(r) ? "completed" : (config.other_discharge_reasons ?? []).includes(r) ? "transferred" : "other");
+  const reasonKind = (r: string) =>
+    (config.dropout_reasons ?? []).includes(r)
+      ? "dropout"
+      : (config.completion_reasons ?? ["completed"]).includes(r)
+        ? "completed"
+        : (config.other_discharge_reasons ?? []).includes(r)
+          ? "transferred"
+          : "other";
   const setReason = (r: string, kind: string) =>
     set((c) => {
       const drop = (xs: string[] | undefined) => (xs ?? []).filter((x) => x !== r);
@@ -273,11 +382,21 @@ export function MapColumns({ study, config: initial, onSaved }: { study: Study; 
   return (
     <section aria-labelledby="step-map">
       <h2 id="step-map">3. Map your columns and settings</h2>
-      {study.todos.length ? <p class="todo">Proposed from your files; please check in particular: {study.todos.join(", ")}.</p> : <p>Proposed from your files; check each choice.</p>}
+      {study.todos.length ? (
+        <p class="todo">Proposed from your files; please check in particular: {study.todos.join(", ")}.</p>
+      ) : (
+        <p>Proposed from your files; check each choice.</p>
+      )}
       <fieldset>
         <legend>Study</legend>
         <label>
-          Title on the report <input id="study-title" type="text" value={config.study.title ?? ""} onInput={(e) => set((c) => (c.study.title = (e.target as HTMLInputElement).value))} />
+          Title on the report{" "}
+          <input
+            id="study-title"
+            type="text"
+            value={config.study.title ?? ""}
+            onInput={(e) => set((c) => (c.study.title = (e.target as HTMLInputElement).value))}
+          />
         </label>
       </fieldset>
       <fieldset class="fields">
@@ -288,7 +407,13 @@ export function MapColumns({ study, config: initial, onSaved }: { study: Study; 
           return (
             <label for={id} key={id}>
               <span>{field.label}</span>
-              <select id={id} value={config.columns[field.role][field.key] ?? ""} onChange={(e) => set((c) => (c.columns[field.role][field.key] = (e.target as HTMLSelectElement).value || undefined))}>
+              <select
+                id={id}
+                value={config.columns[field.role][field.key] ?? ""}
+                onChange={(e) =>
+                  set((c) => (c.columns[field.role][field.key] = (e.target as HTMLSelectElement).value || undefined))
+                }
+              >
                 <option value="">{field.optional ? "(none)" : "— choose a column —"}</option>
                 {file.columns.map((col) => (
                   <option value={col} key={col}>
@@ -310,13 +435,31 @@ export function MapColumns({ study, config: initial, onSaved }: { study: Study; 
         ) : (
           <>
             <label>
-              Name <input id="alliance-instrument" type="text" value={config.alliance.instrument ?? ""} onInput={(e) => set((c) => (c.alliance.instrument = (e.target as HTMLInputElement).value))} />
+              Name{" "}
+              <input
+                id="alliance-instrument"
+                type="text"
+                value={config.alliance.instrument ?? ""}
+                onInput={(e) => set((c) => (c.alliance.instrument = (e.target as HTMLInputElement).value))}
+              />
             </label>
             <label>
-              Lowest score <input id="alliance-min" type="number" value={config.alliance.min ?? ""} onInput={(e) => set((c) => (c.alliance.min = Number((e.target as HTMLInputElement).value)))} />
+              Lowest score{" "}
+              <input
+                id="alliance-min"
+                type="number"
+                value={config.alliance.min ?? ""}
+                onInput={(e) => set((c) => (c.alliance.min = Number((e.target as HTMLInputElement).value)))}
+              />
             </label>
             <label>
-              Highest score <input id="alliance-max" type="number" value={config.alliance.max ?? ""} onInput={(e) => set((c) => (c.alliance.max = Number((e.target as HTMLInputElement).value)))} />
+              Highest score{" "}
+              <input
+                id="alliance-max"
+                type="number"
+                value={config.alliance.max ?? ""}
+                onInput={(e) => set((c) => (c.alliance.max = Number((e.target as HTMLInputElement).value)))}
+              />
             </label>
           </>
         )}
@@ -324,16 +467,40 @@ export function MapColumns({ study, config: initial, onSaved }: { study: Study; 
       <fieldset class="row">
         <legend>Outcome measure</legend>
         <label>
-          Name <input id="outcome-measure" type="text" value={config.outcome.measure ?? ""} onInput={(e) => set((c) => (c.outcome.measure = (e.target as HTMLInputElement).value))} />
+          Name{" "}
+          <input
+            id="outcome-measure"
+            type="text"
+            value={config.outcome.measure ?? ""}
+            onInput={(e) => set((c) => (c.outcome.measure = (e.target as HTMLInputElement).value))}
+          />
         </label>
         <label>
-          Lowest score <input id="outcome-min" type="number" value={config.outcome.min ?? ""} onInput={(e) => set((c) => (c.outcome.min = Number((e.target as HTMLInputElement).value)))} />
+          Lowest score{" "}
+          <input
+            id="outcome-min"
+            type="number"
+            value={config.outcome.min ?? ""}
+            onInput={(e) => set((c) => (c.outcome.min = Number((e.target as HTMLInputElement).value)))}
+          />
         </label>
         <label>
-          Highest score <input id="outcome-max" type="number" value={config.outcome.max ?? ""} onInput={(e) => set((c) => (c.outcome.max = Number((e.target as HTMLInputElement).value)))} />
+          Highest score{" "}
+          <input
+            id="outcome-max"
+            type="number"
+            value={config.outcome.max ?? ""}
+            onInput={(e) => set((c) => (c.outcome.max = Number((e.target as HTMLInputElement).value)))}
+          />
         </label>
         <label>
-          <input id="outcome-higher" type="checkbox" checked={config.outcome.higher_is_better !== false} onChange={(e) => set((c) => (c.outcome.higher_is_better = (e.target as HTMLInputElement).checked))} /> Higher scores mean the client is doing better
+          <input
+            id="outcome-higher"
+            type="checkbox"
+            checked={config.outcome.higher_is_better !== false}
+            onChange={(e) => set((c) => (c.outcome.higher_is_better = (e.target as HTMLInputElement).checked))}
+          />{" "}
+          Higher scores mean the client is doing better
         </label>
       </fieldset>
       <fieldset>
@@ -342,7 +509,11 @@ export function MapColumns({ study, config: initial, onSaved }: { study: Study; 
         {reasons.map((r, i) => (
           <label key={r} for={`reason-${i}`} class="reason">
             <span>“{r}”</span>
-            <select id={`reason-${i}`} value={reasonKind(r)} onChange={(e) => setReason(r, (e.target as HTMLSelectElement).value)}>
+            <select
+              id={`reason-${i}`}
+              value={reasonKind(r)}
+              onChange={(e) => setReason(r, (e.target as HTMLSelectElement).value)}
+            >
               <option value="dropout">dropout</option>
               <option value="completed">completed</option>
               <option value="transferred">transferred or other (listed)</option>
@@ -363,19 +534,37 @@ export function MapColumns({ study, config: initial, onSaved }: { study: Study; 
               set((c) => {
                 const cuts = list((e.target as HTMLInputElement).value).map(Number);
                 if (cuts.length) c.tiers = { ...c.tiers, method: undefined, quantiles: undefined, cut_points: cuts };
-                else c.tiers = { ...c.tiers, cut_points: undefined, method: "quantiles", quantiles: c.tiers.labels?.length ?? 3 };
+                else
+                  c.tiers = {
+                    ...c.tiers,
+                    cut_points: undefined,
+                    method: "quantiles",
+                    quantiles: c.tiers.labels?.length ?? 3,
+                  };
               })
             }
           />
         </label>
         <label>
-          Labels <input id="tier-labels" type="text" value={(tiers.labels ?? []).join(", ")} onChange={(e) => set((c) => (c.tiers.labels = list((e.target as HTMLInputElement).value)))} />
+          Labels{" "}
+          <input
+            id="tier-labels"
+            type="text"
+            value={(tiers.labels ?? []).join(", ")}
+            onChange={(e) => set((c) => (c.tiers.labels = list((e.target as HTMLInputElement).value)))}
+          />
         </label>
       </fieldset>
       <fieldset class="row">
         <legend>Data cutoff</legend>
         <label>
-          The date the export was taken <input id="cutoff-date" type="date" value={config.cutoff_date ?? ""} onInput={(e) => set((c) => (c.cutoff_date = (e.target as HTMLInputElement).value))} />
+          The date the export was taken{" "}
+          <input
+            id="cutoff-date"
+            type="date"
+            value={config.cutoff_date ?? ""}
+            onInput={(e) => set((c) => (c.cutoff_date = (e.target as HTMLInputElement).value))}
+          />
         </label>
       </fieldset>
       <Problems problems={problems} />

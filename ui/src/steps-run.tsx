@@ -8,22 +8,36 @@ import { Grid } from "./grid.tsx";
 import { Problems } from "./steps-data.tsx";
 import type { Config, Finding, Study, Validation } from "./types.ts";
 
-const problemsOf = (e: unknown): Problem[] => (e instanceof ApiError ? e.problems : [{ code: "E_PAGE", message: String(e) }]);
+const problemsOf = (e: unknown): Problem[] =>
+  e instanceof ApiError ? e.problems : [{ code: "E_PAGE", message: String(e) }];
 
 function FindingRows({ study, finding }: { study: Study; finding: Finding }) {
-  const [rows, setRows] = useState<{ columns: { field: string; title: string }[]; rows: Record<string, unknown>[] } | null>(null);
+  const [rows, setRows] = useState<{
+    columns: { field: string; title: string }[];
+    rows: Record<string, unknown>[];
+  } | null>(null);
   useEffect(() => {
     setRows(null);
     if (!finding.file_id || !finding.row) return;
     const from = Math.max(2, finding.row - 2);
-    api.get<{ columns: string[]; rows: { row: number; cells: (string | null)[] }[] }>(`/api/studies/${study.id}/files/${finding.file_id}/rows?from=${from}&to=${finding.row + 2}`).then((r) =>
-      setRows({
-        columns: [{ field: "row", title: "row" }, ...r.columns.map((c, j) => ({ field: `c${j}`, title: c }))],
-        rows: r.rows.map((x) => ({ __id: x.row, row: x.row, ...Object.fromEntries(x.cells.map((c, j) => [`c${j}`, c])), __names: r.columns })),
-      }),
-    );
+    api
+      .get<{ columns: string[]; rows: { row: number; cells: (string | null)[] }[] }>(
+        `/api/studies/${study.id}/files/${finding.file_id}/rows?from=${from}&to=${finding.row + 2}`,
+      )
+      .then((r) =>
+        setRows({
+          columns: [{ field: "row", title: "row" }, ...r.columns.map((c, j) => ({ field: `c${j}`, title: c }))],
+          rows: r.rows.map((x) => ({
+            __id: x.row,
+            row: x.row,
+            ...Object.fromEntries(x.cells.map((c, j) => [`c${j}`, c])),
+            __names: r.columns,
+          })),
+        }),
+      );
   }, [finding]);
-  const bad = (row: Record<string, unknown>, field: string) => row.row === finding.row && field !== "row" && (row.__names as string[])[Number(field.slice(1))] === finding.column;
+  const bad = (row: Record<string, unknown>, field: string) =>
+    row.row === finding.row && field !== "row" && (row.__names as string[])[Number(field.slice(1))] === finding.column;
   return (
     <div class="finding-detail" aria-live="polite">
       <dl>
@@ -33,19 +47,43 @@ function FindingRows({ study, finding }: { study: Study; finding: Finding }) {
         </dd>
         <dt>Where</dt>
         <dd id="finding-where">
-          {[finding.file, finding.row ? `row ${finding.row}` : null, finding.column ? `column ${finding.column}` : null, finding.key ? `key ${finding.key}` : null].filter(Boolean).join(", ")}
+          {[
+            finding.file,
+            finding.row ? `row ${finding.row}` : null,
+            finding.column ? `column ${finding.column}` : null,
+            finding.key ? `key ${finding.key}` : null,
+          ]
+            .filter(Boolean)
+            .join(", ")}
         </dd>
         <dt>What</dt>
         <dd>{finding.message}</dd>
         <dt>Fix</dt>
         <dd>{finding.fix}</dd>
       </dl>
-      {rows ? <Grid label={`Rows around row ${finding.row} of ${finding.file}`} columns={rows.columns} rows={rows.rows} bad={bad} /> : null}
+      {rows ? (
+        <Grid
+          label={`Rows around row ${finding.row} of ${finding.file}`}
+          columns={rows.columns}
+          rows={rows.rows}
+          bad={bad}
+        />
+      ) : null}
     </div>
   );
 }
 
-export function Validate({ study, config, onConfig, onValid }: { study: Study; config: Config; onConfig: (c: Config) => void; onValid: () => void }) {
+export function Validate({
+  study,
+  config,
+  onConfig,
+  onValid,
+}: {
+  study: Study;
+  config: Config;
+  onConfig: (c: Config) => void;
+  onValid: () => void;
+}) {
   const [result, setResult] = useState<Validation | null>(null);
   const [chosen, setChosen] = useState<Finding | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
@@ -76,7 +114,9 @@ export function Validate({ study, config, onConfig, onValid }: { study: Study; c
   };
   // Errors first, every one; of each warning's code the first five, with how many more there are.
   const order = { error: 0, warning: 1, note: 2 } as const;
-  const all = [...(result?.findings ?? [])].filter((f) => f.severity !== "note").sort((a, b) => order[a.severity] - order[b.severity]);
+  const all = [...(result?.findings ?? [])]
+    .filter((f) => f.severity !== "note")
+    .sort((a, b) => order[a.severity] - order[b.severity]);
   const perCode = new Map<string, number>();
   const shown = all.filter((f) => {
     const n = (perCode.get(f.code) ?? 0) + 1;
@@ -88,47 +128,55 @@ export function Validate({ study, config, onConfig, onValid }: { study: Study; c
     <section aria-labelledby="step-validate">
       <h2 id="step-validate">4. Check the data</h2>
       <p id="validate-summary" role="status">
-        {busy ? "Checking every rule…" : result ? `${result.errors} error(s), ${result.warnings} warning(s), ${result.notes} note(s). ${result.errors ? "Errors must be fixed before the run." : "No errors: the run can go ahead; records that warnings name are left out and counted."}` : ""}
+        {busy
+          ? "Checking every rule…"
+          : result
+            ? `${result.errors} error(s), ${result.warnings} warning(s), ${result.notes} note(s). ${result.errors ? "Errors must be fixed before the run." : "No errors: the run can go ahead; records that warnings name are left out and counted."}`
+            : ""}
       </p>
       <Problems problems={problems} />
       {chosen ? <FindingRows study={study} finding={chosen} /> : null}
       {shown.length ? (
         <div class="findings-scroll" role="region" aria-label="Findings" tabIndex={0}>
-        <table class="findings">
-          <caption>Findings (errors first; notes are in the report)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Severity</th>
-              <th scope="col">Where</th>
-              <th scope="col">What</th>
-              <th scope="col">Act</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((f, i) => (
-              <tr key={i} class={`${f.severity} ${chosen === f ? "chosen" : ""}`}>
-                <td>{f.severity}</td>
-                <td>{[f.file, f.row ? `row ${f.row}` : null, f.column ? `column ${f.column}` : null].filter(Boolean).join(", ")}</td>
-                <td>
-                  {f.message} <code>{f.code}</code>
-                </td>
-                <td>
-                  {f.row ? (
-                    <button class="small" onClick={() => setChosen(f)}>
-                      Show row
-                    </button>
-                  ) : null}
-                  {f.code === "E_IDENTIFIER_COLUMN" && f.column ? (
-                    <button class="small danger" data-drop={f.column} onClick={() => dropColumn(f.column!)}>
-                      Drop column {f.column}
-                    </button>
-                  ) : null}
-                </td>
+          <table class="findings">
+            <caption>Findings (errors first; notes are in the report)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Severity</th>
+                <th scope="col">Where</th>
+                <th scope="col">What</th>
+                <th scope="col">Act</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        {more.length ? <p>Not listed here: {more.join(", ")} (all are in the report's participant flow).</p> : null}
+            </thead>
+            <tbody>
+              {shown.map((f, i) => (
+                <tr key={i} class={`${f.severity} ${chosen === f ? "chosen" : ""}`}>
+                  <td>{f.severity}</td>
+                  <td>
+                    {[f.file, f.row ? `row ${f.row}` : null, f.column ? `column ${f.column}` : null]
+                      .filter(Boolean)
+                      .join(", ")}
+                  </td>
+                  <td>
+                    {f.message} <code>{f.code}</code>
+                  </td>
+                  <td>
+                    {f.row ? (
+                      <button class="small" onClick={() => setChosen(f)}>
+                        Show row
+                      </button>
+                    ) : null}
+                    {f.code === "E_IDENTIFIER_COLUMN" && f.column ? (
+                      <button class="small danger" data-drop={f.column} onClick={() => dropColumn(f.column!)}>
+                        Drop column {f.column}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {more.length ? <p>Not listed here: {more.join(", ")} (all are in the report's participant flow).</p> : null}
         </div>
       ) : null}
       <div class="actions">
@@ -189,7 +237,10 @@ function Phases({ events }: { events: RunEvent[] }) {
     <ol class="phases" aria-live="polite">
       {ended.map((e, i) => (
         <li key={i}>
-          ✓ {e.phase} <small>{e.seconds?.toFixed(2)} s {e.detail ?? ""}</small>
+          ✓ {e.phase}{" "}
+          <small>
+            {e.seconds?.toFixed(2)} s {e.detail ?? ""}
+          </small>
         </li>
       ))}
       {current ? <li>… {current}</li> : null}
@@ -212,7 +263,8 @@ export function Run({ study }: { study: Study }) {
       {files.length ? (
         <>
           <p id="run-done" role="status">
-            The report is ready. Everything below passed the release check: small counts are withheld and no client can be identified.
+            The report is ready. Everything below passed the release check: small counts are withheld and no client can
+            be identified.
           </p>
           <ul class="downloads">
             {files.includes("report.pdf") ? (
@@ -256,13 +308,30 @@ export function Quarterly({ study }: { study: Study }) {
       <fieldset class="row">
         <legend>Period and grouping</legend>
         <label>
-          Period (latest, 2025Q4, FY2026Q1 or 2025-11) <input id="period" type="text" value={period} onInput={(e) => setPeriod((e.target as HTMLInputElement).value)} />
+          Period (latest, 2025Q4, FY2026Q1 or 2025-11){" "}
+          <input
+            id="period"
+            type="text"
+            value={period}
+            onInput={(e) => setPeriod((e.target as HTMLInputElement).value)}
+          />
         </label>
         <label>
-          <input id="by-site" type="checkbox" checked={bySite} onChange={(e) => setBySite((e.target as HTMLInputElement).checked)} /> One report per site too
+          <input
+            id="by-site"
+            type="checkbox"
+            checked={bySite}
+            onChange={(e) => setBySite((e.target as HTMLInputElement).checked)}
+          />{" "}
+          One report per site too
         </label>
       </fieldset>
-      <button id="run-quarterly" class="primary" onClick={() => start({ kind: "quarterly", period, by: bySite ? "site" : null })} disabled={!!run && !end}>
+      <button
+        id="run-quarterly"
+        class="primary"
+        onClick={() => start({ kind: "quarterly", period, by: bySite ? "site" : null })}
+        disabled={!!run && !end}
+      >
         Make the quarterly reports
       </button>
       <Phases events={events} />
@@ -271,7 +340,11 @@ export function Quarterly({ study }: { study: Study }) {
         <ul class="downloads" id="quarterly-files">
           {files.map((f) => (
             <li key={f}>
-              <a href={`${base}/${f}${f.endsWith(".html") ? "" : "?download"}`} target={f.endsWith(".html") ? "_blank" : undefined} rel="noreferrer">
+              <a
+                href={`${base}/${f}${f.endsWith(".html") ? "" : "?download"}`}
+                target={f.endsWith(".html") ? "_blank" : undefined}
+                rel="noreferrer"
+              >
                 {f}
               </a>
             </li>
@@ -287,8 +360,8 @@ export function Save({ study, onDeleted }: { study: Study; onDeleted: () => void
     <section aria-labelledby="step-save">
       <h2 id="step-save">7. Save</h2>
       <p>
-        Save the study's settings as <code>study.yaml</code>. Keep it with your files: adding both to the app restores every step, and{" "}
-        <code>alliance run --config study.yaml</code> gives the same results.
+        Save the study's settings as <code>study.yaml</code>. Keep it with your files: adding both to the app restores
+        every step, and <code>alliance run --config study.yaml</code> gives the same results.
       </p>
       <a id="save-yaml" class="button primary" href={`/api/studies/${study.id}/study.yaml`} download="study.yaml">
         Download study.yaml

@@ -10,7 +10,14 @@ import type { Study } from "../../config/study.ts";
 import { episodeColumns, type DerivedEpisode, type EpisodeColumns, type LabelColumn } from "../handoff.ts";
 
 /** The scores of an episode that the analyses read, each a column. */
-export const SCORE_FIELDS = ["early_alliance", "mean_alliance", "last_alliance", "outcome_first", "outcome_last", "outcome_change"] as const;
+export const SCORE_FIELDS = [
+  "early_alliance",
+  "mean_alliance",
+  "last_alliance",
+  "outcome_first",
+  "outcome_last",
+  "outcome_change",
+] as const;
 export type ScoreField = (typeof SCORE_FIELDS)[number];
 
 export interface AnalysisColumns {
@@ -38,9 +45,17 @@ export interface AnalysisColumns {
  * component keys to read, `tierLabels` the tiers.
  * @example analysisColumns(episodeColumns(episodes), Int32Array.of(0, 2), [], ["low", "high"]).n // => 2
  */
-export function analysisColumns(episodes: EpisodeColumns, rows: Int32Array, components: readonly string[], tierLabels: readonly string[]): AnalysisColumns {
+export function analysisColumns(
+  episodes: EpisodeColumns,
+  rows: Int32Array,
+  components: readonly string[],
+  tierLabels: readonly string[],
+): AnalysisColumns {
   const n = rows.length;
-  const score = Object.fromEntries(SCORE_FIELDS.map((f) => [f, valuesAt(episodes[f], rows)])) as Record<ScoreField, Float64Array>;
+  const score = Object.fromEntries(SCORE_FIELDS.map((f) => [f, valuesAt(episodes[f], rows)])) as Record<
+    ScoreField,
+    Float64Array
+  >;
   // A tier's code in the episodes' list of tiers → its place among the study's tiers (−1 when not one of them).
   const tierPlace = episodes.tier.values.map((v) => tierLabels.indexOf(v));
   const tier = new Int32Array(n);
@@ -86,7 +101,10 @@ function numbered(label: LabelColumn, rows: Int32Array): { codes: GroupCodes; na
  * components and tiers; from derive's columns, or from episode objects.
  * @example analysedColumns(episodes, study).n // => how many episodes have an early alliance score
  */
-export function analysedColumns(episodes: EpisodeColumns | readonly DerivedEpisode[], study: Pick<Study, "allianceComponents" | "tiers">): AnalysisColumns {
+export function analysedColumns(
+  episodes: EpisodeColumns | readonly DerivedEpisode[],
+  study: Pick<Study, "allianceComponents" | "tiers">,
+): AnalysisColumns {
   const keys = study.allianceComponents.map((c) => c.key);
   const columns = asColumns(episodes, keys);
   const early = columns.early_alliance;
@@ -100,8 +118,13 @@ export function analysedColumns(episodes: EpisodeColumns | readonly DerivedEpiso
  * Episodes as columns: derive's as they are, objects packed (for callers that hold objects, such as tests).
  * @example asColumns(episodeObjects(columns), []) // => columns with the same fields
  */
-export function asColumns(episodes: EpisodeColumns | readonly DerivedEpisode[], components: readonly string[]): EpisodeColumns {
-  return Array.isArray(episodes) ? episodeColumns(episodes as readonly DerivedEpisode[], components) : (episodes as EpisodeColumns);
+export function asColumns(
+  episodes: EpisodeColumns | readonly DerivedEpisode[],
+  components: readonly string[],
+): EpisodeColumns {
+  return Array.isArray(episodes)
+    ? episodeColumns(episodes as readonly DerivedEpisode[], components)
+    : (episodes as EpisodeColumns);
 }
 
 /**

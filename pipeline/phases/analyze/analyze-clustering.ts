@@ -12,13 +12,20 @@
  * resamples). A dropout rate's interval is Wilson's on its effective n adjusted for G − 1 degrees of
  * freedom (analyses/clustered-proportion.ts). Pure: no I/O.
  */
-import { blockScratch, clusterBootstrap, clusterJackknife, MIN_CLUSTERS, partialBlock, pearsonBlock, type BlockScratch } from "../../../analyses/cluster-bootstrap.ts";
+import {
+  blockScratch,
+  clusterBootstrap,
+  clusterJackknife,
+  MIN_CLUSTERS,
+  partialBlock,
+  pearsonBlock,
+  type BlockScratch,
+} from "../../../analyses/cluster-bootstrap.ts";
 import { clusteredProportion } from "../../../analyses/clustered-proportion.ts";
 import { averageRanksTyped } from "../../../analyses/rank.ts";
 import type { ClusterUnit, Study } from "../../config/study.ts";
 import { SCORE_FIELDS, type AnalysisColumns, type ScoreField } from "./analysis-columns.ts";
 import { residualizedColumn, type PredictorAnalysis } from "./analyze-predictors.ts";
-
 
 export type ClusterFamily = "primary" | "partial" | "secondary" | "rater_agreement";
 
@@ -91,24 +98,50 @@ export interface RankedPairs {
  * when a Spearman correlation's complete cases are those very pairs.
  * @example analyzeClustering(analysisColumns(analysed, [], study.tiers.labels), study, predictors, 0.95).correlations[0] // early × change, Pearson, with its cluster-aware CI
  */
-export function analyzeClustering(columns: AnalysisColumns, study: Study, predictors: PredictorAnalysis, level: number, ranked?: ReadonlyMap<string, RankedPairs>): ClusterAnalysis {
+export function analyzeClustering(
+  columns: AnalysisColumns,
+  study: Study,
+  predictors: PredictorAnalysis,
+  level: number,
+  ranked?: ReadonlyMap<string, RankedPairs>,
+): ClusterAnalysis {
   const unit = study.inference.cluster;
   const cluster = clusterIds(columns, unit);
   const g = cluster?.clusters ?? 0;
   const run = g >= MIN_CLUSTERS && g <= study.inference.bootstrapMaxClusters;
-  const base = { unit, clusters: g, bootstrap: { b: study.bootstrap.b, seed: study.bootstrap.seed, max_clusters: study.inference.bootstrapMaxClusters, run } };
+  const base = {
+    unit,
+    clusters: g,
+    bootstrap: {
+      b: study.bootstrap.b,
+      seed: study.bootstrap.seed,
+      max_clusters: study.inference.bootstrapMaxClusters,
+      run,
+    },
+  };
   if (!cluster || g < MIN_CLUSTERS) {
-    return { ...base, mean_cluster_size: null, correlations: [], dropout_by_tier: [], reason: !cluster ? "the config sets inference.cluster to none" : `fewer than ${MIN_CLUSTERS} ${unit}s` };
+    return {
+      ...base,
+      mean_cluster_size: null,
+      correlations: [],
+      dropout_by_tier: [],
+      reason: !cluster ? "the config sets inference.cluster to none" : `fewer than ${MIN_CLUSTERS} ${unit}s`,
+    };
   }
   const sizes = new Float64Array(g);
   for (const c of cluster.ids) sizes[c]!++;
   const meanSize = sizes.reduce((a, m) => a + m * m, 0) / columns.n;
 
   const specs: { family: ClusterFamily; x: string; y: string; method: ClusterCorrelation["method"]; z?: string }[] = [];
-  for (const y of ["outcome_change", "outcome_last"]) for (const method of ["pearson", "spearman"] as const) specs.push({ family: "primary", x: "early_alliance", y, method });
+  for (const y of ["outcome_change", "outcome_last"])
+    for (const method of ["pearson", "spearman"] as const)
+      specs.push({ family: "primary", x: "early_alliance", y, method });
   specs.push({ family: "partial", x: "early_alliance", y: "outcome_last", method: "partial", z: "outcome_first" });
-  for (const c of predictors.correlations) if (c.result) specs.push({ family: "secondary", x: c.x, y: c.y, method: "pearson" });
-  for (const c of study.allianceComponents) if (c.kind === "rater") specs.push({ family: "rater_agreement", x: "early_alliance", y: `early_${c.key}`, method: "pearson" });
+  for (const c of predictors.correlations)
+    if (c.result) specs.push({ family: "secondary", x: c.x, y: c.y, method: "pearson" });
+  for (const c of study.allianceComponents)
+    if (c.kind === "rater")
+      specs.push({ family: "rater_agreement", x: "early_alliance", y: `early_${c.key}`, method: "pearson" });
 
   const col = scoreColumn(columns, predictors.residualized_fit);
 
@@ -119,7 +152,20 @@ export function analyzeClustering(columns: AnalysisColumns, study: Study, predic
   const correlations = specs.map((s): ClusterCorrelation => {
     const key = `${s.x}|${s.y}|${s.method}|${s.z ?? ""}`;
     let row = done.get(key);
-    if (!row) done.set(key, (row = clusterCorrelation(s, col, cluster.ids, g, space, run ? study.bootstrap : null, level, s.x === "early_alliance" ? ranked?.get(s.y) : undefined)));
+    if (!row)
+      done.set(
+        key,
+        (row = clusterCorrelation(
+          s,
+          col,
+          cluster.ids,
+          g,
+          space,
+          run ? study.bootstrap : null,
+          level,
+          s.x === "early_alliance" ? ranked?.get(s.y) : undefined,
+        )),
+      );
     return { family: s.family, ...row };
   });
 
@@ -141,7 +187,8 @@ export function analyzeClustering(columns: AnalysisColumns, study: Study, predic
       seen[c] = 1;
       clusters++;
     }
-    if (closed === 0) return { tier, closed, dropouts, clusters, rate: null, ci: null, design_effect: null, effective_n: null };
+    if (closed === 0)
+      return { tier, closed, dropouts, clusters, rate: null, ci: null, design_effect: null, effective_n: null };
     return { tier, closed, dropouts, clusters, ...clusteredProportion(events, ids, g, level) };
   });
   return { ...base, mean_cluster_size: meanSize, correlations, dropout_by_tier };
@@ -151,7 +198,10 @@ export function analyzeClustering(columns: AnalysisColumns, study: Study, predic
  * A named score of every episode as a typed column, NaN where missing: a score field, `early_<key>` of
  * an alliance component, or outcome_residualized (computed once, when first asked for).
  */
-function scoreColumn(columns: AnalysisColumns, fit: PredictorAnalysis["residualized_fit"]): (name: string) => Float64Array {
+function scoreColumn(
+  columns: AnalysisColumns,
+  fit: PredictorAnalysis["residualized_fit"],
+): (name: string) => Float64Array {
   let residual: Float64Array | null = null;
   return (name) => {
     if (name === "outcome_residualized") return (residual ??= residualizedColumn(columns, fit));
@@ -203,13 +253,31 @@ function clusterCorrelation(
   const cid = space.cid.subarray(0, n);
   const none = { estimate: null, ci: null, se_z: null, design_effect: null, effective_n: null, bootstrap: null };
   const least = s.method === "partial" ? 5 : 4;
-  if (n < least) return { x: s.x, y: s.y, method: s.method, n, clusters: new Set(cid).size, ...none, reason: `fewer than ${least} episodes with ${s.method === "partial" ? "all three scores" : "both scores"}` };
+  if (n < least)
+    return {
+      x: s.x,
+      y: s.y,
+      method: s.method,
+      n,
+      clusters: new Set(cid).size,
+      ...none,
+      reason: `fewer than ${least} episodes with ${s.method === "partial" ? "all three scores" : "both scores"}`,
+    };
   const [x, y] = [va.subarray(0, n), vb.subarray(0, n)];
   const block =
-    s.method === "partial" ? partialBlock(x, y, vc.subarray(0, n), cid, g, space.scratch)
-    : s.method === "spearman" && ranked && samePairs(ranked, x, y) ? pearsonBlock(ranked.rx, ranked.ry, cid, g, space.scratch)
-    : s.method === "spearman" ? pearsonBlock(averageRanksTyped(x, space.ranks[0]), averageRanksTyped(y, space.ranks[1]), cid, g, space.scratch)
-    : pearsonBlock(x, y, cid, g, space.scratch);
+    s.method === "partial"
+      ? partialBlock(x, y, vc.subarray(0, n), cid, g, space.scratch)
+      : s.method === "spearman" && ranked && samePairs(ranked, x, y)
+        ? pearsonBlock(ranked.rx, ranked.ry, cid, g, space.scratch)
+        : s.method === "spearman"
+          ? pearsonBlock(
+              averageRanksTyped(x, space.ranks[0]),
+              averageRanksTyped(y, space.ranks[1]),
+              cid,
+              g,
+              space.scratch,
+            )
+          : pearsonBlock(x, y, cid, g, space.scratch);
   // The block's clusters are those holding one of the correlation's episodes.
   const head = { x: s.x, y: s.y, method: s.method, n, clusters: block.clusters };
   if (block.clusters < MIN_CLUSTERS) return { ...head, ...none, reason: `fewer than ${MIN_CLUSTERS} clusters` };
@@ -223,7 +291,9 @@ function clusterCorrelation(
     se_z: jack.se,
     design_effect: jack.design_effect,
     effective_n: jack.effective_n,
-    bootstrap: boot ? { percentile: boot.percentile, bca: boot.bca, undefined_replicates: boot.undefined_replicates } : null,
+    bootstrap: boot
+      ? { percentile: boot.percentile, bca: boot.bca, undefined_replicates: boot.undefined_replicates }
+      : null,
   };
 }
 

@@ -61,13 +61,19 @@ export interface PredictorAnalysis {
 export function analyzePredictors(analysed: AnalysisColumns, study: Study, level: number): PredictorAnalysis {
   const { outcome_first, outcome_last, outcome_change } = analysed.score;
   const withChange = Array.from(rowsWith(analysed, [outcome_change, outcome_first, outcome_last]));
-  const fit = withChange.length >= 3 ? linearFit(valuesAt(outcome_first, withChange), valuesAt(outcome_last, withChange)) : null;
+  const fit =
+    withChange.length >= 3 ? linearFit(valuesAt(outcome_first, withChange), valuesAt(outcome_last, withChange)) : null;
   // The residualized change of each analysed episode (NaN without a change score).
   const residual = residualizedColumn(analysed, fit);
   const predictors: Predictor[] = [...PREDICTORS, ...study.allianceComponents.map((c) => `early_${c.key}` as const)];
   const direct = new Set<string>(PREDICTORS);
   const columns = new Map<string, Float64Array>([
-    ...predictors.map((x): [string, Float64Array] => [x, direct.has(x) ? analysed.score[x as (typeof PREDICTORS)[number]] : analysed.components.get(x.slice("early_".length))!]),
+    ...predictors.map((x): [string, Float64Array] => [
+      x,
+      direct.has(x)
+        ? analysed.score[x as (typeof PREDICTORS)[number]]
+        : analysed.components.get(x.slice("early_".length))!,
+    ]),
     ...OUTCOMES.map((y): [string, Float64Array] => [y, y === "outcome_residualized" ? residual : analysed.score[y]]),
   ]);
   const pick = (name: string, rows: number[]) => {
@@ -81,7 +87,8 @@ export function analyzePredictors(analysed: AnalysisColumns, study: Study, level
       const xs = columns.get(x)!;
       const ys = columns.get(y)!;
       const result = correlate(x, y, xs, ys, level);
-      const rows = result.result && result.n <= study.bootstrap.secondaryMaxN ? Array.from(rowsWith(analysed, [xs, ys])) : [];
+      const rows =
+        result.result && result.n <= study.bootstrap.secondaryMaxN ? Array.from(rowsWith(analysed, [xs, ys])) : [];
       pairs.push({ x, y, rows });
       return result;
     }),
@@ -114,30 +121,46 @@ export function analyzePredictors(analysed: AnalysisColumns, study: Study, level
  * first; null without a change score (or without the fit).
  * @example residualized({ outcome_change: 4, outcome_first: 20, outcome_last: 24 }, { intercept: 5, slope: 0.9 }) // => 1
  */
-export function residualized(e: Pick<DerivedEpisode, "outcome_change" | "outcome_first" | "outcome_last">, fit: { intercept: number; slope: number } | null): number | null {
-  return fit && e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null ? e.outcome_last - fit.intercept - fit.slope * e.outcome_first : null;
+export function residualized(
+  e: Pick<DerivedEpisode, "outcome_change" | "outcome_first" | "outcome_last">,
+  fit: { intercept: number; slope: number } | null,
+): number | null {
+  return fit && e.outcome_change !== null && e.outcome_first !== null && e.outcome_last !== null
+    ? e.outcome_last - fit.intercept - fit.slope * e.outcome_first
+    : null;
 }
 
 /**
  * residualized() of every analysed episode, NaN without a change score (or without the fit).
  * @example residualizedColumn(columns, { intercept: 5, slope: 0.9 })[i] // => 1 for first 20, last 24
  */
-export function residualizedColumn(analysed: AnalysisColumns, fit: { intercept: number; slope: number } | null): Float64Array {
+export function residualizedColumn(
+  analysed: AnalysisColumns,
+  fit: { intercept: number; slope: number } | null,
+): Float64Array {
   const { outcome_first, outcome_last, outcome_change } = analysed.score;
   const out = new Float64Array(analysed.n).fill(NaN);
   if (!fit) return out;
   for (let i = 0; i < analysed.n; i++) {
     const first = outcome_first[i]!;
     const last = outcome_last[i]!;
-    if (outcome_change[i] === outcome_change[i] && first === first && last === last) out[i] = last - fit.intercept - fit.slope * first;
+    if (outcome_change[i] === outcome_change[i] && first === first && last === last)
+      out[i] = last - fit.intercept - fit.slope * first;
   }
   return out;
 }
 
-function correlate(x: Predictor, y: OutcomeVariable, xs: Float64Array, ys: Float64Array, level: number): PredictorCorrelation {
+function correlate(
+  x: Predictor,
+  y: OutcomeVariable,
+  xs: Float64Array,
+  ys: Float64Array,
+  level: number,
+): PredictorCorrelation {
   let n = 0;
   for (let i = 0; i < xs.length; i++) if (xs[i] === xs[i] && ys[i] === ys[i]) n++;
-  if (n < 4) return { x, y, n, result: null, reason: "fewer than 4 episodes with both scores", p_holm: null, bootstrap: null };
+  if (n < 4)
+    return { x, y, n, result: null, reason: "fewer than 4 episodes with both scores", p_holm: null, bootstrap: null };
   try {
     return { x, y, n, result: pearsonFromR(pairwiseCorrelation(xs, ys).r, n, level), p_holm: null, bootstrap: null };
   } catch (e) {
@@ -171,7 +194,13 @@ function bootstrapByEpisodeSet(
     const names = [...new Set(members.flatMap((i) => [pairs[i]!.x, pairs[i]!.y] as string[]))];
     const columns = names.map((name) => pick(name, rows));
     try {
-      const intervals = bootstrapCorrelations(columns, members.map((i) => [names.indexOf(pairs[i]!.x), names.indexOf(pairs[i]!.y)] as [number, number]), study.bootstrap.b, study.bootstrap.seed, level);
+      const intervals = bootstrapCorrelations(
+        columns,
+        members.map((i) => [names.indexOf(pairs[i]!.x), names.indexOf(pairs[i]!.y)] as [number, number]),
+        study.bootstrap.b,
+        study.bootstrap.seed,
+        level,
+      );
       members.forEach((i, k) => (correlations[i]!.bootstrap = intervals[k]!));
     } catch {
       // fewer than 4 episodes: no intervals for this set
@@ -185,7 +214,11 @@ function reliableChange(analysed: AnalysisColumns, withChange: number[], study: 
   const { outcome_first, outcome_last } = analysed.score;
   let jt: ReliableChange;
   try {
-    jt = jacobsonTruax(withChange.map((i) => outcome_first[i]!), withChange.map((i) => outcome_last[i]!), { reliability: rc.reliability, cutoff: rc.clinicalCutoff, higherIsBetter: study.outcome.higher_is_better });
+    jt = jacobsonTruax(
+      withChange.map((i) => outcome_first[i]!),
+      withChange.map((i) => outcome_last[i]!),
+      { reliability: rc.reliability, cutoff: rc.clinicalCutoff, higherIsBetter: study.outcome.higher_is_better },
+    );
   } catch {
     return null; // constant pre scores: no SD to scale change by
   }
@@ -199,5 +232,12 @@ function reliableChange(analysed: AnalysisColumns, withChange: number[], study: 
     });
     return { tier, n, counts };
   });
-  return { reliability: rc.reliability, clinical_cutoff: rc.clinicalCutoff, sd_pre: jt.sd_pre, threshold_points: jt.threshold_points, overall: { n: withChange.length, counts: jt.counts }, by_tier };
+  return {
+    reliability: rc.reliability,
+    clinical_cutoff: rc.clinicalCutoff,
+    sd_pre: jt.sd_pre,
+    threshold_points: jt.threshold_points,
+    overall: { n: withChange.length, counts: jt.counts },
+    by_tier,
+  };
 }

@@ -27,7 +27,10 @@ import { groupCodes } from "../../../analyses/renumber.ts";
 import type { DerivedEpisode } from "../handoff.ts";
 
 /** The fields of an episode that analyzeRetention reads. */
-export type RetentionEpisode = Pick<DerivedEpisode, "tier" | "days_in_treatment" | "dropout" | "closed" | "discharge_reason" | "admit_date" | "dropout_by"> &
+export type RetentionEpisode = Pick<
+  DerivedEpisode,
+  "tier" | "days_in_treatment" | "dropout" | "closed" | "discharge_reason" | "admit_date" | "dropout_by"
+> &
   /** The clustering unit's fields (inference.cluster); without them the robust Cox and log-rank are not given. */
   Partial<Pick<DerivedEpisode, "therapist_id" | "site">>;
 
@@ -82,7 +85,8 @@ export interface CoxTerm {
 }
 
 /** The tests across tiers, each of which may be not estimable. */
-export type RetentionTest = "logrank" | "logrank_trend" | "logrank_robust" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards";
+export type RetentionTest =
+  "logrank" | "logrank_trend" | "logrank_robust" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards";
 
 export interface RetentionAnalysis {
   conf_type: "log-log" | "log";
@@ -109,7 +113,8 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
   const labels = study.tiers.labels;
   const days = study.retention.days;
   const completion = new Set(study.completionReasons);
-  const causeOf = (e: RetentionEpisode): Cause | null => (!e.closed ? null : e.dropout ? "dropout" : completion.has(e.discharge_reason ?? "") ? "completion" : "other");
+  const causeOf = (e: RetentionEpisode): Cause | null =>
+    !e.closed ? null : e.dropout ? "dropout" : completion.has(e.discharge_reason ?? "") ? "completion" : "other";
 
   // Each episode's place in its tier's list, its cause of ending and the days observed before the
   // cutoff, each found once (the tables below read them per tier and per day).
@@ -130,7 +135,12 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
   const tiers = labels.map((tier): TierSurvival => {
     const eps = inTier(tier);
     const rows = rowsOf.get(tier)!;
-    const km = kaplanMeier(eps.map((e) => e.days_in_treatment), eps.map((e) => e.dropout), 0.95, study.retention.confType);
+    const km = kaplanMeier(
+      eps.map((e) => e.days_in_treatment),
+      eps.map((e) => e.dropout),
+      0.95,
+      study.retention.confType,
+    );
     return {
       tier,
       n: eps.length,
@@ -154,7 +164,14 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
         eligible++;
         if (analysed[i]!.days_in_treatment >= day || cause[i] === "completion") retained++;
       }
-      return { day, tier, eligible, retained, short_followup: rows.length - eligible, proportion: eligible ? wilson(retained, eligible) : null };
+      return {
+        day,
+        tier,
+        eligible,
+        retained,
+        short_followup: rows.length - eligible,
+        proportion: eligible ? wilson(retained, eligible) : null,
+      };
     }),
   );
 
@@ -169,24 +186,53 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
   };
   const dropouts = tiers.reduce((a, t) => a + t.dropouts, 0);
   // Why no test across tiers can be done at all, if none can.
-  const none = present.length < 2 ? `only ${present.length === 0 ? "no tier has" : `the ${present[0]} tier has`} episodes, so there are no tiers to compare` : dropouts === 0 ? "no analysed episode dropped out, so there is no time to dropout to compare" : null;
+  const none =
+    present.length < 2
+      ? `only ${present.length === 0 ? "no tier has" : `the ${present[0]} tier has`} episodes, so there are no tiers to compare`
+      : dropouts === 0
+        ? "no analysed episode dropped out, so there is no time to dropout to compare"
+        : null;
   const full = present.length >= 2 ? logRank(time, event, group, present) : null;
-  const lr = none !== null ? because("logrank", none) : full!.chisq === null ? because("logrank", "fewer than two tiers had episodes at risk when dropouts occurred") : full;
+  const lr =
+    none !== null
+      ? because("logrank", none)
+      : full!.chisq === null
+        ? because("logrank", "fewer than two tiers had episodes at risk when dropouts occurred")
+        : full;
   const scores = present.map((t) => labels.indexOf(t) + 1);
-  const trend = none !== null ? because("logrank_trend", none) : (full && logRankTrend(full, scores)) ?? because("logrank_trend", "the trend's variance is zero");
+  const trend =
+    none !== null
+      ? because("logrank_trend", none)
+      : ((full && logRankTrend(full, scores)) ?? because("logrank_trend", "the trend's variance is zero"));
   const closed = present.map((t) => inTier(t).filter((e) => e.closed));
   const caX = closed.map((c) => c.filter((e) => e.dropout).length);
   const caN = closed.map((c) => c.length);
   const caWhyNot =
-    present.length < 2 ? "fewer than two tiers have episodes" :
-    caN.some((n) => n === 0) ? `no episode of the ${present[caN.findIndex((n) => n === 0)]} tier was discharged by the cutoff` :
-    !caX.some((x, i) => x > 0 && x < caN[i]!) ? (dropouts === 0 ? "no closed episode was a dropout" : "every closed episode was a dropout") :
-    null;
-  const cochran = caWhyNot === null ? { x: caX, n: caN, ...cochranArmitage(caX, caN, scores) } : because("cochran_armitage", caWhyNot);
+    present.length < 2
+      ? "fewer than two tiers have episodes"
+      : caN.some((n) => n === 0)
+        ? `no episode of the ${present[caN.findIndex((n) => n === 0)]} tier was discharged by the cutoff`
+        : !caX.some((x, i) => x > 0 && x < caN[i]!)
+          ? dropouts === 0
+            ? "no closed episode was a dropout"
+            : "every closed episode was a dropout"
+          : null;
+  const cochran =
+    caWhyNot === null
+      ? { x: caX, n: caN, ...cochranArmitage(caX, caN, scores) }
+      : because("cochran_armitage", caWhyNot);
   const clusters = clusterKeys(analysed, study);
   const design = tierDesign(analysed);
-  const cox = none !== null ? because("hazard_ratios", none) : coxByTier(design, tiers, study.tiers.reference, time, event, clusters, because);
-  const robustLogRank = clusters === null ? null : none !== null ? because("logrank_robust", none) : logRankRobust(design, present, time, event, clusters, because);
+  const cox =
+    none !== null
+      ? because("hazard_ratios", none)
+      : coxByTier(design, tiers, study.tiers.reference, time, event, clusters, because);
+  const robustLogRank =
+    clusters === null
+      ? null
+      : none !== null
+        ? because("logrank_robust", none)
+        : logRankRobust(design, present, time, event, clusters, because);
   if (cox && cox.zph === null) because("proportional_hazards", "its information matrix is singular");
   if (!cox) because("proportional_hazards", "there are no hazard ratios to test");
 
@@ -194,7 +240,10 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
     conf_type: study.retention.confType,
     days,
     reference: study.tiers.reference,
-    no_show: study.noShowDays === null ? null : { days: study.noShowDays, dropouts: analysed.filter((e) => e.dropout_by === "no_show").length },
+    no_show:
+      study.noShowDays === null
+        ? null
+        : { days: study.noShowDays, dropouts: analysed.filter((e) => e.dropout_by === "no_show").length },
     tiers,
     retention,
     logrank: lr && { chisq: lr.chisq!, df: lr.df!, p: lr.p!, observed: lr.observed, expected: lr.expected },
@@ -202,17 +251,36 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
     logrank_robust: robustLogRank,
     cochran_armitage: cochran,
     cox,
-    incidence: labels.map((tier) => tierIncidence(tier, inTier(tier), rowsOf.get(tier)!.map((i) => cause[i]!), days)),
+    incidence: labels.map((tier) =>
+      tierIncidence(
+        tier,
+        inTier(tier),
+        rowsOf.get(tier)!.map((i) => cause[i]!),
+        days,
+      ),
+    ),
     not_estimable: notEstimable,
   };
 }
 
 /** Hazard ratios of each tier against the reference (Efron ties), and their proportional-hazards test; null with a reason when not estimable. */
-function coxByTier(design: TierDesign, tiers: TierSurvival[], reference: string, time: number[], event: boolean[], clusters: Int32Array | null, because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["cox"] {
+function coxByTier(
+  design: TierDesign,
+  tiers: TierSurvival[],
+  reference: string,
+  time: number[],
+  event: boolean[],
+  clusters: Int32Array | null,
+  because: (test: RetentionTest, reason: string) => null,
+): RetentionAnalysis["cox"] {
   const others = tiers.map((t) => t.tier).filter((t) => t !== reference);
   const eventsIn = (t: string) => tiers.find((x) => x.tier === t)!.dropouts;
   const missing = [reference, ...others].filter((t) => eventsIn(t) === 0);
-  if (missing.length) return because("hazard_ratios", `no episode of the ${missing.join(" or the ")} tier${missing.length > 1 ? "s" : ""} dropped out, so a hazard ratio against it is 0 or infinite`);
+  if (missing.length)
+    return because(
+      "hazard_ratios",
+      `no episode of the ${missing.join(" or the ")} tier${missing.length > 1 ? "s" : ""} dropped out, so a hazard ratio against it is 0 or infinite`,
+    );
   const x = design(others);
   let fit: ReturnType<typeof coxEfron>;
   try {
@@ -222,8 +290,15 @@ function coxByTier(design: TierDesign, tiers: TierSurvival[], reference: string,
     throw e;
   }
   // As coxph's warning that a coefficient may be infinite: the likelihood keeps rising along it.
-  if (!fit.converged || fit.se.some((s) => !Number.isFinite(s)) || fit.coef.some((b) => Math.abs(b) > MAX_LOG_HAZARD_RATIO)) {
-    return because("hazard_ratios", "the model did not converge to finite hazard ratios (a tier's dropouts all come before, or after, every other tier's)");
+  if (
+    !fit.converged ||
+    fit.se.some((s) => !Number.isFinite(s)) ||
+    fit.coef.some((b) => Math.abs(b) > MAX_LOG_HAZARD_RATIO)
+  ) {
+    return because(
+      "hazard_ratios",
+      "the model did not converge to finite hazard ratios (a tier's dropouts all come before, or after, every other tier's)",
+    );
   }
   let zph: { chisq: number; df: number; p: number } | null;
   try {
@@ -239,7 +314,16 @@ function coxByTier(design: TierDesign, tiers: TierSurvival[], reference: string,
     return { se, ...robustWald(fit.coef[j]!, se, robust.clusters) };
   };
   return {
-    terms: others.map((tier, j) => ({ tier, coef: fit.coef[j]!, se: fit.se[j]!, hr: fit.hr[j]!, lower: fit.lower[j]!, upper: fit.upper[j]!, p: fit.p[j]!, robust: robustTerm(j) })),
+    terms: others.map((tier, j) => ({
+      tier,
+      coef: fit.coef[j]!,
+      se: fit.se[j]!,
+      hr: fit.hr[j]!,
+      lower: fit.lower[j]!,
+      upper: fit.upper[j]!,
+      p: fit.p[j]!,
+      robust: robustTerm(j),
+    })),
     loglik: fit.loglik,
     zph,
   };
@@ -260,14 +344,22 @@ function clusterKeys(analysed: RetentionEpisode[], study: Study): Int32Array | n
 }
 
 /** The robust score test of the tier model at β = 0: the log-rank test that allows for clusters. */
-function logRankRobust(design: TierDesign, present: string[], time: number[], event: boolean[], clusters: Int32Array, because: (test: RetentionTest, reason: string) => null): RetentionAnalysis["logrank_robust"] {
+function logRankRobust(
+  design: TierDesign,
+  present: string[],
+  time: number[],
+  event: boolean[],
+  clusters: Int32Array,
+  because: (test: RetentionTest, reason: string) => null,
+): RetentionAnalysis["logrank_robust"] {
   const others = present.slice(1);
   const x = design(others);
   try {
     const { chisq, df, clusters: g } = coxRobustScore(time, event, x, clusters);
     return { chisq, df, p: chiSquareTail(chisq, df), clusters: g };
   } catch (e) {
-    if (e instanceof SingularMatrixError) return because("logrank_robust", "the clusters' score sums are collinear (too few clusters with dropouts)");
+    if (e instanceof SingularMatrixError)
+      return because("logrank_robust", "the clusters' score sums are collinear (too few clusters with dropouts)");
     throw e;
   }
 }
@@ -300,5 +392,11 @@ function tierIncidence(tier: string, eps: RetentionEpisode[], causes: (Cause | n
   const sorted = Float64Array.from(time).sort();
   const nRisk = cif.times.map((t) => sorted.length - lowerBound(sorted, t));
   const incidence = Object.fromEntries(CAUSES.map((c, k) => [c, cif.incidence[k]!])) as Record<Cause, number[]>;
-  return { tier, times: cif.times, incidence, n_risk: nRisk, at_days: days.map((day) => ({ day, ...(cif.at(day) as Record<Cause, number>) })) };
+  return {
+    tier,
+    times: cif.times,
+    incidence,
+    n_risk: nRisk,
+    at_days: days.map((day) => ({ day, ...(cif.at(day) as Record<Cause, number>) })),
+  };
 }

@@ -5,7 +5,12 @@
  * fitted by REML with Satterthwaite tests (lme4 + lmerTest). The contextual effect (between − within)
  * says whether the between-therapist slope differs from the within-therapist one. Pure: no I/O.
  */
-import { interceptOnlyIcc, randomInterceptModelFlat, type MixedCoefficient, type MixedModelFit } from "../../../analyses/random-intercept-model.ts";
+import {
+  interceptOnlyIcc,
+  randomInterceptModelFlat,
+  type MixedCoefficient,
+  type MixedModelFit,
+} from "../../../analyses/random-intercept-model.ts";
 import { groupCodes, type GroupLabels } from "../../../analyses/renumber.ts";
 import { rowsWith, valuesAt, type AnalysisColumns } from "./analysis-columns.ts";
 
@@ -53,9 +58,15 @@ export function analyzeTherapists(columns: AnalysisColumns): TherapistAnalysis {
   const { early_alliance, outcome_change, outcome_first, outcome_last } = columns.score;
   const icc = (["early_alliance", "outcome_change", "outcome_last"] as const).map((v) => therapistIcc(v, columns));
   const rows = therapistRows(columns, [outcome_change, outcome_first, outcome_last]);
-  if (rows.therapists < MIN_THERAPISTS) return { icc, model: null, reason: `fewer than ${MIN_THERAPISTS} therapists with episodes in the model` };
+  if (rows.therapists < MIN_THERAPISTS)
+    return { icc, model: null, reason: `fewer than ${MIN_THERAPISTS} therapists with episodes in the model` };
   try {
-    const fit = fitWithinBetween(valuesAt(early_alliance, rows.index), valuesAt(outcome_first, rows.index), valuesAt(outcome_last, rows.index), rows.groups);
+    const fit = fitWithinBetween(
+      valuesAt(early_alliance, rows.index),
+      valuesAt(outcome_first, rows.index),
+      valuesAt(outcome_last, rows.index),
+      rows.groups,
+    );
     return {
       icc,
       model: {
@@ -75,7 +86,10 @@ export function analyzeTherapists(columns: AnalysisColumns): TherapistAnalysis {
 }
 
 /** The episodes a model takes (those with every score given), their therapists' numbers and how many therapists they have. */
-function therapistRows(columns: AnalysisColumns, scores: Float64Array[]): { index: Int32Array; groups: Int32Array; therapists: number } {
+function therapistRows(
+  columns: AnalysisColumns,
+  scores: Float64Array[],
+): { index: Int32Array; groups: Int32Array; therapists: number } {
   const index = rowsWith(columns, scores);
   const n = index.length;
   const therapist = columns.therapist;
@@ -97,13 +111,33 @@ function therapistIcc(variable: IccVariable, columns: AnalysisColumns): Therapis
   const { therapists } = rows;
   const base = { variable, n: rows.index.length, therapists };
   if (therapists < MIN_THERAPISTS || rows.index.length <= therapists) {
-    return { ...base, icc: null, var_therapist: null, var_residual: null, singular: false, reason: `needs at least ${MIN_THERAPISTS} therapists and more episodes than therapists` };
+    return {
+      ...base,
+      icc: null,
+      var_therapist: null,
+      var_residual: null,
+      singular: false,
+      reason: `needs at least ${MIN_THERAPISTS} therapists and more episodes than therapists`,
+    };
   }
   try {
     const fit = interceptOnlyIcc(valuesAt(columns.score[variable], rows.index), rows.groups);
-    return { ...base, icc: fit.icc, var_therapist: fit.var_group, var_residual: fit.var_residual, singular: fit.singular };
+    return {
+      ...base,
+      icc: fit.icc,
+      var_therapist: fit.var_group,
+      var_residual: fit.var_residual,
+      singular: fit.singular,
+    };
   } catch (e) {
-    return { ...base, icc: null, var_therapist: null, var_residual: null, singular: false, reason: (e as Error).message };
+    return {
+      ...base,
+      icc: null,
+      var_therapist: null,
+      var_residual: null,
+      singular: false,
+      reason: (e as Error).message,
+    };
   }
 }
 
@@ -113,7 +147,12 @@ function therapistIcc(variable: IccVariable, columns: AnalysisColumns): Therapis
  * contrast. Shared by the stage and the demo's population values (data/demo/population.ts).
  * @example fitWithinBetween(alliance, first, last, therapist).coefficients[1] // alliance_within
  */
-export function fitWithinBetween(alliance: ArrayLike<number>, first: ArrayLike<number>, last: ArrayLike<number>, therapist: GroupLabels): MixedModelFit {
+export function fitWithinBetween(
+  alliance: ArrayLike<number>,
+  first: ArrayLike<number>,
+  last: ArrayLike<number>,
+  therapist: GroupLabels,
+): MixedModelFit {
   const { codes, count } = groupCodes(therapist);
   const sum = new Float64Array(count);
   const size = new Float64Array(count);

@@ -99,19 +99,35 @@ export interface AnalyzeOptions {
   primaryPairs?: { x: number[]; y: number[] };
 }
 
-export function analyze(episodes: EpisodeColumns | readonly DerivedEpisode[], study: Study, options: AnalyzeOptions = {}): Analysis {
+export function analyze(
+  episodes: EpisodeColumns | readonly DerivedEpisode[],
+  study: Study,
+  options: AnalyzeOptions = {},
+): Analysis {
   // Every analysis below reads the analysed episodes' fields from these columns.
-  const all = asColumns(episodes, study.allianceComponents.map((c) => c.key));
+  const all = asColumns(
+    episodes,
+    study.allianceComponents.map((c) => c.key),
+  );
   const columns = analysedColumns(all, study);
   const { score } = columns;
-  const withEarly = { outcome_change: options.primaryPairs ?? completePairs(score.early_alliance, score.outcome_change), outcome_last: completePairs(score.early_alliance, score.outcome_last) };
+  const withEarly = {
+    outcome_change: options.primaryPairs ?? completePairs(score.early_alliance, score.outcome_change),
+    outcome_last: completePairs(score.early_alliance, score.outcome_last),
+  };
   const correlations: ExactCorrelation[] = [];
   // Each primary pair's ranks, found once: Spearman's ρ and its cluster-aware interval read them both.
   const ranked = new Map<CorrelationY, RankedPairs>();
   for (const y of ["outcome_change", "outcome_last"] as const) {
     const pairs = withEarly[y];
-    if (pairs.x.length >= 4) ranked.set(y, { ...pairs, rx: averageRanksTyped(new Float64Array(pairs.x)), ry: averageRanksTyped(new Float64Array(pairs.y)) });
-    for (const method of ["pearson", "spearman"] as const) correlations.push(correlate(y, method, pairs.x, pairs.y, ranked.get(y)));
+    if (pairs.x.length >= 4)
+      ranked.set(y, {
+        ...pairs,
+        rx: averageRanksTyped(new Float64Array(pairs.x)),
+        ry: averageRanksTyped(new Float64Array(pairs.y)),
+      });
+    for (const method of ["pearson", "spearman"] as const)
+      correlations.push(correlate(y, method, pairs.x, pairs.y, ranked.get(y)));
   }
   const partial = partialCorrelate(columns);
   const family = [...correlations, partial];
@@ -149,12 +165,18 @@ export function analyze(episodes: EpisodeColumns | readonly DerivedEpisode[], st
     bootstrap: options.bootstrapElsewhere ? null : primaryBootstrap(change, study),
     dropout_by_tier: study.tiers.labels.map((tier, t) => tierDropout(tier, t, columns)),
     fitted_line: change.x.length >= 3 ? { n: change.x.length, ...linearFit(change.x, change.y) } : null,
-    binned_scatter: bins >= 2 ? binnedMeans(change.x, change.y, bins, CONFIDENCE_LEVEL, primaryRanks(ranked.get("outcome_change"), change)) : [],
+    binned_scatter:
+      bins >= 2
+        ? binnedMeans(change.x, change.y, bins, CONFIDENCE_LEVEL, primaryRanks(ranked.get("outcome_change"), change))
+        : [],
   };
 }
 
 /** The ranks found for Spearman's ρ, when they are of these very pairs (the caller's pairs are used as they are). */
-function primaryRanks(ranked: RankedPairs | undefined, pairs: { x: number[]; y: number[] }): { x: Float64Array; y: Float64Array } | undefined {
+function primaryRanks(
+  ranked: RankedPairs | undefined,
+  pairs: { x: number[]; y: number[] },
+): { x: Float64Array; y: Float64Array } | undefined {
   return ranked && ranked.x === pairs.x && ranked.y === pairs.y ? { x: ranked.rx, y: ranked.ry } : undefined;
 }
 
@@ -180,7 +202,13 @@ function completePairs(alliance: Float64Array, outcome: Float64Array): { x: numb
   return { x: xs, y: ys };
 }
 
-function correlate(y: CorrelationY, method: "pearson" | "spearman", xs: number[], ys: number[], ranks?: RankedPairs): ExactCorrelation {
+function correlate(
+  y: CorrelationY,
+  method: "pearson" | "spearman",
+  xs: number[],
+  ys: number[],
+  ranks?: RankedPairs,
+): ExactCorrelation {
   const n = xs.length;
   if (n < 4) return { y, method, n, result: null, reason: "fewer than 4 episodes with both scores", p_holm: null };
   try {
@@ -223,7 +251,9 @@ function siteAnalysis(columns: AnalysisColumns): SiteAnalysis {
     s.x.push(early_alliance[i]!);
     s.y.push(outcome_change[i]!);
   }
-  const sites = columns.siteNames.map((name, code) => ({ name, code })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sites = columns.siteNames
+    .map((name, code) => ({ name, code }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const per_site = sites.map(({ name: site, code }) => {
     const inSite = bySite[code]!;
     const pairs = pairwiseComplete(inSite.x, inSite.y);
@@ -231,7 +261,14 @@ function siteAnalysis(columns: AnalysisColumns): SiteAnalysis {
     return { site, n: pairs.x.length, r: c?.estimate ?? null, ci_low: c?.ci_low ?? null, ci_high: c?.ci_high ?? null };
   });
   const usable = per_site.filter((s) => s.r !== null);
-  const pool = (m: "REML" | "DL") => (usable.length >= 2 ? randomEffects(usable.map((s) => s.r!), usable.map((s) => s.n), m) : null);
+  const pool = (m: "REML" | "DL") =>
+    usable.length >= 2
+      ? randomEffects(
+          usable.map((s) => s.r!),
+          usable.map((s) => s.n),
+          m,
+        )
+      : null;
   return { per_site, reml: pool("REML"), dl: pool("DL") };
 }
 
@@ -240,9 +277,18 @@ function partialCorrelate(columns: AnalysisColumns): ExactCorrelation {
   const { early_alliance, outcome_last, outcome_first } = columns.score;
   const rows = rowsWith(columns, [outcome_last, outcome_first]);
   const base = { y: "outcome_last" as const, method: "partial" as const, n: rows.length, p_holm: null };
-  if (rows.length < 5) return { ...base, result: null, reason: "fewer than 5 episodes with alliance and two outcome scores" };
+  if (rows.length < 5)
+    return { ...base, result: null, reason: "fewer than 5 episodes with alliance and two outcome scores" };
   try {
-    return { ...base, result: partialCorrelation(valuesAt(early_alliance, rows), valuesAt(outcome_last, rows), valuesAt(outcome_first, rows), CONFIDENCE_LEVEL) };
+    return {
+      ...base,
+      result: partialCorrelation(
+        valuesAt(early_alliance, rows),
+        valuesAt(outcome_last, rows),
+        valuesAt(outcome_first, rows),
+        CONFIDENCE_LEVEL,
+      ),
+    };
   } catch (e) {
     return { ...base, result: null, reason: (e as Error).message };
   }

@@ -21,7 +21,13 @@ export const DRAWN = 2;
  * the main thread's once its analyses are done).
  * @example drawBlocks(x, y, 1, 2000, shared) // every block no thread had claimed is drawn
  */
-export function drawBlocks(x: ArrayLike<number>, y: ArrayLike<number>, seed: number, b: number, shared: SharedBlocks): void {
+export function drawBlocks(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  seed: number,
+  b: number,
+  shared: SharedBlocks,
+): void {
   const count = shared.state.length;
   for (let k = Atomics.add(shared.next, 0, 1); k < count; k = Atomics.add(shared.next, 0, 1)) {
     Atomics.store(shared.state, k, CLAIMED);
@@ -31,7 +37,15 @@ export function drawBlocks(x: ArrayLike<number>, y: ArrayLike<number>, seed: num
 }
 
 /** Block k of `count`: its replicates into their place. */
-export function drawBlock(x: ArrayLike<number>, y: ArrayLike<number>, seed: number, b: number, count: number, k: number, replicates: Float64Array): void {
+export function drawBlock(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  seed: number,
+  b: number,
+  count: number,
+  k: number,
+  replicates: Float64Array,
+): void {
   const from = Math.round((k * b) / count);
   const to = Math.round(((k + 1) * b) / count);
   replicates.set(bootstrapReplicates(x, y, seed, from, to), from);

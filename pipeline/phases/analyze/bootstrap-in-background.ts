@@ -11,7 +11,11 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Study } from "../../config/study.ts";
-import { bootstrapInterval, bootstrapReplicates, type BootstrapInterval } from "../../../analyses/bootstrap-correlation.ts";
+import {
+  bootstrapInterval,
+  bootstrapReplicates,
+  type BootstrapInterval,
+} from "../../../analyses/bootstrap-correlation.ts";
 import { correlationCoefficient } from "../../../analyses/pearson.ts";
 import { bootstrapsPrimary, CONFIDENCE_LEVEL } from "./analyze.ts";
 import { drawBlock, drawBlocks, DRAWN, type SharedBlocks } from "./bootstrap-blocks.ts";
@@ -58,7 +62,13 @@ export function primaryBootstrapInBackground(
     next: new Int32Array(new SharedArrayBuffer(4)),
     state: new Int32Array(new SharedArrayBuffer(4 * count)),
   };
-  const worker = startWorker(script, { x: Float64Array.from(pairs.x), y: Float64Array.from(pairs.y), seed, b, ...shared });
+  const worker = startWorker(script, {
+    x: Float64Array.from(pairs.x),
+    y: Float64Array.from(pairs.y),
+    seed,
+    b,
+    ...shared,
+  });
   const allDrawn = () => shared.state.every((_, k) => Atomics.load(shared.state, k) === DRAWN);
   return {
     async finish() {
@@ -67,17 +77,24 @@ export function primaryBootstrapInBackground(
       if (!allDrawn()) await worker.stopped;
       worker.stop();
       // Blocks the worker claimed but did not draw (it stopped): drawn here.
-      for (let k = 0; k < count; k++) if (Atomics.load(shared.state, k) !== DRAWN) drawBlock(pairs.x, pairs.y, seed, b, count, k, shared.replicates);
+      for (let k = 0; k < count; k++)
+        if (Atomics.load(shared.state, k) !== DRAWN) drawBlock(pairs.x, pairs.y, seed, b, count, k, shared.replicates);
       return bootstrapInterval(pairs.x, pairs.y, [shared.replicates], b, seed, CONFIDENCE_LEVEL);
     },
   };
 }
 
 /** Starts the worker: `stopped` resolves once it has drawn its blocks, failed or exited; stop() ends it. */
-function startWorker(script: URL, workerData: { x: Float64Array; y: Float64Array; seed: number; b: number } & SharedBlocks): { stopped: Promise<void>; stop(): void } {
+function startWorker(
+  script: URL,
+  workerData: { x: Float64Array; y: Float64Array; seed: number; b: number } & SharedBlocks,
+): { stopped: Promise<void>; stop(): void } {
   let worker: Worker;
   try {
-    worker = new Worker(script, { workerData, transferList: [workerData.x.buffer as ArrayBuffer, workerData.y.buffer as ArrayBuffer] });
+    worker = new Worker(script, {
+      workerData,
+      transferList: [workerData.x.buffer as ArrayBuffer, workerData.y.buffer as ArrayBuffer],
+    });
   } catch {
     return { stopped: Promise.resolve(), stop: () => {} };
   }

@@ -36,7 +36,17 @@ export function retentionColumns(episodes: readonly RetentionEpisode[]): Retenti
     days[i] = e.days_in_treatment;
     flags[i] = (e.dropout ? 1 : 0) | (e.closed ? 2 : 0);
   }
-  return { n, days, flags, tier: labelColumn(episodes, (e) => e.tier), discharge_reason: labelColumn(episodes, (e) => e.discharge_reason), admit_date: labelColumn(episodes, (e) => e.admit_date), dropout_by: labelColumn(episodes, (e) => e.dropout_by), therapist_id: labelColumn(episodes, (e) => e.therapist_id), site: labelColumn(episodes, (e) => e.site) };
+  return {
+    n,
+    days,
+    flags,
+    tier: labelColumn(episodes, (e) => e.tier),
+    discharge_reason: labelColumn(episodes, (e) => e.discharge_reason),
+    admit_date: labelColumn(episodes, (e) => e.admit_date),
+    dropout_by: labelColumn(episodes, (e) => e.dropout_by),
+    therapist_id: labelColumn(episodes, (e) => e.therapist_id),
+    site: labelColumn(episodes, (e) => e.site),
+  };
 }
 
 /**
@@ -48,12 +58,31 @@ export function retentionColumnsOf(c: EpisodeColumns): RetentionColumns {
   const flags = new Uint8Array(c.n);
   for (let i = 0; i < c.n; i++) flags[i] = c.dropout[i]! | (c.closed[i]! << 1);
   const copy = (f: LabelColumn): Coded => ({ values: f.values, codes: f.codes.slice() });
-  return { n: c.n, days: c.days_in_treatment.slice(), flags, tier: copy(c.tier), discharge_reason: copy(c.discharge_reason), admit_date: copy(c.admit_date), dropout_by: copy(c.dropout_by), therapist_id: copy(c.therapist_id), site: copy(c.site) };
+  return {
+    n: c.n,
+    days: c.days_in_treatment.slice(),
+    flags,
+    tier: copy(c.tier),
+    discharge_reason: copy(c.discharge_reason),
+    admit_date: copy(c.admit_date),
+    dropout_by: copy(c.dropout_by),
+    therapist_id: copy(c.therapist_id),
+    site: copy(c.site),
+  };
 }
 
 /** The buffers of packed columns, to transfer rather than copy them to a worker. */
 export const columnBuffers = (c: RetentionColumns): ArrayBuffer[] =>
-  [c.days, c.flags, c.tier.codes, c.discharge_reason.codes, c.admit_date.codes, c.dropout_by.codes, c.therapist_id.codes, c.site.codes].map((a) => a.buffer as ArrayBuffer);
+  [
+    c.days,
+    c.flags,
+    c.tier.codes,
+    c.discharge_reason.codes,
+    c.admit_date.codes,
+    c.dropout_by.codes,
+    c.therapist_id.codes,
+    c.site.codes,
+  ].map((a) => a.buffer as ArrayBuffer);
 
 /** Unpacks packed columns into episodes with the fields retention reads. */
 export function episodesFromColumns(c: RetentionColumns): RetentionEpisode[] {

@@ -23,11 +23,20 @@ export const BACKGROUND_MIN_EPISODES = 500_000;
  * to start or stop without a result, retention is analysed in place: the same result, or the same error.
  * @example const retention = analyzeRetentionInBackground(episodes, study); const main = analyze(episodes, study); await retention
  */
-export function analyzeRetentionInBackground(episodes: EpisodeColumns | readonly RetentionEpisode[], study: Study, minEpisodes = BACKGROUND_MIN_EPISODES): Promise<RetentionAnalysis> {
+export function analyzeRetentionInBackground(
+  episodes: EpisodeColumns | readonly RetentionEpisode[],
+  study: Study,
+  minEpisodes = BACKGROUND_MIN_EPISODES,
+): Promise<RetentionAnalysis> {
   const objects = Array.isArray(episodes) ? (episodes as readonly RetentionEpisode[]) : null;
   const columns = objects ? null : (episodes as EpisodeColumns);
   const inPlace = () => analyzeRetention(objects ?? episodeObjects(columns!), study);
-  if ((objects?.length ?? columns!.n) < minEpisodes) return new Promise<RetentionAnalysis>((resolve) => resolve(inPlace()));
+  if ((objects?.length ?? columns!.n) < minEpisodes)
+    return new Promise<RetentionAnalysis>((resolve) => resolve(inPlace()));
   const packed = objects ? retentionColumns(objects) : retentionColumnsOf(columns!);
-  return inBackground(new URL("./retention-worker.mjs", import.meta.url), { workerData: { columns: packed, study }, transferList: columnBuffers(packed) }, inPlace);
+  return inBackground(
+    new URL("./retention-worker.mjs", import.meta.url),
+    { workerData: { columns: packed, study }, transferList: columnBuffers(packed) },
+    inPlace,
+  );
 }

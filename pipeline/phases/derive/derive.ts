@@ -142,7 +142,11 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
            NULL::VARCHAR AS tier${keys.map((k) => `, b.early_${k}`).join("")}
     FROM base b
     ) ORDER BY src_row`);
-  const tierCutPoints = tierNow ? (study.tiers.method === "column" ? [] : study.tiers.cutPoints) : await assignTiers(db, study);
+  const tierCutPoints = tierNow
+    ? study.tiers.method === "column"
+      ? []
+      : study.tiers.cutPoints
+    : await assignTiers(db, study);
   await dropTablesOf(db, "derive");
   const writing = artifact === undefined ? null : writeDerivedCsv(db, artifact);
   writing?.catch(() => {}); // awaited below; this only keeps a failure from going unhandled meanwhile
@@ -182,10 +186,15 @@ async function assignTiers(db: Db, study: Study): Promise<number[]> {
   const { by } = study.tiers;
   const k = study.tiers.quantiles!;
   const probs = Array.from({ length: k - 1 }, (_, i) => (i + 1) / k);
-  const [row] = await queryRows<{ q: number[] | null }>(db, `SELECT quantile_cont(${by}, [${probs.join(", ")}]) AS q FROM ${DERIVED_TABLE} WHERE early_alliance IS NOT NULL`);
+  const [row] = await queryRows<{ q: number[] | null }>(
+    db,
+    `SELECT quantile_cont(${by}, [${probs.join(", ")}]) AS q FROM ${DERIVED_TABLE} WHERE early_alliance IS NOT NULL`,
+  );
   const cuts = row?.q ?? [];
   // A new table rather than UPDATE: DuckDB rewrites a table faster than it updates every row of it.
-  await db.run(`CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS SELECT * REPLACE (${tierSql(study, cuts)} AS tier) FROM ${DERIVED_TABLE} ORDER BY src_row`);
+  await db.run(
+    `CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS SELECT * REPLACE (${tierSql(study, cuts)} AS tier) FROM ${DERIVED_TABLE} ORDER BY src_row`,
+  );
   return cuts;
 }
 
@@ -197,7 +206,9 @@ async function writeDerivedCsv(db: Db, path: string): Promise<void> {
   const second = await secondConnection(db);
   try {
     // In src_row order: the table's own order (derive writes it so, and insertion order is kept).
-    await second.run(`COPY (SELECT * EXCLUDE (src_row) FROM ${DERIVED_TABLE}) TO ${sqlString(path)} (HEADER, DELIMITER ',')`);
+    await second.run(
+      `COPY (SELECT * EXCLUDE (src_row) FROM ${DERIVED_TABLE}) TO ${sqlString(path)} (HEADER, DELIMITER ',')`,
+    );
   } finally {
     second.closeSync();
   }

@@ -12,11 +12,28 @@ export type { LabelColumn };
 
 /** The numeric fields of an episode; NaN stands for null in the nullable ones. */
 export const NUMBER_FIELDS = [
-  "src_row", "n_sessions", "early_alliance", "early_alliance_n", "mean_alliance", "last_alliance",
-  "outcome_first", "outcome_last", "outcome_n", "outcome_change", "days_in_treatment",
+  "src_row",
+  "n_sessions",
+  "early_alliance",
+  "early_alliance_n",
+  "mean_alliance",
+  "last_alliance",
+  "outcome_first",
+  "outcome_last",
+  "outcome_n",
+  "outcome_change",
+  "days_in_treatment",
 ] as const;
 /** The text fields with few distinct values, and the dates (YYYY-MM-DD), each as codes into its values. */
-export const LABEL_FIELDS = ["site", "therapist_id", "admit_date", "discharge_date", "discharge_reason", "dropout_by", "tier"] as const;
+export const LABEL_FIELDS = [
+  "site",
+  "therapist_id",
+  "admit_date",
+  "discharge_date",
+  "discharge_reason",
+  "dropout_by",
+  "tier",
+] as const;
 /** The yes/no fields, as 0 and 1. */
 export const FLAG_FIELDS = ["closed", "dropout"] as const;
 
@@ -25,7 +42,9 @@ export type LabelField = (typeof LABEL_FIELDS)[number];
 export type FlagField = (typeof FLAG_FIELDS)[number];
 
 /** Every field of DerivedEpisode, one column each, in the episodes' order (src_row). */
-export type EpisodeColumns = { n: number; components: Map<string, Float64Array> } & Record<NumberField, Float64Array> & Record<LabelField, LabelColumn> & Record<FlagField, Uint8Array>;
+export type EpisodeColumns = { n: number; components: Map<string, Float64Array> } & Record<NumberField, Float64Array> &
+  Record<LabelField, LabelColumn> &
+  Record<FlagField, Uint8Array>;
 
 /**
  * The episodes as objects, in order.
@@ -74,16 +93,26 @@ const NO_COMPONENTS: Record<string, number | null> = Object.freeze({});
  * are the component keys to keep (by default those of the first episode).
  * @example episodeColumns(episodeObjects(columns)) // => the same fields as columns
  */
-export function episodeColumns(episodes: readonly DerivedEpisode[], components: readonly string[] = Object.keys(episodes[0]?.early_components ?? {})): EpisodeColumns {
+export function episodeColumns(
+  episodes: readonly DerivedEpisode[],
+  components: readonly string[] = Object.keys(episodes[0]?.early_components ?? {}),
+): EpisodeColumns {
   const n = episodes.length;
   // Plain loops: TypedArray.from with a function takes the iterator path, several times slower.
   const column = <T extends Float64Array | Uint8Array>(into: T, value: (e: DerivedEpisode) => number): T => {
     for (let i = 0; i < n; i++) into[i] = value(episodes[i]!);
     return into;
   };
-  const numbers = Object.fromEntries(NUMBER_FIELDS.map((f) => [f, column(new Float64Array(n), (e) => e[f] ?? NaN)])) as Record<NumberField, Float64Array>;
-  const labels = Object.fromEntries(LABEL_FIELDS.map((f) => [f, labelColumn(episodes, (e) => e[f])])) as Record<LabelField, LabelColumn>;
-  const flags = Object.fromEntries(FLAG_FIELDS.map((f) => [f, column(new Uint8Array(n), (e) => (e[f] ? 1 : 0))])) as Record<FlagField, Uint8Array>;
+  const numbers = Object.fromEntries(
+    NUMBER_FIELDS.map((f) => [f, column(new Float64Array(n), (e) => e[f] ?? NaN)]),
+  ) as Record<NumberField, Float64Array>;
+  const labels = Object.fromEntries(LABEL_FIELDS.map((f) => [f, labelColumn(episodes, (e) => e[f])])) as Record<
+    LabelField,
+    LabelColumn
+  >;
+  const flags = Object.fromEntries(
+    FLAG_FIELDS.map((f) => [f, column(new Uint8Array(n), (e) => (e[f] ? 1 : 0))]),
+  ) as Record<FlagField, Uint8Array>;
   const early = new Map(components.map((k) => [k, column(new Float64Array(n), (e) => e.early_components[k] ?? NaN)]));
   return { n, components: early, ...numbers, ...labels, ...flags };
 }

@@ -5,7 +5,12 @@ import { sqlIdent } from "../../db.ts";
 /**
  * Creates `table` with one VARCHAR column per name and appends the rows; returns how many.
  */
-export async function appendRows(db: Db, table: string, columns: string[], rows: Iterable<(string | null)[]>): Promise<number> {
+export async function appendRows(
+  db: Db,
+  table: string,
+  columns: string[],
+  rows: Iterable<(string | null)[]>,
+): Promise<number> {
   await db.run(`CREATE OR REPLACE TABLE ${table} (${columns.map((c) => `${sqlIdent(c)} VARCHAR`).join(", ")})`);
   const appender = await db.createAppender(table);
   let n = 0;

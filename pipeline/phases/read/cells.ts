@@ -12,7 +12,9 @@ import { slashedDateSql } from "../../dates.ts";
 /** The cell as text: trimmed, with the empty cell and every missing-value code as NULL. */
 export function textSql(col: string, values: Study["values"]): string {
   const codes = values.missing.map(sqlString).join(", ");
-  return codes ? `CASE WHEN trim(${col}) IN ('', ${codes}) THEN NULL ELSE trim(${col}) END` : `NULLIF(trim(${col}), '')`;
+  return codes
+    ? `CASE WHEN trim(${col}) IN ('', ${codes}) THEN NULL ELSE trim(${col}) END`
+    : `NULLIF(trim(${col}), '')`;
 }
 
 /** The cell (already text per textSql) as a date. */
@@ -23,9 +25,14 @@ export function dateSql(col: string, values: Study["values"]): string {
     `WHEN regexp_full_match(${col}, '\\d{4}-\\d{2}-\\d{2}([ T][0-9:.]+Z?)?') THEN TRY_CAST(left(${col}, 10) AS DATE)`,
   ];
   const slashed = `regexp_replace(${col}, '[.-]', '/', 'g')`;
-  if (values.dateFormat === "us") cases.push(`WHEN ${slashedDateSql(col)} THEN TRY_STRPTIME(${slashed}, '%m/%d/%Y')::DATE`);
-  if (values.dateFormat === "day_first") cases.push(`WHEN ${slashedDateSql(col)} THEN TRY_STRPTIME(${slashed}, '%d/%m/%Y')::DATE`);
-  if (values.excelSerialDates) cases.push(`WHEN regexp_full_match(${col}, '\\d{4,5}(\\.0+)?') THEN DATE '1899-12-30' + CAST(CAST(${col} AS DOUBLE) AS INTEGER)`);
+  if (values.dateFormat === "us")
+    cases.push(`WHEN ${slashedDateSql(col)} THEN TRY_STRPTIME(${slashed}, '%m/%d/%Y')::DATE`);
+  if (values.dateFormat === "day_first")
+    cases.push(`WHEN ${slashedDateSql(col)} THEN TRY_STRPTIME(${slashed}, '%d/%m/%Y')::DATE`);
+  if (values.excelSerialDates)
+    cases.push(
+      `WHEN regexp_full_match(${col}, '\\d{4,5}(\\.0+)?') THEN DATE '1899-12-30' + CAST(CAST(${col} AS DOUBLE) AS INTEGER)`,
+    );
   return `CASE ${cases.join(" ")} END`;
 }
 
@@ -36,4 +43,5 @@ export function numberSql(col: string, values: Study["values"]): string {
 }
 
 /** Whether the study's dates can be read by the CSV reader as DATE: ISO only, no serial numbers. */
-export const datesReadTyped = (values: Study["values"]): boolean => values.dateFormat === "iso" && !values.excelSerialDates;
+export const datesReadTyped = (values: Study["values"]): boolean =>
+  values.dateFormat === "iso" && !values.excelSerialDates;

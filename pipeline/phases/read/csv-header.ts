@@ -80,7 +80,8 @@ export function duplicateNames(fields: readonly string[]): { name: string; posit
     const key = name.toLowerCase();
     const seen = first.get(key);
     if (seen === undefined) first.set(key, i + 1);
-    else if (!out.some((d) => d.name.toLowerCase() === key)) out.push({ name: fields[seen - 1]!.trim(), positions: [seen, i + 1] });
+    else if (!out.some((d) => d.name.toLowerCase() === key))
+      out.push({ name: fields[seen - 1]!.trim(), positions: [seen, i + 1] });
   });
   return out;
 }

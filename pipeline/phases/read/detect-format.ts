@@ -13,7 +13,10 @@ export function detectFormat(path: string, head: Buffer): InputFormat {
   if (magic === "PK\x03\x04") return "xlsx";
   if (magic === "$FL2" || magic === "$FL3") return "sav";
   if (magic === "PAR1") return "parquet";
-  const text = head.toString("utf8").replace(/^\uFEFF/, "").trimStart();
+  const text = head
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trimStart();
   if (text.startsWith("[")) return "json";
   if (text.startsWith("{")) return /\.json$/i.test(path) && !/\}\s*\r?\n\s*\{/.test(text) ? "json" : "ndjson";
   if (/\.(tsv|tab)$/i.test(path)) return "tsv";

@@ -30,35 +30,98 @@ const NAME_RULES: { kind: IdentifierKind; test: (words: string[], joined: string
       /^(first|last|middle|full|given|family|maiden|patient|client|person|sur|fore)?names?$/.test(j) ||
       ((w.includes("name") || w.includes("surname") || w.includes("forename")) && !w.some((x) => NOT_PERSON.has(x))),
   },
-  { kind: "social security numbers", test: (w, j) => w.includes("ssn") || j.includes("socialsecurity") || j.includes("socsec") },
-  { kind: "phone or fax numbers", test: (w, j) => w.some((x) => ["phone", "telephone", "tel", "fax", "mobile", "cellphone"].includes(x)) || j.includes("phonenumber") },
+  {
+    kind: "social security numbers",
+    test: (w, j) => w.includes("ssn") || j.includes("socialsecurity") || j.includes("socsec"),
+  },
+  {
+    kind: "phone or fax numbers",
+    test: (w, j) =>
+      w.some((x) => ["phone", "telephone", "tel", "fax", "mobile", "cellphone"].includes(x)) ||
+      j.includes("phonenumber"),
+  },
   { kind: "e-mail addresses", test: (w, j) => w.includes("email") || j.includes("email") },
-  { kind: "street addresses", test: (w) => w.some((x) => ["address", "street", "addr", "address1", "address2"].includes(x)) && !w.includes("ip") },
-  { kind: "geography below state (city, county)", test: (w) => w.some((x) => ["city", "county", "town", "municipality"].includes(x)) },
-  { kind: "medical record or health plan numbers", test: (w, j) => w.includes("mrn") || j.includes("medicalrecord") || j.includes("chartnumber") || w.some((x) => ["medicaid", "medicare", "insurance", "beneficiary"].includes(x)) },
+  {
+    kind: "street addresses",
+    test: (w) => w.some((x) => ["address", "street", "addr", "address1", "address2"].includes(x)) && !w.includes("ip"),
+  },
+  {
+    kind: "geography below state (city, county)",
+    test: (w) => w.some((x) => ["city", "county", "town", "municipality"].includes(x)),
+  },
+  {
+    kind: "medical record or health plan numbers",
+    test: (w, j) =>
+      w.includes("mrn") ||
+      j.includes("medicalrecord") ||
+      j.includes("chartnumber") ||
+      w.some((x) => ["medicaid", "medicare", "insurance", "beneficiary"].includes(x)),
+  },
   { kind: "URLs", test: (w) => w.includes("url") || w.includes("website") },
-  { kind: "IP addresses", test: (w, j) => j === "ip" || j.includes("ipaddress") || (w.includes("ip") && w.includes("address")) },
+  {
+    kind: "IP addresses",
+    test: (w, j) => j === "ip" || j.includes("ipaddress") || (w.includes("ip") && w.includes("address")),
+  },
 ];
 
 /** Words that make a "name" column something other than a person's name. */
-const NOT_PERSON = new Set(["site", "program", "clinic", "facility", "organization", "organisation", "agency", "instrument", "measure", "scale", "file", "column", "variable", "service", "team", "unit", "study", "form", "user"]);
+const NOT_PERSON = new Set([
+  "site",
+  "program",
+  "clinic",
+  "facility",
+  "organization",
+  "organisation",
+  "agency",
+  "instrument",
+  "measure",
+  "scale",
+  "file",
+  "column",
+  "variable",
+  "service",
+  "team",
+  "unit",
+  "study",
+  "form",
+  "user",
+]);
 
 /** Columns whose kind depends on their values: flagged only when a value is more than Safe Harbor allows. */
-const CONDITIONAL_NAME_RULES: { kind: IdentifierKind; name: (w: string[], j: string) => boolean; valueSql: (c: string) => string }[] = [
+const CONDITIONAL_NAME_RULES: {
+  kind: IdentifierKind;
+  name: (w: string[], j: string) => boolean;
+  valueSql: (c: string) => string;
+}[] = [
   // Safe Harbor keeps the first three ZIP digits; anything longer identifies.
-  { kind: "ZIP codes with more than three digits", name: (w, j) => w.some((x) => /^zip(code)?\d?$/.test(x) || ["postcode", "postal"].includes(x)) || j.includes("zipcode"), valueSql: (c) => `regexp_matches(${c}, '\\d{4,}')` },
+  {
+    kind: "ZIP codes with more than three digits",
+    name: (w, j) =>
+      w.some((x) => /^zip(code)?\d?$/.test(x) || ["postcode", "postal"].includes(x)) || j.includes("zipcode"),
+    valueSql: (c) => `regexp_matches(${c}, '\\d{4,}')`,
+  },
   // Safe Harbor keeps the year; a day or month identifies.
-  { kind: "full dates of birth", name: (w, j) => w.includes("dob") || w.includes("born") || j.includes("birth"), valueSql: (c) => `NOT regexp_full_match(trim(${c}), '\\d{4}')` },
+  {
+    kind: "full dates of birth",
+    name: (w, j) => w.includes("dob") || w.includes("born") || j.includes("birth"),
+    valueSql: (c) => `NOT regexp_full_match(trim(${c}), '\\d{4}')`,
+  },
 ];
 
 /** Value patterns, searched in every column's distinct values. */
 const VALUE_RULES: { kind: IdentifierKind; re: string }[] = [
   { kind: "e-mail addresses", re: String.raw`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}` },
   { kind: "social security numbers", re: String.raw`(^|[^0-9])[0-9]{3}-[0-9]{2}-[0-9]{4}([^0-9]|$)` },
-  { kind: "phone or fax numbers", re: String.raw`(^|[^0-9])(\+?1[-. ]?)?(\([0-9]{3}\) ?|[0-9]{3}[-. ])[0-9]{3}[-. ][0-9]{4}([^0-9]|$)` },
+  {
+    kind: "phone or fax numbers",
+    re: String.raw`(^|[^0-9])(\+?1[-. ]?)?(\([0-9]{3}\) ?|[0-9]{3}[-. ])[0-9]{3}[-. ][0-9]{4}([^0-9]|$)`,
+  },
   { kind: "URLs", re: String.raw`(https?://|www\.)[^ ]+` },
   { kind: "IP addresses", re: String.raw`(^|[^0-9.])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}([^0-9.]|$)` },
-  { kind: "street addresses", re: String.raw`(?i)(^|[^0-9])[0-9]{1,6} ([A-Za-z0-9.']+ ){1,4}(street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|terrace|parkway|pkwy)\.?($|[ ,])` },
+  {
+    kind: "street addresses",
+    re: String.raw`(?i)(^|[^0-9])[0-9]{1,6} ([A-Za-z0-9.']+ ){1,4}(street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|terrace|parkway|pkwy)\.?($|[ ,])`,
+  },
 ];
 
 /**
@@ -146,7 +209,10 @@ export const dateYearSql = (v: string): string =>
  * @example await medianDateYear(db, "raw_episodes_rows", "admit_date") // => 2024
  */
 export async function medianDateYear(db: Db, table: string, column: string): Promise<number | null> {
-  const [row] = await queryRows<{ y: number | null }>(db, `SELECT median(${dateYearSql(sqlIdent(column))})::DOUBLE AS y FROM ${table}`);
+  const [row] = await queryRows<{ y: number | null }>(
+    db,
+    `SELECT median(${dateYearSql(sqlIdent(column))})::DOUBLE AS y FROM ${table}`,
+  );
   return row?.y ?? null;
 }
 
@@ -154,8 +220,18 @@ export async function medianDateYear(db: Db, table: string, column: string): Pro
  * The columns of `table` that hold direct identifiers, one finding per column.
  * @example await findIdentifiers(db, "src_episodes", ["ClientID", "email"]) // => [{ column: "email", kind: "e-mail addresses", by: "name" }]
  */
-export async function findIdentifiers(db: Db, table: string, columns: string[], options: IdentifierScanOptions = {}): Promise<IdentifierFinding[]> {
-  const { inTable = (c: string) => c, studyYear = null, isStudyDate = () => false, isStaffOrPlace = () => false } = options;
+export async function findIdentifiers(
+  db: Db,
+  table: string,
+  columns: string[],
+  options: IdentifierScanOptions = {},
+): Promise<IdentifierFinding[]> {
+  const {
+    inTable = (c: string) => c,
+    studyYear = null,
+    isStudyDate = () => false,
+    isStaffOrPlace = () => false,
+  } = options;
   const findings: IdentifierFinding[] = [];
   for (const column of columns) {
     const words = nameWords(column);
@@ -189,19 +265,35 @@ export async function findIdentifiers(db: Db, table: string, columns: string[], 
     );
     const hit = checks.findIndex((_, i) => (row?.[`m${i}`] ?? 0) > 0);
     if (hit >= 0) {
-      findings.push({ column, kind: checks[hit]!.kind, by: conditional && hit === 0 ? "name" : "values", matches: row![`m${hit}`]! });
+      findings.push({
+        column,
+        kind: checks[hit]!.kind,
+        by: conditional && hit === 0 ? "name" : "values",
+        matches: row![`m${hit}`]!,
+      });
       continue;
     }
     // Mostly written as persons' names, and many of them: names under another column name.
     const nNames = row?.n_names ?? 0;
-    if (!isStaffOrPlace(column) && nNames >= PERSON_NAME_MIN_VALUES && nNames >= PERSON_NAME_SHARE * (row?.n_values ?? 0)) {
+    if (
+      !isStaffOrPlace(column) &&
+      nNames >= PERSON_NAME_MIN_VALUES &&
+      nNames >= PERSON_NAME_SHARE * (row?.n_values ?? 0)
+    ) {
       findings.push({ column, kind: "a person's name", by: "values", matches: nNames });
       continue;
     }
     // Mostly full dates, years before the study's admissions: dates of birth under another name.
     const nDates = row?.n_dates ?? 0;
     const year = row?.median_year ?? null;
-    if (studyYear !== null && !isStudyDate(column) && nDates > 0 && nDates >= 0.8 * (row?.n_values ?? 0) && year !== null && year <= studyYear - BIRTH_YEARS_BEFORE) {
+    if (
+      studyYear !== null &&
+      !isStudyDate(column) &&
+      nDates > 0 &&
+      nDates >= 0.8 * (row?.n_values ?? 0) &&
+      year !== null &&
+      year <= studyYear - BIRTH_YEARS_BEFORE
+    ) {
       findings.push({ column, kind: "full dates of birth", by: "values", matches: nDates });
     }
   }
@@ -210,6 +302,11 @@ export async function findIdentifiers(db: Db, table: string, columns: string[], 
 
 /** One problem per flagged column: where, which kind, how it was found; never a value. */
 export function identifierProblem(file: string, f: IdentifierFinding): Problem {
-  const how = f.by === "name" && f.matches === undefined ? "by its name" : f.by === "name" ? "by its name and values" : `by its values (${f.matches} distinct value${f.matches === 1 ? "" : "s"} match)`;
+  const how =
+    f.by === "name" && f.matches === undefined
+      ? "by its name"
+      : f.by === "name"
+        ? "by its name and values"
+        : `by its values (${f.matches} distinct value${f.matches === 1 ? "" : "s"} match)`;
   return problem("E_IDENTIFIER_COLUMN", { kind: f.kind, how, column: f.column }, { file, column: f.column });
 }

@@ -77,7 +77,16 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  *   codes read as missing, and the decimal mark; a cell that does not read as its type is a reject,
  *   named by rejectedRows
  */
-export async function loadSource(db: Db, source: InputSource, table: string, drop: string[], labelled: Set<string>, lazy = false, role = "data", typed?: TypedRead): Promise<Result<LoadedFile>> {
+export async function loadSource(
+  db: Db,
+  source: InputSource,
+  table: string,
+  drop: string[],
+  labelled: Set<string>,
+  lazy = false,
+  role = "data",
+  typed?: TypedRead,
+): Promise<Result<LoadedFile>> {
   const head = readHead(source.path);
   const file = basename(source.path);
   const format = source.format ?? detectFormat(source.path, head);
@@ -94,7 +103,10 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
     // A UTF-8 byte-order mark before Latin-1 text (an export re-saved, or files joined) is not part of
     // the first column's name.
     const latin1 = head.subarray(0, 3).equals(UTF8_BOM) ? head.subarray(3) : head;
-    const header = firstRecord(encoding === "utf-8" ? head.subarray(0, lastCompleteChar(head)).toString("utf8") : latin1.toString("latin1"), delimiter);
+    const header = firstRecord(
+      encoding === "utf-8" ? head.subarray(0, lastCompleteChar(head)).toString("utf8") : latin1.toString("latin1"),
+      delimiter,
+    );
     if (header === null) return fail(problem("E_FILE_EMPTY", { role }, { file }));
     const twice = duplicateNames(header);
     if (twice.length) return fail(...twice.map((d) => duplicateProblem(d, file)));
@@ -103,28 +115,56 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
     const declared = `{${all.map((c) => `${sqlString(c)}: ${sqlString(typed?.types[c] ?? "VARCHAR")}`).join(", ")}}`;
     // Typed: the empty cell and the missing codes read as NULL (text columns are trimmed and cleared of
     // the same codes by the query that reads them); decimal commas when the study declares them.
-    const options = typed ? `, nullstr = [${["", ...typed.missing].map(sqlString).join(", ")}], decimal_separator = ${sqlString(typed.decimalMark)}` : "";
+    const options = typed
+      ? `, nullstr = [${["", ...typed.missing].map(sqlString).join(", ")}], decimal_separator = ${sqlString(typed.decimalMark)}`
+      : "";
     const reader = `read_csv(${path}, header = true, auto_detect = false, columns = ${declared}, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', encoding = ${sqlString(encoding)}${options}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(`${rejects}_scan`)})`;
     const dropped = all.filter((c) => drop.includes(c));
     const kept = `SELECT * ${dropped.length ? `EXCLUDE (${dropped.map(sqlIdent).join(", ")})` : ""} FROM ${reader}`;
     if (lazy) {
       await db.run(`CREATE OR REPLACE VIEW ${table} AS ${kept}`);
-      return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: null, row_unit: "row", row: "(rowid + 2)", rejects, rejected: [] });
+      return ok({
+        format,
+        read_as,
+        columns: all.filter((c) => !drop.includes(c)),
+        dropped,
+        rows: null,
+        row_unit: "row",
+        row: "(rowid + 2)",
+        rejects,
+        rejected: [],
+      });
     }
     await db.run(`CREATE OR REPLACE TABLE ${table} AS ${kept}`);
     const bad = await rejectedRows(db, rejects, file, encoding);
     const lines = await rejectedLines(db, rejects);
     await dropRejects(db, rejects);
-    const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${table}`)) as [{ n: number }];
+    const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${table}`)) as [
+      { n: number },
+    ];
     // Rows the reader could not read are handed on as findings, and the rows it read keep their
     // lines; a file with more of them than are listed, or with nothing else, is refused here.
     if (bad.length && (n === 0 || lines.length > MAX_REJECTS_LISTED)) return fail(...bad);
     if (n === 0) return fail(problem("E_FILE_EMPTY", { role }, { file }));
-    return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: n + lines.length, row_unit: "row", row: lineOf("rowid + 1", lines), rejects: null, rejected: bad });
+    return ok({
+      format,
+      read_as,
+      columns: all.filter((c) => !drop.includes(c)),
+      dropped,
+      rows: n + lines.length,
+      row_unit: "row",
+      row: lineOf("rowid + 1", lines),
+      rejects: null,
+      rejected: bad,
+    });
   } else if (format === "parquet") {
     await asText(db, table, `read_parquet(${path})`);
   } else if (format === "json" || format === "ndjson") {
-    await asText(db, table, `read_json(${path}, format = ${sqlString(format === "json" ? "array" : "newline_delimited")}, records = true, sample_size = -1)`);
+    await asText(
+      db,
+      table,
+      `read_json(${path}, format = ${sqlString(format === "json" ? "array" : "newline_delimited")}, records = true, sample_size = -1)`,
+    );
   } else if (format === "xlsx") {
     if (source.sheet !== null) read_as.sheet = source.sheet;
     // The spreadsheet and SPSS readers load only for their files: the first took 50 ms at every start.
@@ -136,12 +176,26 @@ export async function loadSource(db: Db, source: InputSource, table: string, dro
     const { readSav } = await import("./read-sav.ts");
     await readSav(db, source.path, labelled, table);
   }
-  const all = (await queryRows<{ column_name: string }>(db, `SELECT column_name FROM (DESCRIBE ${table})`)).map((r) => r.column_name);
+  const all = (await queryRows<{ column_name: string }>(db, `SELECT column_name FROM (DESCRIBE ${table})`)).map(
+    (r) => r.column_name,
+  );
   const dropped = all.filter((c) => drop.includes(c));
   for (const c of dropped) await db.run(`ALTER TABLE ${table} DROP COLUMN ${sqlIdent(c)}`);
-  const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${table}`)) as [{ n: number }];
+  const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${table}`)) as [
+    { n: number },
+  ];
   if (n === 0) return fail(problem("E_FILE_EMPTY", { role }, { file }));
-  return ok({ format, read_as, columns: all.filter((c) => !drop.includes(c)), dropped, rows: n, row_unit: rowUnit, row: `(rowid + ${rowUnit === "row" ? 2 : 1})`, rejects, rejected: [] });
+  return ok({
+    format,
+    read_as,
+    columns: all.filter((c) => !drop.includes(c)),
+    dropped,
+    rows: n,
+    row_unit: rowUnit,
+    row: `(rowid + ${rowUnit === "row" ? 2 : 1})`,
+    rejects,
+    rejected: [],
+  });
 }
 
 /** Rows of rejects listed; the rest are counted in one line. */
@@ -154,7 +208,14 @@ const MAX_REJECTS_LISTED = 200;
 export async function rejectedRows(db: Db, rejects: string | null, file: string, encoding: string): Promise<Problem[]> {
   if (!(await hasRejects(db, rejects))) return [];
   // A file read several times stores its rejects once per scan: each line counts once.
-  const rows = await queryRows<{ line: number; column_name: string | null; column_idx: number | null; error_type: string; error_message: string; n: number }>(
+  const rows = await queryRows<{
+    line: number;
+    column_name: string | null;
+    column_idx: number | null;
+    error_type: string;
+    error_message: string;
+    n: number;
+  }>(
     db,
     `SELECT line::BIGINT::DOUBLE AS line, column_name, column_idx::DOUBLE AS column_idx, error_type, error_message, count(*) OVER ()::INTEGER AS n
      FROM (SELECT DISTINCT ON (line, column_name, error_type) line, column_name, column_idx, error_type, error_message FROM ${sqlIdent(rejects!)}) ORDER BY line, column_name LIMIT ${MAX_REJECTS_LISTED}`,
@@ -167,7 +228,19 @@ export async function rejectedRows(db: Db, rejects: string | null, file: string,
       case "TOO MANY COLUMNS":
       case "MISSING COLUMNS":
         // The first missing column by name; an extra cell by its position (past the header's last).
-        return problem("E_ROW_RAGGED", { expected: expected ? Number(expected[1]) : 0, found: found ? Number(found[1]) : null }, { file, row: r.line, ...(r.column_name ? { column: r.column_name } : r.column_idx !== null ? { column: String(r.column_idx) } : {}) });
+        return problem(
+          "E_ROW_RAGGED",
+          { expected: expected ? Number(expected[1]) : 0, found: found ? Number(found[1]) : null },
+          {
+            file,
+            row: r.line,
+            ...(r.column_name
+              ? { column: r.column_name }
+              : r.column_idx !== null
+                ? { column: String(r.column_idx) }
+                : {}),
+          },
+        );
       case "UNQUOTED VALUE":
         return problem("E_QUOTE_UNCLOSED", {}, at);
       case "INVALID ENCODING":
@@ -178,14 +251,23 @@ export async function rejectedRows(db: Db, rejects: string | null, file: string,
     }
   });
   const total = rows[0]?.n ?? 0;
-  if (total > rows.length) problems.push(problem("E_FILE_UNPARSEABLE", { format: "csv", detail: `and ${total - rows.length} more rows that cannot be read` }, { file }));
+  if (total > rows.length)
+    problems.push(
+      problem(
+        "E_FILE_UNPARSEABLE",
+        { format: "csv", detail: `and ${total - rows.length} more rows that cannot be read` },
+        { file },
+      ),
+    );
   return problems;
 }
 
 /** The lines the reader rejected, in order. */
 async function rejectedLines(db: Db, rejects: string | null): Promise<number[]> {
   if (!(await hasRejects(db, rejects))) return [];
-  return (await queryRows<{ line: number }>(db, `SELECT DISTINCT line::DOUBLE AS line FROM ${sqlIdent(rejects!)} ORDER BY 1`)).map((r) => r.line);
+  return (
+    await queryRows<{ line: number }>(db, `SELECT DISTINCT line::DOUBLE AS line FROM ${sqlIdent(rejects!)} ORDER BY 1`)
+  ).map((r) => r.line);
 }
 
 /**
@@ -201,13 +283,17 @@ export function lineOf(k: string, rejected: number[]): string {
 /** Whether the reader rejected any row of a file read with a rejects table. */
 export async function hasRejects(db: Db, rejects: string | null): Promise<boolean> {
   if (rejects === null) return false;
-  const exists = await queryRows(db, `SELECT 1 FROM information_schema.tables WHERE table_name = ${sqlString(rejects)}`);
+  const exists = await queryRows(
+    db,
+    `SELECT 1 FROM information_schema.tables WHERE table_name = ${sqlString(rejects)}`,
+  );
   return exists.length > 0 && (await queryRows(db, `SELECT 1 FROM ${sqlIdent(rejects)} LIMIT 1`)).length > 0;
 }
 
 /** Drops a file's rejects tables (they quote its lines). */
 export async function dropRejects(db: Db, rejects: string | null): Promise<void> {
-  if (rejects !== null) await db.run(`DROP TABLE IF EXISTS ${sqlIdent(rejects)}; DROP TABLE IF EXISTS ${sqlIdent(`${rejects}_scan`)}`);
+  if (rejects !== null)
+    await db.run(`DROP TABLE IF EXISTS ${sqlIdent(rejects)}; DROP TABLE IF EXISTS ${sqlIdent(`${rejects}_scan`)}`);
 }
 
 /**
@@ -215,16 +301,21 @@ export async function dropRejects(db: Db, rejects: string | null): Promise<void>
  * @example binaryKind(Buffer.from("a,b\n1,2\n")) // => null
  */
 function binaryKind(head: Buffer): string | null {
-  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return "it is UTF-16 text; save it as UTF-8";
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)))
+    return "it is UTF-16 text; save it as UTF-8";
   return head.includes(0) ? "it holds NUL bytes, as a spreadsheet or an archive does" : null;
 }
 
 /** A typed source (Parquet, JSON) as text columns: dates as YYYY-MM-DD, timestamps at midnight as dates. */
 async function asText(db: Db, table: string, from: string): Promise<void> {
-  const cols = await queryRows<{ column_name: string; column_type: string }>(db, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${from})`);
+  const cols = await queryRows<{ column_name: string; column_type: string }>(
+    db,
+    `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${from})`,
+  );
   const text = cols.map(({ column_name: c, column_type: t }) => {
     const id = sqlIdent(c);
-    if (t.startsWith("TIMESTAMP")) return `CASE WHEN ${id}::TIME = TIME '00:00:00' THEN strftime(${id}, '%Y-%m-%d') ELSE strftime(${id}, '%Y-%m-%d %H:%M:%S') END AS ${id}`;
+    if (t.startsWith("TIMESTAMP"))
+      return `CASE WHEN ${id}::TIME = TIME '00:00:00' THEN strftime(${id}, '%Y-%m-%d') ELSE strftime(${id}, '%Y-%m-%d %H:%M:%S') END AS ${id}`;
     return `${id}::VARCHAR AS ${id}`;
   });
   await db.run(`CREATE OR REPLACE TABLE ${table} AS SELECT ${text.join(", ")} FROM ${from}`);

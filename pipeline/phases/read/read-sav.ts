@@ -34,24 +34,40 @@ const SYSMIS = -Number.MAX_VALUE;
 /** SPSS print formats that hold dates or date-times (seconds since 1582-10-14). */
 const DATE_FORMATS = new Set(["DATE", "ADATE", "EDATE", "JDATE", "SDATE", "DATETIME"]);
 
-export async function readSav(db: Db, path: string, labelled: Set<string>, table: string): Promise<{ columns: string[]; rows: number }> {
+export async function readSav(
+  db: Db,
+  path: string,
+  labelled: Set<string>,
+  table: string,
+): Promise<{ columns: string[]; rows: number }> {
   const sav = new SavBufferReader(readFileSync(path));
   await sav.open();
   const vars = sav.meta.sysvars.filter((v) => !v.__is_child_string_var);
   const columns = vars.map((v) => v.name);
   const convert = vars.map((v) => {
-    const labels = new Map<unknown, string>(labelled.has(v.name) ? (sav.meta.getValueLabels(v.name) ?? []).map((l) => [l.val, l.label]) : []);
+    const labels = new Map<unknown, string>(
+      labelled.has(v.name) ? (sav.meta.getValueLabels(v.name) ?? []).map((l) => [l.val, l.label]) : [],
+    );
     const missing = userMissing(v.missing);
     const isDate = DATE_FORMATS.has(v.printFormat?.typestr ?? "");
     return (x: unknown): string | null => {
-      if (x === null || x === undefined || (typeof x === "number" && (x === SYSMIS || Number.isNaN(x) || missing(x)))) return null;
+      if (x === null || x === undefined || (typeof x === "number" && (x === SYSMIS || Number.isNaN(x) || missing(x))))
+        return null;
       if (labels.has(x)) return String(labels.get(x));
       if (isDate && typeof x === "number") return cellText(DateHelper.dateFromNumber(x));
       return cellText(typeof x === "string" ? x.trimEnd() : x);
     };
   });
   const rows = await sav.readAllRows();
-  return { columns, rows: await appendRows(db, table, columns, rows.map((r) => columns.map((c, j) => convert[j]!(r[c])))) };
+  return {
+    columns,
+    rows: await appendRows(
+      db,
+      table,
+      columns,
+      rows.map((r) => columns.map((c, j) => convert[j]!(r[c]))),
+    ),
+  };
 }
 
 /** sav-reader's missing spec: a value, a list of values, or a range { min, max } with an optional value. */

@@ -10,7 +10,12 @@ import { duplicateNames } from "./csv-header.ts";
  * the rows keep their order. A header that names two columns alike loads nothing: its duplicates
  * are returned for the caller to refuse.
  */
-export async function readXlsx(db: Db, path: string, sheet: string | null, table: string): Promise<{ columns: string[]; rows: number; duplicates: ReturnType<typeof duplicateNames> }> {
+export async function readXlsx(
+  db: Db,
+  path: string,
+  sheet: string | null,
+  table: string,
+): Promise<{ columns: string[]; rows: number; duplicates: ReturnType<typeof duplicateNames> }> {
   const data = (await readSheet(path, sheet ?? 1)) as unknown[][];
   const header = (data[0] ?? []).map((h, j) => cellText(h) ?? `column_${j + 1}`);
   const duplicates = duplicateNames(header);

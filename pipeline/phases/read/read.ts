@@ -88,7 +88,16 @@ export async function ingest(db: Db, study: Study, options: IngestOptions = {}):
     const file = loaded.get(sourceOf(role))!;
     const mapping = columnMapping(study, role);
     const missing = Object.entries(mapping).filter(([, col]) => !columnPresent(col, file.columns, study, role));
-    if (missing.length) problems.push(...missing.map(([field, col]) => problem("E_COLUMN_MISSING", { field, column: col, present: file.columns }, { file: basename(study.sources[role].path), row: 1, column: col })));
+    if (missing.length)
+      problems.push(
+        ...missing.map(([field, col]) =>
+          problem(
+            "E_COLUMN_MISSING",
+            { field, column: col, present: file.columns },
+            { file: basename(study.sources[role].path), row: 1, column: col },
+          ),
+        ),
+      );
   }
   if (problems.length) return fail(...problems);
   const textBacked: Record<TableRole, string[]> = { episodes: [], sessions: [] };
@@ -98,7 +107,10 @@ export async function ingest(db: Db, study: Study, options: IngestOptions = {}):
     let studyYear: number | null = null;
     for (const role of roles) {
       const file = loaded.get(role)!;
-      let built: Result<TypedRelation | "rejects"> = file.rejects !== null ? await readTypedCsv(db, study, role, file, studyYear, options.editable ?? false) : await typeFromText(db, study, role, file, studyYear);
+      let built: Result<TypedRelation | "rejects"> =
+        file.rejects !== null
+          ? await readTypedCsv(db, study, role, file, studyYear, options.editable ?? false)
+          : await typeFromText(db, study, role, file, studyYear);
       // A file with a row or cell the typed reader refused is read again as text, so that validate
       // names each cell under its rule, and each row that is not a row by its line.
       if (built.ok && built.value === "rejects") built = await readAsText(db, study, role, studyYear);
@@ -115,16 +127,39 @@ export async function ingest(db: Db, study: Study, options: IngestOptions = {}):
     if (study.layout === "long") await buildLong(db, study, loaded.get("episodes")!.row, cells);
     else await buildWide(db, study, loaded.get("episodes")!, cells);
     await db.run(`DROP TABLE ${srcTable("episodes")}`);
-    for (const role of ["episodes", "sessions"] as const) textBacked[role] = await typeTextTable(db, study, role, TEXT_TABLE[role]);
+    for (const role of ["episodes", "sessions"] as const)
+      textBacked[role] = await typeTextTable(db, study, role, TEXT_TABLE[role]);
     await sessionClients(db, REL.sessions);
   }
   const files: IngestedFile[] = [];
   for (const role of ["episodes", "sessions"] as const) {
     const source = study.sources[role];
     const file = loaded.get(sourceOf(role))!;
-    const [{ n }] = (await queryRows<{ n: number }>(db, role === "episodes" ? `SELECT count(*)::INTEGER AS n FROM ${REL.episodes}` : `SELECT coalesce(sum(n), 0)::INTEGER AS n FROM ${TABLES.sessionClients.name}`)) as [{ n: number }];
-    if (n === 0) return fail(problem("E_FILE_EMPTY", { role: study.layout === "tables" ? role : study.layout }, { file: basename(source.path) }));
-    files.push({ role, path: source.path, sha256: await checksums.get(sourceOf(role))!, rows: n + (unreadable.get(role)?.length ?? 0), columns: file.columns, format: file.format, read_as: file.read_as, dropped_columns: file.dropped, row_unit: file.row_unit });
+    const [{ n }] = (await queryRows<{ n: number }>(
+      db,
+      role === "episodes"
+        ? `SELECT count(*)::INTEGER AS n FROM ${REL.episodes}`
+        : `SELECT coalesce(sum(n), 0)::INTEGER AS n FROM ${TABLES.sessionClients.name}`,
+    )) as [{ n: number }];
+    if (n === 0)
+      return fail(
+        problem(
+          "E_FILE_EMPTY",
+          { role: study.layout === "tables" ? role : study.layout },
+          { file: basename(source.path) },
+        ),
+      );
+    files.push({
+      role,
+      path: source.path,
+      sha256: await checksums.get(sourceOf(role))!,
+      rows: n + (unreadable.get(role)?.length ?? 0),
+      columns: file.columns,
+      format: file.format,
+      read_as: file.read_as,
+      dropped_columns: file.dropped,
+      row_unit: file.row_unit,
+    });
   }
   await keepSessionOnlyClients(db);
   progress.end("read", `${files.map((f) => `${f.rows.toLocaleString("en-US")} ${f.role}`).join(", ")}`);
@@ -136,26 +171,57 @@ export async function ingest(db: Db, study: Study, options: IngestOptions = {}):
  * identifier guard on every column it kept; without it, the relation is guarded as it is typed
  * (readTypedCsv, typeFromText).
  */
-async function loadChecked(db: Db, study: Study, source: InputSource, role: TableRole, typedCsv: boolean, guard = !typedCsv): Promise<Result<LoadedFile>> {
+async function loadChecked(
+  db: Db,
+  study: Study,
+  source: InputSource,
+  role: TableRole,
+  typedCsv: boolean,
+  guard = !typedCsv,
+): Promise<Result<LoadedFile>> {
   const file = basename(source.path);
-  const labelled = new Set(LABELLED_FIELDS.map((f) => (study.columns.episodes as unknown as Record<string, string | undefined>)[f]).filter((c): c is string => c !== undefined));
+  const labelled = new Set(
+    LABELLED_FIELDS.map((f) => (study.columns.episodes as unknown as Record<string, string | undefined>)[f]).filter(
+      (c): c is string => c !== undefined,
+    ),
+  );
   if (study.tiers.column !== null) labelled.add(study.tiers.column);
   let loaded: LoadedFile;
   try {
     const typed = typedCsv ? typedRead(study, role) : undefined;
-    const read = await loadSource(db, source, srcTable(role), study.dropColumns, labelled, typedCsv, study.layout === "tables" ? role : study.layout, typed);
+    const read = await loadSource(
+      db,
+      source,
+      srcTable(role),
+      study.dropColumns,
+      labelled,
+      typedCsv,
+      study.layout === "tables" ? role : study.layout,
+      typed,
+    );
     if (!read.ok) return read;
     loaded = read.value;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") return fail(problem("E_FILE_UNREADABLE", { role: study.layout === "tables" ? role : study.layout, reason: err.code }, { file: source.path }));
+    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR")
+      return fail(
+        problem(
+          "E_FILE_UNREADABLE",
+          { role: study.layout === "tables" ? role : study.layout, reason: err.code },
+          { file: source.path },
+        ),
+      );
     return fail(problem("E_FILE_UNPARSEABLE", { format: source.format, detail: err.message ?? String(e) }, { file }));
   }
   if (!guard) return ok(loaded);
   const checked = loaded.columns.filter((c) => !study.notIdentifiers.includes(c));
   const admit = study.columns.episodes.admit_date;
   const studyYear = loaded.columns.includes(admit) ? await medianDateYear(db, srcTable(role), admit) : null;
-  const found = await findIdentifiers(db, srcTable(role), checked, { studyYear, isStudyDate: studyDateColumn(study), isStaffOrPlace: staffOrPlaceColumn(study) });
+  const found = await findIdentifiers(db, srcTable(role), checked, {
+    studyYear,
+    isStudyDate: studyDateColumn(study),
+    isStaffOrPlace: staffOrPlaceColumn(study),
+  });
   if (found.length) return fail(...found.map((f) => identifierProblem(file, f)));
   return ok(loaded);
 }
@@ -179,7 +245,14 @@ function typedRead(study: Study, role: TableRole): TypedRead {
  * rejected, a row's place in the table is its line. A file with any rejected row is handed back
  * ("rejects") to be read as text. The guard checks every text column and the file's other columns.
  */
-async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedFile, studyYear: number | null, editable: boolean): Promise<Result<TypedRelation | "rejects">> {
+async function readTypedCsv(
+  db: Db,
+  study: Study,
+  role: TableRole,
+  file: LoadedFile,
+  studyYear: number | null,
+  editable: boolean,
+): Promise<Result<TypedRelation | "rejects">> {
   const name = basename(study.sources[role].path);
   const mapping = Object.entries(columnMapping(study, role));
   const key = episodeKeyColumn(study, role);
@@ -187,12 +260,20 @@ async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedF
   const textBacked = mapping.filter(([field, col]) => fieldKind(field) === "date" && !typed[col]).map(([f]) => f);
   const text = (col: string) => textSql(sqlIdent(col), study.values);
   const fields = [
-    ...mapping.map(([field, col]) => (typed[col] ? `${sqlIdent(col)} AS ${field}` : fieldKind(field) === "date" ? `${dateSql(text(col), study.values)} AS ${field}, ${text(col)} AS ${field}_text` : `${text(col)} AS ${field}`)),
+    ...mapping.map(([field, col]) =>
+      typed[col]
+        ? `${sqlIdent(col)} AS ${field}`
+        : fieldKind(field) === "date"
+          ? `${dateSql(text(col), study.values)} AS ${field}, ${text(col)} AS ${field}_text`
+          : `${text(col)} AS ${field}`,
+    ),
     key ? `${text(key)} AS episode_key` : "NULL::VARCHAR AS episode_key",
   ];
   const mapped = new Set([...mapping.map(([, c]) => c), ...(key ? [key] : [])]);
   const others = file.columns.filter((c) => !mapped.has(c) && !study.notIdentifiers.includes(c));
-  const textColumns = mapping.filter(([field, col]) => fieldKind(field) === "text" && !study.notIdentifiers.includes(col));
+  const textColumns = mapping.filter(
+    ([field, col]) => fieldKind(field) === "text" && !study.notIdentifiers.includes(col),
+  );
   const isStaffOrPlace = staffOrPlaceColumn(study);
   const rejected = async () => {
     const any = await hasRejects(db, file.rejects);
@@ -201,16 +282,35 @@ async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedF
   };
   try {
     if (role === "episodes") {
-      await db.run(`CREATE OR REPLACE TABLE ${REL.episodes}_rows AS SELECT ${[...fields, ...others.map((c, i) => `${sqlIdent(c)} AS other_${i}`)].join(", ")} FROM ${srcTable(role)}`);
+      await db.run(
+        `CREATE OR REPLACE TABLE ${REL.episodes}_rows AS SELECT ${[...fields, ...others.map((c, i) => `${sqlIdent(c)} AS other_${i}`)].join(", ")} FROM ${srcTable(role)}`,
+      );
       if (await rejected()) {
         await db.run(`DROP TABLE ${REL.episodes}_rows`);
         return ok("rejects");
       }
-      const year = (await queryRows<{ y: number | null }>(db, `SELECT median(year(admit_date))::DOUBLE AS y FROM ${REL.episodes}_rows`))[0]?.y ?? null;
-      const inTable = new Map<string, string>([...textColumns.map(([f, c]): [string, string] => [c, f]), ...others.map((c, i): [string, string] => [c, `other_${i}`]), ...(key ? [[key, "episode_key"] as [string, string]] : [])]);
-      const found = await findIdentifiers(db, `${REL.episodes}_rows`, [...inTable.keys()], { inTable: (c) => inTable.get(c)!, studyYear: year, isStudyDate: studyDateColumn(study), isStaffOrPlace });
+      const year =
+        (
+          await queryRows<{ y: number | null }>(
+            db,
+            `SELECT median(year(admit_date))::DOUBLE AS y FROM ${REL.episodes}_rows`,
+          )
+        )[0]?.y ?? null;
+      const inTable = new Map<string, string>([
+        ...textColumns.map(([f, c]): [string, string] => [c, f]),
+        ...others.map((c, i): [string, string] => [c, `other_${i}`]),
+        ...(key ? [[key, "episode_key"] as [string, string]] : []),
+      ]);
+      const found = await findIdentifiers(db, `${REL.episodes}_rows`, [...inTable.keys()], {
+        inTable: (c) => inTable.get(c)!,
+        studyYear: year,
+        isStudyDate: studyDateColumn(study),
+        isStaffOrPlace,
+      });
       if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
-      await db.run(`CREATE OR REPLACE TABLE ${REL.episodes} AS SELECT (rowid + 2)::INTEGER AS src_row, NULL::INTEGER AS src_slot, * EXCLUDE (${["episode_key", ...others.map((_, i) => `other_${i}`)].join(", ")}), episode_key, NULL::INTEGER AS conflict_row FROM ${REL.episodes}_rows`);
+      await db.run(
+        `CREATE OR REPLACE TABLE ${REL.episodes} AS SELECT (rowid + 2)::INTEGER AS src_row, NULL::INTEGER AS src_slot, * EXCLUDE (${["episode_key", ...others.map((_, i) => `other_${i}`)].join(", ")}), episode_key, NULL::INTEGER AS conflict_row FROM ${REL.episodes}_rows`,
+      );
       await db.run(`DROP TABLE ${REL.episodes}_rows; DROP VIEW ${srcTable(role)}`);
       return ok({ studyYear: year, textBacked, unreadable: [] });
     }
@@ -221,16 +321,25 @@ async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedF
     // Only what the file holds: the columns that are null on every row of a CSV (src_slot,
     // conflict_row, and episode_key without an episode id column) are added by the view. Stored,
     // they took 230 MB of ten million sessions, at the run's peak.
-    await db.run(`CREATE OR REPLACE TABLE ${rows} AS SELECT ${(key ? fields : fields.slice(0, -1)).join(", ")} FROM ${srcTable(role)}`);
+    await db.run(
+      `CREATE OR REPLACE TABLE ${rows} AS SELECT ${(key ? fields : fields.slice(0, -1)).join(", ")} FROM ${srcTable(role)}`,
+    );
     if (await rejected()) {
       await db.run(`DROP TABLE ${rows}`);
       return ok("rejects");
     }
-    await db.run(`CREATE OR REPLACE TABLE ${TABLES.sessionClients.name} AS SELECT client_id, count(*) AS n FROM ${rows} GROUP BY 1`);
-    const guarded = new Map<string, string>([...textColumns.filter(([f]) => f !== "client_id").map(([f, c]): [string, string] => [c, f]), ...(key && !study.notIdentifiers.includes(key) ? [[key, "episode_key"] as [string, string]] : [])]);
+    await db.run(
+      `CREATE OR REPLACE TABLE ${TABLES.sessionClients.name} AS SELECT client_id, count(*) AS n FROM ${rows} GROUP BY 1`,
+    );
+    const guarded = new Map<string, string>([
+      ...textColumns.filter(([f]) => f !== "client_id").map(([f, c]): [string, string] => [c, f]),
+      ...(key && !study.notIdentifiers.includes(key) ? [[key, "episode_key"] as [string, string]] : []),
+    ]);
     const guard = { studyYear, isStudyDate: studyDateColumn(study), isStaffOrPlace };
     const found = [
-      ...(study.notIdentifiers.includes(clientCol) ? [] : await findIdentifiers(db, TABLES.sessionClients.name, [clientCol], { ...guard, inTable: () => "client_id" })),
+      ...(study.notIdentifiers.includes(clientCol)
+        ? []
+        : await findIdentifiers(db, TABLES.sessionClients.name, [clientCol], { ...guard, inTable: () => "client_id" })),
       ...(await findIdentifiers(db, rows, [...guarded.keys()], { ...guard, inTable: (c) => guarded.get(c)! })),
       ...(await findIdentifiers(db, srcTable(role), others, guard)),
     ];
@@ -246,7 +355,13 @@ async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedF
     await db.run(`DROP VIEW ${srcTable(role)}`);
     return ok({ studyYear, textBacked, unreadable: [] });
   } catch (e) {
-    return fail(problem("E_FILE_UNPARSEABLE", { format: study.sources[role].format, detail: (e as Error).message ?? String(e) }, { file: name }));
+    return fail(
+      problem(
+        "E_FILE_UNPARSEABLE",
+        { format: study.sources[role].format, detail: (e as Error).message ?? String(e) },
+        { file: name },
+      ),
+    );
   }
 }
 
@@ -256,7 +371,12 @@ async function readTypedCsv(db: Db, study: Study, role: TableRole, file: LoadedF
  * handed to validate by line; cells that do not read as their type are typed in SQL, for validate to
  * name under their rules.
  */
-async function readAsText(db: Db, study: Study, role: TableRole, studyYear: number | null): Promise<Result<TypedRelation>> {
+async function readAsText(
+  db: Db,
+  study: Study,
+  role: TableRole,
+  studyYear: number | null,
+): Promise<Result<TypedRelation>> {
   await db.run(`DROP VIEW IF EXISTS ${srcTable(role)}`);
   const loaded = await loadChecked(db, study, study.sources[role], role, false, false);
   if (!loaded.ok) return loaded;
@@ -274,7 +394,13 @@ interface TypedRelation {
  * Another format in the episodes + sessions layout: its text table of mapped fields (with the file's
  * other columns until the guard has checked them), then typed.
  */
-async function typeFromText(db: Db, study: Study, role: TableRole, file: LoadedFile, studyYear: number | null): Promise<Result<TypedRelation>> {
+async function typeFromText(
+  db: Db,
+  study: Study,
+  role: TableRole,
+  file: LoadedFile,
+  studyYear: number | null,
+): Promise<Result<TypedRelation>> {
   const name = basename(study.sources[role].path);
   const mapping = Object.entries(columnMapping(study, role));
   const key = episodeKeyColumn(study, role);
@@ -296,7 +422,12 @@ async function typeFromText(db: Db, study: Study, role: TableRole, file: LoadedF
   await db.run(`DROP TABLE ${srcTable(role)}`);
   const checked = file.columns.filter((c) => !study.notIdentifiers.includes(c));
   const year = role === "episodes" ? await medianDateYear(db, TEXT_TABLE[role], "admit_date") : studyYear;
-  const found = await findIdentifiers(db, TEXT_TABLE[role], checked, { inTable: (c) => at.get(c)!, studyYear: year, isStudyDate: studyDateColumn(study), isStaffOrPlace: staffOrPlaceColumn(study) });
+  const found = await findIdentifiers(db, TEXT_TABLE[role], checked, {
+    inTable: (c) => at.get(c)!,
+    studyYear: year,
+    isStudyDate: studyDateColumn(study),
+    isStaffOrPlace: staffOrPlaceColumn(study),
+  });
   if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
   for (const [i] of others.entries()) await db.run(`ALTER TABLE ${TEXT_TABLE[role]} DROP COLUMN other_${i}`);
   const textBacked = await typeTextTable(db, study, role, TEXT_TABLE[role]);
@@ -309,10 +440,20 @@ async function typeFromText(db: Db, study: Study, role: TableRole, file: LoadedF
  * text beside it (`<field>_text`) for the findings of cells that do not read; the text table is dropped.
  */
 async function typeTextTable(db: Db, study: Study, role: TableRole, from: string): Promise<string[]> {
-  const cols = (await queryRows<{ column_name: string }>(db, `SELECT column_name FROM (DESCRIBE ${from})`)).map((r) => r.column_name);
+  const cols = (await queryRows<{ column_name: string }>(db, `SELECT column_name FROM (DESCRIBE ${from})`)).map(
+    (r) => r.column_name,
+  );
   const backed = cols.filter((c) => fieldKind(c) !== "text" && !["src_row", "src_slot", "conflict_row"].includes(c));
-  const select = cols.map((c) => (!backed.includes(c) ? c : fieldKind(c) === "date" ? `${dateSql(c, study.values)} AS ${c}, ${c} AS ${c}_text` : `${numberSql(c, study.values)} AS ${c}, ${c} AS ${c}_text`));
-  await db.run(`CREATE OR REPLACE TABLE ${REL[role]} AS SELECT ${select.join(", ")} FROM ${from} ORDER BY src_row, src_slot`);
+  const select = cols.map((c) =>
+    !backed.includes(c)
+      ? c
+      : fieldKind(c) === "date"
+        ? `${dateSql(c, study.values)} AS ${c}, ${c} AS ${c}_text`
+        : `${numberSql(c, study.values)} AS ${c}, ${c} AS ${c}_text`,
+  );
+  await db.run(
+    `CREATE OR REPLACE TABLE ${REL[role]} AS SELECT ${select.join(", ")} FROM ${from} ORDER BY src_row, src_slot`,
+  );
   await db.run(`DROP TABLE ${from}`);
   return backed;
 }
@@ -324,12 +465,16 @@ async function typeTextTable(db: Db, study: Study, role: TableRole, from: string
  */
 async function keepSessionOnlyClients(db: Db): Promise<void> {
   const c = TABLES.sessionClients.name;
-  await db.run(`CREATE OR REPLACE TABLE ${c} AS SELECT c.client_id FROM ${c} c ANTI JOIN ${REL.episodes} e ON e.client_id = c.client_id WHERE c.client_id IS NOT NULL`);
+  await db.run(
+    `CREATE OR REPLACE TABLE ${c} AS SELECT c.client_id FROM ${c} c ANTI JOIN ${REL.episodes} e ON e.client_id = c.client_id WHERE c.client_id IS NOT NULL`,
+  );
 }
 
 /** The distinct client ids of a sessions relation and their rows (r_session_clients, until keepSessionOnlyClients). */
 async function sessionClients(db: Db, relation: string): Promise<void> {
-  await db.run(`CREATE OR REPLACE TABLE ${TABLES.sessionClients.name} AS SELECT client_id, count(*) AS n FROM ${relation} GROUP BY 1`);
+  await db.run(
+    `CREATE OR REPLACE TABLE ${TABLES.sessionClients.name} AS SELECT client_id, count(*) AS n FROM ${relation} GROUP BY 1`,
+  );
 }
 
 /**
@@ -348,7 +493,12 @@ function studyDateColumn(study: Study): (column: string) => boolean {
  */
 function columnPattern(mapped: string): RegExp {
   const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`^${mapped.split(/\{[is]\}/).map(escape).join("\\d+")}$`);
+  return new RegExp(
+    `^${mapped
+      .split(/\{[is]\}/)
+      .map(escape)
+      .join("\\d+")}$`,
+  );
 }
 
 /**
@@ -357,7 +507,9 @@ function columnPattern(mapped: string): RegExp {
  */
 function staffOrPlaceColumn(study: Study): (column: string) => boolean {
   const { site, therapist_id, discharge_reason } = study.columns.episodes;
-  const mapped = [site, therapist_id, discharge_reason, study.columns.sessions.therapist_id, study.tiers.column].filter((c): c is string => typeof c === "string").map(columnPattern);
+  const mapped = [site, therapist_id, discharge_reason, study.columns.sessions.therapist_id, study.tiers.column]
+    .filter((c): c is string => typeof c === "string")
+    .map(columnPattern);
   return (column) => mapped.some((m) => m.test(column));
 }
 
@@ -376,10 +528,20 @@ function columnPresent(col: string, columns: string[], study: Study, role: Table
 /** Session numbers tried in the wide layout before giving up. */
 const MAX_SLOTS = 1000;
 
-async function buildRaw(db: Db, study: Study, role: TableRole, from: string, row: string, read: (c: string) => string, where = "TRUE"): Promise<void> {
+async function buildRaw(
+  db: Db,
+  study: Study,
+  role: TableRole,
+  from: string,
+  row: string,
+  read: (c: string) => string,
+  where = "TRUE",
+): Promise<void> {
   const select = Object.entries(columnMapping(study, role)).map(([field, col]) => `${read(sqlIdent(col))} AS ${field}`);
   const key = episodeKeyColumn(study, role);
-  await db.run(`CREATE OR REPLACE TABLE ${TEXT_TABLE[role]} AS SELECT ${row}::INTEGER AS src_row, NULL::INTEGER AS src_slot, ${select.join(", ")}, ${key ? read(sqlIdent(key)) : "NULL::VARCHAR"} AS episode_key, NULL::INTEGER AS conflict_row FROM ${from} WHERE ${where}`);
+  await db.run(
+    `CREATE OR REPLACE TABLE ${TEXT_TABLE[role]} AS SELECT ${row}::INTEGER AS src_row, NULL::INTEGER AS src_slot, ${select.join(", ")}, ${key ? read(sqlIdent(key)) : "NULL::VARCHAR"} AS episode_key, NULL::INTEGER AS conflict_row FROM ${from} WHERE ${where}`,
+  );
 }
 
 /** Session fields that make a row of a long file a session (all but the ids and the therapist). */
@@ -397,7 +559,9 @@ function sessionValueColumns(study: Study): string[] {
  */
 async function buildLong(db: Db, study: Study, row: string, read: (c: string) => string): Promise<void> {
   // A row whose session fields are all empty carries only its episode (an episode without sessions).
-  const isSession = sessionValueColumns(study).map((c) => `${read(sqlIdent(c))} IS NOT NULL`).join(" OR ");
+  const isSession = sessionValueColumns(study)
+    .map((c) => `${read(sqlIdent(c))} IS NOT NULL`)
+    .join(" OR ");
   await buildRaw(db, study, "sessions", srcTable("episodes"), row, read, isSession);
   const ep = columnMapping(study, "episodes");
   const fields = Object.keys(ep);
@@ -426,17 +590,25 @@ async function buildLong(db: Db, study: Study, row: string, read: (c: string) =>
 async function buildWide(db: Db, study: Study, file: LoadedFile, read: (c: string) => string): Promise<void> {
   await buildRaw(db, study, "episodes", srcTable("episodes"), file.row, read);
   await db.run(`UPDATE ${TEXT_TABLE.episodes} SET episode_key = src_row::VARCHAR`);
-  const sessionFields = Object.entries(columnMapping(study, "sessions")).filter(([f]) => f !== "client_id" && f !== "episode_id");
+  const sessionFields = Object.entries(columnMapping(study, "sessions")).filter(
+    ([f]) => f !== "client_id" && f !== "episode_id",
+  );
   const slots: number[] = [];
-  for (let s = 1; s <= MAX_SLOTS && sessionFields.some(([, p]) => file.columns.includes(slotColumn(p, s))); s++) slots.push(s);
+  for (let s = 1; s <= MAX_SLOTS && sessionFields.some(([, p]) => file.columns.includes(slotColumn(p, s))); s++)
+    slots.push(s);
   const parts = slots.map((s) => {
     const cols = sessionFields.map(([field, p]) => {
       const col = slotColumn(p, s);
       return file.columns.includes(col) ? `${read(sqlIdent(col))} AS ${field}` : `NULL::VARCHAR AS ${field}`;
     });
-    const any = sessionFields.map(([, p]) => slotColumn(p, s)).filter((c) => file.columns.includes(c)).map((c) => `${read(sqlIdent(c))} IS NOT NULL`).join(" OR ");
+    const any = sessionFields
+      .map(([, p]) => slotColumn(p, s))
+      .filter((c) => file.columns.includes(c))
+      .map((c) => `${read(sqlIdent(c))} IS NOT NULL`)
+      .join(" OR ");
     return `SELECT ${file.row}::INTEGER AS src_row, ${s} AS src_slot, ${read(sqlIdent(study.columns.sessions.client_id))} AS client_id, ${cols.join(", ")}, ${file.row}::VARCHAR AS episode_key, NULL::INTEGER AS conflict_row FROM ${srcTable("episodes")} WHERE ${any}`;
   });
-  await db.run(`CREATE OR REPLACE TABLE ${TEXT_TABLE.sessions} AS ${parts.join(" UNION ALL ")} ORDER BY src_row, src_slot`);
+  await db.run(
+    `CREATE OR REPLACE TABLE ${TEXT_TABLE.sessions} AS ${parts.join(" UNION ALL ")} ORDER BY src_row, src_slot`,
+  );
 }
-

@@ -17,9 +17,11 @@ export function shareableClustering(analysis: Analysis, cells: Counter): Cluster
   const raters = c.correlations.filter((k) => k.family === "rater_agreement");
   // The path of the count that the row's own row in the report shows.
   const pathOf = (row: Analysis["clustering"]["correlations"][number]): string => {
-    if (row.family === "primary") return `correlations[${analysis.correlations.findIndex((k) => k.y === row.y && k.method === row.method)}].n`;
+    if (row.family === "primary")
+      return `correlations[${analysis.correlations.findIndex((k) => k.y === row.y && k.method === row.method)}].n`;
     if (row.family === "partial") return "partial_correlation.n";
-    if (row.family === "secondary") return `predictors.correlations[${secondary.findIndex((k) => k.x === row.x && k.y === row.y)}].n`;
+    if (row.family === "secondary")
+      return `predictors.correlations[${secondary.findIndex((k) => k.x === row.x && k.y === row.y)}].n`;
     return `predictors.rater_agreement[${raters.indexOf(row)}].n`;
   };
   const unitName = unitPlural(c.unit);
@@ -32,16 +34,37 @@ export function shareableClustering(analysis: Analysis, cells: Counter): Cluster
       c.unit === "therapist" && c.mean_cluster_size !== null
         ? icc.map((row, i) => {
             const shown = !cells.hidden(`therapists.icc[${i}].n`) && row.icc !== null;
-            return { variable: row.variable, icc: shown ? row.icc : null, design_effect: shown ? 1 + (c.mean_cluster_size! - 1) * row.icc! : null };
+            return {
+              variable: row.variable,
+              icc: shown ? row.icc : null,
+              design_effect: shown ? 1 + (c.mean_cluster_size! - 1) * row.icc! : null,
+            };
           })
         : [],
     bootstrap: { ...c.bootstrap },
     correlations: c.correlations.map((row): ClusterCorrelationRow => {
       const hidden = cells.hidden(pathOf(row));
       const shown = !hidden && row.ci !== null && row.estimate !== null;
-      const head = { family: row.family, x: row.x, y: row.y, method: row.method, n: hidden ? null : row.n, clusters: row.clusters };
+      const head = {
+        family: row.family,
+        x: row.x,
+        y: row.y,
+        method: row.method,
+        n: hidden ? null : row.n,
+        clusters: row.clusters,
+      };
       if (!shown) {
-        return { ...head, estimate: null, ci_low: null, ci_high: null, design_effect: null, effective_n: null, bootstrap: null, apa: hidden ? "suppressed (small cell)" : `not estimable: ${row.reason ?? "no interval"}`, suppressed: hidden };
+        return {
+          ...head,
+          estimate: null,
+          ci_low: null,
+          ci_high: null,
+          design_effect: null,
+          effective_n: null,
+          bootstrap: null,
+          apa: hidden ? "suppressed (small cell)" : `not estimable: ${row.reason ?? "no interval"}`,
+          suppressed: hidden,
+        };
       }
       const deff = row.design_effect === null ? "" : `, design effect ${row.design_effect.toFixed(2)}`;
       return {
@@ -64,8 +87,24 @@ export function shareableClustering(analysis: Analysis, cells: Counter): Cluster
       const i = analysis.dropout_by_tier.findIndex((d) => d.tier === t.tier);
       const hidden = ["closed", "dropouts"].some((k) => cells.hidden(`dropout_by_tier[${i}].${k}`)) || t.ci === null;
       return hidden
-        ? { tier: t.tier, rate: null, ci_low: null, ci_high: null, design_effect: null, effective_n: null, suppressed: t.ci !== null }
-        : { tier: t.tier, rate: t.rate, ci_low: t.ci![0], ci_high: t.ci![1], design_effect: t.design_effect, effective_n: t.effective_n, suppressed: false };
+        ? {
+            tier: t.tier,
+            rate: null,
+            ci_low: null,
+            ci_high: null,
+            design_effect: null,
+            effective_n: null,
+            suppressed: t.ci !== null,
+          }
+        : {
+            tier: t.tier,
+            rate: t.rate,
+            ci_low: t.ci![0],
+            ci_high: t.ci![1],
+            design_effect: t.design_effect,
+            effective_n: t.effective_n,
+            suppressed: false,
+          };
     }),
     reason: c.reason ?? null,
   };

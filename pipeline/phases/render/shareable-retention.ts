@@ -25,19 +25,32 @@ export function shareableRetention(r: RetentionAnalysis, cells: Counter): Retent
   const lastTime = Math.max(0, ...r.tiers.flatMap((t) => t.steps.map((s) => s.time)));
   const riskDays = Array.from({ length: Math.floor(lastTime / RISK_TABLE_STEP) + 1 }, (_, i) => i * RISK_TABLE_STEP);
   const total = r.tiers.reduce((a, t) => a + t.n, 0);
-  const chi = (t: { chisq: number; df: number; p: number } | null, n: number | null) => t && { chisq: t.chisq, df: t.df, p: t.p, apa: apaChiSquare(t.chisq, t.df, n, t.p) };
+  const chi = (t: { chisq: number; df: number; p: number } | null, n: number | null) =>
+    t && { chisq: t.chisq, df: t.df, p: t.p, apa: apaChiSquare(t.chisq, t.df, n, t.p) };
   const analysedN = cells.hidden("flow.episodes_analyzed") ? null : total;
-  const closedN = cells.hidden("flow.analysis_sets.closed") ? null : (r.cochran_armitage?.n.reduce((a, b) => a + b, 0) ?? 0);
+  const closedN = cells.hidden("flow.analysis_sets.closed")
+    ? null
+    : (r.cochran_armitage?.n.reduce((a, b) => a + b, 0) ?? 0);
   const tierHidden = (tier: string) => (r.tiers.find((t) => t.tier === tier)?.n ?? 0) < min;
 
   return {
     conf_type: r.conf_type,
     days: r.days,
     reference: r.reference,
-    no_show: r.no_show && { days: r.no_show.days, dropouts: cells.count(r.no_show.dropouts, "retention.no_show.dropouts") },
+    no_show: r.no_show && {
+      days: r.no_show.days,
+      dropouts: cells.count(r.no_show.dropouts, "retention.no_show.dropouts"),
+    },
     censoring: r.tiers.map((t, i) => {
       const at = (k: string) => `retention.censoring[${i}].${k}`;
-      const row = { tier: t.tier, episodes: cells.count(t.n, at("episodes")), dropouts: cells.count(t.dropouts, at("dropouts")), censored_active: cells.count(t.censored_active, at("censored_active")), censored_completion: cells.count(t.censored_completion, at("censored_completion")), censored_other: cells.count(t.censored_other, at("censored_other")) };
+      const row = {
+        tier: t.tier,
+        episodes: cells.count(t.n, at("episodes")),
+        dropouts: cells.count(t.dropouts, at("dropouts")),
+        censored_active: cells.count(t.censored_active, at("censored_active")),
+        censored_completion: cells.count(t.censored_completion, at("censored_completion")),
+        censored_other: cells.count(t.censored_other, at("censored_other")),
+      };
       return { ...row, suppressed: Object.values(row).includes(null) };
     }),
     kaplan_meier: r.tiers.map((t) => {
@@ -50,18 +63,49 @@ export function shareableRetention(r: RetentionAnalysis, cells: Counter): Retent
         tier: t.tier,
         median: { estimate: keep(t.median.estimate), ci_low: keep(t.median.lower), ci_high: keep(t.median.upper) },
         median_withheld: withheld,
-        at_days: t.at_days.map((a) => (hidden || a.n_risk < min ? { day: a.day, surv: null, ci_low: null, ci_high: null } : { day: a.day, surv: a.surv, ci_low: a.lower, ci_high: a.upper })),
-        curve: hidden ? [] : t.steps.filter((s) => s.n_risk >= min).map((s) => ({ time: s.time, surv: s.surv, ci_low: s.lower, ci_high: s.upper })),
+        at_days: t.at_days.map((a) =>
+          hidden || a.n_risk < min
+            ? { day: a.day, surv: null, ci_low: null, ci_high: null }
+            : { day: a.day, surv: a.surv, ci_low: a.lower, ci_high: a.upper },
+        ),
+        curve: hidden
+          ? []
+          : t.steps
+              .filter((s) => s.n_risk >= min)
+              .map((s) => ({ time: s.time, surv: s.surv, ci_low: s.lower, ci_high: s.upper })),
         suppressed: hidden,
       };
     }),
-    risk_table: r.tiers.flatMap((t, k) => riskDays.map((day, j) => ({ tier: t.tier, day, n_risk: cells.count(t.steps.find((s) => s.time >= day)?.n_risk ?? 0, `retention.risk_table[${k * riskDays.length + j}].n_risk`) }))),
+    risk_table: r.tiers.flatMap((t, k) =>
+      riskDays.map((day, j) => ({
+        tier: t.tier,
+        day,
+        n_risk: cells.count(
+          t.steps.find((s) => s.time >= day)?.n_risk ?? 0,
+          `retention.risk_table[${k * riskDays.length + j}].n_risk`,
+        ),
+      })),
+    ),
     retention_at: r.retention.map((x, i) => {
       const at = (k: string) => `retention.retention_at[${i}].${k}`;
-      const [eligible, retained, short] = [cells.count(x.eligible, at("eligible")), cells.count(x.retained, at("retained")), cells.count(x.short_followup, at("short_followup"))];
+      const [eligible, retained, short] = [
+        cells.count(x.eligible, at("eligible")),
+        cells.count(x.retained, at("retained")),
+        cells.count(x.short_followup, at("short_followup")),
+      ];
       const hidden = eligible === null || retained === null;
       const p = hidden ? null : x.proportion;
-      return { day: x.day, tier: x.tier, eligible, retained, rate: p?.rate ?? null, ci_low: p?.ci_low ?? null, ci_high: p?.ci_high ?? null, short_followup: short, suppressed: hidden };
+      return {
+        day: x.day,
+        tier: x.tier,
+        eligible,
+        retained,
+        rate: p?.rate ?? null,
+        ci_low: p?.ci_low ?? null,
+        ci_high: p?.ci_high ?? null,
+        short_followup: short,
+        suppressed: hidden,
+      };
     }),
     logrank: chi(r.logrank, analysedN),
     logrank_trend: chi(r.logrank_trend, analysedN),
@@ -70,10 +114,33 @@ export function shareableRetention(r: RetentionAnalysis, cells: Counter): Retent
     hazard_ratios: (r.cox?.terms ?? []).map((h) => {
       const hidden = tierHidden(h.tier) || tierHidden(r.reference);
       return hidden
-        ? { tier: h.tier, reference: r.reference, hr: null, ci_low: null, ci_high: null, p: null, apa: "suppressed (small cell)", robust: null, suppressed: true }
+        ? {
+            tier: h.tier,
+            reference: r.reference,
+            hr: null,
+            ci_low: null,
+            ci_high: null,
+            p: null,
+            apa: "suppressed (small cell)",
+            robust: null,
+            suppressed: true,
+          }
         : {
-            tier: h.tier, reference: r.reference, hr: h.hr, ci_low: h.lower, ci_high: h.upper, p: h.p, apa: apaHazardRatio(h.hr, h.lower, h.upper, h.p),
-            robust: h.robust && { se: h.robust.se, df: h.robust.df, ci_low: h.robust.lower, ci_high: h.robust.upper, p: h.robust.p, apa: apaHazardRatio(h.hr, h.robust.lower, h.robust.upper, h.robust.p) },
+            tier: h.tier,
+            reference: r.reference,
+            hr: h.hr,
+            ci_low: h.lower,
+            ci_high: h.upper,
+            p: h.p,
+            apa: apaHazardRatio(h.hr, h.lower, h.upper, h.p),
+            robust: h.robust && {
+              se: h.robust.se,
+              df: h.robust.df,
+              ci_low: h.robust.lower,
+              ci_high: h.robust.upper,
+              p: h.robust.p,
+              apa: apaHazardRatio(h.hr, h.robust.lower, h.robust.upper, h.robust.p),
+            },
             suppressed: false,
           };
     }),
@@ -85,7 +152,11 @@ export function shareableRetention(r: RetentionAnalysis, cells: Counter): Retent
         tier: inc.tier,
         cause,
         at_days: inc.at_days.map((a) => ({ day: a.day, incidence: hidden ? null : a[cause] })),
-        curve: hidden ? [] : inc.times.flatMap((time, j) => (inc.n_risk[j]! >= min ? [{ time, incidence: inc.incidence[cause][j]! }] : [])),
+        curve: hidden
+          ? []
+          : inc.times.flatMap((time, j) =>
+              inc.n_risk[j]! >= min ? [{ time, incidence: inc.incidence[cause][j]! }] : [],
+            ),
         suppressed: hidden,
       }));
     }),

@@ -14,7 +14,20 @@ import { apaCoefficient, apaCorrelation } from "../../report/apa.ts";
 import { BENCHMARKS } from "../../benchmarks.ts";
 import type { MixedCoefficient } from "../../../analyses/random-intercept-model.ts";
 import type { RandomEffects } from "../../../analyses/random-effects.ts";
-import { RESULTS_SCHEMA_VERSION, type PooledCorrelation, type CorrelationRow, type MixedCoefficientRow, type TherapistResults, type PredictorResults, type PredictorCorrelationRow, type BenchmarkResults, type DropoutTierRow, type ExclusionRow, type Provenance, type Results } from "../../results.ts";
+import {
+  RESULTS_SCHEMA_VERSION,
+  type PooledCorrelation,
+  type CorrelationRow,
+  type MixedCoefficientRow,
+  type TherapistResults,
+  type PredictorResults,
+  type PredictorCorrelationRow,
+  type BenchmarkResults,
+  type DropoutTierRow,
+  type ExclusionRow,
+  type Provenance,
+  type Results,
+} from "../../results.ts";
 import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "../handoff.ts";
 import type { IngestedFile } from "../handoff.ts";
 import type { ValidationOutput } from "../handoff.ts";
@@ -25,16 +38,36 @@ import { shareableClustering } from "./shareable-clustering.ts";
 export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: text("X_NO_ALLIANCE_RATING", {}) } as const;
 
 function pooled(m: RandomEffects | null): PooledCorrelation | null {
-  return m && { method: m.method, k: m.k, r: m.r, ci_low: m.r_ci[0], ci_high: m.r_ci[1], pi_low: m.r_pi[0], pi_high: m.r_pi[1], tau2: m.tau2, i2: m.i2, q: m.q, q_df: m.q_df, q_p: m.q_p };
+  return (
+    m && {
+      method: m.method,
+      k: m.k,
+      r: m.r,
+      ci_low: m.r_ci[0],
+      ci_high: m.r_ci[1],
+      pi_low: m.r_pi[0],
+      pi_high: m.r_pi[1],
+      tau2: m.tau2,
+      i2: m.i2,
+      q: m.q,
+      q_df: m.q_df,
+      q_p: m.q_p,
+    }
+  );
 }
 
 /** Early alliance × outcome change (Pearson) for the benchmark chart, or null when withheld or not estimable. */
 function primaryEstimate(correlations: CorrelationRow[]): BenchmarkResults["this_study"] {
   const c = correlations.find((x) => x.y === "outcome_change" && x.method === "pearson");
-  return c && c.estimate !== null && c.ci_low !== null && c.ci_high !== null && c.n !== null ? { r: c.estimate, ci_low: c.ci_low, ci_high: c.ci_high, n: c.n } : null;
+  return c && c.estimate !== null && c.ci_low !== null && c.ci_high !== null && c.n !== null
+    ? { r: c.estimate, ci_low: c.ci_low, ci_high: c.ci_high, n: c.n }
+    : null;
 }
 
-const coefficientRow = (c: MixedCoefficient): MixedCoefficientRow => ({ ...c, apa: apaCoefficient(c, CONFIDENCE_LEVEL) });
+const coefficientRow = (c: MixedCoefficient): MixedCoefficientRow => ({
+  ...c,
+  apa: apaCoefficient(c, CONFIDENCE_LEVEL),
+});
 
 function shareablePredictors(a: Analysis["predictors"], study: Study, cells: Counter): PredictorResults {
   const correlations = a.correlations.map((c, i): PredictorCorrelationRow => {
@@ -42,21 +75,44 @@ function shareablePredictors(a: Analysis["predictors"], study: Study, cells: Cou
     const r = n === null ? null : c.result;
     const bs = r ? c.bootstrap : null;
     return {
-      x: c.x, y: c.y, n,
-      estimate: r?.estimate ?? null, ci_low: r?.ci_low ?? null, ci_high: r?.ci_high ?? null, df: r?.df ?? null, p: r?.p ?? null,
+      x: c.x,
+      y: c.y,
+      n,
+      estimate: r?.estimate ?? null,
+      ci_low: r?.ci_low ?? null,
+      ci_high: r?.ci_high ?? null,
+      df: r?.df ?? null,
+      p: r?.p ?? null,
       p_holm: r ? c.p_holm : null,
       boot_percentile: bs && { ci_low: bs.percentile[0], ci_high: bs.percentile[1] },
       boot_bca: bs && { ci_low: bs.bca[0], ci_high: bs.bca[1] },
-      apa: r ? apaCorrelation({ method: "pearson", ...r }, CONFIDENCE_LEVEL) : n === null ? "suppressed (small cell)" : `not estimable: ${c.reason}`,
+      apa: r
+        ? apaCorrelation({ method: "pearson", ...r }, CONFIDENCE_LEVEL)
+        : n === null
+          ? "suppressed (small cell)"
+          : `not estimable: ${c.reason}`,
       suppressed: n === null,
     };
   });
   const jt = a.reliable_change;
   // Rows: tiers then all; each count withheld as the disclosure model says (it declares the table's sums).
-  const body = jt ? [...jt.by_tier.map((t) => ({ tier: t.tier as string | null, n: t.n, k: t.counts })), { tier: null, n: jt.overall.n, k: jt.overall.counts }] : [];
+  const body = jt
+    ? [
+        ...jt.by_tier.map((t) => ({ tier: t.tier as string | null, n: t.n, k: t.counts })),
+        { tier: null, n: jt.overall.n, k: jt.overall.counts },
+      ]
+    : [];
   const rows = body.map((b, i) => {
-    const v = (k: "n" | "recovered" | "improved" | "unchanged" | "deteriorated") => cells.count(k === "n" ? b.n : b.k[k], `predictors.reliable_change.rows[${i}].${k}`);
-    return { tier: b.tier, n: v("n"), recovered: v("recovered"), improved: v("improved"), unchanged: v("unchanged"), deteriorated: v("deteriorated") };
+    const v = (k: "n" | "recovered" | "improved" | "unchanged" | "deteriorated") =>
+      cells.count(k === "n" ? b.n : b.k[k], `predictors.reliable_change.rows[${i}].${k}`);
+    return {
+      tier: b.tier,
+      n: v("n"),
+      recovered: v("recovered"),
+      improved: v("improved"),
+      unchanged: v("unchanged"),
+      deteriorated: v("deteriorated"),
+    };
   });
   return {
     bootstrap_max_n: study.bootstrap.secondaryMaxN,
@@ -67,14 +123,29 @@ function shareablePredictors(a: Analysis["predictors"], study: Study, cells: Cou
       const n = cells.count(g.n, `predictors.rater_agreement[${i}].n`);
       const r = n === null ? null : g.result;
       return {
-        rater: g.rater, n,
-        estimate: r?.estimate ?? null, ci_low: r?.ci_low ?? null, ci_high: r?.ci_high ?? null, df: r?.df ?? null, p: r?.p ?? null,
-        apa: r ? apaCorrelation({ method: "pearson", ...r }, CONFIDENCE_LEVEL) : n === null ? "suppressed (small cell)" : "not estimable",
+        rater: g.rater,
+        n,
+        estimate: r?.estimate ?? null,
+        ci_low: r?.ci_low ?? null,
+        ci_high: r?.ci_high ?? null,
+        df: r?.df ?? null,
+        p: r?.p ?? null,
+        apa: r
+          ? apaCorrelation({ method: "pearson", ...r }, CONFIDENCE_LEVEL)
+          : n === null
+            ? "suppressed (small cell)"
+            : "not estimable",
       };
     }),
-    residualized_fit: a.residualized_fit && cells.count(a.residualized_fit.n, "predictors.residualized_fit.n") !== null ? a.residualized_fit : null,
+    residualized_fit:
+      a.residualized_fit && cells.count(a.residualized_fit.n, "predictors.residualized_fit.n") !== null
+        ? a.residualized_fit
+        : null,
     reliable_change: jt && {
-      reliability: jt.reliability, clinical_cutoff: jt.clinical_cutoff, sd_pre: jt.sd_pre, threshold_points: jt.threshold_points,
+      reliability: jt.reliability,
+      clinical_cutoff: jt.clinical_cutoff,
+      sd_pre: jt.sd_pre,
+      threshold_points: jt.threshold_points,
       rows,
     },
   };
@@ -85,8 +156,26 @@ function shareableTherapists(t: Analysis["therapists"], cells: Counter): Therapi
   const icc = t.icc.map((row, i) => {
     const n = cells.count(row.n, `therapists.icc[${i}].n`);
     return n === null
-      ? { variable: row.variable, n, therapists: row.therapists, icc: null, var_therapist: null, var_residual: null, singular: false, suppressed: true }
-      : { variable: row.variable, n, therapists: row.therapists, icc: row.icc, var_therapist: row.var_therapist, var_residual: row.var_residual, singular: row.singular, suppressed: false };
+      ? {
+          variable: row.variable,
+          n,
+          therapists: row.therapists,
+          icc: null,
+          var_therapist: null,
+          var_residual: null,
+          singular: false,
+          suppressed: true,
+        }
+      : {
+          variable: row.variable,
+          n,
+          therapists: row.therapists,
+          icc: row.icc,
+          var_therapist: row.var_therapist,
+          var_residual: row.var_residual,
+          singular: row.singular,
+          suppressed: false,
+        };
   });
   const m = t.model;
   if (!m) return { icc, model: null, reason: t.reason ?? "not estimated" };
@@ -98,7 +187,14 @@ function shareableTherapists(t: Analysis["therapists"], cells: Counter): Therapi
   };
 }
 
-type Inputs = [study: Study, ingest: { files: Pick<IngestedFile, "role" | "rows">[] }, validation: ValidationOutput, analysis: Analysis, retention: RetentionAnalysis, provenance: Provenance];
+type Inputs = [
+  study: Study,
+  ingest: { files: Pick<IngestedFile, "role" | "rows">[] },
+  validation: ValidationOutput,
+  analysis: Analysis,
+  retention: RetentionAnalysis,
+  provenance: Provenance,
+];
 
 /**
  * results.json: built exact, the counts to withhold chosen on it (withheldCounts), then built again
@@ -108,7 +204,11 @@ export function shareableResults(...inputs: Inputs): Results {
   const min = inputs[0].minCellSize;
   const exact = exactResults(...inputs);
   const withheld = withheldCounts(exact, min);
-  return buildResults(inputs, { minCell: min, count: (n, path) => (withheld.has(path) ? null : n), hidden: (path) => withheld.has(path) }, withheld.size);
+  return buildResults(
+    inputs,
+    { minCell: min, count: (n, path) => (withheld.has(path) ? null : n), hidden: (path) => withheld.has(path) },
+    withheld.size,
+  );
 }
 
 /** results.json as it would be with nothing withheld: row-level in effect, for the internal folder and tests only. */
@@ -116,7 +216,11 @@ export function exactResults(...inputs: Inputs): Results {
   return buildResults(inputs, { minCell: inputs[0].minCellSize, count: (n) => n, hidden: () => false }, 0);
 }
 
-function buildResults([study, ingest, validation, analysis, retention, provenance]: Inputs, cells: Counter, withheld: number): Results {
+function buildResults(
+  [study, ingest, validation, analysis, retention, provenance]: Inputs,
+  cells: Counter,
+  withheld: number,
+): Results {
   const exclusions = (rows: { code: string; reason: string; n: number }[], at: string): ExclusionRow[] =>
     rows.map((r, i) => {
       const n = cells.count(r.n, `${at}[${i}].n`);
@@ -124,7 +228,10 @@ function buildResults([study, ingest, validation, analysis, retention, provenanc
     });
 
   const rowsOf = (role: "episodes" | "sessions") => ingest.files.find((f) => f.role === role)!.rows;
-  const episodeExclusions = [...validation.excluded.episodes, ...(analysis.excluded_no_alliance ? [{ ...NO_ALLIANCE, n: analysis.excluded_no_alliance }] : [])];
+  const episodeExclusions = [
+    ...validation.excluded.episodes,
+    ...(analysis.excluded_no_alliance ? [{ ...NO_ALLIANCE, n: analysis.excluded_no_alliance }] : []),
+  ];
   const sessionsExcluded = validation.excluded.sessions.reduce((a, r) => a + r.n, 0);
 
   const shareCorrelation = (c: ExactCorrelation, path: string): CorrelationRow => {
@@ -143,7 +250,11 @@ function buildResults([study, ingest, validation, analysis, retention, provenanc
       t: r?.t ?? null,
       p: r?.p ?? null,
       p_holm: r ? c.p_holm : null,
-      apa: r ? apaCorrelation({ method: c.method, ...r }, CONFIDENCE_LEVEL) : n === null ? "suppressed (small cell)" : `not estimable: ${c.reason}`,
+      apa: r
+        ? apaCorrelation({ method: c.method, ...r }, CONFIDENCE_LEVEL)
+        : n === null
+          ? "suppressed (small cell)"
+          : `not estimable: ${c.reason}`,
       suppressed: n === null,
     };
   };
@@ -151,16 +262,30 @@ function buildResults([study, ingest, validation, analysis, retention, provenanc
 
   const dropout_by_tier: DropoutTierRow[] = analysis.dropout_by_tier.map((t, i) => {
     const at = (k: string) => `dropout_by_tier[${i}].${k}`;
-    const [episodes, closed, dropouts] = [cells.count(t.episodes, at("episodes")), cells.count(t.closed, at("closed")), cells.count(t.dropouts, at("dropouts"))];
+    const [episodes, closed, dropouts] = [
+      cells.count(t.episodes, at("episodes")),
+      cells.count(t.closed, at("closed")),
+      cells.count(t.dropouts, at("dropouts")),
+    ];
     const hidden = closed === null || dropouts === null;
     const rate = hidden ? null : t.rate;
-    return { tier: t.tier, episodes, closed, dropouts, rate: rate?.rate ?? null, ci_low: rate?.ci_low ?? null, ci_high: rate?.ci_high ?? null, suppressed: hidden || episodes === null };
+    return {
+      tier: t.tier,
+      episodes,
+      closed,
+      dropouts,
+      rate: rate?.rate ?? null,
+      ci_low: rate?.ci_low ?? null,
+      ci_high: rate?.ci_high ?? null,
+      suppressed: hidden || episodes === null,
+    };
   });
 
   const sets = analysis.analysis_sets;
   const pairsShown = !cells.hidden("power.n");
   const power = cells.count(analysis.power.n, "power.n");
-  const line = analysis.fitted_line && cells.count(analysis.fitted_line.n, "fitted_line.n") !== null ? analysis.fitted_line : null;
+  const line =
+    analysis.fitted_line && cells.count(analysis.fitted_line.n, "fitted_line.n") !== null ? analysis.fitted_line : null;
   const binned = cells.hidden("binned_scatter") ? [] : analysis.binned_scatter.filter((b) => b.n >= study.minCellSize);
   const cuts = study.tiers.cutPoints;
   const predictors = shareablePredictors(analysis.predictors, study, cells);
@@ -168,16 +293,33 @@ function buildResults([study, ingest, validation, analysis, retention, provenanc
   return {
     schema_version: RESULTS_SCHEMA_VERSION,
     study: { name: study.name, title: study.title },
-    provenance: { ...provenance, inputs: provenance.inputs.map((f, i) => ({ ...f, rows: cells.count(f.rows ?? 0, `provenance.inputs[${i}].rows`) })) },
+    provenance: {
+      ...provenance,
+      inputs: provenance.inputs.map((f, i) => ({
+        ...f,
+        rows: cells.count(f.rows ?? 0, `provenance.inputs[${i}].rows`),
+      })),
+    },
     settings: {
-      alliance: study.itemScoring ? { ...study.alliance, scoring_source: study.itemScoring.def.source } : study.alliance,
+      alliance: study.itemScoring
+        ? { ...study.alliance, scoring_source: study.itemScoring.def.source }
+        : study.alliance,
       outcome: study.outcome,
       dropout_reasons: study.dropoutReasons,
       completion_reasons: study.completionReasons,
       cutoff_date: study.cutoffDate,
       early_alliance_window: study.earlyWindow,
-      tier_rule: { by: study.tiers.by, method: study.tiers.method, quantiles: study.tiers.quantiles, column: study.tiers.column },
-      tiers: study.tiers.labels.map((label, i) => ({ label, from: i === 0 || !cuts.length ? null : cuts[i - 1]!, below: i < cuts.length ? cuts[i]! : null })),
+      tier_rule: {
+        by: study.tiers.by,
+        method: study.tiers.method,
+        quantiles: study.tiers.quantiles,
+        column: study.tiers.column,
+      },
+      tiers: study.tiers.labels.map((label, i) => ({
+        label,
+        from: i === 0 || !cuts.length ? null : cuts[i - 1]!,
+        below: i < cuts.length ? cuts[i]! : null,
+      })),
       confidence_level: CONFIDENCE_LEVEL,
     },
     flow: {
@@ -199,7 +341,11 @@ function buildResults([study, ingest, validation, analysis, retention, provenanc
     correlations,
     partial_correlation: shareCorrelation(analysis.partial, "partial_correlation"),
     // The smallest detectable r is a function of n: shown only with it.
-    power: { ...analysis.power, n: power, smallest_detectable_r: power === null ? null : analysis.power.smallest_detectable_r },
+    power: {
+      ...analysis.power,
+      n: power,
+      smallest_detectable_r: power === null ? null : analysis.power.smallest_detectable_r,
+    },
     bootstrap_max_n: study.bootstrap.maxN,
     bootstrap:
       analysis.bootstrap && pairsShown
@@ -215,7 +361,9 @@ function buildResults([study, ingest, validation, analysis, retention, provenanc
     sites: {
       per_site: analysis.sites.per_site.map((site, i) => {
         const n = cells.count(site.n, `sites.per_site[${i}].n`);
-        return n === null ? { site: site.site, n, r: null, ci_low: null, ci_high: null, suppressed: true } : { ...site, suppressed: false };
+        return n === null
+          ? { site: site.site, n, r: null, ci_low: null, ci_high: null, suppressed: true }
+          : { ...site, suppressed: false };
       }),
       reml: pooled(analysis.sites.reml),
       dl: pooled(analysis.sites.dl),

@@ -21,7 +21,17 @@ import { fail, ok, type Problem, type Result } from "../../problem.ts";
 import { SILENT, type Progress } from "../../progress.ts";
 import { subscaleSql, totalSql } from "../../instruments/score-sql.ts";
 import { dropTablesOf, TABLES } from "../tables.ts";
-import { cellsOf, componentScoreRules, itemScoreRules, RULES, ruleValue, warningRules, type Cells, type Rule, type Severity } from "./validation-rules.ts";
+import {
+  cellsOf,
+  componentScoreRules,
+  itemScoreRules,
+  RULES,
+  ruleValue,
+  warningRules,
+  type Cells,
+  type Rule,
+  type Severity,
+} from "./validation-rules.ts";
 
 /** Failing rows listed per rule; the count is always complete. */
 export const MAX_LISTED_PER_RULE = 200;
@@ -54,7 +64,10 @@ export interface ReadFacts {
 }
 
 /** Text fields of each relation (kept as `<field>_text`, as the rules name them). */
-const TEXT_FIELDS: Record<TableRole, string[]> = { episodes: ["client_id", "site", "therapist_id", "discharge_reason", "tier"], sessions: ["client_id", "therapist_id"] };
+const TEXT_FIELDS: Record<TableRole, string[]> = {
+  episodes: ["client_id", "site", "therapist_id", "discharge_reason", "tier"],
+  sessions: ["client_id", "therapist_id"],
+};
 
 const cellsFor = (read: ReadFacts, role: TableRole): Cells => cellsOf([...TEXT_FIELDS[role], ...read.textBacked[role]]);
 
@@ -82,7 +95,12 @@ export interface ValidateOptions {
  * Applies every rule. Errors stop the run (the result lists each); otherwise warnings exclude their
  * records and the output carries their counts (and, when asked, their rows).
  */
-export async function validate(db: Db, study: Study, read: ReadFacts, options: ValidateOptions = {}): Promise<Result<ValidationOutput>> {
+export async function validate(
+  db: Db,
+  study: Study,
+  read: ReadFacts,
+  options: ValidateOptions = {},
+): Promise<Result<ValidationOutput>> {
   const { counts, findings, excluded } = await checkRules(db, study, read, options);
   const errors = findings.filter((f) => f.severity === "error");
   if (errors.length) return fail(...errors);
@@ -90,7 +108,12 @@ export async function validate(db: Db, study: Study, read: ReadFacts, options: V
 }
 
 /** Every rule's count and its listed findings, without stopping at errors (for `alliance validate`). */
-export async function checkRules(db: Db, study: Study, read: ReadFacts, options: ValidateOptions = {}): Promise<ValidationOutput> {
+export async function checkRules(
+  db: Db,
+  study: Study,
+  read: ReadFacts,
+  options: ValidateOptions = {},
+): Promise<ValidationOutput> {
   const { maxListed = MAX_LISTED_PER_RULE, listAll = false, progress = SILENT } = options;
   progress.begin("validate", () => Number(db.progress.rows_processed));
   const cells = { episodes: cellsFor(read, "episodes"), sessions: cellsFor(read, "sessions") };
@@ -101,7 +124,10 @@ export async function checkRules(db: Db, study: Study, read: ReadFacts, options:
   const n = new Map<Rule, number>();
   // Episodes: one scan of their table.
   const episodeRules = rules.filter((r) => r.table === "episodes");
-  const [erow] = await queryRows<Record<string, number>>(db, `SELECT ${episodeRules.map((r, i) => `count(*) FILTER (WHERE ${r.when(study, cells.episodes)})::INTEGER AS r${i}`).join(", ")} FROM ${TABLES.typedEpisodes.name}`);
+  const [erow] = await queryRows<Record<string, number>>(
+    db,
+    `SELECT ${episodeRules.map((r, i) => `count(*) FILTER (WHERE ${r.when(study, cells.episodes)})::INTEGER AS r${i}`).join(", ")} FROM ${TABLES.typedEpisodes.name}`,
+  );
   episodeRules.forEach((r, i) => n.set(r, erow![`r${i}`]!));
   const wanted = (r: Rule) => (n.get(r) ?? 0) > 0 && (listAll || r.severity === "error");
   // The episodes' findings are listed before the sessions' pass, the run's peak of memory: the
@@ -118,20 +144,40 @@ export async function checkRules(db: Db, study: Study, read: ReadFacts, options:
   for (const rule of rules) {
     const k = n.get(rule) ?? 0;
     if (k === 0) continue;
-    counts.push({ code: rule.code, severity: rule.severity, table: rule.table, column: userColumn(study, rule, null), n: k, ...(rule.reason ? { reason: rule.reason } : {}) });
+    counts.push({
+      code: rule.code,
+      severity: rule.severity,
+      table: rule.table,
+      column: userColumn(study, rule, null),
+      n: k,
+      ...(rule.reason ? { reason: rule.reason } : {}),
+    });
   }
   const listed = sessionRules.filter(wanted);
   findings.push(...episodeFindings);
-  findings.push(...(await listFindings(db, study, read, listed.filter((r) => r.table === "sessions" && !APART.has(r.code)), "sessions", maxListed)));
-  for (const r of listed.filter((x) => APART.has(x.code))) findings.push(...(await listApart(db, study, read, r, maxListed)));
+  findings.push(
+    ...(await listFindings(
+      db,
+      study,
+      read,
+      listed.filter((r) => r.table === "sessions" && !APART.has(r.code)),
+      "sessions",
+      maxListed,
+    )),
+  );
+  for (const r of listed.filter((x) => APART.has(x.code)))
+    findings.push(...(await listApart(db, study, read, r, maxListed)));
   const excluded = {
-    episodes: warningRules("episodes").map((r) => ({ code: r.code, reason: r.reason!, n: n.get(r) ?? 0 })).filter((x) => x.n > 0),
-    sessions: warningRules("sessions").map((r) => ({ code: r.code, reason: r.reason!, n: sessions.excluded.get(r.code) ?? 0 })).filter((x) => x.n > 0),
+    episodes: warningRules("episodes")
+      .map((r) => ({ code: r.code, reason: r.reason!, n: n.get(r) ?? 0 }))
+      .filter((x) => x.n > 0),
+    sessions: warningRules("sessions")
+      .map((r) => ({ code: r.code, reason: r.reason!, n: sessions.excluded.get(r.code) ?? 0 }))
+      .filter((x) => x.n > 0),
   };
   progress.end("validate", `${counts.reduce((a, c) => a + c.n, 0).toLocaleString("en-US")} findings`);
   return { counts, findings, excluded };
 }
-
 
 /**
  * t_episodes: the episodes as the rules read them, with what finding a client's repeated or
@@ -140,7 +186,8 @@ export async function checkRules(db: Db, study: Study, read: ReadFacts, options:
  */
 async function buildEpisodes(db: Db, study: Study, read: ReadFacts, cells: Cells): Promise<void> {
   // Episodes of one client are told apart by their id, else by their admission date.
-  const episodeIdentity = study.layout === "tables" && study.columns.episodes.episode_id === undefined ? "admit_date" : "episode_key";
+  const episodeIdentity =
+    study.layout === "tables" && study.columns.episodes.episode_id === undefined ? "admit_date" : "episode_key";
   const backed = read.textBacked.episodes.map((f) => `, ${f}_text`).join("");
   const empty = await emptyEpisodeColumns(db, study);
   await db.run(`
@@ -165,7 +212,9 @@ async function buildEpisodes(db: Db, study: Study, read: ReadFacts, cells: Cells
     FROM e
     JOIN firsts f ON f.client_id_text IS NOT DISTINCT FROM e.client_id_text AND f.identity IS NOT DISTINCT FROM e.${episodeIdentity}
     LEFT JOIN previous p ON p.src_row = e.src_row)`);
-  await db.run(`CREATE OR REPLACE VIEW ${TABLES.typedEpisodes.name} AS SELECT *${empty.map(([c, type]) => `, NULL::${type} AS ${c}`).join("")} FROM ${TABLES.typedEpisodeRows.name}`);
+  await db.run(
+    `CREATE OR REPLACE VIEW ${TABLES.typedEpisodes.name} AS SELECT *${empty.map(([c, type]) => `, NULL::${type} AS ${c}`).join("")} FROM ${TABLES.typedEpisodeRows.name}`,
+  );
 }
 
 /**
@@ -175,7 +224,12 @@ async function buildEpisodes(db: Db, study: Study, read: ReadFacts, cells: Cells
 const RULES_ONLY = ["id_repeated", "first_row", "previous_discharge", "previous_row"];
 
 /** Columns of t_episodes that may be null on every record, with their types. */
-const MAYBE_EMPTY: [column: string, type: string][] = [["src_slot", "INTEGER"], ["episode_key", "VARCHAR"], ["conflict_row", "INTEGER"], ["tier_text", "VARCHAR"]];
+const MAYBE_EMPTY: [column: string, type: string][] = [
+  ["src_slot", "INTEGER"],
+  ["episode_key", "VARCHAR"],
+  ["conflict_row", "INTEGER"],
+  ["tier_text", "VARCHAR"],
+];
 
 /**
  * The columns of t_episodes that are null on every record: the slot outside the wide layout, the
@@ -185,7 +239,10 @@ const MAYBE_EMPTY: [column: string, type: string][] = [["src_slot", "INTEGER"], 
 async function emptyEpisodeColumns(db: Db, study: Study): Promise<[string, string][]> {
   const source = (c: string) => (c === "tier_text" ? (study.tiers.column !== null ? "tier" : null) : c);
   const counted = MAYBE_EMPTY.filter(([c]) => source(c) !== null);
-  const [row] = await queryRows<Record<string, number>>(db, `SELECT ${counted.map(([c]) => `count(${source(c)})::INTEGER AS ${c}`).join(", ")} FROM ${TABLES.episodes.name}`);
+  const [row] = await queryRows<Record<string, number>>(
+    db,
+    `SELECT ${counted.map(([c]) => `count(${source(c)})::INTEGER AS ${c}`).join(", ")} FROM ${TABLES.episodes.name}`,
+  );
   return MAYBE_EMPTY.filter(([c]) => source(c) === null || row![c] === 0);
 }
 
@@ -224,7 +281,8 @@ function linkJoin(study: Study): string {
  * Each session's row and the row of the episode validate linked it to (for the quarterly batch, which
  * sets aside the sites whose records fail). Valid after validate has run.
  */
-export const sessionEpisodeRows = (study: Study): string => `(SELECT s.src_row, l.ep AS episode_row FROM ${TABLES.sessions.name} s ${linkJoin(study)})`;
+export const sessionEpisodeRows = (study: Study): string =>
+  `(SELECT s.src_row, l.ep AS episode_row FROM ${TABLES.sessions.name} s ${linkJoin(study)})`;
 
 /**
  * The sessions joined to their episodes and scored (alliance from items, subscales), as the rules
@@ -237,7 +295,11 @@ export function linkedSessions(study: Study, read: ReadFacts, sessionsWhere = ""
   const score = items ? `${totalSql(items)} AS alliance, ` : "";
   const join = linkJoin(study);
   const therapist = study.columns.sessions.therapist_id !== undefined ? "s.therapist_id" : "NULL::VARCHAR";
-  const replaced = ["client_id", ...(items && study.columns.sessions.alliance !== undefined ? ["alliance"] : []), ...(study.columns.sessions.therapist_id !== undefined ? ["therapist_id"] : [])];
+  const replaced = [
+    "client_id",
+    ...(items && study.columns.sessions.alliance !== undefined ? ["alliance"] : []),
+    ...(study.columns.sessions.therapist_id !== undefined ? ["therapist_id"] : []),
+  ];
   return `(SELECT s.* EXCLUDE (${replaced.join(", ")}),
       s.client_id AS client_id_text, ${therapist} AS therapist_id_text, ${score}
       ${fromItems.map((c) => `${subscales[c.name]} AS ${c.key}, `).join("")}
@@ -251,14 +313,19 @@ const DUPLICATE_GROUP = "episode_row, CASE WHEN episode_row IS NULL THEN client_
 /** SQL: a rule's condition as TRUE or FALSE (a comparison with a missing date is NULL: the rule does not apply). */
 const holds = (when: string): string => `coalesce((${when}), FALSE)`;
 
-
 /**
  * The passes over the sessions: one for every session rule's count (but the two counted apart) and
  * the exclusions by their first warning; one for the summary of each episode's kept sessions
  * (v_session_agg); then the exact recount of the episodes with a day twice. Returns the counts by
  * rule, and the sessions each warning is the first warning of, by its code.
  */
-async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: Rule[], cells: Cells): Promise<{ counts: Map<Rule, number>; excluded: Map<string, number> }> {
+async function summariseSessions(
+  db: Db,
+  study: Study,
+  read: ReadFacts,
+  rules: Rule[],
+  cells: Cells,
+): Promise<{ counts: Map<Rule, number>; excluded: Map<string, number> }> {
   const counted = rules.filter((r) => !APART.has(r.code));
   const warnings = warningRules("sessions").filter((r) => !APART.has(r.code));
   const dup = warningRules("sessions").find((r) => r.code === "W_SESSION_DUPLICATE")!;
@@ -276,25 +343,36 @@ async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: R
     `arg_min(outcome, session_date) FILTER (WHERE ${k} AND outcome IS NOT NULL) AS outcome_first`,
     `arg_max(outcome, session_date) FILTER (WHERE ${k} AND outcome IS NOT NULL) AS outcome_last`,
     `count(outcome) FILTER (WHERE ${k}) AS outcome_n`,
-    ...scores.map((sc) => `arg_min(${sc}, session_date, ${window}) FILTER (WHERE ${k} AND ${sc} IS NOT NULL) AS early_${sc}`),
+    ...scores.map(
+      (sc) => `arg_min(${sc}, session_date, ${window}) FILTER (WHERE ${k} AND ${sc} IS NOT NULL) AS early_${sc}`,
+    ),
   ];
   // Each rule's condition is computed once per session, as a flag (c<i>, a warning's among them)
   // that the aggregates count; a session is kept when no warning's flag is set.
   const conditions = counted.map((r) => r.when(study, cells));
   const flag = (r: Rule) => `c${counted.indexOf(r)}`;
   const kept = warnings.length ? `NOT (${warnings.map(flag).join(" OR ")})` : "TRUE";
-  const flagged = (sessionsWhere = "") => `(SELECT *, ${conditions.map((c, i) => `${holds(c)} AS c${i}`).join(", ")}, ${kept} AS kept FROM ${linkedSessions(study, read, sessionsWhere)})`;
+  const flagged = (sessionsWhere = "") =>
+    `(SELECT *, ${conditions.map((c, i) => `${holds(c)} AS c${i}`).join(", ")}, ${kept} AS kept FROM ${linkedSessions(study, read, sessionsWhere)})`;
   const ruleCols = [
     ...conditions.map((c, i) => (c === "FALSE" ? `0::BIGINT AS r${i}` : `count(*) FILTER (WHERE c${i}) AS r${i}`)),
-    ...warnings.map((r, i) => `count(*) FILTER (WHERE ${flag(r)}${i ? ` AND NOT (${warnings.slice(0, i).map(flag).join(" OR ")})` : ""}) AS x${i}`),
+    ...warnings.map(
+      (r, i) =>
+        `count(*) FILTER (WHERE ${flag(r)}${i ? ` AND NOT (${warnings.slice(0, i).map(flag).join(" OR ")})` : ""}) AS x${i}`,
+    ),
   ];
   // The rules' totals in a pass of their own: counting them per episode costs more than a second scan.
-  const [t] = (await queryRows<Record<string, number | bigint>>(db, `SELECT ${ruleCols.join(", ")} FROM ${flagged()}`)) as [Record<string, number | bigint>];
+  const [t] = (await queryRows<Record<string, number | bigint>>(
+    db,
+    `SELECT ${ruleCols.join(", ")} FROM ${flagged()}`,
+  )) as [Record<string, number | bigint>];
   await db.run(`
     CREATE OR REPLACE TEMP TABLE v_pass AS
     SELECT episode_row AS ep, ${[
       // An episode whose sessions name another therapist than its own (noted once, at the first).
-      ...(tracksTherapist ? ["bool_or(therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist) AS changed"] : []),
+      ...(tracksTherapist
+        ? ["bool_or(therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist) AS changed"]
+        : []),
       // Its dated sessions, and the days among them as a 64-bit map: fewer bits than sessions, a day may be there twice.
       "count(session_date)::INTEGER AS n_dated",
       `bit_count(bit_or(${dayBit}))::INTEGER AS day_bits`,
@@ -306,11 +384,25 @@ async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: R
   // recounted from their sessions in file order. A session is a duplicate when an earlier row of its
   // episode (unlinked: of its client) has its day; it is excluded if no earlier warning excludes it.
   await db.run(`CREATE OR REPLACE TEMP TABLE v_twice AS SELECT ep FROM v_pass WHERE ep IS NULL OR day_bits < n_dated`);
-  const [{ twice }] = (await queryRows<{ twice: number }>(db, "SELECT count(*)::INTEGER AS twice FROM v_twice")) as [{ twice: number }];
-  const summary = ["n_kept AS n_sessions", "last_session", "mean_alliance", "last_alliance", "outcome_first", "outcome_last", "outcome_n", ...scores.map((sc) => `early_${sc}`)];
+  const [{ twice }] = (await queryRows<{ twice: number }>(db, "SELECT count(*)::INTEGER AS twice FROM v_twice")) as [
+    { twice: number },
+  ];
+  const summary = [
+    "n_kept AS n_sessions",
+    "last_session",
+    "mean_alliance",
+    "last_alliance",
+    "outcome_first",
+    "outcome_last",
+    "outcome_n",
+    ...scores.map((sc) => `early_${sc}`),
+  ];
   if (twice > 0) {
     // Only the sessions of those episodes' clients are joined again (all, when some are linked to none).
-    const [{ unlinked }] = (await queryRows<{ unlinked: boolean }>(db, "SELECT bool_or(ep IS NULL) AS unlinked FROM v_twice")) as [{ unlinked: boolean }];
+    const [{ unlinked }] = (await queryRows<{ unlinked: boolean }>(
+      db,
+      "SELECT bool_or(ep IS NULL) AS unlinked FROM v_twice",
+    )) as [{ unlinked: boolean }];
     await db.run(`
       CREATE OR REPLACE TEMP TABLE v_recount AS
       SELECT episode_row AS ep, ${aggregates("kept AND NOT duplicate").join(", ")},
@@ -323,12 +415,23 @@ async function summariseSessions(db: Db, study: Study, read: ReadFacts, rules: R
     CREATE OR REPLACE TABLE ${TABLES.sessionSummary.name} AS
     SELECT ${summary.map((c) => `p.${c}`).join(", ")}, p.ep FROM v_pass p WHERE p.ep IS NOT NULL${twice > 0 ? " AND p.ep NOT IN (SELECT ep FROM v_twice WHERE ep IS NOT NULL)" : ""}
     ${twice > 0 ? `UNION ALL SELECT ${summary.map((c) => `r.${c}`).join(", ")}, r.ep FROM v_recount r WHERE r.ep IS NOT NULL` : ""}`);
-  const [{ changedEpisodes }] = tracksTherapist ? ((await queryRows<{ changedEpisodes: number }>(db, `SELECT count(*) FILTER (WHERE changed)::DOUBLE AS changedEpisodes FROM v_pass`)) as [{ changedEpisodes: number }]) : [{ changedEpisodes: 0 }];
+  const [{ changedEpisodes }] = tracksTherapist
+    ? ((await queryRows<{ changedEpisodes: number }>(
+        db,
+        `SELECT count(*) FILTER (WHERE changed)::DOUBLE AS changedEpisodes FROM v_pass`,
+      )) as [{ changedEpisodes: number }])
+    : [{ changedEpisodes: 0 }];
   const out = new Map<Rule, number>();
   const excluded = new Map<string, number>();
   counted.forEach((r, i) => out.set(r, Number(t[`r${i}`] ?? 0)));
   warnings.forEach((r, i) => excluded.set(r.code, Number(t[`x${i}`] ?? 0)));
-  const [d] = twice > 0 ? await queryRows<{ all: number; kept: number }>(db, "SELECT coalesce(sum(duplicates), 0)::DOUBLE AS all, coalesce(sum(duplicates_kept), 0)::DOUBLE AS kept FROM v_recount") : [{ all: 0, kept: 0 }];
+  const [d] =
+    twice > 0
+      ? await queryRows<{ all: number; kept: number }>(
+          db,
+          "SELECT coalesce(sum(duplicates), 0)::DOUBLE AS all, coalesce(sum(duplicates_kept), 0)::DOUBLE AS kept FROM v_recount",
+        )
+      : [{ all: 0, kept: 0 }];
   out.set(dup, Number(d!.all));
   excluded.set(dup.code, Number(d!.kept));
   if (changed) out.set(changed, Number(changedEpisodes));
@@ -347,22 +450,40 @@ function excludedCode(study: Study, cells: Cells): string {
 }
 
 /** The first failing rows of some rules of one table, in one scan (sessions: one pass over them). */
-async function listFindings(db: Db, study: Study, read: ReadFacts, rules: Rule[], role: TableRole, maxListed: number): Promise<Finding[]> {
+async function listFindings(
+  db: Db,
+  study: Study,
+  read: ReadFacts,
+  rules: Rule[],
+  role: TableRole,
+  maxListed: number,
+): Promise<Finding[]> {
   if (!rules.length) return [];
   const cells = cellsFor(read, role);
   const from = role === "episodes" ? TABLES.typedEpisodes.name : linkedSessions(study, read);
   // Every row a rule applies to, as its count has them (a row may be listed under several warnings).
   const flags = rules.map((r, i) => `(${r.when(study, cells)}) AS f${i}, (${ruleValue(r, cells)})::VARCHAR AS v${i}`);
-  const rows = await queryRows<Record<string, unknown>>(db, `
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    `
     SELECT * FROM (SELECT src_row::INTEGER AS src_row, src_slot::INTEGER AS src_slot, ${flags.join(", ")} FROM ${from})
-    WHERE ${rules.map((_, i) => `f${i}`).join(" OR ")} ORDER BY src_row, src_slot`);
+    WHERE ${rules.map((_, i) => `f${i}`).join(" OR ")} ORDER BY src_row, src_slot`,
+  );
   const out: Finding[] = [];
   rules.forEach((rule, i) => {
     let listed = 0;
     for (const row of rows) {
       if (!row[`f${i}`] || listed >= maxListed) continue;
       listed++;
-      out.push(finding(study, rule, row.src_row as number, row.src_slot as number | null, (row[`v${i}`] as string | null) ?? ""));
+      out.push(
+        finding(
+          study,
+          rule,
+          row.src_row as number,
+          row.src_slot as number | null,
+          (row[`v${i}`] as string | null) ?? "",
+        ),
+      );
     }
   });
   return out;
@@ -382,7 +503,15 @@ async function listApart(db: Db, study: Study, read: ReadFacts, rule: Rule, maxL
            FROM ${linkedSessions(study, read)} WHERE therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist GROUP BY episode_row)
          ORDER BY 1, 2 LIMIT ${maxListed}`;
   const rows = await queryRows<{ src_row: number; src_slot: number | null; value: string | null }>(db, sql);
-  return rows.map((r) => finding(study, rule, Number(r.src_row), r.src_slot === null || r.src_slot === 0 ? null : Number(r.src_slot), r.value ?? ""));
+  return rows.map((r) =>
+    finding(
+      study,
+      rule,
+      Number(r.src_row),
+      r.src_slot === null || r.src_slot === 0 ? null : Number(r.src_slot),
+      r.value ?? "",
+    ),
+  );
 }
 
 function finding(study: Study, rule: Rule, row: number, slot: number | null, value: string): Finding {
@@ -396,7 +525,8 @@ function finding(study: Study, rule: Rule, row: number, slot: number | null, val
 }
 
 /** The user's column a rule is about (in the wide layout, as its {i} pattern). */
-export const ruleColumn = (study: Study, rule: Rule): string => columnMapping(study, rule.table)[rule.field] ?? rule.field;
+export const ruleColumn = (study: Study, rule: Rule): string =>
+  columnMapping(study, rule.table)[rule.field] ?? rule.field;
 
 /** The user's column a rule is about; in the wide layout, the numbered column of the session (slot). */
 function userColumn(study: Study, rule: Rule, slot: number | null): string {

@@ -57,7 +57,10 @@ export function cellsOf(backed: readonly string[]): Cells {
   return {
     missing: (f) => (has(f) ? `${f}_text IS NULL` : `${f} IS NULL`),
     unreadable: (f) => (has(f) ? `${f}_text IS NOT NULL AND ${f} IS NULL` : "FALSE"),
-    shown: (f) => (has(f) ? `${f}_text` : `CASE WHEN ${f} = trunc(${f}) AND abs(${f}) < 1e15 THEN ${f}::BIGINT::VARCHAR ELSE ${f}::VARCHAR END`),
+    shown: (f) =>
+      has(f)
+        ? `${f}_text`
+        : `CASE WHEN ${f} = trunc(${f}) AND abs(${f}) < 1e15 THEN ${f}::BIGINT::VARCHAR ELSE ${f}::VARCHAR END`,
   };
 }
 
@@ -67,7 +70,8 @@ export const ruleValue = (r: Rule, cells: Cells): string => (typeof r.value === 
 
 /** How dates may be written under the study's values.date_format, for messages. */
 const dateForms = (s: Study): string =>
-  ({ iso: "YYYY-MM-DD", us: "YYYY-MM-DD or MM/DD/YYYY", day_first: "YYYY-MM-DD or DD/MM/YYYY" })[s.values.dateFormat] + (s.values.excelSerialDates ? " or an Excel serial number" : "");
+  ({ iso: "YYYY-MM-DD", us: "YYYY-MM-DD or MM/DD/YYYY", day_first: "YYYY-MM-DD or DD/MM/YYYY" })[s.values.dateFormat] +
+  (s.values.excelSerialDates ? " or an Excel serial number" : "");
 
 const dateArgs = (v: string, s: Study) => ({ value: v, forms: dateForms(s), dateFormat: s.values.dateFormat });
 
@@ -135,14 +139,28 @@ const scoreRules = (field: string, range: (s: Study) => ScoreRange): Rule[] => [
 export function itemScoreRules(study: Study): Rule[] {
   const s = study.itemScoring;
   if (!s) return [];
-  return s.columns.flatMap((_, i) => scoreRules(itemField(i + 1), () => ({ name: `${s.def.name} item ${i + 1}`, min: s.def.itemMin, max: s.def.itemMax, key: "alliance.items" })));
+  return s.columns.flatMap((_, i) =>
+    scoreRules(itemField(i + 1), () => ({
+      name: `${s.def.name} item ${i + 1}`,
+      min: s.def.itemMin,
+      max: s.def.itemMax,
+      key: "alliance.items",
+    })),
+  );
 }
 
 /** Range checks for each subscale and other rater's score the config lists (none for the demo's defaults). */
 export function componentScoreRules(study: Study): Rule[] {
-  return study.allianceComponents.filter((c) => c.column !== null).flatMap((c) =>
-    scoreRules(c.key, () => ({ name: c.kind === "subscale" ? `${study.alliance.instrument} ${c.label} subscale` : `${c.label} alliance`, min: c.min, max: c.max, key: c.configKey })),
-  );
+  return study.allianceComponents
+    .filter((c) => c.column !== null)
+    .flatMap((c) =>
+      scoreRules(c.key, () => ({
+        name: c.kind === "subscale" ? `${study.alliance.instrument} ${c.label} subscale` : `${c.label} alliance`,
+        min: c.min,
+        max: c.max,
+        key: c.configKey,
+      })),
+    );
 }
 
 export const RULES: Rule[] = [
@@ -162,7 +180,10 @@ export const RULES: Rule[] = [
     severity: "error",
     table: "episodes",
     field: "admit_date",
-    when: (s) => (s.layout === "tables" && s.columns.sessions.episode_id === undefined ? "previous_row IS NOT NULL AND NOT id_repeated AND (previous_discharge IS NULL OR admit_date <= previous_discharge)" : "FALSE"),
+    when: (s) =>
+      s.layout === "tables" && s.columns.sessions.episode_id === undefined
+        ? "previous_row IS NOT NULL AND NOT id_repeated AND (previous_discharge IS NULL OR admit_date <= previous_discharge)"
+        : "FALSE",
     value: "previous_row || CASE WHEN previous_discharge IS NULL THEN ' open' ELSE '' END",
     message: (v) => text("E_EPISODES_OVERLAP", { previousRow: v.replace(/ open$/, ""), open: v.endsWith(" open") }),
     fix: () => fixOf("E_EPISODES_OVERLAP", { previousRow: "", open: false }),
@@ -234,14 +255,27 @@ export const RULES: Rule[] = [
     severity: "error",
     table: "episodes",
     field: "tier",
-    when: (s) => (s.tiers.method === "column" ? `tier_text IS NULL OR tier_text NOT IN (${s.tiers.labels.map(sqlString).join(", ")})` : "FALSE"),
+    when: (s) =>
+      s.tiers.method === "column"
+        ? `tier_text IS NULL OR tier_text NOT IN (${s.tiers.labels.map(sqlString).join(", ")})`
+        : "FALSE",
     value: "coalesce(tier_text, '')",
     message: (v, s) => text("E_TIER_UNKNOWN", { value: v, labels: s.tiers.labels }),
     fix: (s) => fixOf("E_TIER_UNKNOWN", { value: "", labels: s.tiers.labels }),
   },
   dateRule("sessions", "session_date"),
-  ...scoreRules("alliance", (s) => ({ name: s.alliance.instrument, min: s.alliance.min, max: s.alliance.max, key: "alliance" })),
-  ...scoreRules("outcome", (s) => ({ name: s.outcome.measure, min: s.outcome.min, max: s.outcome.max, key: "outcome" })),
+  ...scoreRules("alliance", (s) => ({
+    name: s.alliance.instrument,
+    min: s.alliance.min,
+    max: s.alliance.max,
+    key: "alliance",
+  })),
+  ...scoreRules("outcome", (s) => ({
+    name: s.outcome.measure,
+    min: s.outcome.min,
+    max: s.outcome.max,
+    key: "outcome",
+  })),
   {
     code: "W_ADMIT_AFTER_CUTOFF",
     severity: "warning",
@@ -261,7 +295,10 @@ export const RULES: Rule[] = [
     field: "client_id",
     when: () => "episode_row IS NULL",
     value: "''",
-    message: (_v, s) => text("W_SESSION_NO_EPISODE", { byEpisodeId: s.layout === "tables" && s.columns.sessions.episode_id !== undefined }),
+    message: (_v, s) =>
+      text("W_SESSION_NO_EPISODE", {
+        byEpisodeId: s.layout === "tables" && s.columns.sessions.episode_id !== undefined,
+      }),
     fix: () => fixOf("W_SESSION_NO_EPISODE", { byEpisodeId: false }),
     reason: "no matching episode",
   },
@@ -339,4 +376,5 @@ function unlistedReason(s: Study): string {
 }
 
 /** The warning rules of one table, in order of precedence. */
-export const warningRules = (table: TableRole): Rule[] => RULES.filter((r) => r.severity === "warning" && r.table === table);
+export const warningRules = (table: TableRole): Rule[] =>
+  RULES.filter((r) => r.severity === "warning" && r.table === table);

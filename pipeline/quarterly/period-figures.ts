@@ -14,7 +14,7 @@ import { mean, sampleStandardDeviation } from "simple-statistics";
 import { kaplanMeier, survivalAt } from "../../analyses/kaplan-meier.ts";
 import { pearson } from "../../analyses/pearson.ts";
 import { addDays } from "../dates.ts";
-import type { DerivedEpisode } from "../phases/derive/derive.ts";
+import type { DerivedEpisode } from "../phases/handoff.ts";
 import { inPeriod, type Period } from "./periods.ts";
 
 export interface PeriodCounts {

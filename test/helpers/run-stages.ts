@@ -4,7 +4,7 @@ import { closeDb, openDb } from "../../pipeline/db.ts";
 import { ingest } from "../../pipeline/phases/read/read.ts";
 import { validate } from "../../pipeline/phases/validate/validate.ts";
 import { derive } from "../../pipeline/phases/derive/derive.ts";
-import { episodeObjects } from "../../pipeline/phases/derive/episode-columns.ts";
+import { episodeObjects } from "../../pipeline/phases/episodes.ts";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { atFileEnd } from "./cleanup.ts";

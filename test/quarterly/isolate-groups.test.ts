@@ -7,7 +7,7 @@ import { closeDb, openDb } from "../../pipeline/db.ts";
 import { ingest } from "../../pipeline/phases/read/read.ts";
 import { validate } from "../../pipeline/phases/validate/validate.ts";
 import { derive } from "../../pipeline/phases/derive/derive.ts";
-import { episodeObjects } from "../../pipeline/phases/derive/episode-columns.ts";
+import { episodeObjects } from "../../pipeline/phases/episodes.ts";
 import { dropSites, errorsBySite } from "../../pipeline/quarterly/isolate-groups.ts";
 import { writeTinyStudy } from "../helpers/tiny-study.ts";
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { analysisColumns, analysedColumns, rowsWith } from "../../pipeline/phases/analyze/analysis-columns.ts";
-import { episodeColumns, episodeObjects } from "../../pipeline/phases/derive/episode-columns.ts";
+import { episodeColumns, episodeObjects } from "../../pipeline/phases/episodes.ts";
 import type { Study } from "../../pipeline/config/study.ts";
 import type { DerivedEpisode } from "../../pipeline/phases/derive/derive.ts";
 

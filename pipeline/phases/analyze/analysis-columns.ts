@@ -7,7 +7,8 @@
  */
 import { renumber, type GroupCodes } from "../../../analyses/renumber.ts";
 import type { Study } from "../../config/study.ts";
-import { episodeColumns, type DerivedEpisode, type EpisodeColumns, type LabelColumn } from "../handoff.ts";
+import type { DerivedEpisode, EpisodeColumns, LabelColumn } from "../handoff.ts";
+import { episodeColumns } from "../episodes.ts";
 
 /** The scores of an episode that the analyses read, each a column. */
 export const SCORE_FIELDS = [

@@ -26,54 +26,12 @@ import { averageRanksTyped } from "../../../analyses/rank.ts";
 import type { ClusterUnit, Study } from "../../config/study.ts";
 import { SCORE_FIELDS, type AnalysisColumns, type ScoreField } from "./analysis-columns.ts";
 import { residualizedColumn, type PredictorAnalysis } from "./analyze-predictors.ts";
-
-export type ClusterFamily = "primary" | "partial" | "secondary" | "rater_agreement";
-
-export interface ClusterCorrelation {
-  family: ClusterFamily;
-  x: string;
-  y: string;
-  method: "pearson" | "spearman" | "partial";
-  n: number;
-  /** Clusters with at least one of the correlation's episodes. */
-  clusters: number;
-  estimate: number | null;
-  /** The cluster jackknife interval; null (with `reason`) when not estimable. */
-  ci: [number, number] | null;
-  /** Cluster jackknife standard error of Fisher z. */
-  se_z: number | null;
-  design_effect: number | null;
-  /** n / design effect, at most n. */
-  effective_n: number | null;
-  bootstrap: { percentile: [number, number]; bca: [number, number]; undefined_replicates: number } | null;
-  reason?: string;
-}
-
-export interface ClusterTierRate {
-  tier: string;
-  closed: number;
-  dropouts: number;
-  clusters: number;
-  rate: number | null;
-  /** Wilson's interval on the effective n; null when no episode of the tier is closed. */
-  ci: [number, number] | null;
-  design_effect: number | null;
-  effective_n: number | null;
-}
-
-export interface ClusterAnalysis {
-  unit: ClusterUnit;
-  /** Distinct clusters among the analysed episodes (0 when the unit is none). */
-  clusters: number;
-  /** Σm² / Σm over the clusters' episode counts m: the cluster size in Kish's design effect 1 + (m − 1)·ICC. */
-  mean_cluster_size: number | null;
-  /** The cluster bootstrap's B and seed, and whether it ran (at most bootstrap_max_clusters clusters). */
-  bootstrap: { b: number; seed: number; max_clusters: number; run: boolean };
-  correlations: ClusterCorrelation[];
-  dropout_by_tier: ClusterTierRate[];
-  /** Why there are no cluster-aware intervals (unit none, or fewer than MIN_CLUSTERS clusters). */
-  reason?: string;
-}
+import { type ClusterAnalysis } from "../handoff.ts";
+import { type ClusterCorrelation, type ClusterTierRate } from "../handoff.ts";
+import { type ClusterFamily } from "../handoff.ts";
+export type { ClusterFamily };
+export type { ClusterCorrelation, ClusterTierRate };
+export type { ClusterAnalysis };
 
 /** Each analysed episode's cluster as 0 … G − 1 (null for unit none). */
 export function clusterIds(columns: AnalysisColumns, unit: ClusterUnit): { ids: Int32Array; clusters: number } | null {

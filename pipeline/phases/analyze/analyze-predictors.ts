@@ -16,47 +16,13 @@ import type { CorrelationEstimate } from "../../../analyses/correlation-result.t
 import type { Study } from "../../config/study.ts";
 import type { DerivedEpisode } from "../handoff.ts";
 import { rowsWith, valuesAt, type AnalysisColumns } from "./analysis-columns.ts";
-
-export const PREDICTORS = ["early_alliance", "mean_alliance", "last_alliance"] as const;
-export const OUTCOMES = ["outcome_change", "outcome_last", "outcome_residualized"] as const;
-/** One of PREDICTORS, or `early_<key>` for an alliance component (e.g. early_subscale_bond, early_rater_therapist). */
-export type Predictor = (typeof PREDICTORS)[number] | `early_${string}`;
-export type OutcomeVariable = (typeof OUTCOMES)[number];
-
-/** Agreement of another rater's early alliance with the alliance column's, on episodes with both. */
-export interface RaterAgreement {
-  rater: string;
-  n: number;
-  result: CorrelationEstimate | null;
-}
-
-export interface PredictorCorrelation {
-  x: Predictor;
-  y: OutcomeVariable;
-  n: number;
-  result: CorrelationEstimate | null;
-  reason?: string;
-  p_holm: number | null;
-  bootstrap: BootstrapInterval | null;
-}
-
-export interface ReliableChangeAnalysis {
-  reliability: number;
-  clinical_cutoff: number | null;
-  sd_pre: number;
-  threshold_points: number;
-  overall: { n: number; counts: Record<ChangeCategory, number> };
-  by_tier: { tier: string; n: number; counts: Record<ChangeCategory, number> }[];
-}
-
-export interface PredictorAnalysis {
-  correlations: PredictorCorrelation[];
-  /** lm(outcome_last ~ outcome_first) on episodes with a change score; null below 3. */
-  residualized_fit: { n: number; intercept: number; slope: number } | null;
-  /** null when the outcome measure has no reliability in the config, or fewer than 2 episodes. */
-  reliable_change: ReliableChangeAnalysis | null;
-  rater_agreement: RaterAgreement[];
-}
+import { type PredictorAnalysis } from "../handoff.ts";
+import { type PredictorCorrelation, type RaterAgreement, type ReliableChangeAnalysis } from "../handoff.ts";
+import { PREDICTORS, OUTCOMES, type Predictor, type OutcomeVariable } from "../handoff.ts";
+export { PREDICTORS, OUTCOMES };
+export type { Predictor, OutcomeVariable };
+export type { PredictorCorrelation, RaterAgreement, ReliableChangeAnalysis };
+export type { PredictorAnalysis };
 
 export function analyzePredictors(analysed: AnalysisColumns, study: Study, level: number): PredictorAnalysis {
   const { outcome_first, outcome_last, outcome_change } = analysed.score;

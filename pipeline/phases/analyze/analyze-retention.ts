@@ -25,6 +25,18 @@ import type { Study } from "../../config/study.ts";
 import { daysBetween } from "../../dates.ts";
 import { groupCodes } from "../../../analyses/renumber.ts";
 import type { DerivedEpisode } from "../handoff.ts";
+import {
+  CAUSES,
+  type Cause,
+  type RetentionTest,
+  type TierSurvival,
+  type RetentionAt,
+  type CoxTerm,
+  type TierIncidence,
+  type RetentionAnalysis,
+} from "../handoff.ts";
+export { CAUSES };
+export type { Cause, RetentionTest, TierSurvival, RetentionAt, CoxTerm, TierIncidence, RetentionAnalysis };
 
 /** The fields of an episode that analyzeRetention reads. */
 export type RetentionEpisode = Pick<
@@ -33,80 +45,6 @@ export type RetentionEpisode = Pick<
 > &
   /** The clustering unit's fields (inference.cluster); without them the robust Cox and log-rank are not given. */
   Partial<Pick<DerivedEpisode, "therapist_id" | "site">>;
-
-export const CAUSES = ["dropout", "completion", "other"] as const;
-export type Cause = (typeof CAUSES)[number];
-
-export interface TierSurvival {
-  tier: string;
-  n: number;
-  dropouts: number;
-  censored_active: number;
-  censored_completion: number;
-  censored_other: number;
-  steps: KmStep[];
-  median: SurvivalQuantile;
-  at_days: { day: number; surv: number; lower: number | null; upper: number | null; n_risk: number }[];
-}
-
-export interface RetentionAt {
-  day: number;
-  tier: string;
-  /** Episodes whose first `day` days were observed before the cutoff. */
-  eligible: number;
-  retained: number;
-  /** Left out because they were admitted fewer than `day` days before the cutoff. */
-  short_followup: number;
-  proportion: Proportion | null;
-}
-
-export interface TierIncidence {
-  tier: string;
-  times: number[];
-  incidence: Record<Cause, number[]>;
-  /** Episodes at risk just before each time (for truncating the shared curve). */
-  n_risk: number[];
-  at_days: ({ day: number } & Record<Cause, number>)[];
-}
-
-export interface CoxTerm {
-  tier: string;
-  coef: number;
-  se: number;
-  hr: number;
-  lower: number;
-  upper: number;
-  p: number;
-  /**
-   * The cluster-robust (sandwich) se grouped by inference.cluster, as coxph(..., cluster =) reports it; the
-   * CI and p use it with the small-sample factor √(G/(G − 1)) and t on G − 1 df (see analyses/cox-robust.ts, robustWald). Null for unit none.
-   */
-  robust: { se: number; lower: number; upper: number; p: number; df: number } | null;
-}
-
-/** The tests across tiers, each of which may be not estimable. */
-export type RetentionTest =
-  "logrank" | "logrank_trend" | "logrank_robust" | "cochran_armitage" | "hazard_ratios" | "proportional_hazards";
-
-export interface RetentionAnalysis {
-  conf_type: "log-log" | "log";
-  days: number[];
-  reference: string;
-  /** Dropouts made by the no-show rule among analysed episodes; null when the rule is off. */
-  no_show: { days: number; dropouts: number } | null;
-  tiers: TierSurvival[];
-  retention: RetentionAt[];
-  logrank: ({ chisq: number; df: number; p: number } & Pick<LogRank, "observed" | "expected">) | null;
-  logrank_trend: { chisq: number; df: 1; p: number } | null;
-  /** The cluster-robust counterpart of the log-rank test: coxph's robust score test of the tier model (Lin & Wei 1989); null for unit none or when not estimable. */
-  logrank_robust: { chisq: number; df: number; p: number; clusters: number } | null;
-  cochran_armitage: { x: number[]; n: number[]; chisq: number; df: 1; p: number } | null;
-  /** Hazard ratios against the reference, and the global test of proportional hazards (cox.zph). */
-  cox: { terms: CoxTerm[]; loglik: [number, number]; zph: { chisq: number; df: number; p: number } | null } | null;
-  incidence: TierIncidence[];
-  /** Each test across tiers that could not be done, with the plain reason. */
-  not_estimable: { test: RetentionTest; reason: string }[];
-}
 
 export function analyzeRetention(episodes: readonly RetentionEpisode[], study: Study): RetentionAnalysis {
   const analysed = episodes.filter((e) => e.tier !== null);

@@ -13,43 +13,15 @@ import {
 } from "../../../analyses/random-intercept-model.ts";
 import { groupCodes, type GroupLabels } from "../../../analyses/renumber.ts";
 import { rowsWith, valuesAt, type AnalysisColumns } from "./analysis-columns.ts";
+import { type TherapistAnalysis } from "../handoff.ts";
+import { type TherapistIcc, type WithinBetweenModel } from "../handoff.ts";
+import { type IccVariable } from "../handoff.ts";
+export type { IccVariable };
+export type { TherapistIcc, WithinBetweenModel };
+export type { TherapistAnalysis };
 
 /** Fewer therapists than this and the between-therapist part is not estimated. */
 export const MIN_THERAPISTS = 3;
-
-export type IccVariable = "early_alliance" | "outcome_change" | "outcome_last";
-
-export interface TherapistIcc {
-  variable: IccVariable;
-  n: number;
-  therapists: number;
-  icc: number | null;
-  var_therapist: number | null;
-  var_residual: number | null;
-  singular: boolean;
-  reason?: string;
-}
-
-export interface WithinBetweenModel {
-  /** Episodes in the model: early alliance and at least two outcome ratings. */
-  n: number;
-  therapists: number;
-  /** (Intercept), alliance_within, alliance_between, outcome_first. */
-  coefficients: MixedCoefficient[];
-  /** alliance_between − alliance_within. */
-  contextual: MixedCoefficient;
-  var_therapist: number;
-  var_residual: number;
-  reml_criterion: number;
-  singular: boolean;
-}
-
-export interface TherapistAnalysis {
-  icc: TherapistIcc[];
-  model: WithinBetweenModel | null;
-  /** Why the model was not fitted. */
-  reason?: string;
-}
 
 export const MODEL_TERMS = ["(Intercept)", "alliance_within", "alliance_between", "outcome_first"] as const;
 

@@ -24,70 +24,19 @@ import { analyzeTherapists, type TherapistAnalysis } from "./analyze-therapists.
 import { analysedColumns, asColumns, rowsWith, valuesAt, type AnalysisColumns } from "./analysis-columns.ts";
 import { analyzePredictors, type PredictorAnalysis } from "./analyze-predictors.ts";
 import { analyzeClustering, type ClusterAnalysis, type RankedPairs } from "./analyze-clustering.ts";
+import {
+  CONFIDENCE_LEVEL,
+  type ExactCorrelation,
+  type PowerAnalysis,
+  type SiteAnalysis,
+  type ExactTier,
+  type Analysis,
+} from "../handoff.ts";
+export { CONFIDENCE_LEVEL };
+export type { ExactCorrelation, PowerAnalysis, SiteAnalysis, ExactTier, Analysis };
 
-export const CONFIDENCE_LEVEL = 0.95;
 /** At most this many bins in the binned scatter. */
 export const MAX_SCATTER_BINS = 10;
-
-export interface ExactCorrelation {
-  y: CorrelationY;
-  method: "pearson" | "spearman" | "partial";
-  n: number;
-  /** null when n is too small or a variable is constant; `reason` says which. */
-  result: CorrelationEstimate | null;
-  reason?: string;
-  /** Holm-adjusted p across the family of correlations (the four of early alliance with outcome and the partial). */
-  p_holm: number | null;
-}
-
-export interface SiteAnalysis {
-  per_site: { site: string; n: number; r: number | null; ci_low: number | null; ci_high: number | null }[];
-  /** null with fewer than two sites having at least 4 pairs. */
-  reml: RandomEffects | null;
-  dl: RandomEffects | null;
-}
-
-export interface PowerAnalysis {
-  /** Pairs in the primary analysis (early alliance × outcome change, Pearson). */
-  n: number;
-  alpha: number;
-  power: number;
-  smallest_detectable_r: number | null;
-  benchmark: { short: string; reference: string; r: number };
-  pairs_needed_for_benchmark: number;
-}
-
-export interface ExactTier {
-  tier: string;
-  episodes: number;
-  closed: number;
-  dropouts: number;
-  /** null when no episode in the tier is closed. */
-  rate: { rate: number; ci_low: number; ci_high: number } | null;
-}
-
-export interface Analysis {
-  episodes_analyzed: number;
-  excluded_no_alliance: number;
-  analysis_sets: { with_outcome_change: number; with_outcome_last: number; closed: number; active_at_cutoff: number };
-  correlations: ExactCorrelation[];
-  /** Partial correlation of early alliance with last outcome, controlling for the first outcome. */
-  partial: ExactCorrelation;
-  power: PowerAnalysis;
-  /** Seeded bootstrap intervals (percentile, BCa) for early alliance × outcome change; null below 4 pairs or above bootstrap.max_n. */
-  bootstrap: BootstrapInterval | null;
-  /** Early alliance × outcome change per site, pooled by random-effects meta-analysis on Fisher z. */
-  sites: SiteAnalysis;
-  /** Early, mean and last alliance × change, last and residualized outcome; reliable change. */
-  predictors: PredictorAnalysis;
-  /** Therapist ICCs and the within/between-therapist mixed model. */
-  therapists: TherapistAnalysis;
-  /** Cluster-aware intervals of every correlation and tier dropout rate (inference.cluster). */
-  clustering: ClusterAnalysis;
-  dropout_by_tier: ExactTier[];
-  fitted_line: { n: number; intercept: number; slope: number } | null;
-  binned_scatter: Bin[];
-}
 
 export interface AnalyzeOptions {
   /**

@@ -5,7 +5,8 @@
  * serialised one by one.
  */
 import type { RetentionEpisode } from "./analyze-retention.ts";
-import { labelColumn, type DerivedEpisode, type EpisodeColumns, type LabelColumn } from "../handoff.ts";
+import type { DerivedEpisode, EpisodeColumns, LabelColumn } from "../handoff.ts";
+import { labelColumn } from "../episodes.ts";
 
 /** Text fields as codes into their own list of distinct values (-1 for null). */
 type Coded = LabelColumn;

@@ -7,7 +7,8 @@
 import type { Study } from "../../config/study.ts";
 import { analyzeRetention, type RetentionAnalysis, type RetentionEpisode } from "./analyze-retention.ts";
 import { columnBuffers, retentionColumns, retentionColumnsOf } from "./retention-columns.ts";
-import { episodeObjects, type EpisodeColumns } from "../handoff.ts";
+import type { EpisodeColumns } from "../handoff.ts";
+import { episodeObjects } from "../episodes.ts";
 import { inBackground } from "./in-background.ts";
 
 /**

@@ -20,38 +20,10 @@
  */
 import type { Study } from "../../config/study.ts";
 import { type Db, queryRows, queryTyped, secondConnection, sqlString, type TypedKind } from "../../db.ts";
-import { FLAG_FIELDS, LABEL_FIELDS, NUMBER_FIELDS, type EpisodeColumns } from "./episode-columns.ts";
-import { dropTablesOf, TABLES } from "../tables.ts";
+import { FLAG_FIELDS, LABEL_FIELDS, NUMBER_FIELDS, type DerivedEpisode, type EpisodeColumns } from "../episodes.ts";
 
-/**
- * One episode as the analyses see it. It carries no client id: no analysis needs one, and leaving it
- * in the database keeps a million ids out of the analysis objects (internal/03-derived-episodes.csv has it).
- */
-export interface DerivedEpisode {
-  src_row: number;
-  site: string;
-  therapist_id: string;
-  admit_date: string;
-  discharge_date: string | null;
-  discharge_reason: string | null;
-  n_sessions: number;
-  early_alliance: number | null;
-  early_alliance_n: number;
-  mean_alliance: number | null;
-  last_alliance: number | null;
-  outcome_first: number | null;
-  outcome_last: number | null;
-  outcome_n: number;
-  outcome_change: number | null;
-  days_in_treatment: number;
-  closed: boolean;
-  dropout: boolean;
-  /** Why the episode counts as dropout: its recorded reason, or the no-show rule. */
-  dropout_by: "reason" | "no_show" | null;
-  tier: string | null;
-  /** Early score of each alliance subscale and other rater (study.allianceComponents), by key; null without a rating. */
-  early_components: Record<string, number | null>;
-}
+export type { DerivedEpisode };
+import { dropTablesOf, TABLES } from "../tables.ts";
 
 export const DERIVED_TABLE = "d_episodes";
 

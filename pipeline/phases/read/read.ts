@@ -28,30 +28,10 @@ import { dropRejects, hasRejects, loadSource, type LoadedFile, type TypedRead } 
 import { findIdentifiers, identifierProblem, medianDateYear } from "./identifiers.ts";
 import { dateSql, datesReadTyped, numberSql, textSql } from "./cells.ts";
 import { TABLES } from "../tables.ts";
+import { type IngestedFile, type IngestOutput } from "../handoff.ts";
+export type { IngestedFile, IngestOutput };
 
 export type { TableRole } from "../../config/columns.ts";
-
-export interface IngestedFile {
-  role: TableRole;
-  path: string;
-  sha256: string;
-  rows: number;
-  columns: string[];
-  format: InputFormat;
-  read_as: Record<string, string>;
-  /** Columns dropped as the file was read (privacy.drop_columns); their values were never loaded into a table used later. */
-  dropped_columns: string[];
-  row_unit: "row" | "record";
-}
-
-export interface IngestOutput {
-  files: IngestedFile[];
-  layout: Study["layout"];
-  /** Fields of each relation typed from text in SQL: `<field>_text` holds the cell as read, for validate's messages. */
-  textBacked: Record<TableRole, string[]>;
-  /** Rows the reader could not read (too many or too few cells, an unclosed quote, bytes that are not text): errors, named by file and line, for validate to report with the rest. */
-  unreadable: Problem[];
-}
 
 export interface IngestOptions {
   /** Keep the sessions as a table that can be edited (a quarterly batch deletes the records of the sites it leaves out), not a view over the file. */

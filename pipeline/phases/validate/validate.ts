@@ -32,29 +32,11 @@ import {
   type Rule,
   type Severity,
 } from "./validation-rules.ts";
+import { type Finding, type RuleCount, type ValidationOutput } from "../handoff.ts";
+export type { Finding, RuleCount, ValidationOutput };
 
 /** Failing rows listed per rule; the count is always complete. */
 export const MAX_LISTED_PER_RULE = 200;
-
-export interface Finding extends Problem {
-  severity: Severity;
-}
-
-export interface RuleCount {
-  code: string;
-  severity: Severity;
-  table: TableRole;
-  column: string;
-  n: number;
-  reason?: string;
-}
-
-export interface ValidationOutput {
-  counts: RuleCount[];
-  findings: Finding[];
-  /** Exclusions by reason, in order of precedence. */
-  excluded: Record<TableRole, { code: string; reason: string; n: number }[]>;
-}
 
 /** What validate needs of read's output: which fields were typed from text in SQL (their text kept as `<field>_text`), and the rows the reader could not read. */
 export interface ReadFacts {

@@ -11,8 +11,8 @@ import { sqlString } from "../../db.ts";
 import type { TableRole } from "../../config/columns.ts";
 import { itemField } from "../../instruments/score-sql.ts";
 import { fixOf, text } from "../../messages.ts";
-
-export type Severity = "error" | "warning" | "note";
+import { type Severity } from "../handoff.ts";
+export type { Severity };
 
 export interface Rule {
   code: string;

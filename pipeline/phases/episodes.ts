@@ -1,14 +1,44 @@
 /**
- * The derived episodes as typed columns: what derive hands to analyze. A million episode objects
+ * The derived episodes, as objects (DerivedEpisode) and as typed columns: what derive hands to analyze.
+ * Shared by the phases that make and read them (no phase's module: it imports none). A million episode objects
  * took derive about 0.6 s to build and the garbage collector about a second to trace through every
  * analysis; typed columns are read from DuckDB without a JavaScript value per cell. episodeObjects
  * gives the episodes as objects (DerivedEpisode) where a caller wants them (the quarterly reports,
  * tests), and episodeColumns packs objects back into columns.
  */
-import type { LabelColumn } from "../../db.ts";
-import type { DerivedEpisode } from "./derive.ts";
+import type { LabelColumn } from "../db.ts";
 
 export type { LabelColumn };
+
+/**
+ * One episode as the analyses see it. It carries no client id: no analysis needs one, and leaving it
+ * in the database keeps a million ids out of the analysis objects (internal/03-derived-episodes.csv has it).
+ */
+export interface DerivedEpisode {
+  src_row: number;
+  site: string;
+  therapist_id: string;
+  admit_date: string;
+  discharge_date: string | null;
+  discharge_reason: string | null;
+  n_sessions: number;
+  early_alliance: number | null;
+  early_alliance_n: number;
+  mean_alliance: number | null;
+  last_alliance: number | null;
+  outcome_first: number | null;
+  outcome_last: number | null;
+  outcome_n: number;
+  outcome_change: number | null;
+  days_in_treatment: number;
+  closed: boolean;
+  dropout: boolean;
+  /** Why the episode counts as dropout: its recorded reason, or the no-show rule. */
+  dropout_by: "reason" | "no_show" | null;
+  tier: string | null;
+  /** Early score of each alliance subscale and other rater (study.allianceComponents), by key; null without a rating. */
+  early_components: Record<string, number | null>;
+}
 
 /** The numeric fields of an episode; NaN stands for null in the nullable ones. */
 export const NUMBER_FIELDS = [

@@ -10,7 +10,7 @@ import type { InputFormat } from "../config/types.ts";
 import { closeDb, openDb, queryRows, sqlIdent, type Db } from "../db.ts";
 import { loadSource } from "../phases/read/load-source.ts";
 import { dateSql, numberSql, textSql } from "../phases/read/cells.ts";
-import { DEFAULT_MISSING_CODES } from "../config/study.ts";
+import { DEFAULTS } from "../config/defaults.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { problem } from "../messages.ts";
 
@@ -56,7 +56,7 @@ const source = (path: string, r?: Partial<FileReading>): InputSource => ({
 });
 
 const studyValues = (v: ValueReading): Study["values"] => ({
-  missing: DEFAULT_MISSING_CODES,
+  missing: [...DEFAULTS.values.missing],
   dateFormat: v.date_format,
   excelSerialDates: false,
   decimalMark: v.decimal_mark,
@@ -154,7 +154,8 @@ export function combineValues(found: Partial<ValueReading>[]): ValueReading {
 /** A column's kind from its first cells: what most of its non-empty cells look like. */
 function kindOf(texts: (string | null)[]): "date" | "number" | "text" {
   const filled = texts.filter(
-    (t): t is string => t !== null && t.trim() !== "" && !DEFAULT_MISSING_CODES.includes(t.trim()),
+    (t): t is string =>
+      t !== null && t.trim() !== "" && !(DEFAULTS.values.missing as readonly string[]).includes(t.trim()),
   );
   if (!filled.length) return "text";
   const share = (re: RegExp) => filled.filter((t) => re.test(t.trim())).length / filled.length;

@@ -8,18 +8,8 @@ import { parse as parseYaml, YAMLParseError } from "yaml";
 import { Ajv, type ErrorObject } from "ajv";
 import schema from "../../schema/study-config.schema.json" with { type: "json" };
 import type { InputFile, StudyConfigFile } from "./types.ts";
-import {
-  DEFAULT_BOOTSTRAP,
-  DEFAULT_INFERENCE,
-  DEFAULT_TREND_PERIODS,
-  DEFAULT_COMPLETION_REASONS,
-  DEFAULT_MIN_CELL_SIZE,
-  DEFAULT_MISSING_CODES,
-  DEFAULT_RETENTION_DAYS,
-  allianceComponents,
-  type InputSource,
-  type Study,
-} from "./study.ts";
+import { allianceComponents, type InputSource, type Study } from "./study.ts";
+import { DEFAULTS } from "./defaults.ts";
 import { instrumentDefinition, itemColumns, scoreRange } from "../instruments/definitions.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { problem } from "../messages.ts";
@@ -70,9 +60,9 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     items && def
       ? {
           def,
-          mode: items.score ?? "sum",
-          maxMissing: items.max_missing ?? 0,
-          maxMissingPerSubscale: items.max_missing_per_subscale ?? 0,
+          mode: items.score ?? DEFAULTS.alliance.items.score,
+          maxMissing: items.max_missing ?? DEFAULTS.alliance.items.max_missing,
+          maxMissingPerSubscale: items.max_missing_per_subscale ?? DEFAULTS.alliance.items.max_missing_per_subscale,
           columns: itemColumns(items, def.nItems),
         }
       : null;
@@ -87,50 +77,53 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     alliance: { ...raw.alliance, instrument: raw.alliance.instrument ?? def!.name, ...allianceRange(raw) },
     itemScoring,
     values: {
-      missing: raw.values?.missing ?? DEFAULT_MISSING_CODES,
-      dateFormat: raw.values?.date_format ?? "iso",
-      excelSerialDates: raw.values?.excel_serial_dates ?? false,
-      decimalMark: raw.values?.decimal_mark ?? ".",
+      missing: raw.values?.missing ?? [...DEFAULTS.values.missing],
+      dateFormat: raw.values?.date_format ?? DEFAULTS.values.date_format,
+      excelSerialDates: raw.values?.excel_serial_dates ?? DEFAULTS.values.excel_serial_dates,
+      decimalMark: raw.values?.decimal_mark ?? DEFAULTS.values.decimal_mark,
     },
     dropColumns: raw.privacy?.drop_columns ?? [],
     notIdentifiers: raw.privacy?.not_identifiers ?? [],
     outcome: raw.outcome,
     dropoutReasons: raw.dropout_reasons,
-    completionReasons: raw.completion_reasons ?? DEFAULT_COMPLETION_REASONS,
+    completionReasons: raw.completion_reasons ?? [...DEFAULTS.completion_reasons],
     otherReasons: raw.other_discharge_reasons ?? null,
     noShowDays: raw.dropout_no_show_days ?? null,
     cutoffDate: raw.cutoff_date,
     tiers: {
-      by: raw.tiers.by ?? "early_alliance",
-      method: raw.tiers.method ?? "cut_points",
+      by: raw.tiers.by ?? DEFAULTS.tiers.by,
+      method: raw.tiers.method ?? DEFAULTS.tiers.method,
       cutPoints: raw.tiers.cut_points ?? [],
       quantiles: raw.tiers.quantiles ?? null,
       column: raw.tiers.column ?? null,
       labels: raw.tiers.labels,
       reference: raw.tiers.reference ?? raw.tiers.labels[0]!,
     },
-    retention: { days: raw.retention?.days ?? DEFAULT_RETENTION_DAYS, confType: raw.retention?.conf_type ?? "log-log" },
+    retention: {
+      days: raw.retention?.days ?? [...DEFAULTS.retention.days],
+      confType: raw.retention?.conf_type ?? DEFAULTS.retention.conf_type,
+    },
     bootstrap: {
-      b: raw.bootstrap?.b ?? DEFAULT_BOOTSTRAP.b,
-      seed: raw.bootstrap?.seed ?? DEFAULT_BOOTSTRAP.seed,
-      secondaryMaxN: raw.bootstrap?.secondary_max_n ?? DEFAULT_BOOTSTRAP.secondaryMaxN,
-      maxN: raw.bootstrap?.max_n ?? DEFAULT_BOOTSTRAP.maxN,
+      b: raw.bootstrap?.b ?? DEFAULTS.bootstrap.b,
+      seed: raw.bootstrap?.seed ?? DEFAULTS.bootstrap.seed,
+      secondaryMaxN: raw.bootstrap?.secondary_max_n ?? DEFAULTS.bootstrap.secondary_max_n,
+      maxN: raw.bootstrap?.max_n ?? DEFAULTS.bootstrap.max_n,
     },
     inference: {
-      cluster: raw.inference?.cluster ?? DEFAULT_INFERENCE.cluster,
-      bootstrapMaxClusters: raw.inference?.bootstrap_max_clusters ?? DEFAULT_INFERENCE.bootstrapMaxClusters,
+      cluster: raw.inference?.cluster ?? DEFAULTS.inference.cluster,
+      bootstrapMaxClusters: raw.inference?.bootstrap_max_clusters ?? DEFAULTS.inference.bootstrap_max_clusters,
     },
-    minCellSize: raw.privacy?.min_cell_size ?? DEFAULT_MIN_CELL_SIZE,
-    earlyWindow: raw.alliance.early_window ?? DEFAULT_EARLY_WINDOW,
-    allianceRater: raw.alliance.rater ?? "client",
+    minCellSize: raw.privacy?.min_cell_size ?? DEFAULTS.privacy.min_cell_size,
+    earlyWindow: raw.alliance.early_window ?? DEFAULTS.alliance.early_window,
+    allianceRater: raw.alliance.rater ?? DEFAULTS.alliance.rater,
     allianceComponents: allianceComponents(raw.alliance, itemScoring),
     reliableChange:
       raw.outcome.reliability === undefined
         ? null
         : { reliability: raw.outcome.reliability, clinicalCutoff: raw.outcome.clinical_cutoff ?? null },
     reporting: {
-      fiscalYearStartMonth: raw.reporting?.fiscal_year_start_month ?? 1,
-      trendPeriods: raw.reporting?.trend_periods ?? DEFAULT_TREND_PERIODS,
+      fiscalYearStartMonth: raw.reporting?.fiscal_year_start_month ?? DEFAULTS.reporting.fiscal_year_start_month,
+      trendPeriods: raw.reporting?.trend_periods ?? DEFAULTS.reporting.trend_periods,
       branding: {
         programName: raw.reporting?.branding?.program_name ?? null,
         footer: raw.reporting?.branding?.footer ?? null,
@@ -240,7 +233,7 @@ function describeType(t: string): string {
 /** The tier method's own key must be given, the others left out, and the labels must fit. */
 function tierProblems(c: StudyConfigFile, at: (key: string, message: string, fix: string) => void): void {
   const t = c.tiers;
-  const method = t.method ?? "cut_points";
+  const method = t.method ?? DEFAULTS.tiers.method;
   const foreign = (["cut_points", "quantiles", "column"] as const).filter((k) => k !== method && t[k] !== undefined);
   for (const k of foreign)
     at(`tiers.${k}`, `is not used with method ${method}`, `Remove it, or set tiers.method: ${k}.`);
@@ -314,7 +307,7 @@ function componentProblems(c: StudyConfigFile, at: (key: string, message: string
     names.add(s.name);
     claim(s.column, key);
   });
-  const raters = new Set<string>([a.rater ?? "client"]);
+  const raters = new Set<string>([a.rater ?? DEFAULTS.alliance.rater]);
   (a.other_raters ?? []).forEach((r, i) => {
     const key = `alliance.other_raters[${i}]`;
     if (!(r.min < r.max))
@@ -326,7 +319,7 @@ function componentProblems(c: StudyConfigFile, at: (key: string, message: string
     if (raters.has(r.rater))
       at(
         `${key}.rater`,
-        `"${r.rater}" is already the perspective of ${r.rater === (a.rater ?? "client") ? "the alliance column (alliance.rater)" : "another entry"}`,
+        `"${r.rater}" is already the perspective of ${r.rater === (a.rater ?? DEFAULTS.alliance.rater) ? "the alliance column (alliance.rater)" : "another entry"}`,
         "List each rater perspective once; set alliance.rater to say whose rating the main alliance column is.",
       );
     raters.add(r.rater);
@@ -488,9 +481,6 @@ function itemProblems(c: StudyConfigFile, at: (key: string, message: string, fix
     at("alliance.items.max_missing", `must be below the number of items (${def.nItems})`, "Allow fewer missing items.");
 }
 
-/** Early alliance: the mean of the first three ratings, the most common early window in the literature. */
-export const DEFAULT_EARLY_WINDOW = 3;
-
 function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
   const problems: Problem[] = [];
   const at = (key: string, detail: string, fix: string) =>
@@ -542,7 +532,7 @@ function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
   if (dupLabel !== undefined) at("tiers.labels", `repeats the label "${dupLabel}"`, "Give each tier its own label.");
   const dupReason = c.dropout_reasons.find((r, i) => c.dropout_reasons.indexOf(r) !== i);
   if (dupReason !== undefined) at("dropout_reasons", `lists "${dupReason}" twice`, "List each reason once.");
-  const both = (c.completion_reasons ?? DEFAULT_COMPLETION_REASONS).find((r) => c.dropout_reasons.includes(r));
+  const both = (c.completion_reasons ?? DEFAULTS.completion_reasons).find((r) => c.dropout_reasons.includes(r));
   if (both !== undefined)
     at(
       "completion_reasons",

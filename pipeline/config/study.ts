@@ -6,12 +6,6 @@ import type { AllianceInstrument, ColumnMapping, InputFormat, OutcomeMeasure, Ra
 import type { ItemScoringRule } from "../instruments/score-sql.ts";
 import { scoreRange } from "../instruments/definitions.ts";
 
-export const DEFAULT_MIN_CELL_SIZE = 11;
-export const DEFAULT_COMPLETION_REASONS = ["completed"];
-export const DEFAULT_RETENTION_DAYS = [30, 60, 90];
-export const DEFAULT_BOOTSTRAP = { b: 2000, seed: 20261122, secondaryMaxN: 20_000, maxN: 200_000 };
-export const DEFAULT_INFERENCE = { cluster: "therapist" as ClusterUnit, bootstrapMaxClusters: 2000 };
-
 /** The unit whose episodes are not independent, or none. */
 export type ClusterUnit = "therapist" | "site" | "none";
 
@@ -80,16 +74,12 @@ export interface ValueRules {
   decimalMark: "." | ",";
 }
 
-export const DEFAULT_MISSING_CODES = ["NA", "N/A"];
-
 /** Quarterly-report settings, with defaults filled in and paths absolute. */
 export interface Reporting {
   fiscalYearStartMonth: number;
   trendPeriods: number;
   branding: { programName: string | null; footer: string | null; logo: string | null; templates: string | null };
 }
-
-export const DEFAULT_TREND_PERIODS = 8;
 
 /**
  * A subscale or another rater's alliance score. `key` names it everywhere downstream: the canonical

@@ -13,6 +13,7 @@ import { fail, ok, type Result } from "../problem.ts";
 import { loadSource, type LoadedFile } from "../phases/read/load-source.ts";
 import type { InputSource } from "../config/study.ts";
 import { findItemGroup } from "./item-groups.ts";
+import { DEFAULTS } from "../config/defaults.ts";
 import { findIdentifiers, nameWords } from "../phases/read/identifiers.ts";
 
 /** What we learn about a column from its values. */
@@ -348,7 +349,9 @@ function proposeConfig(
       `    instrument: ${itemGroup.instrument}   # ${itemGroup.why}${itemGroup.sure ? "" : `; ${TODO}: confirm the form you used`}`,
     );
     L(`    columns: ${JSON.stringify(itemGroup.pattern)}`);
-    L("    max_missing: 0   # items of the total that may be unanswered and prorated (0: every item answered)");
+    L(
+      `    max_missing: ${DEFAULTS.alliance.items.max_missing}   # items of the total that may be unanswered and prorated (0: every item answered)`,
+    );
   } else {
     L(
       `  instrument: ${JSON.stringify(isSrs ? "Session Rating Scale (SRS)" : allianceP ? `${allianceP.column}` : "Alliance")}${isSrs ? "" : `   # ${TODO}: the instrument's name as the report should print it`}`,
@@ -356,8 +359,10 @@ function proposeConfig(
     if (!isSrs) blanks.push("alliance.instrument");
     L(`  ${range(allianceP, isSrs ? [0, 40] : null, "alliance")}`);
   }
-  L("  early_window: 3        # early alliance = mean of the first 3 ratings");
-  L("  rater: client");
+  L(
+    `  early_window: ${DEFAULTS.alliance.early_window}        # early alliance = mean of the first ${DEFAULTS.alliance.early_window} ratings`,
+  );
+  L(`  rater: ${DEFAULTS.alliance.rater}`);
   const items = srsItems.filter((i) => i.column !== null);
   if (isSrs && items.length && !itemGroup) {
     L("  # The SRS's items (0–10 each), analysed beside the total (Duncan et al., 2003).");
@@ -418,7 +423,9 @@ function proposeConfig(
       ? `values:\n  date_format: iso   # ${TODO}: the files write dates with slashes and no day above 12: say us (MM/DD/YYYY) or day_first (DD/MM/YYYY)`
       : `values:\n  date_format: ${dateFormat}   # how the files write dates (proposed from their values)`,
   );
-  L('  missing: ["NA", "N/A"]   # add your missing-value codes, e.g. "-9", "999"');
+  L(
+    `  missing: ${JSON.stringify(DEFAULTS.values.missing).replace(/","/g, '", "')}   # add your missing-value codes, e.g. "-9", "999"`,
+  );
   L();
   if (isSrs) {
     L("# low < 30 ≤ moderate < 36 ≤ high (36 is the SRS concern threshold used in PCOMS practice).");
@@ -429,7 +436,7 @@ function proposeConfig(
   }
   L();
   L("privacy:");
-  L("  min_cell_size: 11");
+  L(`  min_cell_size: ${DEFAULTS.privacy.min_cell_size}`);
   if (flagged.length) {
     L("  # These columns look like direct identifiers (HIPAA Safe Harbor) and are dropped as the files are read:");
     L(

@@ -47,110 +47,160 @@ export interface RunRecord {
 }
 
 type Listener = (e: RunEvent) => void;
+type Outcome = { files: string[]; notices: Problem[] } | Problem[];
+
+/** One Chromium kept between runs: started on first use, and again whenever it has died. */
+function warmBrowser() {
+  let printer: Promise<Printer | null> | null = null;
+  return {
+    async get(): Promise<Printer | null> {
+      const current = printer ? await printer : null;
+      if (current?.alive()) return current;
+      if (current) await current.close();
+      printer = import("../report/pdf.ts").then(async (m) => {
+        const opened = await m.openPrinter(undefined, { reuseTabs: true }).catch(() => null);
+        return opened?.ok ? opened.value : null;
+      });
+      return printer;
+    },
+    pid: async () => (printer ? await printer : null)?.pid() ?? null,
+    async close() {
+      (printer ? await printer : null)?.close();
+    },
+  };
+}
+
+/** The pipeline's progress as events of a run: the begin and end of each phase, with its seconds. */
+function progressOf(emit: (e: RunEvent) => void): Progress {
+  let started = performance.now();
+  return {
+    begin(phase) {
+      started = performance.now();
+      emit({ type: "begin", phase });
+    },
+    end(phase, detail) {
+      const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
+      emit({ type: "end", phase, seconds, ...(detail ? { detail } : {}) });
+    },
+  };
+}
+
+/** The research report of the study in `studyDir`, staged, checked and published into `outDir`. */
+async function runStudyIn(
+  studyDir: string,
+  outDir: string,
+  progress: Progress,
+  printer: Printer | null,
+  pdf: boolean,
+): Promise<Outcome> {
+  const study = loadStudyConfig(join(studyDir, "study.yaml"));
+  if (!study.ok) return study.problems;
+  const out = stageOutput(outDir, RUN_OUTPUTS);
+  try {
+    const { runStudy } = await import("../run.ts");
+    const result = await runStudy(study.value, {
+      outDir: out.dir,
+      pdf,
+      now: runTime(),
+      progress,
+      ...(printer ? { printer } : {}),
+    });
+    if (!result.ok) {
+      out.discard();
+      return result.problems;
+    }
+    progress.begin("check");
+    const found = await publishChecked([out], result.value.release, () => "");
+    progress.end("check", "release check of the outputs");
+    return found.length ? found : { files: result.value.files, notices: result.value.notices };
+  } catch (e) {
+    out.discard();
+    const oom = outOfMemoryProblem(e);
+    if (oom) return [oom];
+    throw e;
+  }
+}
+
+/** A quarterly batch through the CLI's own command, in this process. */
+async function runQuarterlyIn(
+  studyDir: string,
+  outDir: string,
+  progress: Progress,
+  request: { period: string; by: "site" | null },
+  pdf: boolean,
+): Promise<Outcome> {
+  const lines: string[] = [];
+  progress.begin("quarterly");
+  const args = [
+    "--config",
+    join(studyDir, "study.yaml"),
+    "--period",
+    request.period,
+    "--out",
+    outDir,
+    ...(request.by ? ["--by", request.by] : []),
+    ...(pdf ? [] : ["--no-pdf"]),
+  ];
+  const code = await runCliCommand(reportCommand, args, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  progress.end("quarterly", request.period);
+  if (code !== 0)
+    return [problem("E_APP_REQUEST", { reason: lines.map((l) => l.replace(/^alliance: /, "")).join("\n") })];
+  return { files: listFiles(outDir), notices: [] };
+}
+
+/** Records how a run ended, tells its listeners, and keeps the record beside its outputs. */
+function finish(run: RunRecord, outDir: string, outcome: Outcome, emit: (e: RunEvent) => void): void {
+  run.finished = new Date().toISOString();
+  if (Array.isArray(outcome)) {
+    run.status = "failed";
+    run.problems = outcome;
+    emit({ type: "failed", problems: outcome });
+  } else {
+    run.status = "done";
+    run.files = outcome.files;
+    run.notices = outcome.notices;
+    emit({ type: "done", files: outcome.files });
+  }
+  if (existsSync(outDir)) writeFileSync(join(outDir, ".run.json"), JSON.stringify(run, null, 2) + "\n");
+}
+
+/** Runs one queued run to its end; a thrown error is a failed run, not a crash of the app. */
+async function executeRun(
+  run: RunRecord,
+  studyDir: string,
+  outDir: string,
+  deps: { browser: ReturnType<typeof warmBrowser>; pdf: boolean; emit: (e: RunEvent) => void },
+): Promise<void> {
+  run.status = "running";
+  run.started = new Date().toISOString();
+  const progress = progressOf(deps.emit);
+  let outcome: Outcome;
+  try {
+    const request = run.request;
+    outcome =
+      request.kind === "study"
+        ? await runStudyIn(studyDir, outDir, progress, deps.pdf ? await deps.browser.get() : null, deps.pdf)
+        : await runQuarterlyIn(studyDir, outDir, progress, request, deps.pdf);
+  } catch (e) {
+    outcome = [
+      problem("E_APP_REQUEST", {
+        reason: `the run failed unexpectedly (${(e as Error).message}); report this as a bug`,
+      }),
+    ];
+  }
+  finish(run, outDir, outcome, deps.emit);
+}
 
 export function createEngine(options: { pdf: boolean }) {
   const runs = new Map<string, RunRecord>();
   const listeners = new Map<string, Set<Listener>>();
-  let printer: Promise<Printer | null> | null = null;
+  const browser = warmBrowser();
   let queue: Promise<void> = Promise.resolve();
 
-  /** The warm browser, started on first use and again whenever it has died; null without one. */
-  async function warmPrinter(): Promise<Printer | null> {
-    const current = printer ? await printer : null;
-    if (current?.alive()) return current;
-    if (current) await current.close();
-    printer = import("../report/pdf.ts").then(async (m) => {
-      const opened = await m.openPrinter(undefined, { reuseTabs: true }).catch(() => null);
-      return opened?.ok ? opened.value : null;
-    });
-    return printer;
-  }
-
-  const emit = (run: RunRecord, e: RunEvent) => {
+  const emitter = (run: RunRecord) => (e: RunEvent) => {
     run.events.push(e);
     for (const l of listeners.get(run.id) ?? []) l(e);
   };
-
-  /** Progress of the pipeline's phases as events of the run. */
-  const progressOf = (run: RunRecord): Progress => {
-    let started = performance.now();
-    return {
-      begin(phase) {
-        started = performance.now();
-        emit(run, { type: "begin", phase });
-      },
-      end(phase, detail) {
-        emit(run, {
-          type: "end",
-          phase,
-          seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
-          ...(detail ? { detail } : {}),
-        });
-      },
-    };
-  };
-
-  async function runStudyIn(
-    studyDir: string,
-    outDir: string,
-    run: RunRecord,
-  ): Promise<{ files: string[]; notices: Problem[] } | Problem[]> {
-    const study = loadStudyConfig(join(studyDir, "study.yaml"));
-    if (!study.ok) return study.problems;
-    const out = stageOutput(outDir, RUN_OUTPUTS);
-    try {
-      const { runStudy } = await import("../run.ts");
-      const ready = options.pdf ? await warmPrinter() : null;
-      const progress = progressOf(run);
-      const result = await runStudy(study.value, {
-        outDir: out.dir,
-        pdf: options.pdf,
-        now: runTime(),
-        progress,
-        ...(ready ? { printer: ready } : {}),
-      });
-      if (!result.ok) {
-        out.discard();
-        return result.problems;
-      }
-      progress.begin("check");
-      const found = await publishChecked([out], result.value.release, () => "");
-      progress.end("check", "release check of the outputs");
-      return found.length ? found : { files: result.value.files, notices: result.value.notices };
-    } catch (e) {
-      out.discard();
-      const oom = outOfMemoryProblem(e);
-      if (oom) return [oom];
-      throw e;
-    }
-  }
-
-  /** A quarterly batch through the CLI's own command, in this process. */
-  async function runQuarterlyIn(
-    studyDir: string,
-    outDir: string,
-    run: RunRecord,
-    request: { period: string; by: "site" | null },
-  ): Promise<{ files: string[]; notices: Problem[] } | Problem[]> {
-    const lines: string[] = [];
-    const progress = progressOf(run);
-    progress.begin("quarterly");
-    const args = [
-      "--config",
-      join(studyDir, "study.yaml"),
-      "--period",
-      request.period,
-      "--out",
-      outDir,
-      ...(request.by ? ["--by", request.by] : []),
-      ...(options.pdf ? [] : ["--no-pdf"]),
-    ];
-    const code = await runCliCommand(reportCommand, args, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-    progress.end("quarterly", request.period);
-    if (code !== 0)
-      return [problem("E_APP_REQUEST", { reason: lines.map((l) => l.replace(/^alliance: /, "")).join("\n") })];
-    return { files: listFiles(outDir), notices: [] };
-  }
 
   return {
     runs,
@@ -172,34 +222,8 @@ export function createEngine(options: { pdf: boolean }) {
       runs.set(id, run);
       const outDir = join(studyDir, "runs", id);
       queue = queue.then(async () => {
-        run.status = "running";
-        run.started = new Date().toISOString();
-        let outcome: Awaited<ReturnType<typeof runStudyIn>>;
-        try {
-          outcome =
-            request.kind === "study"
-              ? await runStudyIn(studyDir, outDir, run)
-              : await runQuarterlyIn(studyDir, outDir, run, request);
-        } catch (e) {
-          outcome = [
-            problem("E_APP_REQUEST", {
-              reason: `the run failed unexpectedly (${(e as Error).message}); report this as a bug`,
-            }),
-          ];
-        }
-        run.finished = new Date().toISOString();
-        if (Array.isArray(outcome)) {
-          run.status = "failed";
-          run.problems = outcome;
-          emit(run, { type: "failed", problems: outcome });
-        } else {
-          run.status = "done";
-          run.files = outcome.files;
-          run.notices = outcome.notices;
-          emit(run, { type: "done", files: outcome.files });
-        }
-        if (existsSync(outDir)) writeFileSync(join(outDir, ".run.json"), JSON.stringify(run, null, 2) + "\n");
-        listeners.delete(id);
+        await executeRun(run, studyDir, outDir, { browser, pdf: options.pdf, emit: emitter(run) });
+        listeners.delete(run.id);
       });
       return run;
     },
@@ -223,13 +247,12 @@ export function createEngine(options: { pdf: boolean }) {
     busy: (studyId: string) =>
       [...runs.values()].some((r) => r.study === studyId && (r.status === "queued" || r.status === "running")),
     /** The warm browser's process id, or null when none runs (for tests of a browser that dies). */
-    browserPid: async () => (printer ? await printer : null)?.pid() ?? null,
+    browserPid: () => browser.pid(),
     /** Starts the browser ahead of the first run. */
-    warm: () => (options.pdf ? warmPrinter().then(() => undefined) : Promise.resolve()),
+    warm: () => (options.pdf ? browser.get().then(() => undefined) : Promise.resolve()),
     async close() {
       await queue.catch(() => {});
-      const p = printer ? await printer : null;
-      await p?.close();
+      await browser.close();
     },
   };
 }

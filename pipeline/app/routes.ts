@@ -9,7 +9,7 @@ import { join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { problem } from "../messages.ts";
-import type { Problem } from "../problem.ts";
+import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { loadStudyConfig } from "../config/load-config.ts";
 import {
   combineValues,
@@ -80,25 +80,66 @@ const READING_QUERY = {
   },
 } as const;
 
+/** What every route works with: the workspace, the engine, and the study or file a request names. */
+interface RouteContext {
+  ws: Workspace;
+  engine: Engine;
+  options: { uploadLimitMb: number };
+  /** The study's folder and state, or null with a 404 already sent. */
+  studyOf(id: string, reply: FastifyReply): { dir: string; state: StudyState } | null;
+  fileOf(state: StudyState, id: string): StoredFile | null;
+}
+
+/** Registers every route of the API (docs/app.md), in groups by step. */
 export function registerRoutes(
   app: FastifyInstance,
   ws: Workspace,
   engine: Engine,
   options: { uploadLimitMb: number },
 ): void {
-  /** The study's folder and state, or a 404 already sent. */
-  const studyOf = (id: string, reply: FastifyReply): { dir: string; state: StudyState } | null => {
-    const dir = ws.studyDir(id);
-    if (!dir) {
-      void notFound(reply, `study ${id}`);
-      return null;
-    }
-    return { dir, state: readState(dir) };
+  const ctx: RouteContext = {
+    ws,
+    engine,
+    options,
+    studyOf(id, reply) {
+      const dir = ws.studyDir(id);
+      if (!dir) {
+        void notFound(reply, `study ${id}`);
+        return null;
+      }
+      return { dir, state: readState(dir) };
+    },
+    fileOf: (state, id) => state.files.find((f) => f.id === id) ?? null,
   };
-  const fileOf = (state: StudyState, id: string) => state.files.find((f) => f.id === id) ?? null;
-
   app.get("/api/openapi.json", async () => OPENAPI);
+  registerUpload(app, ctx);
+  registerStudy(app, ctx);
+  registerFiles(app, ctx);
+  registerReading(app, ctx);
+  registerConfig(app, ctx);
+  registerRuns(app, ctx);
+  registerOutputs(app, ctx);
+}
 
+/** Each data file's reading as the pipeline would detect it, and the values' marks they suggest together. */
+async function readUploads(
+  dir: string,
+  data: { name: string; stored: string; bytes: number }[],
+): Promise<Result<{ files: StoredFile[]; values: ValueReading }>> {
+  const files: StoredFile[] = [];
+  const found: Partial<ValueReading>[] = [];
+  for (const [i, f] of data.entries()) {
+    const detected = await detectReading(join(dir, f.stored));
+    if (!detected.ok) return fail(...detected.problems.map((p) => ({ ...p, where: { ...p.where, file: f.name } })));
+    const { rows, columns, reading } = detected.value;
+    files.push({ id: `f${i + 1}`, name: f.name, stored: f.stored, bytes: f.bytes, rows, columns, reading });
+    found.push(detected.value.values);
+  }
+  return ok({ files, values: combineValues(found) });
+}
+
+/** POST /api/studies: the files, streamed to the workspace, each with how it reads. */
+function registerUpload(app: FastifyInstance, { ws, options }: RouteContext): void {
   app.post("/api/studies", async (req, reply) => {
     if (!req.isMultipart()) return badRequest(reply, "send the files as multipart/form-data, in parts named files");
     const id = ws.newStudy();
@@ -131,38 +172,13 @@ export function registerRoutes(
         `add one data file (long or wide layout) or two (episodes and sessions), with a study.yaml if you have one; got ${data.length}`,
       );
     }
-    const files: StoredFile[] = [];
-    const found: Partial<ValueReading>[] = [];
-    for (const [i, f] of data.entries()) {
-      const detected = await detectReading(join(dir, f.stored));
-      if (!detected.ok) {
-        ws.deleteStudy(id);
-        return send(
-          reply,
-          422,
-          detected.problems.map((p) => ({ ...p, where: { ...p.where, file: f.name } })),
-        );
-      }
-      files.push({
-        id: `f${i + 1}`,
-        name: f.name,
-        stored: f.stored,
-        bytes: f.bytes,
-        rows: detected.value.rows,
-        columns: detected.value.columns,
-        reading: detected.value.reading,
-      });
-      found.push(detected.value.values);
+    const read = await readUploads(dir, data);
+    if (!read.ok) {
+      ws.deleteStudy(id);
+      return send(reply, 422, read.problems);
     }
-    let state: StudyState = {
-      id,
-      files,
-      values: combineValues(found),
-      readingConfirmed: false,
-      config: null,
-      todos: [],
-      flagged: [],
-    };
+    const { files, values } = read.value;
+    let state: StudyState = { id, files, values, readingConfirmed: false, config: null, todos: [], flagged: [] };
     // A study.yaml added with its files restores every step.
     const config = configs[0];
     if (config) {
@@ -177,12 +193,27 @@ export function registerRoutes(
       .code(201)
       .send({ id, files: files.map(fileView), values: state.values, restored: state.config !== null });
   });
+}
 
+/** A study's state, and its removal. */
+function registerStudy(app: FastifyInstance, { ws, engine, studyOf }: RouteContext): void {
   app.get<{ Params: { id: string } }>("/api/studies/:id", async (req, reply) => {
     const s = studyOf(req.params.id, reply);
     return s ? studyView(s.state) : reply;
   });
 
+  app.delete<{ Params: { id: string } }>("/api/studies/:id", async (req, reply) => {
+    const s = studyOf(req.params.id, reply);
+    if (!s) return reply;
+    if (engine.busy(s.state.id))
+      return badRequest(reply, "a run of this study is under way; delete it when the run has ended", 409);
+    ws.deleteStudy(s.state.id);
+    return reply.code(204).send();
+  });
+}
+
+/** A file's first rows under a reading, rows around a finding, and a column's values. */
+function registerFiles(app: FastifyInstance, { studyOf, fileOf }: RouteContext): void {
   app.get<{
     Params: { id: string; file: string };
     Querystring: Partial<Pick<FileReading, "delimiter" | "encoding"> & ValueReading>;
@@ -246,7 +277,10 @@ export function registerRoutes(
       return values.ok ? { values: values.value } : send(reply, 422, values.problems);
     },
   );
+}
 
+/** PUT …/reading: the reading confirmed, and the config proposed then. */
+function registerReading(app: FastifyInstance, { studyOf }: RouteContext): void {
   app.put<{
     Params: { id: string };
     Body: {
@@ -313,7 +347,10 @@ export function registerRoutes(
       };
     },
   );
+}
 
+/** The config (JSON and YAML) and its validation. */
+function registerConfig(app: FastifyInstance, { studyOf }: RouteContext): void {
   app.get<{ Params: { id: string } }>("/api/studies/:id/config", async (req, reply) => {
     const s = studyOf(req.params.id, reply);
     if (!s) return reply;
@@ -378,7 +415,10 @@ export function registerRoutes(
     const t = run.value.report.totals;
     return { errors: t.error, warnings: t.warning, notes: t.note, findings };
   });
+}
 
+/** Starting a run, and its status. */
+function registerRuns(app: FastifyInstance, { engine, studyOf }: RouteContext): void {
   app.post<{
     Params: { id: string };
     Body: { kind?: "study" | "quarterly"; period?: string; by?: "site" | null } | null;
@@ -418,7 +458,10 @@ export function registerRoutes(
     const run = engine.find(s.dir, req.params.run);
     return run && run.study === s.state.id ? run : notFound(reply, `run ${req.params.run}`);
   });
+}
 
+/** A run's events as they come, and the files it published. */
+function registerOutputs(app: FastifyInstance, { engine, studyOf }: RouteContext): void {
   app.get<{ Params: { id: string; run: string } }>("/api/studies/:id/runs/:run/events", async (req, reply) => {
     const s = studyOf(req.params.id, reply);
     if (!s) return reply;
@@ -470,13 +513,4 @@ export function registerRoutes(
       return reply.send(readFileSync(path));
     },
   );
-
-  app.delete<{ Params: { id: string } }>("/api/studies/:id", async (req, reply) => {
-    const s = studyOf(req.params.id, reply);
-    if (!s) return reply;
-    if (engine.busy(s.state.id))
-      return badRequest(reply, "a run of this study is under way; delete it when the run has ended", 409);
-    ws.deleteStudy(s.state.id);
-    return reply.code(204).send();
-  });
 }

@@ -1,4 +1,4 @@
-/** The embedded DuckDB connection that ingest, validate and derive share for one run. */
+/** The embedded DuckDB connection that read, validate and derive share for one run. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadStudyConfig } from "../pipeline/config/load-config.ts";
-import { runStudy } from "../pipeline/run.ts";
+import { runStudy } from "../pipeline/drivers/run-study.ts";
 import { DEMO_CONFIG } from "../pipeline/cli.ts";
 
 const study = loadStudyConfig(DEMO_CONFIG);

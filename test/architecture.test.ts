@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import madge from "madge";
 import { closeDb, openDb, queryRows } from "../pipeline/db.ts";
 import { loadStudyConfig } from "../pipeline/config/load-config.ts";
-import { ingest } from "../pipeline/phases/read/read.ts";
+import { read } from "../pipeline/phases/read/read.ts";
 import { validate } from "../pipeline/phases/validate/validate.ts";
 import { derive } from "../pipeline/phases/derive/derive.ts";
 import { TABLES, type Phase } from "../pipeline/phases/tables.ts";
@@ -127,10 +127,10 @@ describe("the phases", () => {
           .filter((t) => after.includes(t.createdBy) && !after.includes(t.droppedBy))
           .map((t) => t.name)
           .sort();
-      const read = await ingest(db, study.value);
-      if (!read.ok) throw new Error("demo read");
+      const readOutput = await read(db, study.value);
+      if (!readOutput.ok) throw new Error("demo read");
       expect(await present()).toEqual(declared(["read"]));
-      await validate(db, study.value, read.value);
+      await validate(db, study.value, readOutput.value);
       expect(await present()).toEqual(declared(["read", "validate"]));
       await derive(db, study.value);
       expect(await present()).toEqual([]);

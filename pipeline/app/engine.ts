@@ -97,7 +97,7 @@ async function runStudyIn(
   if (!study.ok) return study.problems;
   const out = stageOutput(outDir, RUN_OUTPUTS);
   try {
-    const { runStudy } = await import("../run.ts");
+    const { runStudy } = await import("../drivers/run-study.ts");
     const result = await runStudy(study.value, {
       outDir: out.dir,
       pdf,

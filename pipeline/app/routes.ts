@@ -394,7 +394,7 @@ function registerConfig(app: FastifyInstance, { studyOf }: RouteContext): void {
         problem("E_APP_CONFIG_INCOMPLETE", { todos: s.state.todos }),
         ...(study && !study.ok ? study.problems : []),
       ]);
-    const { runValidate } = await import("../validation/run-validate.ts");
+    const { runValidate } = await import("../drivers/validate.ts");
     const run = await runValidate(study.value, join(s.dir, "validation"));
     if (!run.ok) return send(reply, 422, run.problems);
     const byStored = (file: string | undefined) => s.state.files.find((f) => f.stored.endsWith(`/${file}`));

@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import type { InputFile, InputFileOptions, StudyConfigFile } from "../config/types.ts";
 import { parseStudyConfig } from "../config/load-config.ts";
-import { proposeStudy } from "../init/run-init.ts";
+import { proposeStudy } from "../drivers/init.ts";
 import type { InputSource } from "../config/study.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import { problem } from "../messages.ts";

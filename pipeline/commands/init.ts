@@ -20,7 +20,7 @@ beside it, as study.proposed.yaml.
   check: (_v, files) =>
     files.length < 1 || files.length > 2 ? "give one data file (long or wide) or two (episodes and sessions)" : null,
   async run(v, files) {
-    const { runInit } = await import("../init/run-init.ts");
+    const { runInit } = await import("../drivers/init.ts");
     const run = await runInit(files, typeof v.out === "string" ? v.out : null, v.force === true);
     if (!run.ok) return refused(`${count(run.problems, "problem")}; no config was written`, run.problems);
     const { blanks, kept, backup } = run.value;

@@ -32,7 +32,7 @@ Example: alliance meta --studies data/meta/molloy2014.csv
       typeof v.out === "string" ? v.out : `reports/meta/${basename(studies).replace(/\.[^.]*$/, "")}`,
     );
     const out = ctx.stage(outDir, ["meta.html", "meta.pdf", "meta-results.json", "tables"]);
-    const { runMeta } = await import("../meta/run-meta.ts");
+    const { runMeta } = await import("../drivers/meta.ts");
     const run = await runMeta({
       studiesPath: studies,
       outDir: out.dir,

@@ -43,7 +43,7 @@ every report was written, 1 when any could not be (each named, with its problems
     const configPath = v.config as string;
     const study = loadStudyConfig(configPath);
     if (!study.ok) return refused(`the config ${configPath} has ${count(study.problems, "problem")}`, study.problems);
-    const { runQuarterly, resolvePeriod, checkPrevious } = await import("../quarterly/run-report.ts");
+    const { runQuarterly, resolvePeriod, checkPrevious } = await import("../drivers/quarterly.ts");
     const period = resolvePeriod(study.value, v.period as string);
     if (!period.ok) return refused(`${count(period.problems, "problem")}; no report was written`, period.problems);
     // Every file the batch reads besides the data is checked before any work, so that none can fail it halfway.

@@ -31,7 +31,7 @@ async function runConfig(configPath: string, values: Values, ctx: Context): Prom
   const internal = ctx.internalDir(values, outDir);
   if (!internal.ok) return refused("--keep-internal cannot be used so", [internal.problem]);
   const out = ctx.stage(outDir, RUN_OUTPUTS);
-  const { runStudy } = await import("../run.ts"); // loaded only when a study runs: keeps --help fast
+  const { runStudy } = await import("../drivers/run-study.ts"); // loaded only when a study runs: keeps --help fast
   const run = await runStudy(study.value, {
     outDir: out.dir,
     internalDir: internal.dir,

@@ -25,7 +25,7 @@ file and row number, never by client id or a person's date. Exit code 0 when the
     if (!study.ok) return refused(`the config ${configPath} has ${count(study.problems, "problem")}`, study.problems);
     const outDir = resolve(typeof v.out === "string" ? v.out : `reports/${study.value.name}/validation`);
     const out = ctx.stage(outDir, ["validation.json", "validation.html"]);
-    const { runValidate } = await import("../validation/run-validate.ts");
+    const { runValidate } = await import("../drivers/validate.ts");
     const run = await runValidate(study.value, out.dir, runTime());
     if (!run.ok) return refused(count(run.problems, "problem"), run.problems);
     const { totals, findings } = run.value.report;

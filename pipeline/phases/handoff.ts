@@ -4,7 +4,7 @@
  * reaches it only through this module, never by importing that phase's modules. This module imports
  * nothing from any phase (test/architecture.test.ts checks that, and that no import cycle exists).
  *
- *   read ──IngestOutput──▶ validate ──ValidationOutput──▶ derive ──EpisodeColumns──▶ analyze
+ *   read ──ReadOutput──▶ validate ──ValidationOutput──▶ derive ──EpisodeColumns──▶ analyze
  *   analyze ──Analysis, RetentionAnalysis──▶ render
  */
 import type { InputFormat } from "../config/types.ts";
@@ -25,7 +25,7 @@ import type { MixedCoefficient } from "../../analyses/random-intercept-model.ts"
 
 export type { DerivedEpisode, EpisodeColumns, LabelColumn } from "./episodes.ts";
 
-export interface IngestedFile {
+export interface ReadFile {
   role: TableRole;
   path: string;
   sha256: string;
@@ -38,8 +38,8 @@ export interface IngestedFile {
   row_unit: "row" | "record";
 }
 
-export interface IngestOutput {
-  files: IngestedFile[];
+export interface ReadOutput {
+  files: ReadFile[];
   layout: Study["layout"];
   /** Fields of each relation typed from text in SQL: `<field>_text` holds the cell as read, for validate's messages. */
   textBacked: Record<TableRole, string[]>;

@@ -2,7 +2,7 @@
  * The DuckDB tables that pass between the phases of a run, declared in one place: each one's name,
  * its columns and types, the phase that creates it and the phase that drops it. A phase reads and
  * writes only the tables declared here (and its own scratch tables, which it drops itself), never
- * another phase's internals; the drivers (pipeline/run.ts, quarterly/run-report.ts) call phases in
+ * another phase's internals; the drivers (pipeline/drivers/) call phases in
  * order and hand each the previous one's output.
  *
  *   read ──r_episodes, r_sessions(_rows), r_session_clients──▶ validate ──t_episodes(_rows), v_links, v_session_agg──▶ derive

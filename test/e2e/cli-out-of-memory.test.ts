@@ -9,7 +9,7 @@ const OUT_OF_MEMORY = new Error(
   "Out of Memory Error: could not allocate block of size 256.0 KiB (18.8 MiB/19.0 MiB used)",
 );
 const thrown = { error: OUT_OF_MEMORY };
-vi.mock("../../pipeline/run.ts", () => ({ runStudy: async () => Promise.reject(thrown.error) }));
+vi.mock("../../pipeline/drivers/run-study.ts", () => ({ runStudy: async () => Promise.reject(thrown.error) }));
 import { DEMO_CONFIG, main } from "../../pipeline/cli.ts";
 
 function capture() {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
-import { runStudy } from "../../pipeline/run.ts";
+import { runStudy } from "../../pipeline/drivers/run-study.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 

@@ -220,7 +220,7 @@ describe("working files", () => {
     expect(r.code).toBe(0);
     expect(statSync(join(root, "work")).mode & 0o777).toBe(0o700);
     expect(readdirSync(join(root, "work")).sort()).toEqual([
-      "01-ingest.json",
+      "01-read.json",
       "02-validation.json",
       "03-derived-episodes.csv",
       "04-analysis.json",

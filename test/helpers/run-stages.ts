@@ -1,7 +1,7 @@
-/** Runs ingest → validate (→ derive) on a Study, for stage tests. */
+/** Runs read → validate (→ derive) on a Study, for stage tests. */
 import type { Study } from "../../pipeline/config/study.ts";
 import { closeDb, openDb } from "../../pipeline/db.ts";
-import { ingest } from "../../pipeline/phases/read/read.ts";
+import { read } from "../../pipeline/phases/read/read.ts";
 import { validate } from "../../pipeline/phases/validate/validate.ts";
 import { derive } from "../../pipeline/phases/derive/derive.ts";
 import { episodeObjects } from "../../pipeline/phases/episodes.ts";
@@ -9,16 +9,16 @@ import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { atFileEnd } from "./cleanup.ts";
 
-/** ingest → validate, listing every finding (notes too); the database stays open until the test file has run (or closeDb). */
+/** read → validate, listing every finding (notes too); the database stays open until the test file has run (or closeDb). */
 export async function ingestAndValidate(study: Study) {
   const db = await openDb();
   atFileEnd(() => closeDb(db));
-  const ingested = await ingest(db, study);
+  const ingested = await read(db, study);
   if (!ingested.ok) return { db, ingested, validated: null };
   return { db, ingested, validated: await validate(db, study, ingested.value, { listAll: true }) };
 }
 
-/** ingest → validate → derive; the derived episodes (as objects) and the tier cut points used. */
+/** read → validate → derive; the derived episodes (as objects) and the tier cut points used. */
 export async function deriveStudy(study: Study) {
   const { db, validated } = await ingestAndValidate(study);
   if (!validated?.ok) throw new Error(`validation failed: ${JSON.stringify(validated)}`);

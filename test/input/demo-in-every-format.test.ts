@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { InputFormat } from "../../pipeline/config/types.ts";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
-import { runStudy } from "../../pipeline/run.ts";
+import { runStudy } from "../../pipeline/drivers/run-study.ts";
 import { demoConfigFor, saveDemoAs, saveDemoLong, saveDemoWide } from "../helpers/demo-formats.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 

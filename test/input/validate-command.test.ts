@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../pipeline/cli.ts";
 import { RULES } from "../../pipeline/phases/validate/validation-rules.ts";
-import type { ValidationReport } from "../../pipeline/validation/run-validate.ts";
+import type { ValidationReport } from "../../pipeline/drivers/validate.ts";
 import { writeStudyFiles } from "../helpers/tiny-study.ts";
 
 const EPISODES = [

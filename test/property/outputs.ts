@@ -122,7 +122,7 @@ interface Exact {
 /** Reads the exact (unsuppressed) working files a run kept with --keep-internal. */
 export function readExact(internal: string): Exact {
   const json = (f: string) => JSON.parse(readFileSync(join(internal, f), "utf8"));
-  return { ingest: json("01-ingest.json"), validation: json("02-validation.json"), analysis: json("04-analysis.json") };
+  return { ingest: json("01-read.json"), validation: json("02-validation.json"), analysis: json("04-analysis.json") };
 }
 
 /** The participant flow's identities on the exact counts: each one that fails, as text. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { closeDb, openDb } from "../../pipeline/db.ts";
-import { ingest } from "../../pipeline/phases/read/read.ts";
+import { read } from "../../pipeline/phases/read/read.ts";
 import { validate } from "../../pipeline/phases/validate/validate.ts";
 import { derive } from "../../pipeline/phases/derive/derive.ts";
 import { episodeObjects } from "../../pipeline/phases/episodes.ts";
@@ -32,7 +32,7 @@ const SESSIONS = [
 async function isolate(episodeLines = EPISODES, sessionLines = SESSIONS) {
   const { study } = writeTinyStudy(episodeLines, sessionLines);
   const db = await openDb();
-  const ingested = await ingest(db, study, { editable: true });
+  const ingested = await read(db, study, { editable: true });
   if (!ingested.ok) throw new Error("ingest failed");
   const first = await validate(db, study, ingested.value, { keepEpisodes: true });
   if (first.ok) throw new Error("the broken admission date should fail validation");

@@ -7,7 +7,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "no
 import { join, resolve } from "node:path";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG, main } from "../../pipeline/cli.ts";
-import { runQuarterly } from "../../pipeline/quarterly/run-report.ts";
+import { runQuarterly } from "../../pipeline/drivers/quarterly.ts";
 import type { QuarterlyResults } from "../../pipeline/quarterly/quarterly-results.ts";
 import { findBrowser } from "../../pipeline/report/find-browser.js";
 import { tempDir } from "../helpers/temp-dir.ts";

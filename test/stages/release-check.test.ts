@@ -9,7 +9,7 @@ import { releaseCheck, type ReleaseRules } from "../../pipeline/privacy/release-
 import { clientIds, readClientIds } from "../../pipeline/privacy/client-ids.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 import { closeDb, openDb, queryRows } from "../../pipeline/db.ts";
-import { ingest } from "../../pipeline/phases/read/read.ts";
+import { read } from "../../pipeline/phases/read/read.ts";
 import { validate } from "../../pipeline/phases/validate/validate.ts";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
@@ -95,7 +95,7 @@ describe("the client ids the release check looks for", () => {
     if (!loaded.ok) throw new Error("demo config invalid");
     const db = await openDb();
     try {
-      const ingested = await ingest(db, loaded.value);
+      const ingested = await read(db, loaded.value);
       if (!ingested.ok) throw new Error("demo read");
       const asRead = await readClientIds(db);
       const episodes = (await queryRows<{ id: string }>(db, "SELECT DISTINCT client_id AS id FROM r_episodes")).map(
@@ -122,7 +122,7 @@ describe("the client ids the release check looks for", () => {
     );
     const db = await openDb();
     try {
-      const ingested = await ingest(db, study);
+      const ingested = await read(db, study);
       if (!ingested.ok) throw new Error("tiny study read");
       const asRead = await readClientIds(db);
       expect([asRead.size, asRead.has("C1"), asRead.has("Q-ONLY-7")]).toEqual([2, true, true]);

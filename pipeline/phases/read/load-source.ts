@@ -29,7 +29,7 @@ export interface TypedRead {
 
 export interface LoadedFile {
   format: InputFormat;
-  /** How the file was read, as recorded in the ingest artifact (delimiter, encoding, sheet). */
+  /** How the file was read, as recorded in the read artifact (delimiter, encoding, sheet). */
   read_as: Record<string, string>;
   /** The file's columns after dropping, in file order. */
   columns: string[];
@@ -66,7 +66,7 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /**
  * Loads `source` into `table`. A file with no records, or not text where text is expected, is a
  * problem naming it; a file that cannot be parsed throws (with DuckDB's or the reader's message),
- * which ingest turns into a problem naming the file. Rows of delimited text the reader rejects are
+ * which read turns into a problem naming the file. Rows of delimited text the reader rejects are
  * named by rejectedRows, once the file has been read.
  * @param labelled columns whose SPSS value labels replace their codes
  * @param role what the file is, for messages ("episodes", "sessions", "long", …)

@@ -12,7 +12,7 @@
  * read that way; one with a cell it cannot type is read again as text, the cell typed in SQL and kept
  * beside (`<field>_text`) for validate to name; rows with too many or too few cells, unclosed quotes
  * and bad bytes are refused here, by file and line.
- * Artifact: 01-ingest.json (files, format, SHA-256, rows, columns, dropped columns).
+ * Artifact: 01-read.json (files, format, SHA-256, rows, columns, dropped columns).
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -28,12 +28,12 @@ import { dropRejects, hasRejects, loadSource, type LoadedFile, type TypedRead } 
 import { findIdentifiers, identifierProblem, medianDateYear } from "./identifiers.ts";
 import { dateSql, datesReadTyped, numberSql, textSql } from "./cells.ts";
 import { TABLES } from "../tables.ts";
-import { type IngestedFile, type IngestOutput } from "../handoff.ts";
-export type { IngestedFile, IngestOutput };
+import { type ReadFile, type ReadOutput } from "../handoff.ts";
+export type { ReadFile, ReadOutput };
 
 export type { TableRole } from "../../config/columns.ts";
 
-export interface IngestOptions {
+export interface ReadOptions {
   /** Keep the sessions as a table that can be edited (a quarterly batch deletes the records of the sites it leaves out), not a view over the file. */
   editable?: boolean;
   progress?: Progress;
@@ -48,7 +48,7 @@ const srcTable = (role: TableRole) => `src_${role}`;
 /** Text tables of the mapped fields, for the layouts and formats typed from text. */
 const TEXT_TABLE: Record<TableRole, string> = { episodes: "x_episodes", sessions: "x_sessions" };
 
-export async function ingest(db: Db, study: Study, options: IngestOptions = {}): Promise<Result<IngestOutput>> {
+export async function read(db: Db, study: Study, options: ReadOptions = {}): Promise<Result<ReadOutput>> {
   const progress = options.progress ?? SILENT;
   progress.begin("read", () => Number(db.progress.rows_processed));
   const roles: TableRole[] = study.layout === "tables" ? ["episodes", "sessions"] : ["episodes"];
@@ -111,7 +111,7 @@ export async function ingest(db: Db, study: Study, options: IngestOptions = {}):
       textBacked[role] = await typeTextTable(db, study, role, TEXT_TABLE[role]);
     await sessionClients(db, REL.sessions);
   }
-  const files: IngestedFile[] = [];
+  const files: ReadFile[] = [];
   for (const role of ["episodes", "sessions"] as const) {
     const source = study.sources[role];
     const file = loaded.get(sourceOf(role))!;

@@ -29,7 +29,7 @@ import {
   type Results,
 } from "../../results.ts";
 import { CONFIDENCE_LEVEL, type Analysis, type ExactCorrelation } from "../handoff.ts";
-import type { IngestedFile } from "../handoff.ts";
+import type { ReadFile } from "../handoff.ts";
 import type { ValidationOutput } from "../handoff.ts";
 import type { RetentionAnalysis } from "../handoff.ts";
 import { shareableRetention, type Counter } from "./shareable-retention.ts";
@@ -189,7 +189,7 @@ function shareableTherapists(t: Analysis["therapists"], cells: Counter): Therapi
 
 type Inputs = [
   study: Study,
-  ingest: { files: Pick<IngestedFile, "role" | "rows">[] },
+  read: { files: Pick<ReadFile, "role" | "rows">[] },
   validation: ValidationOutput,
   analysis: Analysis,
   retention: RetentionAnalysis,
@@ -217,7 +217,7 @@ export function exactResults(...inputs: Inputs): Results {
 }
 
 function buildResults(
-  [study, ingest, validation, analysis, retention, provenance]: Inputs,
+  [study, read, validation, analysis, retention, provenance]: Inputs,
   cells: Counter,
   withheld: number,
 ): Results {
@@ -227,7 +227,7 @@ function buildResults(
       return { code: r.code, reason: r.reason, n, suppressed: n === null };
     });
 
-  const rowsOf = (role: "episodes" | "sessions") => ingest.files.find((f) => f.role === role)!.rows;
+  const rowsOf = (role: "episodes" | "sessions") => read.files.find((f) => f.role === role)!.rows;
   const episodeExclusions = [
     ...validation.excluded.episodes,
     ...(analysis.excluded_no_alliance ? [{ ...NO_ALLIANCE, n: analysis.excluded_no_alliance }] : []),

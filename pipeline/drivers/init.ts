@@ -12,7 +12,7 @@ import { problem } from "../messages.ts";
 import { fail, ok, type Result } from "../problem.ts";
 import { loadSource, type LoadedFile } from "../phases/read/load-source.ts";
 import type { InputSource } from "../config/study.ts";
-import { findItemGroup } from "./item-groups.ts";
+import { findItemGroup } from "../init/item-groups.ts";
 import { DEFAULTS } from "../config/defaults.ts";
 import { findIdentifiers, nameWords } from "../phases/read/identifiers.ts";
 

@@ -16,23 +16,37 @@ import type { Study } from "../config/study.ts";
 import { closeDb, openDb } from "../db.ts";
 import { problem } from "../messages.ts";
 import { fail, ok, ProblemError, type Problem, type Result } from "../problem.ts";
-import { ingest } from "../phases/read/read.ts";
+import { read } from "../phases/read/read.ts";
 import { validate } from "../phases/validate/validate.ts";
 import { derive } from "../phases/derive/derive.ts";
 import type { DerivedEpisode } from "../phases/handoff.ts";
 import { episodeObjects } from "../phases/episodes.ts";
-import { buildProvenance, writeJson } from "../run.ts";
+import { buildProvenance } from "../output/provenance.ts";
+import { writeJson } from "../output/write-json.ts";
 import { openPrinter, type Printer } from "../report/pdf.ts";
 import { renderPage } from "../report/html.ts";
-import { inPeriod, parsePeriod, periodStarting, trailingPeriods, yearEarlier, type Period } from "./periods.ts";
-import { endDate, periodFigures, type PeriodFigures } from "./period-figures.ts";
-import { PROGRAM, suppressFunnel, suppressPeriod, type Mask, type PeriodColumn } from "./batch-suppression.ts";
-import { quarterlyResults, type BatchFigures } from "./shareable-quarterly.ts";
-import type { QuarterlyResults } from "./quarterly-results.ts";
-import { renderQuarterlyCharts } from "./quarterly-charts.ts";
-import { buildQuarterlyView } from "./quarterly-view.ts";
-import { dropSites, errorsBySite } from "./isolate-groups.ts";
-import { folderNames } from "./group-folders.ts";
+import {
+  inPeriod,
+  parsePeriod,
+  periodStarting,
+  trailingPeriods,
+  yearEarlier,
+  type Period,
+} from "../quarterly/periods.ts";
+import { endDate, periodFigures, type PeriodFigures } from "../quarterly/period-figures.ts";
+import {
+  PROGRAM,
+  suppressFunnel,
+  suppressPeriod,
+  type Mask,
+  type PeriodColumn,
+} from "../quarterly/batch-suppression.ts";
+import { quarterlyResults, type BatchFigures } from "../quarterly/shareable-quarterly.ts";
+import type { QuarterlyResults } from "../quarterly/quarterly-results.ts";
+import { renderQuarterlyCharts } from "../quarterly/quarterly-charts.ts";
+import { buildQuarterlyView } from "../quarterly/quarterly-view.ts";
+import { dropSites, errorsBySite } from "../quarterly/isolate-groups.ts";
+import { folderNames } from "../quarterly/group-folders.ts";
 import { NO_CLIENT_IDS, readClientIds, type ClientIds } from "../privacy/client-ids.ts";
 import type { ReleaseRules } from "../privacy/release-check.ts";
 import type { Provenance } from "../results.ts";
@@ -112,7 +126,7 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
   let ids: ClientIds = NO_CLIENT_IDS;
   let sites: string[];
   try {
-    const ingested = await ingest(db, asOf, { editable: true });
+    const ingested = await read(db, asOf, { editable: true });
     if (!ingested.ok) return ingested;
     ids = await readClientIds(db);
     let validated = await validate(db, asOf, ingested.value, { keepEpisodes: true });

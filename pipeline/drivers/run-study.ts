@@ -2,7 +2,7 @@
  * The driver of `alliance run`. One run, in five numbered phases, each a stage with an
  * artifact in the output folder:
  *
- *   1 ingest    CSV → DuckDB text tables                 01-ingest.json
+ *   1 read      CSV → DuckDB text tables                 01-read.json
  *   2 validate  rule catalogue → stop, or exclude+count  02-validation.json
  *   3 derive    one row per episode                      03-derived-episodes.csv
  *   4 analyze   exact statistics, retention by tier      04-analysis.json
@@ -12,32 +12,27 @@
  * keep them (--keep-internal), to a folder of their own outside the output folder. Everything in the
  * output folder is built from results.json's suppressed numbers.
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
-import { PACKAGE } from "./root.ts";
-import type { Study } from "./config/study.ts";
-import { closeDb, openDb, queryRows } from "./db.ts";
-import { problem } from "./messages.ts";
-import { fail, ok, type Problem, type Result } from "./problem.ts";
-import type { Provenance, Results } from "./results.ts";
-import { ingest } from "./phases/read/read.ts";
-import { SILENT, type Progress } from "./progress.ts";
-import { validate } from "./phases/validate/validate.ts";
-import { derive } from "./phases/derive/derive.ts";
-import { analyze, primaryPairs } from "./phases/analyze/analyze.ts";
-import { analyzeRetentionInBackground } from "./phases/analyze/retention-in-background.ts";
-import { primaryBootstrapInBackground } from "./phases/analyze/bootstrap-in-background.ts";
-import { exactResults, shareableResults } from "./phases/render/shareable.ts";
-import { readClientIds, type ClientIds } from "./privacy/client-ids.ts";
-import { preloadPdfReader, RELEASE_CHECKS, type ReleaseRules } from "./privacy/release-check.ts";
-import { buildReportView } from "./report/view-model.ts";
-import { renderHtml } from "./report/html.ts";
-import { reportTables } from "./report/tables.ts";
-import type { Printer } from "./report/pdf.ts";
-import { INSTALL_BROWSER_HINT } from "./report/find-browser.js";
-
-const pkg = PACKAGE;
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Study } from "../config/study.ts";
+import { buildProvenance } from "../output/provenance.ts";
+import { writeJson } from "../output/write-json.ts";
+import { closeDb, openDb, queryRows } from "../db.ts";
+import { problem } from "../messages.ts";
+import { fail, ok, type Problem, type Result } from "../problem.ts";
+import type { Results } from "../results.ts";
+import { read } from "../phases/read/read.ts";
+import { SILENT, type Progress } from "../progress.ts";
+import { validate } from "../phases/validate/validate.ts";
+import { derive } from "../phases/derive/derive.ts";
+import { analyze, primaryPairs } from "../phases/analyze/analyze.ts";
+import { analyzeRetentionInBackground } from "../phases/analyze/retention-in-background.ts";
+import { primaryBootstrapInBackground } from "../phases/analyze/bootstrap-in-background.ts";
+import { exactResults, shareableResults } from "../phases/render/shareable.ts";
+import { readClientIds } from "../privacy/client-ids.ts";
+import type { ReleaseRules } from "../privacy/release-check.ts";
+import { writeResearchReport } from "../output/research-report.ts";
+import type { Printer } from "../report/pdf.ts";
 
 export interface RunOptions {
   /** Where the shareable outputs are written (the command's staging folder). */
@@ -86,16 +81,16 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
   // once validate, the peak of its memory, is over (see REPORT_TOOLS_AFTER_VALIDATE).
   const tools: {
     printer: Promise<Result<Printer>> | null;
-    charts: Promise<typeof import("./report/charts.ts")> | null;
+    charts: Promise<typeof import("../report/charts.ts")> | null;
   } = { printer: null, charts: null };
   const startReportTools = () => {
     if (options.pdf === false) tools.printer = null;
     else
       tools.printer = options.printer
         ? Promise.resolve(ok(options.printer))
-        : import("./report/pdf.ts").then((m) => m.openPrinter());
+        : import("../report/pdf.ts").then((m) => m.openPrinter());
     tools.printer?.catch(() => {}); // awaited below (or closed in finally)
-    tools.charts = import("./report/charts.ts");
+    tools.charts = import("../report/charts.ts");
     tools.charts.catch(() => {});
   };
   const toolsLater = inputBytes(study) > REPORT_TOOLS_AFTER_VALIDATE;
@@ -103,9 +98,9 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
   const db = await openDb({ progress: progress !== SILENT });
   try {
     // 1 read
-    const ingested = await ingest(db, study, { progress });
+    const ingested = await read(db, study, { progress });
     if (!ingested.ok) return ingested;
-    keep("01-ingest.json", () => ingested.value);
+    keep("01-read.json", () => ingested.value);
 
     // 2 validate
     // The rows of warnings are listed only for the working files; errors always.
@@ -152,32 +147,15 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     keep("05-exact-results.json", () =>
       exactResults(tiered, ingested.value, validated.value, analysis, retention, provenance),
     );
-    const files = ["results.json"];
-    writeJson(join(outDir, "results.json"), results);
-    mkdirSync(join(outDir, "tables"));
-    for (const [name, text] of Object.entries(reportTables(results))) {
-      writeFileSync(join(outDir, "tables", name), text);
-      files.push(`tables/${name}`);
-    }
-    const html = renderHtml(buildReportView(results, await (await tools.charts!).renderCharts(results)));
-    writeFileSync(join(outDir, "report.html"), html);
-    files.push("report.html");
-    progress.end("render");
-    const notices: Problem[] = [];
-    if (options.pdf !== false) {
-      progress.begin("pdf");
-      const printing = printWith(tools.printer!, html);
-      preloadPdfReader(); // while the browser prints: the release check reads the PDF next
-      const pdf = await printing;
-      if (pdf.ok) {
-        writeFileSync(join(outDir, "report.pdf"), pdf.value.bytes);
-        files.push("report.pdf");
-        if (pdf.value.blockedRequests.length) {
-          return fail(problem("E_REPORT_NOT_SELF_CONTAINED", { urls: pdf.value.blockedRequests }));
-        }
-      } else notices.push(...pdf.problems);
-      progress.end("pdf");
-    }
+    const written = await writeResearchReport(
+      outDir,
+      results,
+      await tools.charts!,
+      options.pdf === false ? null : tools.printer!,
+      progress,
+    );
+    if (!written.ok) return written;
+    const { files, notices } = written.value;
     const release: ReleaseRules = {
       kind: "research",
       minCellSize: study.minCellSize,
@@ -230,41 +208,4 @@ export function nothingToAnalyse(
       ? `every one of the ${read} episodes was admitted after the data cutoff ${study.cutoffDate}`
       : `none of the ${earlyAlliance.length} episodes admitted by the cutoff ${study.cutoffDate} has an alliance rating on or before it`;
   return problem("E_NOTHING_TO_ANALYSE", { reason });
-}
-
-export async function buildProvenance(
-  db: Parameters<typeof queryRows>[0],
-  study: Study,
-  files: { role: "episodes" | "sessions"; path: string; sha256: string; rows: number }[],
-  runAt: string,
-  ids: ClientIds,
-): Promise<Provenance> {
-  const [{ v }] = (await queryRows<{ v: string }>(db, "SELECT version() AS v")) as [{ v: string }];
-  return {
-    package: pkg.name,
-    package_version: pkg.version,
-    run_at: runAt,
-    node_version: process.versions.node,
-    duckdb_version: v,
-    inputs: files.map((f) => ({ role: f.role, file: basename(f.path), sha256: f.sha256, rows: f.rows })),
-    config: {
-      file: basename(study.configPath),
-      sha256: createHash("sha256").update(readFileSync(study.configPath)).digest("hex"),
-    },
-    release_check: { checks: RELEASE_CHECKS, plain_number_ids_not_checked: ids.skipped > 0 },
-  };
-}
-
-export function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, JSON.stringify(value, null, 2) + "\n");
-}
-
-/** Prints the report with the browser started at the beginning of the run (or says why there is no PDF). */
-async function printWith(
-  printer: Promise<Result<Printer>>,
-  html: string,
-): Promise<Result<{ bytes: Uint8Array; blockedRequests: string[] }>> {
-  const opened = await printer;
-  if (!opened.ok) return fail(problem("W_NO_BROWSER", { hint: INSTALL_BROWSER_HINT, file: "the PDF" }));
-  return ok(await opened.value.print(html));
 }

@@ -9,11 +9,11 @@ import { basename, join } from "node:path";
 import type { Study } from "../config/study.ts";
 import { closeDb, openDb } from "../db.ts";
 import { ok, type Result } from "../problem.ts";
-import { ingest } from "../phases/read/read.ts";
+import { read } from "../phases/read/read.ts";
 import { checkRules, ruleColumn, studyRules } from "../phases/validate/validate.ts";
 import type { Finding, Severity } from "../phases/handoff.ts";
 import { renderPage } from "../report/html.ts";
-import { writeJson } from "../run.ts";
+import { writeJson } from "../output/write-json.ts";
 import { NO_CLIENT_IDS, readClientIds, type ClientIds } from "../privacy/client-ids.ts";
 import type { ReleaseRules } from "../privacy/release-check.ts";
 
@@ -52,7 +52,7 @@ export async function runValidate(
   let ids: ClientIds = NO_CLIENT_IDS;
   try {
     const base = { study: study.name, config: basename(study.configPath), run_at: now.toISOString() };
-    const ingested = await ingest(db, study);
+    const ingested = await read(db, study);
     if (!ingested.ok) {
       // Unreadable files, missing columns or identifiers: nothing further can be checked.
       const findings = ingested.problems.map((p): Finding => ({ ...p, severity: "error" }));

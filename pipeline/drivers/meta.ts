@@ -12,11 +12,11 @@ import { renderSvg } from "../report/chart-frame.ts";
 import { renderPage } from "../report/html.ts";
 import { printPdf } from "../report/pdf.ts";
 import { toCsv } from "../report/tables.ts";
-import { analyzeMeta } from "./analyze-meta.ts";
-import { funnelSpec, metaForestSpec } from "./meta-charts.ts";
-import { META_RESULTS_SCHEMA_VERSION, type MetaResults } from "./meta-results.ts";
-import { buildMetaView } from "./meta-view.ts";
-import { readStudies } from "./read-studies.ts";
+import { analyzeMeta } from "../meta/analyze-meta.ts";
+import { funnelSpec, metaForestSpec } from "../meta/meta-charts.ts";
+import { META_RESULTS_SCHEMA_VERSION, type MetaResults } from "../meta/meta-results.ts";
+import { buildMetaView } from "../meta/meta-view.ts";
+import { readStudies } from "../meta/read-studies.ts";
 import { NO_CLIENT_IDS } from "../privacy/client-ids.ts";
 import type { ReleaseRules } from "../privacy/release-check.ts";
 

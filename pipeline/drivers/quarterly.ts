@@ -109,7 +109,6 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
   const resolved = typeof options.period === "string" ? resolvePeriod(study, options.period) : ok(options.period);
   if (!resolved.ok) return resolved;
   const period = resolved.value;
-  const asOf: Study = { ...study, cutoffDate: period.end };
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
   const internal = options.internalDir ?? null;
@@ -119,78 +118,14 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
       "Internal working files of the batch. They hold row-level data: do not share this folder.\n",
     );
   const runAt = (options.now ?? new Date()).toISOString();
-  const failed: BatchOutcome["failed"] = [];
-
-  const db = await openDb();
-  let batch: BatchFigures;
-  let ids: ClientIds = NO_CLIENT_IDS;
-  let sites: string[];
-  try {
-    const ingested = await read(db, asOf, { editable: true });
-    if (!ingested.ok) return ingested;
-    ids = await readClientIds(db);
-    let validated = await validate(db, asOf, ingested.value, { keepEpisodes: true });
-    const leftOut: { group: string; errors: number }[] = [];
-    for (let round = 0; !validated.ok && round < 20; round++) {
-      const bySite = await errorsBySite(db, asOf, validated.problems);
-      if (bySite === null) return validated;
-      for (const [site, problems] of bySite) {
-        leftOut.push({ group: site, errors: problems.length });
-        failed.push({ group: site, problems });
-      }
-      await dropSites(db, asOf, [...bySite.keys()]);
-      validated = await validate(db, asOf, ingested.value, { keepEpisodes: true });
-    }
-    if (!validated.ok) return validated;
-    if (internal) writeJson(join(internal, "02-validation.json"), validated.value);
-    const episodes = episodeObjects((await derive(db, asOf)).episodes);
-    sites = [...new Set(episodes.map((e) => e.site))].sort();
-    batch = batchFigures(asOf, period, episodes, sites, {
-      program: study.reporting.branding.programName ?? study.title,
-      exclusions: validated.value.excluded,
-      groupsLeftOut: leftOut.sort((a, b) => a.group.localeCompare(b.group)),
-      // A file's rows are a count of the program's records: withheld when small, as any count is.
-      provenance: withSmallRowsWithheld(
-        await buildProvenance(db, study, ingested.value.files, runAt, ids),
-        study.minCellSize,
-      ),
-    });
-  } finally {
-    closeDb(db);
-  }
-
+  const figures = await batchOf(study, period, internal, runAt);
+  if (!figures.ok) return figures;
+  const { batch, sites, ids, failed } = figures.value;
   const groups = [PROGRAM, ...(options.by === "site" ? sites : [])];
-  const notices: Problem[] = [];
-  let printer: Printer | null = null;
-  if (options.pdf) {
-    const opened = await openPrinter();
-    if (opened.ok) printer = opened.value;
-    else notices.push(...opened.problems);
-  }
-  const written: ReportWritten[] = [];
   const folders = folderNames(groups);
-  // A report that cannot be written stops the batch: it is published whole or not at all.
-  try {
-    await pool(groups, options.concurrency ?? 3, async (group) => {
-      written.push(
-        await renderOne(
-          batch,
-          group,
-          join(outDir, folders.get(group)!),
-          readPrevious(options.previous, group, folders.get(group)!),
-          printer,
-          runAt,
-        ),
-      );
-    });
-  } catch (e) {
-    if (e instanceof ProblemError) return fail(...e.problems);
-    throw e;
-  } finally {
-    await printer?.close();
-  }
-  const order = (g: string) => groups.indexOf(g);
-  written.sort((a, b) => order(a.group) - order(b.group));
+  const reports = await writeReports(batch, groups, folders, outDir, options, runAt);
+  if (!reports.ok) return reports;
+  const { written, notices } = reports.value;
   writeFileSync(
     join(outDir, "index.html"),
     renderPage("quarterly-index.hbs", indexView(batch, written, failed, runAt, folders)),
@@ -207,14 +142,95 @@ export async function runQuarterly(study: Study, options: ReportOptions): Promis
     clientIds: ids,
     allowedDates: new Set(dates),
   };
-  return ok({
-    outDir,
-    period,
-    written,
-    failed: failed.map((f) => ({ ...f, group: f.group || "program" })),
-    notices,
-    release,
-  });
+  const named = failed.map((f) => ({ ...f, group: f.group || "program" }));
+  return ok({ outDir, period, written, failed: named, notices, release });
+}
+
+/**
+ * The batch's figures: the study read and validated as of the period's end, every site whose records
+ * fail validation left out (and named), the episodes derived, and every group's figures suppressed
+ * across the batch.
+ */
+async function batchOf(
+  study: Study,
+  period: Period,
+  internal: string | null,
+  runAt: string,
+): Promise<Result<{ batch: BatchFigures; sites: string[]; ids: ClientIds; failed: BatchOutcome["failed"] }>> {
+  const asOf: Study = { ...study, cutoffDate: period.end };
+  const failed: BatchOutcome["failed"] = [];
+  const db = await openDb();
+  try {
+    const ingested = await read(db, asOf, { editable: true });
+    if (!ingested.ok) return ingested;
+    const ids = await readClientIds(db);
+    let validated = await validate(db, asOf, ingested.value, { keepEpisodes: true });
+    const leftOut: { group: string; errors: number }[] = [];
+    for (let round = 0; !validated.ok && round < 20; round++) {
+      const bySite = await errorsBySite(db, asOf, validated.problems);
+      if (bySite === null) return validated;
+      for (const [site, problems] of bySite) {
+        leftOut.push({ group: site, errors: problems.length });
+        failed.push({ group: site, problems });
+      }
+      await dropSites(db, asOf, [...bySite.keys()]);
+      validated = await validate(db, asOf, ingested.value, { keepEpisodes: true });
+    }
+    if (!validated.ok) return validated;
+    if (internal) writeJson(join(internal, "02-validation.json"), validated.value);
+    const episodes = episodeObjects((await derive(db, asOf)).episodes);
+    const sites = [...new Set(episodes.map((e) => e.site))].sort();
+    const batch = batchFigures(asOf, period, episodes, sites, {
+      program: study.reporting.branding.programName ?? study.title,
+      exclusions: validated.value.excluded,
+      groupsLeftOut: leftOut.sort((a, b) => a.group.localeCompare(b.group)),
+      // A file's rows are a count of the program's records: withheld when small, as any count is.
+      provenance: withSmallRowsWithheld(
+        await buildProvenance(db, study, ingested.value.files, runAt, ids),
+        study.minCellSize,
+      ),
+    });
+    return ok({ batch, sites, ids, failed });
+  } finally {
+    closeDb(db);
+  }
+}
+
+/**
+ * Every group's report, a few at a time with one browser for the PDFs. A report that cannot be
+ * written stops the batch: it is published whole or not at all.
+ */
+async function writeReports(
+  batch: BatchFigures,
+  groups: string[],
+  folders: Map<string, string>,
+  outDir: string,
+  options: ReportOptions,
+  runAt: string,
+): Promise<Result<{ written: ReportWritten[]; notices: Problem[] }>> {
+  const notices: Problem[] = [];
+  let printer: Printer | null = null;
+  if (options.pdf) {
+    const opened = await openPrinter();
+    if (opened.ok) printer = opened.value;
+    else notices.push(...opened.problems);
+  }
+  const written: ReportWritten[] = [];
+  try {
+    await pool(groups, options.concurrency ?? 3, async (group) => {
+      const folder = folders.get(group)!;
+      const previous = readPrevious(options.previous, group, folder);
+      written.push(await renderOne(batch, group, join(outDir, folder), previous, printer, runAt));
+    });
+  } catch (e) {
+    if (e instanceof ProblemError) return fail(...e.problems);
+    throw e;
+  } finally {
+    await printer?.close();
+  }
+  const order = (g: string) => groups.indexOf(g);
+  written.sort((a, b) => order(a.group) - order(b.group));
+  return ok({ written, notices });
 }
 
 function withSmallRowsWithheld(p: Provenance, min: number): Provenance {

@@ -21,6 +21,7 @@ import { closeDb, openDb, queryRows } from "../db.ts";
 import { problem } from "../messages.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import type { Results } from "../results.ts";
+import type { Analysis, EpisodeColumns, RetentionAnalysis } from "../phases/handoff.ts";
 import { read } from "../phases/read/read.ts";
 import { SILENT, type Progress } from "../progress.ts";
 import { validate } from "../phases/validate/validate.ts";
@@ -62,39 +63,82 @@ export interface RunSummary {
   release: ReleaseRules;
 }
 
-export async function runStudy(study: Study, options: RunOptions): Promise<Result<RunSummary>> {
-  const { outDir } = options;
-  mkdirSync(outDir, { recursive: true });
-  const internal = options.internalDir ?? null;
-  const keep = (name: string, value: () => unknown) => {
-    if (internal) writeJson(join(internal, name), value());
+/** The browser and chart modules a run starts early, to overlap the data phases (see REPORT_TOOLS_AFTER_VALIDATE). */
+interface ReportTools {
+  printer: Promise<Result<Printer>> | null;
+  charts: Promise<typeof import("../report/charts.ts")> | null;
+  start(): void;
+  /** Closes the browser the run started (not one it was given). */
+  close(): Promise<void> | undefined;
+}
+
+function reportTools(options: RunOptions): ReportTools {
+  const tools: ReportTools = {
+    printer: null,
+    charts: null,
+    start() {
+      if (options.pdf === false) tools.printer = null;
+      else
+        tools.printer = options.printer
+          ? Promise.resolve(ok(options.printer))
+          : import("../report/pdf.ts").then((m) => m.openPrinter());
+      tools.printer?.catch(() => {}); // awaited later (or closed)
+      tools.charts = import("../report/charts.ts");
+      tools.charts.catch(() => {});
+    },
+    close: () =>
+      options.printer
+        ? undefined
+        : tools.printer?.then((opened) => (opened.ok ? opened.value.close() : undefined)).catch(() => {}),
   };
+  return tools;
+}
+
+/** Writes a row-level working file when the user asked to keep them (--keep-internal); none otherwise. */
+function keeper(internal: string | null): (name: string, value: () => unknown) => void {
   if (internal)
     writeFileSync(
       join(internal, "README.txt"),
       "Internal working files of the run. They hold row-level data: do not share this folder.\n",
     );
+  return (name, value) => {
+    if (internal) writeJson(join(internal, name), value());
+  };
+}
+
+/**
+ * 4 analyze: the primary bootstrap and retention run on worker threads (for large studies) while the
+ * main thread runs the rest. The bootstrap's worker starts first: a retention analysed in place (a
+ * smaller study) runs before analyze, and the worker draws meanwhile. The primary pairs are read
+ * once, for the bootstrap's worker and for analyze.
+ */
+async function analyzeAll(
+  episodes: EpisodeColumns,
+  tiered: Study,
+): Promise<{ analysis: Analysis; retention: RetentionAnalysis }> {
+  const primary = primaryPairs(episodes);
+  const bootstrap = primaryBootstrapInBackground(primary, tiered);
+  const retentionDone = analyzeRetentionInBackground(episodes, tiered);
+  retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
+  const analysis = analyze(episodes, tiered, { bootstrapElsewhere: bootstrap !== null, primaryPairs: primary });
+  // This thread draws the bootstrap's blocks the worker has not reached.
+  if (bootstrap) analysis.bootstrap = await bootstrap.finish();
+  return { analysis, retention: await retentionDone };
+}
+
+export async function runStudy(study: Study, options: RunOptions): Promise<Result<RunSummary>> {
+  const { outDir } = options;
+  mkdirSync(outDir, { recursive: true });
+  const internal = options.internalDir ?? null;
+  const keep = keeper(internal);
   const runAt = (options.now ?? new Date()).toISOString();
   const progress = options.progress ?? SILENT;
   // The browser starts, and the chart modules load, while the data phases run (DuckDB works on
   // threads of its own): on a small study they are most of the run's time. A large study starts them
   // once validate, the peak of its memory, is over (see REPORT_TOOLS_AFTER_VALIDATE).
-  const tools: {
-    printer: Promise<Result<Printer>> | null;
-    charts: Promise<typeof import("../report/charts.ts")> | null;
-  } = { printer: null, charts: null };
-  const startReportTools = () => {
-    if (options.pdf === false) tools.printer = null;
-    else
-      tools.printer = options.printer
-        ? Promise.resolve(ok(options.printer))
-        : import("../report/pdf.ts").then((m) => m.openPrinter());
-    tools.printer?.catch(() => {}); // awaited below (or closed in finally)
-    tools.charts = import("../report/charts.ts");
-    tools.charts.catch(() => {});
-  };
+  const tools = reportTools(options);
   const toolsLater = inputBytes(study) > REPORT_TOOLS_AFTER_VALIDATE;
-  if (!toolsLater) startReportTools();
+  if (!toolsLater) tools.start();
   const db = await openDb({ progress: progress !== SILENT });
   try {
     // 1 read
@@ -107,16 +151,13 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     const validated = await validate(db, study, ingested.value, { listAll: internal !== null, progress });
     keep("02-validation.json", () => (validated.ok ? validated.value : { errors: validated.problems }));
     if (!validated.ok) return validated;
-    if (toolsLater) startReportTools();
+    if (toolsLater) tools.start();
     const clientIdsRead = await readClientIds(db, "validated");
 
     // 3 derive
     progress.begin("derive", () => Number(db.progress.rows_processed));
-    const { episodes, tierCutPoints } = await derive(
-      db,
-      study,
-      internal ? join(internal, "03-derived-episodes.csv") : undefined,
-    );
+    const artifact = internal ? join(internal, "03-derived-episodes.csv") : undefined;
+    const { episodes, tierCutPoints } = await derive(db, study, artifact);
     progress.end("derive", `${episodes.n.toLocaleString("en-US")} episodes`);
     const empty = nothingToAnalyse(episodes.early_alliance, ingested.value, study);
     if (empty) return fail(empty);
@@ -125,49 +166,30 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
 
     // 4 analyze
     progress.begin("analyze");
-    // The primary bootstrap and retention run on worker threads (for large studies) while the main
-    // thread runs the rest. The bootstrap's worker starts first: a retention analysed in place (a
-    // smaller study) runs before analyze, and the worker draws meanwhile.
-    // The primary pairs are read once, for the bootstrap's worker and for analyze.
-    const primary = primaryPairs(episodes);
-    const bootstrap = primaryBootstrapInBackground(primary, tiered);
-    const retentionDone = analyzeRetentionInBackground(episodes, tiered);
-    retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
-    const analysis = analyze(episodes, tiered, { bootstrapElsewhere: bootstrap !== null, primaryPairs: primary });
-    // This thread draws the bootstrap's blocks the worker has not reached.
-    if (bootstrap) analysis.bootstrap = await bootstrap.finish();
-    const retention = await retentionDone;
+    const { analysis, retention } = await analyzeAll(episodes, tiered);
     keep("04-analysis.json", () => ({ ...analysis, retention }));
     progress.end("analyze");
 
     // 5 render
     progress.begin("render");
     const provenance = await buildProvenance(db, study, ingested.value.files, runAt, clientIdsRead);
-    const results = shareableResults(tiered, ingested.value, validated.value, analysis, retention, provenance);
-    keep("05-exact-results.json", () =>
-      exactResults(tiered, ingested.value, validated.value, analysis, retention, provenance),
-    );
-    const written = await writeResearchReport(
-      outDir,
-      results,
-      await tools.charts!,
-      options.pdf === false ? null : tools.printer!,
-      progress,
-    );
+    const inputs = [tiered, ingested.value, validated.value, analysis, retention, provenance] as const;
+    const results = shareableResults(...inputs);
+    keep("05-exact-results.json", () => exactResults(...inputs));
+    const printer = options.pdf === false ? null : tools.printer!;
+    const written = await writeResearchReport(outDir, results, await tools.charts!, printer, progress);
     if (!written.ok) return written;
-    const { files, notices } = written.value;
+    const dates = new Set([study.cutoffDate, runAt.slice(0, 10)]);
     const release: ReleaseRules = {
       kind: "research",
       minCellSize: study.minCellSize,
       clientIds: clientIdsRead,
-      allowedDates: new Set([study.cutoffDate, runAt.slice(0, 10)]),
+      allowedDates: dates,
     };
-    return ok({ outDir, results, files, notices, release });
+    return ok({ outDir, results, files: written.value.files, notices: written.value.notices, release });
   } finally {
     // The browser closes while the database does (each takes about 0.1 s on the demo).
-    const closing = options.printer
-      ? undefined
-      : tools.printer?.then((opened) => (opened.ok ? opened.value.close() : undefined)).catch(() => {});
+    const closing = tools.close();
     closeDb(db);
     await closing;
   }

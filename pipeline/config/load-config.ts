@@ -37,7 +37,11 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
   }
   const problems = semanticProblems(raw, configPath);
   if (problems.length > 0) return fail(...problems);
-  const dir = dirname(resolve(configPath));
+  return ok(resolveStudy(raw, configPath));
+}
+
+/** The input files as sources to read, paths made absolute against the config's folder, and their layout. */
+function resolveSources(raw: StudyConfigFile, dir: string): Pick<Study, "files" | "sources" | "layout"> {
   const source = (f: InputFile): InputSource =>
     typeof f === "string"
       ? { path: resolve(dir, f), format: null, sheet: null, delimiter: null, encoding: null }
@@ -54,42 +58,27 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
     single !== undefined
       ? { episodes: source(single), sessions: source(single) }
       : { episodes: source(raw.files.episodes!), sessions: source(raw.files.sessions!) };
+  return { files: { episodes: sources.episodes.path, sessions: sources.sessions.path }, sources, layout };
+}
+
+/** The alliance's item scoring (alliance.items) with its defaults, or null when the data hold the total. */
+function resolveItemScoring(raw: StudyConfigFile): Study["itemScoring"] {
   const items = raw.alliance.items;
   const def = items ? instrumentDefinition(items) : null;
-  const itemScoring =
-    items && def
-      ? {
-          def,
-          mode: items.score ?? DEFAULTS.alliance.items.score,
-          maxMissing: items.max_missing ?? DEFAULTS.alliance.items.max_missing,
-          maxMissingPerSubscale: items.max_missing_per_subscale ?? DEFAULTS.alliance.items.max_missing_per_subscale,
-          columns: itemColumns(items, def.nItems),
-        }
-      : null;
-  return ok({
-    name: raw.study.name,
-    title: raw.study.title ?? raw.study.name,
-    configPath: resolve(configPath),
-    files: { episodes: sources.episodes.path, sessions: sources.sessions.path },
-    sources,
-    layout,
-    columns: raw.columns,
-    alliance: { ...raw.alliance, instrument: raw.alliance.instrument ?? def!.name, ...allianceRange(raw) },
-    itemScoring,
-    values: {
-      missing: raw.values?.missing ?? [...DEFAULTS.values.missing],
-      dateFormat: raw.values?.date_format ?? DEFAULTS.values.date_format,
-      excelSerialDates: raw.values?.excel_serial_dates ?? DEFAULTS.values.excel_serial_dates,
-      decimalMark: raw.values?.decimal_mark ?? DEFAULTS.values.decimal_mark,
-    },
-    dropColumns: raw.privacy?.drop_columns ?? [],
-    notIdentifiers: raw.privacy?.not_identifiers ?? [],
-    outcome: raw.outcome,
-    dropoutReasons: raw.dropout_reasons,
-    completionReasons: raw.completion_reasons ?? [...DEFAULTS.completion_reasons],
-    otherReasons: raw.other_discharge_reasons ?? null,
-    noShowDays: raw.dropout_no_show_days ?? null,
-    cutoffDate: raw.cutoff_date,
+  return items && def
+    ? {
+        def,
+        mode: items.score ?? DEFAULTS.alliance.items.score,
+        maxMissing: items.max_missing ?? DEFAULTS.alliance.items.max_missing,
+        maxMissingPerSubscale: items.max_missing_per_subscale ?? DEFAULTS.alliance.items.max_missing_per_subscale,
+        columns: itemColumns(items, def.nItems),
+      }
+    : null;
+}
+
+/** The analysis settings (tiers, retention, bootstrap, inference) with every default filled in. */
+function resolveAnalysis(raw: StudyConfigFile): Pick<Study, "tiers" | "retention" | "bootstrap" | "inference"> {
+  return {
     tiers: {
       by: raw.tiers.by ?? DEFAULTS.tiers.by,
       method: raw.tiers.method ?? DEFAULTS.tiers.method,
@@ -113,6 +102,51 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
       cluster: raw.inference?.cluster ?? DEFAULTS.inference.cluster,
       bootstrapMaxClusters: raw.inference?.bootstrap_max_clusters ?? DEFAULTS.inference.bootstrap_max_clusters,
     },
+  };
+}
+
+/** The quarterly reports' settings, with defaults and the branding files' paths made absolute. */
+function resolveReporting(raw: StudyConfigFile, dir: string): Study["reporting"] {
+  const branding = raw.reporting?.branding;
+  return {
+    fiscalYearStartMonth: raw.reporting?.fiscal_year_start_month ?? DEFAULTS.reporting.fiscal_year_start_month,
+    trendPeriods: raw.reporting?.trend_periods ?? DEFAULTS.reporting.trend_periods,
+    branding: {
+      programName: branding?.program_name ?? null,
+      footer: branding?.footer ?? null,
+      logo: branding?.logo !== undefined ? resolve(dir, branding.logo) : null,
+      templates: branding?.templates !== undefined ? resolve(dir, branding.templates) : null,
+    },
+  };
+}
+
+/** A config that passed every check, as the Study the pipeline trusts: defaults filled in, paths absolute. */
+function resolveStudy(raw: StudyConfigFile, configPath: string): Study {
+  const dir = dirname(resolve(configPath));
+  const itemScoring = resolveItemScoring(raw);
+  return {
+    name: raw.study.name,
+    title: raw.study.title ?? raw.study.name,
+    configPath: resolve(configPath),
+    ...resolveSources(raw, dir),
+    columns: raw.columns,
+    alliance: { ...raw.alliance, instrument: raw.alliance.instrument ?? itemScoring!.def.name, ...allianceRange(raw) },
+    itemScoring,
+    values: {
+      missing: raw.values?.missing ?? [...DEFAULTS.values.missing],
+      dateFormat: raw.values?.date_format ?? DEFAULTS.values.date_format,
+      excelSerialDates: raw.values?.excel_serial_dates ?? DEFAULTS.values.excel_serial_dates,
+      decimalMark: raw.values?.decimal_mark ?? DEFAULTS.values.decimal_mark,
+    },
+    dropColumns: raw.privacy?.drop_columns ?? [],
+    notIdentifiers: raw.privacy?.not_identifiers ?? [],
+    outcome: raw.outcome,
+    dropoutReasons: raw.dropout_reasons,
+    completionReasons: raw.completion_reasons ?? [...DEFAULTS.completion_reasons],
+    otherReasons: raw.other_discharge_reasons ?? null,
+    noShowDays: raw.dropout_no_show_days ?? null,
+    cutoffDate: raw.cutoff_date,
+    ...resolveAnalysis(raw),
     minCellSize: raw.privacy?.min_cell_size ?? DEFAULTS.privacy.min_cell_size,
     earlyWindow: raw.alliance.early_window ?? DEFAULTS.alliance.early_window,
     allianceRater: raw.alliance.rater ?? DEFAULTS.alliance.rater,
@@ -121,18 +155,8 @@ export function parseStudyConfig(text: string, configPath: string): Result<Study
       raw.outcome.reliability === undefined
         ? null
         : { reliability: raw.outcome.reliability, clinicalCutoff: raw.outcome.clinical_cutoff ?? null },
-    reporting: {
-      fiscalYearStartMonth: raw.reporting?.fiscal_year_start_month ?? DEFAULTS.reporting.fiscal_year_start_month,
-      trendPeriods: raw.reporting?.trend_periods ?? DEFAULTS.reporting.trend_periods,
-      branding: {
-        programName: raw.reporting?.branding?.program_name ?? null,
-        footer: raw.reporting?.branding?.footer ?? null,
-        logo: raw.reporting?.branding?.logo !== undefined ? resolve(dir, raw.reporting.branding.logo) : null,
-        templates:
-          raw.reporting?.branding?.templates !== undefined ? resolve(dir, raw.reporting.branding.templates) : null,
-      },
-    },
-  });
+    reporting: resolveReporting(raw, dir),
+  };
 }
 
 /** Read a config file from disk and parse it (see parseStudyConfig). */
@@ -399,14 +423,19 @@ function layoutProblems(c: StudyConfigFile, at: (key: string, message: string, f
 }
 
 /** A custom instrument spells out its items; item numbers and column lists fit the item count. */
-function itemProblems(c: StudyConfigFile, at: (key: string, message: string, fix: string) => void): void {
-  const items = c.alliance.items;
-  if (items === undefined) return;
+/**
+ * A custom instrument's own keys are all given (and its range is a range); a built-in one gives none
+ * of them. Returns false when a custom instrument lacks one, so that nothing else is checked.
+ */
+function instrumentKeysComplete(
+  items: NonNullable<StudyConfigFile["alliance"]["items"]>,
+  at: (key: string, message: string, fix: string) => void,
+): boolean {
   if (items.instrument === "custom") {
     for (const k of ["n_items", "item_min", "item_max"] as const)
       if (items[k] === undefined)
         at(`alliance.items.${k}`, "is missing", "A custom instrument needs n_items, item_min and item_max.");
-    if (items.n_items === undefined || items.item_min === undefined || items.item_max === undefined) return;
+    if (items.n_items === undefined || items.item_min === undefined || items.item_max === undefined) return false;
     if (!(items.item_min < items.item_max))
       at(
         "alliance.items.item_max",
@@ -423,6 +452,13 @@ function itemProblems(c: StudyConfigFile, at: (key: string, message: string, fix
         );
     }
   }
+  return true;
+}
+
+function itemProblems(c: StudyConfigFile, at: (key: string, message: string, fix: string) => void): void {
+  const items = c.alliance.items;
+  if (items === undefined) return;
+  if (!instrumentKeysComplete(items, at)) return;
   const def = instrumentDefinition(items);
   const bad = (n: number) => !Number.isInteger(n) || n < 1 || n > def.nItems;
   (items.reverse ?? []).forEach(
@@ -481,22 +517,8 @@ function itemProblems(c: StudyConfigFile, at: (key: string, message: string, fix
     at("alliance.items.max_missing", `must be below the number of items (${def.nItems})`, "Allow fewer missing items.");
 }
 
-function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
-  const problems: Problem[] = [];
-  const at = (key: string, detail: string, fix: string) =>
-    problems.push(problem("E_CONFIG_VALUE", { detail, fix }, { file, key }));
-  layoutProblems(c, at);
-  itemProblems(c, at);
-  if (c.alliance.items === undefined) {
-    for (const key of ["instrument", "min", "max"] as const) {
-      if (c.alliance[key] === undefined)
-        at(
-          `alliance.${key}`,
-          "is missing",
-          "Give it, or score the alliance from its items with alliance.items (see docs/config.md).",
-        );
-    }
-  }
+/** The scales' ranges, and the outcome's clinical cutoff and reliability. */
+function rangeProblems(c: StudyConfigFile, at: (key: string, detail: string, fix: string) => void): void {
   const allianceMin = c.alliance.min ?? Number.NEGATIVE_INFINITY;
   const allianceMax = c.alliance.max ?? Number.POSITIVE_INFINITY;
   if (!(allianceMin < allianceMax))
@@ -524,6 +546,25 @@ function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
       "is needed with outcome.clinical_cutoff",
       "Give the measure's reliability (e.g. coefficient alpha) for the reliable change index.",
     );
+}
+
+function semanticProblems(c: StudyConfigFile, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const at = (key: string, detail: string, fix: string) =>
+    problems.push(problem("E_CONFIG_VALUE", { detail, fix }, { file, key }));
+  layoutProblems(c, at);
+  itemProblems(c, at);
+  if (c.alliance.items === undefined) {
+    for (const key of ["instrument", "min", "max"] as const) {
+      if (c.alliance[key] === undefined)
+        at(
+          `alliance.${key}`,
+          "is missing",
+          "Give it, or score the alliance from its items with alliance.items (see docs/config.md).",
+        );
+    }
+  }
+  rangeProblems(c, at);
   if (!isCalendarDate(c.cutoff_date))
     at("cutoff_date", `"${c.cutoff_date}" is not a calendar date`, "Give a real date, YYYY-MM-DD.");
   tierProblems(c, at);

@@ -54,7 +54,12 @@ export interface Derived {
  * It consumes validate's typed tables: they are dropped once the derived table is built, before the
  * episodes are read into memory (on ten million sessions they hold over two gigabytes).
  */
-export async function derive(db: Db, study: Study, artifact?: string): Promise<Derived> {
+/**
+ * The SQL that builds the derived episodes' table in one pass: the rules of the module's comment over
+ * the kept episodes and validate's summary of their sessions; `tierNow` gives the tier in the same
+ * pass (fixed cut points, a tier column), or null when quantiles assign it afterwards.
+ */
+function derivedTableSql(study: Study, tierNow: string | null): string {
   const cutoff = `DATE ${sqlString(study.cutoffDate)}`;
   const orientation = study.outcome.higher_is_better ? 1 : -1;
   const keys = study.allianceComponents.map((c) => c.key);
@@ -71,13 +76,7 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
   const perEpisode = `SELECT ep, n_sessions, last_session, len(early_alliance) AS early_alliance_n, round(mean_alliance, ${MEAN_DIGITS}) AS mean_alliance,
       last_alliance, outcome_first, outcome_last, outcome_n, ${["alliance", ...keys].map((k) => `${early(k)} AS early_${k}`).join(", ")}
     FROM ${TABLES.sessionSummary.name} a`;
-  // Derive reads only the episodes and the summary of their sessions: the sessions themselves (half a
-  // gigabyte for ten million) go first, so that the episodes table is not built beside them.
-  await dropTablesOf(db, "derive", [TABLES.typedEpisodes, TABLES.typedEpisodeRows, TABLES.sessionSummary]);
-  await dropTablesOf(db, "validate"); // what a quarterly batch kept through validate (keepEpisodes)
-  // Fixed cut points and a tier column give the tier in the same pass; quantiles need the scores first (assignTiers).
-  const tierNow = study.tiers.method === "quantiles" ? null : tierSql(study, study.tiers.cutPoints);
-  await db.run(`
+  return `
     CREATE OR REPLACE TABLE ${DERIVED_TABLE} AS
     SELECT * ${tierNow ? `REPLACE (${tierNow} AS tier)` : ""} FROM (
     WITH e AS (SELECT * FROM ${TABLES.typedEpisodes.name} WHERE excluded_code IS NULL),
@@ -113,7 +112,18 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
            CASE WHEN b.by_reason THEN 'reason' WHEN b.by_no_show THEN 'no_show' END AS dropout_by,
            NULL::VARCHAR AS tier${keys.map((k) => `, b.early_${k}`).join("")}
     FROM base b
-    ) ORDER BY src_row`);
+    ) ORDER BY src_row`;
+}
+
+export async function derive(db: Db, study: Study, artifact?: string): Promise<Derived> {
+  const keys = study.allianceComponents.map((c) => c.key);
+  // Derive reads only the episodes and the summary of their sessions: the sessions themselves (half a
+  // gigabyte for ten million) go first, so that the episodes table is not built beside them.
+  await dropTablesOf(db, "derive", [TABLES.typedEpisodes, TABLES.typedEpisodeRows, TABLES.sessionSummary]);
+  await dropTablesOf(db, "validate"); // what a quarterly batch kept through validate (keepEpisodes)
+  // Fixed cut points and a tier column give the tier in the same pass; quantiles need the scores first (assignTiers).
+  const tierNow = study.tiers.method === "quantiles" ? null : tierSql(study, study.tiers.cutPoints);
+  await db.run(derivedTableSql(study, tierNow));
   const tierCutPoints = tierNow
     ? study.tiers.method === "column"
       ? []

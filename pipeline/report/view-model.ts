@@ -97,6 +97,39 @@ export interface ReportCharts {
 
 export function buildReportView(r: Results, charts: ReportCharts): ReportView {
   const show = (n: number | null) => (n === null ? suppressedText(r) : n.toLocaleString("en-US"));
+  return {
+    title: r.study.title,
+    generatedAt: r.provenance.run_at,
+    cutoffDate: r.settings.cutoff_date,
+    methods: methodsText(r),
+    resultsHtml: resultsHtml(r),
+    ...flowView(r, show),
+    correlations: correlationRows(r, show),
+    clusteringUnit: unitPlural(r.clustering.unit),
+    clustered: hasClusterIntervals(r),
+    clustering: buildClusteringView(r, show),
+    powerText: powerText(r),
+    sites: sitesView(r, show),
+    dropout: dropoutRows(r, show),
+    suppressionNote:
+      `“${suppressedText(r)}” marks a withheld count: one from 1 to ${r.suppression.min_cell_size - 1} (minimum cell size ${r.suppression.min_cell_size}), or one withheld as well so that no small count can be worked out by subtraction, within a table or across tables that share a total; rates and curves built on a withheld count are shown as “—”. ` +
+      `${r.suppression.cells_suppressed} count(s) in this report are withheld. The report holds no row-level data.`,
+    provenance: provenanceRows(r),
+    charts,
+    retention: buildRetentionView(r, show),
+    therapists: buildTherapistView(r, show),
+    benchmarks: benchmarksView(r),
+    predictors: buildPredictorsView(r, show),
+    scatterCaption:
+      `Points are means of ${r.binned_scatter.length} equal-size groups of episodes ordered by early alliance (each of at least ${r.suppression.min_cell_size} episodes), ` +
+      `so that no single client's scores are shown; bars are 95% CIs of each group's mean. The line is the least-squares fit on every episode with both scores.`,
+  };
+}
+
+type Show = (n: number | null) => string;
+
+/** The participant flow: episodes and session records, each exclusion by reason. */
+function flowView(r: Results, show: Show) {
   const excludedEpisodes = r.flow.excluded.map((e) => ({ label: `Excluded: ${e.reason}`, n: show(e.n), indent: true }));
   const excludedSessions = r.flow.sessions.excluded.map((e) => ({
     label: `Excluded: ${e.reason}`,
@@ -104,11 +137,6 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
     indent: true,
   }));
   return {
-    title: r.study.title,
-    generatedAt: r.provenance.run_at,
-    cutoffDate: r.settings.cutoff_date,
-    methods: methodsText(r),
-    resultsHtml: resultsHtml(r),
     flow: [
       { label: "Episodes in the episodes file", n: show(r.flow.episodes_ingested), indent: false },
       ...excludedEpisodes,
@@ -126,75 +154,71 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
       ...excludedSessions,
       { label: "Session records used", n: show(r.flow.sessions.used), indent: false },
     ],
-    correlations: [...r.correlations, r.partial_correlation].map((c) => ({
-      y:
-        c.y === "outcome_change"
-          ? "Outcome change"
-          : c.method === "partial"
-            ? "Last outcome, first held constant"
-            : "Last outcome score",
-      method: { pearson: "Pearson r", spearman: "Spearman ρ", partial: "Partial r" }[c.method],
-      n: show(c.n),
-      estimate: c.estimate === null ? "—" : noLeadingZero(c.estimate),
-      ci: ciText(c.ci_low, c.ci_high),
-      clusteredCi: clusteredCi(
-        clusterRow(r, c.method === "partial" ? "partial" : "primary", "early_alliance", c.y, c.method),
-      ),
-      p: c.p === null ? "—" : pCell(c.p),
-      pHolm: c.p_holm === null ? "—" : pCell(c.p_holm),
-      apaHtml: apaHtml(c.apa),
-    })),
-    clusteringUnit: unitPlural(r.clustering.unit),
-    clustered: hasClusterIntervals(r),
-    clustering: buildClusteringView(r, show),
-    powerText: powerText(r),
-    sites: sitesView(r, show),
-    dropout: r.dropout_by_tier.map((t, i) => {
-      const tier = r.settings.tiers[i]!;
-      return {
-        tier: t.tier,
-        range:
-          tier.from === null && tier.below === null
-            ? "from the data"
-            : tier.from === null
-              ? `< ${round2(tier.below!)}`
-              : tier.below === null
-                ? `≥ ${round2(tier.from)}`
-                : `${round2(tier.from)} to < ${round2(tier.below)}`,
-        episodes: show(t.episodes),
-        closed: show(t.closed),
-        dropouts: show(t.dropouts),
-        rate: t.rate === null ? "—" : formatPercent(t.rate),
-        ci: t.ci_low === null || t.ci_high === null ? "—" : `[${formatPercent(t.ci_low)}, ${formatPercent(t.ci_high)}]`,
-        clusteredCi: ((k) =>
-          k && k.ci_low !== null && k.ci_high !== null
-            ? `[${formatPercent(k.ci_low)}, ${formatPercent(k.ci_high)}]`
-            : "—")(r.clustering.dropout_by_tier.find((k) => k.tier === t.tier)),
-      };
-    }),
-    suppressionNote:
-      `“${suppressedText(r)}” marks a withheld count: one from 1 to ${r.suppression.min_cell_size - 1} (minimum cell size ${r.suppression.min_cell_size}), or one withheld as well so that no small count can be worked out by subtraction, within a table or across tables that share a total; rates and curves built on a withheld count are shown as “—”. ` +
-      `${r.suppression.cells_suppressed} count(s) in this report are withheld. The report holds no row-level data.`,
-    provenance: [
-      {
-        label: "Tool",
-        value: `${r.provenance.package} ${r.provenance.package_version} (Node ${r.provenance.node_version}, DuckDB ${r.provenance.duckdb_version})`,
-      },
-      { label: "Run at", value: r.provenance.run_at },
-      ...r.provenance.inputs.map((f) => ({ label: `Input: ${f.file}`, value: `SHA-256 ${f.sha256}` })),
-      { label: `Config: ${r.provenance.config.file}`, value: `SHA-256 ${r.provenance.config.sha256}` },
-      { label: "Results schema", value: r.schema_version },
-      { label: "Release check", value: releaseCheckText(r.provenance) },
-    ],
-    charts,
-    retention: buildRetentionView(r, show),
-    therapists: buildTherapistView(r, show),
-    benchmarks: benchmarksView(r),
-    predictors: buildPredictorsView(r, show),
-    scatterCaption:
-      `Points are means of ${r.binned_scatter.length} equal-size groups of episodes ordered by early alliance (each of at least ${r.suppression.min_cell_size} episodes), ` +
-      `so that no single client's scores are shown; bars are 95% CIs of each group's mean. The line is the least-squares fit on every episode with both scores.`,
   };
+}
+
+/** The correlations table: each with its CI, cluster-aware CI, p-values and APA text. */
+function correlationRows(r: Results, show: Show) {
+  return [...r.correlations, r.partial_correlation].map((c) => ({
+    y:
+      c.y === "outcome_change"
+        ? "Outcome change"
+        : c.method === "partial"
+          ? "Last outcome, first held constant"
+          : "Last outcome score",
+    method: { pearson: "Pearson r", spearman: "Spearman ρ", partial: "Partial r" }[c.method],
+    n: show(c.n),
+    estimate: c.estimate === null ? "—" : noLeadingZero(c.estimate),
+    ci: ciText(c.ci_low, c.ci_high),
+    clusteredCi: clusteredCi(
+      clusterRow(r, c.method === "partial" ? "partial" : "primary", "early_alliance", c.y, c.method),
+    ),
+    p: c.p === null ? "—" : pCell(c.p),
+    pHolm: c.p_holm === null ? "—" : pCell(c.p_holm),
+    apaHtml: apaHtml(c.apa),
+  }));
+}
+
+/** Dropout by tier: each tier's range, counts, rate and CIs. */
+function dropoutRows(r: Results, show: Show) {
+  return r.dropout_by_tier.map((t, i) => {
+    const tier = r.settings.tiers[i]!;
+    return {
+      tier: t.tier,
+      range:
+        tier.from === null && tier.below === null
+          ? "from the data"
+          : tier.from === null
+            ? `< ${round2(tier.below!)}`
+            : tier.below === null
+              ? `≥ ${round2(tier.from)}`
+              : `${round2(tier.from)} to < ${round2(tier.below)}`,
+      episodes: show(t.episodes),
+      closed: show(t.closed),
+      dropouts: show(t.dropouts),
+      rate: t.rate === null ? "—" : formatPercent(t.rate),
+      ci: t.ci_low === null || t.ci_high === null ? "—" : `[${formatPercent(t.ci_low)}, ${formatPercent(t.ci_high)}]`,
+      clusteredCi: ((k) =>
+        k && k.ci_low !== null && k.ci_high !== null
+          ? `[${formatPercent(k.ci_low)}, ${formatPercent(k.ci_high)}]`
+          : "—")(r.clustering.dropout_by_tier.find((k) => k.tier === t.tier)),
+    };
+  });
+}
+
+/** The provenance table: tool, run time, inputs' and config's SHA-256, schema, release check. */
+function provenanceRows(r: Results) {
+  return [
+    {
+      label: "Tool",
+      value: `${r.provenance.package} ${r.provenance.package_version} (Node ${r.provenance.node_version}, DuckDB ${r.provenance.duckdb_version})`,
+    },
+    { label: "Run at", value: r.provenance.run_at },
+    ...r.provenance.inputs.map((f) => ({ label: `Input: ${f.file}`, value: `SHA-256 ${f.sha256}` })),
+    { label: `Config: ${r.provenance.config.file}`, value: `SHA-256 ${r.provenance.config.sha256}` },
+    { label: "Results schema", value: r.schema_version },
+    { label: "Release check", value: releaseCheckText(r.provenance) },
+  ];
 }
 
 /** The primary benchmark and whether its r lies inside this study's 95% CI; null without an estimate. */

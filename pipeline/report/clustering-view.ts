@@ -55,19 +55,9 @@ export function clusterRow(
   return r.clustering.correlations.find((c) => c.family === family && c.x === x && c.y === y && c.method === method);
 }
 
-export function buildClusteringView(r: Results, show: (n: number | null) => string): ClusteringView {
+/** The correlations' rows: each with its interval treating episodes as independent, and its cluster-aware ones. */
+function clusterRows(r: Results, show: (n: number | null) => string) {
   const c = r.clustering;
-  const unit = unitPlural(c.unit);
-  const one = unit === "sites" ? "site" : "therapist";
-  if (c.unit === "none" || c.reason) {
-    return {
-      shown: c.unit !== "none",
-      textHtml: c.unit === "none" ? "" : `No cluster-aware intervals: ${c.reason}.`,
-      icc: [],
-      rows: [],
-      note: "",
-    };
-  }
   const raters = c.correlations.filter((k) => k.family === "rater_agreement");
   const independent = (row: ClusterCorrelationRow) => {
     if (row.family === "primary" || row.family === "partial") {
@@ -100,6 +90,23 @@ export function buildClusteringView(r: Results, show: (n: number | null) => stri
       designEffect: row.design_effect === null ? "—" : row.design_effect.toFixed(2),
       effectiveN: row.effective_n === null ? "—" : Math.round(row.effective_n).toLocaleString("en-US"),
     }));
+  return rows;
+}
+
+export function buildClusteringView(r: Results, show: (n: number | null) => string): ClusteringView {
+  const c = r.clustering;
+  const unit = unitPlural(c.unit);
+  const one = unit === "sites" ? "site" : "therapist";
+  if (c.unit === "none" || c.reason) {
+    return {
+      shown: c.unit !== "none",
+      textHtml: c.unit === "none" ? "" : `No cluster-aware intervals: ${c.reason}.`,
+      icc: [],
+      rows: [],
+      note: "",
+    };
+  }
+  const rows = clusterRows(r, show);
   const icc = c.icc_design_effects.map((d) => ({
     variable: VARIABLES[d.variable],
     icc: d.icc === null ? "—" : noLeadingZero(d.icc, 3),

@@ -42,12 +42,6 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
   const withCi = (v: number | null, lo: number | null, hi: number | null) =>
     v === null ? "—" : lo === null || hi === null ? pct(v) : `${pct(v)} [${pct(lo)}, ${pct(hi)}]`;
   const days = (v: number | null, withheld: boolean) => (v !== null ? `${v}` : withheld ? "—" : "not reached");
-  const whyNot = (key: string) => ret.not_estimable.find((x) => x.test === key)?.reason;
-  const test = (name: string, key: string, t: { apa: string } | null) => {
-    if (t) return [{ name, apaHtml: apaHtml(t.apa) }];
-    const reason = whyNot(key);
-    return reason ? [{ name, apaHtml: `not estimable: ${Handlebars.escapeExpression(reason)}` }] : [];
-  };
   const eligibleShort = ret.days.map(
     (d) =>
       `${d} days: ${ret.retention_at
@@ -88,24 +82,7 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
       }),
     })),
     shortFollowup: `Left out for short follow-up (admitted fewer than d days before the cutoff) — ${eligibleShort.join("; ")}.`,
-    tests: [
-      ...test("Log-rank test across tiers", "logrank", ret.logrank),
-      ...test("Log-rank test for trend across ordered tiers", "logrank_trend", ret.logrank_trend),
-      ...(r.clustering.unit === "none"
-        ? []
-        : test(
-            `Log-rank test allowing for clustering by ${r.clustering.unit} (robust score test)`,
-            "logrank_robust",
-            ret.logrank_robust,
-          )),
-      ...test("Cochran–Armitage trend in dropout among closed episodes", "cochran_armitage", ret.cochran_armitage),
-      ...(ret.hazard_ratios.length ? [] : test("Hazard ratios of the Cox model", "hazard_ratios", null)),
-      ...test(
-        "Proportional hazards of the Cox model (scaled Schoenfeld residuals, global)",
-        "proportional_hazards",
-        ret.proportional_hazards,
-      ),
-    ],
+    tests: retentionTests(r),
     hazardRows: ret.hazard_ratios.map((h) => ({
       tier: h.tier,
       reference: h.reference,
@@ -123,6 +100,35 @@ export function buildRetentionView(r: Results, show: (n: number | null) => strin
     summaryHtml: summary(r),
     methods: methods(r),
   };
+}
+
+/** The tests across tiers, each with its APA text or the plain reason it could not be done. */
+function retentionTests(r: Results): { name: string; apaHtml: string }[] {
+  const ret = r.retention;
+  const whyNot = (key: string) => ret.not_estimable.find((x) => x.test === key)?.reason;
+  const test = (name: string, key: string, t: { apa: string } | null) => {
+    if (t) return [{ name, apaHtml: apaHtml(t.apa) }];
+    const reason = whyNot(key);
+    return reason ? [{ name, apaHtml: `not estimable: ${Handlebars.escapeExpression(reason)}` }] : [];
+  };
+  return [
+    ...test("Log-rank test across tiers", "logrank", ret.logrank),
+    ...test("Log-rank test for trend across ordered tiers", "logrank_trend", ret.logrank_trend),
+    ...(r.clustering.unit === "none"
+      ? []
+      : test(
+          `Log-rank test allowing for clustering by ${r.clustering.unit} (robust score test)`,
+          "logrank_robust",
+          ret.logrank_robust,
+        )),
+    ...test("Cochran–Armitage trend in dropout among closed episodes", "cochran_armitage", ret.cochran_armitage),
+    ...(ret.hazard_ratios.length ? [] : test("Hazard ratios of the Cox model", "hazard_ratios", null)),
+    ...test(
+      "Proportional hazards of the Cox model (scaled Schoenfeld residuals, global)",
+      "proportional_hazards",
+      ret.proportional_hazards,
+    ),
+  ];
 }
 
 function summary(r: Results): string {

@@ -139,6 +139,41 @@ export function pChartSpec(r: QuarterlyResults): TopLevelSpec {
 }
 
 /** Each site's dropout rate against its discharges, with 95% and 99.8% limits around the program rate. */
+/** The funnel's sites: points labelled alternately above and below (ordered by discharges) so that neighbours do not overlap. */
+function pointsLayer(points: { discharges: number | null; rate: number | null; group: string }[]) {
+  return {
+    data: {
+      values: [...points]
+        .sort((a, b) => a.discharges! - b.discharges!)
+        .map((p, i) => ({ n: p.discharges, rate: p.rate, group: p.group, above: i % 2 === 0 })),
+    },
+    layer: [
+      {
+        mark: { type: "point", filled: true, size: 80, color: "#1f4e79" },
+        encoding: { x: { field: "n", type: "quantitative" }, y: { field: "rate", type: "quantitative" } },
+      },
+      {
+        transform: [{ filter: "datum.above" }],
+        mark: { type: "text", dy: -12, fontSize: 12 },
+        encoding: {
+          x: { field: "n", type: "quantitative" },
+          y: { field: "rate", type: "quantitative" },
+          text: { field: "group" },
+        },
+      },
+      {
+        transform: [{ filter: "!datum.above" }],
+        mark: { type: "text", dy: 14, fontSize: 12 },
+        encoding: {
+          x: { field: "n", type: "quantitative" },
+          y: { field: "rate", type: "quantitative" },
+          text: { field: "group" },
+        },
+      },
+    ],
+  };
+}
+
 export function funnelSpec(r: QuarterlyResults): TopLevelSpec | null {
   const f = r.funnel;
   if (!f || f.target === null || !f.limits.length) return null;
@@ -191,38 +226,7 @@ export function funnelSpec(r: QuarterlyResults): TopLevelSpec | null {
         mark: { type: "rule", color: "#555555" },
         encoding: { y: { datum: f.target, type: "quantitative" } },
       },
-      {
-        // Labels alternate above and below their points (ordered by discharges) so that neighbours do not overlap.
-        data: {
-          values: [...points]
-            .sort((a, b) => a.discharges! - b.discharges!)
-            .map((p, i) => ({ n: p.discharges, rate: p.rate, group: p.group, above: i % 2 === 0 })),
-        },
-        layer: [
-          {
-            mark: { type: "point", filled: true, size: 80, color: "#1f4e79" },
-            encoding: { x: { field: "n", type: "quantitative" }, y: { field: "rate", type: "quantitative" } },
-          },
-          {
-            transform: [{ filter: "datum.above" }],
-            mark: { type: "text", dy: -12, fontSize: 12 },
-            encoding: {
-              x: { field: "n", type: "quantitative" },
-              y: { field: "rate", type: "quantitative" },
-              text: { field: "group" },
-            },
-          },
-          {
-            transform: [{ filter: "!datum.above" }],
-            mark: { type: "text", dy: 14, fontSize: 12 },
-            encoding: {
-              x: { field: "n", type: "quantitative" },
-              y: { field: "rate", type: "quantitative" },
-              text: { field: "group" },
-            },
-          },
-        ],
-      },
+      pointsLayer(points),
     ],
   } as TopLevelSpec;
 }

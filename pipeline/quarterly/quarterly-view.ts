@@ -77,17 +77,19 @@ function changeInterval(c: Change): string {
 
 const KEY_FIGURES = ["admissions", "dropout", "early_alliance", "lowest_tier", "retention_90"];
 
-export function buildQuarterlyView(
-  r: QuarterlyResults,
-  charts: QuarterlyCharts,
-  branding: QuarterlyBranding,
-  generatedAt: string,
-) {
+/** The current period's figures, and the change of each since the previous period. */
+function periodLookup(r: QuarterlyResults) {
   const current = r.trends[r.trends.length - 1]!;
   const fig = (key: string) => current.figures.find((f) => f.key === key);
   const prevChange = (key: string) => r.changes.find((c) => c.key === key && c.against === "previous");
   const previousTitle = r.trends.length > 1 ? r.trends[r.trends.length - 2]!.title : null;
 
+  return { current, fig, prevChange, previousTitle };
+}
+
+/** The key figures of the board's page, each with its direction since the previous period. */
+function keyFiguresView(r: QuarterlyResults) {
+  const { fig, prevChange, previousTitle } = periodLookup(r);
   const keyFigures = KEY_FIGURES.map((k) => fig(k))
     .filter((f): f is FigureValue => f !== undefined)
     .map((f) => {
@@ -102,6 +104,12 @@ export function buildQuarterlyView(
       };
     });
 
+  return keyFigures;
+}
+
+/** The summary's plain sentences: admissions, early alliance, dropout, the p-chart and the funnel. */
+function summarySentences(r: QuarterlyResults): string[] {
+  const { fig, prevChange, previousTitle } = periodLookup(r);
   const sentences: string[] = [];
   const adm = fig("admissions");
   const low = fig("lowest_tier");
@@ -150,6 +158,11 @@ export function buildQuarterlyView(
     );
   }
 
+  return sentences;
+}
+
+/** The data-quality notes: exclusions, admissions without a rating, sites left out, revisions. */
+function qualityNotes(r: QuarterlyResults): string[] {
   const quality: string[] = [];
   const excluded = [
     ...r.data_quality.excluded_episodes.map((e) => ({ ...e, what: "episodes" })),
@@ -173,6 +186,11 @@ export function buildQuarterlyView(
     );
   if (!quality.length) quality.push("No records were excluded.");
 
+  return quality;
+}
+
+/** The changes' table, and the trends' table with revised cells marked. */
+function changeAndTrendTables(r: QuarterlyResults) {
   const changeRows = r.changes.map((c) => ({
     label: c.label,
     against: c.against === "previous" ? "previous period" : "a year earlier",
@@ -201,6 +219,20 @@ export function buildQuarterlyView(
     })),
   };
 
+  return { changeRows, trendTable };
+}
+
+export function buildQuarterlyView(
+  r: QuarterlyResults,
+  charts: QuarterlyCharts,
+  branding: QuarterlyBranding,
+  generatedAt: string,
+) {
+  const { current } = periodLookup(r);
+  const sentences = summarySentences(r);
+  const keyFigures = keyFiguresView(r);
+  const quality = qualityNotes(r);
+  const { changeRows, trendTable } = changeAndTrendTables(r);
   const comparison = r.program_comparison?.map((p) => {
     const mine = current.figures.find((f) => f.key === p.key)!;
     return { label: p.label, site: showFigure(mine), program: showFigure(p) };

@@ -69,7 +69,8 @@ const coefficientRow = (c: MixedCoefficient): MixedCoefficientRow => ({
   apa: apaCoefficient(c, CONFIDENCE_LEVEL),
 });
 
-function shareablePredictors(a: Analysis["predictors"], study: Study, cells: Counter): PredictorResults {
+/** The other predictors' correlations, each count withheld as the cells' counter says (called in report order). */
+function predictorRows(a: Analysis["predictors"], cells: Counter): PredictorCorrelationRow[] {
   const correlations = a.correlations.map((c, i): PredictorCorrelationRow => {
     const n = cells.count(c.n, `predictors.correlations[${i}].n`);
     const r = n === null ? null : c.result;
@@ -94,6 +95,11 @@ function shareablePredictors(a: Analysis["predictors"], study: Study, cells: Cou
       suppressed: n === null,
     };
   });
+  return correlations;
+}
+
+function shareablePredictors(a: Analysis["predictors"], study: Study, cells: Counter): PredictorResults {
+  const correlations = predictorRows(a, cells);
   const jt = a.reliable_change;
   // Rows: tiers then all; each count withheld as the disclosure model says (it declares the table's sums).
   const body = jt
@@ -216,51 +222,35 @@ export function exactResults(...inputs: Inputs): Results {
   return buildResults(inputs, { minCell: inputs[0].minCellSize, count: (n) => n, hidden: () => false }, 0);
 }
 
-function buildResults(
-  [study, read, validation, analysis, retention, provenance]: Inputs,
-  cells: Counter,
-  withheld: number,
-): Results {
-  const exclusions = (rows: { code: string; reason: string; n: number }[], at: string): ExclusionRow[] =>
-    rows.map((r, i) => {
-      const n = cells.count(r.n, `${at}[${i}].n`);
-      return { code: r.code, reason: r.reason, n, suppressed: n === null };
-    });
-
-  const rowsOf = (role: "episodes" | "sessions") => read.files.find((f) => f.role === role)!.rows;
-  const episodeExclusions = [
-    ...validation.excluded.episodes,
-    ...(analysis.excluded_no_alliance ? [{ ...NO_ALLIANCE, n: analysis.excluded_no_alliance }] : []),
-  ];
-  const sessionsExcluded = validation.excluded.sessions.reduce((a, r) => a + r.n, 0);
-
-  const shareCorrelation = (c: ExactCorrelation, path: string): CorrelationRow => {
-    const n = cells.count(c.n, `${path}.n`);
-    const r = n === null ? null : c.result;
-    return {
-      x: "early_alliance",
-      y: c.y,
-      method: c.method,
-      ...(c.method === "partial" ? { control: "outcome_first" as const } : {}),
-      n,
-      estimate: r?.estimate ?? null,
-      ci_low: r?.ci_low ?? null,
-      ci_high: r?.ci_high ?? null,
-      df: r?.df ?? null,
-      t: r?.t ?? null,
-      p: r?.p ?? null,
-      p_holm: r ? c.p_holm : null,
-      apa: r
-        ? apaCorrelation({ method: c.method, ...r }, CONFIDENCE_LEVEL)
-        : n === null
-          ? "suppressed (small cell)"
-          : `not estimable: ${c.reason}`,
-      suppressed: n === null,
-    };
+/** A correlation as it may be shared: its count withheld when small, and then its estimate too. */
+function shareCorrelation(c: ExactCorrelation, path: string, cells: Counter): CorrelationRow {
+  const n = cells.count(c.n, `${path}.n`);
+  const r = n === null ? null : c.result;
+  return {
+    x: "early_alliance",
+    y: c.y,
+    method: c.method,
+    ...(c.method === "partial" ? { control: "outcome_first" as const } : {}),
+    n,
+    estimate: r?.estimate ?? null,
+    ci_low: r?.ci_low ?? null,
+    ci_high: r?.ci_high ?? null,
+    df: r?.df ?? null,
+    t: r?.t ?? null,
+    p: r?.p ?? null,
+    p_holm: r ? c.p_holm : null,
+    apa: r
+      ? apaCorrelation({ method: c.method, ...r }, CONFIDENCE_LEVEL)
+      : n === null
+        ? "suppressed (small cell)"
+        : `not estimable: ${c.reason}`,
+    suppressed: n === null,
   };
-  const correlations = analysis.correlations.map((c, i) => shareCorrelation(c, `correlations[${i}]`));
+}
 
-  const dropout_by_tier: DropoutTierRow[] = analysis.dropout_by_tier.map((t, i) => {
+/** Dropout by tier, each count withheld as the cells' counter says. */
+function dropoutRows(analysis: Analysis, cells: Counter): DropoutTierRow[] {
+  return analysis.dropout_by_tier.map((t, i) => {
     const at = (k: string) => `dropout_by_tier[${i}].${k}`;
     const [episodes, closed, dropouts] = [
       cells.count(t.episodes, at("episodes")),
@@ -280,14 +270,80 @@ function buildResults(
       suppressed: hidden || episodes === null,
     };
   });
+}
+
+/** The analysis settings as results.json records them. */
+function settingsOf(study: Study): Results["settings"] {
+  const cuts = study.tiers.cutPoints;
+  return {
+    alliance: study.itemScoring ? { ...study.alliance, scoring_source: study.itemScoring.def.source } : study.alliance,
+    outcome: study.outcome,
+    dropout_reasons: study.dropoutReasons,
+    completion_reasons: study.completionReasons,
+    cutoff_date: study.cutoffDate,
+    early_alliance_window: study.earlyWindow,
+    tier_rule: {
+      by: study.tiers.by,
+      method: study.tiers.method,
+      quantiles: study.tiers.quantiles,
+      column: study.tiers.column,
+    },
+    tiers: study.tiers.labels.map((label, i) => ({
+      label,
+      from: i === 0 || !cuts.length ? null : cuts[i - 1]!,
+      below: i < cuts.length ? cuts[i]! : null,
+    })),
+    confidence_level: CONFIDENCE_LEVEL,
+  };
+}
+
+/** The participant flow: episodes and sessions read, excluded by reason, analysed, and the analysis sets. */
+function flowOf(read: Inputs[1], validation: Inputs[2], analysis: Analysis, cells: Counter): Results["flow"] {
+  const exclusions = (rows: { code: string; reason: string; n: number }[], at: string): ExclusionRow[] =>
+    rows.map((r, i) => {
+      const n = cells.count(r.n, `${at}[${i}].n`);
+      return { code: r.code, reason: r.reason, n, suppressed: n === null };
+    });
+
+  const rowsOf = (role: "episodes" | "sessions") => read.files.find((f) => f.role === role)!.rows;
+  const episodeExclusions = [
+    ...validation.excluded.episodes,
+    ...(analysis.excluded_no_alliance ? [{ ...NO_ALLIANCE, n: analysis.excluded_no_alliance }] : []),
+  ];
+  const sessionsExcluded = validation.excluded.sessions.reduce((a, r) => a + r.n, 0);
 
   const sets = analysis.analysis_sets;
+  return {
+    episodes_ingested: cells.count(rowsOf("episodes"), "flow.episodes_ingested"),
+    excluded: exclusions(episodeExclusions, "flow.excluded"),
+    episodes_analyzed: cells.count(analysis.episodes_analyzed, "flow.episodes_analyzed"),
+    sessions: {
+      ingested: cells.count(rowsOf("sessions"), "flow.sessions.ingested"),
+      excluded: exclusions(validation.excluded.sessions, "flow.sessions.excluded"),
+      used: cells.count(rowsOf("sessions") - sessionsExcluded, "flow.sessions.used"),
+    },
+    analysis_sets: {
+      with_outcome_change: cells.count(sets.with_outcome_change, "flow.analysis_sets.with_outcome_change"),
+      with_outcome_last: cells.count(sets.with_outcome_last, "flow.analysis_sets.with_outcome_last"),
+      closed: cells.count(sets.closed, "flow.analysis_sets.closed"),
+      active_at_cutoff: cells.count(sets.active_at_cutoff, "flow.analysis_sets.active_at_cutoff"),
+    },
+  };
+}
+
+function buildResults(
+  [study, read, validation, analysis, retention, provenance]: Inputs,
+  cells: Counter,
+  withheld: number,
+): Results {
+  const correlations = analysis.correlations.map((c, i) => shareCorrelation(c, `correlations[${i}]`, cells));
+  const dropout_by_tier = dropoutRows(analysis, cells);
+
   const pairsShown = !cells.hidden("power.n");
   const power = cells.count(analysis.power.n, "power.n");
   const line =
     analysis.fitted_line && cells.count(analysis.fitted_line.n, "fitted_line.n") !== null ? analysis.fitted_line : null;
   const binned = cells.hidden("binned_scatter") ? [] : analysis.binned_scatter.filter((b) => b.n >= study.minCellSize);
-  const cuts = study.tiers.cutPoints;
   const predictors = shareablePredictors(analysis.predictors, study, cells);
   const thisStudy = primaryEstimate(correlations);
   return {
@@ -300,46 +356,10 @@ function buildResults(
         rows: cells.count(f.rows ?? 0, `provenance.inputs[${i}].rows`),
       })),
     },
-    settings: {
-      alliance: study.itemScoring
-        ? { ...study.alliance, scoring_source: study.itemScoring.def.source }
-        : study.alliance,
-      outcome: study.outcome,
-      dropout_reasons: study.dropoutReasons,
-      completion_reasons: study.completionReasons,
-      cutoff_date: study.cutoffDate,
-      early_alliance_window: study.earlyWindow,
-      tier_rule: {
-        by: study.tiers.by,
-        method: study.tiers.method,
-        quantiles: study.tiers.quantiles,
-        column: study.tiers.column,
-      },
-      tiers: study.tiers.labels.map((label, i) => ({
-        label,
-        from: i === 0 || !cuts.length ? null : cuts[i - 1]!,
-        below: i < cuts.length ? cuts[i]! : null,
-      })),
-      confidence_level: CONFIDENCE_LEVEL,
-    },
-    flow: {
-      episodes_ingested: cells.count(rowsOf("episodes"), "flow.episodes_ingested"),
-      excluded: exclusions(episodeExclusions, "flow.excluded"),
-      episodes_analyzed: cells.count(analysis.episodes_analyzed, "flow.episodes_analyzed"),
-      sessions: {
-        ingested: cells.count(rowsOf("sessions"), "flow.sessions.ingested"),
-        excluded: exclusions(validation.excluded.sessions, "flow.sessions.excluded"),
-        used: cells.count(rowsOf("sessions") - sessionsExcluded, "flow.sessions.used"),
-      },
-      analysis_sets: {
-        with_outcome_change: cells.count(sets.with_outcome_change, "flow.analysis_sets.with_outcome_change"),
-        with_outcome_last: cells.count(sets.with_outcome_last, "flow.analysis_sets.with_outcome_last"),
-        closed: cells.count(sets.closed, "flow.analysis_sets.closed"),
-        active_at_cutoff: cells.count(sets.active_at_cutoff, "flow.analysis_sets.active_at_cutoff"),
-      },
-    },
+    settings: settingsOf(study),
+    flow: flowOf(read, validation, analysis, cells),
     correlations,
-    partial_correlation: shareCorrelation(analysis.partial, "partial_correlation"),
+    partial_correlation: shareCorrelation(analysis.partial, "partial_correlation", cells),
     // The smallest detectable r is a function of n: shown only with it.
     power: {
       ...analysis.power,

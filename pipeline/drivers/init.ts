@@ -205,17 +205,8 @@ const SRS_ITEMS: [string, string, string[]][] = [
   ["overall", "Overall", ["overall"]],
 ];
 
-function proposeConfig(
-  tables: Table[],
-  flagged: { column: string; kind: string }[],
-  configDir: string,
-): { text: string; blanks: string[] } {
-  const blanks: string[] = [];
-  const val = (v: string | null, key: string) => {
-    if (v !== null) return JSON.stringify(v);
-    blanks.push(key);
-    return `"" # ${TODO}: name the column`;
-  };
+/** Which column of the files is which field, from the columns' names and values. */
+function pickColumns(tables: Table[]) {
   // Two files: the one with more rows per distinct id is the sessions file.
   const [episodesT, sessionsT] =
     tables.length === 2 ? ([...tables].sort((a, b) => a.rows - b.rows) as [Table, Table]) : [tables[0]!, tables[0]!];
@@ -265,6 +256,35 @@ function proposeConfig(
   const outcomeP = sessionsP.find((p) => p.column === outcome);
   const isSrs = itemGroup ? itemGroup.instrument === "srs" : allianceP !== undefined && has(allianceP, "srs");
   const isOrs = outcomeP !== undefined && has(outcomeP, "ors");
+  return {
+    layout,
+    episodesT,
+    sessionsT,
+    clientE,
+    clientS,
+    site,
+    therapist,
+    admit,
+    discharge,
+    reason,
+    sessionDate,
+    sessionsP,
+    itemGroup,
+    srsItems,
+    otherRater,
+    alliance,
+    outcome,
+    allianceP,
+    outcomeP,
+    isSrs,
+    isOrs,
+  };
+}
+
+type Picks = ReturnType<typeof pickColumns>;
+
+/** What the values suggest: the date order, the cutoff, and the discharge reasons sorted. */
+function proposeValues({ episodesT, sessionsP, admit, reason }: Picks) {
   const dates = [...episodesT.profiles, ...sessionsP].filter(isDate);
   const dayFirst = dates.some((p) => p.dayFirst);
   const monthFirst = dates.some((p) => p.monthFirst);
@@ -285,17 +305,63 @@ function proposeConfig(
   const dropout = reasons.filter((r) => /drop|left|against|ama\b|no.?show|disengag|lost|withdr/i.test(r));
   const completion = reasons.filter((r) => /complet|graduat|success|finish/i.test(r));
   const other = reasons.filter((r) => !dropout.includes(r) && !completion.includes(r));
-  const rel = (t: Table) => relative(configDir, t.file) || basename(t.file);
-  const range = (p: Profile | undefined, known: [number, number] | null, key: string) => {
-    if (known) return `min: ${known[0]}\n  max: ${known[1]}`;
-    blanks.push(`${key}.min/max`);
-    return `min: ${p?.min ?? 0}   # ${TODO}: the lowest possible score (this is the lowest seen in the data)\n  max: ${p?.max ?? 1}   # ${TODO}: the highest possible score (highest seen: ${p?.max ?? "none"})`;
-  };
-  if (dateFormat === null) blanks.push("values.date_format");
-  if (!dropout.length) blanks.push("dropout_reasons");
-  if (!cutoff) blanks.push("cutoff_date");
+  return { dateFormat, latest, cutoff, reasons, dropout, completion, other };
+}
+
+type Values = ReturnType<typeof proposeValues>;
+
+/** The proposal's lines, and the blanks (config keys) left for the user, in the order they appear. */
+function writer(configDir: string) {
+  const blanks: string[] = [];
   const lines: string[] = [];
-  const L = (s = "") => lines.push(s);
+  return {
+    blanks,
+    lines,
+    L: (s = "") => lines.push(s),
+    val(v: string | null, key: string) {
+      if (v !== null) return JSON.stringify(v);
+      blanks.push(key);
+      return `"" # ${TODO}: name the column`;
+    },
+    range(p: Profile | undefined, known: [number, number] | null, key: string) {
+      if (known) return `min: ${known[0]}\n  max: ${known[1]}`;
+      blanks.push(`${key}.min/max`);
+      return `min: ${p?.min ?? 0}   # ${TODO}: the lowest possible score (this is the lowest seen in the data)\n  max: ${p?.max ?? 1}   # ${TODO}: the highest possible score (highest seen: ${p?.max ?? "none"})`;
+    },
+    rel: (t: Table) => relative(configDir, t.file) || basename(t.file),
+  };
+}
+
+type Writer = ReturnType<typeof writer>;
+
+/** The study, its files and the columns. */
+function writeColumns(
+  { L, val, rel }: Writer,
+  configDir: string,
+  {
+    layout,
+    episodesT,
+    sessionsT,
+    clientE,
+    clientS,
+    site,
+    therapist,
+    admit,
+    discharge,
+    reason,
+    sessionDate,
+    sessionsP,
+    itemGroup,
+    srsItems,
+    otherRater,
+    alliance,
+    outcome,
+    allianceP,
+    outcomeP,
+    isSrs,
+    isOrs,
+  }: Picks,
+): void {
   L("# Proposed by `alliance init` from the data files. Check every line, and fill in each TODO;");
   L("# `alliance validate --config <this file>` then checks the data against the config. See docs/config.md.");
   L("study:");
@@ -341,6 +407,13 @@ function proposeConfig(
     );
   L(`    outcome: ${val(outcome, "columns.sessions.outcome")}`);
   L();
+}
+
+/** The alliance instrument: scored from items, or a total with its range; subscales and other raters. */
+function writeAlliance(
+  { L, range, blanks }: Writer,
+  { itemGroup, isSrs, allianceP, srsItems, otherRater, sessionsP }: Picks,
+): void {
   L("alliance:");
   if (itemGroup) {
     if (!itemGroup.sure) blanks.push("alliance.items.instrument");
@@ -383,6 +456,14 @@ function proposeConfig(
     );
   }
   L();
+}
+
+/** The outcome measure and the discharge reasons. */
+function writeOutcome(
+  { L, range, blanks }: Writer,
+  { isOrs, outcomeP, reason }: Picks,
+  { reasons, dropout, completion, other }: Values,
+): void {
   L("outcome:");
   L(
     `  measure: ${JSON.stringify(isOrs ? "Outcome Rating Scale (ORS)" : outcomeP ? outcomeP.column : "Outcome")}${isOrs ? "" : `   # ${TODO}: the measure's name`}`,
@@ -412,6 +493,15 @@ function proposeConfig(
       `# Other reasons seen (neither dropout nor completion): ${other.map((r) => JSON.stringify(r)).join(", ")}; list them under other_discharge_reasons to close the list.`,
     );
   L();
+}
+
+/** The cutoff, how values are written, the tiers and privacy. */
+function writeSettings(
+  { L }: Writer,
+  { isSrs }: Picks,
+  { cutoff, latest, dateFormat }: Values,
+  flagged: { column: string; kind: string }[],
+): void {
   L(
     cutoff
       ? `cutoff_date: "${cutoff}"   # the end of the quarter of the latest admission (${latest}); set it to the date the export was taken`
@@ -443,7 +533,24 @@ function proposeConfig(
       `  drop_columns: [${flagged.map((f) => JSON.stringify(f.column)).join(", ")}]   # ${flagged.map((f) => `${f.column}: ${f.kind}`).join("; ")}`,
     );
   }
-  return { text: lines.join("\n") + "\n", blanks };
+}
+
+function proposeConfig(
+  tables: Table[],
+  flagged: { column: string; kind: string }[],
+  configDir: string,
+): { text: string; blanks: string[] } {
+  const picks = pickColumns(tables);
+  const values = proposeValues(picks);
+  const w = writer(configDir);
+  if (values.dateFormat === null) w.blanks.push("values.date_format");
+  if (!values.dropout.length) w.blanks.push("dropout_reasons");
+  if (!values.cutoff) w.blanks.push("cutoff_date");
+  writeColumns(w, configDir, picks);
+  writeAlliance(w, picks);
+  writeOutcome(w, picks, values);
+  writeSettings(w, picks, values, flagged);
+  return { text: w.lines.join("\n") + "\n", blanks: w.blanks };
 }
 
 /** The last day of the calendar quarter of a YYYY-MM-DD date. @example quarterEnd("2025-11-03") // => "2025-12-31" */

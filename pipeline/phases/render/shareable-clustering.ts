@@ -10,6 +10,52 @@ import type { ClusterCorrelationRow, ClusteringResults } from "../../results.ts"
 import type { Analysis } from "../handoff.ts";
 import type { Counter } from "./shareable-retention.ts";
 
+/** A correlation's cluster-aware row: its interval, design effect and bootstrap, or why they are not shown. */
+function clusterRow(
+  row: Analysis["clustering"]["correlations"][number],
+  hidden: boolean,
+  unitName: string,
+): ClusterCorrelationRow {
+  const shown = !hidden && row.ci !== null && row.estimate !== null;
+  const head = {
+    family: row.family,
+    x: row.x,
+    y: row.y,
+    method: row.method,
+    n: hidden ? null : row.n,
+    clusters: row.clusters,
+  };
+  if (!shown) {
+    return {
+      ...head,
+      estimate: null,
+      ci_low: null,
+      ci_high: null,
+      design_effect: null,
+      effective_n: null,
+      bootstrap: null,
+      apa: hidden ? "suppressed (small cell)" : `not estimable: ${row.reason ?? "no interval"}`,
+      suppressed: hidden,
+    };
+  }
+  const deff = row.design_effect === null ? "" : `, design effect ${row.design_effect.toFixed(2)}`;
+  return {
+    ...head,
+    estimate: row.estimate,
+    ci_low: row.ci![0],
+    ci_high: row.ci![1],
+    design_effect: row.design_effect,
+    effective_n: row.effective_n,
+    bootstrap: row.bootstrap && {
+      percentile: { ci_low: row.bootstrap.percentile[0], ci_high: row.bootstrap.percentile[1] },
+      bca: { ci_low: row.bootstrap.bca[0], ci_high: row.bootstrap.bca[1] },
+      undefined_replicates: row.bootstrap.undefined_replicates,
+    },
+    apa: `${CORRELATION_SYMBOL[row.method]} = ${noLeadingZero(row.estimate!)}, 95% CI ${ciText(row.ci![0], row.ci![1])}${deff} (${row.clusters} ${unitName})`,
+    suppressed: false,
+  };
+}
+
 export function shareableClustering(analysis: Analysis, cells: Counter): ClusteringResults {
   const c = analysis.clustering;
   const secondary = analysis.predictors.correlations;
@@ -42,47 +88,7 @@ export function shareableClustering(analysis: Analysis, cells: Counter): Cluster
           })
         : [],
     bootstrap: { ...c.bootstrap },
-    correlations: c.correlations.map((row): ClusterCorrelationRow => {
-      const hidden = cells.hidden(pathOf(row));
-      const shown = !hidden && row.ci !== null && row.estimate !== null;
-      const head = {
-        family: row.family,
-        x: row.x,
-        y: row.y,
-        method: row.method,
-        n: hidden ? null : row.n,
-        clusters: row.clusters,
-      };
-      if (!shown) {
-        return {
-          ...head,
-          estimate: null,
-          ci_low: null,
-          ci_high: null,
-          design_effect: null,
-          effective_n: null,
-          bootstrap: null,
-          apa: hidden ? "suppressed (small cell)" : `not estimable: ${row.reason ?? "no interval"}`,
-          suppressed: hidden,
-        };
-      }
-      const deff = row.design_effect === null ? "" : `, design effect ${row.design_effect.toFixed(2)}`;
-      return {
-        ...head,
-        estimate: row.estimate,
-        ci_low: row.ci![0],
-        ci_high: row.ci![1],
-        design_effect: row.design_effect,
-        effective_n: row.effective_n,
-        bootstrap: row.bootstrap && {
-          percentile: { ci_low: row.bootstrap.percentile[0], ci_high: row.bootstrap.percentile[1] },
-          bca: { ci_low: row.bootstrap.bca[0], ci_high: row.bootstrap.bca[1] },
-          undefined_replicates: row.bootstrap.undefined_replicates,
-        },
-        apa: `${CORRELATION_SYMBOL[row.method]} = ${noLeadingZero(row.estimate!)}, 95% CI ${ciText(row.ci![0], row.ci![1])}${deff} (${row.clusters} ${unitName})`,
-        suppressed: false,
-      };
-    }),
+    correlations: c.correlations.map((row) => clusterRow(row, cells.hidden(pathOf(row)), unitName)),
     dropout_by_tier: c.dropout_by_tier.map((t) => {
       const i = analysis.dropout_by_tier.findIndex((d) => d.tier === t.tier);
       const hidden = ["closed", "dropouts"].some((k) => cells.hidden(`dropout_by_tier[${i}].${k}`)) || t.ci === null;

@@ -20,6 +20,113 @@ export interface Counter {
   hidden(path: string): boolean;
 }
 
+/** Each tier's Kaplan–Meier curve, median and survival at the days, withheld where few remain at risk. */
+function kaplanMeierRows(r: RetentionAnalysis, tierHidden: (tier: string) => boolean, min: number) {
+  return r.tiers.map((t) => {
+    const hidden = tierHidden(t.tier);
+    // A quantile read off the curve where fewer than `min` remain at risk rests on a small cell.
+    const thin = (v: number | null) => v !== null && (t.steps.find((s) => s.time >= v)?.n_risk ?? 0) < min;
+    const withheld = [t.median.estimate, t.median.lower, t.median.upper].some(thin);
+    const keep = (v: number | null) => (hidden || thin(v) ? null : v);
+    return {
+      tier: t.tier,
+      median: { estimate: keep(t.median.estimate), ci_low: keep(t.median.lower), ci_high: keep(t.median.upper) },
+      median_withheld: withheld,
+      at_days: t.at_days.map((a) =>
+        hidden || a.n_risk < min
+          ? { day: a.day, surv: null, ci_low: null, ci_high: null }
+          : { day: a.day, surv: a.surv, ci_low: a.lower, ci_high: a.upper },
+      ),
+      curve: hidden
+        ? []
+        : t.steps
+            .filter((s) => s.n_risk >= min)
+            .map((s) => ({ time: s.time, surv: s.surv, ci_low: s.lower, ci_high: s.upper })),
+      suppressed: hidden,
+    };
+  });
+}
+
+/** Retention at each day by tier, each count withheld as the cells' counter says. */
+function retentionAtRows(r: RetentionAnalysis, cells: Counter) {
+  return r.retention.map((x, i) => {
+    const at = (k: string) => `retention.retention_at[${i}].${k}`;
+    const [eligible, retained, short] = [
+      cells.count(x.eligible, at("eligible")),
+      cells.count(x.retained, at("retained")),
+      cells.count(x.short_followup, at("short_followup")),
+    ];
+    const hidden = eligible === null || retained === null;
+    const p = hidden ? null : x.proportion;
+    return {
+      day: x.day,
+      tier: x.tier,
+      eligible,
+      retained,
+      rate: p?.rate ?? null,
+      ci_low: p?.ci_low ?? null,
+      ci_high: p?.ci_high ?? null,
+      short_followup: short,
+      suppressed: hidden,
+    };
+  });
+}
+
+/** The Cox hazard ratios against the reference tier, with their robust counterparts; withheld beside a small tier. */
+function hazardRows(r: RetentionAnalysis, tierHidden: (tier: string) => boolean) {
+  return (r.cox?.terms ?? []).map((h) => {
+    const hidden = tierHidden(h.tier) || tierHidden(r.reference);
+    return hidden
+      ? {
+          tier: h.tier,
+          reference: r.reference,
+          hr: null,
+          ci_low: null,
+          ci_high: null,
+          p: null,
+          apa: "suppressed (small cell)",
+          robust: null,
+          suppressed: true,
+        }
+      : {
+          tier: h.tier,
+          reference: r.reference,
+          hr: h.hr,
+          ci_low: h.lower,
+          ci_high: h.upper,
+          p: h.p,
+          apa: apaHazardRatio(h.hr, h.lower, h.upper, h.p),
+          robust: h.robust && {
+            se: h.robust.se,
+            df: h.robust.df,
+            ci_low: h.robust.lower,
+            ci_high: h.robust.upper,
+            p: h.robust.p,
+            apa: apaHazardRatio(h.hr, h.robust.lower, h.robust.upper, h.robust.p),
+          },
+          suppressed: false,
+        };
+  });
+}
+
+/** Each tier's cumulative incidence of each cause, withheld where few remain at risk. */
+function incidenceRows(r: RetentionAnalysis, tierHidden: (tier: string) => boolean, min: number) {
+  return r.incidence.flatMap((inc) => {
+    const hidden = tierHidden(inc.tier);
+    return CAUSES.map((cause) => ({
+      tier: inc.tier,
+      cause,
+      at_days: inc.at_days.map((a) => ({ day: a.day, incidence: hidden ? null : a[cause] })),
+      curve: hidden
+        ? []
+        : inc.times.flatMap((time, j) =>
+            inc.n_risk[j]! >= min ? [{ time, incidence: inc.incidence[cause][j]! }] : [],
+          ),
+      suppressed: hidden,
+    }));
+  });
+}
+
 export function shareableRetention(r: RetentionAnalysis, cells: Counter): RetentionResults {
   const min = cells.minCell;
   const lastTime = Math.max(0, ...r.tiers.flatMap((t) => t.steps.map((s) => s.time)));
@@ -53,29 +160,7 @@ export function shareableRetention(r: RetentionAnalysis, cells: Counter): Retent
       };
       return { ...row, suppressed: Object.values(row).includes(null) };
     }),
-    kaplan_meier: r.tiers.map((t) => {
-      const hidden = tierHidden(t.tier);
-      // A quantile read off the curve where fewer than `min` remain at risk rests on a small cell.
-      const thin = (v: number | null) => v !== null && (t.steps.find((s) => s.time >= v)?.n_risk ?? 0) < min;
-      const withheld = [t.median.estimate, t.median.lower, t.median.upper].some(thin);
-      const keep = (v: number | null) => (hidden || thin(v) ? null : v);
-      return {
-        tier: t.tier,
-        median: { estimate: keep(t.median.estimate), ci_low: keep(t.median.lower), ci_high: keep(t.median.upper) },
-        median_withheld: withheld,
-        at_days: t.at_days.map((a) =>
-          hidden || a.n_risk < min
-            ? { day: a.day, surv: null, ci_low: null, ci_high: null }
-            : { day: a.day, surv: a.surv, ci_low: a.lower, ci_high: a.upper },
-        ),
-        curve: hidden
-          ? []
-          : t.steps
-              .filter((s) => s.n_risk >= min)
-              .map((s) => ({ time: s.time, surv: s.surv, ci_low: s.lower, ci_high: s.upper })),
-        suppressed: hidden,
-      };
-    }),
+    kaplan_meier: kaplanMeierRows(r, tierHidden, min),
     risk_table: r.tiers.flatMap((t, k) =>
       riskDays.map((day, j) => ({
         tier: t.tier,
@@ -86,79 +171,14 @@ export function shareableRetention(r: RetentionAnalysis, cells: Counter): Retent
         ),
       })),
     ),
-    retention_at: r.retention.map((x, i) => {
-      const at = (k: string) => `retention.retention_at[${i}].${k}`;
-      const [eligible, retained, short] = [
-        cells.count(x.eligible, at("eligible")),
-        cells.count(x.retained, at("retained")),
-        cells.count(x.short_followup, at("short_followup")),
-      ];
-      const hidden = eligible === null || retained === null;
-      const p = hidden ? null : x.proportion;
-      return {
-        day: x.day,
-        tier: x.tier,
-        eligible,
-        retained,
-        rate: p?.rate ?? null,
-        ci_low: p?.ci_low ?? null,
-        ci_high: p?.ci_high ?? null,
-        short_followup: short,
-        suppressed: hidden,
-      };
-    }),
+    retention_at: retentionAtRows(r, cells),
     logrank: chi(r.logrank, analysedN),
     logrank_trend: chi(r.logrank_trend, analysedN),
     logrank_robust: r.logrank_robust && { ...chi(r.logrank_robust, analysedN)!, clusters: r.logrank_robust.clusters },
     cochran_armitage: chi(r.cochran_armitage, closedN),
-    hazard_ratios: (r.cox?.terms ?? []).map((h) => {
-      const hidden = tierHidden(h.tier) || tierHidden(r.reference);
-      return hidden
-        ? {
-            tier: h.tier,
-            reference: r.reference,
-            hr: null,
-            ci_low: null,
-            ci_high: null,
-            p: null,
-            apa: "suppressed (small cell)",
-            robust: null,
-            suppressed: true,
-          }
-        : {
-            tier: h.tier,
-            reference: r.reference,
-            hr: h.hr,
-            ci_low: h.lower,
-            ci_high: h.upper,
-            p: h.p,
-            apa: apaHazardRatio(h.hr, h.lower, h.upper, h.p),
-            robust: h.robust && {
-              se: h.robust.se,
-              df: h.robust.df,
-              ci_low: h.robust.lower,
-              ci_high: h.robust.upper,
-              p: h.robust.p,
-              apa: apaHazardRatio(h.hr, h.robust.lower, h.robust.upper, h.robust.p),
-            },
-            suppressed: false,
-          };
-    }),
+    hazard_ratios: hazardRows(r, tierHidden),
     proportional_hazards: chi(r.cox?.zph ?? null, analysedN),
     not_estimable: r.not_estimable.map((x) => ({ ...x })),
-    cumulative_incidence: r.incidence.flatMap((inc) => {
-      const hidden = tierHidden(inc.tier);
-      return CAUSES.map((cause) => ({
-        tier: inc.tier,
-        cause,
-        at_days: inc.at_days.map((a) => ({ day: a.day, incidence: hidden ? null : a[cause] })),
-        curve: hidden
-          ? []
-          : inc.times.flatMap((time, j) =>
-              inc.n_risk[j]! >= min ? [{ time, incidence: inc.incidence[cause][j]! }] : [],
-            ),
-        suppressed: hidden,
-      }));
-    }),
+    cumulative_incidence: incidenceRows(r, tierHidden, min),
   };
 }

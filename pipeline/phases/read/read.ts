@@ -48,21 +48,9 @@ const srcTable = (role: TableRole) => `src_${role}`;
 /** Text tables of the mapped fields, for the layouts and formats typed from text. */
 const TEXT_TABLE: Record<TableRole, string> = { episodes: "x_episodes", sessions: "x_sessions" };
 
-export async function read(db: Db, study: Study, options: ReadOptions = {}): Promise<Result<ReadOutput>> {
-  const progress = options.progress ?? SILENT;
-  progress.begin("read", () => Number(db.progress.rows_processed));
-  const roles: TableRole[] = study.layout === "tables" ? ["episodes", "sessions"] : ["episodes"];
-  // Checksums are computed while DuckDB reads the files (each is read in full by both).
-  const checksums = new Map(roles.map((role) => [role, sha256(study.sources[role].path).catch(() => "")]));
-  const loaded = new Map<TableRole, LoadedFile>();
+/** A problem for each column the config maps that its file lacks. */
+function missingColumns(study: Study, loaded: Map<TableRole, LoadedFile>): Problem[] {
   const problems: Problem[] = [];
-  const typedCsv = study.layout === "tables";
-  for (const role of roles) {
-    const result = await loadChecked(db, study, study.sources[role], role, typedCsv);
-    if (result.ok) loaded.set(role, result.value);
-    else problems.push(...result.problems);
-  }
-  if (problems.length) return fail(...problems);
   const sourceOf = (role: TableRole) => (study.layout === "tables" ? role : "episodes");
   for (const role of ["episodes", "sessions"] as const) {
     const file = loaded.get(sourceOf(role))!;
@@ -79,7 +67,21 @@ export async function read(db: Db, study: Study, options: ReadOptions = {}): Pro
         ),
       );
   }
-  if (problems.length) return fail(...problems);
+  return problems;
+}
+
+/**
+ * The mapped fields typed, into the relations validate reads: CSV of the two-table layout read typed
+ * (again as text where a row or cell did not read), other formats and layouts typed from their text.
+ */
+async function typeRelations(
+  db: Db,
+  study: Study,
+  roles: TableRole[],
+  loaded: Map<TableRole, LoadedFile>,
+  options: ReadOptions,
+): Promise<Result<{ textBacked: Record<TableRole, string[]>; unreadable: Map<TableRole, Problem[]> }>> {
+  const typedCsv = study.layout === "tables";
   const textBacked: Record<TableRole, string[]> = { episodes: [], sessions: [] };
   const unreadable = new Map<TableRole, Problem[]>();
   if (typedCsv) {
@@ -111,6 +113,18 @@ export async function read(db: Db, study: Study, options: ReadOptions = {}): Pro
       textBacked[role] = await typeTextTable(db, study, role, TEXT_TABLE[role]);
     await sessionClients(db, REL.sessions);
   }
+  return ok({ textBacked, unreadable });
+}
+
+/** What read records of each file: its path, SHA-256, rows (the unreadable ones too), columns and how it was read. */
+async function readFiles(
+  db: Db,
+  study: Study,
+  loaded: Map<TableRole, LoadedFile>,
+  unreadable: Map<TableRole, Problem[]>,
+  checksums: Map<TableRole, Promise<string>>,
+): Promise<Result<ReadFile[]>> {
+  const sourceOf = (role: TableRole) => (study.layout === "tables" ? role : "episodes");
   const files: ReadFile[] = [];
   for (const role of ["episodes", "sessions"] as const) {
     const source = study.sources[role];
@@ -141,9 +155,35 @@ export async function read(db: Db, study: Study, options: ReadOptions = {}): Pro
       row_unit: file.row_unit,
     });
   }
+  return ok(files);
+}
+
+export async function read(db: Db, study: Study, options: ReadOptions = {}): Promise<Result<ReadOutput>> {
+  const progress = options.progress ?? SILENT;
+  progress.begin("read", () => Number(db.progress.rows_processed));
+  const roles: TableRole[] = study.layout === "tables" ? ["episodes", "sessions"] : ["episodes"];
+  // Checksums are computed while DuckDB reads the files (each is read in full by both).
+  const checksums = new Map(roles.map((role) => [role, sha256(study.sources[role].path).catch(() => "")]));
+  const loaded = new Map<TableRole, LoadedFile>();
+  const problems: Problem[] = [];
+  const typedCsv = study.layout === "tables";
+  for (const role of roles) {
+    const result = await loadChecked(db, study, study.sources[role], role, typedCsv);
+    if (result.ok) loaded.set(role, result.value);
+    else problems.push(...result.problems);
+  }
+  if (problems.length) return fail(...problems);
+  const sourceOf = (role: TableRole) => (study.layout === "tables" ? role : "episodes");
+  problems.push(...missingColumns(study, loaded));
+  if (problems.length) return fail(...problems);
+  const typed = await typeRelations(db, study, roles, loaded, options);
+  if (!typed.ok) return typed;
+  const { textBacked, unreadable } = typed.value;
+  const files = await readFiles(db, study, loaded, unreadable, checksums);
+  if (!files.ok) return files;
   await keepSessionOnlyClients(db);
-  progress.end("read", `${files.map((f) => `${f.rows.toLocaleString("en-US")} ${f.role}`).join(", ")}`);
-  return ok({ files, layout: study.layout, textBacked, unreadable: [...unreadable.values()].flat() });
+  progress.end("read", `${files.value.map((f) => `${f.rows.toLocaleString("en-US")} ${f.role}`).join(", ")}`);
+  return ok({ files: files.value, layout: study.layout, textBacked, unreadable: [...unreadable.values()].flat() });
 }
 
 /**

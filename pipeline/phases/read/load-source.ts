@@ -77,6 +77,88 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  *   codes read as missing, and the decimal mark; a cell that does not read as its type is a reject,
  *   named by rejectedRows
  */
+/**
+ * Loads delimited text (CSV, TSV) with its columns declared from its header, each row the reader
+ * refuses kept in a table of rejects (see loadSource).
+ */
+async function loadDelimited(
+  db: Db,
+  source: InputSource,
+  table: string,
+  drop: string[],
+  lazy: boolean,
+  role: string,
+  typed: TypedRead | undefined,
+  head: Buffer,
+  format: "csv" | "tsv",
+): Promise<Result<LoadedFile>> {
+  const file = basename(source.path);
+  const path = sqlString(source.path);
+  const read_as: Record<string, string> = {};
+  const notText = binaryKind(head);
+  if (notText) return fail(problem("E_FILE_NOT_TEXT", { what: notText }, { file }));
+  const delimiter = source.delimiter ?? (format === "tsv" ? "\t" : detectDelimiter(head.toString("latin1")));
+  const encoding = source.encoding ?? (isUtf8(head.subarray(0, lastCompleteChar(head))) ? "utf-8" : "latin-1");
+  Object.assign(read_as, { delimiter: delimiter === "\t" ? "tab" : delimiter, encoding });
+  // A UTF-8 byte-order mark before Latin-1 text (an export re-saved, or files joined) is not part of
+  // the first column's name.
+  const latin1 = head.subarray(0, 3).equals(UTF8_BOM) ? head.subarray(3) : head;
+  const header = firstRecord(
+    encoding === "utf-8" ? head.subarray(0, lastCompleteChar(head)).toString("utf8") : latin1.toString("latin1"),
+    delimiter,
+  );
+  if (header === null) return fail(problem("E_FILE_EMPTY", { role }, { file }));
+  const twice = duplicateNames(header);
+  if (twice.length) return fail(...twice.map((d) => duplicateProblem(d, file)));
+  const all = columnNames(header);
+  const rejects = `rejects_${table}`;
+  const declared = `{${all.map((c) => `${sqlString(c)}: ${sqlString(typed?.types[c] ?? "VARCHAR")}`).join(", ")}}`;
+  // Typed: the empty cell and the missing codes read as NULL (text columns are trimmed and cleared of
+  // the same codes by the query that reads them); decimal commas when the study declares them.
+  const options = typed
+    ? `, nullstr = [${["", ...typed.missing].map(sqlString).join(", ")}], decimal_separator = ${sqlString(typed.decimalMark)}`
+    : "";
+  const reader = `read_csv(${path}, header = true, auto_detect = false, columns = ${declared}, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', encoding = ${sqlString(encoding)}${options}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(`${rejects}_scan`)})`;
+  const dropped = all.filter((c) => drop.includes(c));
+  const kept = `SELECT * ${dropped.length ? `EXCLUDE (${dropped.map(sqlIdent).join(", ")})` : ""} FROM ${reader}`;
+  if (lazy) {
+    await db.run(`CREATE OR REPLACE VIEW ${table} AS ${kept}`);
+    return ok({
+      format,
+      read_as,
+      columns: all.filter((c) => !drop.includes(c)),
+      dropped,
+      rows: null,
+      row_unit: "row",
+      row: "(rowid + 2)",
+      rejects,
+      rejected: [],
+    });
+  }
+  await db.run(`CREATE OR REPLACE TABLE ${table} AS ${kept}`);
+  const bad = await rejectedRows(db, rejects, file, encoding);
+  const lines = await rejectedLines(db, rejects);
+  await dropRejects(db, rejects);
+  const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${table}`)) as [
+    { n: number },
+  ];
+  // Rows the reader could not read are handed on as findings, and the rows it read keep their
+  // lines; a file with more of them than are listed, or with nothing else, is refused here.
+  if (bad.length && (n === 0 || lines.length > MAX_REJECTS_LISTED)) return fail(...bad);
+  if (n === 0) return fail(problem("E_FILE_EMPTY", { role }, { file }));
+  return ok({
+    format,
+    read_as,
+    columns: all.filter((c) => !drop.includes(c)),
+    dropped,
+    rows: n + lines.length,
+    row_unit: "row",
+    row: lineOf("rowid + 1", lines),
+    rejects: null,
+    rejected: bad,
+  });
+}
+
 export async function loadSource(
   db: Db,
   source: InputSource,
@@ -93,71 +175,9 @@ export async function loadSource(
   const read_as: Record<string, string> = {};
   const path = sqlString(source.path);
   let rowUnit: "row" | "record" = "record";
-  let rejects: string | null = null;
-  if (format === "csv" || format === "tsv") {
-    const notText = binaryKind(head);
-    if (notText) return fail(problem("E_FILE_NOT_TEXT", { what: notText }, { file }));
-    const delimiter = source.delimiter ?? (format === "tsv" ? "\t" : detectDelimiter(head.toString("latin1")));
-    const encoding = source.encoding ?? (isUtf8(head.subarray(0, lastCompleteChar(head))) ? "utf-8" : "latin-1");
-    Object.assign(read_as, { delimiter: delimiter === "\t" ? "tab" : delimiter, encoding });
-    // A UTF-8 byte-order mark before Latin-1 text (an export re-saved, or files joined) is not part of
-    // the first column's name.
-    const latin1 = head.subarray(0, 3).equals(UTF8_BOM) ? head.subarray(3) : head;
-    const header = firstRecord(
-      encoding === "utf-8" ? head.subarray(0, lastCompleteChar(head)).toString("utf8") : latin1.toString("latin1"),
-      delimiter,
-    );
-    if (header === null) return fail(problem("E_FILE_EMPTY", { role }, { file }));
-    const twice = duplicateNames(header);
-    if (twice.length) return fail(...twice.map((d) => duplicateProblem(d, file)));
-    const all = columnNames(header);
-    rejects = `rejects_${table}`;
-    const declared = `{${all.map((c) => `${sqlString(c)}: ${sqlString(typed?.types[c] ?? "VARCHAR")}`).join(", ")}}`;
-    // Typed: the empty cell and the missing codes read as NULL (text columns are trimmed and cleared of
-    // the same codes by the query that reads them); decimal commas when the study declares them.
-    const options = typed
-      ? `, nullstr = [${["", ...typed.missing].map(sqlString).join(", ")}], decimal_separator = ${sqlString(typed.decimalMark)}`
-      : "";
-    const reader = `read_csv(${path}, header = true, auto_detect = false, columns = ${declared}, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', encoding = ${sqlString(encoding)}${options}, store_rejects = true, rejects_table = ${sqlString(rejects)}, rejects_scan = ${sqlString(`${rejects}_scan`)})`;
-    const dropped = all.filter((c) => drop.includes(c));
-    const kept = `SELECT * ${dropped.length ? `EXCLUDE (${dropped.map(sqlIdent).join(", ")})` : ""} FROM ${reader}`;
-    if (lazy) {
-      await db.run(`CREATE OR REPLACE VIEW ${table} AS ${kept}`);
-      return ok({
-        format,
-        read_as,
-        columns: all.filter((c) => !drop.includes(c)),
-        dropped,
-        rows: null,
-        row_unit: "row",
-        row: "(rowid + 2)",
-        rejects,
-        rejected: [],
-      });
-    }
-    await db.run(`CREATE OR REPLACE TABLE ${table} AS ${kept}`);
-    const bad = await rejectedRows(db, rejects, file, encoding);
-    const lines = await rejectedLines(db, rejects);
-    await dropRejects(db, rejects);
-    const [{ n }] = (await queryRows<{ n: number }>(db, `SELECT count(*)::INTEGER AS n FROM ${table}`)) as [
-      { n: number },
-    ];
-    // Rows the reader could not read are handed on as findings, and the rows it read keep their
-    // lines; a file with more of them than are listed, or with nothing else, is refused here.
-    if (bad.length && (n === 0 || lines.length > MAX_REJECTS_LISTED)) return fail(...bad);
-    if (n === 0) return fail(problem("E_FILE_EMPTY", { role }, { file }));
-    return ok({
-      format,
-      read_as,
-      columns: all.filter((c) => !drop.includes(c)),
-      dropped,
-      rows: n + lines.length,
-      row_unit: "row",
-      row: lineOf("rowid + 1", lines),
-      rejects: null,
-      rejected: bad,
-    });
-  } else if (format === "parquet") {
+  if (format === "csv" || format === "tsv")
+    return loadDelimited(db, source, table, drop, lazy, role, typed, head, format);
+  if (format === "parquet") {
     await asText(db, table, `read_parquet(${path})`);
   } else if (format === "json" || format === "ndjson") {
     await asText(
@@ -193,7 +213,7 @@ export async function loadSource(
     rows: n,
     row_unit: rowUnit,
     row: `(rowid + ${rowUnit === "row" ? 2 : 1})`,
-    rejects,
+    rejects: null,
     rejected: [],
   });
 }

@@ -265,14 +265,8 @@ function typedRead(study: Study, role: TableRole): TypedRead {
  * rejected, a row's place in the table is its line. A file with any rejected row is handed back
  * ("rejects") to be read as text. The guard checks every text column and the file's other columns.
  */
-async function readTypedCsv(
-  db: Db,
-  study: Study,
-  role: TableRole,
-  file: LoadedFile,
-  studyYear: number | null,
-  editable: boolean,
-): Promise<Result<TypedRelation | "rejects">> {
+/** What the typed read of a CSV works from: the mapped columns as typed fields, and the columns the guard reads. */
+function typedCsvPlan(db: Db, study: Study, role: TableRole, file: LoadedFile) {
   const name = basename(study.sources[role].path);
   const mapping = Object.entries(columnMapping(study, role));
   const key = episodeKeyColumn(study, role);
@@ -300,80 +294,121 @@ async function readTypedCsv(
     await dropRejects(db, file.rejects);
     return any;
   };
+  return { name, key, textBacked, fields, others, textColumns, isStaffOrPlace, rejected };
+}
+
+type TypedCsvPlan = ReturnType<typeof typedCsvPlan>;
+
+/** The episodes read typed and guarded; "rejects" when the reader refused a row or cell of them. */
+async function typedEpisodes(
+  db: Db,
+  study: Study,
+  file: LoadedFile,
+  plan: TypedCsvPlan,
+): Promise<Result<TypedRelation | "rejects">> {
+  const { name, key, textBacked, fields, others, textColumns, isStaffOrPlace, rejected } = plan;
+  const role: TableRole = "episodes";
+  await db.run(
+    `CREATE OR REPLACE TABLE ${REL.episodes}_rows AS SELECT ${[...fields, ...others.map((c, i) => `${sqlIdent(c)} AS other_${i}`)].join(", ")} FROM ${srcTable(role)}`,
+  );
+  if (await rejected()) {
+    await db.run(`DROP TABLE ${REL.episodes}_rows`);
+    return ok("rejects");
+  }
+  const year =
+    (
+      await queryRows<{ y: number | null }>(
+        db,
+        `SELECT median(year(admit_date))::DOUBLE AS y FROM ${REL.episodes}_rows`,
+      )
+    )[0]?.y ?? null;
+  const inTable = new Map<string, string>([
+    ...textColumns.map(([f, c]): [string, string] => [c, f]),
+    ...others.map((c, i): [string, string] => [c, `other_${i}`]),
+    ...(key ? [[key, "episode_key"] as [string, string]] : []),
+  ]);
+  const found = await findIdentifiers(db, `${REL.episodes}_rows`, [...inTable.keys()], {
+    inTable: (c) => inTable.get(c)!,
+    studyYear: year,
+    isStudyDate: studyDateColumn(study),
+    isStaffOrPlace,
+  });
+  if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
+  await db.run(
+    `CREATE OR REPLACE TABLE ${REL.episodes} AS SELECT (rowid + 2)::INTEGER AS src_row, NULL::INTEGER AS src_slot, * EXCLUDE (${["episode_key", ...others.map((_, i) => `other_${i}`)].join(", ")}), episode_key, NULL::INTEGER AS conflict_row FROM ${REL.episodes}_rows`,
+  );
+  await db.run(`DROP TABLE ${REL.episodes}_rows; DROP VIEW ${srcTable(role)}`);
+  return ok({ studyYear: year, textBacked, unreadable: [] });
+}
+
+/**
+ * The sessions read typed and guarded: the mapped columns typed into a table in one pass (the reader
+ * checks each of their cells); the file's other columns are read only by the guard, whose pass
+ * checks theirs. "rejects" when the reader refused a row or cell.
+ */
+async function typedSessions(
+  db: Db,
+  study: Study,
+  plan: TypedCsvPlan,
+  studyYear: number | null,
+  editable: boolean,
+): Promise<Result<TypedRelation | "rejects">> {
+  const { name, key, textBacked, fields, others, textColumns, isStaffOrPlace, rejected } = plan;
+  const role: TableRole = "sessions";
+  const clientCol = study.columns.sessions.client_id;
+  const rows = TABLES.sessionRows.name;
+  // Only what the file holds: the columns that are null on every row of a CSV (src_slot,
+  // conflict_row, and episode_key without an episode id column) are added by the view. Stored,
+  // they took 230 MB of ten million sessions, at the run's peak.
+  await db.run(
+    `CREATE OR REPLACE TABLE ${rows} AS SELECT ${(key ? fields : fields.slice(0, -1)).join(", ")} FROM ${srcTable(role)}`,
+  );
+  if (await rejected()) {
+    await db.run(`DROP TABLE ${rows}`);
+    return ok("rejects");
+  }
+  await db.run(
+    `CREATE OR REPLACE TABLE ${TABLES.sessionClients.name} AS SELECT client_id, count(*) AS n FROM ${rows} GROUP BY 1`,
+  );
+  const guarded = new Map<string, string>([
+    ...textColumns.filter(([f]) => f !== "client_id").map(([f, c]): [string, string] => [c, f]),
+    ...(key && !study.notIdentifiers.includes(key) ? [[key, "episode_key"] as [string, string]] : []),
+  ]);
+  const guard = { studyYear, isStudyDate: studyDateColumn(study), isStaffOrPlace };
+  const found = [
+    ...(study.notIdentifiers.includes(clientCol)
+      ? []
+      : await findIdentifiers(db, TABLES.sessionClients.name, [clientCol], { ...guard, inTable: () => "client_id" })),
+    ...(await findIdentifiers(db, rows, [...guarded.keys()], { ...guard, inTable: (c) => guarded.get(c)! })),
+    ...(await findIdentifiers(db, srcTable(role), others, guard)),
+  ];
+  if (await rejected()) {
+    await db.run(`DROP TABLE ${rows}; DROP TABLE ${TABLES.sessionClients.name}`);
+    return ok("rejects");
+  }
+  if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
+  // With no row rejected, a row's place in the table is its line in the file, less the header's.
+  const numbered = `SELECT (rowid + 2)::INTEGER AS src_row, NULL::INTEGER AS src_slot, *${key ? "" : ", NULL::VARCHAR AS episode_key"}, NULL::INTEGER AS conflict_row FROM ${rows}`;
+  if (editable) await db.run(`CREATE OR REPLACE TABLE ${REL.sessions} AS ${numbered}; DROP TABLE ${rows}`);
+  else await db.run(`CREATE OR REPLACE VIEW ${REL.sessions} AS ${numbered}`);
+  await db.run(`DROP VIEW ${srcTable(role)}`);
+  return ok({ studyYear, textBacked, unreadable: [] });
+}
+
+async function readTypedCsv(
+  db: Db,
+  study: Study,
+  role: TableRole,
+  file: LoadedFile,
+  studyYear: number | null,
+  editable: boolean,
+): Promise<Result<TypedRelation | "rejects">> {
+  const plan = typedCsvPlan(db, study, role, file);
+  const name = plan.name;
   try {
-    if (role === "episodes") {
-      await db.run(
-        `CREATE OR REPLACE TABLE ${REL.episodes}_rows AS SELECT ${[...fields, ...others.map((c, i) => `${sqlIdent(c)} AS other_${i}`)].join(", ")} FROM ${srcTable(role)}`,
-      );
-      if (await rejected()) {
-        await db.run(`DROP TABLE ${REL.episodes}_rows`);
-        return ok("rejects");
-      }
-      const year =
-        (
-          await queryRows<{ y: number | null }>(
-            db,
-            `SELECT median(year(admit_date))::DOUBLE AS y FROM ${REL.episodes}_rows`,
-          )
-        )[0]?.y ?? null;
-      const inTable = new Map<string, string>([
-        ...textColumns.map(([f, c]): [string, string] => [c, f]),
-        ...others.map((c, i): [string, string] => [c, `other_${i}`]),
-        ...(key ? [[key, "episode_key"] as [string, string]] : []),
-      ]);
-      const found = await findIdentifiers(db, `${REL.episodes}_rows`, [...inTable.keys()], {
-        inTable: (c) => inTable.get(c)!,
-        studyYear: year,
-        isStudyDate: studyDateColumn(study),
-        isStaffOrPlace,
-      });
-      if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
-      await db.run(
-        `CREATE OR REPLACE TABLE ${REL.episodes} AS SELECT (rowid + 2)::INTEGER AS src_row, NULL::INTEGER AS src_slot, * EXCLUDE (${["episode_key", ...others.map((_, i) => `other_${i}`)].join(", ")}), episode_key, NULL::INTEGER AS conflict_row FROM ${REL.episodes}_rows`,
-      );
-      await db.run(`DROP TABLE ${REL.episodes}_rows; DROP VIEW ${srcTable(role)}`);
-      return ok({ studyYear: year, textBacked, unreadable: [] });
-    }
-    // Sessions: the mapped columns typed into a table in one pass (the reader checks each of their
-    // cells); the file's other columns are read only by the guard, whose pass checks theirs.
-    const clientCol = study.columns.sessions.client_id;
-    const rows = TABLES.sessionRows.name;
-    // Only what the file holds: the columns that are null on every row of a CSV (src_slot,
-    // conflict_row, and episode_key without an episode id column) are added by the view. Stored,
-    // they took 230 MB of ten million sessions, at the run's peak.
-    await db.run(
-      `CREATE OR REPLACE TABLE ${rows} AS SELECT ${(key ? fields : fields.slice(0, -1)).join(", ")} FROM ${srcTable(role)}`,
-    );
-    if (await rejected()) {
-      await db.run(`DROP TABLE ${rows}`);
-      return ok("rejects");
-    }
-    await db.run(
-      `CREATE OR REPLACE TABLE ${TABLES.sessionClients.name} AS SELECT client_id, count(*) AS n FROM ${rows} GROUP BY 1`,
-    );
-    const guarded = new Map<string, string>([
-      ...textColumns.filter(([f]) => f !== "client_id").map(([f, c]): [string, string] => [c, f]),
-      ...(key && !study.notIdentifiers.includes(key) ? [[key, "episode_key"] as [string, string]] : []),
-    ]);
-    const guard = { studyYear, isStudyDate: studyDateColumn(study), isStaffOrPlace };
-    const found = [
-      ...(study.notIdentifiers.includes(clientCol)
-        ? []
-        : await findIdentifiers(db, TABLES.sessionClients.name, [clientCol], { ...guard, inTable: () => "client_id" })),
-      ...(await findIdentifiers(db, rows, [...guarded.keys()], { ...guard, inTable: (c) => guarded.get(c)! })),
-      ...(await findIdentifiers(db, srcTable(role), others, guard)),
-    ];
-    if (await rejected()) {
-      await db.run(`DROP TABLE ${rows}; DROP TABLE ${TABLES.sessionClients.name}`);
-      return ok("rejects");
-    }
-    if (found.length) return fail(...found.map((f) => identifierProblem(name, f)));
-    // With no row rejected, a row's place in the table is its line in the file, less the header's.
-    const numbered = `SELECT (rowid + 2)::INTEGER AS src_row, NULL::INTEGER AS src_slot, *${key ? "" : ", NULL::VARCHAR AS episode_key"}, NULL::INTEGER AS conflict_row FROM ${rows}`;
-    if (editable) await db.run(`CREATE OR REPLACE TABLE ${REL.sessions} AS ${numbered}; DROP TABLE ${rows}`);
-    else await db.run(`CREATE OR REPLACE VIEW ${REL.sessions} AS ${numbered}`);
-    await db.run(`DROP VIEW ${srcTable(role)}`);
-    return ok({ studyYear, textBacked, unreadable: [] });
+    return role === "episodes"
+      ? await typedEpisodes(db, study, file, plan)
+      : await typedSessions(db, study, plan, studyYear, editable);
   } catch (e) {
     return fail(
       problem(

@@ -56,6 +56,54 @@ export interface RankedPairs {
  * when a Spearman correlation's complete cases are those very pairs.
  * @example analyzeClustering(analysisColumns(analysed, [], study.tiers.labels), study, predictors, 0.95).correlations[0] // early × change, Pearson, with its cluster-aware CI
  */
+/** The correlations given cluster-aware intervals: primary, partial, the secondary family, rater agreement. */
+function correlationSpecs(study: Study, predictors: PredictorAnalysis) {
+  const specs: { family: ClusterFamily; x: string; y: string; method: ClusterCorrelation["method"]; z?: string }[] = [];
+  for (const y of ["outcome_change", "outcome_last"])
+    for (const method of ["pearson", "spearman"] as const)
+      specs.push({ family: "primary", x: "early_alliance", y, method });
+  specs.push({ family: "partial", x: "early_alliance", y: "outcome_last", method: "partial", z: "outcome_first" });
+  for (const c of predictors.correlations)
+    if (c.result) specs.push({ family: "secondary", x: c.x, y: c.y, method: "pearson" });
+  for (const c of study.allianceComponents)
+    if (c.kind === "rater")
+      specs.push({ family: "rater_agreement", x: "early_alliance", y: `early_${c.key}`, method: "pearson" });
+
+  return specs;
+}
+
+/** Each tier's dropout rate among closed episodes with its cluster-aware interval. */
+function clusteredTierRates(
+  columns: AnalysisColumns,
+  study: Study,
+  clusterIds: ArrayLike<number>,
+  g: number,
+  level: number,
+): ClusterTierRate[] {
+  return study.tiers.labels.map((tier, t): ClusterTierRate => {
+    const events: number[] = [];
+    const ids: number[] = [];
+    for (let i = 0; i < columns.n; i++) {
+      if (columns.tier[i] !== t || !columns.closed[i]) continue;
+      events.push(columns.dropout[i]!);
+      ids.push(clusterIds[i]!);
+    }
+    const closed = events.length;
+    const dropouts = events.reduce((a, v) => a + v, 0);
+    // The clusters among them, counted by marking each (a Set of 50,000 numbers took 0.1 s a tier).
+    const seen = new Uint8Array(g);
+    let clusters = 0;
+    for (const c of ids) {
+      if (seen[c]) continue;
+      seen[c] = 1;
+      clusters++;
+    }
+    if (closed === 0)
+      return { tier, closed, dropouts, clusters, rate: null, ci: null, design_effect: null, effective_n: null };
+    return { tier, closed, dropouts, clusters, ...clusteredProportion(events, ids, g, level) };
+  });
+}
+
 export function analyzeClustering(
   columns: AnalysisColumns,
   study: Study,
@@ -90,17 +138,7 @@ export function analyzeClustering(
   for (const c of cluster.ids) sizes[c]!++;
   const meanSize = sizes.reduce((a, m) => a + m * m, 0) / columns.n;
 
-  const specs: { family: ClusterFamily; x: string; y: string; method: ClusterCorrelation["method"]; z?: string }[] = [];
-  for (const y of ["outcome_change", "outcome_last"])
-    for (const method of ["pearson", "spearman"] as const)
-      specs.push({ family: "primary", x: "early_alliance", y, method });
-  specs.push({ family: "partial", x: "early_alliance", y: "outcome_last", method: "partial", z: "outcome_first" });
-  for (const c of predictors.correlations)
-    if (c.result) specs.push({ family: "secondary", x: c.x, y: c.y, method: "pearson" });
-  for (const c of study.allianceComponents)
-    if (c.kind === "rater")
-      specs.push({ family: "rater_agreement", x: "early_alliance", y: `early_${c.key}`, method: "pearson" });
-
+  const specs = correlationSpecs(study, predictors);
   const col = scoreColumn(columns, predictors.residualized_fit);
 
   // One correlation at a time, each in the same buffers (see BlockScratch); a secondary row on the same
@@ -127,28 +165,7 @@ export function analyzeClustering(
     return { family: s.family, ...row };
   });
 
-  const dropout_by_tier = study.tiers.labels.map((tier, t): ClusterTierRate => {
-    const events: number[] = [];
-    const ids: number[] = [];
-    for (let i = 0; i < columns.n; i++) {
-      if (columns.tier[i] !== t || !columns.closed[i]) continue;
-      events.push(columns.dropout[i]!);
-      ids.push(cluster.ids[i]!);
-    }
-    const closed = events.length;
-    const dropouts = events.reduce((a, v) => a + v, 0);
-    // The clusters among them, counted by marking each (a Set of 50,000 numbers took 0.1 s a tier).
-    const seen = new Uint8Array(g);
-    let clusters = 0;
-    for (const c of ids) {
-      if (seen[c]) continue;
-      seen[c] = 1;
-      clusters++;
-    }
-    if (closed === 0)
-      return { tier, closed, dropouts, clusters, rate: null, ci: null, design_effect: null, effective_n: null };
-    return { tier, closed, dropouts, clusters, ...clusteredProportion(events, ids, g, level) };
-  });
+  const dropout_by_tier = clusteredTierRates(columns, study, cluster.ids, g, level);
   return { ...base, mean_cluster_size: meanSize, correlations, dropout_by_tier };
 }
 

@@ -46,7 +46,8 @@ export type RetentionEpisode = Pick<
   /** The clustering unit's fields (inference.cluster); without them the robust Cox and log-rank are not given. */
   Partial<Pick<DerivedEpisode, "therapist_id" | "site">>;
 
-export function analyzeRetention(episodes: readonly RetentionEpisode[], study: Study): RetentionAnalysis {
+/** The analysed episodes by tier, each one's cause of ending and the days it was observed before the cutoff. */
+function retentionData(episodes: readonly RetentionEpisode[], study: Study) {
   const analysed = episodes.filter((e) => e.tier !== null);
   const labels = study.tiers.labels;
   const days = study.retention.days;
@@ -70,6 +71,13 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
     return d;
   });
 
+  return { analysed, labels, days, rowsOf, inTier, cause, observedDays };
+}
+
+type RetentionData = ReturnType<typeof retentionData>;
+
+/** Each tier's Kaplan–Meier curve, median, survival at the days, and how its episodes ended. */
+function tierSurvivals({ labels, days, rowsOf, inTier, cause }: RetentionData, study: Study): TierSurvival[] {
   const tiers = labels.map((tier): TierSurvival => {
     const eps = inTier(tier);
     const rows = rowsOf.get(tier)!;
@@ -92,7 +100,12 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
     };
   });
 
-  const retention = days.flatMap((day) =>
+  return tiers;
+}
+
+/** Retention at each day by tier, among the episodes observed that long (completion counts as retained). */
+function retentionAtDays({ analysed, labels, days, rowsOf, cause, observedDays }: RetentionData): RetentionAt[] {
+  return days.flatMap((day) =>
     labels.map((tier): RetentionAt => {
       const rows = rowsOf.get(tier)!;
       let eligible = 0;
@@ -112,7 +125,13 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
       };
     }),
   );
+}
 
+/**
+ * The tests across tiers (log-rank and its trend, Cochran–Armitage, the Cox model and its robust
+ * score test, proportional hazards), each with the plain reason when it cannot be done, in that order.
+ */
+function testsAcrossTiers({ analysed, labels, inTier }: RetentionData, tiers: TierSurvival[], study: Study) {
   const present = labels.filter((t) => inTier(t).length > 0);
   const time = analysed.map((e) => e.days_in_treatment);
   const event = analysed.map((e) => e.dropout);
@@ -174,6 +193,15 @@ export function analyzeRetention(episodes: readonly RetentionEpisode[], study: S
   if (cox && cox.zph === null) because("proportional_hazards", "its information matrix is singular");
   if (!cox) because("proportional_hazards", "there are no hazard ratios to test");
 
+  return { lr, trend, cochran, cox, robustLogRank, notEstimable };
+}
+
+export function analyzeRetention(episodes: readonly RetentionEpisode[], study: Study): RetentionAnalysis {
+  const data = retentionData(episodes, study);
+  const { analysed, labels, days, rowsOf, inTier, cause } = data;
+  const tiers = tierSurvivals(data, study);
+  const retention = retentionAtDays(data);
+  const { lr, trend, cochran, cox, robustLogRank, notEstimable } = testsAcrossTiers(data, tiers, study);
   return {
     conf_type: study.retention.confType,
     days,

@@ -36,16 +36,26 @@ export interface DisclosureModel {
 }
 
 /** The counts of a results.json and their identities. */
-export function disclosureModel(r: Results): DisclosureModel {
+/** Collects the model's cells and identities, in the order the report's sections declare them. */
+function modelBuilder() {
   const cells: CountCell[] = [];
   const identities: NamedIdentity[] = [];
-  const cell = (path: string, value: number | null | undefined) => {
-    cells.push({ path, value: value ?? null, absent: value === undefined });
-    return path;
+  return {
+    cells,
+    identities,
+    cell(path: string, value: number | null | undefined) {
+      cells.push({ path, value: value ?? null, absent: value === undefined });
+      return path;
+    },
+    sum: (name: string, parts: string[], total: string) => void identities.push({ name, parts, total }),
+    same: (name: string, a: string, b: string) => void identities.push({ name, parts: [a], total: b }),
   };
-  const sum = (name: string, parts: string[], total: string) => identities.push({ name, parts, total });
-  const same = (name: string, a: string, b: string) => identities.push({ name, parts: [a], total: b });
+}
 
+type Builder = ReturnType<typeof modelBuilder>;
+
+/** The participant flow's counts and sums; returns the paths that later sections add up to. */
+function flowCells({ cell, sum, same }: Builder, r: Results) {
   // The participant flow.
   const f = r.flow;
   const ingested = cell("flow.episodes_ingested", f.episodes_ingested);
@@ -68,6 +78,13 @@ export function disclosureModel(r: Results): DisclosureModel {
     ),
   );
 
+  return { ingested, analysed, withChange, withLast, closed, active };
+}
+
+type FlowPaths = ReturnType<typeof flowCells>;
+
+/** Dropout by tier, and how each tier enters the time-to-dropout analysis. */
+function tierCells({ cell, sum, same }: Builder, r: Results, { analysed, closed, active }: FlowPaths): void {
   // Dropout by tier, and how each tier enters the time-to-dropout analysis.
   const tierEpisodes = r.dropout_by_tier.map((t, i) => cell(`dropout_by_tier[${i}].episodes`, t.episodes));
   const tierClosed = r.dropout_by_tier.map((t, i) => cell(`dropout_by_tier[${i}].closed`, t.closed));
@@ -112,7 +129,10 @@ export function disclosureModel(r: Results): DisclosureModel {
       );
   });
   if (ret.no_show) cell("retention.no_show.dropouts", ret.no_show.dropouts);
+}
 
+/** The primary correlation's pairs, wherever they are counted. */
+function pairCells({ cell, sum, same }: Builder, r: Results, { withChange, withLast }: FlowPaths): void {
   // The primary correlation's pairs, wherever they are counted.
   const sites = r.sites.per_site.map((s, i) => cell(`sites.per_site[${i}].n`, s.n));
   if (sites.length) sum("sites sum to the episodes with outcome change", sites, withChange);
@@ -129,7 +149,10 @@ export function disclosureModel(r: Results): DisclosureModel {
     cell("binned_scatter", r.binned_scatter.length ? r.binned_scatter.reduce((a, b) => a + b.n, 0) : undefined),
     withChange,
   );
+}
 
+/** Other predictors and outcomes: early, mean and last alliance are present for every analysed episode. */
+function predictorCells({ cell, sum, same }: Builder, r: Results, { withChange, withLast }: FlowPaths): void {
   // Other predictors and outcomes: early, mean and last alliance are present for every analysed episode.
   const p = r.predictors;
   p.correlations.forEach((c, i) => {
@@ -168,7 +191,10 @@ export function disclosureModel(r: Results): DisclosureModel {
       same("reliable change: all episodes with a change score", all.n, withChange);
     }
   }
+}
 
+/** Therapist nesting. */
+function therapistCells({ cell, same }: Builder, r: Results, { analysed, withChange, withLast }: FlowPaths): void {
   // Therapist nesting.
   const t = r.therapists;
   t.icc.forEach((row, i) =>
@@ -179,7 +205,16 @@ export function disclosureModel(r: Results): DisclosureModel {
     ),
   );
   same("the within/between model's episodes", cell("therapists.model.n", t.model?.n), withChange);
-  return { cells, identities };
+}
+
+export function disclosureModel(r: Results): DisclosureModel {
+  const b = modelBuilder();
+  const flow = flowCells(b, r);
+  tierCells(b, r, flow);
+  pairCells(b, r, flow);
+  predictorCells(b, r, flow);
+  therapistCells(b, r, flow);
+  return { cells: b.cells, identities: b.identities };
 }
 
 /**

@@ -301,13 +301,8 @@ const holds = (when: string): string => `coalesce((${when}), FALSE)`;
  * (v_session_agg); then the exact recount of the episodes with a day twice. Returns the counts by
  * rule, and the sessions each warning is the first warning of, by its code.
  */
-async function summariseSessions(
-  db: Db,
-  study: Study,
-  read: ReadFacts,
-  rules: Rule[],
-  cells: Cells,
-): Promise<{ counts: Map<Rule, number>; excluded: Map<string, number> }> {
+/** What the sessions' pass counts and aggregates: each rule as a flag, and the per-episode summary's SQL. */
+function sessionPlan(study: Study, read: ReadFacts, rules: Rule[], cells: Cells) {
   const counted = rules.filter((r) => !APART.has(r.code));
   const warnings = warningRules("sessions").filter((r) => !APART.has(r.code));
   const dup = warningRules("sessions").find((r) => r.code === "W_SESSION_DUPLICATE")!;
@@ -343,32 +338,16 @@ async function summariseSessions(
         `count(*) FILTER (WHERE ${flag(r)}${i ? ` AND NOT (${warnings.slice(0, i).map(flag).join(" OR ")})` : ""}) AS x${i}`,
     ),
   ];
-  // The rules' totals in a pass of their own: counting them per episode costs more than a second scan.
-  const [t] = (await queryRows<Record<string, number | bigint>>(
-    db,
-    `SELECT ${ruleCols.join(", ")} FROM ${flagged()}`,
-  )) as [Record<string, number | bigint>];
-  await db.run(`
-    CREATE OR REPLACE TEMP TABLE v_pass AS
-    SELECT episode_row AS ep, ${[
-      // An episode whose sessions name another therapist than its own (noted once, at the first).
-      ...(tracksTherapist
-        ? ["bool_or(therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist) AS changed"]
-        : []),
-      // Its dated sessions, and the days among them as a 64-bit map: fewer bits than sessions, a day may be there twice.
-      "count(session_date)::INTEGER AS n_dated",
-      `bit_count(bit_or(${dayBit}))::INTEGER AS day_bits`,
-      ...aggregates("kept"),
-    ].join(",\n      ")}
-    FROM ${flagged()} GROUP BY episode_row`);
-  // Episodes whose sessions may have a day twice (a few without are recounted too, when two days
-  // are 64 days apart), and the sessions linked to no episode (one group here; by client there):
-  // recounted from their sessions in file order. A session is a duplicate when an earlier row of its
-  // episode (unlinked: of its client) has its day; it is excluded if no earlier warning excludes it.
-  await db.run(`CREATE OR REPLACE TEMP TABLE v_twice AS SELECT ep FROM v_pass WHERE ep IS NULL OR day_bits < n_dated`);
-  const [{ twice }] = (await queryRows<{ twice: number }>(db, "SELECT count(*)::INTEGER AS twice FROM v_twice")) as [
-    { twice: number },
-  ];
+  return { counted, warnings, dup, changed, tracksTherapist, scores, dayBit, aggregates, flagged, ruleCols };
+}
+
+type SessionPlan = ReturnType<typeof sessionPlan>;
+
+/**
+ * The summary of each episode's kept sessions (v_session_agg): from the pass, or, for the episodes
+ * that may have a day twice, recounted from their sessions in file order.
+ */
+async function writeSessionSummary(db: Db, { scores, aggregates, flagged }: SessionPlan, twice: number): Promise<void> {
   const summary = [
     "n_kept AS n_sessions",
     "last_session",
@@ -397,6 +376,15 @@ async function summariseSessions(
     CREATE OR REPLACE TABLE ${TABLES.sessionSummary.name} AS
     SELECT ${summary.map((c) => `p.${c}`).join(", ")}, p.ep FROM v_pass p WHERE p.ep IS NOT NULL${twice > 0 ? " AND p.ep NOT IN (SELECT ep FROM v_twice WHERE ep IS NOT NULL)" : ""}
     ${twice > 0 ? `UNION ALL SELECT ${summary.map((c) => `r.${c}`).join(", ")}, r.ep FROM v_recount r WHERE r.ep IS NOT NULL` : ""}`);
+}
+
+/** Each rule's count and each warning's exclusions, from the pass's totals and the recount's duplicates. */
+async function ruleCounts(
+  db: Db,
+  { counted, warnings, dup, changed, tracksTherapist }: SessionPlan,
+  t: Record<string, number | bigint>,
+  twice: number,
+): Promise<{ counts: Map<Rule, number>; excluded: Map<string, number> }> {
   const [{ changedEpisodes }] = tracksTherapist
     ? ((await queryRows<{ changedEpisodes: number }>(
         db,
@@ -419,6 +407,45 @@ async function summariseSessions(
   if (changed) out.set(changed, Number(changedEpisodes));
   await db.run("DROP TABLE v_pass; DROP TABLE v_twice" + (twice > 0 ? "; DROP TABLE v_recount" : ""));
   return { counts: out, excluded };
+}
+
+async function summariseSessions(
+  db: Db,
+  study: Study,
+  read: ReadFacts,
+  rules: Rule[],
+  cells: Cells,
+): Promise<{ counts: Map<Rule, number>; excluded: Map<string, number> }> {
+  const plan = sessionPlan(study, read, rules, cells);
+  const { tracksTherapist, dayBit, aggregates, flagged, ruleCols } = plan;
+  // The rules' totals in a pass of their own: counting them per episode costs more than a second scan.
+  const [t] = (await queryRows<Record<string, number | bigint>>(
+    db,
+    `SELECT ${ruleCols.join(", ")} FROM ${flagged()}`,
+  )) as [Record<string, number | bigint>];
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE v_pass AS
+    SELECT episode_row AS ep, ${[
+      // An episode whose sessions name another therapist than its own (noted once, at the first).
+      ...(tracksTherapist
+        ? ["bool_or(therapist_id_text IS NOT NULL AND therapist_id_text <> episode_therapist) AS changed"]
+        : []),
+      // Its dated sessions, and the days among them as a 64-bit map: fewer bits than sessions, a day may be there twice.
+      "count(session_date)::INTEGER AS n_dated",
+      `bit_count(bit_or(${dayBit}))::INTEGER AS day_bits`,
+      ...aggregates("kept"),
+    ].join(",\n      ")}
+    FROM ${flagged()} GROUP BY episode_row`);
+  // Episodes whose sessions may have a day twice (a few without are recounted too, when two days
+  // are 64 days apart), and the sessions linked to no episode (one group here; by client there):
+  // recounted from their sessions in file order. A session is a duplicate when an earlier row of its
+  // episode (unlinked: of its client) has its day; it is excluded if no earlier warning excludes it.
+  await db.run(`CREATE OR REPLACE TEMP TABLE v_twice AS SELECT ep FROM v_pass WHERE ep IS NULL OR day_bits < n_dated`);
+  const [{ twice }] = (await queryRows<{ twice: number }>(db, "SELECT count(*)::INTEGER AS twice FROM v_twice")) as [
+    { twice: number },
+  ];
+  await writeSessionSummary(db, plan, twice);
+  return ruleCounts(db, plan, t, twice);
 }
 
 /**

@@ -348,26 +348,18 @@ function brent(f: (x: number) => number, a: number, b: number): number {
  *   −∂²l/∂φ_k∂φ_l = −½ tr(P V_k P V_l) + yᵀP V_k P V_l P y.
  * Each group's V⁻¹ is aI + bJ, so traces and quadratic forms reduce to per-group scalars.
  */
-function observedInformation(
-  sums: FlatSums,
-  x: Float64Array,
-  y: ArrayLike<number>,
-  groups: GroupCodes,
-  beta: number[],
-  phi: Matrix,
-  varGroup: number,
-  sigma2: number,
-) {
-  const p = beta.length;
-  const k = 2; // 0 = group, 1 = residual
-  const basis: [number, number][] = [
-    [0, 1],
-    [1, 0],
-  ]; // V_g = J, V_e = I as (a, b) ↔ aI + bJ
-  const mul = (u: [number, number], v: [number, number], m: number): [number, number] => [
-    u[0] * v[0],
-    u[0] * v[1] + u[1] * v[0] + m * u[1] * v[1],
-  ];
+type SizeForms = {
+  inv: [number, number];
+  prods: [number, number][];
+  dForms: [number, number][];
+  bForms: [number, number][];
+};
+
+/**
+ * The trace terms of the information: tr(V⁻¹V_kV⁻¹V_l) summed over groups (t1), and the matrices
+ * XᵀV⁻¹V_kV⁻¹V_lV⁻¹X (d) and XᵀV⁻¹V_kV⁻¹X (bMat), added group by group in order.
+ */
+function traceTerms(sums: FlatSums, p: number, k: number, perSize: SizeForms[]) {
   const t1 = [
     [0, 0],
     [0, 0],
@@ -385,23 +377,6 @@ function observedInformation(
           form[0] * sums.sxx[(gi * p + a) * p + b]! +
           form[1] * sums.sx[gi * p + a]! * sums.sx[gi * p + b]!;
   };
-  // A group's V⁻¹ = aI + bJ and the products of it with the basis depend on its size alone: each is
-  // computed once per distinct size (the same values), then added group by group in order.
-  const perSize = Array.from(sums.sizes, (m) => {
-    const inv: [number, number] = [1 / sigma2, -varGroup / (sigma2 * (sigma2 + m * varGroup))];
-    const prods: [number, number][] = [];
-    const dForms: [number, number][] = [];
-    const bForms: [number, number][] = [];
-    for (let kk = 0; kk < k; kk++) {
-      for (let ll = 0; ll < k; ll++) {
-        const prod = mul(mul(mul(inv, basis[kk]!, m), inv, m), basis[ll]!, m);
-        prods.push(prod);
-        dForms.push(mul(prod, inv, m));
-      }
-      bForms.push(mul(mul(inv, basis[kk]!, m), inv, m));
-    }
-    return { inv, prods, dForms, bForms };
-  });
   for (let gi = 0; gi < sums.count; gi++) {
     const m = sums.m[gi]!;
     const forms = perSize[sums.sizeOf[gi]!]!;
@@ -420,6 +395,22 @@ function observedInformation(
     bMat[kk] = asMatrix(bSum[kk]!);
     for (let ll = 0; ll < k; ll++) d[kk]![ll] = asMatrix(dSum[kk * k + ll]!);
   }
+  return { t1, d, bMat };
+}
+
+/**
+ * The quadratic terms q_kᵀ P q_l of the information, from each group's residual sums (see the
+ * comment inside): XᵀV⁻¹q_k (xq) and q_kᵀV⁻¹q_l (qq).
+ */
+function residualQuadratics(
+  sums: FlatSums,
+  x: Float64Array,
+  y: ArrayLike<number>,
+  groups: GroupCodes,
+  beta: number[],
+  p: number,
+  perSize: SizeForms[],
+) {
   // w = V⁻¹(y − Xβ̂) per group; q_0 = ZZᵀw (the group's sum of w in every row), q_1 = w.
   // yᵀP V_k P V_l P y = q_kᵀ P q_l, with P q = V⁻¹q − V⁻¹X Φ XᵀV⁻¹q and Φ = (XᵀV⁻¹X)⁻¹.
   // With V⁻¹ = aI + bJ, XᵀV⁻¹q_k and q_kᵀV⁻¹q_l need only each group's residual sums
@@ -459,6 +450,48 @@ function observedInformation(
     qq[0]![0]! += m * c * sumW * sumW;
   }
   const xq = xqSums.map((v) => Matrix.columnVector(v));
+  return { xq, qq };
+}
+
+function observedInformation(
+  sums: FlatSums,
+  x: Float64Array,
+  y: ArrayLike<number>,
+  groups: GroupCodes,
+  beta: number[],
+  phi: Matrix,
+  varGroup: number,
+  sigma2: number,
+) {
+  const p = beta.length;
+  const k = 2; // 0 = group, 1 = residual
+  const basis: [number, number][] = [
+    [0, 1],
+    [1, 0],
+  ]; // V_g = J, V_e = I as (a, b) ↔ aI + bJ
+  const mul = (u: [number, number], v: [number, number], m: number): [number, number] => [
+    u[0] * v[0],
+    u[0] * v[1] + u[1] * v[0] + m * u[1] * v[1],
+  ];
+  // A group's V⁻¹ = aI + bJ and the products of it with the basis depend on its size alone: each is
+  // computed once per distinct size (the same values), then added group by group in order.
+  const perSize = Array.from(sums.sizes, (m) => {
+    const inv: [number, number] = [1 / sigma2, -varGroup / (sigma2 * (sigma2 + m * varGroup))];
+    const prods: [number, number][] = [];
+    const dForms: [number, number][] = [];
+    const bForms: [number, number][] = [];
+    for (let kk = 0; kk < k; kk++) {
+      for (let ll = 0; ll < k; ll++) {
+        const prod = mul(mul(mul(inv, basis[kk]!, m), inv, m), basis[ll]!, m);
+        prods.push(prod);
+        dForms.push(mul(prod, inv, m));
+      }
+      bForms.push(mul(mul(inv, basis[kk]!, m), inv, m));
+    }
+    return { inv, prods, dForms, bForms };
+  });
+  const { t1, d, bMat } = traceTerms(sums, p, k, perSize);
+  const { xq, qq } = residualQuadratics(sums, x, y, groups, beta, p, perSize);
   const info = Matrix.zeros(k, k);
   for (let kk = 0; kk < k; kk++) {
     for (let ll = 0; ll < k; ll++) {

@@ -10,6 +10,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import madge from "madge";
+import ts from "typescript";
 import { closeDb, openDb, queryRows } from "../pipeline/db.ts";
 import { loadStudyConfig } from "../pipeline/config/load-config.ts";
 import { read } from "../pipeline/phases/read/read.ts";
@@ -147,5 +148,34 @@ describe("the source", () => {
       tsConfig: fileURLToPath(new URL("../tsconfig.json", import.meta.url)),
     });
     expect(graph.circular()).toEqual([]);
+  });
+});
+
+describe("the functions of pipeline/ and analyses/", () => {
+  it("run to at most 80 lines each (split longer ones into named steps)", () => {
+    const long: string[] = [];
+    for (const file of SOURCE_DIRS.flatMap(modulesUnder)) {
+      const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node) => {
+        if (
+          ts.isFunctionDeclaration(node) ||
+          ts.isMethodDeclaration(node) ||
+          ts.isArrowFunction(node) ||
+          ts.isFunctionExpression(node)
+        ) {
+          const lines =
+            source.getLineAndCharacterOfPosition(node.getEnd()).line -
+            source.getLineAndCharacterOfPosition(node.getStart()).line +
+            1;
+          if (lines > 80)
+            long.push(
+              `${relative(PHASES_DIR, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} (${lines} lines)`,
+            );
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(long).toEqual([]);
   });
 });

@@ -69,19 +69,21 @@ async function withFile<T>(
   work: (db: Db, row: string, columns: string[], read: FileReading) => Promise<T>,
   lazy = true,
 ): Promise<Result<T>> {
+  const unparseable = (e: unknown): Result<T> =>
+    fail(
+      problem(
+        "E_FILE_UNPARSEABLE",
+        { format: reading?.format ?? null, detail: (e as Error).message },
+        { file: basename(path) },
+      ),
+    );
   const db = await openDb();
   try {
     let loaded;
     try {
       loaded = await loadSource(db, source(path, reading), "t", [], new Set(), lazy);
     } catch (e) {
-      return fail(
-        problem(
-          "E_FILE_UNPARSEABLE",
-          { format: reading?.format ?? null, detail: (e as Error).message },
-          { file: basename(path) },
-        ),
-      );
+      return unparseable(e);
     }
     if (!loaded.ok) return loaded;
     const f = loaded.value;
@@ -94,13 +96,7 @@ async function withFile<T>(
     return ok(await work(db, f.rows === null ? "(row_number() OVER () + 1)" : f.row, f.columns, read));
   } catch (e) {
     // A wrong delimiter or encoding surfaces when the lazily attached file is first read.
-    return fail(
-      problem(
-        "E_FILE_UNPARSEABLE",
-        { format: reading?.format ?? null, detail: (e as Error).message },
-        { file: basename(path) },
-      ),
-    );
+    return unparseable(e);
   } finally {
     closeDb(db);
   }

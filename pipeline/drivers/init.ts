@@ -350,16 +350,9 @@ function writeColumns(
     discharge,
     reason,
     sessionDate,
-    sessionsP,
     itemGroup,
-    srsItems,
-    otherRater,
     alliance,
     outcome,
-    allianceP,
-    outcomeP,
-    isSrs,
-    isOrs,
   }: Picks,
 ): void {
   L("# Proposed by `alliance init` from the data files. Check every line, and fill in each TODO;");

@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { launch, type Browser, type Page } from "puppeteer-core";
 import { startApp, type RunningApp } from "../../pipeline/app/server.ts";
 import { findBrowser } from "../../pipeline/report/find-browser.js";
+import { CHROMIUM_ARGS } from "../../pipeline/report/pdf.ts";
 import { tempDir } from "./temp-dir.ts";
 
 export const DEMO_FILES = ["data/demo/episodes.csv", "data/demo/sessions.csv"];
@@ -117,17 +118,8 @@ export async function openBrowser(): Promise<Browser> {
   return launch({
     executablePath,
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-      "--window-size=1280,900",
-    ],
+    // The printer's flags, but as separate processes: a page with frames, not one printed page.
+    args: [...CHROMIUM_ARGS.filter((a) => a !== "--single-process" && a !== "--no-zygote"), "--window-size=1280,900"],
     defaultViewport: { width: 1280, height: 900 },
   });
 }

@@ -1,9 +1,8 @@
-/** What the page keeps of a study, as the API gives it (docs/app.md). */
-export interface FileReading {
-  format: string;
-  delimiter: string | null;
-  encoding: "utf-8" | "latin-1" | null;
-}
+/** What the page keeps of a study, as the API gives it (docs/app.md); the server's own types where it has them. */
+import type { FileReading, ValueReading } from "../../pipeline/app/reading.ts";
+
+export type { FileReading, Preview, PreviewCell } from "../../pipeline/app/reading.ts";
+export type Values = ValueReading;
 
 export interface StudyFile {
   id: string;
@@ -15,11 +14,6 @@ export interface StudyFile {
   reading: FileReading;
 }
 
-export interface Values {
-  decimal_mark: "." | ",";
-  date_format: "iso" | "us" | "day_first";
-}
-
 export interface Study {
   id: string;
   files: StudyFile[];
@@ -28,19 +22,6 @@ export interface Study {
   has_config: boolean;
   todos: string[];
   flagged: { column: string; kind: string }[];
-}
-
-export interface PreviewCell {
-  text: string | null;
-  value: string | number | null;
-  ok: boolean;
-}
-
-export interface Preview {
-  reading: FileReading;
-  columns: { name: string; kind: string }[];
-  rows: { row: number; cells: PreviewCell[] }[];
-  problems: { code: string; message: string; fix?: string }[];
 }
 
 export interface Finding {

@@ -43,8 +43,8 @@ import {
 } from "../quarterly/batch-suppression.ts";
 import { quarterlyResults, type BatchFigures } from "../quarterly/shareable-quarterly.ts";
 import type { QuarterlyResults } from "../quarterly/quarterly-results.ts";
-import { renderQuarterlyCharts } from "../quarterly/quarterly-charts.ts";
-import { buildQuarterlyView } from "../quarterly/quarterly-view.ts";
+import { renderQuarterlyCharts } from "../report/quarterly-charts.ts";
+import { buildQuarterlyView } from "../report/quarterly-view.ts";
 import { dropSites, errorsBySite } from "../quarterly/isolate-groups.ts";
 import { folderNames } from "../quarterly/group-folders.ts";
 import { NO_CLIENT_IDS, readClientIds, type ClientIds } from "../privacy/client-ids.ts";

@@ -10,7 +10,7 @@ import { fail, ok, type Problem, type Result } from "../problem.ts";
 import type { Results } from "../results.ts";
 import type { Progress } from "../progress.ts";
 import { preloadPdfReader } from "../privacy/release-check.ts";
-import { buildReportView } from "../report/view-model.ts";
+import { buildReportView } from "../report/research-view.ts";
 import { renderHtml } from "../report/html.ts";
 import { reportTables } from "../report/tables.ts";
 import type { Printer } from "../report/pdf.ts";

@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { chartFrame, renderSvg } from "./chart-frame.ts";
 import type { Results } from "../results.ts";
-import type { ReportCharts } from "./view-model.ts";
+import type { ReportCharts } from "./research-view.ts";
 import { forestChart, type ForestRow } from "./forest-chart.ts";
 
 /** Binned scatter of early alliance against outcome change, with 95% CI bars and the fitted line. */

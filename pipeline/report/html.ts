@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import Handlebars from "handlebars";
 import { ROOT } from "../root.ts";
-import type { ReportView } from "./view-model.ts";
+import type { ReportView } from "./research-view.ts";
 
 export const TEMPLATE_DIR = join(ROOT, "templates");
 

@@ -18,14 +18,14 @@ import {
   scatterSpec,
 } from "../../pipeline/report/charts.ts";
 import { renderSvg } from "../../pipeline/report/chart-frame.ts";
-import { buildReportView } from "../../pipeline/report/view-model.ts";
+import { buildReportView } from "../../pipeline/report/research-view.ts";
 import { renderHtml, renderPage } from "../../pipeline/report/html.ts";
 import type { QuarterlyResults } from "../../pipeline/quarterly/quarterly-results.ts";
-import { buildQuarterlyView } from "../../pipeline/quarterly/quarterly-view.ts";
-import { renderQuarterlyCharts } from "../../pipeline/quarterly/quarterly-charts.ts";
+import { buildQuarterlyView } from "../../pipeline/report/quarterly-view.ts";
+import { renderQuarterlyCharts } from "../../pipeline/report/quarterly-charts.ts";
 import type { MetaResults } from "../../pipeline/meta/meta-results.ts";
-import { buildMetaView } from "../../pipeline/meta/meta-view.ts";
-import { funnelSpec, metaForestSpec } from "../../pipeline/meta/meta-charts.ts";
+import { buildMetaView } from "../../pipeline/report/meta-view.ts";
+import { funnelSpec, metaForestSpec } from "../../pipeline/report/meta-charts.ts";
 
 const golden = (name: string) => fileURLToPath(new URL(`../golden/${name}`, import.meta.url));
 const results: Results = JSON.parse(readFileSync(golden("demo-results.json"), "utf8"));

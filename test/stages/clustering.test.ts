@@ -200,7 +200,7 @@ describe("the report's section on clustering", async () => {
       },
     };
     expect(buildClusteringView(none, show).shown).toBe(false);
-    const { buildReportView } = await import("../../pipeline/report/view-model.ts");
+    const { buildReportView } = await import("../../pipeline/report/research-view.ts");
     const { renderHtml } = await import("../../pipeline/report/html.ts");
     const charts = { scatter: "", dropout: "", km: "", incidence: "", forest: "", benchmarks: "" };
     const html = renderHtml(buildReportView(none, charts));

@@ -10,7 +10,7 @@ import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { analyzePredictors, type PredictorAnalysis } from "../../pipeline/phases/analyze/analyze-predictors.ts";
 import { analyze } from "../../pipeline/phases/analyze/analyze.ts";
 import { analysedColumns } from "../../pipeline/phases/analyze/analysis-columns.ts";
-import { powerText } from "../../pipeline/report/view-model.ts";
+import { powerText } from "../../pipeline/report/research-view.ts";
 import type { Results } from "../../pipeline/results.ts";
 import { deriveAll, demoStudyAndEpisodes } from "../helpers/run-stages.ts";
 import reference from "../reference/demo-predictors-reference.json" with { type: "json" };

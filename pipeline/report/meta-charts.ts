@@ -4,9 +4,9 @@
  * around the REML estimate, as metafor::funnel draws it).
  */
 import type { TopLevelSpec } from "vega-lite";
-import { chartFrame } from "../report/chart-frame.ts";
-import { forestChart, type ForestRow } from "../report/forest-chart.ts";
-import type { MetaResults } from "./meta-results.ts";
+import { chartFrame } from "./chart-frame.ts";
+import { forestChart, type ForestRow } from "./forest-chart.ts";
+import type { MetaResults } from "../meta/meta-results.ts";
 
 export function metaForestSpec(m: MetaResults): TopLevelSpec {
   const rows: ForestRow[] = m.studies.map((s) => ({

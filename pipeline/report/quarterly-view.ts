@@ -3,14 +3,14 @@
  * language, the change table, the p-chart's signals, the sites, data-quality notes and methods.
  * Built from the suppressed results.json only.
  */
-import { releaseCheckText } from "../report/view-model.ts";
+import { releaseCheckText } from "./research-view.ts";
 import { readFileSync } from "node:fs";
 import { logoType } from "../config/branding-files.ts";
 import { problem } from "../messages.ts";
 import { ProblemError } from "../problem.ts";
-import { ciText, joinList, noLeadingZero } from "../report/apa.ts";
+import { ciText, joinList, noLeadingZero } from "./apa.ts";
 import type { QuarterlyCharts } from "./quarterly-charts.ts";
-import type { Change, FigureValue, QuarterlyResults } from "./quarterly-results.ts";
+import type { Change, FigureValue, QuarterlyResults } from "../quarterly/quarterly-results.ts";
 
 export interface QuarterlyBranding {
   footer: string | null;

@@ -1,6 +1,6 @@
 /** What the meta-analysis page prints, as formatted text, from meta-results.json alone. */
-import type { MetaResults, PooledMeta } from "./meta-results.ts";
-import { apaHtml, ciText, formatP, noLeadingZero, pCell } from "../report/apa.ts";
+import type { MetaResults, PooledMeta } from "../meta/meta-results.ts";
+import { apaHtml, ciText, formatP, noLeadingZero, pCell } from "./apa.ts";
 
 export function buildMetaView(m: MetaResults, charts: { forest: string; funnel: string }) {
   const pooledRow = (p: PooledMeta) => ({

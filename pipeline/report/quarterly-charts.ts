@@ -3,8 +3,8 @@
  * p-chart of dropout and the funnel plot of sites. Rendered to inline SVG (no script, nothing fetched).
  */
 import type { TopLevelSpec } from "vega-lite";
-import { chartFrame, renderSvg } from "../report/chart-frame.ts";
-import type { QuarterlyResults } from "./quarterly-results.ts";
+import { chartFrame, renderSvg } from "./chart-frame.ts";
+import type { QuarterlyResults } from "../quarterly/quarterly-results.ts";
 
 const PERCENT_KEYS = (key: string) => key === "lowest_tier" || key === "dropout" || key.startsWith("retention_");
 

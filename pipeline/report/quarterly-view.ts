@@ -154,7 +154,11 @@ function summarySentences(r: QuarterlyResults): string[] {
     sentences.push(
       outside.length
         ? `Over the last 12 months, ${joinList(outside.map((p) => `${p.group} (${showValue("dropout", p.rate)})`))} lay outside the ${joinList([...new Set(outside.map((p) => p.outside!))])} limits of the funnel plot.`
-        : "Over the last 12 months no site's dropout rate lay outside the funnel plot's 95% limits.",
+        : r.group.value === null
+          ? "Over the last 12 months no site's dropout rate lay outside the funnel plot's 95% limits."
+          : r.funnel.points.some((p) => p.rate !== null)
+            ? `Over the last 12 months ${r.group.label}'s dropout rate lay within the funnel plot's 95% limits.`
+            : `${r.group.label}'s dropout rate over the last 12 months is withheld (small numbers), so the funnel plot does not place it.`,
     );
   }
 
@@ -264,6 +268,9 @@ export function buildQuarterlyView(
         outside: p.outside ?? "",
       })) ?? [],
     funnelWindow: r.funnel?.window ?? null,
+    // A site's report shows its own point against the program's limits; the program's shows every site.
+    funnelHeading: r.group.value === null ? "Sites side by side" : "This site in the program's funnel plot",
+    funnelNote: r.group.value === null ? "" : " The program's report shows every site against the same limits.",
     revisions: r.revisions.map((v) => ({
       period: v.period,
       label: v.label,

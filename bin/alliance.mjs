@@ -20,12 +20,12 @@ const { removeAtExit } = await load("leftovers");
 removeAtExit();
 // No stack trace reaches a user: an error nobody caught (a bug, or a library's stray rejection) is
 // printed as a coded problem, and the process exits 1 (ALLIANCE_DEBUG=1 prints the stack too).
-const [{ problem }, { formatProblem }] = await Promise.all([load("messages"), load("problem")]);
+// The same refusal the command scaffold gives an error thrown inside a command (refusalOf).
+const { consoleIo, printProblems, refusalOf } = await load("commands/command");
 /** @param {unknown} e */
 const crash = (e) => {
-  const detail = e instanceof Error ? e.message.split("\n")[0] : String(e);
-  process.stderr.write(`alliance: ${formatProblem(problem("E_INTERNAL_ERROR", { detail }))}\n`);
-  if (process.env.ALLIANCE_DEBUG) console.error(e);
+  const refusal = refusalOf(e);
+  if (!refusal.ok) printProblems(consoleIo, refusal.headline, refusal.problems);
   process.exit(1);
 };
 process.on("uncaughtException", crash);

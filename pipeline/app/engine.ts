@@ -13,9 +13,9 @@ import { loadStudyConfig } from "../config/load-config.ts";
 import { stageOutput } from "../output/staged-output.ts";
 import { publishChecked } from "../output/publish.ts";
 import { RUN_OUTPUTS } from "../commands/run.ts";
-import { runCommand as runCliCommand, runTime } from "../commands/command.ts";
+import { refusalOf, runCommand as runCliCommand, runTime } from "../commands/command.ts";
 import { reportCommand } from "../commands/report.ts";
-import { outOfMemoryProblem, problem } from "../messages.ts";
+import { problem } from "../messages.ts";
 import type { Problem } from "../problem.ts";
 import type { Progress } from "../progress.ts";
 
@@ -65,7 +65,7 @@ function warmBrowser() {
     },
     pid: async () => (printer ? await printer : null)?.pid() ?? null,
     async close() {
-      (printer ? await printer : null)?.close();
+      await (printer ? await printer : null)?.close();
     },
   };
 }
@@ -115,9 +115,7 @@ async function runStudyIn(
     return found.length ? found : { files: result.value.files, notices: result.value.notices };
   } catch (e) {
     out.discard();
-    const oom = outOfMemoryProblem(e);
-    if (oom) return [oom];
-    throw e;
+    throw e; // told as the CLI tells it (refusalOf, in executeRun)
   }
 }
 
@@ -182,11 +180,9 @@ async function executeRun(
         ? await runStudyIn(studyDir, outDir, progress, deps.pdf ? await deps.browser.get() : null, deps.pdf)
         : await runQuarterlyIn(studyDir, outDir, progress, request, deps.pdf);
   } catch (e) {
-    outcome = [
-      problem("E_APP_REQUEST", {
-        reason: `the run failed unexpectedly (${(e as Error).message}); report this as a bug`,
-      }),
-    ];
+    // Out of memory, a write that failed, or a bug: coded as the CLI's scaffold codes them.
+    const refusal = refusalOf(e, [outDir]);
+    outcome = refusal.ok ? [] : refusal.problems;
   }
   finish(run, outDir, outcome, deps.emit);
 }

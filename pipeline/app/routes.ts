@@ -30,7 +30,7 @@ import {
   type Workspace,
 } from "./workspace.ts";
 import { acceptConfig, applyReading, proposeForApp, restoreConfig, savedYaml } from "./study-config.ts";
-import type { Engine, RunRequest } from "./engine.ts";
+import type { Engine, RunRecord, RunRequest } from "./engine.ts";
 import { REPORT_CSP } from "./guards.ts";
 import { OPENAPI } from "./openapi.ts";
 
@@ -80,6 +80,10 @@ const READING_QUERY = {
   },
 } as const;
 
+/** The study.yaml the app wrote (once its config passed), parsed as a run reads it; null before that. */
+const savedConfig = (dir: string) =>
+  existsSync(join(dir, "study.yaml")) ? loadStudyConfig(join(dir, "study.yaml")) : null;
+
 /** What every route works with: the workspace, the engine, and the study or file a request names. */
 interface RouteContext {
   ws: Workspace;
@@ -87,7 +91,10 @@ interface RouteContext {
   options: { uploadLimitMb: number };
   /** The study's folder and state, or null with a 404 already sent. */
   studyOf(id: string, reply: FastifyReply): { dir: string; state: StudyState } | null;
-  fileOf(state: StudyState, id: string): StoredFile | null;
+  /** The study and one of its files, or null with a 404 already sent. */
+  fileOf(id: string, file: string, reply: FastifyReply): { dir: string; state: StudyState; file: StoredFile } | null;
+  /** The study and one of its runs, or null with a 404 already sent. */
+  runOf(id: string, run: string, reply: FastifyReply): { dir: string; state: StudyState; run: RunRecord } | null;
 }
 
 /** Registers every route of the API (docs/app.md), in groups by step. */
@@ -109,7 +116,18 @@ export function registerRoutes(
       }
       return { dir, state: readState(dir) };
     },
-    fileOf: (state, id) => state.files.find((f) => f.id === id) ?? null,
+    fileOf(id, fileId, reply) {
+      const s = ctx.studyOf(id, reply);
+      const file = s?.state.files.find((f) => f.id === fileId);
+      if (s && !file) void notFound(reply, `file ${fileId}`);
+      return s && file ? { ...s, file } : null;
+    },
+    runOf(id, runId, reply) {
+      const s = ctx.studyOf(id, reply);
+      const run = s ? engine.find(s.dir, runId) : null;
+      if (s && (!run || run.study !== s.state.id)) void notFound(reply, `run ${runId}`);
+      return s && run && run.study === s.state.id ? { ...s, run } : null;
+    },
   };
   app.get("/api/openapi.json", async () => OPENAPI);
   registerUpload(app, ctx);
@@ -213,15 +231,14 @@ function registerStudy(app: FastifyInstance, { ws, engine, studyOf }: RouteConte
 }
 
 /** A file's first rows under a reading, rows around a finding, and a column's values. */
-function registerFiles(app: FastifyInstance, { studyOf, fileOf }: RouteContext): void {
+function registerFiles(app: FastifyInstance, { fileOf }: RouteContext): void {
   app.get<{
     Params: { id: string; file: string };
     Querystring: Partial<Pick<FileReading, "delimiter" | "encoding"> & ValueReading>;
   }>("/api/studies/:id/files/:file/preview", { schema: { querystring: READING_QUERY } }, async (req, reply) => {
-    const s = studyOf(req.params.id, reply);
+    const s = fileOf(req.params.id, req.params.file, reply);
     if (!s) return reply;
-    const f = fileOf(s.state, req.params.file);
-    if (!f) return notFound(reply, `file ${req.params.file}`);
+    const f = s.file;
     const q = req.query;
     const reading = {
       format: f.reading.format,
@@ -254,10 +271,9 @@ function registerFiles(app: FastifyInstance, { studyOf, fileOf }: RouteContext):
       },
     },
     async (req, reply) => {
-      const s = studyOf(req.params.id, reply);
+      const s = fileOf(req.params.id, req.params.file, reply);
       if (!s) return reply;
-      const f = fileOf(s.state, req.params.file);
-      if (!f) return notFound(reply, `file ${req.params.file}`);
+      const f = s.file;
       const from = req.query.from ?? 1;
       const to = Math.min(req.query.to ?? from + 20, from + 200);
       const rows = await fileRows(join(s.dir, f.stored), f.reading, from, to);
@@ -269,10 +285,9 @@ function registerFiles(app: FastifyInstance, { studyOf, fileOf }: RouteContext):
     "/api/studies/:id/files/:file/values",
     { schema: { querystring: { type: "object", required: ["column"], properties: { column: { type: "string" } } } } },
     async (req, reply) => {
-      const s = studyOf(req.params.id, reply);
+      const s = fileOf(req.params.id, req.params.file, reply);
       if (!s) return reply;
-      const f = fileOf(s.state, req.params.file);
-      if (!f) return notFound(reply, `file ${req.params.file}`);
+      const f = s.file;
       const values = await columnValues(join(s.dir, f.stored), f.reading, req.query.column);
       return values.ok ? { values: values.value } : send(reply, 422, values.problems);
     },
@@ -360,7 +375,7 @@ function registerConfig(app: FastifyInstance, { studyOf }: RouteContext): void {
         "confirm how the files read first (PUT /api/studies/{id}/reading): the config is proposed then",
         409,
       );
-    const parsed = existsSync(join(s.dir, "study.yaml")) ? loadStudyConfig(join(s.dir, "study.yaml")) : null;
+    const parsed = savedConfig(s.dir);
     return { config: s.state.config, todos: s.state.todos, flagged: s.state.flagged, valid: parsed?.ok === true };
   });
 
@@ -388,7 +403,7 @@ function registerConfig(app: FastifyInstance, { studyOf }: RouteContext): void {
   app.post<{ Params: { id: string } }>("/api/studies/:id/validate", async (req, reply) => {
     const s = studyOf(req.params.id, reply);
     if (!s) return reply;
-    const study = existsSync(join(s.dir, "study.yaml")) ? loadStudyConfig(join(s.dir, "study.yaml")) : null;
+    const study = savedConfig(s.dir);
     if (!study?.ok)
       return send(reply, 409, [
         problem("E_APP_CONFIG_INCOMPLETE", { todos: s.state.todos }),
@@ -418,7 +433,7 @@ function registerConfig(app: FastifyInstance, { studyOf }: RouteContext): void {
 }
 
 /** Starting a run, and its status. */
-function registerRuns(app: FastifyInstance, { engine, studyOf }: RouteContext): void {
+function registerRuns(app: FastifyInstance, { engine, studyOf, runOf }: RouteContext): void {
   app.post<{
     Params: { id: string };
     Body: { kind?: "study" | "quarterly"; period?: string; by?: "site" | null } | null;
@@ -453,20 +468,16 @@ function registerRuns(app: FastifyInstance, { engine, studyOf }: RouteContext): 
   );
 
   app.get<{ Params: { id: string; run: string } }>("/api/studies/:id/runs/:run", async (req, reply) => {
-    const s = studyOf(req.params.id, reply);
-    if (!s) return reply;
-    const run = engine.find(s.dir, req.params.run);
-    return run && run.study === s.state.id ? run : notFound(reply, `run ${req.params.run}`);
+    return runOf(req.params.id, req.params.run, reply)?.run ?? reply;
   });
 }
 
 /** A run's events as they come, and the files it published. */
-function registerOutputs(app: FastifyInstance, { engine, studyOf }: RouteContext): void {
+function registerOutputs(app: FastifyInstance, { engine, runOf }: RouteContext): void {
   app.get<{ Params: { id: string; run: string } }>("/api/studies/:id/runs/:run/events", async (req, reply) => {
-    const s = studyOf(req.params.id, reply);
-    if (!s) return reply;
-    const run = engine.find(s.dir, req.params.run);
-    if (!run || run.study !== s.state.id) return notFound(reply, `run ${req.params.run}`);
+    const found = runOf(req.params.id, req.params.run, reply);
+    if (!found) return reply;
+    const { run } = found;
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, {
@@ -493,11 +504,10 @@ function registerOutputs(app: FastifyInstance, { engine, studyOf }: RouteContext
   app.get<{ Params: { id: string; run: string; "*": string } }>(
     "/api/studies/:id/runs/:run/files/*",
     async (req, reply) => {
-      const s = studyOf(req.params.id, reply);
+      const s = runOf(req.params.id, req.params.run, reply);
       if (!s) return reply;
-      const run = engine.find(s.dir, req.params.run);
-      if (!run || run.study !== s.state.id || run.status !== "done")
-        return notFound(reply, `published run ${req.params.run}`);
+      const { run } = s;
+      if (run.status !== "done") return notFound(reply, `published run ${req.params.run}`);
       const wanted = req.params["*"];
       // Only a file the run published (and the release check passed) is served; the name is looked up, not joined blindly.
       if (!run.files.includes(wanted)) return notFound(reply, `file ${wanted} in run ${run.id}`);

@@ -20,10 +20,10 @@ const YAML_HEADER =
   "# Saved by `alliance app`. Run it beside its files: alliance run --config study.yaml (docs/config.md)\n";
 
 /** The config entry of a stored file, with the reading the user confirmed. */
-export function fileEntry(f: StoredFile, path = f.stored): InputFileOptions {
+export function fileEntry(f: StoredFile): InputFileOptions {
   const text = f.reading.format === "csv" || f.reading.format === "tsv";
   return {
-    path,
+    path: f.stored,
     format: f.reading.format,
     ...(text && f.reading.delimiter ? { delimiter: f.reading.delimiter } : {}),
     ...(text && f.reading.encoding ? { encoding: f.reading.encoding } : {}),
@@ -57,20 +57,14 @@ export async function proposeForApp(
   dir: string,
   state: StudyState,
 ): Promise<Result<{ config: StudyConfigFile; todos: string[]; flagged: StudyState["flagged"] }>> {
-  const data = state.files.filter((f) => !/\.ya?ml$/i.test(f.stored));
-  const sources = data.map((f): InputSource => ({
+  const sources = state.files.map((f): InputSource => ({
     path: join(dir, f.stored),
     format: f.reading.format,
     sheet: null,
     delimiter: f.reading.delimiter,
     encoding: f.reading.encoding,
   }));
-  if (sources.length < 1 || sources.length > 2)
-    return fail(
-      problem("E_APP_REQUEST", {
-        reason: `a study takes one data file (long or wide layout) or two (episodes and sessions); ${sources.length} were added`,
-      }),
-    );
+  // The upload route took one data file or two: the study holds nothing else.
   const proposal = await proposeStudy(sources, dir);
   if (!proposal.ok) return proposal;
   const raw = parseYaml(proposal.value.text) as StudyConfigFile;

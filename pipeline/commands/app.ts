@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { problem } from "../messages.ts";
-import { done, refused, type Command } from "./command.ts";
+import { refused, type Command } from "./command.ts";
 
 export const appCommand: Command = {
   name: "app",
@@ -64,10 +64,8 @@ nothing anywhere. Stop it with Ctrl-C. See docs/app.md.
         .on("error", () => {})
         .unref();
     void app.engine.warm();
-    await new Promise<void>((stop) => {
-      for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop());
-    });
-    await app.close();
-    return done({ stdout: [], release: null });
+    // Served until stopped: Ctrl-C or SIGTERM ends the process through the CLI's own handler
+    // (leftovers.ts), which ends the browser and removes any staging folder of a run under way.
+    return new Promise<never>(() => {});
   },
 };

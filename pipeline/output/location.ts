@@ -6,20 +6,16 @@
  * too long for the disk. Paths are compared as the disk sees them (links resolved), so that a link
  * into the output folder cannot pass for a folder outside it.
  */
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, statfsSync } from "node:fs";
+import { accessSync, constants, existsSync, realpathSync, statSync, statfsSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { realpathSync } from "node:fs";
 import { problem } from "../messages.ts";
 import type { Problem } from "../problem.ts";
 
 /** Room the outputs of one report take at most (HTML, PDF, JSON and tables): 16 MB. */
 export const ROOM_PER_REPORT = 16 * 1024 * 1024;
 
-/**
- * A path with every link in its existing part resolved: the folder the disk will write into.
- * @example realPath("reports/demo") // => "/home/me/study/reports/demo" (or where a link named reports/ points)
- */
-export function realPath(path: string): string {
+/** The longest part of a path that exists, and the names below it that do not. */
+function existingPart(path: string): { existing: string; rest: string[] } {
   let existing = resolve(path);
   const rest: string[] = [];
   while (!existsSync(existing)) {
@@ -28,11 +24,20 @@ export function realPath(path: string): string {
     rest.unshift(basename(existing));
     existing = up;
   }
+  return { existing, rest };
+}
+
+/**
+ * A path with every link in its existing part resolved: the folder the disk will write into.
+ * @example realPath("reports/demo") // => "/home/me/study/reports/demo" (or where a link named reports/ points)
+ */
+export function realPath(path: string): string {
+  const { existing, rest } = existingPart(path);
   let real: string;
   try {
     real = realpathSync(existing);
   } catch {
-    real = existing; // a path under a file: the check below says so
+    real = existing; // a path under a file: checkOutputLocation says so
   }
   return join(real, ...rest);
 }
@@ -44,17 +49,6 @@ export function realPath(path: string): string {
 export function isInside(inner: string, outer: string): boolean {
   const rel = relative(realPath(outer), realPath(inner));
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-}
-
-/** The nearest folder at or above a path that exists, and the first existing thing that is not a folder. */
-function nearest(path: string): { folder: string | null; file: string | null } {
-  let p = resolve(path);
-  for (;;) {
-    if (existsSync(p)) return statSync(p).isDirectory() ? { folder: p, file: null } : { folder: null, file: p };
-    const up = dirname(p);
-    if (up === p) return { folder: null, file: null };
-    p = up;
-  }
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
@@ -87,33 +81,29 @@ export const isWriteFailure = (e: unknown): boolean =>
   typeof (e as NodeJS.ErrnoException).code === "string";
 
 /**
- * Checks, before any work, that outputs can be published at `target`: it is a folder or can be made
- * one, it is writable, a staging folder can be made beside it with the name it will have, and its
- * disk has `need` bytes free. Returns the problem, or null when all is well.
- * @example checkOutputLocation("/etc/passwd/out", "x")?.code // => "E_OUTPUT_NOT_FOLDER"
+ * Checks, before any work, that outputs can be published at `target`: nothing above it or at it is a
+ * file, its nearest folder may be written (access() answers EROFS for a read-only disk, even to
+ * root), and its disk has ROOM_PER_REPORT bytes free. Returns the problem, or null when all is well;
+ * making the staging folder (staged-output.ts) finds what remains, such as a name too long.
+ * @example checkOutputLocation("/etc/passwd/out")?.code // => "E_OUTPUT_NOT_FOLDER"
  */
-export function checkOutputLocation(target: string, stagingName: string, need = ROOM_PER_REPORT): Problem | null {
-  const real = realPath(target);
+export function checkOutputLocation(target: string): Problem | null {
   const where = { file: target };
-  const found = nearest(real);
-  if (found.file !== null) {
-    const why = found.file === real ? `${target} is a file` : `${target} lies under the file ${found.file}`;
+  const { existing, rest } = existingPart(realPath(target));
+  if (!statSync(existing).isDirectory()) {
+    const why = rest.length === 0 ? `${target} is a file` : `${target} lies under the file ${existing}`;
     return problem("E_OUTPUT_NOT_FOLDER", { why }, where);
   }
-  if (found.folder === null) return problem("E_OUTPUT_UNWRITABLE", { reason: "no folder of the path exists" }, where);
   try {
-    accessSync(found.folder, constants.W_OK | constants.X_OK);
-    // The real test: the staging folder, made where and as it will be (this catches a read-only disk,
-    // which access() as root does not, and a name too long for the disk).
-    const parent = existsSync(real) ? dirname(real) : found.folder;
-    if (existsSync(parent)) rmSync(mkdtempSync(join(parent, stagingName)), { recursive: true, force: true });
+    accessSync(existing, constants.W_OK | constants.X_OK);
   } catch (e) {
     return problem("E_OUTPUT_UNWRITABLE", { reason: writeFailure(e) }, where);
   }
   try {
-    const fs = statfsSync(found.folder);
+    const fs = statfsSync(existing);
     const free = Number(fs.bavail) * Number(fs.bsize);
-    if (free < need) return problem("E_OUTPUT_NO_ROOM", { free: mb(free), need: mb(need) }, where);
+    if (free < ROOM_PER_REPORT)
+      return problem("E_OUTPUT_NO_ROOM", { free: mb(free), need: mb(ROOM_PER_REPORT) }, where);
   } catch {
     // statfs is not on every system: the writes themselves will say if the disk is full
   }

@@ -28,7 +28,7 @@ import {
 import { basename, dirname, join } from "node:path";
 import { problem } from "../messages.ts";
 import { ProblemError } from "../problem.ts";
-import { checkOutputLocation, realPath, ROOM_PER_REPORT, writeFailure } from "./location.ts";
+import { checkOutputLocation, realPath, writeFailure } from "./location.ts";
 import { forgetLeftover, isRunning, trackLeftover } from "../leftovers.ts";
 
 export interface StagedOutput {
@@ -81,12 +81,12 @@ const matches = (name: string, owns: readonly Owned[]) =>
  * @param owns the entries of the target this command replaces
  * @example const out = stageOutput("reports/demo", ["report.html", "results.json", "tables"]); writeFileSync(out.path("results.json"), "{}"); out.commit() // => ["results.json"]
  */
-export function stageOutput(target: string, owns: readonly Owned[], need = ROOM_PER_REPORT): StagedOutput {
+export function stageOutput(target: string, owns: readonly Owned[]): StagedOutput {
   // The staging folder goes beside the real target (links resolved), so that it is on the same disk
   // and its entries move in by rename.
   const abs = realPath(target);
   const parent = dirname(abs);
-  const unusable = checkOutputLocation(abs, `${stagingPrefix(abs)}${process.pid}-check-`, need);
+  const unusable = checkOutputLocation(abs);
   if (unusable) throw new ProblemError([unusable]);
   let dir: string;
   try {

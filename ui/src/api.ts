@@ -18,6 +18,10 @@ export class ApiError extends Error {
   }
 }
 
+/** The problems to show for a failed call: the API's own, or the page's when no answer came. */
+export const problemsOf = (e: unknown): Problem[] =>
+  e instanceof ApiError ? e.problems : [{ code: "E_PAGE", message: String(e) }];
+
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,

@@ -3,7 +3,7 @@
  * types them), and map the columns and settings.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { api, ApiError, upload, type Problem } from "./api.ts";
+import { api, problemsOf, upload, type Problem } from "./api.ts";
 import { Grid } from "./grid.tsx";
 import type { Config, Preview, Study, Values } from "./types.ts";
 
@@ -22,9 +22,6 @@ export function Problems({ problems }: { problems: Problem[] }) {
     </div>
   );
 }
-
-const problemsOf = (e: unknown): Problem[] =>
-  e instanceof ApiError ? e.problems : [{ code: "E_PAGE", message: String(e) }];
 
 export function AddFiles({ onAdded }: { onAdded: (study: Study) => void }) {
   const [files, setFiles] = useState<File[]>([]);

@@ -3,13 +3,10 @@
  * (live progress, then the report in the page with its downloads), quarterly reports, and save.
  */
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, type Problem } from "./api.ts";
+import { api, problemsOf, type Problem } from "./api.ts";
 import { Grid } from "./grid.tsx";
 import { Problems } from "./steps-data.tsx";
 import type { Config, Finding, Study, Validation } from "./types.ts";
-
-const problemsOf = (e: unknown): Problem[] =>
-  e instanceof ApiError ? e.problems : [{ code: "E_PAGE", message: String(e) }];
 
 function FindingRows({ study, finding }: { study: Study; finding: Finding }) {
   const [rows, setRows] = useState<{

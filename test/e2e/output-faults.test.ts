@@ -3,20 +3,19 @@
  * (docs/failures.md), with no stack trace, the previous outputs byte-identical and no staging folder
  * left; a link to another disk and a study name too long for a staging folder's name just work.
  */
-import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
-import { canMount, cli, expectAsDocumented, isRoot, leftovers, snapshot } from "../helpers/faults.ts";
+import { canMount, cli, expectAsDocumented, leftovers, readOnlyFolder, snapshot } from "../helpers/faults.ts";
 
 const demo = (out: string, extra: string[] = []) => ["demo", "--out", out, "--no-pdf", "--quiet", ...extra];
 
-/** A folder holding a finished demo run's outputs, made readable by everyone (for a run as another user). */
+/** A folder holding a finished demo run's outputs. */
 function withPrevious(): { dir: string; out: string } {
   const dir = tempDir("alliance-outfault-");
-  chmodSync(dir, 0o755);
   const out = join(dir, "out");
   expect(cli(demo(out)).status).toBe(0);
   return { dir, out };
@@ -42,29 +41,37 @@ describe("family: the output location fails", () => {
     expect(readFileSync(file, "utf8")).toBe("mine\n");
   });
 
-  // Permission bits do not bind root: the read-only cases run the CLI as the unprivileged user.
-  const asUser = isRoot() ? { uid: 65534 } : {};
-
-  it("the output folder is read-only", () => {
-    const { dir, out } = withPrevious();
-    const before = snapshot(out);
-    chmodSync(out, 0o555);
-    chmodSync(dir, 0o555);
-    const r = cli(demo(out), asUser);
-    chmodSync(dir, 0o755);
-    chmodSync(out, 0o755);
-    expectAsDocumented("the output folder is read-only", r);
-    expect(snapshot(out)).toEqual(before);
-    expect(leftovers(dir)).toEqual([]);
+  // A read-only memory disk as root (permission bits do not bind root), permission bits otherwise.
+  it("the output folder is read-only", (ctx) => {
+    const disk = join(tempDir("alliance-outfault-"), "disk");
+    const readOnly = readOnlyFolder(disk);
+    if (!readOnly) return ctx.skip(); // root without the right to mount
+    try {
+      const out = join(disk, "out");
+      expect(cli(demo(out)).status).toBe(0);
+      const before = snapshot(out);
+      readOnly.seal();
+      const r = cli(demo(out));
+      expectAsDocumented("the output folder is read-only", r);
+      expect(snapshot(out)).toEqual(before);
+      expect(leftovers(disk)).toEqual([]);
+    } finally {
+      readOnly.release();
+    }
   });
 
-  it("the output folder's parent is read-only", () => {
-    const dir = tempDir("alliance-outfault-");
-    chmodSync(dir, 0o555);
-    const r = cli(demo(join(dir, "new", "out")), asUser);
-    chmodSync(dir, 0o755);
-    expectAsDocumented("the output folder's parent is read-only", r);
-    expect(snapshot(dir)).toEqual({});
+  it("the output folder's parent is read-only", (ctx) => {
+    const disk = join(tempDir("alliance-outfault-"), "disk");
+    const readOnly = readOnlyFolder(disk);
+    if (!readOnly) return ctx.skip(); // root without the right to mount
+    try {
+      readOnly.seal();
+      const r = cli(demo(join(disk, "new", "out")));
+      expectAsDocumented("the output folder's parent is read-only", r);
+      expect(snapshot(disk)).toEqual({});
+    } finally {
+      readOnly.release();
+    }
   });
 
   it("the disk has no room for the outputs", (ctx) => {

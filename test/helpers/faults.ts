@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
@@ -20,10 +20,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The CLI in a child process; `fileSizeKb` sets a file-size limit (ulimit -f), `uid` runs it as that user. */
+/** The CLI in a child process; `fileSizeKb` sets a file-size limit (ulimit -f). */
 export function cli(
   args: string[],
-  options: { uid?: number; fileSizeKb?: number; env?: Record<string, string>; cwd?: string } = {},
+  options: { fileSizeKb?: number; env?: Record<string, string>; cwd?: string } = {},
 ): CliResult {
   const command = options.fileSizeKb
     ? ["sh", ["-c", `ulimit -f ${options.fileSizeKb}; exec "$0" "$@"`, process.execPath, BIN, ...args]]
@@ -32,7 +32,6 @@ export function cli(
     encoding: "utf8",
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
-    ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
   });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
@@ -139,3 +138,32 @@ export function canMount(dir: string): boolean {
 }
 
 export const isRoot = (): boolean => typeof process.getuid === "function" && process.getuid() === 0;
+
+/**
+ * A folder that can be made read-only the way a user meets it, for the CLI run as this same user:
+ * as root, a small memory disk mounted there and remounted read-only (permission bits do not bind
+ * root; the CLI then meets EROFS); as anyone else, its permission bits. Null when neither can be
+ * done (root without the right to mount).
+ */
+export function readOnlyFolder(dir: string): { seal(): void; release(): void } | null {
+  mkdirSync(dir, { recursive: true });
+  if (isRoot()) {
+    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", dir], { stdio: "ignore" }).status !== 0)
+      return null;
+    return {
+      seal: () => void spawnSync("mount", ["-o", "remount,ro", dir], { stdio: "ignore" }),
+      release: () => void spawnSync("umount", [dir], { stdio: "ignore" }),
+    };
+  }
+  const folders = () =>
+    [dir, ...readdirSync(dir, { recursive: true, encoding: "utf8" }).map((f) => join(dir, f))].filter((f) =>
+      statSync(f).isDirectory(),
+    );
+  return {
+    seal: () => folders().forEach((f) => chmodSync(f, 0o555)),
+    release: () =>
+      folders()
+        .reverse()
+        .forEach((f) => chmodSync(f, 0o755)),
+  };
+}

@@ -7,7 +7,7 @@
  *   - no staging folder and no browser is left behind.
  */
 import fc from "fast-check";
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -21,7 +21,7 @@ import {
   cliSignalled,
   codesOf,
   hasStack,
-  isRoot,
+  readOnlyFolder,
   leftovers,
   snapshot,
   type CliResult,
@@ -52,7 +52,6 @@ type Case = { seed: number; episodes: number; fault: Fault; signal: NodeJS.Signa
 
 async function checkFault(c: Case): Promise<void> {
   const dir = tempDir("alliance-fault-prop-");
-  chmodSync(dir, 0o755);
   const { config } = writeStudy(
     { ...DEFAULT_SHAPE, seed: c.seed, episodes: c.episodes, sites: 3, therapists: 12 },
     join(dir, "study"),
@@ -61,9 +60,10 @@ async function checkFault(c: Case): Promise<void> {
   const args = (to: string) => ["run", "--config", config, "--out", to, "--quiet", ...(c.pdf ? [] : ["--no-pdf"])];
   const first = cli(args(out));
   expect([0, 1], first.stderr).toContain(first.status);
-  const before = snapshot(out);
+  let before = snapshot(out);
   let r: CliResult & { pid?: number };
   let otherDisk: string | null = null;
+  let readOnly: ReturnType<typeof readOnlyFolder> = null;
   switch (c.fault) {
     case "out-is-file":
       out = join(dir, "file.txt");
@@ -74,13 +74,17 @@ async function checkFault(c: Case): Promise<void> {
       writeFileSync(join(dir, "file.txt"), "mine");
       r = cli(args(join(dir, "file.txt", "out")));
       break;
-    case "read-only":
-      chmodSync(dir, 0o555);
-      if (before) chmodSync(out, 0o555);
-      r = cli(args(out), isRoot() ? { uid: 65534 } : {});
-      chmodSync(dir, 0o755);
-      if (before) chmodSync(out, 0o755);
+    case "read-only": {
+      // The previous outputs on a disk made read-only (helpers/faults.ts), the run then pointed there.
+      readOnly = readOnlyFolder(join(dir, "disk"));
+      fc.pre(readOnly !== null); // root without the right to mount: this case cannot be made
+      if (before) cpSync(out, join(dir, "disk", "out"), { recursive: true });
+      out = join(dir, "disk", "out");
+      before = snapshot(out);
+      readOnly!.seal();
+      r = cli(args(out));
       break;
+    }
     case "file-size-limit":
       r = cli(args(out), { fileSizeKb: 8 + (c.delayMs % 64) });
       break;
@@ -105,10 +109,11 @@ async function checkFault(c: Case): Promise<void> {
     if (r.status !== 0 && c.fault !== "out-is-file") expect(snapshot(out), context).toEqual(before);
     if (r.status === 0 && c.fault !== "link-to-other-disk")
       expect(Object.keys(snapshot(out) ?? {}), context).toContain("results.json");
-    expect([...leftovers(dir), ...leftovers(join(dir, "links"))], context).toEqual([]);
+    expect([...leftovers(dir), ...leftovers(join(dir, "links")), ...leftovers(join(dir, "disk"))], context).toEqual([]);
     if (r.pid !== undefined) expect(browsersOf(r.pid), context).toEqual([]);
   } finally {
     if (otherDisk) spawnSync("rm", ["-rf", otherDisk]);
+    readOnly?.release();
   }
 }
 

@@ -8,6 +8,7 @@
  * the robust Cox columns and the cluster-robust log-rank test).
  */
 import type { MixedCoefficient } from "../analyses/random-intercept-model.ts";
+import type { RandomEffects } from "../analyses/random-effects.ts";
 import type { AllianceInstrument } from "./config/types.ts";
 
 /** The alliance section as the run used it: the config's, with name and range filled in when scored from items. */
@@ -391,6 +392,27 @@ export interface PooledCorrelation {
   q: number;
   q_df: number;
   q_p: number;
+}
+
+/**
+ * A random-effects fit as its results.json record: the back-transformed estimate and intervals.
+ * Example: pooledCorrelation(randomEffects([0.2, 0.3], [50, 80], "REML")).k → 2
+ */
+export function pooledCorrelation(m: RandomEffects): PooledCorrelation {
+  return {
+    method: m.method,
+    k: m.k,
+    r: m.r,
+    ci_low: m.r_ci[0],
+    ci_high: m.r_ci[1],
+    pi_low: m.r_pi[0],
+    pi_high: m.r_pi[1],
+    tau2: m.tau2,
+    i2: m.i2,
+    q: m.q,
+    q_df: m.q_df,
+    q_p: m.q_p,
+  };
 }
 
 /** How much lies between therapists, and whose alliance predicts outcome (lme4 REML, lmerTest Satterthwaite). */

@@ -8,6 +8,7 @@ import { eggerTest, type EggerTest } from "../../analyses/egger-test.ts";
 import { fisherZInterval } from "../../analyses/fisher-z-interval.ts";
 import { randomEffects, type TauMethod } from "../../analyses/random-effects.ts";
 import { formatP, noLeadingZero } from "../report/apa.ts";
+import { pooledCorrelation } from "../results.ts";
 import type { PublishedStudy } from "./read-studies.ts";
 import type { MetaResults, PooledMeta } from "./meta-results.ts";
 
@@ -19,18 +20,7 @@ export function pool(studies: readonly PublishedStudy[], method: TauMethod): Poo
   );
   const p = 2 * normalCdf(-Math.abs(m.z / m.se), 0, 1);
   return {
-    method: m.method,
-    k: m.k,
-    r: m.r,
-    ci_low: m.r_ci[0],
-    ci_high: m.r_ci[1],
-    pi_low: m.r_pi[0],
-    pi_high: m.r_pi[1],
-    tau2: m.tau2,
-    i2: m.i2,
-    q: m.q,
-    q_df: m.q_df,
-    q_p: m.q_p,
+    ...pooledCorrelation(m),
     z: m.z,
     se: m.se,
     p,

@@ -252,6 +252,11 @@ function changes(
   });
 }
 
+/** A p-chart point whose quarter's dropout figure is withheld or has no discharges. */
+function withheldPoint(r: { period: string }): PChartResults["points"][number] {
+  return { period: r.period, discharges: null, dropouts: null, rate: null, lower: null, upper: null, withheld: true };
+}
+
 function pChartOf(trends: TrendPeriod[]): PChartResults {
   const rows = trends.map((t) => ({ period: t.period, f: t.figures.find((x) => x.key === "dropout")! }));
   const visible = rows.filter((r) => r.f.status === "shown" && r.f.n! > 0);
@@ -259,15 +264,7 @@ function pChartOf(trends: TrendPeriod[]): PChartResults {
   if (!visible.length)
     return {
       center: null,
-      points: rows.map((r) => ({
-        period: r.period,
-        discharges: null,
-        dropouts: null,
-        rate: null,
-        lower: null,
-        upper: null,
-        withheld: true,
-      })),
+      points: rows.map(withheldPoint),
       signals: [],
       rules,
     };
@@ -277,16 +274,7 @@ function pChartOf(trends: TrendPeriod[]): PChartResults {
   );
   const points = rows.map((r) => {
     const k = visible.indexOf(r);
-    if (k < 0)
-      return {
-        period: r.period,
-        discharges: null,
-        dropouts: null,
-        rate: null,
-        lower: null,
-        upper: null,
-        withheld: true,
-      };
+    if (k < 0) return withheldPoint(r);
     const p = chart.points[k]!;
     return {
       period: r.period,

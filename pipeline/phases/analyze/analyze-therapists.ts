@@ -82,15 +82,16 @@ function therapistIcc(variable: IccVariable, columns: AnalysisColumns): Therapis
   const rows = therapistRows(columns, [columns.score[variable]]);
   const { therapists } = rows;
   const base = { variable, n: rows.index.length, therapists };
+  const noIcc = (reason: string): TherapistIcc => ({
+    ...base,
+    icc: null,
+    var_therapist: null,
+    var_residual: null,
+    singular: false,
+    reason,
+  });
   if (therapists < MIN_THERAPISTS || rows.index.length <= therapists) {
-    return {
-      ...base,
-      icc: null,
-      var_therapist: null,
-      var_residual: null,
-      singular: false,
-      reason: `needs at least ${MIN_THERAPISTS} therapists and more episodes than therapists`,
-    };
+    return noIcc(`needs at least ${MIN_THERAPISTS} therapists and more episodes than therapists`);
   }
   try {
     const fit = interceptOnlyIcc(valuesAt(columns.score[variable], rows.index), rows.groups);
@@ -102,14 +103,7 @@ function therapistIcc(variable: IccVariable, columns: AnalysisColumns): Therapis
       singular: fit.singular,
     };
   } catch (e) {
-    return {
-      ...base,
-      icc: null,
-      var_therapist: null,
-      var_residual: null,
-      singular: false,
-      reason: (e as Error).message,
-    };
+    return noIcc((e as Error).message);
   }
 }
 

@@ -13,10 +13,9 @@ import type { Study } from "../../config/study.ts";
 import { apaCoefficient, apaCorrelation } from "../../report/apa.ts";
 import { BENCHMARKS } from "../../benchmarks.ts";
 import type { MixedCoefficient } from "../../../analyses/random-intercept-model.ts";
-import type { RandomEffects } from "../../../analyses/random-effects.ts";
 import {
   RESULTS_SCHEMA_VERSION,
-  type PooledCorrelation,
+  pooledCorrelation,
   type CorrelationRow,
   type MixedCoefficientRow,
   type TherapistResults,
@@ -36,25 +35,6 @@ import { shareableRetention, type Counter } from "./shareable-retention.ts";
 import { shareableClustering } from "./shareable-clustering.ts";
 
 export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: text("X_NO_ALLIANCE_RATING", {}) } as const;
-
-function pooled(m: RandomEffects | null): PooledCorrelation | null {
-  return (
-    m && {
-      method: m.method,
-      k: m.k,
-      r: m.r,
-      ci_low: m.r_ci[0],
-      ci_high: m.r_ci[1],
-      pi_low: m.r_pi[0],
-      pi_high: m.r_pi[1],
-      tau2: m.tau2,
-      i2: m.i2,
-      q: m.q,
-      q_df: m.q_df,
-      q_p: m.q_p,
-    }
-  );
-}
 
 /** Early alliance × outcome change (Pearson) for the benchmark chart, or null when withheld or not estimable. */
 function primaryEstimate(correlations: CorrelationRow[]): BenchmarkResults["this_study"] {
@@ -385,8 +365,8 @@ function buildResults(
           ? { site: site.site, n, r: null, ci_low: null, ci_high: null, suppressed: true }
           : { ...site, suppressed: false };
       }),
-      reml: pooled(analysis.sites.reml),
-      dl: pooled(analysis.sites.dl),
+      reml: analysis.sites.reml && pooledCorrelation(analysis.sites.reml),
+      dl: analysis.sites.dl && pooledCorrelation(analysis.sites.dl),
     },
     benchmarks: {
       this_study: thisStudy && cells.count(thisStudy.n, "benchmarks.this_study.n") !== null ? thisStudy : null,

@@ -267,7 +267,7 @@ function profile(sums: FlatSums, p: number, n: number, lambda: number) {
 }
 
 /** θ = √λ ≥ 0 minimising the criterion: a log-spaced grid, then Brent's method around the best point. */
-function minimiseTheta(f: (theta: number) => number): number {
+export function minimiseTheta(f: (theta: number) => number): number {
   const grid = [0, ...Array.from({ length: 81 }, (_, i) => 10 ** (-4 + i * 0.1))];
   const values = grid.map(f);
   let best = 0;
@@ -504,17 +504,17 @@ function observedInformation(
 }
 
 /** tr(AB) for square matrices. */
-function trace2(a: Matrix, b: Matrix): number {
+export function trace2(a: Matrix, b: Matrix): number {
   let s = 0;
   for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.columns; j++) s += a.get(i, j) * b.get(j, i);
   return s;
 }
 
 /** Satterthwaite df for cᵀβ̂; at a boundary fit (σ²_g = 0) only σ² varies. */
-function satterthwaite(
+export function satterthwaite(
   c: Matrix,
   phi: Matrix,
-  inf: ReturnType<typeof observedInformation>,
+  inf: { info: Matrix; bMat: Matrix[]; boundary: boolean },
   variance: number,
   fallback: number,
 ): number {

@@ -77,7 +77,9 @@ function resolveItemScoring(raw: StudyConfigFile): Study["itemScoring"] {
 }
 
 /** The analysis settings (tiers, retention, bootstrap, inference) with every default filled in. */
-function resolveAnalysis(raw: StudyConfigFile): Pick<Study, "tiers" | "retention" | "bootstrap" | "inference"> {
+function resolveAnalysis(
+  raw: StudyConfigFile,
+): Pick<Study, "tiers" | "retention" | "dynamics" | "bootstrap" | "inference"> {
   return {
     tiers: {
       by: raw.tiers.by ?? DEFAULTS.tiers.by,
@@ -91,6 +93,12 @@ function resolveAnalysis(raw: StudyConfigFile): Pick<Study, "tiers" | "retention
     retention: {
       days: raw.retention?.days ?? [...DEFAULTS.retention.days],
       confType: raw.retention?.conf_type ?? DEFAULTS.retention.conf_type,
+    },
+    dynamics: {
+      ruptureSd: raw.dynamics?.rupture_sd ?? DEFAULTS.dynamics.rupture_sd,
+      repairSessions: raw.dynamics?.repair_sessions ?? DEFAULTS.dynamics.repair_sessions,
+      suddenGainCutoff: raw.dynamics?.sudden_gain_cutoff ?? null,
+      detrend: raw.dynamics?.detrend ?? DEFAULTS.dynamics.detrend,
     },
     bootstrap: {
       b: raw.bootstrap?.b ?? DEFAULTS.bootstrap.b,

@@ -50,6 +50,7 @@ export interface StudyConfigFile {
   bootstrap?: BootstrapSettings;
   inference?: InferenceSettings;
   retention?: RetentionSettings;
+  dynamics?: DynamicsSettings;
   privacy?: PrivacySettings;
   reporting?: ReportingSettings;
   values?: ValueSettings;
@@ -154,6 +155,34 @@ export interface RetentionSettings {
    * Transform for the Kaplan–Meier confidence intervals (default "log-log"; "log" is R's survfit default).
    */
   conf_type?: "log-log" | "log";
+}
+
+/** The alliance over the sessions: ruptures and repairs, sudden gains and losses, within-client effects (docs/dynamics.md). */
+export interface DynamicsSettings {
+  /**
+   * k: a drop of k SDs from one rated session to the next is a rupture (default 1, Strauss et al. 2006;
+   * 2 is Stiles et al. 2004). The report shows both; the analyses of outcome and dropout use this one.
+   * @exclusiveMinimum 0
+   */
+  rupture_sd?: number;
+  /**
+   * R: a rupture is repaired when one of the next R rated sessions returns to the rating before it (default 3).
+   * @minimum 1
+   * @maximum 10
+   * @asType integer
+   */
+  repair_sessions?: number;
+  /**
+   * Sudden gains' first criterion, in outcome score points. Without it the cut-off is the Reliable
+   * Change Index from outcome.reliability; with neither, no sudden gains are looked for.
+   * @exclusiveMinimum 0
+   */
+  sudden_gain_cutoff?: number;
+  /**
+   * Also fit the within-client model with each client's alliance detrended: less the client's own
+   * line over session number rather than its mean (Falkenström et al. 2017). Default false.
+   */
+  detrend?: boolean;
 }
 
 export interface StudyInfo {

@@ -22,6 +22,9 @@ import type { RandomEffects } from "../../analyses/random-effects.ts";
 import type { SurvivalQuantile } from "../../analyses/survival-quantile.ts";
 import type { ChangeCategory } from "../../analyses/reliable-change.ts";
 import type { MixedCoefficient } from "../../analyses/random-intercept-model.ts";
+import type { SizeClass } from "../../analyses/random-intercept-by-size.ts";
+import type { RuptureOutcome } from "../../analyses/ruptures.ts";
+import type { ShiftKind } from "../../analyses/sudden-gains.ts";
 
 export type { DerivedEpisode, EpisodeColumns, LabelColumn } from "./episodes.ts";
 
@@ -331,3 +334,62 @@ export type Predictor = (typeof PREDICTORS)[number] | `early_${string}`;
 export type OutcomeVariable = (typeof OUTCOMES)[number];
 
 export type IccVariable = "early_alliance" | "outcome_change" | "outcome_last";
+
+/** One rupture (at the study's k), as derive finds it in the sessions (analyses/ruptures.ts' rule). */
+export interface RuptureRecord {
+  /** The episode (its src_row). */
+  ep: number;
+  /** t among the episode's rated sessions (1-based), and its day since admission. */
+  at: number;
+  day: number;
+  /** The rupture session's date, YYYY-MM-DD. */
+  date: string;
+  drop: number;
+  outcome: RuptureOutcome;
+  /** The day of the session that repaired it. */
+  repaired_day: number | null;
+}
+
+/** Ruptures counted at one k, by tier (null: no tier), over the episodes with 3 or more ratings. */
+export interface RuptureCount {
+  k: number;
+  tier: string | null;
+  episodes: number;
+  with_rupture: number;
+  ruptures: number;
+  repaired: number;
+  unrepaired: number;
+  ended: number;
+}
+
+/** A sudden gain or loss (analyses/sudden-gains.ts' rule), with the scores around it. */
+export interface ShiftRecord {
+  ep: number;
+  kind: ShiftKind;
+  /** Session n (1-based among the episode's sessions), the last before the shift. */
+  at: number;
+  magnitude: number;
+  reversal: boolean;
+  /** The outcome and the alliance at sessions n−2 … n+3 (null where missing or outside the episode). */
+  outcome_around: (number | null)[];
+  alliance_around: (number | null)[];
+}
+
+/** What derive hands on of the session-by-session course: found in DuckDB, summed to what the analyses need. */
+export interface SessionCourse {
+  /** The pooled within-episode SD of the alliance (null without an episode of 3 or more ratings). */
+  pooled_sd: number | null;
+  /** Episodes by how many alliance ratings they have: none, 1–2 (left out of ruptures), 3 or more. */
+  rated: { none: number; few: number; enough: number };
+  rupture_counts: RuptureCount[];
+  ruptures: RuptureRecord[];
+  /** The sudden-gain cut-off and where it came from; null when neither the config nor a reliability gives one. */
+  gain_cutoff: { value: number; source: "config" | "reliable_change"; sd?: number } | null;
+  /** Episodes with 4 or more outcome scores: those in which a sudden gain can be found. */
+  scored_episodes: number;
+  shifts: ShiftRecord[];
+  /** The mean alliance by session number (1 … 20) and tier. */
+  alliance_by_session: { tier: string; session: number; n: number; mean: number; sd: number | null }[];
+  /** The lagged models' sums by episode size (analyses/random-intercept-by-size.ts). */
+  lagged: { forward: SizeClass[]; reverse: SizeClass[]; detrended: SizeClass[] | null };
+}

@@ -5,7 +5,7 @@
  * another phase's internals; the drivers (pipeline/drivers/) call phases in
  * order and hand each the previous one's output.
  *
- *   read ──r_episodes, r_sessions(_rows), r_session_clients──▶ validate ──t_episodes(_rows), v_links, v_session_agg──▶ derive
+ *   read ──r_episodes, r_sessions(_rows), r_session_clients──▶ validate ──t_episodes(_rows), v_links, v_session_agg, v_course──▶ derive
  *   (validate drops r_episodes once t_episodes holds it; the other read tables last until derive)
  *
  * The typed data handed on in JS (derived episodes as columns, the analysis) are declared in
@@ -138,6 +138,17 @@ export const TABLES = {
       outcome_n: "BIGINT",
     },
     also: "early_<score> DOUBLE[] (the first ratings of the early window) for the alliance and each component",
+  },
+  /**
+   * Each episode's kept sessions, one row per session (a day twice kept once, as the summary counts
+   * it): what derive's session-level work (derive/session-course.ts) windows over.
+   */
+  course: {
+    name: "v_course",
+    kind: "table",
+    createdBy: "validate",
+    droppedBy: "derive",
+    columns: { ep: "INTEGER", session_date: "DATE", alliance: "DOUBLE", outcome: "DOUBLE" },
   },
 } as const satisfies Record<string, TableDeclaration>;
 

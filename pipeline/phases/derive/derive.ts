@@ -24,6 +24,8 @@ import { FLAG_FIELDS, LABEL_FIELDS, NUMBER_FIELDS, type DerivedEpisode, type Epi
 
 export type { DerivedEpisode };
 import { dropTablesOf, TABLES } from "../tables.ts";
+import type { SessionCourse } from "../handoff.ts";
+import { sessionCourse } from "./session-course.ts";
 
 export const DERIVED_TABLE = "d_episodes";
 
@@ -46,6 +48,8 @@ export interface Derived {
   episodes: EpisodeColumns;
   /** The cut points used: the config's, or those computed from the sample quantiles; empty for a tier column. */
   tierCutPoints: number[];
+  /** The alliance and outcome over the sessions, summed for the dynamics analyses. */
+  course: SessionCourse;
 }
 
 /**
@@ -119,7 +123,7 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
   const keys = study.allianceComponents.map((c) => c.key);
   // Derive reads only the episodes and the summary of their sessions: the sessions themselves (half a
   // gigabyte for ten million) go first, so that the episodes table is not built beside them.
-  await dropTablesOf(db, "derive", [TABLES.typedEpisodes, TABLES.typedEpisodeRows, TABLES.sessionSummary]);
+  await dropTablesOf(db, "derive", [TABLES.typedEpisodes, TABLES.typedEpisodeRows, TABLES.sessionSummary, TABLES.course]);
   await dropTablesOf(db, "validate"); // what a quarterly batch kept through validate (keepEpisodes)
   // Fixed cut points and a tier column give the tier in the same pass; quantiles need the scores first (assignTiers).
   const tierNow = study.tiers.method === "quantiles" ? null : tierSql(study, study.tiers.cutPoints);
@@ -129,6 +133,8 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
       ? []
       : study.tiers.cutPoints
     : await assignTiers(db, study);
+  await dropTablesOf(db, "derive", [TABLES.course]);
+  const course = await sessionCourse(db, study, DERIVED_TABLE);
   await dropTablesOf(db, "derive");
   const writing = artifact === undefined ? null : writeDerivedCsv(db, artifact);
   writing?.catch(() => {}); // awaited below; this only keeps a failure from going unhandled meanwhile
@@ -147,7 +153,7 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
   } as EpisodeColumns;
   await writing;
   await db.run(`DROP TABLE ${DERIVED_TABLE}`);
-  return { episodes, tierCutPoints };
+  return { episodes, tierCutPoints, course };
 }
 
 /**

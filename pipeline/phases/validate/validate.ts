@@ -378,6 +378,27 @@ async function writeSessionSummary(db: Db, { scores, aggregates, flagged }: Sess
     ${twice > 0 ? `UNION ALL SELECT ${summary.map((c) => `r.${c}`).join(", ")}, r.ep FROM v_recount r WHERE r.ep IS NOT NULL` : ""}`);
 }
 
+/**
+ * Each episode's kept sessions (v_course), for derive's session-level work: a second scan of the
+ * sessions, and for the episodes that may have a day twice, the first row of each day in file order
+ * (as the summary's recount keeps it).
+ */
+async function writeSessionCourse(db: Db, { flagged }: SessionPlan, twice: number): Promise<void> {
+  const cols = "episode_row AS ep, session_date, alliance, outcome";
+  const linked = "episode_row IS NOT NULL";
+  await db.run(`
+    CREATE OR REPLACE TABLE ${TABLES.course.name} AS
+    SELECT ${cols} FROM ${flagged()} WHERE kept AND ${linked}${twice > 0 ? ` AND episode_row NOT IN (SELECT ep FROM v_twice WHERE ep IS NOT NULL)` : ""}
+    ${
+      twice > 0
+        ? `UNION ALL SELECT ep, session_date, alliance, outcome FROM (
+             SELECT ${cols}, kept, session_date IS NOT NULL AND row_number() OVER (PARTITION BY episode_row, session_date ORDER BY src_row, src_slot) > 1 AS duplicate
+             FROM ${flagged()} WHERE episode_row IN (SELECT ep FROM v_twice WHERE ep IS NOT NULL))
+           WHERE kept AND NOT duplicate`
+        : ""
+    }`);
+}
+
 /** Each rule's count and each warning's exclusions, from the pass's totals and the recount's duplicates. */
 async function ruleCounts(
   db: Db,
@@ -445,6 +466,7 @@ async function summariseSessions(
     { twice: number },
   ];
   await writeSessionSummary(db, plan, twice);
+  await writeSessionCourse(db, plan, twice);
   return ruleCounts(db, plan, t, twice);
 }
 

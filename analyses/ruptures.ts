@@ -92,26 +92,23 @@ export function findRuptures(ratings: readonly number[], s: number, rule: Ruptur
 }
 
 /**
- * The times at which an episode has a rupture open (not yet repaired): the changes of the
- * time-dependent covariate "unrepaired rupture", from 0 to 1 at a rupture's session and back to 0
- * at the session that repairs the last open one. `days` are the rated sessions' days since admission.
- * @example openRuptureChanges([{ at: 3, repaired_at: 5 }], [0, 7, 14, 21, 28]) // => [[14, 1], [28, 0]]
+ * The days at which an episode has a rupture open (not yet repaired): the changes of the
+ * time-dependent covariate "an unrepaired rupture", to 1 at a rupture's session and back to 0 at
+ * the session that repairs the last open one. Days since admission.
+ * @example openRuptureChanges([{ day: 14, repaired_day: 28 }]) // => [[14, 1], [28, 0]]
  */
-export function openRuptureChanges(
-  ruptures: readonly Pick<Rupture, "at" | "repaired_at">[],
-  days: readonly number[],
-): [number, 0 | 1][] {
+export function openRuptureChanges(ruptures: readonly { day: number; repaired_day: number | null }[]): [number, 0 | 1][] {
   const delta = new Map<number, number>();
   for (const r of ruptures) {
-    delta.set(r.at, (delta.get(r.at) ?? 0) + 1);
-    if (r.repaired_at !== null) delta.set(r.repaired_at, (delta.get(r.repaired_at) ?? 0) - 1);
+    delta.set(r.day, (delta.get(r.day) ?? 0) + 1);
+    if (r.repaired_day !== null) delta.set(r.repaired_day, (delta.get(r.repaired_day) ?? 0) - 1);
   }
   const out: [number, 0 | 1][] = [];
   let open = 0;
-  for (const at of [...delta.keys()].sort((a, b) => a - b)) {
+  for (const day of [...delta.keys()].sort((a, b) => a - b)) {
     const was = open > 0;
-    open += delta.get(at)!;
-    if (open > 0 !== was) out.push([days[at - 1]!, open > 0 ? 1 : 0]);
+    open += delta.get(day)!;
+    if (open > 0 !== was) out.push([day, open > 0 ? 1 : 0]);
   }
   return out;
 }

@@ -20,7 +20,7 @@ export interface AllianceSettings extends AllianceInstrument {
   scoring_source?: string;
 }
 
-export const RESULTS_SCHEMA_VERSION = "2.1.0";
+export const RESULTS_SCHEMA_VERSION = "2.2.0";
 
 export interface Results {
   schema_version: string;
@@ -65,6 +65,8 @@ export interface Results {
   binned_scatter: BinnedPoint[];
   /** Time to dropout by alliance tier (added in 1.1.0). */
   retention: RetentionResults;
+  /** The alliance over the sessions (added in 2.2.0); null when the run did not look at the sessions' course. */
+  dynamics: DynamicsResults | null;
   suppression: { min_cell_size: number; cells_suppressed: number };
 }
 
@@ -536,4 +538,105 @@ export interface ReliableChangeResults {
     unchanged: number | null;
     deteriorated: number | null;
   }[];
+}
+
+/**
+ * The alliance over the sessions (added in 2.2.0; docs/dynamics.md): ruptures and repairs, dropout
+ * on an unrepaired rupture, sudden gains and losses, the mean alliance by session and the lagged
+ * within-client models. Counts below the minimum cell size are null, and what rests on them.
+ */
+export interface DynamicsResults {
+  settings: {
+    /** k of the rupture rule that the outcome and dropout analyses use (dynamics.rupture_sd). */
+    rupture_sd: number;
+    /** R: rated sessions within which a return to the earlier level repairs a rupture. */
+    repair_sessions: number;
+    /** The pooled within-episode SD of the alliance; an episode's s is the larger of it and its own SD. */
+    pooled_sd: number | null;
+    /** The sudden-gain cut-off in outcome points, and its source; null when none could be set. */
+    gain_cutoff: number | null;
+    gain_cutoff_source: "config" | "reliable_change" | null;
+    detrend: boolean;
+  };
+  /** Analysed episodes by their alliance ratings: none, 1–2 (left out of the rupture analyses), 3 or more. */
+  rated: { none: number | null; few: number | null; enough: number | null };
+  /** Ruptures at k = 1 and k = 2 (and the config's k), by tier. */
+  ruptures: RuptureRow[];
+  /** Outcome change with at least one repaired rupture against none (the config's k). */
+  repair_outcome: {
+    n: number | null;
+    n_repaired: number | null;
+    n_none: number | null;
+    mean_repaired: number | null;
+    mean_none: number | null;
+    /** Difference in mean outcome change (repaired − none), Welch's interval, and its cluster jackknife interval. */
+    difference: { estimate: number; ci_low: number; ci_high: number; cluster_ci: [number, number] | null } | null;
+    /** Point-biserial r, Fisher-z interval, and its cluster jackknife interval. */
+    r: { estimate: number; ci_low: number | null; ci_high: number | null; p: number; cluster_ci: [number, number] | null; apa: string } | null;
+    reason: string | null;
+  };
+  /** Dropout on an open (unrepaired) rupture, a time-dependent covariate: Cox, counting process, Efron ties. */
+  dropout: {
+    episodes: number | null;
+    events: number | null;
+    records: number | null;
+    clusters: number | null;
+    hr: number | null;
+    ci_low: number | null;
+    ci_high: number | null;
+    coef: number | null;
+    se: number | null;
+    robust_se: number | null;
+    p: number | null;
+    score: ChiSquareTest | null;
+    robust_score: ChiSquareTest | null;
+    reason: string | null;
+  };
+  sudden: {
+    /** Episodes with 4 or more outcome scores. */
+    scored_episodes: number | null;
+    kinds: ShiftRow[];
+    reason: string | null;
+  };
+  /** The mean alliance at each session number (1 … 20) by tier, with a t interval. */
+  alliance_by_session: { tier: string; session: number; n: number | null; mean: number | null; ci_low: number | null; ci_high: number | null }[];
+  within: { forward: LaggedRow; reverse: LaggedRow; detrended: LaggedRow | null };
+}
+
+export interface RuptureRow {
+  k: number;
+  tier: string | null;
+  episodes: number | null;
+  with_rupture: number | null;
+  /** with_rupture / episodes. */
+  share: number | null;
+  ruptures: number | null;
+  repaired: number | null;
+  unrepaired: number | null;
+  /** Ended before a repair could be seen. */
+  ended: number | null;
+}
+
+export interface ShiftRow {
+  kind: "gain" | "loss";
+  shifts: number | null;
+  episodes: number | null;
+  reversals: number | null;
+  magnitude_mean: number | null;
+  magnitude_sd: number | null;
+  /** The mean outcome and alliance at sessions n−2 … n+3 around the shift. */
+  around: { offset: number; outcome_n: number | null; outcome_mean: number | null; alliance_n: number | null; alliance_mean: number | null }[];
+}
+
+export interface LaggedRow {
+  /** Session pairs and episodes in the model. */
+  n: number | null;
+  episodes: number | null;
+  within: MixedCoefficientRow | null;
+  between: MixedCoefficientRow | null;
+  /** Every term: (Intercept), within, between, now (the outcome, or alliance, at t), session. */
+  coefficients: MixedCoefficientRow[];
+  var_episode: number | null;
+  var_residual: number | null;
+  reason: string | null;
 }

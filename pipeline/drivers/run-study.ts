@@ -21,12 +21,13 @@ import { closeDb, openDb, queryRows } from "../db.ts";
 import { problem } from "../messages.ts";
 import { fail, ok, type Problem, type Result } from "../problem.ts";
 import type { Results } from "../results.ts";
-import type { Analysis, EpisodeColumns, RetentionAnalysis } from "../phases/handoff.ts";
+import type { Analysis, EpisodeColumns, RetentionAnalysis, SessionCourse } from "../phases/handoff.ts";
 import { read } from "../phases/read/read.ts";
 import { SILENT, type Progress } from "../progress.ts";
 import { validate } from "../phases/validate/validate.ts";
 import { derive } from "../phases/derive/derive.ts";
 import { analyze, primaryPairs } from "../phases/analyze/analyze.ts";
+import { analyzeDynamics } from "../phases/analyze/analyze-dynamics.ts";
 import { analyzeRetentionInBackground } from "../phases/analyze/retention-in-background.ts";
 import { primaryBootstrapInBackground } from "../phases/analyze/bootstrap-in-background.ts";
 import { exactResults, shareableResults } from "../phases/render/shareable.ts";
@@ -114,6 +115,7 @@ function keeper(internal: string | null): (name: string, value: () => unknown) =
  */
 async function analyzeAll(
   episodes: EpisodeColumns,
+  course: SessionCourse,
   tiered: Study,
 ): Promise<{ analysis: Analysis; retention: RetentionAnalysis }> {
   const primary = primaryPairs(episodes);
@@ -121,6 +123,7 @@ async function analyzeAll(
   const retentionDone = analyzeRetentionInBackground(episodes, tiered);
   retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
   const analysis = analyze(episodes, tiered, { bootstrapElsewhere: bootstrap !== null, primaryPairs: primary });
+  analysis.dynamics = analyzeDynamics(course, episodes, tiered);
   // This thread draws the bootstrap's blocks the worker has not reached.
   if (bootstrap) analysis.bootstrap = await bootstrap.finish();
   return { analysis, retention: await retentionDone };
@@ -157,7 +160,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
     // 3 derive
     progress.begin("derive", () => Number(db.progress.rows_processed));
     const artifact = internal ? join(internal, "03-derived-episodes.csv") : undefined;
-    const { episodes, tierCutPoints } = await derive(db, study, artifact);
+    const { episodes, tierCutPoints, course } = await derive(db, study, artifact);
     progress.end("derive", `${episodes.n.toLocaleString("en-US")} episodes`);
     const empty = nothingToAnalyse(episodes.early_alliance, ingested.value, study);
     if (empty) return fail(empty);
@@ -166,7 +169,7 @@ export async function runStudy(study: Study, options: RunOptions): Promise<Resul
 
     // 4 analyze
     progress.begin("analyze");
-    const { analysis, retention } = await analyzeAll(episodes, tiered);
+    const { analysis, retention } = await analyzeAll(episodes, course, tiered);
     keep("04-analysis.json", () => ({ ...analysis, retention }));
     progress.end("analyze");
 

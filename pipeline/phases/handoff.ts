@@ -130,6 +130,8 @@ export interface Analysis {
   dropout_by_tier: ExactTier[];
   fitted_line: { n: number; intercept: number; slope: number } | null;
   binned_scatter: Bin[];
+  /** The alliance over the sessions; set by the research run (drivers/run-study.ts), absent elsewhere. */
+  dynamics?: DynamicsAnalysis;
 }
 
 export interface TherapistAnalysis {
@@ -390,6 +392,77 @@ export interface SessionCourse {
   shifts: ShiftRecord[];
   /** The mean alliance by session number (1 … 20) and tier. */
   alliance_by_session: { tier: string; session: number; n: number; mean: number; sd: number | null }[];
+  /** The episodes (src_row) with 3 or more alliance ratings: those in which ruptures are looked for. */
+  eligible: Float64Array;
   /** The lagged models' sums by episode size (analyses/random-intercept-by-size.ts). */
   lagged: { forward: SizeClass[]; reverse: SizeClass[]; detrended: SizeClass[] | null };
+}
+
+/** Sudden gains or losses summed: counts, magnitudes, reversals and the mean scores around them. */
+export interface ShiftSummary {
+  kind: ShiftKind;
+  shifts: number;
+  episodes: number;
+  reversals: number;
+  magnitude_mean: number | null;
+  magnitude_sd: number | null;
+  /** Offsets −2 … +3 from session n: how many shifts have a score there, and their mean. */
+  around: { offset: number; outcome_n: number; outcome_mean: number | null; alliance_n: number; alliance_mean: number | null }[];
+}
+
+/** One lagged within-client model: its within and between coefficients, or why it was not fitted. */
+export interface LaggedModel {
+  /** Session pairs and episodes. */
+  n: number;
+  groups: number;
+  within: MixedCoefficient | null;
+  between: MixedCoefficient | null;
+  coefficients: MixedCoefficient[];
+  var_group: number | null;
+  var_residual: number | null;
+  singular: boolean;
+  reason: string | null;
+}
+
+/** The alliance over the sessions, exact and unsuppressed (analyze/analyze-dynamics.ts). */
+export interface DynamicsAnalysis {
+  rupture_sd: number;
+  repair_sessions: number;
+  pooled_sd: number | null;
+  rated: SessionCourse["rated"];
+  rupture_counts: RuptureCount[];
+  repair_outcome: {
+    n: number;
+    n_repaired: number;
+    n_none: number;
+    r: CorrelationEstimate | null;
+    difference: { estimate: number; ci_low: number; ci_high: number; mean_repaired: number; mean_none: number } | null;
+    /** Cluster jackknife intervals (inference.cluster), null without clusters. */
+    cluster: { r: [number, number] | null; difference: [number, number] | null } | null;
+  };
+  dropout: {
+    episodes: number;
+    /** Left out: no follow-up time (discharged on the day of admission). */
+    short_followup: number;
+    fit: {
+      records: number;
+      events: number;
+      clusters: number | null;
+      coef: number;
+      se: number;
+      robust_se: number | null;
+      hr: number;
+      ci_low: number;
+      ci_high: number;
+      p: number;
+      score: { chisq: number; df: number; p: number };
+      robust_score: { chisq: number; df: number; p: number } | null;
+    } | null;
+    reason: string | null;
+  };
+  gain_cutoff: SessionCourse["gain_cutoff"];
+  scored_episodes: number;
+  shifts: ShiftSummary[];
+  alliance_by_session: (SessionCourse["alliance_by_session"][number] & { ci_low: number | null; ci_high: number | null })[];
+  lagged: { forward: LaggedModel; reverse: LaggedModel; detrended: LaggedModel | null };
 }

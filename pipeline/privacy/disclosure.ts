@@ -207,6 +207,53 @@ function therapistCells({ cell, same }: Builder, r: Results, { analysed, withCha
   same("the within/between model's episodes", cell("therapists.model.n", t.model?.n), withChange);
 }
 
+/**
+ * The alliance over the sessions: episodes by their ratings sum to those analysed; at each k the
+ * tiers' eligible episodes sum to those with 3 or more ratings, and a tier's ruptures are repaired,
+ * unrepaired or ended before repair.
+ */
+function dynamicsCells({ cell, sum }: Builder, r: Results, { analysed }: FlowPaths): void {
+  const d = r.dynamics;
+  if (!d) return;
+  const rated = (["none", "few", "enough"] as const).map((k) => cell(`dynamics.rated.${k}`, d.rated[k]));
+  sum("episodes by their alliance ratings sum to those analysed", rated, analysed);
+  for (const k of [...new Set(d.ruptures.map((x) => x.k))]) {
+    const rows = d.ruptures.map((x, i) => [x, i] as const).filter(([x]) => x.k === k);
+    const eligible = rows.map(([x, i]) => cell(`dynamics.ruptures[${i}].episodes`, x.episodes));
+    sum(`at k = ${k}, the tiers' episodes sum to those with 3 or more ratings`, eligible, rated[2]!);
+    for (const [x, i] of rows) {
+      const at = (f: "with_rupture" | "ruptures" | "repaired" | "unrepaired" | "ended") => cell(`dynamics.ruptures[${i}].${f}`, x[f]);
+      at("with_rupture");
+      const total = at("ruptures");
+      sum(`at k = ${k}, ${x.tier ?? "no tier"}: ruptures by outcome`, [at("repaired"), at("unrepaired"), at("ended")], total);
+    }
+  }
+  const ro = d.repair_outcome;
+  const [n, yes, no] = [
+    cell("dynamics.repair_outcome.n", ro.n),
+    cell("dynamics.repair_outcome.n_repaired", ro.n_repaired),
+    cell("dynamics.repair_outcome.n_none", ro.n_none),
+  ];
+  sum("episodes with and without a repaired rupture", [yes, no], n);
+  cell("dynamics.dropout.episodes", d.dropout.episodes);
+  cell("dynamics.dropout.events", d.dropout.events ?? undefined);
+  cell("dynamics.sudden.scored_episodes", d.sudden.scored_episodes);
+  d.sudden.kinds.forEach((k, i) => {
+    for (const f of ["shifts", "episodes", "reversals"] as const) cell(`dynamics.sudden.kinds[${i}].${f}`, k[f]);
+    k.around.forEach((a, j) => {
+      cell(`dynamics.sudden.kinds[${i}].around[${j}].outcome_n`, a.outcome_n);
+      cell(`dynamics.sudden.kinds[${i}].around[${j}].alliance_n`, a.alliance_n);
+    });
+  });
+  d.alliance_by_session.forEach((a, i) => cell(`dynamics.alliance_by_session[${i}].n`, a.n));
+  for (const m of ["forward", "reverse", "detrended"] as const) {
+    const row = d.within[m];
+    if (!row) continue;
+    cell(`dynamics.within.${m}.n`, row.n);
+    cell(`dynamics.within.${m}.episodes`, row.episodes);
+  }
+}
+
 export function disclosureModel(r: Results): DisclosureModel {
   const b = modelBuilder();
   const flow = flowCells(b, r);
@@ -214,6 +261,7 @@ export function disclosureModel(r: Results): DisclosureModel {
   pairCells(b, r, flow);
   predictorCells(b, r, flow);
   therapistCells(b, r, flow);
+  dynamicsCells(b, r, flow);
   return { cells: b.cells, identities: b.identities };
 }
 

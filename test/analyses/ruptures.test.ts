@@ -75,24 +75,20 @@ describe("its outcome", () => {
 
 describe("the time-dependent covariate 'an unrepaired rupture open'", () => {
   it("turns on at a rupture's session and off at the repair of the last open one", () => {
-    const days = [0, 7, 14, 21, 28, 35];
-    expect(openRuptureChanges([{ at: 2, repaired_at: 5 }], days)).toEqual([
+    expect(openRuptureChanges([{ day: 7, repaired_day: 28 }])).toEqual([
       [7, 1],
       [28, 0],
     ]);
     // Two overlapping ruptures: off only when both are repaired; an unrepaired one stays on.
     expect(
-      openRuptureChanges(
-        [
-          { at: 2, repaired_at: 4 },
-          { at: 3, repaired_at: 6 },
-        ],
-        days,
-      ),
+      openRuptureChanges([
+        { day: 7, repaired_day: 21 },
+        { day: 14, repaired_day: 35 },
+      ]),
     ).toEqual([
       [7, 1],
       [35, 0],
     ]);
-    expect(openRuptureChanges([{ at: 3, repaired_at: null }], days)).toEqual([[14, 1]]);
+    expect(openRuptureChanges([{ day: 14, repaired_day: null }])).toEqual([[14, 1]]);
   });
 });

@@ -11,7 +11,7 @@
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import type { SizeClass } from "../../../analyses/random-intercept-by-size.ts";
 import type { Study } from "../../config/study.ts";
-import { type Db, queryRows } from "../../db.ts";
+import { type Db, queryRows, queryTyped } from "../../db.ts";
 import type { RuptureCount, RuptureRecord, SessionCourse, ShiftRecord } from "../handoff.ts";
 import { TABLES } from "../tables.ts";
 
@@ -54,27 +54,33 @@ export async function sessionCourse(db: Db, study: Study, episodes: string): Pro
   );
   const pooled = pool!.pooled !== null && pool!.pooled > 0 ? pool!.pooled : null;
   const ks = [...new Set([...RUPTURE_KS, ruptureSd])].sort((a, b) => a - b);
-  const rupture_counts = pooled === null ? [] : await ruptureCounts(db, ks, pooled, repairSessions);
+  const order = (t: string | null) => (t === null ? Infinity : study.tiers.labels.indexOf(t));
+  const rupture_counts = (pooled === null ? [] : await ruptureCounts(db, ks, pooled, repairSessions)).sort(
+    (a, b) => a.k - b.k || order(a.tier) - order(b.tier),
+  );
   const ruptures = pooled === null ? [] : await ruptureList(db, ruptureSd, pooled, repairSessions);
   const gain_cutoff = await gainCutoff(db, study, episodes);
   const { scored, shifts } = gain_cutoff ? await suddenShiftList(db, study, gain_cutoff.value) : { scored: 0, shifts: [] };
+  await db.run("CREATE OR REPLACE TEMP TABLE c_eligible AS SELECT ep::DOUBLE AS ep FROM c_rated WHERE t = 1 AND n >= 3 ORDER BY ep");
+  const eligible = (await queryTyped(db, "c_eligible", { ep: "number" }))["ep"] as Float64Array;
   const alliance_by_session = await queryRows<SessionCourse["alliance_by_session"][number]>(
     db,
     `SELECT tier, session, count(*)::DOUBLE AS n, avg(alliance) AS mean, stddev_samp(alliance) AS sd
      FROM c_sessions WHERE alliance IS NOT NULL AND tier IS NOT NULL AND session <= ${COURSE_SESSIONS}
      GROUP BY tier, session ORDER BY tier, session`,
-  );
+  ).then((rows) => rows.sort((a, b) => order(a.tier) - order(b.tier) || a.session - b.session));
   const lagged = {
     forward: await laggedSums(db, "outcome", "alliance", "mean"),
     reverse: await laggedSums(db, "alliance", "outcome", "mean"),
     detrended: detrend ? await laggedSums(db, "outcome", "alliance", "trend") : null,
   };
-  await db.run("DROP TABLE c_rated; DROP TABLE c_sessions");
+  await db.run("DROP TABLE c_rated; DROP TABLE c_sessions; DROP TABLE c_eligible");
   return {
     pooled_sd: pooled,
     rated: { none: pool!.none, few: pool!.few, enough: pool!.enough },
     rupture_counts,
     ruptures,
+    eligible,
     gain_cutoff,
     scored_episodes: scored,
     shifts,

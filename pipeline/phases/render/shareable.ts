@@ -33,6 +33,7 @@ import type { ValidationOutput } from "../handoff.ts";
 import type { RetentionAnalysis } from "../handoff.ts";
 import { shareableRetention, type Counter } from "./shareable-retention.ts";
 import { shareableClustering } from "./shareable-clustering.ts";
+import { shareableDynamics } from "./shareable-dynamics.ts";
 
 export const NO_ALLIANCE = { code: "X_NO_ALLIANCE_RATING", reason: text("X_NO_ALLIANCE_RATING", {}) } as const;
 
@@ -385,6 +386,7 @@ function buildResults(
       ci_high: b.ci_high,
     })),
     retention: shareableRetention(retention, cells),
+    dynamics: analysis.dynamics ? shareableDynamics(analysis.dynamics, study, cells) : null,
     suppression: { min_cell_size: study.minCellSize, cells_suppressed: withheld },
   };
 }

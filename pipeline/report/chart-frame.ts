@@ -2,6 +2,7 @@
  * What every chart shares: the Vega-Lite frame (schema, title block, size, styling) and rendering
  * a spec to SVG text in Node (no browser, no script in the page, nothing fetched).
  */
+import type { Results } from "../results.ts";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { parse, View } from "vega";
 
@@ -78,4 +79,19 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+/** Okabe–Ito colours, safe for colour-blind readers, one per tier in order. */
+const TIER_COLOURS = ["#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"];
+
+/** The colour encoding of the tiers, in their order. */
+export function tierColour(results: Pick<Results, "dropout_by_tier">) {
+  const tiers = results.dropout_by_tier.map((t) => t.tier);
+  return {
+    field: "tier",
+    type: "nominal" as const,
+    title: "Tier",
+    sort: tiers,
+    scale: { domain: tiers, range: TIER_COLOURS.slice(0, tiers.length) },
+  };
 }

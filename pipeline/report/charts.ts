@@ -6,7 +6,8 @@
  * and rendered to SVG text in Node (no browser, no script in the page, nothing fetched).
  */
 import type { TopLevelSpec } from "vega-lite";
-import { chartFrame, renderSvg } from "./chart-frame.ts";
+import { allianceCourseSpec, rupturesSpec, shiftCourseSpec, withinSpec } from "./dynamics-charts.ts";
+import { chartFrame, renderSvg, tierColour } from "./chart-frame.ts";
 import type { Results } from "../results.ts";
 import type { ReportCharts } from "./research-view.ts";
 import { forestChart, type ForestRow } from "./forest-chart.ts";
@@ -106,20 +107,6 @@ export function dropoutSpec(results: Results): TopLevelSpec {
 /** "Session Rating Scale (SRS)" → "SRS"; names without an abbreviation stay as they are. */
 function shortName(name: string): string {
   return /\(([^)]+)\)\s*$/.exec(name)?.[1] ?? name;
-}
-
-/** Okabe–Ito colours, safe for colour-blind readers, one per tier in order. */
-const TIER_COLOURS = ["#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"];
-
-function tierColour(results: Results) {
-  const tiers = results.dropout_by_tier.map((t) => t.tier);
-  return {
-    field: "tier",
-    type: "nominal" as const,
-    title: "Tier",
-    sort: tiers,
-    scale: { domain: tiers, range: TIER_COLOURS.slice(0, tiers.length) },
-  };
 }
 
 /** Kaplan–Meier curves of remaining free of dropout, by tier, with pointwise CI bands (steps). */
@@ -259,6 +246,19 @@ export function benchmarkSpec(results: Results): TopLevelSpec {
   });
 }
 
+/** The section "Alliance over the sessions"'s charts ("" each without it). */
+async function dynamicsCharts(results: Results) {
+  const d = results.dynamics;
+  if (!d) return { allianceCourse: "", ruptures: "", shiftCourse: "", within: "" };
+  const some = (rows: unknown[]) => rows.length > 0;
+  return {
+    allianceCourse: some(d.alliance_by_session.filter((x) => x.mean !== null)) ? await renderSvg(allianceCourseSpec(results, d)) : "",
+    ruptures: some(d.ruptures.filter((x) => x.ruptures !== null)) ? await renderSvg(rupturesSpec(results, d)) : "",
+    shiftCourse: d.sudden.kinds.some((k) => k.around.some((a) => a.outcome_mean !== null)) ? await renderSvg(shiftCourseSpec(results, d)) : "",
+    within: d.within.forward.within ? await renderSvg(withinSpec(results, d)) : "",
+  };
+}
+
 /** Every chart of the report, rendered to SVG. */
 export async function renderCharts(results: Results): Promise<ReportCharts> {
   return {
@@ -268,5 +268,6 @@ export async function renderCharts(results: Results): Promise<ReportCharts> {
     incidence: await renderSvg(incidenceSpec(results)),
     forest: await renderSvg(forestSpec(results)),
     benchmarks: await renderSvg(benchmarkSpec(results)),
+    ...(await dynamicsCharts(results)),
   };
 }

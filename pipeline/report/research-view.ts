@@ -8,6 +8,7 @@ import { apaHtml, ciText, formatP, joinList, formatPercent, noLeadingZero, pCell
 import { buildRetentionView, type RetentionView } from "./retention-view.ts";
 import { buildTherapistView, type TherapistView } from "./therapist-view.ts";
 import { buildPredictorsView } from "./predictors-view.ts";
+import { buildDynamicsView, dynamicsMethods, type DynamicsView } from "./dynamics-view.ts";
 import {
   buildClusteringView,
   clusteredCi,
@@ -83,6 +84,8 @@ export interface ReportView {
   therapists: TherapistView;
   benchmarks: { text: string; references: { reference: string; checked: string }[] };
   predictors: ReturnType<typeof buildPredictorsView>;
+  /** The alliance over the sessions; null when the run did not look at it. */
+  dynamics: DynamicsView | null;
 }
 
 /** The report's charts as SVG markup. */
@@ -93,6 +96,11 @@ export interface ReportCharts {
   incidence: string;
   forest: string;
   benchmarks: string;
+  /** The alliance over the sessions ("" without it): by session, ruptures, around shifts, within/between. */
+  allianceCourse: string;
+  ruptures: string;
+  shiftCourse: string;
+  within: string;
 }
 
 export function buildReportView(r: Results, charts: ReportCharts): ReportView {
@@ -120,6 +128,7 @@ export function buildReportView(r: Results, charts: ReportCharts): ReportView {
     therapists: buildTherapistView(r, show),
     benchmarks: benchmarksView(r),
     predictors: buildPredictorsView(r, show),
+    dynamics: buildDynamicsView(r, show),
     scatterCaption:
       `Points are means of ${r.binned_scatter.length} equal-size groups of episodes ordered by early alliance (each of at least ${r.suppression.min_cell_size} episodes), ` +
       `so that no single client's scores are shown; bars are 95% CIs of each group's mean. The line is the least-squares fit on every episode with both scores.`,
@@ -336,6 +345,7 @@ function methodsText(r: Results): string {
     `Therapist nesting was described by intraclass correlations from intercept-only linear mixed models with a random intercept per therapist (REML), and modelled after Baldwin, Wampold and Imel (2007): the last outcome score regressed on early alliance centred on the therapist's mean (within), the therapist's mean early alliance (between) and the first outcome score, with a random therapist intercept, fitted by REML on episodes with a change score; therapist means were taken over those episodes; t tests use Satterthwaite degrees of freedom (as lme4 with lmerTest).`,
     clusteringMethods(r),
     tierRuleText(r),
+    dynamicsMethods(r),
     `A tier's dropout rate is the number of episodes discharged as ${listText(s.dropout_reasons)} divided by the episodes discharged on or before the cutoff, with Wilson score ${Math.round(s.confidence_level * 100)}% CIs; episodes still active at the cutoff are left out of the denominator, which can bias the rate when many are still in treatment.`,
   ]
     .filter(Boolean)

@@ -101,7 +101,12 @@ interface Prepared {
   byStart: Int32Array;
 }
 
-function prepare(start: readonly number[], stop: readonly number[], event: readonly boolean[], x: readonly (readonly number[])[]): Prepared {
+function prepare(
+  start: readonly number[],
+  stop: readonly number[],
+  event: readonly boolean[],
+  x: readonly (readonly number[])[],
+): Prepared {
   const n = start.length;
   const p = x[0]?.length ?? 0;
   if (stop.length !== n || event.length !== n || x.length !== n || p === 0 || n === 0) {
@@ -280,7 +285,10 @@ function meat(u: Float64Array, p: number, codes: Int32Array, count: number) {
 }
 
 const quadratic = (v: readonly number[], inv: Matrix) =>
-  Matrix.rowVector([...v]).mmul(inv).mmul(Matrix.columnVector([...v])).get(0, 0);
+  Matrix.rowVector([...v])
+    .mmul(inv)
+    .mmul(Matrix.columnVector([...v]))
+    .get(0, 0);
 
 /**
  * The fit: coefficients, model-based and robust SEs, and the score tests.

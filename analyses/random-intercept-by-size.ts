@@ -11,7 +11,13 @@
 import { CholeskyDecomposition, Matrix } from "ml-matrix";
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
-import { minimiseTheta, satterthwaite, trace2, type MixedCoefficient, type MixedModelFit } from "./random-intercept-model.ts";
+import {
+  minimiseTheta,
+  satterthwaite,
+  trace2,
+  type MixedCoefficient,
+  type MixedModelFit,
+} from "./random-intercept-model.ts";
 import { groupCodes, type GroupLabels } from "./renumber.ts";
 
 /** The groups of one size m, their sums added (p×p matrices row-major). */
@@ -86,11 +92,16 @@ export function sizeClasses(y: readonly number[], x: readonly (readonly number[]
  * The REML fit with Satterthwaite tests, from size classes.
  * @example randomInterceptBySize(classes, ["(Intercept)", "x"]).var_group
  */
-export function randomInterceptBySize(classes: readonly SizeClass[], names: readonly string[], level = 0.95): MixedModelFit {
+export function randomInterceptBySize(
+  classes: readonly SizeClass[],
+  names: readonly string[],
+  level = 0.95,
+): MixedModelFit {
   const p = names.length;
   const n = classes.reduce((s, c) => s + c.m * c.groups, 0);
   const groups = classes.reduce((s, c) => s + c.groups, 0);
-  if (classes.some((c) => c.sxx.length !== p * p)) throw new RangeError("randomInterceptBySize: sums of another width than names");
+  if (classes.some((c) => c.sxx.length !== p * p))
+    throw new RangeError("randomInterceptBySize: sums of another width than names");
   if (n <= p + 1) throw new RangeError(`randomInterceptBySize: needs more than ${p + 1} observations, got ${n}`);
   if (groups < 2) throw new RangeError("randomInterceptBySize: needs at least two groups");
   const theta = minimiseTheta((t) => profile(classes, p, n, t * t).crit);
@@ -108,7 +119,16 @@ export function randomInterceptBySize(classes: readonly SizeClass[], names: read
     const df = satterthwaite(c, phi, inf, variance, n - p);
     const t = estimate / se;
     const half = tQuantile(1 - (1 - level) / 2, df) * se;
-    return { name, estimate, se, df, t, p: Math.min(1, 2 * tCdf(-Math.abs(t), df)), ci_low: estimate - half, ci_high: estimate + half };
+    return {
+      name,
+      estimate,
+      se,
+      df,
+      t,
+      p: Math.min(1, 2 * tCdf(-Math.abs(t), df)),
+      ci_low: estimate - half,
+      ci_high: estimate + half,
+    };
   };
   return {
     n,
@@ -141,7 +161,8 @@ function profile(classes: readonly SizeClass[], p: number, n: number, lambda: nu
   const chol = new CholeskyDecomposition(w);
   const l = chol.lowerTriangularMatrix;
   const collinear =
-    !chol.isPositiveDefinite() || Array.from({ length: p }, (_, j) => l.get(j, j) ** 2 <= 1e-10 * w.get(j, j)).some(Boolean);
+    !chol.isPositiveDefinite() ||
+    Array.from({ length: p }, (_, j) => l.get(j, j) ** 2 <= 1e-10 * w.get(j, j)).some(Boolean);
   if (collinear) return { ok: false as const, crit: Infinity, r: NaN, beta: [] as number[], winv: w };
   const beta = chol.solve(Matrix.columnVector(wxy)).to1DArray();
   const r = wyy - beta.reduce((s, b, j) => s + b * wxy[j]!, 0);
@@ -155,7 +176,14 @@ function profile(classes: readonly SizeClass[], p: number, n: number, lambda: nu
  * The observed REML information in (σ²_g, σ²) and XᵀV⁻¹V_kV⁻¹X (random-intercept-model.ts'
  * observedInformation, its per-group scalars times each size class's sums).
  */
-function information(classes: readonly SizeClass[], p: number, beta: number[], phi: Matrix, varGroup: number, sigma2: number) {
+function information(
+  classes: readonly SizeClass[],
+  p: number,
+  beta: number[],
+  phi: Matrix,
+  varGroup: number,
+  sigma2: number,
+) {
   type Form = [number, number]; // aI + bJ
   const mul = (u: Form, v: Form, m: number): Form => [u[0] * v[0], u[0] * v[1] + u[1] * v[0] + m * u[1] * v[1]];
   const basis: Form[] = [

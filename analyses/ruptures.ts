@@ -97,7 +97,9 @@ export function findRuptures(ratings: readonly number[], s: number, rule: Ruptur
  * the session that repairs the last open one. Days since admission.
  * @example openRuptureChanges([{ day: 14, repaired_day: 28 }]) // => [[14, 1], [28, 0]]
  */
-export function openRuptureChanges(ruptures: readonly { day: number; repaired_day: number | null }[]): [number, 0 | 1][] {
+export function openRuptureChanges(
+  ruptures: readonly { day: number; repaired_day: number | null }[],
+): [number, 0 | 1][] {
   const delta = new Map<number, number>();
   for (const r of ruptures) {
     delta.set(r.day, (delta.get(r.day) ?? 0) + 1);

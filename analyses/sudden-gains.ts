@@ -72,7 +72,17 @@ export function suddenShifts(scores: readonly (number | null)[], rule: SuddenShi
       if (!(up * (meanPost - meanPre) > spread)) continue;
       const undone = after - up * (change / 2);
       const reversal = scores.slice(n + 2).some((s) => s != null && up * (s - undone) < 0);
-      out.push({ kind, at: n, before, after, magnitude: change, mean_pre: meanPre, mean_post: meanPost, critical, reversal });
+      out.push({
+        kind,
+        at: n,
+        before,
+        after,
+        magnitude: change,
+        mean_pre: meanPre,
+        mean_post: meanPost,
+        critical,
+        reversal,
+      });
     }
   }
   return out;
@@ -84,7 +94,8 @@ export function suddenShifts(scores: readonly (number | null)[], rule: SuddenShi
  * @example reliableChangeCutoff(6.396073, 0.931) // => 4.65703 (suddengains' define_crit1_cutoff on sgdata)
  */
 export function reliableChangeCutoff(sd: number, reliability: number): number {
-  if (!(reliability > 0 && reliability < 1)) throw new RangeError("reliableChangeCutoff: reliability must lie in (0, 1)");
+  if (!(reliability > 0 && reliability < 1))
+    throw new RangeError("reliableChangeCutoff: reliability must lie in (0, 1)");
   return 1.96 * Math.SQRT2 * sd * Math.sqrt(1 - reliability);
 }
 

@@ -572,7 +572,14 @@ export interface DynamicsResults {
     /** Difference in mean outcome change (repaired − none), Welch's interval, and its cluster jackknife interval. */
     difference: { estimate: number; ci_low: number; ci_high: number; cluster_ci: [number, number] | null } | null;
     /** Point-biserial r, Fisher-z interval, and its cluster jackknife interval. */
-    r: { estimate: number; ci_low: number | null; ci_high: number | null; p: number; cluster_ci: [number, number] | null; apa: string } | null;
+    r: {
+      estimate: number;
+      ci_low: number | null;
+      ci_high: number | null;
+      p: number;
+      cluster_ci: [number, number] | null;
+      apa: string;
+    } | null;
     reason: string | null;
   };
   /** Dropout on an open (unrepaired) rupture, a time-dependent covariate: Cox, counting process, Efron ties. */
@@ -599,7 +606,14 @@ export interface DynamicsResults {
     reason: string | null;
   };
   /** The mean alliance at each session number (1 … 20) by tier, with a t interval. */
-  alliance_by_session: { tier: string; session: number; n: number | null; mean: number | null; ci_low: number | null; ci_high: number | null }[];
+  alliance_by_session: {
+    tier: string;
+    session: number;
+    n: number | null;
+    mean: number | null;
+    ci_low: number | null;
+    ci_high: number | null;
+  }[];
   within: { forward: LaggedRow; reverse: LaggedRow; detrended: LaggedRow | null };
 }
 
@@ -625,7 +639,13 @@ export interface ShiftRow {
   magnitude_mean: number | null;
   magnitude_sd: number | null;
   /** The mean outcome and alliance at sessions n−2 … n+3 around the shift. */
-  around: { offset: number; outcome_n: number | null; outcome_mean: number | null; alliance_n: number | null; alliance_mean: number | null }[];
+  around: {
+    offset: number;
+    outcome_n: number | null;
+    outcome_mean: number | null;
+    alliance_n: number | null;
+    alliance_mean: number | null;
+  }[];
 }
 
 export interface LaggedRow {

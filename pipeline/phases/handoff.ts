@@ -407,7 +407,13 @@ export interface ShiftSummary {
   magnitude_mean: number | null;
   magnitude_sd: number | null;
   /** Offsets −2 … +3 from session n: how many shifts have a score there, and their mean. */
-  around: { offset: number; outcome_n: number; outcome_mean: number | null; alliance_n: number; alliance_mean: number | null }[];
+  around: {
+    offset: number;
+    outcome_n: number;
+    outcome_mean: number | null;
+    alliance_n: number;
+    alliance_mean: number | null;
+  }[];
 }
 
 /** One lagged within-client model: its within and between coefficients, or why it was not fitted. */
@@ -463,6 +469,9 @@ export interface DynamicsAnalysis {
   gain_cutoff: SessionCourse["gain_cutoff"];
   scored_episodes: number;
   shifts: ShiftSummary[];
-  alliance_by_session: (SessionCourse["alliance_by_session"][number] & { ci_low: number | null; ci_high: number | null })[];
+  alliance_by_session: (SessionCourse["alliance_by_session"][number] & {
+    ci_low: number | null;
+    ci_high: number | null;
+  })[];
   lagged: { forward: LaggedModel; reverse: LaggedModel; detrended: LaggedModel | null };
 }

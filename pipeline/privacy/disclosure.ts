@@ -212,20 +212,28 @@ function therapistCells({ cell, same }: Builder, r: Results, { analysed, withCha
  * tiers' eligible episodes sum to those with 3 or more ratings, and a tier's ruptures are repaired,
  * unrepaired or ended before repair.
  */
-function dynamicsCells({ cell, sum }: Builder, r: Results, { analysed }: FlowPaths): void {
+function dynamicsCells({ cell, sum, same }: Builder, r: Results, { analysed }: FlowPaths): void {
   const d = r.dynamics;
   if (!d) return;
   const rated = (["none", "few", "enough"] as const).map((k) => cell(`dynamics.rated.${k}`, d.rated[k]));
-  sum("episodes by their alliance ratings sum to those analysed", rated, analysed);
+  // Episodes without a rating are the flow's exclusion for it; the others are those analysed.
+  sum("episodes with 1–2 and 3 or more ratings sum to those analysed", rated.slice(1), analysed);
+  const none = r.flow.excluded.findIndex((e) => e.code === "X_NO_ALLIANCE_RATING");
+  if (none >= 0) same("episodes without an alliance rating", rated[0]!, `flow.excluded[${none}].n`);
   for (const k of [...new Set(d.ruptures.map((x) => x.k))]) {
     const rows = d.ruptures.map((x, i) => [x, i] as const).filter(([x]) => x.k === k);
     const eligible = rows.map(([x, i]) => cell(`dynamics.ruptures[${i}].episodes`, x.episodes));
     sum(`at k = ${k}, the tiers' episodes sum to those with 3 or more ratings`, eligible, rated[2]!);
     for (const [x, i] of rows) {
-      const at = (f: "with_rupture" | "ruptures" | "repaired" | "unrepaired" | "ended") => cell(`dynamics.ruptures[${i}].${f}`, x[f]);
+      const at = (f: "with_rupture" | "ruptures" | "repaired" | "unrepaired" | "ended") =>
+        cell(`dynamics.ruptures[${i}].${f}`, x[f]);
       at("with_rupture");
       const total = at("ruptures");
-      sum(`at k = ${k}, ${x.tier ?? "no tier"}: ruptures by outcome`, [at("repaired"), at("unrepaired"), at("ended")], total);
+      sum(
+        `at k = ${k}, ${x.tier ?? "no tier"}: ruptures by outcome`,
+        [at("repaired"), at("unrepaired"), at("ended")],
+        total,
+      );
     }
   }
   const ro = d.repair_outcome;

@@ -252,9 +252,13 @@ async function dynamicsCharts(results: Results) {
   if (!d) return { allianceCourse: "", ruptures: "", shiftCourse: "", within: "" };
   const some = (rows: unknown[]) => rows.length > 0;
   return {
-    allianceCourse: some(d.alliance_by_session.filter((x) => x.mean !== null)) ? await renderSvg(allianceCourseSpec(results, d)) : "",
+    allianceCourse: some(d.alliance_by_session.filter((x) => x.mean !== null))
+      ? await renderSvg(allianceCourseSpec(results, d))
+      : "",
     ruptures: some(d.ruptures.filter((x) => x.ruptures !== null)) ? await renderSvg(rupturesSpec(results, d)) : "",
-    shiftCourse: d.sudden.kinds.some((k) => k.around.some((a) => a.outcome_mean !== null)) ? await renderSvg(shiftCourseSpec(results, d)) : "",
+    shiftCourse: d.sudden.kinds.some((k) => k.around.some((a) => a.outcome_mean !== null))
+      ? await renderSvg(shiftCourseSpec(results, d))
+      : "",
     within: d.within.forward.within ? await renderSvg(withinSpec(results, d)) : "",
   };
 }

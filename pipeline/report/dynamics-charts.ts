@@ -25,13 +25,23 @@ export function allianceCourseSpec(results: Results, d: DynamicsResults): TopLev
       {
         transform: [{ filter: "datum.ci_low != null" }],
         mark: { type: "area", opacity: 0.15 },
-        encoding: { x, y: { field: "ci_low", type: "quantitative" }, y2: { field: "ci_high" }, color: { ...colour, legend: null } },
+        encoding: {
+          x,
+          y: { field: "ci_low", type: "quantitative" },
+          y2: { field: "ci_high" },
+          color: { ...colour, legend: null },
+        },
       },
       {
         mark: { type: "line", point: true, strokeWidth: 2 },
         encoding: {
           x,
-          y: { field: "mean", type: "quantitative", title: `Mean ${results.settings.alliance.instrument}`, scale: { zero: false } },
+          y: {
+            field: "mean",
+            type: "quantitative",
+            title: `Mean ${results.settings.alliance.instrument}`,
+            scale: { zero: false },
+          },
           color: colour,
         },
       },
@@ -49,7 +59,14 @@ export function rupturesSpec(results: Results, d: DynamicsResults): TopLevelSpec
   const tiers = results.dropout_by_tier.map((t) => t.tier);
   const rows = d.ruptures
     .filter((r) => r.k === k && r.tier !== null)
-    .flatMap((r) => OUTCOMES.filter((o) => r[o] !== null).map((o) => ({ tier: r.tier, outcome: OUTCOME_LABELS[o], n: r[o], order: OUTCOMES.indexOf(o) })));
+    .flatMap((r) =>
+      OUTCOMES.filter((o) => r[o] !== null).map((o) => ({
+        tier: r.tier,
+        outcome: OUTCOME_LABELS[o],
+        n: r[o],
+        order: OUTCOMES.indexOf(o),
+      })),
+    );
   return {
     ...chartFrame(
       `Ruptures by outcome (drop ≥ ${k} SD)`,
@@ -79,7 +96,11 @@ export function shiftCourseSpec(results: Results, d: DynamicsResults): TopLevelS
   const rows = d.sudden.kinds.flatMap((k) =>
     k.around
       .filter((a) => a.outcome_mean !== null)
-      .map((a) => ({ kind: k.kind === "gain" ? "Sudden gains" : "Sudden losses", offset: a.offset, mean: a.outcome_mean })),
+      .map((a) => ({
+        kind: k.kind === "gain" ? "Sudden gains" : "Sudden losses",
+        offset: a.offset,
+        mean: a.outcome_mean,
+      })),
   );
   return {
     ...chartFrame(
@@ -91,8 +112,19 @@ export function shiftCourseSpec(results: Results, d: DynamicsResults): TopLevelS
     data: { values: rows },
     mark: { type: "line", point: true, strokeWidth: 2 },
     encoding: {
-      x: { field: "offset", type: "quantitative", title: "Sessions from the shift", scale: { domain: [-2, 3] }, axis: { tickMinStep: 1 } },
-      y: { field: "mean", type: "quantitative", title: `Mean ${results.settings.outcome.measure}`, scale: { zero: false } },
+      x: {
+        field: "offset",
+        type: "quantitative",
+        title: "Sessions from the shift",
+        scale: { domain: [-2, 3] },
+        axis: { tickMinStep: 1 },
+      },
+      y: {
+        field: "mean",
+        type: "quantitative",
+        title: `Mean ${results.settings.outcome.measure}`,
+        scale: { zero: false },
+      },
       color: { field: "kind", type: "nominal", title: null, scale: { range: ["#0072b2", "#d55e00"] } },
     },
   } as TopLevelSpec;
@@ -113,7 +145,13 @@ export function withinSpec(_results: Results, d: DynamicsResults): TopLevelSpec 
         ]
       : [],
   );
-  const y = { field: "model", type: "nominal" as const, title: null, sort: models.map(([l]) => l), axis: { labelLimit: 260 } };
+  const y = {
+    field: "model",
+    type: "nominal" as const,
+    title: null,
+    sort: models.map(([l]) => l),
+    axis: { labelLimit: 260 },
+  };
   const yOffset = { field: "term", type: "nominal" as const };
   const colour = {
     field: "term",
@@ -122,12 +160,29 @@ export function withinSpec(_results: Results, d: DynamicsResults): TopLevelSpec 
     scale: { domain: ["Within client", "Between clients"], range: ["#0072b2", "#7f7f7f"] },
   };
   return {
-    ...chartFrame("Within- and between-client effects", "Coefficients of the lagged models with 95% CIs (Satterthwaite df)", 420, 60 * Math.max(1, rows.length / 2)),
+    ...chartFrame(
+      "Within- and between-client effects",
+      "Coefficients of the lagged models with 95% CIs (Satterthwaite df)",
+      420,
+      60 * Math.max(1, rows.length / 2),
+    ),
     data: { values: rows },
     layer: [
       { mark: { type: "rule", strokeDash: [3, 3], color: "#999999" }, encoding: { x: { datum: 0 } } },
-      { mark: { type: "rule", strokeWidth: 2 }, encoding: { y, yOffset, x: { field: "lo", type: "quantitative", title: "Coefficient" }, x2: { field: "hi" }, color: colour } },
-      { mark: { type: "point", filled: true, size: 60 }, encoding: { y, yOffset, x: { field: "b", type: "quantitative" }, color: colour } },
+      {
+        mark: { type: "rule", strokeWidth: 2 },
+        encoding: {
+          y,
+          yOffset,
+          x: { field: "lo", type: "quantitative", title: "Coefficient" },
+          x2: { field: "hi" },
+          color: colour,
+        },
+      },
+      {
+        mark: { type: "point", filled: true, size: 60 },
+        encoding: { y, yOffset, x: { field: "b", type: "quantitative" }, color: colour },
+      },
     ],
   } as TopLevelSpec;
 }

@@ -10,8 +10,25 @@ type Show = (n: number | null) => string;
 
 export interface DynamicsView {
   textHtml: string;
-  ruptures: { k: string; tier: string; episodes: string; withRupture: string; ruptures: string; repaired: string; unrepaired: string; ended: string }[];
-  shifts: { kind: string; shifts: string; episodes: string; magnitude: string; reversals: string; allianceBefore: string; allianceAfter: string }[];
+  ruptures: {
+    k: string;
+    tier: string;
+    episodes: string;
+    withRupture: string;
+    ruptures: string;
+    repaired: string;
+    unrepaired: string;
+    ended: string;
+  }[];
+  shifts: {
+    kind: string;
+    shifts: string;
+    episodes: string;
+    magnitude: string;
+    reversals: string;
+    allianceBefore: string;
+    allianceAfter: string;
+  }[];
   shiftsNote: string;
   lagged: { model: string; term: string; b: string; se: string; df: string; p: string; ci: string }[];
   withinNote: string;
@@ -27,14 +44,19 @@ export function buildDynamicsView(r: Results, show: Show): DynamicsView | null {
     k: `${x.k} SD`,
     tier: esc(x.tier ?? "no tier"),
     episodes: show(x.episodes),
-    withRupture: x.with_rupture === null ? show(null) : `${show(x.with_rupture)}${x.share === null ? "" : ` (${formatPercent(x.share)})`}`,
+    withRupture:
+      x.with_rupture === null
+        ? show(null)
+        : `${show(x.with_rupture)}${x.share === null ? "" : ` (${formatPercent(x.share)})`}`,
     ruptures: show(x.ruptures),
     repaired: show(x.repaired),
     unrepaired: show(x.unrepaired),
     ended: show(x.ended),
   }));
   const mean = (k: DynamicsResults["sudden"]["kinds"][number], from: number, to: number) => {
-    const a = k.around.filter((x) => x.offset >= from && x.offset <= to && x.alliance_mean !== null && x.alliance_n !== null);
+    const a = k.around.filter(
+      (x) => x.offset >= from && x.offset <= to && x.alliance_mean !== null && x.alliance_n !== null,
+    );
     const n = a.reduce((s, x) => s + x.alliance_n!, 0);
     return n ? fixed(a.reduce((s, x) => s + x.alliance_mean! * x.alliance_n!, 0) / n) : "—";
   };
@@ -62,7 +84,9 @@ export function buildDynamicsView(r: Results, show: Show): DynamicsView | null {
     ci: `[${c.ci_low.toFixed(3)}, ${c.ci_high.toFixed(3)}]`,
   });
   const lagged = models.flatMap(([model, m]) =>
-    m && m.within && m.between ? [row(model, "Within client (t)", m.within), row(model, "Between clients (mean)", m.between)] : [],
+    m && m.within && m.between
+      ? [row(model, "Within client (t)", m.within), row(model, "Between clients (mean)", m.between)]
+      : [],
   );
   return {
     textHtml: dynamicsText(r, d),
@@ -101,7 +125,8 @@ function dynamicsText(r: Results, d: DynamicsResults): string {
     parts.push(
       `Episodes with a repaired rupture (drop ≥ ${k} SD) changed by ${fixed(ro.mean_repaired)} points on average against ${fixed(ro.mean_none)} for the others (difference ${fixed(ro.difference.estimate)}, 95% CI [${fixed(ro.difference.ci_low)}, ${fixed(ro.difference.ci_high)}]${ro.difference.cluster_ci ? `; cluster-aware [${fixed(ro.difference.cluster_ci[0])}, ${fixed(ro.difference.cluster_ci[1])}]` : ""}); ${apaHtml(ro.r.apa)}.`,
     );
-  else parts.push(`The association of a repaired rupture with outcome change was not estimated: ${esc(ro.reason ?? "")}.`);
+  else
+    parts.push(`The association of a repaired rupture with outcome change was not estimated: ${esc(ro.reason ?? "")}.`);
   const dr = d.dropout;
   if (dr.hr !== null && dr.ci_low !== null && dr.ci_high !== null && dr.p !== null)
     parts.push(

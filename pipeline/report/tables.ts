@@ -67,34 +67,67 @@ export function reportTables(r: Results): Record<string, string> {
 }
 
 /** The alliance over the sessions: ruptures, sudden shifts, the mean alliance by session and the lagged models. */
-function dynamicsTables(d: NonNullable<Results["dynamics"]>): Record<string, string> {
+function dynamicsTables(d: Dynamics): Record<string, string> {
+  return {
+    "dynamics_ruptures.csv": ruptureTable(d),
+    "dynamics_sudden_shifts.csv": shiftTable(d),
+    "dynamics_alliance_by_session.csv": toCsv(
+      ["tier", "session", "n", "mean", "ci_low", "ci_high"],
+      d.alliance_by_session.map((x) => [x.tier, x.session, x.n, x.mean, x.ci_low, x.ci_high]),
+    ),
+    "dynamics_within_client.csv": withinTable(d),
+  };
+}
+
+type Dynamics = NonNullable<Results["dynamics"]>;
+
+function ruptureTable(d: Dynamics): string {
+  return toCsv(
+    ["k_sd", "tier", "episodes", "with_rupture", "share", "ruptures", "repaired", "unrepaired", "ended_before_repair"],
+    d.ruptures.map((x) => [
+      x.k,
+      x.tier,
+      x.episodes,
+      x.with_rupture,
+      x.share,
+      x.ruptures,
+      x.repaired,
+      x.unrepaired,
+      x.ended,
+    ]),
+  );
+}
+
+function shiftTable(d: Dynamics): string {
+  const head = ["kind", "shifts", "episodes", "reversals", "magnitude_mean", "magnitude_sd"];
+  const around = ["offset", "outcome_n", "outcome_mean", "alliance_n", "alliance_mean"];
+  return toCsv(
+    [...head, ...around],
+    d.sudden.kinds.flatMap((k) =>
+      k.around.map((a): Cell[] => [
+        ...[k.kind, k.shifts, k.episodes, k.reversals, k.magnitude_mean, k.magnitude_sd],
+        ...[a.offset, a.outcome_n, a.outcome_mean, a.alliance_n, a.alliance_mean],
+      ]),
+    ),
+  );
+}
+
+function withinTable(d: Dynamics): string {
   const models = [
     ["forward", d.within.forward],
     ["reverse", d.within.reverse],
     ["detrended", d.within.detrended],
   ] as const;
-  return {
-    "dynamics_ruptures.csv": toCsv(
-      ["k_sd", "tier", "episodes", "with_rupture", "share", "ruptures", "repaired", "unrepaired", "ended_before_repair"],
-      d.ruptures.map((x) => [x.k, x.tier, x.episodes, x.with_rupture, x.share, x.ruptures, x.repaired, x.unrepaired, x.ended]),
+  const head = ["model", "pairs", "episodes", "term", "estimate", "se", "df", "t", "p", "ci_low", "ci_high"];
+  return toCsv(
+    [...head, "var_episode", "var_residual"],
+    models.flatMap(([name, m]) =>
+      m
+        ? m.coefficients.map((c): Cell[] => [
+            ...[name, m.n, m.episodes, c.name, c.estimate, c.se, c.df, c.t, c.p, c.ci_low, c.ci_high],
+            ...[m.var_episode, m.var_residual],
+          ])
+        : [],
     ),
-    "dynamics_sudden_shifts.csv": toCsv(
-      ["kind", "shifts", "episodes", "reversals", "magnitude_mean", "magnitude_sd", "offset", "outcome_n", "outcome_mean", "alliance_n", "alliance_mean"],
-      d.sudden.kinds.flatMap((k) =>
-        k.around.map((a): Cell[] => [k.kind, k.shifts, k.episodes, k.reversals, k.magnitude_mean, k.magnitude_sd, a.offset, a.outcome_n, a.outcome_mean, a.alliance_n, a.alliance_mean]),
-      ),
-    ),
-    "dynamics_alliance_by_session.csv": toCsv(
-      ["tier", "session", "n", "mean", "ci_low", "ci_high"],
-      d.alliance_by_session.map((x) => [x.tier, x.session, x.n, x.mean, x.ci_low, x.ci_high]),
-    ),
-    "dynamics_within_client.csv": toCsv(
-      ["model", "pairs", "episodes", "term", "estimate", "se", "df", "t", "p", "ci_low", "ci_high", "var_episode", "var_residual"],
-      models.flatMap(([name, m]) =>
-        m
-          ? m.coefficients.map((c): Cell[] => [name, m.n, m.episodes, c.name, c.estimate, c.se, c.df, c.t, c.p, c.ci_low, c.ci_high, m.var_episode, m.var_residual])
-          : [],
-      ),
-    ),
-  };
+  );
 }

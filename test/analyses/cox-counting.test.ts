@@ -84,6 +84,12 @@ describe("splitAtChanges", () => {
           ],
         },
       ]),
-    ).toEqual({ start: [0, 10, 20], stop: [10, 20, 30], event: [false, false, true], value: [0, 1, 0], episode: [0, 0, 0] });
+    ).toEqual({
+      start: [0, 10, 20],
+      stop: [10, 20, 30],
+      event: [false, false, true],
+      value: [0, 1, 0],
+      episode: [0, 0, 0],
+    });
   });
 });

@@ -11,7 +11,13 @@ const R3 = { k: 1, repairSessions: 3 };
 describe("the threshold s", () => {
   it("pools the within-episode SD over episodes with 3 or more ratings: √(Σ SS / Σ (n − 1))", () => {
     // [1,2,3]: SS 2, df 2; [5,5,8]: SS 6, df 2; [9, 1] has two ratings and is left out.
-    expect(pooledWithinSd([[1, 2, 3], [5, 5, 8], [9, 1]])).toBeCloseTo(Math.sqrt(8 / 4), 14);
+    expect(
+      pooledWithinSd([
+        [1, 2, 3],
+        [5, 5, 8],
+        [9, 1],
+      ]),
+    ).toBeCloseTo(Math.sqrt(8 / 4), 14);
     expect(pooledWithinSd([[9, 1]])).toBeNull();
   });
 

@@ -127,7 +127,7 @@ describe("sudden gains: the criteria at their boundaries (hand-worked)", () => {
   it("criterion 3 needs two scores on each side; a missing one raises the critical t to 3.182", () => {
     expect(suddenShifts([null, 28, 28, 20, null, null], lowerBetter)).toEqual([]);
     const [g] = suddenShifts([30, null, 28, 20, 20, 19], lowerBetter);
-    expect(g!.critical).toBeCloseTo(3.18244630528371, 10) // R: qt(0.975, 3);
+    expect(g!.critical).toBeCloseTo(3.18244630528371, 10); // R: qt(0.975, 3);
   });
 
   it("a gain on a higher-is-better scale is a rise; a loss is the mirror image with the 25% rule", () => {

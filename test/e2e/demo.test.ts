@@ -259,8 +259,12 @@ describe("the demo report", () => {
     }
   });
 
-  it("holds the six charts as inline SVG", () => {
-    expect(html.match(/<svg[\s>]/g)?.length).toBe(6);
+  it("holds the ten charts as inline SVG", () => {
+    expect(html.match(/<svg[\s>]/g)?.length).toBe(10);
+    expect(html).toContain("Alliance over the sessions by early-alliance tier");
+    expect(html).toContain("Ruptures by outcome");
+    expect(html).toContain("Outcome around sudden gains and losses");
+    expect(html).toContain("Within- and between-client effects");
     expect(html).toContain("This study and the published benchmarks");
     expect(html).toContain("Early alliance and outcome change by site");
     expect(html).toContain("Time to dropout by early-alliance tier");

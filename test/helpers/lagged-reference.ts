@@ -8,7 +8,10 @@ const ref = (name: string) => join(ROOT, "test/reference", name);
 /** Each model's block of the reference output: name → [estimate, se, df], and the variances. */
 export function laggedReference(model: string) {
   const text = readFileSync(ref("dynamics-lagged-reference.out"), "utf8");
-  const lines = text.slice(text.indexOf(`## ${model}`)).split("\n").slice(1);
+  const lines = text
+    .slice(text.indexOf(`## ${model}`))
+    .split("\n")
+    .slice(1);
   const coef = new Map<string, [number, number, number]>();
   const other = new Map<string, number>();
   for (const line of lines) {
@@ -19,4 +22,3 @@ export function laggedReference(model: string) {
   }
   return { coef, other };
 }
-

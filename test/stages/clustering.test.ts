@@ -202,7 +202,18 @@ describe("the report's section on clustering", async () => {
     expect(buildClusteringView(none, show).shown).toBe(false);
     const { buildReportView } = await import("../../pipeline/report/research-view.ts");
     const { renderHtml } = await import("../../pipeline/report/html.ts");
-    const charts = { scatter: "", dropout: "", km: "", incidence: "", forest: "", benchmarks: "", allianceCourse: "", ruptures: "", shiftCourse: "", within: "" };
+    const charts = {
+      scatter: "",
+      dropout: "",
+      km: "",
+      incidence: "",
+      forest: "",
+      benchmarks: "",
+      allianceCourse: "",
+      ruptures: "",
+      shiftCourse: "",
+      within: "",
+    };
     const html = renderHtml(buildReportView(none, charts));
     expect(html).not.toMatch(/cluster-aware|cluster-robust|Clients nested/);
     expect(html).toContain("Episodes were treated as independent (config inference.cluster: none)");

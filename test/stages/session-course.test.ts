@@ -53,7 +53,10 @@ async function load(courses: Course[]) {
   return db;
 }
 
-const score = fc.option(fc.integer({ min: 0, max: 8 }).map((v) => v * 5), { nil: null, freq: 5 });
+const score = fc.option(
+  fc.integer({ min: 0, max: 8 }).map((v) => v * 5),
+  { nil: null, freq: 5 },
+);
 const courseArb = fc.record({
   sessions: fc.array(fc.record({ alliance: score, outcome: score }), { minLength: 0, maxLength: 14 }),
 });
@@ -61,19 +64,33 @@ const courseArb = fc.record({
 describe("ruptures in SQL are the rule of analyses/ruptures.ts", () => {
   it("on generated courses: the same sessions, drops and outcomes, at k = 1 and 2", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(courseArb, { minLength: 1, maxLength: 12 }), fc.constantFrom(1, 2), async (courses, k) => {
-        const db = await load(courses);
-        const study = demo();
-        study.dynamics = { ...study.dynamics, ruptureSd: k };
-        const course = await sessionCourse(db, study, "eps");
-        const rated = courses.map((c) => c.sessions.map((s) => s.alliance).filter((a): a is number => a !== null));
-        const pooled = pooledWithinSd(rated);
-        const expected = pooled === null ? [] : rated.flatMap((a, ep) =>
-          findRuptures(a, episodeSd(a, pooled), { k, repairSessions: 3 }).map((r) => ({ ep, at: r.at, drop: r.drop, outcome: r.outcome })),
-        );
-        expect(course.ruptures.map((r) => ({ ep: r.ep, at: r.at, drop: r.drop, outcome: r.outcome }))).toEqual(expected);
-        expect(course.rated.few + course.rated.enough + course.rated.none).toBe(courses.length);
-      }),
+      fc.asyncProperty(
+        fc.array(courseArb, { minLength: 1, maxLength: 12 }),
+        fc.constantFrom(1, 2),
+        async (courses, k) => {
+          const db = await load(courses);
+          const study = demo();
+          study.dynamics = { ...study.dynamics, ruptureSd: k };
+          const course = await sessionCourse(db, study, "eps");
+          const rated = courses.map((c) => c.sessions.map((s) => s.alliance).filter((a): a is number => a !== null));
+          const pooled = pooledWithinSd(rated);
+          const expected =
+            pooled === null
+              ? []
+              : rated.flatMap((a, ep) =>
+                  findRuptures(a, episodeSd(a, pooled), { k, repairSessions: 3 }).map((r) => ({
+                    ep,
+                    at: r.at,
+                    drop: r.drop,
+                    outcome: r.outcome,
+                  })),
+                );
+          expect(course.ruptures.map((r) => ({ ep: r.ep, at: r.at, drop: r.drop, outcome: r.outcome }))).toEqual(
+            expected,
+          );
+          expect(course.rated.few + course.rated.enough + course.rated.none).toBe(courses.length);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -93,7 +110,13 @@ describe("sudden gains and losses in SQL are the rule of analyses/sudden-gains.t
             { cutoff: 7, higherIsBetter: true },
           ).map((s) => ({ ep, kind: s.kind, at: s.at + 1, magnitude: s.magnitude, reversal: s.reversal })),
         );
-        const got = course.shifts.map((s) => ({ ep: s.ep, kind: s.kind, at: s.at, magnitude: s.magnitude, reversal: s.reversal }));
+        const got = course.shifts.map((s) => ({
+          ep: s.ep,
+          kind: s.kind,
+          at: s.at,
+          magnitude: s.magnitude,
+          reversal: s.reversal,
+        }));
         expect(got).toEqual(expected);
       }),
       { numRuns: 40 },
@@ -119,7 +142,11 @@ describe("the lagged models' sums in SQL, fitted, are lmerTest's", () => {
     study.dynamics = { ...study.dynamics, detrend: true };
     const course = await sessionCourse(db, study, "eps");
     const names = ["(Intercept)", "within", "between", "now", "session"];
-    const models = { forward: course.lagged.forward, reverse: course.lagged.reverse, detrended: course.lagged.detrended! };
+    const models = {
+      forward: course.lagged.forward,
+      reverse: course.lagged.reverse,
+      detrended: course.lagged.detrended!,
+    };
     for (const [model, classes] of Object.entries(models)) {
       const fit = randomInterceptBySize(classes, names);
       const { coef, other } = laggedReference(model);

@@ -10,7 +10,12 @@
  * Pure: no I/O.
  */
 import { coxCounting, splitAtChanges, type FollowUp } from "../../../analyses/cox-counting.ts";
-import { clusterJackknife, meanDifferenceBlock, MIN_CLUSTERS, pearsonBlock } from "../../../analyses/cluster-bootstrap.ts";
+import {
+  clusterJackknife,
+  meanDifferenceBlock,
+  MIN_CLUSTERS,
+  pearsonBlock,
+} from "../../../analyses/cluster-bootstrap.ts";
 import { meanDifference } from "../../../analyses/difference-intervals.ts";
 import { pearson } from "../../../analyses/pearson.ts";
 import { randomInterceptBySize, type SizeClass } from "../../../analyses/random-intercept-by-size.ts";
@@ -18,6 +23,7 @@ import { openRuptureChanges } from "../../../analyses/ruptures.ts";
 import { SingularMatrixError } from "../../../analyses/matrix-errors.ts";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+import type { MixedCoefficient } from "../../../analyses/random-intercept-model.ts";
 import type { Study } from "../../config/study.ts";
 import {
   CONFIDENCE_LEVEL,
@@ -52,7 +58,11 @@ export function analyzeDynamics(course: SessionCourse, episodes: EpisodeColumns,
     shifts: (["gain", "loss"] as const).map((kind) => shiftSummary(course, kind)),
     alliance_by_session: course.alliance_by_session.map((row) => {
       const half = row.sd !== null && row.n >= 2 ? tQuantile(0.975, row.n - 1) * (row.sd / Math.sqrt(row.n)) : null;
-      return { ...row, ci_low: half === null ? null : row.mean - half, ci_high: half === null ? null : row.mean + half };
+      return {
+        ...row,
+        ci_low: half === null ? null : row.mean - half,
+        ci_high: half === null ? null : row.mean + half,
+      };
     }),
     lagged: {
       forward: lagged(course.lagged.forward),
@@ -95,7 +105,8 @@ function repairOutcome(
   }
   const n1 = group.filter((g) => g === 1).length;
   const n0 = group.length - n1;
-  if (n1 < 2 || n0 < 2) return { n: group.length, n_repaired: n1, n_none: n0, r: null, difference: null, cluster: null };
+  if (n1 < 2 || n0 < 2)
+    return { n: group.length, n_repaired: n1, n_none: n0, r: null, difference: null, cluster: null };
   const stats = (g: number) => {
     const v = y.filter((_, i) => group[i] === g);
     const mean = v.reduce((a, b) => a + b, 0) / v.length;
@@ -112,7 +123,8 @@ function repairOutcome(
   const cl = clusters
     ? {
         r: clusterJackknife(pearsonBlock(group, y, cluster, clusters.count), CONFIDENCE_LEVEL)?.ci ?? null,
-        difference: clusterJackknife(meanDifferenceBlock(group, y, cluster, clusters.count), CONFIDENCE_LEVEL)?.ci ?? null,
+        difference:
+          clusterJackknife(meanDifferenceBlock(group, y, cluster, clusters.count), CONFIDENCE_LEVEL)?.ci ?? null,
       }
     : null;
   return {
@@ -183,7 +195,8 @@ function dropoutOnRupture(
       reason: null,
     };
   } catch (err) {
-    if (err instanceof SingularMatrixError || err instanceof RangeError) return { ...base, fit: null, reason: "the model could not be fitted" };
+    if (err instanceof SingularMatrixError || err instanceof RangeError)
+      return { ...base, fit: null, reason: "the model could not be fitted" };
     throw err;
   }
 }
@@ -193,7 +206,9 @@ function shiftSummary(course: SessionCourse, kind: "gain" | "loss"): ShiftSummar
   const magnitudes = shifts.map((s) => s.magnitude);
   const mean = magnitudes.length ? magnitudes.reduce((a, b) => a + b, 0) / magnitudes.length : null;
   const sd =
-    magnitudes.length >= 2 ? Math.sqrt(magnitudes.reduce((a, b) => a + (b - mean!) ** 2, 0) / (magnitudes.length - 1)) : null;
+    magnitudes.length >= 2
+      ? Math.sqrt(magnitudes.reduce((a, b) => a + (b - mean!) ** 2, 0) / (magnitudes.length - 1))
+      : null;
   const around = AROUND.map((offset, j) => {
     const o = shifts.map((s) => s.outcome_around[j]).filter((v): v is number => v !== null && v !== undefined);
     const a = shifts.map((s) => s.alliance_around[j]).filter((v): v is number => v !== null && v !== undefined);
@@ -211,6 +226,27 @@ function shiftSummary(course: SessionCourse, kind: "gain" | "loss"): ShiftSummar
   };
 }
 
+/**
+ * A fitted number to 10 significant digits: the models' sums come from DuckDB's parallel addition,
+ * whose last bits vary with the order of the rows; rounded, the same data give the same report.
+ * @example significant(0.12345678901234) // => 0.123456789
+ */
+const significant = (x: number) => (Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(10)) : x);
+
+function roundCoefficient(c: MixedCoefficient): MixedCoefficient {
+  const r = significant;
+  return {
+    ...c,
+    estimate: r(c.estimate),
+    se: r(c.se),
+    df: r(c.df),
+    t: r(c.t),
+    p: r(c.p),
+    ci_low: r(c.ci_low),
+    ci_high: r(c.ci_high),
+  };
+}
+
 function lagged(classes: SizeClass[]): LaggedModel {
   const n = classes.reduce((s, c) => s + c.m * c.groups, 0);
   const groups = classes.reduce((s, c) => s + c.groups, 0);
@@ -219,16 +255,26 @@ function lagged(classes: SizeClass[]): LaggedModel {
     return {
       n,
       groups,
-      within: fit.coefficients[1]!,
-      between: fit.coefficients[2]!,
-      coefficients: fit.coefficients,
-      var_group: fit.var_group,
-      var_residual: fit.var_residual,
+      within: roundCoefficient(fit.coefficients[1]!),
+      between: roundCoefficient(fit.coefficients[2]!),
+      coefficients: fit.coefficients.map(roundCoefficient),
+      var_group: significant(fit.var_group),
+      var_residual: significant(fit.var_residual),
       singular: fit.singular,
       reason: null,
     };
   } catch (err) {
     if (!(err instanceof RangeError || err instanceof SingularMatrixError)) throw err;
-    return { n, groups, within: null, between: null, coefficients: [], var_group: null, var_residual: null, singular: false, reason: "too few session pairs to fit" };
+    return {
+      n,
+      groups,
+      within: null,
+      between: null,
+      coefficients: [],
+      var_group: null,
+      var_residual: null,
+      singular: false,
+      reason: "too few session pairs to fit",
+    };
   }
 }

@@ -123,7 +123,12 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
   const keys = study.allianceComponents.map((c) => c.key);
   // Derive reads only the episodes and the summary of their sessions: the sessions themselves (half a
   // gigabyte for ten million) go first, so that the episodes table is not built beside them.
-  await dropTablesOf(db, "derive", [TABLES.typedEpisodes, TABLES.typedEpisodeRows, TABLES.sessionSummary, TABLES.course]);
+  await dropTablesOf(db, "derive", [
+    TABLES.typedEpisodes,
+    TABLES.typedEpisodeRows,
+    TABLES.sessionSummary,
+    TABLES.course,
+  ]);
   await dropTablesOf(db, "validate"); // what a quarterly batch kept through validate (keepEpisodes)
   // Fixed cut points and a tier column give the tier in the same pass; quantiles need the scores first (assignTiers).
   const tierNow = study.tiers.method === "quantiles" ? null : tierSql(study, study.tiers.cutPoints);

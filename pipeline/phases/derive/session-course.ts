@@ -21,6 +21,16 @@ export const COURSE_SESSIONS = 20;
 /** The ks of the rupture rule always counted side by side (Strauss et al. 2006; Stiles et al. 2004). */
 export const RUPTURE_KS = [1, 2];
 
+/**
+ * Decimal places of the SDs and means summed here: DuckDB adds in parallel, so the last bits of a
+ * float sum depend on the order of addition; rounded, a run gives the same numbers every time (as
+ * derive's MEAN_DIGITS). The lagged models' sums are not rounded; their fits are (analyze-dynamics.ts).
+ */
+const DIGITS = 10;
+
+/** The exact type the lagged models' terms are added in: 28 digits before the point, 10 after. */
+const EXACT = "DECIMAL(38, 10)";
+
 /** A drop within this share of k·s counts as k·s (analyses/ruptures.ts). */
 const ROUNDING = 1e-9;
 
@@ -47,7 +57,7 @@ export async function sessionCourse(db: Db, study: Study, episodes: string): Pro
     WINDOW w AS (PARTITION BY ep ORDER BY session)`);
   const [pool] = await queryRows<{ pooled: number | null; none: number; few: number; enough: number }>(
     db,
-    `SELECT sqrt(sum(own_sd * own_sd * (n - 1)) FILTER (WHERE n >= 3) / sum(n - 1) FILTER (WHERE n >= 3)) AS pooled,
+    `SELECT round(sqrt(sum(own_sd * own_sd * (n - 1)) FILTER (WHERE n >= 3) / sum(n - 1) FILTER (WHERE n >= 3)), ${DIGITS}) AS pooled,
             ((SELECT count(*) FROM ${episodes}) - count(*))::DOUBLE AS none,
             (count(*) FILTER (WHERE n < 3))::DOUBLE AS few, (count(*) FILTER (WHERE n >= 3))::DOUBLE AS enough
      FROM c_rated WHERE t = 1`,
@@ -60,12 +70,16 @@ export async function sessionCourse(db: Db, study: Study, episodes: string): Pro
   );
   const ruptures = pooled === null ? [] : await ruptureList(db, ruptureSd, pooled, repairSessions);
   const gain_cutoff = await gainCutoff(db, study, episodes);
-  const { scored, shifts } = gain_cutoff ? await suddenShiftList(db, study, gain_cutoff.value) : { scored: 0, shifts: [] };
-  await db.run("CREATE OR REPLACE TEMP TABLE c_eligible AS SELECT ep::DOUBLE AS ep FROM c_rated WHERE t = 1 AND n >= 3 ORDER BY ep");
+  const { scored, shifts } = gain_cutoff
+    ? await suddenShiftList(db, study, gain_cutoff.value)
+    : { scored: 0, shifts: [] };
+  await db.run(
+    "CREATE OR REPLACE TEMP TABLE c_eligible AS SELECT ep::DOUBLE AS ep FROM c_rated WHERE t = 1 AND n >= 3 ORDER BY ep",
+  );
   const eligible = (await queryTyped(db, "c_eligible", { ep: "number" }))["ep"] as Float64Array;
   const alliance_by_session = await queryRows<SessionCourse["alliance_by_session"][number]>(
     db,
-    `SELECT tier, session, count(*)::DOUBLE AS n, avg(alliance) AS mean, stddev_samp(alliance) AS sd
+    `SELECT tier, session, count(*)::DOUBLE AS n, round(avg(alliance), ${DIGITS}) AS mean, round(stddev_samp(alliance), ${DIGITS}) AS sd
      FROM c_sessions WHERE alliance IS NOT NULL AND tier IS NOT NULL AND session <= ${COURSE_SESSIONS}
      GROUP BY tier, session ORDER BY tier, session`,
   ).then((rows) => rows.sort((a, b) => order(a.tier) - order(b.tier) || a.session - b.session));
@@ -149,7 +163,10 @@ async function gainCutoff(db: Db, study: Study, episodes: string): Promise<Sessi
   if (given !== null) return { value: given, source: "config" };
   const reliability = study.outcome.reliability;
   if (reliability === undefined) return null;
-  const [row] = await queryRows<{ sd: number | null }>(db, `SELECT stddev_samp(outcome_first) AS sd FROM ${episodes}`);
+  const [row] = await queryRows<{ sd: number | null }>(
+    db,
+    `SELECT round(stddev_samp(outcome_first), ${DIGITS}) AS sd FROM ${episodes}`,
+  );
   const sd = row?.sd ?? null;
   if (sd === null || !(sd > 0)) return null;
   return { value: 1.96 * Math.SQRT2 * sd * Math.sqrt(1 - reliability), source: "reliable_change", sd };
@@ -211,37 +228,55 @@ async function suddenShiftList(
  * episode's mean of it (or, "trend", less its own line over session number; 3 or more ratings),
  * that mean, `next` at t, and the session number t. Pairs are consecutive sessions of an episode
  * with all four present.
+ * Every sum is exact: each term is rounded to 1e-10 (EXACT) and added as a DECIMAL, so the sums do
+ * not depend on the order DuckDB adds the rows in (parallel, or the file's own order): the same
+ * sessions give the same fit from any format or layout.
  */
 async function laggedSums(db: Db, next: string, own: string, centre: "mean" | "trend"): Promise<SizeClass[]> {
   const x = ["1.0", "within", "between", "now", "session::DOUBLE"];
   const p = x.length;
+  const rated = `CASE WHEN ${own} IS NOT NULL THEN session END`;
+  const sums = `
+    SELECT ep, session, ${own} AS own, ${next} AS now, lead(${next}) OVER w AS y,
+           sum(${own}::${EXACT}) OVER e AS sa, count(${own}) OVER e AS na,
+           sum((${rated})::${EXACT}) OVER e AS st, sum((${rated} * ${rated})::${EXACT}) OVER e AS stt,
+           sum((${own} * session)::${EXACT}) OVER e AS sat
+    FROM c_sessions WINDOW e AS (PARTITION BY ep), w AS (PARTITION BY ep ORDER BY session)`;
+  // The episode's mean, and its least-squares line over session number, from exact sums.
+  const mean = "sa::DOUBLE / na";
+  const slope = "(na * sat::DOUBLE - st::DOUBLE * sa::DOUBLE) / (na * stt::DOUBLE - st::DOUBLE * st::DOUBLE)";
   const centred =
     centre === "mean"
-      ? `${own} - avg(${own}) OVER e`
-      : `CASE WHEN count(${own}) OVER e >= 3 THEN ${own} - (regr_intercept(${own}, session) OVER e + regr_slope(${own}, session) OVER e * session) END`;
-  const pairs = `
-    SELECT ep, ${centred} AS within, avg(${own}) OVER e AS between, ${next} AS now,
-           lead(${next}) OVER w AS y, session
-    FROM c_sessions WINDOW e AS (PARTITION BY ep), w AS (PARTITION BY ep ORDER BY session)`;
+      ? `own - ${mean}`
+      : `CASE WHEN na >= 3 THEN own - (${mean} + ${slope} * (session - st::DOUBLE / na)) END`;
+  const pairs = `SELECT ep, ${centred} AS within, ${mean} AS between, now, y, session FROM (${sums})`;
   const cells = (f: (a: number, b: number) => string) =>
     Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => f(a, b))).flat();
+  const exact = (e: string) => `sum((${e})::${EXACT})`;
   const perEpisode = [
     "count(*) AS m",
-    ...x.map((v, a) => `sum(${v}) AS sx${a}`),
-    ...cells((a, b) => (a <= b ? `sum((${x[a]}) * (${x[b]})) AS sxx${a}_${b}` : "")).filter(Boolean),
-    ...x.map((v, a) => `sum((${v}) * y) AS sxy${a}`),
-    "sum(y) AS sy",
-    "sum(y * y) AS syy",
+    ...x.map((v, a) => `${exact(v)} AS sx${a}`),
+    ...cells((a, b) => (a <= b ? `${exact(`(${x[a]}) * (${x[b]})`)} AS sxx${a}_${b}` : "")).filter(Boolean),
+    ...x.map((v, a) => `${exact(`(${v}) * y`)} AS sxy${a}`),
+    `${exact("y")} AS sy`,
+    `${exact("y * y")} AS syy`,
   ];
   const sym = (a: number, b: number) => (a <= b ? `${a}_${b}` : `${b}_${a}`);
+  const product = (u: string, v: string) => exact(`${u}::DOUBLE * ${v}::DOUBLE`);
   const rows = await queryRows<Record<string, number>>(
     db,
     `WITH p AS (SELECT * FROM (${pairs}) WHERE within IS NOT NULL AND between IS NOT NULL AND now IS NOT NULL AND y IS NOT NULL),
      g AS (SELECT ${perEpisode.join(", ")} FROM p GROUP BY ep)
      SELECT m::DOUBLE AS m, count(*)::DOUBLE AS groups,
-            ${cells((a, b) => (a <= b ? `sum(sxx${a}_${b}) AS sxx${a}_${b}, sum(sx${a} * sx${b}) AS ox${a}_${b}` : "")).filter(Boolean).join(", ")},
-            ${x.map((_, a) => `sum(sxy${a}) AS sxy${a}, sum(sx${a} * sy) AS oxy${a}`).join(", ")},
-            sum(syy) AS syy, sum(sy * sy) AS oyy
+            ${cells((a, b) =>
+              a <= b
+                ? `sum(sxx${a}_${b})::DOUBLE AS sxx${a}_${b}, ${product(`sx${a}`, `sx${b}`)}::DOUBLE AS ox${a}_${b}`
+                : "",
+            )
+              .filter(Boolean)
+              .join(", ")},
+            ${x.map((_, a) => `sum(sxy${a})::DOUBLE AS sxy${a}, ${product(`sx${a}`, "sy")}::DOUBLE AS oxy${a}`).join(", ")},
+            sum(syy)::DOUBLE AS syy, ${product("sy", "sy")}::DOUBLE AS oyy
      FROM g GROUP BY m ORDER BY m`,
   );
   return rows.map((r) => ({

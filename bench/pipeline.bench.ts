@@ -1,6 +1,6 @@
 /**
  * Benchmark of `alliance run` on a generated study of a given shape.
- *   npm run bench -- --episodes 1000000 --therapists 50000 --sites 50 --order shuffled [--runs 3] [--no-pdf]
+ *   npm run bench -- --episodes 1000000 --therapists 50000 --sites 50 --order shuffled [--runs 3] [--no-pdf] [--dynamics-cost]
  * (`npm run bench -- --groups` times quarterly batches against the number of sites: groups.bench.ts)
  * (every shape option: bench/shape-options.ts). The study's files are written once, into a cache
  * folder in the system's temporary directory that later runs of the same shape reuse. Each run is the
@@ -8,9 +8,12 @@
  * are the lines it prints on stderr, its peak resident memory is what /usr/bin/time reports, and the
  * whole run is timed from outside, start-up included. Prints each phase's seconds and rows per second,
  * CSV → derived episodes, the whole run and the peak memory; with several runs, the median of each.
+ * `--dynamics-cost` also runs the same study with `dynamics.enabled: false`, alternating with the
+ * runs above, and prints what the session-level work (the alliance over the sessions) costs: the
+ * median difference of each phase and of the whole run, and of the peak memory.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,7 +29,12 @@ if (process.argv.includes("--groups")) {
   process.exit(0);
 }
 const { values } = parseArgs({
-  options: { ...SHAPE_OPTIONS, "no-pdf": { type: "boolean", default: false }, runs: { type: "string", default: "1" } },
+  options: {
+    ...SHAPE_OPTIONS,
+    "no-pdf": { type: "boolean", default: false },
+    runs: { type: "string", default: "1" },
+    "dynamics-cost": { type: "boolean", default: false },
+  },
 });
 const BIN = fileURLToPath(new URL("../bin/alliance.mjs", import.meta.url));
 
@@ -38,7 +46,7 @@ interface RunTimes {
 }
 
 /** One run of the command in a fresh process. */
-function runOnce(dir: string): RunTimes {
+function runOnce(dir: string, config = "study.yaml"): RunTimes {
   const out = mkdtempSync(join(tmpdir(), "alliance-bench-out-"));
   const timeFile = join(out, "time.txt");
   const args = [
@@ -50,7 +58,7 @@ function runOnce(dir: string): RunTimes {
     BIN,
     "run",
     "--config",
-    join(dir, "study.yaml"),
+    join(dir, config),
     "--out",
     join(out, "report"),
     ...(values["no-pdf"] ? ["--no-pdf"] : []),
@@ -73,7 +81,16 @@ const countLines = (path: string) => readFileSync(path).reduce((n, b) => n + (b 
 const shape = shapeFrom(values);
 const dir = cachedStudy(shape);
 const rows = countLines(join(dir, "episodes.csv")) + countLines(join(dir, "sessions.csv"));
-const runs = Array.from({ length: Number(values.runs) }, () => runOnce(dir));
+// Without the session-level work: the same study, its config with dynamics.enabled false.
+const WITHOUT = "study-without-dynamics.yaml";
+if (values["dynamics-cost"])
+  writeFileSync(join(dir, WITHOUT), readFileSync(join(dir, "study.yaml"), "utf8") + "\ndynamics:\n  enabled: false\n");
+const runs: RunTimes[] = [];
+const without: RunTimes[] = [];
+for (let i = 0; i < Number(values.runs); i++) {
+  runs.push(runOnce(dir));
+  if (values["dynamics-cost"]) without.push(runOnce(dir, WITHOUT));
+}
 
 const line = (name: string, seconds: number) =>
   console.log(
@@ -99,3 +116,25 @@ const gb = (kib: number) => ((kib * 1024) / 1e9).toFixed(3);
 console.log(
   `peak RSS         ${Math.round(peak / 1024)} MiB = ${gb(peak)} GB (${peak.toLocaleString("en-US")} KiB)${runs.length > 1 ? `; runs ${gb(Math.min(...peaks))}–${gb(Math.max(...peaks))} GB` : ""}`,
 );
+if (without.length) {
+  console.log(
+    `\nthe session-level work (dynamics.enabled true − false), medians of ${without.length} alternating runs:`,
+  );
+  const diff = (f: (r: RunTimes) => number) => median(runs.map(f)) - median(without.map(f));
+  for (const p of ["validate", "derive", "analyze", "render"])
+    console.log(
+      `${p.padEnd(16)} ${diff((r) => r.phases[p] ?? 0)
+        .toFixed(2)
+        .padStart(7)} s`,
+    );
+  console.log(
+    `${"whole run".padEnd(16)} ${diff((r) => r.wall)
+      .toFixed(2)
+      .padStart(7)} s  (without: ${median(without.map((r) => r.wall)).toFixed(2)} s)`,
+  );
+  console.log(
+    `${"peak RSS".padEnd(16)} ${Math.round(diff((r) => r.peakKib) / 1024)
+      .toString()
+      .padStart(7)} MiB`,
+  );
+}

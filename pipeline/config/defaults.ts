@@ -15,7 +15,7 @@ export const DEFAULTS = {
   values: { missing: ["NA", "N/A"], date_format: "iso", excel_serial_dates: false, decimal_mark: "." },
   tiers: { by: "early_alliance", method: "cut_points" },
   retention: { days: [30, 60, 90], conf_type: "log-log" },
-  dynamics: { rupture_sd: 1, repair_sessions: 3, detrend: false },
+  dynamics: { enabled: true, rupture_sd: 1, repair_sessions: 3, detrend: false },
   bootstrap: { b: 2000, seed: 20261122, secondary_max_n: 20_000, max_n: 200_000 },
   inference: { cluster: "therapist", bootstrap_max_clusters: 2000 },
   privacy: { min_cell_size: 11 },

@@ -95,6 +95,7 @@ function resolveAnalysis(
       confType: raw.retention?.conf_type ?? DEFAULTS.retention.conf_type,
     },
     dynamics: {
+      enabled: raw.dynamics?.enabled ?? DEFAULTS.dynamics.enabled,
       ruptureSd: raw.dynamics?.rupture_sd ?? DEFAULTS.dynamics.rupture_sd,
       repairSessions: raw.dynamics?.repair_sessions ?? DEFAULTS.dynamics.repair_sessions,
       suddenGainCutoff: raw.dynamics?.sudden_gain_cutoff ?? null,

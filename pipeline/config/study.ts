@@ -39,7 +39,13 @@ export interface Study {
   tiers: TierRule;
   retention: { days: number[]; confType: "log-log" | "log" };
   /** Ruptures (k, R), the sudden-gain cut-off given (null: from the RCI, or none), and the detrended variant. */
-  dynamics: { ruptureSd: number; repairSessions: number; suddenGainCutoff: number | null; detrend: boolean };
+  dynamics: {
+    enabled: boolean;
+    ruptureSd: number;
+    repairSessions: number;
+    suddenGainCutoff: number | null;
+    detrend: boolean;
+  };
   bootstrap: { b: number; seed: number; secondaryMaxN: number; maxN: number };
   /** Cluster-aware inference: the clustering unit, and the most clusters the cluster bootstrap runs on. */
   inference: { cluster: ClusterUnit; bootstrapMaxClusters: number };

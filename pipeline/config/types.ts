@@ -160,6 +160,11 @@ export interface RetentionSettings {
 /** The alliance over the sessions: ruptures and repairs, sudden gains and losses, within-client effects (docs/dynamics.md). */
 export interface DynamicsSettings {
   /**
+   * Look at the session-by-session course at all (default true). Off, the report has no section
+   * "Alliance over the sessions" and a run skips the session-level work.
+   */
+  enabled?: boolean;
+  /**
    * k: a drop of k SDs from one rated session to the next is a rupture (default 1, Strauss et al. 2006;
    * 2 is Stiles et al. 2004). The report shows both; the analyses of outcome and dropout use this one.
    * @exclusiveMinimum 0

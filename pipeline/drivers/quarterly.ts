@@ -19,7 +19,7 @@ import { fail, ok, ProblemError, type Problem, type Result } from "../problem.ts
 import { read } from "../phases/read/read.ts";
 import { validate } from "../phases/validate/validate.ts";
 import { derive } from "../phases/derive/derive.ts";
-import type { DerivedEpisode } from "../phases/handoff.ts";
+import type { DerivedEpisode, SessionCourse } from "../phases/handoff.ts";
 import { episodeObjects } from "../phases/episodes.ts";
 import { buildProvenance } from "../output/provenance.ts";
 import { writeJson } from "../output/write-json.ts";
@@ -33,7 +33,7 @@ import {
   yearEarlier,
   type Period,
 } from "../quarterly/periods.ts";
-import { endDate, periodFigures, type PeriodFigures } from "../quarterly/period-figures.ts";
+import { endDate, periodFigures, type PeriodFigures, type RuptureFlags } from "../quarterly/period-figures.ts";
 import {
   PROGRAM,
   suppressFunnel,
@@ -178,18 +178,26 @@ async function batchOf(
     }
     if (!validated.ok) return validated;
     if (internal) writeJson(join(internal, "02-validation.json"), validated.value);
-    const episodes = episodeObjects((await derive(db, asOf)).episodes);
+    const derived = await derive(db, asOf);
+    const episodes = episodeObjects(derived.episodes);
     const sites = [...new Set(episodes.map((e) => e.site))].sort();
-    const batch = batchFigures(asOf, period, episodes, sites, {
-      program: study.reporting.branding.programName ?? study.title,
-      exclusions: validated.value.excluded,
-      groupsLeftOut: leftOut.sort((a, b) => a.group.localeCompare(b.group)),
-      // A file's rows are a count of the program's records: withheld when small, as any count is.
-      provenance: withSmallRowsWithheld(
-        await buildProvenance(db, study, ingested.value.files, runAt, ids),
-        study.minCellSize,
-      ),
-    });
+    const batch = batchFigures(
+      asOf,
+      period,
+      episodes,
+      sites,
+      derived.course ? ruptureFlags(derived.course) : undefined,
+      {
+        program: study.reporting.branding.programName ?? study.title,
+        exclusions: validated.value.excluded,
+        groupsLeftOut: leftOut.sort((a, b) => a.group.localeCompare(b.group)),
+        // A file's rows are a count of the program's records: withheld when small, as any count is.
+        provenance: withSmallRowsWithheld(
+          await buildProvenance(db, study, ingested.value.files, runAt, ids),
+          study.minCellSize,
+        ),
+      },
+    );
     return ok({ batch, sites, ids, failed });
   } finally {
     closeDb(db);
@@ -240,12 +248,21 @@ function withSmallRowsWithheld(p: Provenance, min: number): Provenance {
   };
 }
 
+/** Each episode's rupture flags for the board's line: 3 or more ratings, and the dates of ruptures not repaired. */
+function ruptureFlags(course: SessionCourse): RuptureFlags {
+  const notRepaired = new Map<number, string[]>();
+  for (const r of course.ruptures)
+    if (r.outcome !== "repaired") notRepaired.set(r.ep, [...(notRepaired.get(r.ep) ?? []), r.date]);
+  return { eligible: new Set(course.eligible), notRepaired };
+}
+
 /** Exact figures of every group and period, and the batch's suppression masks. */
 function batchFigures(
   study: Study,
   period: Period,
   episodes: DerivedEpisode[],
   sites: string[],
+  ruptures: RuptureFlags | undefined,
   rest: Pick<BatchFigures, "program" | "exclusions" | "groupsLeftOut" | "provenance">,
 ): BatchFigures {
   const fy = study.reporting.fiscalYearStartMonth;
@@ -269,7 +286,7 @@ function batchFigures(
       new Map(
         all.map((p) => [
           p.label,
-          periodFigures(eps, p, lowest, study.retention.days, study.cutoffDate, study.retention.confType),
+          periodFigures(eps, p, lowest, study.retention.days, study.cutoffDate, study.retention.confType, ruptures),
         ]),
       ),
     );

@@ -115,7 +115,7 @@ function keeper(internal: string | null): (name: string, value: () => unknown) =
  */
 async function analyzeAll(
   episodes: EpisodeColumns,
-  course: SessionCourse,
+  course: SessionCourse | null,
   tiered: Study,
 ): Promise<{ analysis: Analysis; retention: RetentionAnalysis }> {
   const primary = primaryPairs(episodes);
@@ -123,7 +123,7 @@ async function analyzeAll(
   const retentionDone = analyzeRetentionInBackground(episodes, tiered);
   retentionDone.catch(() => {}); // awaited below; this only keeps its failure from going unhandled if analyze throws first
   const analysis = analyze(episodes, tiered, { bootstrapElsewhere: bootstrap !== null, primaryPairs: primary });
-  analysis.dynamics = analyzeDynamics(course, episodes, tiered);
+  if (course) analysis.dynamics = analyzeDynamics(course, episodes, tiered);
   // This thread draws the bootstrap's blocks the worker has not reached.
   if (bootstrap) analysis.bootstrap = await bootstrap.finish();
   return { analysis, retention: await retentionDone };

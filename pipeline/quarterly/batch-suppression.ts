@@ -12,7 +12,7 @@ import type { PeriodCounts } from "./period-figures.ts";
 
 /**
  * Columns of a period's count table. Identities: lowest + other tiers = rated; dropouts + other =
- * discharges. Admissions without a rating (admissions − rated) are a data-quality count about the
+ * discharges; clients with an unrepaired rupture + the other followed clients = those followed. Admissions without a rating (admissions − rated) are a data-quality count about the
  * record, not about the client, and are shown as they are; so they are not a cell here.
  */
 export const PERIOD_COLUMNS = [
@@ -24,11 +24,15 @@ export const PERIOD_COLUMNS = [
   "other_discharges",
   "discharges",
   "active",
+  "unrepaired",
+  "other_followed",
+  "followed",
 ] as const;
 export type PeriodColumn = (typeof PERIOD_COLUMNS)[number];
 const IDENTITIES: [PeriodColumn[], PeriodColumn][] = [
   [["lowest_tier", "other_tiers"], "rated"],
   [["dropouts", "other_discharges"], "discharges"],
+  [["unrepaired", "other_followed"], "followed"],
 ];
 
 /** Columns of the funnel's table: dropouts + other discharges = discharges. */
@@ -50,6 +54,9 @@ export function periodCells(c: PeriodCounts): Record<PeriodColumn, number> {
     other_discharges: c.discharges - c.dropouts,
     discharges: c.discharges,
     active: c.active,
+    unrepaired: c.unrepaired,
+    other_followed: c.followed - c.unrepaired,
+    followed: c.followed,
   };
 }
 

@@ -4,7 +4,9 @@
  *   admitted   admitted in the period: admissions, mean early alliance, share in the lowest tier,
  *              retention at 30/60/90 days (Kaplan–Meier, censored at the cutoff, so the latest
  *              periods' later days are not yet observable)
- *   active     in treatment on at least one day of the period: clients active
+ *   active     in treatment on at least one day of the period: clients active; of those followed
+ *              over their sessions (3 or more ratings), those with a rupture in the period that
+ *              was not (yet) repaired (docs/dynamics.md)
  *   discharged episodes that ended in the period (a recorded discharge, or a no-show dropout):
  *              the dropout rate among discharges, and the alliance–outcome correlation (their
  *              outcome change is complete)
@@ -25,6 +27,19 @@ export interface PeriodCounts {
   discharges: number;
   dropouts: number;
   active: number;
+  /** Active clients whose alliance is followed over the sessions (3 or more ratings). */
+  followed: number;
+  /** Of those, clients with a rupture in the period not (yet) repaired: unrepaired, or no later session to repair it. */
+  unrepaired: number;
+}
+
+/**
+ * The session course a quarterly batch needs of each episode (by src_row): whether it has 3 or more
+ * alliance ratings, and the dates of its ruptures that were not repaired.
+ */
+export interface RuptureFlags {
+  eligible: Set<number>;
+  notRepaired: Map<number, string[]>;
 }
 
 export interface RetentionFigure {
@@ -59,11 +74,13 @@ export function periodFigures(
   days: readonly number[],
   cutoff: string,
   confType: "log-log" | "log",
+  ruptures: RuptureFlags = { eligible: new Set(), notRepaired: new Map() },
 ): PeriodFigures {
   const admitted = episodes.filter((e) => inPeriod(e.admit_date, period));
   const discharged = episodes.filter((e) => inPeriod(endDate(e), period));
   const active = episodes.filter((e) => e.admit_date <= period.end && (endDate(e) ?? "9999-12-31") >= period.start);
   const rated = admitted.filter((e) => e.early_alliance !== null);
+  const followed = active.filter((e) => ruptures.eligible.has(e.src_row));
   const alliance = rated.map((e) => e.early_alliance!);
   const counts: PeriodCounts = {
     admissions: admitted.length,
@@ -72,6 +89,8 @@ export function periodFigures(
     discharges: discharged.length,
     dropouts: discharged.filter((e) => e.dropout).length,
     active: active.length,
+    followed: followed.length,
+    unrepaired: followed.filter((e) => ruptures.notRepaired.get(e.src_row)?.some((d) => inPeriod(d, period))).length,
   };
   const km = admitted.length
     ? kaplanMeier(

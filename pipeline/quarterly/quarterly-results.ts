@@ -11,7 +11,14 @@ export const QUARTERLY_SCHEMA_VERSION = "1.0.0";
 export type Cohort = "admitted" | "active" | "discharged";
 
 export type FigureKey =
-  "admissions" | "active" | "early_alliance" | "lowest_tier" | "dropout" | `retention_${number}` | "correlation";
+  | "admissions"
+  | "active"
+  | "early_alliance"
+  | "lowest_tier"
+  | "dropout"
+  | "unrepaired"
+  | `retention_${number}`
+  | "correlation";
 
 export interface FigureValue {
   key: FigureKey;

@@ -78,6 +78,12 @@ export function figureLabels(study: Study): { key: FigureKey; label: string; sho
       cohort: "admitted",
     },
     { key: "dropout", label: "Dropout rate among discharges", short: "Dropout at discharge (%)", cohort: "discharged" },
+    {
+      key: "unrepaired",
+      label: "Clients with an alliance rupture not (yet) repaired",
+      short: "Unrepaired rupture (%)",
+      cohort: "active",
+    },
     ...study.retention.days.map((d) => ({
       key: `retention_${d}` as FigureKey,
       label: `Retained at ${d} days`,
@@ -146,6 +152,7 @@ export function shareFigures(study: Study, f: PeriodFigures, hidden: Set<PeriodC
   }
   out.push(share("lowest_tier", c.lowest_tier, c.rated, shown("lowest_tier") && shown("rated")));
   out.push(share("dropout", c.dropouts, c.discharges, shown("dropouts") && shown("discharges")));
+  out.push(share("unrepaired", c.unrepaired, c.followed, shown("unrepaired") && shown("followed")));
   for (const r of f.retention) {
     const key = `retention_${r.day}` as FigureKey;
     if (!shown("admissions")) out.push(withheld(key));
@@ -191,6 +198,7 @@ function changes(
           method = "difference of two Poisson counts (normal approximation)";
           break;
         case "active":
+        case "unrepaired":
           method = "no interval: the same clients are active in consecutive periods";
           break;
         case "early_alliance":

@@ -99,7 +99,7 @@ export function buildDynamicsView(r: Results, show: Show): DynamicsView | null {
     lagged,
     withinNote:
       "A within-client effect compares a client with themselves: in sessions where this client rated the alliance above their own average, did they improve more by the next session? It is the part of the alliance that changes from session to session, which a therapist can act on. The between-client effect compares clients with higher and lower average alliance. " +
-      "Models with a lagged outcome and person-mean centring are known to bias the within effect, slightly and towards zero with few sessions per client (Falkenström et al. 2017); the detrended variant (dynamics.detrend) removes each client's own linear trend first.",
+      "Models with a lagged outcome and person-mean centring are known to give biased estimates, most with few sessions per client, and a trend over the sessions can pass for a within effect (Falkenström et al. 2017); the detrended variant (dynamics.detrend) removes each client's own linear trend first.",
   };
 }
 
@@ -121,16 +121,17 @@ function dynamicsText(r: Results, d: DynamicsResults): string {
       : `Of the episodes with three or more alliance ratings, ${s1 === null ? "(withheld)" : formatPercent(s1)} had at least one rupture (a drop of 1 SD or more from one rated session to the next) and ${s2 === null ? "(withheld)" : formatPercent(s2)} one of 2 SD or more.`,
   );
   const ro = d.repair_outcome;
+  const clustered = r.clustering.unit !== "none";
   if (ro.r && ro.difference)
     parts.push(
-      `Episodes with a repaired rupture (drop ≥ ${k} SD) changed by ${fixed(ro.mean_repaired)} points on average against ${fixed(ro.mean_none)} for the others (difference ${fixed(ro.difference.estimate)}, 95% CI [${fixed(ro.difference.ci_low)}, ${fixed(ro.difference.ci_high)}]${ro.difference.cluster_ci ? `; cluster-aware [${fixed(ro.difference.cluster_ci[0])}, ${fixed(ro.difference.cluster_ci[1])}]` : ""}); ${apaHtml(ro.r.apa)}.`,
+      `Episodes with a repaired rupture (drop ≥ ${k} SD) changed by ${fixed(ro.mean_repaired)} points on average against ${fixed(ro.mean_none)} for the others (difference ${fixed(ro.difference.estimate)}, 95% CI [${fixed(ro.difference.ci_low)}, ${fixed(ro.difference.ci_high)}]${clustered && ro.difference.cluster_ci ? `; cluster-aware [${fixed(ro.difference.cluster_ci[0])}, ${fixed(ro.difference.cluster_ci[1])}]` : ""}); ${apaHtml(ro.r.apa)}.`,
     );
   else
     parts.push(`The association of a repaired rupture with outcome change was not estimated: ${esc(ro.reason ?? "")}.`);
   const dr = d.dropout;
   if (dr.hr !== null && dr.ci_low !== null && dr.ci_high !== null && dr.p !== null)
     parts.push(
-      `While a rupture was open (not yet repaired), the hazard of dropout was ${fixed(dr.hr)} times that at other times (95% CI [${fixed(dr.ci_low)}, ${fixed(dr.ci_high)}], <i>p</i> ${dr.p < 0.001 ? "< .001" : `= ${noLeadingZero(dr.p, 3)}`}${dr.robust_se !== null ? `, robust SE clustered on ${dr.clusters} ${r.clustering.unit === "site" ? "sites" : "therapists"}` : ""}).`,
+      `While a rupture was open (not yet repaired), the hazard of dropout was ${fixed(dr.hr)} times that at other times (95% CI [${fixed(dr.ci_low)}, ${fixed(dr.ci_high)}], <i>p</i> ${dr.p < 0.001 ? "< .001" : `= ${noLeadingZero(dr.p, 3)}`}${clustered && dr.robust_se !== null ? `, robust SE clustered on ${dr.clusters} ${r.clustering.unit === "site" ? "sites" : "therapists"}` : ""}).`,
     );
   else parts.push(`Dropout on an open rupture was not estimated: ${esc(dr.reason ?? "")}.`);
   const gains = d.sudden.kinds.find((x) => x.kind === "gain");
@@ -154,7 +155,7 @@ export function dynamicsMethods(r: Results): string {
   return [
     `Alliance over the sessions (docs/dynamics.md): each episode's rated sessions were taken in date order; a rupture was a drop from one rated session to the next of at least k·s, s the larger of the episode's own SD (three or more ratings) and the pooled within-episode SD (${fixed(s.pooled_sd)}), reported at k = 1 (Strauss et al. 2006) and k = 2 (Stiles et al. 2004), as Gumz et al. (2012) recommend; the analyses of outcome and dropout use k = ${s.rupture_sd}.`,
     `A rupture was repaired when one of the next ${s.repair_sessions} rated sessions returned to the rating before the drop, unrepaired when none did, and ended before repair when the ratings ended first; episodes with fewer than three ratings were left out of these analyses and are counted.`,
-    `Dropout was regressed on an open (not yet repaired) rupture as a time-dependent covariate in a Cox model in counting-process form, the follow-up split at each rupture and repair, Efron ties, with robust SEs clustered on ${r.clustering.unit === "site" ? "site" : "therapist"} (as R's coxph with tmerge), which avoids the immortal-time bias of comparing groups of episodes.`,
+    `Dropout was regressed on an open (not yet repaired) rupture as a time-dependent covariate in a Cox model in counting-process form, the follow-up split at each rupture and repair, Efron ties, ${r.clustering.unit === "none" ? "with model-based SEs (inference.cluster: none)" : `with robust SEs clustered on ${r.clustering.unit}`} (as R's coxph with tmerge), which avoids the immortal-time bias of comparing groups of episodes.`,
     s.gain_cutoff !== null
       ? `Sudden gains and losses in the outcome followed Tang and DeRubeis (1999): a change of at least ${s.gain_cutoff.toFixed(2)} points${s.gain_cutoff_source === "reliable_change" ? " (the Reliable Change Index)" : ""}, at least 25% of the score before it, and a mean of up to three sessions before differing from up to three after by more than t·s<sub>pooled</sub> (t = 2.776, or 3.182 and 4.303 with missing scores); losses mirror gains (Lutz et al. 2013), the 25% rule included; a reversal is a later score that undoes more than half the shift.`
       : "",

@@ -17,7 +17,8 @@ export interface QuarterlyBranding {
   logo: string | null;
 }
 
-const isShare = (key: string) => key === "lowest_tier" || key === "dropout" || key.startsWith("retention_");
+const isShare = (key: string) =>
+  key === "lowest_tier" || key === "dropout" || key === "unrepaired" || key.startsWith("retention_");
 
 /** A figure's value as a reader sees it: "71", "37.5%", "33.1", ".31". */
 export function showValue(key: string, v: number | null): string {
@@ -143,6 +144,11 @@ function summarySentences(r: QuarterlyResults): string[] {
       `Of ${drop.n} clients discharged in the period, ${drop.numerator} (${showValue("dropout", drop.value)}) dropped out.${since}`,
     );
   } else if (drop) sentences.push(`The dropout rate among this period's discharges is ${STATUS_TEXT[drop.status]}.`);
+  const unrepaired = fig("unrepaired");
+  if (unrepaired?.status === "shown")
+    sentences.push(
+      `Of ${unrepaired.n} clients in treatment whose alliance was rated at three or more sessions, ${unrepaired.numerator} (${showValue("unrepaired", unrepaired.value)}) had an alliance rupture this period that was not repaired (or not yet).`,
+    );
   const signals = r.p_chart.signals;
   sentences.push(
     signals.length

@@ -16,7 +16,16 @@ const counts = (
   discharges: number,
   dropouts: number,
   active: number,
-): PeriodCounts => ({ admissions, rated, lowest_tier: lowest, discharges, dropouts, active });
+): PeriodCounts => ({
+  admissions,
+  rated,
+  lowest_tier: lowest,
+  discharges,
+  dropouts,
+  active,
+  followed: 0,
+  unrepaired: 0,
+});
 
 describe("a quarter's sites and program, suppressed for the whole batch", () => {
   const sites: [string, PeriodCounts][] = [

@@ -10,6 +10,7 @@
  * Pure: no I/O.
  */
 import { coxCounting, splitAtChanges, type FollowUp } from "../../../analyses/cox-counting.ts";
+import { robustWald } from "../../../analyses/cox-robust.ts";
 import {
   clusterJackknife,
   meanDifferenceBlock,
@@ -174,8 +175,16 @@ function dropoutOnRupture(
       clusters ? rec.episode.map((k) => cluster[k]!) : undefined,
     );
     if (!fit.converged) return { ...base, fit: null, reason: "the model did not converge" };
-    const se = fit.robust_se?.[0] ?? fit.se[0]!;
+    // With clusters, the robust SE's small-sample correction as the retention's hazard ratios use it.
     const z = normalQuantile((1 + CONFIDENCE_LEVEL) / 2, 0, 1);
+    const wald =
+      fit.robust_se && fit.clusters
+        ? robustWald(fit.coef[0]!, fit.robust_se[0]!, fit.clusters, CONFIDENCE_LEVEL)
+        : {
+            lower: Math.exp(fit.coef[0]! - z * fit.se[0]!),
+            upper: Math.exp(fit.coef[0]! + z * fit.se[0]!),
+            p: fit.p[0]!,
+          };
     return {
       ...base,
       fit: {
@@ -186,9 +195,9 @@ function dropoutOnRupture(
         se: fit.se[0]!,
         robust_se: fit.robust_se?.[0] ?? null,
         hr: fit.hr[0]!,
-        ci_low: Math.exp(fit.coef[0]! - z * se),
-        ci_high: Math.exp(fit.coef[0]! + z * se),
-        p: fit.p[0]!,
+        ci_low: wald.lower,
+        ci_high: wald.upper,
+        p: wald.p,
         score: fit.score,
         robust_score: fit.robust_score,
       },

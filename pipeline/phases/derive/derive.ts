@@ -48,8 +48,8 @@ export interface Derived {
   episodes: EpisodeColumns;
   /** The cut points used: the config's, or those computed from the sample quantiles; empty for a tier column. */
   tierCutPoints: number[];
-  /** The alliance and outcome over the sessions, summed for the dynamics analyses. */
-  course: SessionCourse;
+  /** The alliance and outcome over the sessions, summed for the dynamics analyses; null when dynamics.enabled is false. */
+  course: SessionCourse | null;
 }
 
 /**
@@ -139,7 +139,7 @@ export async function derive(db: Db, study: Study, artifact?: string): Promise<D
       : study.tiers.cutPoints
     : await assignTiers(db, study);
   await dropTablesOf(db, "derive", [TABLES.course]);
-  const course = await sessionCourse(db, study, DERIVED_TABLE);
+  const course = study.dynamics.enabled ? await sessionCourse(db, study, DERIVED_TABLE) : null;
   await dropTablesOf(db, "derive");
   const writing = artifact === undefined ? null : writeDerivedCsv(db, artifact);
   writing?.catch(() => {}); // awaited below; this only keeps a failure from going unhandled meanwhile

@@ -466,7 +466,7 @@ async function summariseSessions(
     { twice: number },
   ];
   await writeSessionSummary(db, plan, twice);
-  await writeSessionCourse(db, plan, twice);
+  if (study.dynamics.enabled) await writeSessionCourse(db, plan, twice);
   return ruleCounts(db, plan, t, twice);
 }
 

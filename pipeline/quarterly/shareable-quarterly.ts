@@ -177,6 +177,55 @@ export function shareFigures(study: Study, f: PeriodFigures, hidden: Set<PeriodC
   return out;
 }
 
+/** The difference of one figure between two periods, with its interval, and how it was computed. */
+function differenceOf(
+  key: FigureKey,
+  now: PeriodFigures,
+  then: PeriodFigures,
+): { d: Difference | null; method: string } {
+  let d: Difference | null = null;
+  let method = "";
+  switch (key) {
+    case "admissions":
+      d = countDifference(now.counts.admissions, then.counts.admissions, LEVEL);
+      method = "difference of two Poisson counts (normal approximation)";
+      break;
+    case "active":
+    case "unrepaired":
+      method = "no interval: the same clients are active in consecutive periods";
+      break;
+    case "early_alliance":
+      d = meanDifference(now.early_alliance!, then.early_alliance!, LEVEL);
+      method = "Welch's t interval";
+      break;
+    case "lowest_tier":
+    case "dropout": {
+      const [x, n] = key === "dropout" ? (["dropouts", "discharges"] as const) : (["lowest_tier", "rated"] as const);
+      d = proportionDifference(now.counts[x], now.counts[n], then.counts[x], then.counts[n], LEVEL);
+      method = "Newcombe's hybrid score interval";
+      break;
+    }
+    case "correlation":
+      d = correlationDifference(
+        now.correlation!.r,
+        now.correlation!.n,
+        then.correlation!.r,
+        then.correlation!.n,
+        LEVEL,
+      );
+      method = "Zou's interval for independent correlations";
+      break;
+    default: {
+      const day = Number(key.slice("retention_".length));
+      const x = now.retention.find((r) => r.day === day)!;
+      const y = then.retention.find((r) => r.day === day)!;
+      d = survivalDifference({ surv: x.surv!, se: x.se! }, { surv: y.surv!, se: y.se! }, LEVEL);
+      method = "difference of Kaplan–Meier estimates, Greenwood standard errors";
+    }
+  }
+  return { d, method };
+}
+
 /** The change of each figure between two periods, when both are shown. */
 function changes(
   study: Study,
@@ -192,57 +241,7 @@ function changes(
     let d: Difference | null = null;
     let method = "";
     if (both) {
-      switch (a.key) {
-        case "admissions":
-          d = countDifference(now.counts.admissions, then.counts.admissions, LEVEL);
-          method = "difference of two Poisson counts (normal approximation)";
-          break;
-        case "active":
-        case "unrepaired":
-          method = "no interval: the same clients are active in consecutive periods";
-          break;
-        case "early_alliance":
-          d = meanDifference(now.early_alliance!, then.early_alliance!, LEVEL);
-          method = "Welch's t interval";
-          break;
-        case "lowest_tier":
-          d = proportionDifference(
-            now.counts.lowest_tier,
-            now.counts.rated,
-            then.counts.lowest_tier,
-            then.counts.rated,
-            LEVEL,
-          );
-          method = "Newcombe's hybrid score interval";
-          break;
-        case "dropout":
-          d = proportionDifference(
-            now.counts.dropouts,
-            now.counts.discharges,
-            then.counts.dropouts,
-            then.counts.discharges,
-            LEVEL,
-          );
-          method = "Newcombe's hybrid score interval";
-          break;
-        case "correlation":
-          d = correlationDifference(
-            now.correlation!.r,
-            now.correlation!.n,
-            then.correlation!.r,
-            then.correlation!.n,
-            LEVEL,
-          );
-          method = "Zou's interval for independent correlations";
-          break;
-        default: {
-          const day = Number(a.key.slice("retention_".length));
-          const x = now.retention.find((r) => r.day === day)!;
-          const y = then.retention.find((r) => r.day === day)!;
-          d = survivalDifference({ surv: x.surv!, se: x.se! }, { surv: y.surv!, se: y.se! }, LEVEL);
-          method = "difference of Kaplan–Meier estimates, Greenwood standard errors";
-        }
-      }
+      ({ d, method } = differenceOf(a.key, now, then));
     }
     return {
       key: a.key,

@@ -95,6 +95,21 @@ describe("alliance report --period latest --by site on the demo", () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  it("says on the board page what share of followed clients had a rupture not repaired this period", () => {
+    const f = readResults(out)
+      .trends.at(-1)!
+      .figures.find((x) => x.key === "unrepaired")!;
+    // The demo's 2025 Q4: clients in treatment with 3 or more ratings, and those with a rupture not repaired.
+    expect(f.status).toBe("shown");
+    expect(f.n).toBeGreaterThanOrEqual(11);
+    expect(f.numerator).toBeGreaterThanOrEqual(11);
+    expect(f.value).toBeCloseTo(f.numerator! / f.n!, 12);
+    const html = readFileSync(join(out, "program", "report.html"), "utf8");
+    expect(html).toContain(
+      `Of ${f.n} clients in treatment whose alliance was rated at three or more sessions, ${f.numerator} (`,
+    );
+  });
+
   it("gives each site report the program's figures beside its own", () => {
     const r = readResults(out, "site-northside");
     expect(r.group).toEqual({ by: "site", value: "Northside", label: "Northside" });

@@ -162,3 +162,20 @@ describe("the lagged models' sums in SQL, fitted, are lmerTest's", () => {
     }
   });
 });
+
+describe("dynamics.enabled: false", () => {
+  it("skips the session-level work: results.json's dynamics is null and no dynamics table is written", async () => {
+    const { runStudy } = await import("../../pipeline/drivers/run-study.ts");
+    const { tempDir } = await import("../helpers/temp-dir.ts");
+    const { existsSync } = await import("node:fs");
+    const study = demo();
+    study.dynamics = { ...study.dynamics, enabled: false };
+    const outDir = tempDir("alliance-no-dynamics-");
+    const run = await runStudy(study, { outDir, pdf: false });
+    expect(run.ok).toBe(true);
+    const results = JSON.parse(readFileSync(join(outDir, "results.json"), "utf8"));
+    expect(results.dynamics).toBeNull();
+    expect(existsSync(join(outDir, "tables", "dynamics_ruptures.csv"))).toBe(false);
+    expect(readFileSync(join(outDir, "report.html"), "utf8")).not.toContain("Alliance over the sessions");
+  }, 60_000);
+});

@@ -15,6 +15,7 @@ import { safeInverse } from "./matrix-errors.ts";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { chiSquareTail } from "./chi-square-tail.ts";
 import { groupCodes, type GroupLabels } from "./renumber.ts";
+import { descendingOrder } from "./time-order.ts";
 
 export interface CoxCountingFit {
   coef: number[];
@@ -118,7 +119,8 @@ function prepare(
   const flat = new Float64Array(n * p);
   x.forEach((row, i) => flat.set(row, i * p));
   const times = Float64Array.from(new Set(stop.filter((_, i) => event[i]))).sort();
-  const idx = (key: readonly number[]) => Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => key[b]! - key[a]!);
+  // By descending time (a counting sort for whole days: analyses/time-order.ts).
+  const idx = (key: readonly number[]) => descendingOrder(key);
   return {
     n,
     p,
@@ -155,17 +157,40 @@ function sweep(d: Prepared, beta: readonly number[]): Sweep {
     for (let a = 0; a < p; a++) eta += x[i * p + a]! * beta[a]!;
     r[i] = Math.exp(eta);
   }
-  const s0 = { v: 0 };
+  // The risk set's sums S0, S1, S2 of r, r·x, r·xxᵀ, kept as records enter (stop ≥ t) and leave (start ≥ t).
   const s1 = new Float64Array(p);
   const s2 = new Float64Array(p * p);
-  const add = (i: number, sign: number) => {
-    const ri = r[i]! * sign;
-    s0.v += ri;
-    for (let a = 0; a < p; a++) {
-      const xa = x[i * p + a]!;
-      s1[a]! += ri * xa;
-      for (let b = 0; b < p; b++) s2[a * p + b]! += ri * xa * x[i * p + b]!;
+  const sums = { s0: 0 };
+  const add = (order: Int32Array, from: number, to: number, sign: number) => {
+    let s0 = 0;
+    if (p === 1) {
+      // One covariate (the usual case here): the same sums in locals.
+      let a1 = 0;
+      let a2 = 0;
+      for (let q = from; q < to; q++) {
+        const i = order[q]!;
+        const ri = r[i]!;
+        const xi = x[i]!;
+        s0 += ri;
+        a1 += ri * xi;
+        a2 += ri * xi * xi;
+      }
+      s1[0]! += sign * a1;
+      s2[0]! += sign * a2;
+      sums.s0 += sign * s0;
+      return;
     }
+    for (let q = from; q < to; q++) {
+      const i = order[q]!;
+      const ri = r[i]! * sign;
+      s0 += ri;
+      for (let a = 0; a < p; a++) {
+        const xa = x[i * p + a]!;
+        s1[a]! += ri * xa;
+        for (let b = 0; b < p; b++) s2[a * p + b]! += ri * xa * x[i * p + b]!;
+      }
+    }
+    sums.s0 += s0;
   };
   const out: Sweep = {
     loglik: 0,
@@ -184,8 +209,14 @@ function sweep(d: Prepared, beta: readonly number[]): Sweep {
   const e2 = new Float64Array(p * p);
   for (let j = k - 1; j >= 0; j--) {
     const t = times[j]!;
-    while (entered < n && d.stop[d.byStop[entered]!]! >= t) add(d.byStop[entered++]!, 1);
-    while (left < n && d.start[d.byStart[left]!]! >= t) add(d.byStart[left++]!, -1);
+    let to = entered;
+    while (to < n && d.stop[d.byStop[to]!]! >= t) to++;
+    add(d.byStop, entered, to, 1);
+    entered = to;
+    to = left;
+    while (to < n && d.start[d.byStart[to]!]! >= t) to++;
+    add(d.byStart, left, to, -1);
+    left = to;
     // The events at t: the records entered with stop = t and an event (and not yet left: start < t).
     while (atStop < entered && d.stop[d.byStop[atStop]!]! > t) atStop++;
     let deaths = 0;
@@ -207,7 +238,7 @@ function sweep(d: Prepared, beta: readonly number[]): Sweep {
     }
     for (let l = 0; l < deaths; l++) {
       const f = l / deaths;
-      const a0 = s0.v - f * e0;
+      const a0 = sums.s0 - f * e0;
       out.loglik -= Math.log(a0);
       out.h[j]! += 1 / a0;
       out.hEvent[j]! += (1 - f) / a0;
@@ -313,12 +344,14 @@ export function coxCounting(
     const step = safeInverse(new Matrix(s.info)).mmul(Matrix.columnVector(s.grad)).to1DArray();
     let next = beta.map((b, j) => b + step[j]!);
     let ns = sweep(d, next);
-    // Step halving when the likelihood falls (coxph does the same).
-    for (let half = 0; half < 20 && ns.loglik < s.loglik; half++) {
+    // Step halving when the likelihood falls (coxph does the same), by more than its rounding: a sum
+    // of a million logarithms is exact to about 1e-12 of itself, where Newton's last steps move it.
+    const noise = 1e-10 * Math.abs(s.loglik);
+    for (let half = 0; half < 20 && ns.loglik < s.loglik - noise; half++) {
       next = beta.map((b, j) => (b + next[j]!) / 2);
       ns = sweep(d, next);
     }
-    const done = Math.abs(ns.loglik - s.loglik) <= 1e-12 * Math.abs(ns.loglik) + 1e-13;
+    const done = Math.abs(ns.loglik - s.loglik) <= noise + 1e-13;
     beta = next;
     s = ns;
     if (done) {

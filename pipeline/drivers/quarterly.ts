@@ -19,7 +19,8 @@ import { fail, ok, ProblemError, type Problem, type Result } from "../problem.ts
 import { read } from "../phases/read/read.ts";
 import { validate } from "../phases/validate/validate.ts";
 import { derive } from "../phases/derive/derive.ts";
-import type { DerivedEpisode, SessionCourse } from "../phases/handoff.ts";
+import { RUPTURE_OUTCOMES, type DerivedEpisode, type SessionCourse } from "../phases/handoff.ts";
+import { addDays } from "../dates.ts";
 import { episodeObjects } from "../phases/episodes.ts";
 import { buildProvenance } from "../output/provenance.ts";
 import { writeJson } from "../output/write-json.ts";
@@ -186,7 +187,7 @@ async function batchOf(
       period,
       episodes,
       sites,
-      derived.course ? ruptureFlags(derived.course) : undefined,
+      derived.course ? ruptureFlags(derived.course, episodes) : undefined,
       {
         program: study.reporting.branding.programName ?? study.title,
         exclusions: validated.value.excluded,
@@ -249,10 +250,16 @@ function withSmallRowsWithheld(p: Provenance, min: number): Provenance {
 }
 
 /** Each episode's rupture flags for the board's line: 3 or more ratings, and the dates of ruptures not repaired. */
-function ruptureFlags(course: SessionCourse): RuptureFlags {
+function ruptureFlags(course: SessionCourse, episodes: readonly DerivedEpisode[]): RuptureFlags {
+  const admitted = new Map(episodes.map((e) => [e.src_row, e.admit_date]));
   const notRepaired = new Map<number, string[]>();
-  for (const r of course.ruptures)
-    if (r.outcome !== "repaired") notRepaired.set(r.ep, [...(notRepaired.get(r.ep) ?? []), r.date]);
+  const r = course.ruptures;
+  for (let j = 0; j < r.n; j++) {
+    if (RUPTURE_OUTCOMES[r.outcome[j]!] === "repaired") continue;
+    const ep = r.ep[j]!;
+    const date = addDays(admitted.get(ep)!, r.day[j]!);
+    notRepaired.set(ep, [...(notRepaired.get(ep) ?? []), date]);
+  }
   return { eligible: new Set(course.eligible), notRepaired };
 }
 

@@ -337,20 +337,27 @@ export type OutcomeVariable = (typeof OUTCOMES)[number];
 
 export type IccVariable = "early_alliance" | "outcome_change" | "outcome_last";
 
-/** One rupture (at the study's k), as derive finds it in the sessions (analyses/ruptures.ts' rule). */
-export interface RuptureRecord {
+/**
+ * The ruptures (at the study's k) as derive finds them in the sessions (analyses/ruptures.ts' rule),
+ * one entry per rupture in each column, by episode and session: typed columns, since a million
+ * episodes have about as many ruptures.
+ */
+export interface RuptureColumns {
+  n: number;
   /** The episode (its src_row). */
-  ep: number;
+  ep: Float64Array;
   /** t among the episode's rated sessions (1-based), and its day since admission. */
-  at: number;
-  day: number;
-  /** The rupture session's date, YYYY-MM-DD. */
-  date: string;
-  drop: number;
-  outcome: RuptureOutcome;
-  /** The day of the session that repaired it. */
-  repaired_day: number | null;
+  at: Float64Array;
+  day: Float64Array;
+  drop: Float64Array;
+  /** The day of the session that repaired it; NaN when none did. */
+  repaired_day: Float64Array;
+  /** Its outcome, as an index into RUPTURE_OUTCOMES. */
+  outcome: Uint8Array;
 }
+
+/** The outcomes of a rupture, in the order RuptureColumns.outcome numbers them. */
+export const RUPTURE_OUTCOMES: readonly RuptureOutcome[] = ["repaired", "unrepaired", "ended"];
 
 /** Ruptures counted at one k, by tier (null: no tier), over the episodes with 3 or more ratings. */
 export interface RuptureCount {
@@ -384,7 +391,7 @@ export interface SessionCourse {
   /** Episodes by how many alliance ratings they have: none, 1–2 (left out of ruptures), 3 or more. */
   rated: { none: number; few: number; enough: number };
   rupture_counts: RuptureCount[];
-  ruptures: RuptureRecord[];
+  ruptures: RuptureColumns;
   /** The sudden-gain cut-off and where it came from; null when neither the config nor a reliability gives one. */
   gain_cutoff: { value: number; source: "config" | "reliable_change"; sd?: number } | null;
   /** Episodes with 4 or more outcome scores: those in which a sudden gain can be found. */

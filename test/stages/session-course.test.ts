@@ -16,6 +16,7 @@ import type { Study } from "../../pipeline/config/study.ts";
 import { loadStudyConfig } from "../../pipeline/config/load-config.ts";
 import { DEMO_CONFIG } from "../../pipeline/cli.ts";
 import { sessionCourse } from "../../pipeline/phases/derive/session-course.ts";
+import { RUPTURE_OUTCOMES } from "../../pipeline/phases/handoff.ts";
 import { ROOT } from "../../pipeline/root.ts";
 import { testDb } from "../helpers/test-db.ts";
 import { laggedReference } from "../helpers/lagged-reference.ts";
@@ -85,9 +86,14 @@ describe("ruptures in SQL are the rule of analyses/ruptures.ts", () => {
                     outcome: r.outcome,
                   })),
                 );
-          expect(course.ruptures.map((r) => ({ ep: r.ep, at: r.at, drop: r.drop, outcome: r.outcome }))).toEqual(
-            expected,
-          );
+          const r = course.ruptures;
+          const got = Array.from({ length: r.n }, (_, j) => ({
+            ep: r.ep[j],
+            at: r.at[j],
+            drop: r.drop[j],
+            outcome: RUPTURE_OUTCOMES[r.outcome[j]!],
+          }));
+          expect(got).toEqual(expected);
           expect(course.rated.few + course.rated.enough + course.rated.none).toBe(courses.length);
         },
       ),

@@ -31,7 +31,7 @@ import {
   type DynamicsAnalysis,
   type EpisodeColumns,
   type LaggedModel,
-  type RuptureRecord,
+  RUPTURE_OUTCOMES,
   type SessionCourse,
   type ShiftSummary,
 } from "../handoff.ts";
@@ -91,7 +91,9 @@ function repairOutcome(
   index: Map<number, number>,
   clusters: { codes: Int32Array; count: number } | null,
 ): DynamicsAnalysis["repair_outcome"] {
-  const repaired = new Set(course.ruptures.filter((r) => r.outcome === "repaired").map((r) => r.ep));
+  const rc = course.ruptures;
+  const repaired = new Set<number>();
+  for (let j = 0; j < rc.n; j++) if (RUPTURE_OUTCOMES[rc.outcome[j]!] === "repaired") repaired.add(rc.ep[j]!);
   const group: number[] = [];
   const y: number[] = [];
   const cluster: number[] = [];
@@ -145,8 +147,15 @@ function dropoutOnRupture(
   index: Map<number, number>,
   clusters: { codes: Int32Array; count: number } | null,
 ): DynamicsAnalysis["dropout"] {
-  const byEp = new Map<number, RuptureRecord[]>();
-  for (const r of course.ruptures) byEp.set(r.ep, [...(byEp.get(r.ep) ?? []), r]);
+  // Each episode's ruptures as {day, repaired_day}; the columns run by episode.
+  const rc = course.ruptures;
+  const byEp = new Map<number, { day: number; repaired_day: number | null }[]>();
+  for (let j = 0; j < rc.n; j++) {
+    const list = byEp.get(rc.ep[j]!) ?? [];
+    const repairedDay = rc.repaired_day[j]!;
+    list.push({ day: rc.day[j]!, repaired_day: repairedDay === repairedDay ? repairedDay : null });
+    if (list.length === 1) byEp.set(rc.ep[j]!, list);
+  }
   const followUps: FollowUp[] = [];
   const cluster: number[] = [];
   let noTime = 0;

@@ -12,7 +12,13 @@ import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import type { SizeClass } from "../../../analyses/random-intercept-by-size.ts";
 import type { Study } from "../../config/study.ts";
 import { type Db, queryRows, queryTyped } from "../../db.ts";
-import type { RuptureCount, RuptureRecord, SessionCourse, ShiftRecord } from "../handoff.ts";
+import {
+  RUPTURE_OUTCOMES,
+  type RuptureColumns,
+  type RuptureCount,
+  type SessionCourse,
+  type ShiftRecord,
+} from "../handoff.ts";
 import { TABLES } from "../tables.ts";
 
 /** The sessions up to which the mean alliance by session number is shown. */
@@ -28,8 +34,12 @@ export const RUPTURE_KS = [1, 2];
  */
 const DIGITS = 10;
 
-/** The exact type the lagged models' terms are added in: 28 digits before the point, 10 after. */
-const EXACT = "DECIMAL(38, 10)";
+/**
+ * The exact types the lagged models' terms are added in: 8 decimals in 64 bits (fast) when every
+ * term fits (below 10^9), else 10 decimals in 128 bits.
+ */
+const EXACT_SMALL = "DECIMAL(18, 8)";
+const EXACT_WIDE = "DECIMAL(38, 10)";
 
 /** A drop within this share of k·s counts as k·s (analyses/ruptures.ts). */
 const ROUNDING = 1e-9;
@@ -68,7 +78,7 @@ export async function sessionCourse(db: Db, study: Study, episodes: string): Pro
   const rupture_counts = (pooled === null ? [] : await ruptureCounts(db, ks, pooled, repairSessions)).sort(
     (a, b) => a.k - b.k || order(a.tier) - order(b.tier),
   );
-  const ruptures = pooled === null ? [] : await ruptureList(db, ruptureSd, pooled, repairSessions);
+  const ruptures = pooled === null ? NO_RUPTURES : await ruptureList(db, ruptureSd, pooled, repairSessions);
   const gain_cutoff = await gainCutoff(db, study, episodes);
   const { scored, shifts } = gain_cutoff
     ? await suddenShiftList(db, study, gain_cutoff.value)
@@ -83,11 +93,12 @@ export async function sessionCourse(db: Db, study: Study, episodes: string): Pro
      FROM c_sessions WHERE alliance IS NOT NULL AND tier IS NOT NULL AND session <= ${COURSE_SESSIONS}
      GROUP BY tier, session ORDER BY tier, session`,
   ).then((rows) => rows.sort((a, b) => order(a.tier) - order(b.tier) || a.session - b.session));
-  const lagged = {
-    forward: await laggedSums(db, "outcome", "alliance", "mean"),
-    reverse: await laggedSums(db, "alliance", "outcome", "mean"),
-    detrended: detrend ? await laggedSums(db, "outcome", "alliance", "trend") : null,
-  };
+  const [forward, reverse, detrended] = await laggedSums(db, [
+    { next: "outcome", own: "alliance", centre: "mean" },
+    { next: "alliance", own: "outcome", centre: "mean" },
+    ...(detrend ? [{ next: "outcome" as const, own: "alliance" as const, centre: "trend" as const }] : []),
+  ]);
+  const lagged = { forward: forward!, reverse: reverse!, detrended: detrended ?? null };
   await db.run("DROP TABLE c_rated; DROP TABLE c_sessions; DROP TABLE c_eligible");
   return {
     pooled_sd: pooled,
@@ -147,15 +158,46 @@ async function ruptureCounts(db: Db, ks: number[], pooled: number, r: number): P
   );
 }
 
-async function ruptureList(db: Db, k: number, pooled: number, r: number): Promise<RuptureRecord[]> {
+/** The ruptures at k, read out as typed columns (a million episodes have about as many ruptures). */
+async function ruptureList(db: Db, k: number, pooled: number, r: number): Promise<RuptureColumns> {
   const repairedDay = `CASE ${Array.from({ length: r }, (_, i) => `WHEN a${i + 1} >= prev THEN d${i + 1}`).join(" ")} END`;
-  return queryRows<RuptureRecord>(
-    db,
-    `SELECT ep::DOUBLE AS ep, t::DOUBLE AS at, day::DOUBLE AS day, strftime(session_date, '%Y-%m-%d') AS date,
-            prev - a AS drop, ${outcomeSql(r)} AS outcome, (${repairedDay})::DOUBLE AS repaired_day
-     FROM c_rated WHERE ${isRupture(k, pooled)} ORDER BY ep, t`,
-  );
+  const outcome = `CASE ${outcomeSql(r)} ${RUPTURE_OUTCOMES.map((o, i) => `WHEN '${o}' THEN ${i}`).join(" ")} END`;
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE c_ruptures AS
+    SELECT ep::DOUBLE AS ep, t::DOUBLE AS at, day::DOUBLE AS day, prev - a AS drop,
+           (${repairedDay})::DOUBLE AS repaired_day, (${outcome})::DOUBLE AS outcome
+    FROM c_rated WHERE ${isRupture(k, pooled)} ORDER BY ep, t`);
+  const c = await queryTyped(db, "c_ruptures", {
+    ep: "number",
+    at: "number",
+    day: "number",
+    drop: "number",
+    repaired_day: "number",
+    outcome: "number",
+  });
+  await db.run("DROP TABLE c_ruptures");
+  const ep = c["ep"] as Float64Array;
+  return {
+    n: ep.length,
+    ep,
+    at: c["at"] as Float64Array,
+    day: c["day"] as Float64Array,
+    drop: c["drop"] as Float64Array,
+    repaired_day: c["repaired_day"] as Float64Array,
+    outcome: Uint8Array.from(c["outcome"] as Float64Array),
+  };
 }
+
+/** No ruptures (no episode with 3 or more ratings). */
+const NO_RUPTURES: RuptureColumns = {
+  n: 0,
+  ep: new Float64Array(0),
+  at: new Float64Array(0),
+  day: new Float64Array(0),
+  drop: new Float64Array(0),
+  repaired_day: new Float64Array(0),
+  outcome: new Uint8Array(0),
+};
 
 /** The cut-off of the first criterion: the config's, or the RCI from the first outcome scores' SD. */
 async function gainCutoff(db: Db, study: Study, episodes: string): Promise<SessionCourse["gain_cutoff"]> {
@@ -179,43 +221,43 @@ async function suddenShiftList(
   cutoff: number,
 ): Promise<{ scored: number; shifts: ShiftRecord[] }> {
   const critical = [2, 3, 4].map((df) => `WHEN ${df} THEN ${tQuantile(0.975, df)}`).join(" ");
-  const around = (col: string) => [
-    `lag(${col}, 2) OVER w`,
-    `lag(${col}, 1) OVER w`,
-    col,
-    `lead(${col}, 1) OVER w`,
-    `lead(${col}, 2) OVER w`,
-    `lead(${col}, 3) OVER w`,
-  ];
   // up = +1 when the kind is a rise in score (a gain on a higher-is-better scale, a loss on a lower-is-better one).
   const kinds = (["gain", "loss"] as const).map((kind) => {
     const up = (kind === "gain") === study.outcome.higher_is_better ? 1 : -1;
     const change = `${up} * (y1 - y)`;
     return `
       SELECT ep, '${kind}' AS kind, session AS pos, ${change} AS magnitude,
-             coalesce(${up} * (${up === 1 ? "later_min" : "later_max"} - (y1 - ${up} * (${change}) / 2)) < 0, FALSE) AS reversal,
-             o_around, a_around
-      FROM g WHERE ${change} >= ${cutoff} AND ${change} >= 0.25 * y
+             coalesce(${up} * (${up === 1 ? "later_min" : "later_max"} - (y1 - ${up} * (${change}) / 2)) < 0, FALSE) AS reversal
+      FROM c_candidates WHERE ${change} >= ${cutoff} AND ${change} >= 0.25 * y
         AND ${up} * (mpost - mpre) > crit * sqrt(((npre - 1) * coalesce(vpre, 0) + (npost - 1) * coalesce(vpost, 0)) / (npre + npost - 2))`;
   });
+  // One pass over the sessions keeps the changes that pass criterion 1 either way (few), with what
+  // criteria 2 and 3 and the reversal need.
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE c_candidates AS
+    SELECT *, CASE npre + npost - 2 ${critical} END AS crit FROM (
+      SELECT ep, session, outcome AS y, lead(outcome) OVER w AS y1,
+             count(outcome) OVER pre AS npre, avg(outcome) OVER pre AS mpre, var_samp(outcome) OVER pre AS vpre,
+             count(outcome) OVER post AS npost, avg(outcome) OVER post AS mpost, var_samp(outcome) OVER post AS vpost,
+             min(outcome) OVER later AS later_min, max(outcome) OVER later AS later_max
+      FROM c_sessions
+      WINDOW w AS (PARTITION BY ep ORDER BY session),
+             pre AS (PARTITION BY ep ORDER BY session ROWS BETWEEN 2 PRECEDING AND CURRENT ROW),
+             post AS (PARTITION BY ep ORDER BY session ROWS BETWEEN 1 FOLLOWING AND 3 FOLLOWING),
+             later AS (PARTITION BY ep ORDER BY session ROWS BETWEEN 2 FOLLOWING AND UNBOUNDED FOLLOWING))
+    WHERE y IS NOT NULL AND y1 IS NOT NULL AND npre >= 2 AND npost >= 2 AND abs(y1 - y) >= ${cutoff}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE c_shifts AS ${kinds.join(" UNION ALL ")}`);
+  // The scores around each shift, from its own episode's sessions n−2 … n+3.
+  const at = (col: string) =>
+    `[${[-2, -1, 0, 1, 2, 3].map((o) => `max(CASE WHEN c.session = s.pos + ${o} THEN c.${col} END)`).join(", ")}]`;
   const shifts = await queryRows<ShiftRecord>(
     db,
-    `WITH w0 AS (
-       SELECT ep, session, outcome AS y, lead(outcome) OVER w AS y1,
-              count(outcome) OVER pre AS npre, avg(outcome) OVER pre AS mpre, var_samp(outcome) OVER pre AS vpre,
-              count(outcome) OVER post AS npost, avg(outcome) OVER post AS mpost, var_samp(outcome) OVER post AS vpost,
-              min(outcome) OVER later AS later_min, max(outcome) OVER later AS later_max,
-              [${around("outcome").join(", ")}] AS o_around, [${around("alliance").join(", ")}] AS a_around
-       FROM c_sessions
-       WINDOW w AS (PARTITION BY ep ORDER BY session),
-              pre AS (PARTITION BY ep ORDER BY session ROWS BETWEEN 2 PRECEDING AND CURRENT ROW),
-              post AS (PARTITION BY ep ORDER BY session ROWS BETWEEN 1 FOLLOWING AND 3 FOLLOWING),
-              later AS (PARTITION BY ep ORDER BY session ROWS BETWEEN 2 FOLLOWING AND UNBOUNDED FOLLOWING)),
-     g AS (SELECT *, CASE npre + npost - 2 ${critical} END AS crit FROM w0
-           WHERE y IS NOT NULL AND y1 IS NOT NULL AND npre >= 2 AND npost >= 2)
-     SELECT ep::DOUBLE AS ep, kind, pos::DOUBLE AS at, magnitude, reversal, o_around AS outcome_around, a_around AS alliance_around
-     FROM (${kinds.join(" UNION ALL ")}) ORDER BY ep, pos, kind`,
+    `SELECT s.ep::DOUBLE AS ep, s.kind, s.pos::DOUBLE AS at, s.magnitude, s.reversal,
+            ${at("outcome")} AS outcome_around, ${at("alliance")} AS alliance_around
+     FROM c_shifts s JOIN c_sessions c ON c.ep = s.ep AND c.session BETWEEN s.pos - 2 AND s.pos + 3
+     GROUP BY s.ep, s.kind, s.pos, s.magnitude, s.reversal ORDER BY s.ep, s.pos, s.kind`,
   );
+  await db.run("DROP TABLE c_candidates; DROP TABLE c_shifts");
   const [row] = await queryRows<{ scored: number }>(
     db,
     "SELECT count(*)::DOUBLE AS scored FROM (SELECT ep FROM c_sessions GROUP BY ep HAVING count(outcome) >= 4)",
@@ -223,70 +265,109 @@ async function suddenShiftList(
   return { scored: row!.scored, shifts };
 }
 
+/** One lagged model: `next` at t+1 on `own` at t, centred on the episode's mean of it or its own line ("trend"). */
+interface LaggedSpec {
+  next: "outcome" | "alliance";
+  own: "outcome" | "alliance";
+  centre: "mean" | "trend";
+}
+
 /**
- * The lagged model's sums by episode size: `next` at session t+1 on `own` at t centred on the
- * episode's mean of it (or, "trend", less its own line over session number; 3 or more ratings),
- * that mean, `next` at t, and the session number t. Pairs are consecutive sessions of an episode
- * with all four present.
- * Every sum is exact: each term is rounded to 1e-10 (EXACT) and added as a DECIMAL, so the sums do
+ * The lagged models' sums by episode size, all models in one pass over the sessions: `next` at
+ * session t+1 on `own` at t centred on the episode's mean of it (or, "trend", less its own line over
+ * session number; 3 or more ratings), that mean, `next` at t, and the session number t. Pairs are
+ * consecutive sessions of an episode with all four present.
+ * Every sum is exact: each term is rounded to 1e-8 (1e-10 for large scores) and added as a DECIMAL, so the sums do
  * not depend on the order DuckDB adds the rows in (parallel, or the file's own order): the same
  * sessions give the same fit from any format or layout.
  */
-async function laggedSums(db: Db, next: string, own: string, centre: "mean" | "trend"): Promise<SizeClass[]> {
+async function laggedSums(db: Db, specs: LaggedSpec[]): Promise<SizeClass[][]> {
+  // The largest term is a product of two scores, a score and a session number, or two session numbers.
+  const [range] = await queryRows<{ m: number | null }>(
+    db,
+    "SELECT greatest(max(abs(alliance)), max(abs(outcome)), max(session))::DOUBLE AS m FROM c_sessions",
+  );
+  const EXACT = (range?.m ?? 0) ** 2 * 4 < 1e9 ? EXACT_SMALL : EXACT_WIDE;
   const x = ["1.0", "within", "between", "now", "session::DOUBLE"];
   const p = x.length;
-  const rated = `CASE WHEN ${own} IS NOT NULL THEN session END`;
-  const sums = `
-    SELECT ep, session, ${own} AS own, ${next} AS now, lead(${next}) OVER w AS y,
-           sum(${own}::${EXACT}) OVER e AS sa, count(${own}) OVER e AS na,
-           sum((${rated})::${EXACT}) OVER e AS st, sum((${rated} * ${rated})::${EXACT}) OVER e AS stt,
-           sum((${own} * session)::${EXACT}) OVER e AS sat
+  const vars = [...new Set(specs.map((s) => s.own))];
+  // Each variable's exact sums over the episode: for its mean and its line over session number.
+  const episodeSums = vars.flatMap((v) => {
+    const rated = `CASE WHEN ${v} IS NOT NULL THEN session END`;
+    return [
+      `sum(${v}::${EXACT}) OVER e AS ${v}_s`,
+      `count(${v}) OVER e AS ${v}_n`,
+      `sum((${rated})::${EXACT}) OVER e AS ${v}_st`,
+      `sum((${rated} * ${rated})::${EXACT}) OVER e AS ${v}_stt`,
+      `sum((${v} * session)::${EXACT}) OVER e AS ${v}_sat`,
+    ];
+  });
+  const rows = `
+    SELECT ep, session, alliance, outcome, lead(alliance) OVER w AS alliance_next, lead(outcome) OVER w AS outcome_next,
+           ${episodeSums.join(", ")}
     FROM c_sessions WINDOW e AS (PARTITION BY ep), w AS (PARTITION BY ep ORDER BY session)`;
-  // The episode's mean, and its least-squares line over session number, from exact sums.
-  const mean = "sa::DOUBLE / na";
-  const slope = "(na * sat::DOUBLE - st::DOUBLE * sa::DOUBLE) / (na * stt::DOUBLE - st::DOUBLE * st::DOUBLE)";
-  const centred =
-    centre === "mean"
-      ? `own - ${mean}`
-      : `CASE WHEN na >= 3 THEN own - (${mean} + ${slope} * (session - st::DOUBLE / na)) END`;
-  const pairs = `SELECT ep, ${centred} AS within, ${mean} AS between, now, y, session FROM (${sums})`;
+  // Model k's terms as SQL over those rows; NULL where the pair is incomplete.
+  const terms = specs.map(({ next, own, centre }) => {
+    const mean = `${own}_s::DOUBLE / ${own}_n`;
+    const slope = `(${own}_n * ${own}_sat::DOUBLE - ${own}_st::DOUBLE * ${own}_s::DOUBLE) / (${own}_n * ${own}_stt::DOUBLE - ${own}_st::DOUBLE * ${own}_st::DOUBLE)`;
+    const within =
+      centre === "mean"
+        ? `${own} - ${mean}`
+        : `CASE WHEN ${own}_n >= 3 THEN ${own} - (${mean} + ${slope} * (session - ${own}_st::DOUBLE / ${own}_n)) END`;
+    const complete = `(${own} IS NOT NULL AND ${next} IS NOT NULL AND ${next}_next IS NOT NULL${centre === "trend" ? ` AND ${own}_n >= 3` : ""})`;
+    const col = (e: string) => `CASE WHEN ${complete} THEN ${e} END`;
+    return {
+      complete,
+      x: [col("1.0"), col(within), col(mean), col(next), col("session::DOUBLE")],
+      y: col(`${next}_next`),
+    };
+  });
   const cells = (f: (a: number, b: number) => string) =>
     Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => f(a, b))).flat();
   const exact = (e: string) => `sum((${e})::${EXACT})`;
-  const perEpisode = [
-    "count(*) AS m",
-    ...x.map((v, a) => `${exact(v)} AS sx${a}`),
-    ...cells((a, b) => (a <= b ? `${exact(`(${x[a]}) * (${x[b]})`)} AS sxx${a}_${b}` : "")).filter(Boolean),
-    ...x.map((v, a) => `${exact(`(${v}) * y`)} AS sxy${a}`),
-    `${exact("y")} AS sy`,
-    `${exact("y * y")} AS syy`,
-  ];
+  const perEpisode = terms.flatMap((t, k) => [
+    `count(*) FILTER (WHERE ${t.complete}) AS m${k}`,
+    ...t.x.map((v, a) => `${exact(v)} AS k${k}_sx${a}`),
+    ...cells((a, b) => (a <= b ? `${exact(`(${t.x[a]}) * (${t.x[b]})`)} AS k${k}_sxx${a}_${b}` : "")).filter(Boolean),
+    ...t.x.map((v, a) => `${exact(`(${v}) * ${t.y}`)} AS k${k}_sxy${a}`),
+    `${exact(t.y)} AS k${k}_sy`,
+    `${exact(`${t.y} * ${t.y}`)} AS k${k}_syy`,
+  ]);
+  await db.run(`CREATE OR REPLACE TEMP TABLE c_lagged AS SELECT ${perEpisode.join(", ")} FROM (${rows}) GROUP BY ep`);
   const sym = (a: number, b: number) => (a <= b ? `${a}_${b}` : `${b}_${a}`);
-  const product = (u: string, v: string) => exact(`${u}::DOUBLE * ${v}::DOUBLE`);
-  const rows = await queryRows<Record<string, number>>(
-    db,
-    `WITH p AS (SELECT * FROM (${pairs}) WHERE within IS NOT NULL AND between IS NOT NULL AND now IS NOT NULL AND y IS NOT NULL),
-     g AS (SELECT ${perEpisode.join(", ")} FROM p GROUP BY ep)
-     SELECT m::DOUBLE AS m, count(*)::DOUBLE AS groups,
-            ${cells((a, b) =>
-              a <= b
-                ? `sum(sxx${a}_${b})::DOUBLE AS sxx${a}_${b}, ${product(`sx${a}`, `sx${b}`)}::DOUBLE AS ox${a}_${b}`
-                : "",
-            )
-              .filter(Boolean)
-              .join(", ")},
-            ${x.map((_, a) => `sum(sxy${a})::DOUBLE AS sxy${a}, ${product(`sx${a}`, "sy")}::DOUBLE AS oxy${a}`).join(", ")},
-            sum(syy)::DOUBLE AS syy, ${product("sy", "sy")}::DOUBLE AS oyy
-     FROM g GROUP BY m ORDER BY m`,
-  );
-  return rows.map((r) => ({
-    m: r["m"]!,
-    groups: r["groups"]!,
-    sxx: cells((a, b) => `sxx${sym(a, b)}`).map((k) => r[k]!),
-    ox: cells((a, b) => `ox${sym(a, b)}`).map((k) => r[k]!),
-    sxy: x.map((_, a) => r[`sxy${a}`]!),
-    oxy: x.map((_, a) => r[`oxy${a}`]!),
-    syy: r["syy"]!,
-    oyy: r["oyy"]!,
-  }));
+  // Products of an episode's sums can exceed 10^9 where its terms do not: always 128 bits.
+  const product = (u: string, v: string) =>
+    `sum((coalesce(${u}::DOUBLE, 0) * coalesce(${v}::DOUBLE, 0))::${EXACT_WIDE})`;
+  const out: SizeClass[][] = [];
+  for (let k = 0; k < specs.length; k++) {
+    const c = (name: string) => `k${k}_${name}`;
+    const classRows = await queryRows<Record<string, number>>(
+      db,
+      `SELECT m${k}::DOUBLE AS m, count(*)::DOUBLE AS groups,
+              ${cells((a, b) =>
+                a <= b
+                  ? `coalesce(sum(${c(`sxx${a}_${b}`)}), 0)::DOUBLE AS sxx${a}_${b}, ${product(c(`sx${a}`), c(`sx${b}`))}::DOUBLE AS ox${a}_${b}`
+                  : "",
+              )
+                .filter(Boolean)
+                .join(", ")},
+              ${x.map((_, a) => `coalesce(sum(${c(`sxy${a}`)}), 0)::DOUBLE AS sxy${a}, ${product(c(`sx${a}`), c("sy"))}::DOUBLE AS oxy${a}`).join(", ")},
+              coalesce(sum(${c("syy")}), 0)::DOUBLE AS syy, ${product(c("sy"), c("sy"))}::DOUBLE AS oyy
+       FROM c_lagged WHERE m${k} > 0 GROUP BY m${k} ORDER BY m${k}`,
+    );
+    out.push(
+      classRows.map((r) => ({
+        m: r["m"]!,
+        groups: r["groups"]!,
+        sxx: cells((a, b) => `sxx${sym(a, b)}`).map((key) => r[key]!),
+        ox: cells((a, b) => `ox${sym(a, b)}`).map((key) => r[key]!),
+        sxy: x.map((_, a) => r[`sxy${a}`]!),
+        oxy: x.map((_, a) => r[`oxy${a}`]!),
+        syy: r["syy"]!,
+        oyy: r["oyy"]!,
+      })),
+    );
+  }
+  await db.run("DROP TABLE c_lagged");
+  return out;
 }

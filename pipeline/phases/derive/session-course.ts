@@ -231,21 +231,27 @@ async function suddenShiftList(
       FROM c_candidates WHERE ${change} >= ${cutoff} AND ${change} >= 0.25 * y
         AND ${up} * (mpost - mpre) > crit * sqrt(((npre - 1) * coalesce(vpre, 0) + (npost - 1) * coalesce(vpost, 0)) / (npre + npost - 2))`;
   });
-  // One pass over the sessions keeps the changes that pass criterion 1 either way (few), with what
-  // criteria 2 and 3 and the reversal need.
+  // One pass over the sessions (lags and leads only) keeps the changes that pass criterion 1 either
+  // way, few; the windows' counts, means and variances and the later scores (for a reversal) are
+  // then taken for those alone.
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE c_near AS
+    SELECT * FROM (
+      SELECT ep, session, outcome AS y, lead(outcome) OVER w AS y1,
+             [lag(outcome, 2) OVER w, lag(outcome, 1) OVER w, outcome] AS pre,
+             [lead(outcome, 1) OVER w, lead(outcome, 2) OVER w, lead(outcome, 3) OVER w] AS post
+      FROM c_sessions WINDOW w AS (PARTITION BY ep ORDER BY session))
+    WHERE y IS NOT NULL AND y1 IS NOT NULL AND abs(y1 - y) >= ${cutoff}`);
   await db.run(`
     CREATE OR REPLACE TEMP TABLE c_candidates AS
     SELECT *, CASE npre + npost - 2 ${critical} END AS crit FROM (
-      SELECT ep, session, outcome AS y, lead(outcome) OVER w AS y1,
-             count(outcome) OVER pre AS npre, avg(outcome) OVER pre AS mpre, var_samp(outcome) OVER pre AS vpre,
-             count(outcome) OVER post AS npost, avg(outcome) OVER post AS mpost, var_samp(outcome) OVER post AS vpost,
-             min(outcome) OVER later AS later_min, max(outcome) OVER later AS later_max
-      FROM c_sessions
-      WINDOW w AS (PARTITION BY ep ORDER BY session),
-             pre AS (PARTITION BY ep ORDER BY session ROWS BETWEEN 2 PRECEDING AND CURRENT ROW),
-             post AS (PARTITION BY ep ORDER BY session ROWS BETWEEN 1 FOLLOWING AND 3 FOLLOWING),
-             later AS (PARTITION BY ep ORDER BY session ROWS BETWEEN 2 FOLLOWING AND UNBOUNDED FOLLOWING))
-    WHERE y IS NOT NULL AND y1 IS NOT NULL AND npre >= 2 AND npost >= 2 AND abs(y1 - y) >= ${cutoff}`);
+      SELECT n.ep, n.session, n.y, n.y1, len(pre) AS npre, list_avg(pre) AS mpre, list_var_samp(pre) AS vpre,
+             len(post) AS npost, list_avg(post) AS mpost, list_var_samp(post) AS vpost,
+             (SELECT min(c.outcome) FROM c_sessions c WHERE c.ep = n.ep AND c.session >= n.session + 2) AS later_min,
+             (SELECT max(c.outcome) FROM c_sessions c WHERE c.ep = n.ep AND c.session >= n.session + 2) AS later_max
+      FROM (SELECT ep, session, y, y1, list_filter(pre, v -> v IS NOT NULL) AS pre, list_filter(post, v -> v IS NOT NULL) AS post
+            FROM c_near) n)
+    WHERE npre >= 2 AND npost >= 2`);
   await db.run(`CREATE OR REPLACE TEMP TABLE c_shifts AS ${kinds.join(" UNION ALL ")}`);
   // The scores around each shift, from its own episode's sessions n−2 … n+3.
   const at = (col: string) =>
@@ -257,7 +263,7 @@ async function suddenShiftList(
      FROM c_shifts s JOIN c_sessions c ON c.ep = s.ep AND c.session BETWEEN s.pos - 2 AND s.pos + 3
      GROUP BY s.ep, s.kind, s.pos, s.magnitude, s.reversal ORDER BY s.ep, s.pos, s.kind`,
   );
-  await db.run("DROP TABLE c_candidates; DROP TABLE c_shifts");
+  await db.run("DROP TABLE c_near; DROP TABLE c_candidates; DROP TABLE c_shifts");
   const [row] = await queryRows<{ scored: number }>(
     db,
     "SELECT count(*)::DOUBLE AS scored FROM (SELECT ep FROM c_sessions GROUP BY ep HAVING count(outcome) >= 4)",
@@ -325,34 +331,53 @@ async function laggedSums(db: Db, specs: LaggedSpec[]): Promise<SizeClass[][]> {
   const cells = (f: (a: number, b: number) => string) =>
     Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => f(a, b))).flat();
   const exact = (e: string) => `sum((${e})::${EXACT})`;
+  // Only the terms that vary within an episode are summed row by row (within, now, session: 0-based
+  // 1, 3, 4); the constant 1 and the episode's mean (0 and 2) enter through its count and mean.
+  const varying = [1, 3, 4];
   const perEpisode = terms.flatMap((t, k) => [
     `count(*) FILTER (WHERE ${t.complete}) AS m${k}`,
-    ...t.x.map((v, a) => `${exact(v)} AS k${k}_sx${a}`),
-    ...cells((a, b) => (a <= b ? `${exact(`(${t.x[a]}) * (${t.x[b]})`)} AS k${k}_sxx${a}_${b}` : "")).filter(Boolean),
-    ...t.x.map((v, a) => `${exact(`(${v}) * ${t.y}`)} AS k${k}_sxy${a}`),
+    `max(${t.x[2]}) AS k${k}_mean`,
+    ...varying.map((a) => `${exact(t.x[a]!)} AS k${k}_sx${a}`),
+    ...varying.flatMap((a) =>
+      varying.filter((b) => b >= a).map((b) => `${exact(`(${t.x[a]}) * (${t.x[b]})`)} AS k${k}_sxx${a}_${b}`),
+    ),
+    ...varying.map((a) => `${exact(`(${t.x[a]}) * ${t.y}`)} AS k${k}_sxy${a}`),
     `${exact(t.y)} AS k${k}_sy`,
     `${exact(`${t.y} * ${t.y}`)} AS k${k}_syy`,
   ]);
   await db.run(`CREATE OR REPLACE TEMP TABLE c_lagged AS SELECT ${perEpisode.join(", ")} FROM (${rows}) GROUP BY ep`);
   const sym = (a: number, b: number) => (a <= b ? `${a}_${b}` : `${b}_${a}`);
-  // Products of an episode's sums can exceed 10^9 where its terms do not: always 128 bits.
-  const product = (u: string, v: string) =>
-    `sum((coalesce(${u}::DOUBLE, 0) * coalesce(${v}::DOUBLE, 0))::${EXACT_WIDE})`;
   const out: SizeClass[][] = [];
   for (let k = 0; k < specs.length; k++) {
     const c = (name: string) => `k${k}_${name}`;
+    const m = `m${k}::DOUBLE`;
+    const mean = c("mean");
+    /** An episode's Σ x_a (as SQL): its count for the constant, count × mean for the mean. */
+    const sx = (a: number) => (a === 0 ? m : a === 2 ? `${m} * ${mean}` : `${c(`sx${a}`)}::DOUBLE`);
+    /** An episode's Σ x_a x_b: a constant or the mean factors out of the sum. */
+    const sxx = (a: number, b: number): string => {
+      if (a > b) return sxx(b, a);
+      const factor = (i: number) => (i === 0 ? "1.0" : mean);
+      if (a === 0 || a === 2)
+        return b === 0 || b === 2
+          ? `${sx(a === 2 ? 2 : b)} * ${b === 2 && a === 2 ? mean : factor(a)}`
+          : `${factor(a)} * ${sx(b)}`;
+      return b === 0 || b === 2 ? `${factor(b)} * ${sx(a)}` : `${c(`sxx${a}_${b}`)}::DOUBLE`;
+    };
+    const sxy = (a: number) =>
+      a === 0 ? `${c("sy")}::DOUBLE` : a === 2 ? `${mean} * ${c("sy")}::DOUBLE` : `${c(`sxy${a}`)}::DOUBLE`;
+    // Summed over the episodes of one size: exact again (each term rounded, added in 128 bits).
+    const total = (e: string) => `sum((coalesce(${e}, 0))::${EXACT_WIDE})::DOUBLE`;
     const classRows = await queryRows<Record<string, number>>(
       db,
       `SELECT m${k}::DOUBLE AS m, count(*)::DOUBLE AS groups,
               ${cells((a, b) =>
-                a <= b
-                  ? `coalesce(sum(${c(`sxx${a}_${b}`)}), 0)::DOUBLE AS sxx${a}_${b}, ${product(c(`sx${a}`), c(`sx${b}`))}::DOUBLE AS ox${a}_${b}`
-                  : "",
+                a <= b ? `${total(sxx(a, b))} AS sxx${a}_${b}, ${total(`${sx(a)} * ${sx(b)}`)} AS ox${a}_${b}` : "",
               )
                 .filter(Boolean)
                 .join(", ")},
-              ${x.map((_, a) => `coalesce(sum(${c(`sxy${a}`)}), 0)::DOUBLE AS sxy${a}, ${product(c(`sx${a}`), c("sy"))}::DOUBLE AS oxy${a}`).join(", ")},
-              coalesce(sum(${c("syy")}), 0)::DOUBLE AS syy, ${product(c("sy"), c("sy"))}::DOUBLE AS oyy
+              ${x.map((_, a) => `${total(sxy(a))} AS sxy${a}, ${total(`${sx(a)} * ${c("sy")}::DOUBLE`)} AS oxy${a}`).join(", ")},
+              ${total(`${c("syy")}::DOUBLE`)} AS syy, ${total(`${c("sy")}::DOUBLE * ${c("sy")}::DOUBLE`)} AS oyy
        FROM c_lagged WHERE m${k} > 0 GROUP BY m${k} ORDER BY m${k}`,
     );
     out.push(

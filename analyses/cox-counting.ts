@@ -148,16 +148,11 @@ interface Sweep {
   xbar: Float64Array;
 }
 
-function sweep(d: Prepared, beta: readonly number[]): Sweep {
-  const { n, p, x, times } = d;
-  const k = times.length;
-  const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let eta = 0;
-    for (let a = 0; a < p; a++) eta += x[i * p + a]! * beta[a]!;
-    r[i] = Math.exp(eta);
-  }
-  // The risk set's sums S0, S1, S2 of r, r·x, r·xxᵀ, kept as records enter (stop ≥ t) and leave (start ≥ t).
+/**
+ * The risk set's sums S0, S1, S2 of r, r·x, r·xxᵀ, kept as records enter (stop ≥ t) and leave
+ * (start ≥ t): `add(order, from, to, ±1)` adds or takes off the records order[from … to − 1].
+ */
+function riskSums(r: Float64Array, x: Float64Array, p: number) {
   const s1 = new Float64Array(p);
   const s2 = new Float64Array(p * p);
   const sums = { s0: 0 };
@@ -192,6 +187,19 @@ function sweep(d: Prepared, beta: readonly number[]): Sweep {
     }
     sums.s0 += s0;
   };
+  return { s1, s2, sums, add };
+}
+
+function sweep(d: Prepared, beta: readonly number[]): Sweep {
+  const { n, p, x, times } = d;
+  const k = times.length;
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let eta = 0;
+    for (let a = 0; a < p; a++) eta += x[i * p + a]! * beta[a]!;
+    r[i] = Math.exp(eta);
+  }
+  const { s1, s2, sums, add } = riskSums(r, x, p);
   const out: Sweep = {
     loglik: 0,
     grad: new Array<number>(p).fill(0),

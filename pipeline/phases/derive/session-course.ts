@@ -346,53 +346,62 @@ async function laggedSums(db: Db, specs: LaggedSpec[]): Promise<SizeClass[][]> {
     `${exact(`${t.y} * ${t.y}`)} AS k${k}_syy`,
   ]);
   await db.run(`CREATE OR REPLACE TEMP TABLE c_lagged AS SELECT ${perEpisode.join(", ")} FROM (${rows}) GROUP BY ep`);
-  const sym = (a: number, b: number) => (a <= b ? `${a}_${b}` : `${b}_${a}`);
   const out: SizeClass[][] = [];
-  for (let k = 0; k < specs.length; k++) {
-    const c = (name: string) => `k${k}_${name}`;
-    const m = `m${k}::DOUBLE`;
-    const mean = c("mean");
-    /** An episode's Σ x_a (as SQL): its count for the constant, count × mean for the mean. */
-    const sx = (a: number) => (a === 0 ? m : a === 2 ? `${m} * ${mean}` : `${c(`sx${a}`)}::DOUBLE`);
-    /** An episode's Σ x_a x_b: a constant or the mean factors out of the sum. */
-    const sxx = (a: number, b: number): string => {
-      if (a > b) return sxx(b, a);
-      const factor = (i: number) => (i === 0 ? "1.0" : mean);
-      if (a === 0 || a === 2)
-        return b === 0 || b === 2
-          ? `${sx(a === 2 ? 2 : b)} * ${b === 2 && a === 2 ? mean : factor(a)}`
-          : `${factor(a)} * ${sx(b)}`;
-      return b === 0 || b === 2 ? `${factor(b)} * ${sx(a)}` : `${c(`sxx${a}_${b}`)}::DOUBLE`;
-    };
-    const sxy = (a: number) =>
-      a === 0 ? `${c("sy")}::DOUBLE` : a === 2 ? `${mean} * ${c("sy")}::DOUBLE` : `${c(`sxy${a}`)}::DOUBLE`;
-    // Summed over the episodes of one size: exact again (each term rounded, added in 128 bits).
-    const total = (e: string) => `sum((coalesce(${e}, 0))::${EXACT_WIDE})::DOUBLE`;
-    const classRows = await queryRows<Record<string, number>>(
-      db,
-      `SELECT m${k}::DOUBLE AS m, count(*)::DOUBLE AS groups,
-              ${cells((a, b) =>
-                a <= b ? `${total(sxx(a, b))} AS sxx${a}_${b}, ${total(`${sx(a)} * ${sx(b)}`)} AS ox${a}_${b}` : "",
-              )
-                .filter(Boolean)
-                .join(", ")},
-              ${x.map((_, a) => `${total(sxy(a))} AS sxy${a}, ${total(`${sx(a)} * ${c("sy")}::DOUBLE`)} AS oxy${a}`).join(", ")},
-              ${total(`${c("syy")}::DOUBLE`)} AS syy, ${total(`${c("sy")}::DOUBLE * ${c("sy")}::DOUBLE`)} AS oyy
-       FROM c_lagged WHERE m${k} > 0 GROUP BY m${k} ORDER BY m${k}`,
-    );
-    out.push(
-      classRows.map((r) => ({
-        m: r["m"]!,
-        groups: r["groups"]!,
-        sxx: cells((a, b) => `sxx${sym(a, b)}`).map((key) => r[key]!),
-        ox: cells((a, b) => `ox${sym(a, b)}`).map((key) => r[key]!),
-        sxy: x.map((_, a) => r[`sxy${a}`]!),
-        oxy: x.map((_, a) => r[`oxy${a}`]!),
-        syy: r["syy"]!,
-        oyy: r["oyy"]!,
-      })),
-    );
-  }
+  for (let k = 0; k < specs.length; k++) out.push(await sizeClassSums(db, k));
   await db.run("DROP TABLE c_lagged");
   return out;
+}
+
+/**
+ * Model k's sums by episode size, from its per-episode sums in c_lagged: the constant's and the
+ * episode mean's sums come from each episode's count and mean, each product exact again (every term
+ * rounded and added in 128 bits).
+ */
+async function sizeClassSums(db: Db, k: number): Promise<SizeClass[]> {
+  const x = [0, 1, 2, 3, 4];
+  const p = x.length;
+  const cells = (f: (a: number, b: number) => string) =>
+    Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => f(a, b))).flat();
+  const sym = (a: number, b: number) => (a <= b ? `${a}_${b}` : `${b}_${a}`);
+  const c = (name: string) => `k${k}_${name}`;
+  const m = `m${k}::DOUBLE`;
+  const mean = c("mean");
+  /** An episode's Σ x_a (as SQL): its count for the constant, count × mean for the mean. */
+  const sx = (a: number) => (a === 0 ? m : a === 2 ? `${m} * ${mean}` : `${c(`sx${a}`)}::DOUBLE`);
+  /** An episode's Σ x_a x_b: a constant or the mean factors out of the sum. */
+  const sxx = (a: number, b: number): string => {
+    if (a > b) return sxx(b, a);
+    const factor = (i: number) => (i === 0 ? "1.0" : mean);
+    if (a === 0 || a === 2)
+      return b === 0 || b === 2
+        ? `${sx(a === 2 ? 2 : b)} * ${b === 2 && a === 2 ? mean : factor(a)}`
+        : `${factor(a)} * ${sx(b)}`;
+    return b === 0 || b === 2 ? `${factor(b)} * ${sx(a)}` : `${c(`sxx${a}_${b}`)}::DOUBLE`;
+  };
+  const sxy = (a: number) =>
+    a === 0 ? `${c("sy")}::DOUBLE` : a === 2 ? `${mean} * ${c("sy")}::DOUBLE` : `${c(`sxy${a}`)}::DOUBLE`;
+  // Summed over the episodes of one size: exact again (each term rounded, added in 128 bits).
+  const total = (e: string) => `sum((coalesce(${e}, 0))::${EXACT_WIDE})::DOUBLE`;
+  const classRows = await queryRows<Record<string, number>>(
+    db,
+    `SELECT m${k}::DOUBLE AS m, count(*)::DOUBLE AS groups,
+            ${cells((a, b) =>
+              a <= b ? `${total(sxx(a, b))} AS sxx${a}_${b}, ${total(`${sx(a)} * ${sx(b)}`)} AS ox${a}_${b}` : "",
+            )
+              .filter(Boolean)
+              .join(", ")},
+            ${x.map((_, a) => `${total(sxy(a))} AS sxy${a}, ${total(`${sx(a)} * ${c("sy")}::DOUBLE`)} AS oxy${a}`).join(", ")},
+            ${total(`${c("syy")}::DOUBLE`)} AS syy, ${total(`${c("sy")}::DOUBLE * ${c("sy")}::DOUBLE`)} AS oyy
+     FROM c_lagged WHERE m${k} > 0 GROUP BY m${k} ORDER BY m${k}`,
+  );
+  return classRows.map((r) => ({
+    m: r["m"]!,
+    groups: r["groups"]!,
+    sxx: cells((a, b) => `sxx${sym(a, b)}`).map((key) => r[key]!),
+    ox: cells((a, b) => `ox${sym(a, b)}`).map((key) => r[key]!),
+    sxy: x.map((_, a) => r[`sxy${a}`]!),
+    oxy: x.map((_, a) => r[`oxy${a}`]!),
+    syy: r["syy"]!,
+    oyy: r["oyy"]!,
+  }));
 }

@@ -50,21 +50,29 @@ const ROUNDING = 1e-9;
  */
 export async function sessionCourse(db: Db, study: Study, episodes: string): Promise<SessionCourse> {
   const { ruptureSd, repairSessions, detrend } = study.dynamics;
+  const leads = Array.from({ length: repairSessions }, (_, i) => i + 1);
+  // One window pass numbers the sessions and, for the rated ones, gives what the rupture rule needs
+  // over the rated sessions alone (IGNORE NULLS skips the sessions without a rating): t, n, the
+  // episode's SD, the rating before and the R after, and their days.
+  const day = "date_diff('day', e.admit_date::DATE, c.session_date)::INTEGER";
   await db.run(`
     CREATE OR REPLACE TEMP TABLE c_sessions AS
-    SELECT c.ep, e.tier, row_number() OVER (PARTITION BY c.ep ORDER BY c.session_date)::INTEGER AS session,
-           date_diff('day', e.admit_date::DATE, c.session_date)::INTEGER AS day, c.session_date, c.alliance, c.outcome
-    FROM ${TABLES.course.name} c JOIN ${episodes} e ON e.src_row = c.ep`);
-  const leads = Array.from({ length: repairSessions }, (_, i) => i + 1);
-  await db.run(`
-    CREATE OR REPLACE TEMP TABLE c_rated AS
-    SELECT ep, tier, day, session_date, alliance AS a,
-           row_number() OVER w AS t, count(*) OVER (PARTITION BY ep) AS n,
-           stddev_samp(alliance) OVER (PARTITION BY ep) AS own_sd,
-           lag(alliance) OVER w AS prev,
-           ${leads.map((u) => `lead(alliance, ${u}) OVER w AS a${u}, lead(day, ${u}) OVER w AS d${u}`).join(", ")}
-    FROM c_sessions WHERE alliance IS NOT NULL
-    WINDOW w AS (PARTITION BY ep ORDER BY session)`);
+    SELECT c.ep, e.tier, row_number() OVER w::INTEGER AS session, ${day} AS day, c.session_date, c.alliance, c.outcome,
+           count(c.alliance) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS t,
+           count(c.alliance) OVER (PARTITION BY c.ep) AS n,
+           stddev_samp(c.alliance) OVER (PARTITION BY c.ep) AS own_sd,
+           lag(c.alliance IGNORE NULLS) OVER w AS prev,
+           ${leads
+             .map(
+               (u) =>
+                 `lead(c.alliance, ${u} IGNORE NULLS) OVER w AS a${u}, lead(CASE WHEN c.alliance IS NOT NULL THEN ${day} END, ${u} IGNORE NULLS) OVER w AS d${u}`,
+             )
+             .join(", ")}
+    FROM ${TABLES.course.name} c JOIN ${episodes} e ON e.src_row = c.ep
+    WINDOW w AS (PARTITION BY c.ep ORDER BY c.session_date)`);
+  await db.run(
+    `CREATE OR REPLACE TEMP VIEW c_rated AS SELECT *, alliance AS a FROM c_sessions WHERE alliance IS NOT NULL`,
+  );
   const [pool] = await queryRows<{ pooled: number | null; none: number; few: number; enough: number }>(
     db,
     `SELECT round(sqrt(sum(own_sd * own_sd * (n - 1)) FILTER (WHERE n >= 3) / sum(n - 1) FILTER (WHERE n >= 3)), ${DIGITS}) AS pooled,
@@ -99,7 +107,7 @@ export async function sessionCourse(db: Db, study: Study, episodes: string): Pro
     ...(detrend ? [{ next: "outcome" as const, own: "alliance" as const, centre: "trend" as const }] : []),
   ]);
   const lagged = { forward: forward!, reverse: reverse!, detrended: detrended ?? null };
-  await db.run("DROP TABLE c_rated; DROP TABLE c_sessions; DROP TABLE c_eligible");
+  await db.run("DROP VIEW c_rated; DROP TABLE c_sessions; DROP TABLE c_eligible");
   return {
     pooled_sd: pooled,
     rated: { none: pool!.none, few: pool!.few, enough: pool!.enough },

@@ -9,15 +9,7 @@
  * @example randomInterceptBySize(sizeClasses(y, x, client), ["(Intercept)", "within"]).coefficients[1].estimate
  */
 import { CholeskyDecomposition, Matrix } from "ml-matrix";
-import tCdf from "@stdlib/stats-base-dists-t-cdf";
-import tQuantile from "@stdlib/stats-base-dists-t-quantile";
-import {
-  minimiseTheta,
-  satterthwaite,
-  trace2,
-  type MixedCoefficient,
-  type MixedModelFit,
-} from "./random-intercept-model.ts";
+import { coefficientTest, minimiseTheta, trace2, type MixedModelFit } from "./random-intercept-model.ts";
 import { groupCodes, type GroupLabels } from "./renumber.ts";
 
 /** The groups of one size m, their sums added (p×p matrices row-major). */
@@ -111,25 +103,8 @@ export function randomInterceptBySize(
   const varGroup = theta * theta * sigma2;
   const phi = fit.winv.mul(sigma2);
   const inf = information(classes, p, fit.beta, phi, varGroup, sigma2);
-  const test = (name: string, j: number): MixedCoefficient => {
-    const c = Matrix.columnVector(names.map((_, k) => (k === j ? 1 : 0)));
-    const estimate = fit.beta[j]!;
-    const variance = phi.get(j, j);
-    const se = Math.sqrt(variance);
-    const df = satterthwaite(c, phi, inf, variance, n - p);
-    const t = estimate / se;
-    const half = tQuantile(1 - (1 - level) / 2, df) * se;
-    return {
-      name,
-      estimate,
-      se,
-      df,
-      t,
-      p: Math.min(1, 2 * tCdf(-Math.abs(t), df)),
-      ci_low: estimate - half,
-      ci_high: estimate + half,
-    };
-  };
+  const unit = (j: number) => names.map((_, k) => (k === j ? 1 : 0));
+  const test = (name: string, j: number) => coefficientTest(name, unit(j), fit.beta, phi, inf, n - p, level);
   return {
     n,
     groups,

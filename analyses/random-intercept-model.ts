@@ -101,26 +101,7 @@ export function randomInterceptModelFlat(
   const varGroup = theta * theta * sigma2;
   const phi = fit.winv.mul(sigma2);
   const info = observedInformation(sums, x, y, groups, fit.beta, phi, varGroup, sigma2);
-  const tq = (df: number) => tQuantile(1 - (1 - level) / 2, df);
-  const test = (name: string, c: number[]): MixedCoefficient => {
-    const cv = Matrix.columnVector(c);
-    const estimate = c.reduce((s, ci, j) => s + ci * fit.beta[j]!, 0);
-    const variance = cv.transpose().mmul(phi).mmul(cv).get(0, 0);
-    const se = Math.sqrt(variance);
-    const df = satterthwaite(cv, phi, info, variance, n - p);
-    const t = estimate / se;
-    const half = tq(df) * se;
-    return {
-      name,
-      estimate,
-      se,
-      df,
-      t,
-      p: Math.min(1, 2 * tCdf(-Math.abs(t), df)),
-      ci_low: estimate - half,
-      ci_high: estimate + half,
-    };
-  };
+  const test = (name: string, c: number[]) => coefficientTest(name, c, fit.beta, phi, info, n - p, level);
   return {
     n,
     groups: groups.count,
@@ -501,6 +482,39 @@ function observedInformation(
     }
   }
   return { info, bMat, boundary: varGroup === 0 };
+}
+
+/**
+ * The test of one linear combination cᵀβ̂ of a mixed model's coefficients: its estimate, SE,
+ * Satterthwaite df (the residual df when not estimable), t, p and CI estimate ± t(df)·SE. Shared by
+ * the per-group and the by-size fits.
+ */
+export function coefficientTest(
+  name: string,
+  c: readonly number[],
+  beta: readonly number[],
+  phi: Matrix,
+  inf: { info: Matrix; bMat: Matrix[]; boundary: boolean },
+  fallbackDf: number,
+  level: number,
+): MixedCoefficient {
+  const cv = Matrix.columnVector([...c]);
+  const estimate = c.reduce((s, ci, j) => s + ci * beta[j]!, 0);
+  const variance = cv.transpose().mmul(phi).mmul(cv).get(0, 0);
+  const se = Math.sqrt(variance);
+  const df = satterthwaite(cv, phi, inf, variance, fallbackDf);
+  const t = estimate / se;
+  const half = tQuantile(1 - (1 - level) / 2, df) * se;
+  return {
+    name,
+    estimate,
+    se,
+    df,
+    t,
+    p: Math.min(1, 2 * tCdf(-Math.abs(t), df)),
+    ci_low: estimate - half,
+    ci_high: estimate + half,
+  };
 }
 
 /** tr(AB) for square matrices. */

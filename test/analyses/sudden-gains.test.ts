@@ -5,13 +5,29 @@
  * 3.43) and 11.4 (SD 3.98), 4 and 3 reversals) and test-identify_sg.R / test-identify_sl.R, and
  * the rest from running the package once (test/reference/suddengains-sgdata.out).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { reliableChangeCutoff, suddenShifts, type SuddenShift } from "../../analyses/sudden-gains.ts";
 import { ROOT } from "../../pipeline/root.ts";
 
-const SGDATA = join(ROOT, "..", "shared", "reference-data", "sgdata.csv");
+/**
+ * sgdata.csv, read in place: from ALLIANCE_SHARED_DIR when set, else the nearest folder above the
+ * project holding shared/reference-data (CI and the development checkout: ../shared).
+ */
+function sgdataPath(): string {
+  const name = join("reference-data", "sgdata.csv");
+  const given = process.env["ALLIANCE_SHARED_DIR"];
+  if (given) return join(given, name);
+  for (let dir = dirname(ROOT); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "shared", name))) return join(dir, "shared", name);
+    if (dirname(dir) === dir)
+      throw new Error(
+        `no shared/${name} above ${ROOT}: set ALLIANCE_SHARED_DIR to the folder that holds reference-data/`,
+      );
+  }
+}
+const SGDATA = sgdataPath();
 
 /** sgdata's rows: id, and BDI at sessions 1–12 (bdi_s1 … bdi_s12), missing as null; and bdi_s0. */
 function readSgdata(): { id: number; bdi: (number | null)[]; s0: number | null }[] {
